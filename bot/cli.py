@@ -1,0 +1,94 @@
+"""The `shopbot` command: a thin layer between people and the packages.
+
+Each package contributes its subcommands through an ``add_commands(subparsers)`` function;
+a command is a function ``(args, settings) -> exit code``. Commands that take ``--json``
+print exactly one JSON document (or JSON Lines) on stdout; logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from bot.errors import ShopbotError
+from bot.models import force_offline
+from bot.settings import Settings
+
+Command = Callable[[argparse.Namespace, Settings], int]
+log = logging.getLogger("shopbot")
+
+
+def print_json(document: Any) -> None:
+    """Print one JSON document on stdout."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _config(args: argparse.Namespace, settings: Settings) -> int:
+    print_json(settings.masked())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shopbot", description="Self-hosted AI customer-service agent for online stores."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="Debug logging on stderr.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    config = sub.add_parser("config", help="Print the effective settings (secrets masked).")
+    config.add_argument("--json", action="store_true", help="(always JSON)")
+    config.set_defaults(handler=_config)
+
+    from bot import commands as bot_commands
+    from retrieval import commands as retrieval_commands
+
+    retrieval_commands.add_commands(sub)
+    bot_commands.add_commands(sub)
+    _add_optional_commands(sub)
+    return parser
+
+
+def _add_optional_commands(sub: argparse._SubParsersAction) -> None:
+    """Subcommands of packages that may not be complete in every installation."""
+    import importlib
+
+    for module in ("finetune.commands", "ui.commands"):
+        try:
+            importlib.import_module(module).add_commands(sub)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+def setup_logging(verbose: bool, level: str = "INFO") -> None:
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.DEBUG if verbose else getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "chromadb", "urllib3", "sentence_transformers", "filelock"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    force_offline()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.load()
+        setup_logging(args.verbose, settings.log_level)
+        handler: Command = args.handler
+        return handler(args, settings)
+    except ShopbotError as exc:
+        print(f"shopbot: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""The error tree of shopbot.
+
+Every error shopbot raises on purpose derives from :class:`ShopbotError` and says what to fix::
+
+    ShopbotError
+    ├── ConfigError                 a setting is wrong or missing
+    │   └── ModelNotFoundError      a configured or bundled model cannot be found
+    ├── InputError                  an input file or record is malformed (file and line given)
+    ├── BackendError                the chat model backend failed
+    │   ├── BackendTimeout          no answer within the configured time
+    │   ├── BackendOverloaded       the request queue is full
+    │   └── BackendUnavailable      the engine or server is down or not started
+    ├── RetrievalError              the index (Chroma) or the embedder failed
+    └── StoreError                  the conversation database failed
+        └── ConversationNotFound    no conversation with that id
+
+Adapters translate third-party exceptions into these with ``raise ... from exc``.
+"""
+
+from __future__ import annotations
+
+
+class ShopbotError(Exception):
+    """Base of every error shopbot raises on purpose."""
+
+
+class ConfigError(ShopbotError):
+    """A setting is wrong or missing; the message names the setting."""
+
+
+class ModelNotFoundError(ConfigError):
+    """A model cannot be found; the message names the package or setting that fixes it."""
+
+
+class InputError(ShopbotError):
+    """An input file or record is malformed."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None):
+        self.path = path
+        self.line = line
+        where = f"{path}:{line}: " if path and line else (f"{path}: " if path else "")
+        super().__init__(f"{where}{message}")
+
+
+class BackendError(ShopbotError):
+    """The chat model backend failed."""
+
+
+class BackendTimeout(BackendError):
+    """The backend gave no answer within the configured time."""
+
+
+class BackendOverloaded(BackendError):
+    """Too many requests are waiting; try again shortly."""
+
+
+class BackendUnavailable(BackendError):
+    """The engine or server is not running or cannot be reached."""
+
+
+class RetrievalError(ShopbotError):
+    """The knowledge index or the embedder failed."""
+
+
+class StoreError(ShopbotError):
+    """The conversation database failed."""
+
+
+class ConversationNotFound(StoreError):
+    """No conversation has that id."""

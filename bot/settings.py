@@ -1,0 +1,157 @@
+"""One `Settings` object, read once at start-up and passed in.
+
+Sources, the later winning: defaults, `shopbot.toml` (path in ``SHOPBOT_CONFIG``), then
+``SHOPBOT_*`` environment variables. Nested groups use ``__`` in variable names, e.g.
+``SHOPBOT_ESCALATION__DISSATISFACTION_THRESHOLD=0.7``. List settings accept a comma-separated
+string (``SHOPBOT_API_KEYS=key1,key2``). Only :meth:`Settings.load` looks at the environment;
+library code receives a `Settings`.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from bot.errors import ConfigError
+
+ENV_PREFIX = "SHOPBOT_"
+BUNDLED = "bundled"
+
+
+def _split_list(value: Any) -> Any:
+    """Accept a JSON list or a comma-separated string where a list is expected."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            return json.loads(text)
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return value
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class EngineSettings(_Group):
+    """How the chat model is served."""
+
+    backend: Literal["vllm", "remote", "fake"] = "vllm"
+    max_model_len: int = Field(2048, ge=256)
+    max_tokens: int = Field(200, ge=1, description="Output tokens per reply.")
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    dtype: str = "bfloat16"
+    kv_cache_gb: float = Field(2.0, gt=0, description="KV cache size on a CPU (GiB).")
+    gpu_memory_utilization: float = Field(0.85, gt=0, le=1)
+    tensor_parallel_size: int = Field(1, ge=1)
+    max_num_seqs: int = Field(64, ge=1, description="Sequences batched at once by vLLM.")
+    max_queue: int = Field(256, ge=1, description="Requests waiting beyond which new ones fail.")
+    timeout_s: float = Field(60.0, gt=0, description="Time limit for one reply.")
+    remote_urls: list[str] = Field(default_factory=list)
+    remote_api_key: SecretStr | None = None
+    remote_model: str | None = Field(None, description="Model name on the remote server.")
+
+    _split = field_validator("remote_urls", mode="before")(_split_list)
+
+
+class RetrievalSettings(_Group):
+    """How knowledge is retrieved."""
+
+    collection: str = "shopbot"
+    top_k: int = Field(5, ge=1, le=50)
+    min_score: float = Field(0.35, ge=0, le=1, description="Hits below this are 'not relevant'.")
+    batch_size: int = Field(64, ge=1)
+
+
+class EscalationSettings(_Group):
+    """How eagerly conversations are handed to a human."""
+
+    dissatisfaction_threshold: float = Field(0.6, ge=0, le=1)
+    rising_turns: int = Field(3, ge=2)
+    max_failed_answers: int = Field(2, ge=1)
+    human_only_topics: list[str] = Field(
+        default_factory=lambda: ["fraud", "legal", "chargeback", "lawsuit", "police"]
+    )
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_retries: int = Field(5, ge=0)
+
+    _split = field_validator("human_only_topics", mode="before")(_split_list)
+
+
+class Settings(_Group):
+    """Everything shopbot can be configured with."""
+
+    home: Path = Field(Path(".shopbot"), description="Where state lives.")
+    model: str = Field(BUNDLED, description="'bundled', a Hugging Face id or a model folder.")
+    embedder: str = Field(BUNDLED, description="'bundled', a Hugging Face id or a folder.")
+    chroma_url: str | None = Field(None, description="Chroma server URL; on disk if unset.")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; SQLite in home if unset.")
+    system_prompt: str | None = Field(None, description="The store's instructions to the bot.")
+    store_name: str = "our store"
+    secrets: list[SecretStr] = Field(default_factory=list)
+    api_keys: list[SecretStr] = Field(default_factory=list)
+    agent_keys: list[SecretStr] = Field(default_factory=list)
+    public_keys: list[str] = Field(default_factory=list)
+    allowed_origins: list[str] = Field(default_factory=list)
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    log_level: str = "INFO"
+    engine: EngineSettings = Field(default_factory=EngineSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    escalation: EscalationSettings = Field(default_factory=EscalationSettings)
+
+    _split = field_validator(
+        "secrets", "api_keys", "agent_keys", "public_keys", "allowed_origins", mode="before"
+    )(_split_list)
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.home / 'conversations.db').resolve()}"
+
+    @classmethod
+    def load(
+        cls, env: Mapping[str, str] | None = None, config_path: Path | None = None
+    ) -> Settings:
+        """Read `shopbot.toml` and ``SHOPBOT_*`` variables (the latter winning)."""
+        import os
+
+        env = os.environ if env is None else env
+        path = config_path or Path(env.get(f"{ENV_PREFIX}CONFIG", "shopbot.toml"))
+        data: dict[str, Any] = {}
+        if path.exists():
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+        elif f"{ENV_PREFIX}CONFIG" in env:
+            raise ConfigError(f"SHOPBOT_CONFIG points to {path}, which does not exist.")
+        for key, value in env.items():
+            if not key.startswith(ENV_PREFIX) or key == f"{ENV_PREFIX}CONFIG":
+                continue
+            parts = key[len(ENV_PREFIX) :].lower().split("__")
+            target = data
+            for part in parts[:-1]:
+                target = target.setdefault(part, {})
+            target[parts[-1]] = value
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise ConfigError(_explain(exc, path)) from exc
+
+    def masked(self) -> dict[str, Any]:
+        """The effective settings as JSON-able data, secrets masked."""
+        return json.loads(self.model_dump_json())
+
+
+def _explain(exc: ValidationError, path: Path) -> str:
+    lines = [f"Invalid settings (from {path} and SHOPBOT_* variables):"]
+    for error in exc.errors():
+        loc = ".".join(str(p) for p in error["loc"])
+        env_name = ENV_PREFIX + "__".join(str(p) for p in error["loc"]).upper()
+        lines.append(f"  {loc} ({env_name}): {error['msg']}")
+    return "\n".join(lines)
