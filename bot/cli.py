@@ -49,7 +49,35 @@ def build_parser() -> argparse.ArgumentParser:
     retrieval_commands.add_commands(sub)
     bot_commands.add_commands(sub)
     _add_optional_commands(sub)
+    _add_target_command(sub, "bench", "Measure performance.", BENCH_TARGETS)
+    _add_target_command(sub, "eval", "Measure quality on labelled sets.", EVAL_TARGETS)
     return parser
+
+
+# target -> "module:function"; each function takes (args, settings) and returns an exit code.
+BENCH_TARGETS = {"retrieval": "retrieval.commands:bench_retrieval", "chat": "bot.bench:bench_chat"}
+EVAL_TARGETS = {"retrieval": "retrieval.commands:eval_retrieval", "chat": "bot.evaluate:eval_chat"}
+
+
+def _add_target_command(
+    sub: argparse._SubParsersAction, name: str, help_text: str, targets: dict[str, str]
+) -> None:
+    parser = sub.add_parser(name, help=help_text)
+    parser.add_argument("target", choices=sorted(targets), help="What to measure.")
+    parser.add_argument("--json", action="store_true", help="Print one JSON document.")
+    parser.add_argument("--sizes", help="Comma-separated sizes (bench retrieval).")
+    parser.add_argument("--queries", type=int, help="How many queries or questions to run.")
+    parser.add_argument("--conversations", help="Comma-separated concurrency levels (bench chat).")
+    parser.add_argument("--turns", type=int, help="Turns per conversation (bench chat).")
+    parser.add_argument("--out", help="Where to write a detailed report.")
+    parser.set_defaults(handler=lambda args, settings: _dispatch(targets[args.target], args, settings))
+
+
+def _dispatch(target: str, args: argparse.Namespace, settings: Settings) -> int:
+    import importlib
+
+    module, function = target.split(":")
+    return int(getattr(importlib.import_module(module), function)(args, settings))
 
 
 def _add_optional_commands(sub: argparse._SubParsersAction) -> None:

@@ -1,0 +1,120 @@
+"""The in-process vLLM engine: async, continuous batching, token streaming.
+
+vLLM starts its engine core in a separate process with the ``spawn`` method, so a script that
+creates this backend needs the ``if __name__ == "__main__":`` guard.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from typing import Any
+
+from bot.backends.base import Chunk, GenerationRequest, LoopBackend, Message
+from bot.backends.template import ChatTemplate
+from bot.errors import BackendUnavailable, ConfigError
+from bot.settings import EngineSettings
+
+log = logging.getLogger(__name__)
+
+
+class VLLMBackend(LoopBackend):
+    """Serves a model with vLLM's `AsyncLLM` in this process (engine core in a child)."""
+
+    name = "vllm"
+
+    def __init__(self, model: str, engine: EngineSettings, lora_path: str | None = None) -> None:
+        super().__init__(timeout_s=engine.timeout_s, max_pending=engine.max_queue)
+        self.model = model
+        self.settings = engine
+        self.lora_path = lora_path
+        self.template = ChatTemplate(model)
+        self._engine: Any = None
+        self._sampling_cls: Any = None
+        self._lora_request: Any = None
+
+    @property
+    def context_window(self) -> int:
+        return self.settings.max_model_len
+
+    def count_tokens(self, messages: list[Message]) -> int:
+        return self.template.count(messages)
+
+    async def _start(self) -> None:
+        os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", f"{self.settings.kv_cache_gb:g}")
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        try:
+            from vllm import SamplingParams
+            from vllm.engine.arg_utils import AsyncEngineArgs
+            from vllm.v1.engine.async_llm import AsyncLLM
+        except ImportError as exc:
+            raise ConfigError(
+                "vLLM is not installed. Install the engine extra: `pip install "
+                "'shopbot[cpu]'` on a CPU machine or `pip install 'shopbot[cuda]'` with a GPU "
+                "(`make setup` does), or set SHOPBOT_ENGINE__BACKEND=remote."
+            ) from exc
+        self._sampling_cls = SamplingParams
+        args: dict[str, Any] = {
+            "model": self.model,
+            "max_model_len": self.settings.max_model_len,
+            "dtype": self.settings.dtype,
+            "max_num_seqs": self.settings.max_num_seqs,
+            "tensor_parallel_size": self.settings.tensor_parallel_size,
+            "gpu_memory_utilization": self.settings.gpu_memory_utilization,
+            "disable_log_stats": True,
+        }
+        if self.lora_path:
+            args.update(enable_lora=True, max_lora_rank=64)
+        log.info("Starting the vLLM engine with %s (this takes a while)...", self.model)
+        self._engine = AsyncLLM.from_engine_args(AsyncEngineArgs(**args))
+        if self.lora_path:
+            from vllm.lora.request import LoRARequest
+
+            self._lora_request = LoRARequest("store", 1, self.lora_path)
+        self.template.tokenizer  # noqa: B018 - load it now rather than on the first chat
+        log.info("The vLLM engine is ready.")
+
+    async def _stop(self) -> None:
+        if self._engine is not None:
+            self._engine.shutdown()
+            self._engine = None
+
+    async def _generate(self, request: GenerationRequest) -> AsyncIterator[Chunk]:
+        if self._engine is None:
+            raise BackendUnavailable("The vLLM engine is not running.")
+        from vllm.inputs import TokensPrompt
+
+        token_ids = self.template.encode(request.messages, request.assistant_prefix)
+        params = self._sampling_cls(
+            max_tokens=request.max_tokens,
+            temperature=request.temperature,
+            stop=list(request.stop) or None,
+        )
+        sent = 0
+        if request.assistant_prefix:
+            yield Chunk(text=request.assistant_prefix)
+        try:
+            async for output in self._engine.generate(
+                TokensPrompt(prompt_token_ids=token_ids),
+                params,
+                request_id=request.request_id,
+                lora_request=self._lora_request,
+            ):
+                completion = output.outputs[0]
+                delta = completion.text[sent:]
+                sent = len(completion.text)
+                if output.finished:
+                    yield Chunk(
+                        text=delta,
+                        finished=True,
+                        finish_reason=completion.finish_reason,
+                        prompt_tokens=len(token_ids),
+                        completion_tokens=len(completion.token_ids),
+                    )
+                elif delta:
+                    yield Chunk(text=delta)
+        except Exception as exc:
+            if type(exc).__name__ == "EngineDeadError":
+                raise BackendUnavailable(f"The vLLM engine died: {exc}") from exc
+            raise

@@ -1,0 +1,449 @@
+"""`ShopBot`: one shopper turn from message to stored, grounded, scored reply."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from bot.backends import ChatBackend, GenerationRequest, make_backend
+from bot.backends.base import LoopThread
+from bot.errors import BackendError
+from bot.escalation import EscalationPolicy
+from bot.extractive import best_sentence
+from bot.grounding import FactGuard, GuardedStream, HitLike, fact_lead
+from bot.language import detect_language, phrase
+from bot.prompting import as_chat_history, fit_to_window, system_message
+from bot.sentiment import LexiconSentimentScorer, SentimentResult, SentimentScorer
+from bot.settings import BUNDLED, Settings
+from bot.store import ConversationStore, SQLConversationStore
+
+log = logging.getLogger(__name__)
+Message = dict[str, str]
+
+
+class Knowledge(Protocol):
+    """What the engine needs of retrieval (`retrieval.KnowledgeBase` is one)."""
+
+    def warm_up(self) -> None: ...
+
+    def search(self, query: str, k: int = 5, source: str | None = None) -> Sequence[HitLike]: ...
+
+
+@dataclass
+class Turn:
+    """One answered shopper message."""
+
+    session: str
+    reply: str
+    sources: list[dict[str, Any]]
+    sentiment: dict[str, Any]
+    escalated: bool
+    status: str = "bot"
+    language: str = "en"
+    usage: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    withheld: list[dict[str, str]] = field(default_factory=list)
+    escalation_reasons: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class StreamEvent:
+    kind: str  # "delta" (text for the shopper) or "turn" (the finished turn)
+    text: str = ""
+    turn: Turn | None = None
+
+
+@dataclass
+class Overrides:
+    """Per-conversation instructions, accepted only from trusted command-line input."""
+
+    system_prompt: str | None = None
+    secrets: tuple[str, ...] = ()
+
+
+def source_entry(number: int, hit: HitLike) -> dict[str, Any]:
+    meta = hit.metadata or {}
+    entry: dict[str, Any] = {
+        "n": number,
+        "id": hit.id,
+        "source": hit.source,
+        "title": hit.title,
+        "score": round(float(hit.score), 4),
+    }
+    for key in ("url", "path", "heading", "product_id", "sku", "conversation_id"):
+        if meta.get(key):
+            entry[key] = meta[key]
+    return entry
+
+
+class ShopBot:
+    """The chat engine. Cheap to construct; ``warm_up()`` starts the model and the index."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        backend: ChatBackend | None = None,
+        knowledge: Knowledge | None = None,
+        store: ConversationStore | None = None,
+        scorer: SentimentScorer | None = None,
+        policy: EscalationPolicy | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.backend = backend or make_backend(self.settings)
+        self._knowledge = knowledge
+        self._store = store
+        self.scorer = scorer or LexiconSentimentScorer()
+        self.policy = policy or EscalationPolicy(self.settings.escalation)
+        self._loop: LoopThread | None = None
+        self.grounded_lead = self.settings.model == BUNDLED
+
+    @classmethod
+    def from_config(cls, **kwargs: Any) -> ShopBot:
+        """A bot configured from `shopbot.toml` and ``SHOPBOT_*`` variables."""
+        from bot.models import force_offline
+
+        force_offline()
+        return cls(Settings.load(), **kwargs)
+
+    @property
+    def knowledge(self) -> Knowledge:
+        if self._knowledge is None:
+            from retrieval import KnowledgeBase
+
+            self._knowledge = KnowledgeBase(self.settings)
+        return self._knowledge
+
+    @property
+    def store(self) -> ConversationStore:
+        if self._store is None:
+            self._store = SQLConversationStore(self.settings.resolved_database_url)
+        return self._store
+
+    def warm_up(self) -> None:
+        self.backend.warm_up()
+        self.knowledge.warm_up()
+        self.scorer.warm_up()
+        _ = self.store
+
+    def close(self) -> None:
+        self.backend.close()
+        if self._loop is not None:
+            self._loop.stop()
+            self._loop = None
+
+    def __enter__(self) -> ShopBot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- public API -----------------------------------------------------------------------
+    def chat(self, message: str, session: str | None = None) -> Turn:
+        turn = None
+        for event in self._sync_events(message, session):
+            if event.kind == "turn":
+                turn = event.turn
+        assert turn is not None
+        return turn
+
+    def stream(self, message: str, session: str | None = None) -> Iterator[str]:
+        """Yield the reply as it is written; ``self.last_turn`` holds the finished turn."""
+        for event in self._sync_events(message, session):
+            if event.kind == "delta":
+                yield event.text
+            elif event.kind == "turn":
+                self.last_turn = event.turn
+
+    async def achat(self, message: str, session: str | None = None) -> Turn:
+        turn = None
+        async for event in self.astream_events(message, session):
+            if event.kind == "turn":
+                turn = event.turn
+        assert turn is not None
+        return turn
+
+    def answer(self, messages: list[Message], overrides: Overrides | None = None) -> Turn:
+        """Answer the last shopper message of a conversation given as data; nothing stored."""
+        return self._bot_loop().run(self.aanswer(messages, overrides))
+
+    async def aanswer(self, messages: list[Message], overrides: Overrides | None = None) -> Turn:
+        turn = None
+        async for event in self._respond(messages, "offline", overrides or Overrides(), None):
+            if event.kind == "turn":
+                turn = event.turn
+        assert turn is not None
+        return turn
+
+    # -- the turn -------------------------------------------------------------------------
+    def _bot_loop(self) -> LoopThread:
+        if self._loop is None:
+            self._loop = LoopThread("shopbot-engine")
+        return self._loop
+
+    def _sync_events(self, message: str, session: str | None) -> Iterator[StreamEvent]:
+        import queue
+
+        inbox: queue.Queue[Any] = queue.Queue()
+        done = object()
+
+        async def pump() -> None:
+            try:
+                async for event in self.astream_events(message, session):
+                    inbox.put(event)
+            except BaseException as exc:
+                inbox.put(exc)
+            finally:
+                inbox.put(done)
+
+        future = self._bot_loop().submit(pump())
+        try:
+            while (item := inbox.get()) is not done:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            future.cancel()
+
+    async def astream_events(
+        self, message: str, session: str | None = None
+    ) -> AsyncIterator[StreamEvent]:
+        """The turn as events: text deltas for the shopper, then the stored `Turn`."""
+        session = session or uuid.uuid4().hex
+        store = self.store
+        await asyncio.to_thread(store.ensure, session)
+        conversation = await asyncio.to_thread(store.get, session)
+        if conversation.status == "closed":
+            await asyncio.to_thread(store.set_status, session, "bot")
+        stored = await asyncio.to_thread(store.append, session, "user", message)
+        history = [{"role": m.role, "content": m.content} for m in conversation.messages]
+        history.append({"role": "user", "content": message})
+        async for event in self._respond(history, session, Overrides(), stored.position):
+            yield event
+
+    async def _respond(
+        self,
+        messages: list[Message],
+        session: str,
+        overrides: Overrides,
+        user_position: int | None,
+    ) -> AsyncIterator[StreamEvent]:
+        started = time.perf_counter()
+        persist = user_position is not None
+        question = messages[-1]["content"]
+        language = detect_language(question)
+        index = len(messages) - 1
+        sentiment = await asyncio.to_thread(self.scorer.score, messages, index)
+        state: dict[str, Any] = {}
+        status = "bot"
+        if persist:
+            conversation = await asyncio.to_thread(self.store.get, session)
+            state = dict(conversation.data.get("bot_state") or {})
+            status = conversation.status
+            await asyncio.to_thread(
+                self.store.update_message, session, user_position, {"sentiment": sentiment.as_dict()}
+            )
+        if status in ("waiting_for_agent", "agent"):
+            turn = Turn(session, "", [], sentiment.as_dict(), True, status, language)
+            yield StreamEvent("turn", turn=turn)
+            return
+
+        decision = self.policy.before_reply(sentiment, state, question)
+        if decision.escalate:
+            async for event in self._hand_off(
+                session, language, sentiment, decision.reasons, persist, started
+            ):
+                yield event
+            return
+
+        t0 = time.perf_counter()
+        hits = await asyncio.to_thread(self._retrieve, messages)
+        retrieval_ms = (time.perf_counter() - t0) * 1000
+        min_score = self.settings.retrieval.min_score
+        relevant = [h for h in hits if h.score >= min_score]
+        if not relevant:
+            state = self.policy.record_failure(state)
+            if self.policy.too_many_failures(state):
+                async for event in self._hand_off(
+                    session,
+                    language,
+                    sentiment,
+                    ["the bot could not answer repeatedly"],
+                    persist,
+                    started,
+                    state,
+                ):
+                    yield event
+                return
+            reply = phrase(language, "no_knowledge")
+            yield StreamEvent("delta", reply)
+            turn = Turn(session, reply, [], sentiment.as_dict(), False, "bot", language)
+            turn.timings = {"retrieval_ms": retrieval_ms, "total_ms": _ms(started)}
+            await self._store_reply(turn, persist, state, {"no_knowledge": True})
+            yield StreamEvent("turn", turn=turn)
+            return
+
+        try:
+            async for event in self._generate(
+                messages, session, relevant, language, sentiment, overrides, started, state
+            ):
+                if event.turn is not None:
+                    event.turn.timings["retrieval_ms"] = retrieval_ms
+                    await self._store_reply(event.turn, persist, self.policy.record_success(state))
+                yield event
+        except BackendError as exc:
+            log.warning("Backend failed for %s: %s", session, exc)
+            async for event in self._hand_off(
+                session, language, sentiment, [f"model backend failed: {exc}"], persist, started,
+                fallback=True,
+            ):
+                yield event
+
+    def _retrieve(self, messages: list[Message]) -> list[HitLike]:
+        """Search with the last message, and with the one before when it leans on it."""
+        question = messages[-1]["content"]
+        k = self.settings.retrieval.top_k
+        hits = list(self.knowledge.search(question, k=k))
+        earlier = [m["content"] for m in messages[:-1] if m["role"] == "user"]
+        if earlier:
+            combined = f"{earlier[-1]} {question}"
+            seen = {h.id: h for h in hits}
+            for hit in self.knowledge.search(combined, k=k):
+                # The combined query helps with follow-ups ("can I change its size?") but
+                # must not outrank what the question itself found.
+                if hit.id not in seen:
+                    hit.score = hit.score * 0.9
+                    seen[hit.id] = hit
+            hits = sorted(seen.values(), key=lambda h: h.score, reverse=True)[:k]
+        return hits
+
+    async def _generate(
+        self,
+        messages: list[Message],
+        session: str,
+        hits: list[HitLike],
+        language: str,
+        sentiment: SentimentResult,
+        overrides: Overrides,
+        started: float,
+        state: dict[str, Any],
+    ) -> AsyncIterator[StreamEvent]:
+        question = messages[-1]["content"]
+        lead, facts = fact_lead(question, hits, language, self.settings.retrieval.min_score)
+        if not lead and self.grounded_lead and hits[0].source == "policy":
+            lead = best_sentence(question, hits[0].text)
+            if lead:
+                lead = f"{lead} [1]"
+        secrets = [s.get_secret_value() for s in self.settings.secrets] + list(overrides.secrets)
+        user_texts = [m["content"] for m in messages if m["role"] == "user"]
+        guard = FactGuard(hits, user_texts, secrets, primary=facts[0] if lead and facts else None)
+        persona = overrides.system_prompt or self.settings.system_prompt
+        budget = self.backend.context_window - self.settings.engine.max_tokens
+        in_prompt = list(hits)
+        while True:  # the facts may take at most three quarters of the prompt
+            system = system_message(self.settings.store_name, persona, in_prompt, language)
+            too_long = self.backend.count_tokens([{"role": "system", "content": system}])
+            if len(in_prompt) <= 1 or too_long <= budget * 3 // 4:
+                break
+            in_prompt.pop()
+        prompt = fit_to_window(
+            system, as_chat_history(messages), self.backend.count_tokens, budget
+        )
+        request = GenerationRequest(
+            messages=prompt,
+            max_tokens=self.settings.engine.max_tokens,
+            temperature=self.settings.engine.temperature,
+            request_id=f"{session}-{uuid.uuid4().hex[:8]}",
+            assistant_prefix=(lead + " ") if lead else "",
+        )
+        released = GuardedStream(guard)
+        first_token_ms = None
+        usage: dict[str, int] = {}
+        prefix_left = len(request.assistant_prefix)
+        async for chunk in self.backend.stream(request):
+            text = chunk.text
+            if prefix_left:  # the trusted lead: released as is
+                taken, text = text[:prefix_left], text[prefix_left:]
+                prefix_left -= len(taken)
+                released.released.append(taken)
+                if first_token_ms is None:
+                    first_token_ms = _ms(started)
+                yield StreamEvent("delta", taken)
+            for sentence in released.feed(text):
+                if first_token_ms is None:
+                    first_token_ms = _ms(started)
+                yield StreamEvent("delta", sentence)
+            if chunk.finished:
+                usage = {
+                    "prompt_tokens": chunk.prompt_tokens,
+                    "completion_tokens": chunk.completion_tokens,
+                }
+        for sentence in released.finish():
+            yield StreamEvent("delta", sentence)
+        reply = released.text.strip()
+        if not reply:
+            reply = phrase(language, "unsure")
+            yield StreamEvent("delta", reply)
+        sources = [source_entry(i + 1, h) for i, h in enumerate(hits)]
+        turn = Turn(session, reply, sources, sentiment.as_dict(), False, "bot", language)
+        turn.usage = usage
+        turn.withheld = guard.report.withheld
+        turn.timings = {"first_token_ms": first_token_ms or _ms(started), "total_ms": _ms(started)}
+        yield StreamEvent("turn", turn=turn)
+
+    async def _hand_off(
+        self,
+        session: str,
+        language: str,
+        sentiment: SentimentResult,
+        reasons: list[str],
+        persist: bool,
+        started: float,
+        state: dict[str, Any] | None = None,
+        fallback: bool = False,
+    ) -> AsyncIterator[StreamEvent]:
+        reply = phrase(language, "backend_failed" if fallback else "waiting_for_agent")
+        if not fallback:
+            reply = self.policy.handoff_message(language, reasons)
+        yield StreamEvent("delta", reply)
+        turn = Turn(session, reply, [], sentiment.as_dict(), True, "waiting_for_agent", language)
+        turn.escalation_reasons = reasons
+        turn.timings = {"total_ms": _ms(started)}
+        if persist:
+            await self._store_reply(turn, persist, state or {}, {"handoff": True})
+            await asyncio.to_thread(self.store.set_status, session, "waiting_for_agent")
+            await asyncio.to_thread(
+                self.store.update_data,
+                session,
+                {"escalation": {"reasons": reasons, "sentiment": sentiment.as_dict()}},
+            )
+        yield StreamEvent("turn", turn=turn)
+
+    async def _store_reply(
+        self, turn: Turn, persist: bool, state: dict[str, Any], extra: dict[str, Any] | None = None
+    ) -> None:
+        if not persist:
+            return
+        data = {
+            "sources": turn.sources,
+            "usage": turn.usage,
+            "withheld": turn.withheld,
+            "timings": turn.timings,
+            **(extra or {}),
+        }
+        await asyncio.to_thread(self.store.append, turn.session, "assistant", turn.reply, data)
+        await asyncio.to_thread(
+            self.store.update_data, turn.session, {"bot_state": state, "language": turn.language}
+        )
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)

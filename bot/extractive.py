@@ -1,0 +1,36 @@
+"""Picking the sentence of a retrieved passage that answers the question."""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[a-z0-9]+|[\u4e00-\u9fff]", re.I)
+_SENTENCE = re.compile(r"(?<=[.!?。！？])\s*|\n+")
+_STOP = frozenset(
+    "a an the is are was were be do does did can could i you we my your our to of in on for "
+    "and or it this that with how what when where which who why will would should if at by "
+    "from as me us am have has had not no".split()
+)
+
+
+def _terms(text: str) -> list[str]:
+    words = [w.lower() for w in _WORD.findall(text)]
+    terms = [w for w in words if w not in _STOP]
+    cjk = [w for w in words if "\u4e00" <= w <= "\u9fff"]
+    terms += [a + b for a, b in zip(cjk, cjk[1:], strict=False)]
+    return [t[:6] if t.isascii() and len(t) > 6 else t for t in terms]  # crude stemming
+
+
+def best_sentence(question: str, passage: str) -> str:
+    """The passage sentence sharing the most terms with the question (first on ties)."""
+    wanted = set(_terms(question))
+    best, best_score = "", 0.0
+    for sentence in _SENTENCE.split(passage):
+        sentence = sentence.strip(" -*#>\t")
+        if len(sentence) < 12:
+            continue
+        terms = set(_terms(sentence))
+        score = len(wanted & terms) + 0.5 * bool(re.search(r"\d", sentence))
+        if score > best_score:
+            best, best_score = sentence, score
+    return best if best_score >= 1 else ""

@@ -1,0 +1,251 @@
+"""Keeping replies to the store's own facts.
+
+Two halves: `fact_lead` writes the product facts (price, stock) straight from the catalog, so
+the model never has to guess them; `FactGuard` checks every sentence the model writes before
+the shopper sees it and withholds any that states a price, stock level, number or secret the
+retrieved knowledge does not support.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bot.language import phrase
+
+
+class HitLike(Protocol):
+    id: str
+    source: str
+    title: str
+    text: str
+    score: float
+    metadata: dict[str, Any]
+
+
+_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_ORDER_LIKE = re.compile(r"\b[A-Z]{1,5}-?\d{4,}\b|\b\d{6,}\b")
+_CITATION = re.compile(r"\[\d{1,2}\]")
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])|\n+")
+_IN_STOCK = re.compile(r"\b(in stock|available|in-stock)\b|有货|现货", re.I)
+_OUT_OF_STOCK = re.compile(
+    r"\b(out of stock|sold out|unavailable|not available|not in stock|no longer available)\b"
+    r"|缺货|售罄|无货|没货",
+    re.I,
+)
+PRICE_WORDS = re.compile(
+    r"\b(price|prices|cost|costs|how much|cheap|expensive|\$)|多少钱|价格|价钱|几块|多少元", re.I
+)
+STOCK_WORDS = re.compile(
+    r"\b(in stock|stock|available|availability|have .* in|sold out|restock)\b"
+    r"|有货|有没有|库存|缺货|还有|有吗",
+    re.I,
+)
+
+
+def numbers_in(text: str) -> set[float]:
+    values: set[float] = set()
+    for match in _NUMBER.findall(text):
+        try:
+            values.add(float(match.replace(",", "")))
+        except ValueError:
+            continue
+    return values
+
+
+def format_price(price: float | None, currency: str | None) -> str:
+    if price is None:
+        return ""
+    symbol = {"USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "JPY": "¥"}.get(
+        (currency or "USD").upper()
+    )
+    amount = f"{price:,.2f}"
+    return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
+
+
+@dataclass
+class ProductFact:
+    """What the catalog says about one product or variant."""
+
+    hit_id: str
+    name: str
+    options: dict[str, str]
+    price: float | None
+    currency: str | None
+    in_stock: bool | None
+    product_id: str | None
+    sku: str | None
+
+    @classmethod
+    def from_hit(cls, hit: HitLike) -> ProductFact | None:
+        meta = hit.metadata or {}
+        if hit.source != "catalog":
+            return None
+        options = meta.get("options") or {}
+        if isinstance(options, str):
+            options = dict(
+                part.split("=", 1) for part in options.split(";") if "=" in part
+            )
+        price = meta.get("price")
+        return cls(
+            hit_id=hit.id,
+            name=str(meta.get("name") or hit.title.split(" (")[0]),
+            options={str(k): str(v) for k, v in options.items()},
+            price=float(price) if price not in (None, "") else None,
+            currency=meta.get("currency"),
+            in_stock=meta.get("in_stock") if isinstance(meta.get("in_stock"), bool) else None,
+            product_id=meta.get("product_id"),
+            sku=meta.get("sku"),
+        )
+
+    def sentence(self, language: str) -> str:
+        options = ", ".join(self.options.values())
+        wrap = (f"（{options}）" if language == "zh" else f" ({options})") if options else ""
+        stock = phrase(language, "in_stock" if self.in_stock else "out_of_stock")
+        return phrase(
+            language,
+            "price_stock",
+            name=self.name,
+            options=wrap,
+            price=format_price(self.price, self.currency),
+            stock=stock,
+        )
+
+
+def asks_about_product_facts(question: str) -> bool:
+    return bool(PRICE_WORDS.search(question) or STOCK_WORDS.search(question))
+
+
+def fact_lead(
+    question: str, hits: Sequence[HitLike], language: str, min_score: float
+) -> tuple[str, list[ProductFact]]:
+    """A sentence stating price and stock from the catalog when the shopper asks for them."""
+    facts = [
+        fact
+        for hit in hits
+        if hit.score >= min_score and (fact := ProductFact.from_hit(hit)) is not None
+    ]
+    if not facts or not asks_about_product_facts(question) or facts[0].price is None:
+        return "", facts
+    best = facts[0]
+    lead = best.sentence(language)
+    if best.in_stock is False:
+        alternatives = [
+            f for f in facts[1:] if f.in_stock and f.product_id == best.product_id and f.sku
+        ][:3]
+        if alternatives:
+            items = ", ".join(
+                f"{', '.join(a.options.values()) or a.name} ({format_price(a.price, a.currency)})"
+                for a in alternatives
+            )
+            lead += " " + phrase(language, "alternatives", items=items)
+    return lead, facts
+
+
+@dataclass
+class GuardReport:
+    withheld: list[dict[str, str]] = field(default_factory=list)
+
+    def add(self, sentence: str, reason: str) -> None:
+        self.withheld.append({"sentence": sentence, "reason": reason})
+
+
+class FactGuard:
+    """Checks the model's sentences against the facts it was given."""
+
+    def __init__(
+        self,
+        hits: Sequence[HitLike],
+        trusted_texts: Iterable[str],
+        secrets: Iterable[str] = (),
+        primary: ProductFact | None = None,
+    ) -> None:
+        grounded_text = " ".join(
+            [*(f"{h.title} {h.text} {_meta_text(h.metadata)}" for h in hits), *trusted_texts]
+        )
+        self.grounded_numbers = numbers_in(grounded_text)
+        self.grounded_text = grounded_text.lower()
+        self.secrets = [s for s in secrets if s]
+        self.primary = primary
+        self.report = GuardReport()
+
+    def check(self, sentence: str) -> str | None:
+        """The sentence if it is supported, else None (and the reason is recorded)."""
+        sentence_facts = _CITATION.sub("", sentence)
+        lowered = sentence.lower()
+        for secret in self.secrets:
+            if secret.lower() in lowered:
+                self.report.add("[secret withheld]", "contains a configured secret")
+                return None
+        for order_like in _ORDER_LIKE.findall(sentence_facts):
+            if order_like.lower() not in self.grounded_text:
+                self.report.add(sentence, f"order-like number {order_like} not in the facts")
+                return None
+        unsupported = numbers_in(sentence_facts) - self.grounded_numbers
+        if unsupported:
+            shown = ", ".join(f"{n:g}" for n in sorted(unsupported))
+            self.report.add(sentence, f"numbers not in the retrieved facts: {shown}")
+            return None
+        if self.primary is not None and self.primary.in_stock is not None:
+            says_out = bool(_OUT_OF_STOCK.search(sentence))
+            says_in = bool(_IN_STOCK.search(sentence)) and not says_out
+            if (says_in and not self.primary.in_stock) or (says_out and self.primary.in_stock):
+                self.report.add(sentence, "stock contradicts the catalog")
+                return None
+        return sentence
+
+
+def _meta_text(metadata: dict[str, Any] | None) -> str:
+    if not metadata:
+        return ""
+    parts = []
+    for key in ("price", "sku", "product_id", "conversation_id"):
+        if metadata.get(key) not in (None, ""):
+            parts.append(str(metadata[key]))
+    return " ".join(parts)
+
+
+def split_sentences(text: str) -> tuple[list[str], str]:
+    """Complete sentences (with their trailing space) and the unfinished rest."""
+    pieces: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        if end <= start:
+            continue
+        pieces.append(text[start:end])
+        start = end
+    return pieces, text[start:]
+
+
+class GuardedStream:
+    """Releases a streamed reply sentence by sentence, each one checked first."""
+
+    def __init__(self, guard: FactGuard) -> None:
+        self.guard = guard
+        self.buffer = ""
+        self.released: list[str] = []
+
+    def feed(self, text: str) -> list[str]:
+        self.buffer += text
+        sentences, self.buffer = split_sentences(self.buffer)
+        return self._release(sentences)
+
+    def finish(self) -> list[str]:
+        rest, self.buffer = self.buffer, ""
+        return self._release([rest] if rest.strip() else [])
+
+    def _release(self, sentences: list[str]) -> list[str]:
+        out = []
+        for sentence in sentences:
+            checked = self.guard.check(sentence)
+            if checked is not None:
+                out.append(checked)
+                self.released.append(checked)
+        return out
+
+    @property
+    def text(self) -> str:
+        return "".join(self.released)

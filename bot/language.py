@@ -1,0 +1,62 @@
+"""Which language a shopper writes in, and the bot's fixed phrases in each."""
+
+from __future__ import annotations
+
+import re
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def detect_language(text: str) -> str:
+    """'zh' when Chinese characters dominate the letters, else 'en'."""
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN.findall(text))
+    return "zh" if cjk and cjk * 2 >= latin * 0.5 else "en"
+
+
+PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "no_knowledge": (
+            "I'm sorry, I don't have reliable information about that in our store's "
+            "knowledge, and I'd rather not guess. Would you like me to connect you with a "
+            "member of our team?"
+        ),
+        "backend_failed": (
+            "I'm sorry, I'm having trouble answering right now. I've passed your conversation "
+            "to a member of our team, who will reply here as soon as possible."
+        ),
+        "unsure": (
+            "I'm not certain about that detail, and I'd rather not guess. Would you like me "
+            "to connect you with a member of our team?"
+        ),
+        "price_stock": "{name}{options} costs {price} and is {stock}.",
+        "in_stock": "in stock",
+        "out_of_stock": "currently out of stock",
+        "alternatives": "Available alternatives: {items}.",
+        "waiting_for_agent": (
+            "A member of our team is looking at your conversation and will reply here."
+        ),
+        "closed": "This conversation is closed. Start a new one if you need more help.",
+    },
+    "zh": {
+        "no_knowledge": (
+            "抱歉，我在本店的资料里没有找到这个问题的可靠答案，不想随便猜测。需要我为您转接人工客服吗？"
+        ),
+        "backend_failed": (
+            "抱歉，我现在暂时无法回答。已为您转接人工客服，同事会尽快在这里回复您。"
+        ),
+        "unsure": "这个细节我不太确定，不想随便猜测。需要我为您转接人工客服吗？",
+        "price_stock": "{name}{options}的价格是 {price}，{stock}。",
+        "in_stock": "目前有货",
+        "out_of_stock": "目前缺货",
+        "alternatives": "可选的有货款式：{items}。",
+        "waiting_for_agent": "人工客服正在查看您的对话，会在这里回复您。",
+        "closed": "本次对话已结束。如需更多帮助，请开始新的对话。",
+    },
+}
+
+
+def phrase(language: str, key: str, **values: str) -> str:
+    table = PHRASES.get(language, PHRASES["en"])
+    return table[key].format(**values)

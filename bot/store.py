@@ -1,0 +1,271 @@
+"""Conversation memory in a real database through SQLAlchemy (SQLite by default, PostgreSQL
+by URL). Every message is committed before it is acknowledged."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from bot.errors import ConversationNotFound, StoreError
+
+STATUSES = ("bot", "waiting_for_agent", "agent", "closed")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ConversationRow(Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(32), default="bot", index=True)
+    channel: Mapped[str] = mapped_column(String(32), default="api")
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class MessageRow(Base):
+    __tablename__ = "messages"
+    __table_args__ = (UniqueConstraint("conversation_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))
+    content: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+@dataclass
+class StoredMessage:
+    position: int
+    role: str
+    content: str
+    created_at: datetime
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class StoredConversation:
+    id: str
+    status: str
+    channel: str
+    language: str | None
+    created_at: datetime
+    updated_at: datetime
+    data: dict[str, Any]
+    messages: list[StoredMessage]
+
+
+class ConversationStore(Protocol):
+    """Where conversations live."""
+
+    def create(self, conversation_id: str | None = None, channel: str = "api") -> str: ...
+
+    def ensure(self, conversation_id: str, channel: str = "api") -> str: ...
+
+    def exists(self, conversation_id: str) -> bool: ...
+
+    def append(
+        self, conversation_id: str, role: str, content: str, data: dict[str, Any] | None = None
+    ) -> StoredMessage: ...
+
+    def update_message(self, conversation_id: str, position: int, data: dict[str, Any]) -> None: ...
+
+    def get(self, conversation_id: str) -> StoredConversation: ...
+
+    def set_status(self, conversation_id: str, status: str) -> None: ...
+
+    def update_data(self, conversation_id: str, data: dict[str, Any]) -> None: ...
+
+    def list(self, status: str | None = None, limit: int = 100) -> list[StoredConversation]: ...
+
+
+class SQLConversationStore:
+    """`ConversationStore` on any SQLAlchemy database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        kwargs: dict[str, Any] = {"pool_pre_ping": True}
+        if url.startswith("sqlite"):
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+            path = url.split("///", 1)[-1]
+            if path and path != ":memory:":
+                from pathlib import Path
+
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.engine = create_engine(url, **kwargs)
+        except Exception as exc:  # bad URL or missing driver
+            raise StoreError(
+                f"Cannot use the database {url!r}: {exc}. Check SHOPBOT_DATABASE_URL "
+                "(PostgreSQL needs `pip install 'shopbot[postgres]'`)."
+            ) from exc
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        try:
+            Base.metadata.create_all(self.engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Cannot reach the database {self._safe_url()}: {exc}") from exc
+
+    def _safe_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def _session(self) -> Session:
+        return self._sessions()
+
+    def create(self, conversation_id: str | None = None, channel: str = "api") -> str:
+        conversation_id = conversation_id or uuid.uuid4().hex
+        try:
+            with self._session() as session, session.begin():
+                session.add(ConversationRow(id=conversation_id, channel=channel, data={}))
+        except IntegrityError as exc:
+            raise StoreError(f"A conversation {conversation_id!r} already exists.") from exc
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Cannot store the conversation: {exc}") from exc
+        return conversation_id
+
+    def ensure(self, conversation_id: str, channel: str = "api") -> str:
+        if not self.exists(conversation_id):
+            try:
+                self.create(conversation_id, channel)
+            except StoreError:
+                if not self.exists(conversation_id):  # not a lost race: a real failure
+                    raise
+        return conversation_id
+
+    def exists(self, conversation_id: str) -> bool:
+        with self._session() as session:
+            return session.get(ConversationRow, conversation_id) is not None
+
+    def append(
+        self, conversation_id: str, role: str, content: str, data: dict[str, Any] | None = None
+    ) -> StoredMessage:
+        for _attempt in range(5):  # another writer may take the same position: retry
+            try:
+                with self._session() as session, session.begin():
+                    conversation = session.get(ConversationRow, conversation_id)
+                    if conversation is None:
+                        raise ConversationNotFound(f"No conversation {conversation_id!r}.")
+                    position = session.scalar(
+                        select(func.coalesce(func.max(MessageRow.position), -1)).where(
+                            MessageRow.conversation_id == conversation_id
+                        )
+                    )
+                    row = MessageRow(
+                        conversation_id=conversation_id,
+                        position=int(position) + 1,
+                        role=role,
+                        content=content,
+                        data=data or {},
+                    )
+                    session.add(row)
+                    conversation.updated_at = _now()
+                return StoredMessage(row.position, role, content, row.created_at, row.data)
+            except IntegrityError:
+                continue
+            except SQLAlchemyError as exc:
+                raise StoreError(f"Cannot store the message: {exc}") from exc
+        raise StoreError(f"Too many concurrent writers on conversation {conversation_id!r}.")
+
+    def update_message(self, conversation_id: str, position: int, data: dict[str, Any]) -> None:
+        with self._session() as session, session.begin():
+            row = session.scalar(
+                select(MessageRow).where(
+                    MessageRow.conversation_id == conversation_id, MessageRow.position == position
+                )
+            )
+            if row is None:
+                raise ConversationNotFound(f"No message {position} in {conversation_id!r}.")
+            row.data = {**(row.data or {}), **data}
+
+    def get(self, conversation_id: str) -> StoredConversation:
+        with self._session() as session:
+            row = session.get(ConversationRow, conversation_id)
+            if row is None:
+                raise ConversationNotFound(f"No conversation {conversation_id!r}.")
+            messages = session.scalars(
+                select(MessageRow)
+                .where(MessageRow.conversation_id == conversation_id)
+                .order_by(MessageRow.position)
+            ).all()
+            return _conversation(row, messages)
+
+    def set_status(self, conversation_id: str, status: str) -> None:
+        if status not in STATUSES:
+            raise ValueError(f"Unknown status {status!r}; one of {STATUSES}.")
+        with self._session() as session, session.begin():
+            row = session.get(ConversationRow, conversation_id)
+            if row is None:
+                raise ConversationNotFound(f"No conversation {conversation_id!r}.")
+            row.status = status
+            row.updated_at = _now()
+
+    def update_data(self, conversation_id: str, data: dict[str, Any]) -> None:
+        with self._session() as session, session.begin():
+            row = session.get(ConversationRow, conversation_id)
+            if row is None:
+                raise ConversationNotFound(f"No conversation {conversation_id!r}.")
+            row.data = {**(row.data or {}), **data}
+            if "language" in data:
+                row.language = data["language"]
+
+    def list(self, status: str | None = None, limit: int = 100) -> list[StoredConversation]:
+        with self._session() as session:
+            query = select(ConversationRow).order_by(ConversationRow.updated_at.desc()).limit(limit)
+            if status:
+                query = query.where(ConversationRow.status == status)
+            return [_conversation(row, []) for row in session.scalars(query).all()]
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _conversation(row: ConversationRow, messages: Any) -> StoredConversation:
+    return StoredConversation(
+        id=row.id,
+        status=row.status,
+        channel=row.channel,
+        language=row.language,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        data=dict(row.data or {}),
+        messages=[
+            StoredMessage(m.position, m.role, m.content, m.created_at, dict(m.data or {}))
+            for m in messages
+        ],
+    )

@@ -1,0 +1,50 @@
+"""Shared fixtures. Expensive things (the vLLM engine, the embedder) start once per session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.models import force_offline
+from bot.settings import Settings
+
+force_offline()
+os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "2")
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+# Converted models are kept across test runs so that only the first run pays for conversion.
+MODELS_CACHE = ROOT / ".shopbot" / "test-models"
+
+
+def make_settings(home: Path, **values: object) -> Settings:
+    models = home / "models"
+    if not models.exists():
+        MODELS_CACHE.mkdir(parents=True, exist_ok=True)
+        home.mkdir(parents=True, exist_ok=True)
+        models.symlink_to(MODELS_CACHE, target_is_directory=True)
+    return Settings.model_validate({"home": home, **values})
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path / "home", engine={"backend": "fake"})
+
+
+@pytest.fixture(scope="session")
+def session_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("shopbot-home")
+
+
+@pytest.fixture(scope="session")
+def vllm_backend(session_home: Path) -> Iterator[object]:
+    """The real in-process vLLM engine with the bundled model, shared by the whole session."""
+    from bot.backends import make_backend
+
+    backend = make_backend(make_settings(session_home))
+    backend.warm_up()
+    yield backend
+    backend.close()

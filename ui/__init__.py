@@ -1,0 +1,1 @@
+"""shopbot's web app: FastAPI with the Gradio shopper chat mounted."""
