@@ -1,0 +1,27 @@
+"""Retrieval: a catalog-aware knowledge index in Chroma with citations.
+
+Heavy libraries (chromadb, sentence-transformers, langchain-core) load only when used.
+"""
+
+from __future__ import annotations
+
+from retrieval.documents import Hit, IngestReport, Passage, SearchFilters, SourceReport
+from retrieval.embedder import Embedder, HashingEmbedder, SentenceTransformerEmbedder
+from retrieval.index import ChromaIndex, Index
+from retrieval.knowledge import KnowledgeBase
+from retrieval.ranking import DEFAULT_MIN_SCORE
+
+__all__ = [
+    "DEFAULT_MIN_SCORE",
+    "ChromaIndex",
+    "Embedder",
+    "HashingEmbedder",
+    "Hit",
+    "Index",
+    "IngestReport",
+    "KnowledgeBase",
+    "Passage",
+    "SearchFilters",
+    "SentenceTransformerEmbedder",
+    "SourceReport",
+]

@@ -1,0 +1,158 @@
+"""The retrieval subcommands: ``ingest``, ``search``; ``bench retrieval`` and ``eval retrieval``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.cli import print_json
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from retrieval.documents import Hit, SearchFilters
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Register ``ingest`` and ``search``."""
+    ingest = sub.add_parser(
+        "ingest", help="Load the catalog, policies and dialogues into the index."
+    )
+    ingest.add_argument("--catalog", type=Path, help="Catalog: JSON Lines (or .json, .csv).")
+    ingest.add_argument("--policies", type=Path, help="Folder of policy/FAQ .md and .txt files.")
+    ingest.add_argument("--dialogues", type=Path, help="Past conversations (JSON Lines).")
+    ingest.add_argument("--reset", action="store_true", help="Rebuild the index from scratch.")
+    ingest.add_argument("--json", action="store_true", help="Print the counts as JSON.")
+    ingest.set_defaults(handler=ingest_command)
+
+    search = sub.add_parser("search", help="Search the index.")
+    search.add_argument("query", nargs="?", help="What to look for.")
+    search.add_argument(
+        "--queries", type=Path, help="A file of queries, one a line (JSON Lines out)."
+    )
+    search.add_argument("--k", type=int, default=None, help="How many hits (default: top_k).")
+    search.add_argument("--source", choices=["catalog", "policy", "dialogue"])
+    search.add_argument("--category", help="Only products of this category.")
+    search.add_argument("--brand", help="Only products of this brand.")
+    search.add_argument("--min-price", type=float)
+    search.add_argument("--max-price", type=float)
+    search.add_argument("--in-stock", action="store_true", help="Only what is in stock.")
+    search.add_argument("--json", action="store_true", help="Print JSON.")
+    search.set_defaults(handler=search_command)
+
+
+def _knowledge(settings: Settings, progress: bool = True) -> Any:
+    from retrieval.knowledge import KnowledgeBase
+
+    return KnowledgeBase(settings, progress=progress)
+
+
+def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
+    """``shopbot ingest``."""
+    if not (args.catalog or args.policies or args.dialogues):
+        print("shopbot ingest: give --catalog, --policies and/or --dialogues", file=sys.stderr)
+        return 2
+    kb = _knowledge(settings)
+    report = kb.ingest(args.catalog, args.policies, args.dialogues, reset=args.reset)
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        for source, counts in report.sources.items():
+            print(
+                f"{source}: {counts.records} records, {counts.passages} passages "
+                f"({counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged, "
+                f"{counts.removed} removed, {counts.skipped} skipped, {len(counts.errors)} errors)"
+            )
+        print(f"done in {report.seconds:.1f} s")
+    return 0  # bad records are reported (stderr and report) and skipped, not a failure
+
+
+def _filters(args: argparse.Namespace) -> SearchFilters | None:
+    from retrieval.documents import SearchFilters
+
+    filters = SearchFilters(
+        category=args.category,
+        brand=args.brand,
+        min_price=args.min_price,
+        max_price=args.max_price,
+        in_stock=True if args.in_stock else None,
+    )
+    return None if filters.is_empty() else filters
+
+
+def search_command(args: argparse.Namespace, settings: Settings) -> int:
+    """``shopbot search``."""
+    if not args.query and not args.queries:
+        print("shopbot search: give a QUERY or --queries FILE", file=sys.stderr)
+        return 2
+    kb = _knowledge(settings)
+    filters = _filters(args)
+    if args.queries:
+        from retrieval.loading import read_text
+
+        queries = [q.strip() for q in read_text(args.queries).splitlines() if q.strip()]
+        results = kb.search_many(queries, k=args.k, source=args.source, filters=filters)
+        for query, hits in zip(queries, results, strict=True):
+            if args.json:
+                print_json({"query": query, "hits": [h.to_dict() for h in hits]})
+            else:
+                print(f"# {query}")
+                _print_hits(hits)
+        return 0
+    hits = kb.search(args.query, k=args.k, source=args.source, filters=filters)
+    if args.json:
+        print_json({"hits": [h.to_dict() for h in hits]})
+    else:
+        _print_hits(hits)
+    return 0
+
+
+def _print_hits(hits: list[Hit]) -> None:
+    if not hits:
+        print("  (nothing found)")
+    for n, hit in enumerate(hits, 1):
+        text = " ".join(hit.text.split())
+        print(f"{n}. [{hit.score:.2f}] {hit.title}  ({hit.id})")
+        print(f"   {text[:160]}{'…' if len(text) > 160 else ''}")
+
+
+def bench_retrieval(args: argparse.Namespace, settings: Settings) -> int:
+    """``shopbot bench retrieval``: ingestion rate and query latency vs. brute force."""
+    from retrieval.bench import run_bench
+
+    sizes = [int(s) for s in (getattr(args, "sizes", None) or "10000,100000").split(",") if s]
+    queries = getattr(args, "queries", None) or 200
+    result = run_bench(settings, sizes=sizes, queries=queries)
+    _emit(result, args)
+    return 0
+
+
+def eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
+    """``shopbot eval retrieval``: hit@1, hit@5 and MRR over the labelled questions."""
+    from retrieval.evaluate import run_eval
+
+    data = Path(getattr(args, "data", None) or "data")
+    result = run_eval(
+        settings,
+        data=data,
+        questions=Path(getattr(args, "questions", None) or data / "eval/retrieval_questions.jsonl"),
+        limit=getattr(args, "queries", None),
+        use_home=bool(getattr(args, "use_home", False)),
+    )
+    _emit(result, args)
+    return 0
+
+
+def _emit(result: dict[str, Any], args: argparse.Namespace) -> None:
+    out = getattr(args, "out", None)
+    if out:
+        import json
+
+        Path(out).write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    if getattr(args, "json", False):
+        print_json(result)
+    else:
+        import json
+
+        print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -1,0 +1,268 @@
+"""The vector store: the `Index` protocol and its Chroma implementation."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlparse
+
+import numpy as np
+
+from bot.errors import RetrievalError
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+Metadata = dict[str, Any]
+
+
+class Index(Protocol):
+    """Stores passages with their vectors; finds the nearest ones."""
+
+    def warm_up(self) -> None: ...
+
+    def upsert(
+        self,
+        ids: Sequence[str],
+        vectors: np.ndarray,
+        documents: Sequence[str],
+        metadatas: Sequence[Metadata],
+    ) -> None: ...
+
+    def delete(self, ids: Sequence[str]) -> None: ...
+
+    def query(
+        self, vectors: np.ndarray, n: int, where: dict[str, Any] | None = None
+    ) -> list[list[tuple[str, float]]]: ...
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]: ...
+
+    def hashes(self, source: str) -> dict[str, tuple[str, str]]: ...
+
+    def scan(self, batch: int = 5000) -> Iterator[tuple[str, str, Metadata]]: ...
+
+    def count(self) -> int: ...
+
+    def revision(self) -> str: ...
+
+    def bump_revision(self) -> str: ...
+
+    def reset(self) -> None: ...
+
+
+@contextlib.contextmanager
+def _chroma_errors(action: str) -> Iterator[None]:
+    """Translate Chroma's (and its transport's) errors into RetrievalError."""
+    try:
+        yield
+    except RetrievalError:
+        raise
+    except Exception as exc:
+        raise RetrievalError(f"Chroma failed to {action}: {exc}") from exc
+
+
+class ChromaIndex:
+    """A Chroma collection, on disk (`path`) or on a Chroma server (`url`), cosine space."""
+
+    def __init__(
+        self,
+        *,
+        collection: str = "shopbot",
+        path: Path | None = None,
+        url: str | None = None,
+        embedder_name: str = "unknown",
+        dimension: int | None = None,
+    ) -> None:
+        if not 3 <= len(collection) <= 512:
+            raise RetrievalError(
+                f"The collection name {collection!r} must have 3 to 512 characters "
+                "(SHOPBOT_RETRIEVAL__COLLECTION)."
+            )
+        if path is None and url is None:
+            raise RetrievalError("ChromaIndex needs a path or a server url.")
+        self.collection_name = collection
+        self.path = path
+        self.url = url
+        self.embedder_name = embedder_name
+        self.dimension = dimension
+        self._client: Any = None
+        self._collection: Any = None
+        self._max_batch = 5000
+
+    @classmethod
+    def from_settings(cls, settings: Settings, embedder_name: str) -> ChromaIndex:
+        """On disk under ``settings.home / "chroma"``, or the server at ``chroma_url``."""
+        return cls(
+            collection=settings.retrieval.collection,
+            path=None if settings.chroma_url else settings.home / "chroma",
+            url=settings.chroma_url,
+            embedder_name=embedder_name,
+        )
+
+    def describe(self) -> str:
+        return self.url or str(self.path)
+
+    # -- connection ----------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        if self._collection is not None:
+            return
+        with _chroma_errors(f"open the index at {self.describe()}"):
+            import chromadb
+
+            options = chromadb.Settings(anonymized_telemetry=False)
+            if self.url:
+                parsed = urlparse(self.url if "://" in self.url else f"http://{self.url}")
+                self._client = chromadb.HttpClient(
+                    host=parsed.hostname or "127.0.0.1",
+                    port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                    ssl=parsed.scheme == "https",
+                    settings=options,
+                )
+            else:
+                assert self.path is not None
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(path=str(self.path), settings=options)
+            self._max_batch = int(self._client.get_max_batch_size())
+            self._open()
+
+    def _open(self) -> None:
+        self._collection = self._client.get_or_create_collection(
+            self.collection_name,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine", "ef_search": 100}},
+            metadata={"embedder": self.embedder_name, "revision": uuid.uuid4().hex},
+        )
+        stored = (self._collection.metadata or {}).get("embedder")
+        if stored and stored != self.embedder_name:
+            raise RetrievalError(
+                f"The index at {self.describe()} (collection {self.collection_name!r}) was "
+                f"built with the embedder {stored!r}, not {self.embedder_name!r}: rebuild it "
+                "with `shopbot ingest --reset ...` or use another collection."
+            )
+
+    @property
+    def _col(self) -> Any:
+        self.warm_up()
+        return self._collection
+
+    def reset(self) -> None:
+        """Drop the collection and start empty."""
+        self.warm_up()
+        with _chroma_errors("reset the index"):
+            with contextlib.suppress(Exception):
+                self._client.delete_collection(self.collection_name)
+            self._open()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def upsert(
+        self,
+        ids: Sequence[str],
+        vectors: np.ndarray,
+        documents: Sequence[str],
+        metadatas: Sequence[Metadata],
+    ) -> None:
+        col = self._col
+        with _chroma_errors("store passages"):
+            for start in range(0, len(ids), self._max_batch):
+                end = start + self._max_batch
+                col.upsert(
+                    ids=list(ids[start:end]),
+                    embeddings=np.asarray(vectors[start:end], dtype=np.float32),
+                    documents=list(documents[start:end]),
+                    metadatas=list(metadatas[start:end]),
+                )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        col = self._col
+        with _chroma_errors("delete passages"):
+            for start in range(0, len(ids), self._max_batch):
+                col.delete(ids=list(ids[start : start + self._max_batch]))
+
+    def revision(self) -> str:
+        """A token that changes whenever any process writes to the collection."""
+        self.warm_up()
+        with _chroma_errors("read the index revision"):
+            col = self._client.get_collection(self.collection_name, embedding_function=None)
+            return str((col.metadata or {}).get("revision", ""))
+
+    def bump_revision(self) -> str:
+        col = self._col
+        token = uuid.uuid4().hex
+        with _chroma_errors("update the index revision"):
+            col.modify(metadata={"embedder": self.embedder_name, "revision": token})
+        return token
+
+    # -- reading -------------------------------------------------------------------------
+
+    def count(self) -> int:
+        col = self._col
+        with _chroma_errors("count passages"):
+            return int(col.count())
+
+    def query(
+        self, vectors: np.ndarray, n: int, where: dict[str, Any] | None = None
+    ) -> list[list[tuple[str, float]]]:
+        """For each vector, up to `n` (id, cosine similarity), best first."""
+        col = self._col
+        if n <= 0 or len(vectors) == 0:
+            return [[] for _ in range(len(vectors))]
+        with _chroma_errors("search the index"):
+            result = col.query(
+                query_embeddings=np.asarray(vectors, dtype=np.float32),
+                n_results=n,
+                where=where,
+                include=["distances"],
+            )
+        return [
+            [(doc_id, 1.0 - float(dist)) for doc_id, dist in zip(ids, dists, strict=True)]
+            for ids, dists in zip(result["ids"], result["distances"], strict=True)
+        ]
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        col = self._col
+        with _chroma_errors("read vectors"):
+            result = col.get(ids=list(ids), include=["embeddings"])
+        return {
+            doc_id: np.asarray(vec, dtype=np.float32)
+            for doc_id, vec in zip(result["ids"], result["embeddings"], strict=True)
+        }
+
+    def hashes(self, source: str) -> dict[str, tuple[str, str]]:
+        """Every passage of a source: id -> (content hash, doc key)."""
+        col = self._col
+        out: dict[str, tuple[str, str]] = {}
+        offset = 0
+        with _chroma_errors("list passages"):
+            while True:
+                page = col.get(
+                    where={"source": source},
+                    include=["metadatas"],
+                    limit=self._max_batch,
+                    offset=offset,
+                )
+                for doc_id, meta in zip(page["ids"], page["metadatas"], strict=True):
+                    meta = meta or {}
+                    out[doc_id] = (str(meta.get("content_hash", "")), str(meta.get("doc_key", "")))
+                if len(page["ids"]) < self._max_batch:
+                    return out
+                offset += self._max_batch
+
+    def scan(self, batch: int = 5000) -> Iterator[tuple[str, str, Metadata]]:
+        """Every passage: (id, document, metadata)."""
+        col = self._col
+        offset = 0
+        batch = min(batch, self._max_batch)
+        while True:
+            with _chroma_errors("read passages"):
+                page = col.get(include=["documents", "metadatas"], limit=batch, offset=offset)
+            yield from zip(page["ids"], page["documents"], page["metadatas"], strict=True)
+            if len(page["ids"]) < batch:
+                return
+            offset += batch

@@ -1,0 +1,329 @@
+"""`KnowledgeBase`: ingest sources into the index and search them (dense + keyword)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from bot.errors import RetrievalError
+from retrieval.documents import (
+    SOURCES,
+    Hit,
+    IngestReport,
+    Passage,
+    SearchFilters,
+    SourceReport,
+    public_metadata,
+    where_clause,
+)
+from retrieval.keyword import KeywordIndex
+from retrieval.ranking import Candidate, collapse, options_named
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from retrieval.embedder import Embedder
+    from retrieval.index import Index
+    from retrieval.loading import LoadResult
+
+log = logging.getLogger(__name__)
+
+CANDIDATES = 40  # per signal and query, before fusion and collapsing
+
+
+class KnowledgeBase:
+    """The store's knowledge: catalog, policies and past dialogues, searchable with citations."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        index: Index | None = None,
+        *,
+        progress: bool = True,
+        sync_interval: float = 1.0,
+    ) -> None:
+        if embedder is None:
+            from retrieval.embedder import SentenceTransformerEmbedder
+
+            embedder = SentenceTransformerEmbedder.from_settings(settings)
+        if index is None:
+            from retrieval.index import ChromaIndex
+
+            index = ChromaIndex.from_settings(settings, embedder.name)
+        self.settings = settings
+        self.embedder = embedder
+        self.index = index
+        self.keyword = KeywordIndex()
+        self.progress = progress
+        self.sync_interval = sync_interval
+        self._revision: str | None = None
+        self._checked = 0.0
+        self._lock = threading.RLock()
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Load the embedder, open the index and build the keyword index."""
+        self.embedder.warm_up()
+        self.index.warm_up()
+        self._sync(force=True)
+
+    def _sync(self, force: bool = False) -> None:
+        """Rebuild the keyword index if another process changed the store."""
+        with self._lock:
+            now = time.monotonic()
+            if (
+                not force
+                and self._revision is not None
+                and now - self._checked < self.sync_interval
+            ):
+                return
+            self._checked = now
+            revision = self.index.revision()
+            if revision == self._revision:
+                return
+            started = time.monotonic()
+            self.keyword.clear()
+            for doc_id, document, metadata in self.index.scan():
+                self.keyword.add(doc_id, document or "", dict(metadata or {}))
+            self.keyword.scores("")  # build postings now, not on the first query
+            self._revision = revision
+            log.debug(
+                "Keyword index: %d passages in %.2f s.",
+                len(self.keyword),
+                time.monotonic() - started,
+            )
+
+    # -- ingesting -----------------------------------------------------------------------
+
+    def ingest(
+        self,
+        catalog: Path | str | None = None,
+        policies: Path | str | None = None,
+        dialogues: Path | str | None = None,
+        *,
+        reset: bool = False,
+    ) -> IngestReport:
+        """Upsert the given sources; passages that vanished from a given source are removed."""
+        from retrieval.loaders import load_source
+
+        started = time.monotonic()
+        report = IngestReport(reset=reset)
+        plan = [(s, p) for s, p in zip(SOURCES, (catalog, policies, dialogues), strict=True) if p]
+        loaded = {source: load_source(source, Path(path)) for source, path in plan}
+        with self._lock:
+            self.embedder.warm_up()
+            self.index.warm_up()
+            if reset:
+                self.index.reset()
+                self._revision = None
+            self._sync(force=True)
+            try:
+                for source, result in loaded.items():
+                    report.sources[source] = self._ingest_source(source, result)
+            finally:
+                self._revision = self.index.bump_revision()
+        report.seconds = time.monotonic() - started
+        return report
+
+    def _ingest_source(self, source: str, result: LoadResult) -> SourceReport:
+        report = SourceReport(records=result.records, skipped=result.skipped, errors=result.errors)
+        for error in result.errors:
+            print(f"shopbot: skipped {error.path}:{error.line}: {error.error}", file=sys.stderr)
+        existing = self.index.hashes(source)
+        kept_keys = {e.key for e in result.errors if e.key}
+        fresh: dict[str, Passage] = {}
+        for passage in result.passages:
+            fresh.setdefault(passage.id, passage)
+        report.passages = len(fresh)
+        changed: list[Passage] = []
+        for pid, passage in fresh.items():
+            old = existing.get(pid)
+            if old is not None and old[0] == passage.content_hash():
+                report.unchanged += 1
+                continue
+            if old is None:
+                report.added += 1
+            else:
+                report.updated += 1
+            changed.append(passage)
+        gone = [
+            pid for pid, (_, key) in existing.items() if pid not in fresh and key not in kept_keys
+        ]
+        self._store(changed, source)
+        if gone:
+            self.index.delete(gone)
+            self.keyword.remove(gone)
+        report.removed = len(gone)
+        return report
+
+    def add_passages(self, passages: list[Passage], vectors: np.ndarray | None = None) -> None:
+        """Upsert passages as they are (no vanished-item removal); `vectors` if precomputed."""
+        with self._lock:
+            self.index.warm_up()
+            self._sync()
+            try:
+                if vectors is None:
+                    self._store(passages, "passages")
+                else:
+                    metas = [p.chroma_metadata() for p in passages]
+                    self.index.upsert(
+                        [p.id for p in passages], vectors, [p.text for p in passages], metas
+                    )
+                    for p, meta in zip(passages, metas, strict=True):
+                        self.keyword.add(p.id, p.text, meta)
+            finally:
+                self._revision = self.index.bump_revision()
+
+    def _store(self, passages: list[Passage], source: str) -> None:
+        """Embed in batches (progress on stderr) and upsert."""
+        if not passages:
+            return
+        from tqdm import tqdm
+
+        batch = self.settings.retrieval.batch_size * 4
+        with tqdm(
+            total=len(passages),
+            desc=f"Embedding {source}",
+            unit="passage",
+            file=sys.stderr,
+            disable=not self.progress,
+            leave=False,
+        ) as bar:
+            for start in range(0, len(passages), batch):
+                part = passages[start : start + batch]
+                vectors = self.embedder.embed([p.embedding_input() for p in part])
+                metas = [p.chroma_metadata() for p in part]
+                self.index.upsert([p.id for p in part], vectors, [p.text for p in part], metas)
+                for p, meta in zip(part, metas, strict=True):
+                    self.keyword.add(p.id, p.text, meta)
+                bar.update(len(part))
+
+    # -- searching -----------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        source: str | None = None,
+        filters: SearchFilters | None = None,
+    ) -> list[Hit]:
+        """The `k` best hits for a query, best first, scores calibrated to 0..1."""
+        return self.search_many([query], k=k, source=source, filters=filters)[0]
+
+    def search_many(
+        self,
+        queries: Sequence[str],
+        k: int | None = None,
+        source: str | None = None,
+        filters: SearchFilters | None = None,
+    ) -> list[list[Hit]]:
+        """Search several queries at once (one embedding batch, one index query)."""
+        if not queries:
+            return []
+        vectors = self.embedder.embed(list(queries))
+        return self.search_vectors(queries, vectors, k=k, source=source, filters=filters)
+
+    def search_vectors(
+        self,
+        queries: Sequence[str],
+        vectors: np.ndarray,
+        k: int | None = None,
+        source: str | None = None,
+        filters: SearchFilters | None = None,
+    ) -> list[list[Hit]]:
+        """Search with query vectors already embedded (the benchmark uses this)."""
+        if source is not None and source not in SOURCES:
+            raise RetrievalError(f"Unknown source {source!r}; use one of {', '.join(SOURCES)}.")
+        if filters is not None and filters.is_empty():
+            filters = None
+        k = k or self.settings.retrieval.top_k
+        self._sync()
+        n = max(CANDIDATES, 4 * k)
+        dense = self.index.query(vectors, n, where_clause(source, filters))
+        return [
+            self._rank(query, vector, found, k, source, filters)
+            for query, vector, found in zip(queries, vectors, dense, strict=True)
+        ]
+
+    def _rank(
+        self,
+        query: str,
+        vector: np.ndarray,
+        dense: list[tuple[str, float]],
+        k: int,
+        source: str | None,
+        filters: SearchFilters | None,
+    ) -> list[Hit]:
+        with self._lock:
+            keyword = self.keyword.search(query, max(CANDIDATES, 4 * k), source, filters)
+            cos = dict(dense)
+            ids = list(cos) + [i for i, _ in keyword.top if i not in cos]
+            extra = self._named_variants(query, ids, source, filters)
+            ids += [i for i in extra if i not in set(ids)]
+            metas = {i: self.keyword.metadata(i) for i in ids}
+            cands: list[Candidate] = []
+            missing = [i for i in ids if i not in cos and metas[i] is not None]
+        if missing:
+            for doc_id, vec in self.index.vectors(missing).items():
+                cos[doc_id] = float(np.dot(vec, vector))
+        for doc_id in ids:
+            meta = metas.get(doc_id)
+            if meta is None or doc_id not in cos:
+                continue  # written by another process since the last sync
+            cand = Candidate(doc_id, cos[doc_id], keyword.coverage(doc_id), meta)
+            if meta.get("kind") == "variant" and meta.get("options_json"):
+                cand.option_matches = options_named(query, json.loads(meta["options_json"]))
+            cands.append(cand)
+        ranked = collapse(cands, query)[:k]
+        return [self._hit(c) for c in ranked]
+
+    def _named_variants(
+        self, query: str, ids: list[str], source: str | None, filters: SearchFilters | None
+    ) -> list[str]:
+        """Variants of candidate products whose option values the query names."""
+        out: list[str] = []
+        seen: set[str] = set()
+        for doc_id in ids:
+            meta = self.keyword.metadata(doc_id) or {}
+            pid = meta.get("product_id")
+            if meta.get("source") != "catalog" or pid is None or pid in seen:
+                continue
+            seen.add(pid)
+            for vid in self.keyword.group("catalog", str(meta.get("doc_key", pid))):
+                vmeta = self.keyword.metadata(vid) or {}
+                if vmeta.get("kind") != "variant" or not vmeta.get("options_json"):
+                    continue
+                if filters is not None and not filters.matches(vmeta):
+                    continue
+                if options_named(query, json.loads(vmeta["options_json"])):
+                    out.append(vid)
+        return out
+
+    def _hit(self, cand: Candidate) -> Hit:
+        meta = cand.metadata
+        return Hit(
+            id=cand.id,
+            source=str(meta.get("source", "")),
+            title=str(meta.get("title", "")),
+            text=self.keyword.document(cand.id) or "",
+            score=round(cand.score, 4),
+            metadata=public_metadata(meta),
+        )
+
+    def stats(self) -> dict[str, Any]:
+        """Passages per source in the index."""
+        self._sync(force=True)
+        counts = dict.fromkeys(SOURCES, 0)
+        for doc_id in list(self.keyword._pos):
+            meta = self.keyword.metadata(doc_id) or {}
+            counts[str(meta.get("source"))] = counts.get(str(meta.get("source")), 0) + 1
+        return counts
