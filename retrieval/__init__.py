@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from retrieval.documents import Hit, IngestReport, Passage, SearchFilters, SourceReport
 from retrieval.embedder import Embedder, HashingEmbedder, SentenceTransformerEmbedder
-from retrieval.index import ChromaIndex, Index
+from retrieval.index import ChromaIndex, Index, MemoryIndex
 from retrieval.knowledge import KnowledgeBase
 from retrieval.ranking import DEFAULT_MIN_SCORE
 
@@ -20,6 +20,7 @@ __all__ = [
     "Index",
     "IngestReport",
     "KnowledgeBase",
+    "MemoryIndex",
     "Passage",
     "SearchFilters",
     "SentenceTransformerEmbedder",

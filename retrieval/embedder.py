@@ -73,6 +73,14 @@ class HashingEmbedder:
         return _normalize(np.stack([self._vector(t) for t in texts]))
 
 
+def embedder_from_settings(settings: Settings) -> Embedder:
+    """The configured embedder; ``hashing`` (or ``hashing:DIM``) gives the fast fake."""
+    if settings.embedder.startswith("hashing"):
+        _, _, dim = settings.embedder.partition(":")
+        return HashingEmbedder(int(dim) if dim.isdigit() else 256)
+    return SentenceTransformerEmbedder.from_settings(settings)
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model (a folder or a Hugging Face id), loaded in `warm_up`."""
 

@@ -266,3 +266,87 @@ class ChromaIndex:
             if len(page["ids"]) < batch:
                 return
             offset += batch
+
+
+class MemoryIndex:
+    """An in-process `Index` (exact cosine search with numpy) for tests and tiny stores."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, tuple[np.ndarray, str, Metadata]] = {}
+        self._revision = uuid.uuid4().hex
+
+    def warm_up(self) -> None:
+        """Nothing to open."""
+
+    def reset(self) -> None:
+        self._rows.clear()
+        self.bump_revision()
+
+    def upsert(
+        self,
+        ids: Sequence[str],
+        vectors: np.ndarray,
+        documents: Sequence[str],
+        metadatas: Sequence[Metadata],
+    ) -> None:
+        for doc_id, vec, doc, meta in zip(ids, vectors, documents, metadatas, strict=True):
+            self._rows[doc_id] = (np.asarray(vec, dtype=np.float32), doc, dict(meta))
+
+    def delete(self, ids: Sequence[str]) -> None:
+        for doc_id in ids:
+            self._rows.pop(doc_id, None)
+
+    def revision(self) -> str:
+        return self._revision
+
+    def bump_revision(self) -> str:
+        self._revision = uuid.uuid4().hex
+        return self._revision
+
+    def count(self) -> int:
+        return len(self._rows)
+
+    def query(
+        self, vectors: np.ndarray, n: int, where: dict[str, Any] | None = None
+    ) -> list[list[tuple[str, float]]]:
+        rows = [(i, r[0]) for i, r in self._rows.items() if _where(r[2], where)]
+        out = []
+        for vec in np.asarray(vectors, dtype=np.float32):
+            scored = sorted(((i, float(v @ vec)) for i, v in rows), key=lambda x: -x[1])
+            out.append(scored[:n])
+        return out
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        return {i: self._rows[i][0] for i in ids if i in self._rows}
+
+    def hashes(self, source: str) -> dict[str, tuple[str, str]]:
+        return {
+            i: (str(m.get("content_hash", "")), str(m.get("doc_key", "")))
+            for i, (_, _, m) in self._rows.items()
+            if m.get("source") == source
+        }
+
+    def scan(self, batch: int = 5000) -> Iterator[tuple[str, str, Metadata]]:
+        for doc_id, (_, doc, meta) in list(self._rows.items()):
+            yield doc_id, doc, meta
+
+
+def _where(meta: Metadata, where: dict[str, Any] | None) -> bool:
+    """Evaluate the subset of Chroma's ``where`` language that retrieval uses."""
+    if not where:
+        return True
+    if "$and" in where:
+        return all(_where(meta, clause) for clause in where["$and"])
+    ((key, cond),) = where.items()
+    value = meta.get(key)
+    if not isinstance(cond, dict):
+        return value == cond
+    ((op, arg),) = cond.items()
+    if value is None:
+        return False
+    return {
+        "$gte": lambda: value >= arg,
+        "$lte": lambda: value <= arg,
+        "$eq": lambda: value == arg,
+        "$ne": lambda: value != arg,
+    }[op]()

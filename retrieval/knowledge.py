@@ -51,9 +51,9 @@ class KnowledgeBase:
         sync_interval: float = 1.0,
     ) -> None:
         if embedder is None:
-            from retrieval.embedder import SentenceTransformerEmbedder
+            from retrieval.embedder import embedder_from_settings
 
-            embedder = SentenceTransformerEmbedder.from_settings(settings)
+            embedder = embedder_from_settings(settings)
         if index is None:
             from retrieval.index import ChromaIndex
 
