@@ -98,6 +98,7 @@ class ShopBot:
         policy: EscalationPolicy | None = None,
     ) -> None:
         self.settings = settings or Settings()
+        self._owns_backend = backend is None
         self.backend = backend or make_backend(self.settings)
         self._knowledge = knowledge
         self._store = store
@@ -135,7 +136,9 @@ class ShopBot:
         _ = self.store
 
     def close(self) -> None:
-        self.backend.close()
+        """Release what this bot started (a backend passed in is left to its owner)."""
+        if self._owns_backend:
+            self.backend.close()
         if self._loop is not None:
             self._loop.stop()
             self._loop = None

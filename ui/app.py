@@ -1,6 +1,5 @@
 """The FastAPI application: shopper chat at `/`, health at `/healthz`."""
 
-from __future__ import annotations
 
 import asyncio
 import logging
@@ -8,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import gradio as gr
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
@@ -49,8 +49,6 @@ def create_app(settings: Settings, bot: ShopBot | None = None) -> FastAPI:
 
 
 def mount_chat(app: FastAPI, shopbot: ShopBot, settings: Settings) -> FastAPI:
-    import gradio as gr
-
     async def respond(message: str, history: list[Any], request: gr.Request) -> AsyncIterator[str]:
         session = f"web-{request.session_hash}"
         text = ""

@@ -1,0 +1,258 @@
+"""`shopbot bench chat`: the whole pipeline against the raw engine and a naive baseline.
+
+In one run, on the same prompts:
+- pipeline: `ShopBot` with retrieval, scoring, grounding and persistence, N conversations at
+  once, several turns each;
+- engine: the same generation requests sent straight to the vLLM engine, N at once;
+- baseline: transformers ``generate``, one request after another (what a user would write).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.backends.base import Chunk, GenerationRequest, Message
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+DATA = Path("data")
+
+
+class RecordingBackend:
+    """Passes everything to a backend and keeps the requests it was sent."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.requests: list[GenerationRequest] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def stream(self, request: GenerationRequest) -> AsyncIterator[Chunk]:
+        self.requests.append(request)
+        return self.inner.stream(request)
+
+    def stream_sync(self, request: GenerationRequest) -> Iterator[Chunk]:
+        self.requests.append(request)
+        return self.inner.stream_sync(request)
+
+
+@dataclass
+class RunStats:
+    name: str
+    concurrency: int
+    wall_s: float = 0.0
+    output_tokens: int = 0
+    ttft_ms: list[float] = field(default_factory=list)
+    latency_ms: list[float] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "concurrency": self.concurrency,
+            "requests": len(self.latency_ms),
+            "wall_s": round(self.wall_s, 2),
+            "output_tokens": self.output_tokens,
+            "output_tokens_per_s": round(self.output_tokens / self.wall_s, 1) if self.wall_s else 0,
+            "ttft_ms_p50": _pct(self.ttft_ms, 50),
+            "ttft_ms_p95": _pct(self.ttft_ms, 95),
+            "turn_ms_p50": _pct(self.latency_ms, 50),
+            "turn_ms_p95": _pct(self.latency_ms, 95),
+        }
+
+
+def _pct(values: list[float], q: int) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return round(ordered[index], 1)
+
+
+def load_conversations(path: Path, count: int, turns: int) -> list[list[str]]:
+    """Shopper messages of past conversations (English and Chinese), ``turns`` each."""
+    conversations: list[list[str]] = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            messages = [m["content"] for m in record["messages"] if m["role"] == "user"]
+            if len(messages) >= 1:
+                conversations.append(messages[:turns])
+    if not conversations:
+        raise ValueError(f"{path} has no conversations")
+    return [conversations[i % len(conversations)] for i in range(count)]
+
+
+async def run_pipeline(bot: Any, conversations: list[list[str]], tag: str) -> RunStats:
+    stats = RunStats("pipeline", len(conversations))
+
+    async def one(index: int, messages: list[str]) -> None:
+        session = f"bench-{tag}-{index}"
+        for message in messages:
+            started = time.perf_counter()
+            first = None
+            async for event in bot.astream_events(message, session=session):
+                if event.kind == "delta" and first is None:
+                    first = time.perf_counter()
+                if event.turn is not None:
+                    stats.output_tokens += event.turn.usage.get("completion_tokens", 0)
+            end = time.perf_counter()
+            stats.ttft_ms.append(((first or end) - started) * 1000)
+            stats.latency_ms.append((end - started) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(i, c) for i, c in enumerate(conversations)))
+    stats.wall_s = time.perf_counter() - started
+    return stats
+
+
+async def run_engine(backend: Any, requests: list[GenerationRequest], concurrency: int) -> RunStats:
+    """The same requests straight to the engine, ``concurrency`` in flight at a time."""
+    stats = RunStats("engine", concurrency)
+    queue: asyncio.Queue[GenerationRequest] = asyncio.Queue()
+    for request in requests:
+        queue.put_nowait(request)
+
+    async def worker() -> None:
+        while not queue.empty():
+            request = queue.get_nowait()
+            started = time.perf_counter()
+            first = None
+            async for chunk in backend.stream(request):
+                if chunk.text and first is None:
+                    first = time.perf_counter()
+                if chunk.finished:
+                    stats.output_tokens += chunk.completion_tokens
+            end = time.perf_counter()
+            stats.ttft_ms.append(((first or end) - started) * 1000)
+            stats.latency_ms.append((end - started) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    stats.wall_s = time.perf_counter() - started
+    return stats
+
+
+def run_transformers_baseline(model: str, requests: list[GenerationRequest]) -> RunStats:
+    """transformers ``generate``, greedy, one request after another."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(model)
+    lm = AutoModelForCausalLM.from_pretrained(model, dtype=torch.bfloat16)
+    lm.eval()
+    stats = RunStats("transformers_sequential", 1)
+    started_all = time.perf_counter()
+    for request in requests:
+        text = tokenizer.apply_chat_template(
+            request.messages, tokenize=False, add_generation_prompt=True
+        ) + request.assistant_prefix
+        inputs = tokenizer(text, return_tensors="pt", add_special_tokens=False)
+        started = time.perf_counter()
+        with torch.inference_mode():
+            output = lm.generate(
+                **inputs, max_new_tokens=request.max_tokens, do_sample=False,
+                pad_token_id=tokenizer.eos_token_id,
+            )
+        end = time.perf_counter()
+        stats.output_tokens += int(output.shape[1] - inputs["input_ids"].shape[1])
+        stats.latency_ms.append((end - started) * 1000)
+        stats.ttft_ms.append((end - started) * 1000)  # no streaming: the whole reply at once
+    stats.wall_s = time.perf_counter() - started_all
+    return stats
+
+
+def bench_chat(args: argparse.Namespace, settings: Settings) -> int:
+    """Entry point of `shopbot bench chat`."""
+    from bot.backends import make_backend
+    from bot.cli import print_json
+    from bot.engine import ShopBot
+    from retrieval import KnowledgeBase
+
+    levels = [int(x) for x in (args.conversations or "16,64").split(",")]
+    turns = args.turns or 2
+    baseline_requests = args.queries or 16
+    home = Path(tempfile.mkdtemp(prefix="shopbot-bench-"))
+    models = settings.home / "models"
+    bench_settings = settings.model_copy(update={"home": home, "database_url": None})
+    (home / "models").parent.mkdir(parents=True, exist_ok=True)
+    if models.exists():
+        (home / "models").symlink_to(models.resolve(), target_is_directory=True)
+    backend = RecordingBackend(make_backend(bench_settings))
+    backend.warm_up()
+    knowledge = KnowledgeBase(bench_settings)
+    knowledge.warm_up()
+    knowledge.ingest(
+        catalog=DATA / "catalog.jsonl",
+        policies=DATA / "policies",
+        dialogues=DATA / "conversations.jsonl",
+    )
+    bot = ShopBot(bench_settings, backend=backend, knowledge=knowledge)  # type: ignore[arg-type]
+    bot.warm_up()
+    report: dict[str, Any] = {"machine": _machine(), "model": backend.inner.model, "levels": []}
+    try:
+        for level in levels:
+            conversations = load_conversations(DATA / "conversations.jsonl", level, turns)
+            backend.requests.clear()
+            print(f"bench: pipeline, {level} conversations x {turns} turns", file=sys.stderr)
+            pipeline = asyncio.run(run_pipeline(bot, conversations, f"c{level}"))
+            requests = list(backend.requests)
+            print(f"bench: raw engine, {len(requests)} requests", file=sys.stderr)
+            engine = asyncio.run(run_engine(backend.inner, requests, level))
+            entry = {
+                "conversations": level,
+                "turns": turns,
+                "model_requests": len(requests),
+                "pipeline": pipeline.summary(),
+                "engine": engine.summary(),
+            }
+            entry["pipeline_vs_engine_throughput"] = _ratio(pipeline, engine)
+            report["levels"].append(entry)
+        sample = backend.requests[:baseline_requests] if backend.requests else []
+        print(f"bench: transformers baseline, {len(sample)} requests", file=sys.stderr)
+        baseline = run_transformers_baseline(backend.inner.model, sample)
+        report["baseline"] = baseline.summary()
+        for entry in report["levels"]:
+            base = report["baseline"]["output_tokens_per_s"] or 1
+            entry["pipeline_vs_baseline_throughput"] = round(
+                entry["pipeline"]["output_tokens_per_s"] / base, 2
+            )
+    finally:
+        bot.close()
+    if args.json:
+        print_json(report)
+    else:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _ratio(a: RunStats, b: RunStats) -> float | None:
+    sa, sb = a.summary(), b.summary()
+    if not sb["output_tokens_per_s"]:
+        return None
+    return round(sa["output_tokens_per_s"] / sb["output_tokens_per_s"], 3)
+
+
+def _machine() -> dict[str, Any]:
+    import os
+    import platform
+
+    return {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
+
+
+def summarise(values: list[float]) -> dict[str, float]:
+    return {"mean": round(statistics.fmean(values), 2)} if values else {}
+
+
+__all__ = ["Message", "bench_chat"]
