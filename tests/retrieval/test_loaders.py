@@ -65,7 +65,10 @@ def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_markdown_split_keeps_heading_path() -> None:
-    text = "# Returns\n\nIntro.\n\n## Refunds\n\n### Credit cards\n\n5 to 10 days.\n\n## Damaged\n\nPhotos."
+    text = (
+        "# Returns\n\nIntro.\n\n## Refunds\n\n### Credit cards\n\n5 to 10 days.\n\n"
+        "## Damaged\n\nPhotos."
+    )
     passages = file_passages(text, "returns.md")
     headings = [p.metadata["heading"] for p in passages]
     assert headings == ["Returns", "Returns > Refunds > Credit cards", "Returns > Damaged"]
