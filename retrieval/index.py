@@ -46,6 +46,8 @@ class Index(Protocol):
 
     def count(self) -> int: ...
 
+    def sample(self, n: int) -> np.ndarray: ...
+
     def revision(self) -> str: ...
 
     def bump_revision(self) -> str: ...
@@ -204,6 +206,21 @@ class ChromaIndex:
         with _chroma_errors("count passages"):
             return int(col.count())
 
+    def sample(self, n: int) -> np.ndarray:
+        """Up to `n` stored vectors spread over the collection (the background of queries)."""
+        col = self._col
+        with _chroma_errors("sample vectors"):
+            total = int(col.count())
+            if total == 0:
+                return np.zeros((0, 0), dtype=np.float32)
+            parts = 4 if total > 4 * n else 1
+            chunks = []
+            for part in range(parts):
+                offset = (total // parts) * part
+                got = col.get(limit=max(1, n // parts), offset=offset, include=["embeddings"])
+                chunks.append(np.asarray(got["embeddings"], dtype=np.float32))
+        return np.concatenate(chunks)
+
     def query(
         self, vectors: np.ndarray, n: int, where: dict[str, Any] | None = None
     ) -> list[list[tuple[str, float]]]:
@@ -305,6 +322,13 @@ class MemoryIndex:
 
     def count(self) -> int:
         return len(self._rows)
+
+    def sample(self, n: int) -> np.ndarray:
+        rows = list(self._rows.values())
+        if not rows:
+            return np.zeros((0, 0), dtype=np.float32)
+        step = max(1, len(rows) // n)
+        return np.stack([r[0] for r in rows[::step][:n]])
 
     def query(
         self, vectors: np.ndarray, n: int, where: dict[str, Any] | None = None

@@ -25,7 +25,8 @@ from retrieval.documents import (
     where_clause,
 )
 from retrieval.keyword import KeywordIndex
-from retrieval.ranking import Candidate, collapse, options_named
+from retrieval.ranking import Candidate, collapse, dense_trust, options_named
+from retrieval.text import is_cjk
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CANDIDATES = 40  # per signal and query, before fusion and collapsing
+BACKGROUND = 256  # stored vectors sampled to estimate a query's background similarity
 
 
 class KnowledgeBase:
@@ -65,6 +67,8 @@ class KnowledgeBase:
         self.progress = progress
         self.sync_interval = sync_interval
         self._revision: str | None = None
+        self._background = np.zeros((0, 0), dtype=np.float32)
+        self._trust: dict[str, float] | None = None
         self._checked = 0.0
         self._lock = threading.RLock()
 
@@ -95,6 +99,7 @@ class KnowledgeBase:
             for doc_id, document, metadata in self.index.scan():
                 self.keyword.add(doc_id, document or "", dict(metadata or {}))
             self.keyword.scores("")  # build postings now, not on the first query
+            self._background = self.index.sample(BACKGROUND)
             self._revision = revision
             log.debug(
                 "Keyword index: %d passages in %.2f s.",
@@ -131,6 +136,7 @@ class KnowledgeBase:
                     report.sources[source] = self._ingest_source(source, result)
             finally:
                 self._revision = self.index.bump_revision()
+                self._background = self.index.sample(BACKGROUND)
         report.seconds = time.monotonic() - started
         return report
 
@@ -182,6 +188,7 @@ class KnowledgeBase:
                         self.keyword.add(p.id, p.text, meta)
             finally:
                 self._revision = self.index.bump_revision()
+                self._background = self.index.sample(BACKGROUND)
 
     def _store(self, passages: list[Passage], source: str) -> None:
         """Embed in batches (progress on stderr) and upsert."""
@@ -275,16 +282,26 @@ class KnowledgeBase:
         if missing:
             for doc_id, vec in self.index.vectors(missing).items():
                 cos[doc_id] = float(np.dot(vec, vector))
+        background = self._background
+        base = float(np.mean(background @ vector)) if background.size else 0.0
+        trust = self.trust()["cjk" if is_cjk(query) else "latin"]
         for doc_id in ids:
             meta = metas.get(doc_id)
             if meta is None or doc_id not in cos:
                 continue  # written by another process since the last sync
-            cand = Candidate(doc_id, cos[doc_id], keyword.coverage(doc_id), meta)
+            cand = Candidate(doc_id, cos[doc_id], keyword.coverage(doc_id), meta, base, trust)
             if meta.get("kind") == "variant" and meta.get("options_json"):
                 cand.option_matches = options_named(query, json.loads(meta["options_json"]))
             cands.append(cand)
         ranked = collapse(cands, query)[:k]
         return [self._hit(c) for c in ranked]
+
+    def trust(self) -> dict[str, float]:
+        """How far the dense signal is trusted per script (probed once per knowledge base)."""
+        if self._trust is None:
+            self._trust = dense_trust(lambda texts: self.embedder.embed(texts))
+            log.debug("Dense trust per script: %s", self._trust)
+        return self._trust
 
     def _named_variants(
         self, query: str, ids: list[str], source: str | None, filters: SearchFilters | None

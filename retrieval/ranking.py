@@ -2,35 +2,92 @@
 
 The score is a logistic function of two signals, each on a fixed scale:
 
-* ``cos``: cosine similarity between query and passage embeddings;
-* ``coverage``: the IDF-weighted share of the query's terms found in the passage (0..1).
+* dense: the cosine similarity of query and passage minus the query's *background* (its mean
+  similarity to passages in general), weighted by how well the embedder separates relevant
+  from irrelevant text in the query's script (measured once with built-in probes: the bundled
+  English model is trusted fully on English and little on Chinese);
+* keyword: *coverage*, the IDF-weighted share of the query's terms found in the passage (0..1).
 
-``score = sigmoid(DENSE_WEIGHT * (cos - DENSE_MID) + KEYWORD_WEIGHT * (coverage - KEYWORD_MID))``,
-read as "the probability that the passage is relevant to the query". It is 0.5 when both
-signals sit at their mid points, rises above 0.8 when either is clearly strong, and stays
-below 0.1 when both are weak. Scores are comparable across queries, so one threshold
-(``settings.retrieval.min_score``) separates "found something" from "nothing relevant".
+``score = sigmoid(10 * trust * (cos - background - 0.3) + 6 * (coverage - 0.35))``, read as
+"the probability that the passage is relevant". Either signal alone can make a passage
+relevant; both weak keep it below 0.1. Scores are comparable across queries, so one
+threshold (``settings.retrieval.min_score``, suggested 0.5) separates "found something"
+from "nothing relevant".
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from retrieval.text import normalize, value_in_query, word_set
 
 DENSE_WEIGHT = 10.0
-DENSE_MID = 0.45
+DENSE_MID = 0.3
 KEYWORD_WEIGHT = 6.0
-KEYWORD_MID = 0.55
+KEYWORD_MID = 0.35
 DEFAULT_MIN_SCORE = 0.5
+FULL_MARGIN = 0.4  # probe margin at which the dense signal is fully trusted
 
 
-def calibrated(cos: float, coverage: float) -> float:
-    """The relevance probability (0..1) of a passage given both signals."""
-    z = DENSE_WEIGHT * (cos - DENSE_MID) + KEYWORD_WEIGHT * (coverage - KEYWORD_MID)
+def calibrated(cos: float, coverage: float, background: float = 0.0, trust: float = 1.0) -> float:
+    """The relevance probability (0..1) of a passage given both signals.
+
+    `background` is the query's mean similarity to passages in general (embedders are
+    anisotropic, more so on scripts they were not trained on); `trust` (0..1) is how well
+    the embedder separates relevant from irrelevant text in the query's script.
+    """
+    dense = DENSE_WEIGHT * trust * (cos - background - DENSE_MID)
+    z = dense + KEYWORD_WEIGHT * (coverage - KEYWORD_MID)
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+# (query, relevant passage, irrelevant passage) per script, to measure an embedder's trust.
+PROBES: dict[str, list[tuple[str, str, str]]] = {
+    "latin": [
+        ("how long does delivery take?",
+         "Shipping times: orders arrive within 3 to 5 business days.",
+         "Our wool sweaters are knitted by hand in Scotland."),
+        ("can I return shoes that don't fit?",
+         "Returns: unworn items can be sent back within 30 days for a refund.",
+         "The ceramic mug holds 350 ml and is dishwasher safe."),
+        ("is the red dress available in size S?",
+         "Summer dress, color red, size S. Price 59.00 EUR. In stock.",
+         "Refunds to PayPal arrive within two business days."),
+        ("my package arrived broken",
+         "Damaged items: send us photos and we ship a replacement.",
+         "Sign up for our newsletter to get 10% off."),
+    ],
+    "cjk": [
+        ("快递多久能到？", "配送时间：订单一般在3到5个工作日内送达。",
+         "我们的羊毛衫由苏格兰工匠手工编织。"),
+        ("鞋子不合适可以退吗？", "退货：未穿着的商品可在30天内退回并退款。",
+         "这款陶瓷杯容量350毫升，可用洗碗机清洗。"),
+        ("红色连衣裙有S码吗？", "夏季连衣裙，红色，S码，售价399元，有货。",
+         "退款到支付宝需要1到2个工作日。"),
+        ("包裹到了但是东西坏了", "商品破损：请拍照发给我们，我们会补发新的。",
+         "订阅我们的新闻邮件可享九折优惠。"),
+    ],
+}  # fmt: skip
+
+
+def dense_trust(embed: Callable[[list[str]], np.ndarray]) -> dict[str, float]:
+    """How far to trust the embedder per script: its probe margin relative to FULL_MARGIN."""
+    trust: dict[str, float] = {}
+    for script, probes in PROBES.items():
+        vectors = embed([text for triple in probes for text in triple]).reshape(len(probes), 3, -1)
+        margin = float(
+            np.mean(
+                np.sum(vectors[:, 0] * vectors[:, 1], axis=1)
+                - np.sum(vectors[:, 0] * vectors[:, 2], axis=1)
+            )
+        )
+        trust[script] = min(1.0, max(0.1, margin / FULL_MARGIN))
+    return trust
 
 
 @dataclass
@@ -41,11 +98,13 @@ class Candidate:
     cos: float
     coverage: float
     metadata: dict[str, Any] = field(default_factory=dict)
+    background: float = 0.0
+    trust: float = 1.0
     score: float = 0.0
     option_matches: int = 0
 
     def __post_init__(self) -> None:
-        self.score = calibrated(self.cos, self.coverage)
+        self.score = calibrated(self.cos, self.coverage, self.background, self.trust)
 
 
 def options_named(query: str, options: dict[str, str]) -> int:
