@@ -155,14 +155,19 @@ def run_transformers_baseline(model: str, requests: list[GenerationRequest]) -> 
     stats = RunStats("transformers_sequential", 1)
     started_all = time.perf_counter()
     for request in requests:
-        text = tokenizer.apply_chat_template(
-            request.messages, tokenize=False, add_generation_prompt=True
-        ) + request.assistant_prefix
+        text = (
+            tokenizer.apply_chat_template(
+                request.messages, tokenize=False, add_generation_prompt=True
+            )
+            + request.assistant_prefix
+        )
         inputs = tokenizer(text, return_tensors="pt", add_special_tokens=False)
         started = time.perf_counter()
         with torch.inference_mode():
             output = lm.generate(
-                **inputs, max_new_tokens=request.max_tokens, do_sample=False,
+                **inputs,
+                max_new_tokens=request.max_tokens,
+                do_sample=False,
                 pad_token_id=tokenizer.eos_token_id,
             )
         end = time.perf_counter()
@@ -248,7 +253,11 @@ def _machine() -> dict[str, Any]:
     import os
     import platform
 
-    return {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
+    return {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
 
 
 def summarise(values: list[float]) -> dict[str, float]:

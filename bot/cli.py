@@ -70,7 +70,9 @@ def _add_target_command(
     parser.add_argument("--conversations", help="Comma-separated concurrency levels (bench chat).")
     parser.add_argument("--turns", type=int, help="Turns per conversation (bench chat).")
     parser.add_argument("--out", help="Where to write a detailed report.")
-    parser.set_defaults(handler=lambda args, settings: _dispatch(targets[args.target], args, settings))
+    parser.set_defaults(
+        handler=lambda args, settings: _dispatch(targets[args.target], args, settings)
+    )
 
 
 def _dispatch(target: str, args: argparse.Namespace, settings: Settings) -> int:

@@ -16,7 +16,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     chat = sub.add_parser("chat", help="Chat with the bot: one turn, or a session.")
     chat.add_argument("message", nargs="?", help="One message; without it, an interactive session.")
     chat.add_argument("--session", help="Conversation id to continue (kept in the database).")
-    chat.add_argument("--input", type=Path, help="Conversation JSON Lines: answer each last message.")
+    chat.add_argument(
+        "--input", type=Path, help="Conversation JSON Lines: answer each last message."
+    )
     chat.add_argument("--json", action="store_true", help="Print JSON.")
     chat.set_defaults(handler=chat_command)
 
@@ -98,7 +100,9 @@ def _chat_file(bot: Any, path: Path, overrides_cls: Any) -> int:
 def _print_sources(turn: Any) -> None:
     if turn is None or not turn.sources:
         return
-    print("Sources: " + "; ".join(f"[{s['n']}] {s['title']}" for s in turn.sources), file=sys.stderr)
+    print(
+        "Sources: " + "; ".join(f"[{s['n']}] {s['title']}" for s in turn.sources), file=sys.stderr
+    )
 
 
 def _interactive(bot: Any, session: str | None, as_json: bool) -> int:

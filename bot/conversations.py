@@ -41,7 +41,7 @@ def validate_conversation(record: Any) -> dict[str, Any]:
         if not isinstance(message, dict):
             raise ValueError(f"messages[{i}] must be an object")
         if message.get("role") not in ROLES:
-            raise ValueError(f'messages[{i}].role must be one of {", ".join(ROLES)}')
+            raise ValueError(f"messages[{i}].role must be one of {', '.join(ROLES)}")
         if not isinstance(message.get("content"), str):
             raise ValueError(f"messages[{i}].content must be a string")
     record.setdefault("id", None)

@@ -252,7 +252,10 @@ class ShopBot:
             state = dict(conversation.data.get("bot_state") or {})
             status = conversation.status
             await asyncio.to_thread(
-                self.store.update_message, session, user_position, {"sentiment": sentiment.as_dict()}
+                self.store.update_message,
+                session,
+                user_position,
+                {"sentiment": sentiment.as_dict()},
             )
         if status in ("waiting_for_agent", "agent"):
             turn = Turn(session, "", [], sentiment.as_dict(), True, status, language)
@@ -305,7 +308,12 @@ class ShopBot:
         except BackendError as exc:
             log.warning("Backend failed for %s: %s", session, exc)
             async for event in self._hand_off(
-                session, language, sentiment, [f"model backend failed: {exc}"], persist, started,
+                session,
+                language,
+                sentiment,
+                [f"model backend failed: {exc}"],
+                persist,
+                started,
                 fallback=True,
             ):
                 yield event
@@ -357,9 +365,7 @@ class ShopBot:
             if len(in_prompt) <= 1 or too_long <= budget * 3 // 4:
                 break
             in_prompt.pop()
-        prompt = fit_to_window(
-            system, as_chat_history(messages), self.backend.count_tokens, budget
-        )
+        prompt = fit_to_window(system, as_chat_history(messages), self.backend.count_tokens, budget)
         request = GenerationRequest(
             messages=prompt,
             max_tokens=self.settings.engine.max_tokens,

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 _WORD = re.compile(r"[a-z0-9]+|[\u4e00-\u9fff]", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s*|\n+")
 _STOP = frozenset(
-    "a an the is are was were be do does did can could i you we my your our to of in on for "
-    "and or it this that with how what when where which who why will would should if at by "
-    "from as me us am have has had not no".split()
+    """
+    a an the is are was were be do does did can could i you we my your our to of in on for
+    and or it this that with how what when where which who why will would should if at by
+    from as me us am have has had not no
+    """.split()
 )
 
 
@@ -17,7 +20,7 @@ def _terms(text: str) -> list[str]:
     words = [w.lower() for w in _WORD.findall(text)]
     terms = [w for w in words if w not in _STOP]
     cjk = [w for w in words if "\u4e00" <= w <= "\u9fff"]
-    terms += [a + b for a, b in zip(cjk, cjk[1:], strict=False)]
+    terms += [a + b for a, b in pairwise(cjk)]
     return [t[:6] if t.isascii() and len(t) > 6 else t for t in terms]  # crude stemming
 
 

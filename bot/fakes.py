@@ -7,6 +7,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 _WORD = re.compile(r"\w+")
+_STOP = frozenset(
+    """
+    the and you your can how what when where which with for are was were does did have has
+    this that from our any about
+    """.split()
+)
 
 
 @dataclass
@@ -31,7 +37,7 @@ class StaticKnowledge:
 
     def search(self, query: str, k: int = 5, source: str | None = None) -> list[SimpleHit]:
         self.queries.append(query)
-        words = {w.lower() for w in _WORD.findall(query) if len(w) > 2}
+        words = {w.lower() for w in _WORD.findall(query) if len(w) > 2} - _STOP
         scored = []
         for hit in self.hits:
             if source and hit.source != source:

@@ -85,9 +85,7 @@ class ProductFact:
             return None
         options = meta.get("options") or {}
         if isinstance(options, str):
-            options = dict(
-                part.split("=", 1) for part in options.split(";") if "=" in part
-            )
+            options = dict(part.split("=", 1) for part in options.split(";") if "=" in part)
         price = meta.get("price")
         return cls(
             hit_id=hit.id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
+from itertools import pairwise
 from typing import Any, Protocol
 
 from bot.language import detect_language
@@ -64,7 +65,9 @@ _FRUSTRATION_ZH = re.compile(
     r"怎么还|为什么还|一直|等了|没人管|敷衍"
 )
 _NEGATED_NEG_EN = re.compile(r"\b(not|never|no)\s+(unhappy|upset|angry|disappointed|bad)\b", re.I)
-_THANKS = re.compile(r"\b(thanks?|thank you|great,? thanks|perfect|awesome|appreciate)\b|谢谢|感谢|好的|太好了", re.I)
+_THANKS = re.compile(
+    r"\b(thanks?|thank you|great,? thanks|perfect|awesome|appreciate)\b|谢谢|感谢|好的|太好了", re.I
+)
 _SARCASM = re.compile(
     r"\b(great|wonderful|fantastic|brilliant|thanks a lot|nice),?\s+(another|so|just|for nothing|"
     r"very helpful|really helpful)\b|\byeah right\b|\bwow,? (thanks|great)\b|真是谢谢|呵呵|好棒棒",
@@ -79,7 +82,7 @@ def _similarity(a: str, b: str) -> float:
     def tokens(text: str) -> set[str]:
         if detect_language(text) == "zh":
             chars = [c for c in text if not c.isspace()]
-            return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+            return {a + b for a, b in pairwise(chars)}
         return {w.lower() for w in _WORD.findall(text) if len(w) > 2}
 
     ta, tb = tokens(a), tokens(b)

@@ -1,6 +1,5 @@
 """The FastAPI application: shopper chat at `/`, health at `/healthz`."""
 
-
 import asyncio
 import logging
 from collections.abc import AsyncIterator
@@ -61,7 +60,11 @@ def mount_chat(app: FastAPI, shopbot: ShopBot, settings: Settings) -> FastAPI:
                 for source in event.turn.sources:
                     target = source.get("url") or source.get("path") or ""
                     label = source["title"]
-                    links.append(f"[{source['n']}] [{label}]({target})" if target.startswith("http") else f"[{source['n']}] {label}")
+                    links.append(
+                        f"[{source['n']}] [{label}]({target})"
+                        if target.startswith("http")
+                        else f"[{source['n']}] {label}"
+                    )
                 yield text + "\n\n" + "  \n".join(links)
 
     with gr.Blocks(title=f"{settings.store_name} support") as chat:

@@ -6,7 +6,14 @@ from bot.backends.base import ChatBackend, Chunk, GenerationRequest, LoopBackend
 from bot.backends.fake import FakeBackend
 from bot.settings import Settings
 
-__all__ = ["ChatBackend", "Chunk", "FakeBackend", "GenerationRequest", "LoopBackend", "make_backend"]
+__all__ = [
+    "ChatBackend",
+    "Chunk",
+    "FakeBackend",
+    "GenerationRequest",
+    "LoopBackend",
+    "make_backend",
+]
 
 
 def make_backend(settings: Settings) -> ChatBackend:

@@ -211,7 +211,9 @@ class LoopBackend:
         inbox: asyncio.Queue[Any] = asyncio.Queue()
         self._reserve()
         try:
-            future = self._produce(request, lambda item: loop.call_soon_threadsafe(inbox.put_nowait, item))
+            future = self._produce(
+                request, lambda item: loop.call_soon_threadsafe(inbox.put_nowait, item)
+            )
             deadline = time.monotonic() + self.timeout_s
             try:
                 while True:
@@ -220,8 +222,7 @@ class LoopBackend:
                         item = await asyncio.wait_for(inbox.get(), timeout=max(remaining, 0.001))
                     except TimeoutError as exc:
                         raise BackendTimeout(
-                            f"No complete reply within {self.timeout_s:.0f} s "
-                            "(engine.timeout_s)."
+                            f"No complete reply within {self.timeout_s:.0f} s (engine.timeout_s)."
                         ) from exc
                     if item is _DONE:
                         return
@@ -245,8 +246,7 @@ class LoopBackend:
                         item = inbox.get(timeout=max(deadline - time.monotonic(), 0.001))
                     except queue.Empty as exc:
                         raise BackendTimeout(
-                            f"No complete reply within {self.timeout_s:.0f} s "
-                            "(engine.timeout_s)."
+                            f"No complete reply within {self.timeout_s:.0f} s (engine.timeout_s)."
                         ) from exc
                     if item is _DONE:
                         return

@@ -87,9 +87,7 @@ class RemoteBackend(LoopBackend):
     def _pick(self) -> list[str]:
         """Servers in the order to try: healthy and least busy first."""
         start = next(self._rotation)
-        ordered = sorted(
-            self.urls, key=lambda u: (u in self._down, self._busy[u], u != start)
-        )
+        ordered = sorted(self.urls, key=lambda u: (u in self._down, self._busy[u], u != start))
         return ordered
 
     async def _generate(self, request: GenerationRequest) -> AsyncIterator[Chunk]:

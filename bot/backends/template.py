@@ -19,7 +19,7 @@ class ChatTemplate:
         self.model = model
 
     @cached_property
-    def tokenizer(self):  # noqa: ANN201 - a transformers tokenizer
+    def tokenizer(self):
         from transformers import AutoTokenizer
 
         try:

@@ -36,7 +36,9 @@ KNOWLEDGE = [
 
 
 def make_bot(settings: Settings, responder=None, **backend_kwargs) -> ShopBot:
-    backend = FakeBackend(responder, **backend_kwargs) if responder else FakeBackend(**backend_kwargs)
+    backend = (
+        FakeBackend(responder, **backend_kwargs) if responder else FakeBackend(**backend_kwargs)
+    )
     return ShopBot(settings, backend=backend, knowledge=StaticKnowledge(KNOWLEDGE))
 
 
@@ -92,7 +94,9 @@ def test_backend_timeout_is_handled(settings: Settings) -> None:
 
 
 def test_stream_yields_pieces_that_make_the_reply(settings: Settings) -> None:
-    bot = make_bot(settings, lambda r: "Refunds take 5-7 business days [1]. Anything else? Happy to help.")
+    bot = make_bot(
+        settings, lambda r: "Refunds take 5-7 business days [1]. Anything else? Happy to help."
+    )
     pieces = list(bot.stream("How long do refunds to a credit card take?", session="s7"))
     assert len(pieces) >= 2
     assert "".join(pieces).strip() == bot.last_turn.reply

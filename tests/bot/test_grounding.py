@@ -25,8 +25,13 @@ SHIRT_L = SimpleHit(
     "Linen Shirt (Blue, L)",
     "Linen Shirt Blue L $52.00 in stock",
     score=0.8,
-    metadata={**SHIRT.metadata, "sku": "LS-BLU-L", "options": {"color": "Blue", "size": "L"},
-              "price": 52.0, "in_stock": True},
+    metadata={
+        **SHIRT.metadata,
+        "sku": "LS-BLU-L",
+        "options": {"color": "Blue", "size": "L"},
+        "price": 52.0,
+        "in_stock": True,
+    },
 )
 
 
@@ -52,7 +57,9 @@ def test_no_lead_for_questions_that_are_not_about_price_or_stock() -> None:
 
 
 def test_guard_withholds_unsupported_facts() -> None:
-    guard = FactGuard([SHIRT], ["my order NW-123456 is late"], ["CANARY"], ProductFact.from_hit(SHIRT))
+    guard = FactGuard(
+        [SHIRT], ["my order NW-123456 is late"], ["CANARY"], ProductFact.from_hit(SHIRT)
+    )
     assert guard.check("It costs $49.00 [1].") is not None
     assert guard.check("It costs $39.00.") is None
     assert guard.check("Your order NW-123456 ships soon.") is not None

@@ -10,7 +10,14 @@ from bot.settings import Settings
 
 def test_environment_wins_over_the_toml_file(tmp_path: Path) -> None:
     config = tmp_path / "shopbot.toml"
-    config.write_text('model = "from-toml"\nstore_name = "Toml Shop"\n[escalation]\ndissatisfaction_threshold = 0.7\n')
+    config.write_text(
+        """
+model = "from-toml"
+store_name = "Toml Shop"
+[escalation]
+dissatisfaction_threshold = 0.7
+"""
+    )
     env = {
         "SHOPBOT_CONFIG": str(config),
         "SHOPBOT_MODEL": "/models/from-env",

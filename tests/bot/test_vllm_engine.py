@@ -33,7 +33,11 @@ def test_bundled_model_runs_in_the_real_vllm_engine(vllm_backend: VLLMBackend) -
     assert isinstance(vllm_backend._engine, AsyncLLM)
     assert Path(vllm_backend.model, "model.safetensors").exists()
     request = GenerationRequest(
-        messages=[{"role": "user", "content": "What is the capital of France?"}], max_tokens=24
+        messages=[
+            {"role": "system", "content": "You are a helpful assistant."},
+            {"role": "user", "content": "What is the capital of France?"},
+        ],
+        max_tokens=24,
     )
     chunks = list(vllm_backend.stream_sync(request))
     text = "".join(c.text for c in chunks)
@@ -62,7 +66,9 @@ def test_health_check_produces_a_token(vllm_backend: VLLMBackend) -> None:
     assert asyncio.run(vllm_backend.health())
 
 
-def test_shopbot_multi_turn_memory_across_restart(vllm_backend: VLLMBackend, tmp_path: Path) -> None:
+def test_shopbot_multi_turn_memory_across_restart(
+    vllm_backend: VLLMBackend, tmp_path: Path
+) -> None:
     settings = make_settings(tmp_path / "home")
     first = ShopBot(settings, backend=vllm_backend, knowledge=StaticKnowledge(FACTS))
     turn = first.chat("Hi, how many days do I have to return an item?", session="c1")
@@ -81,7 +87,9 @@ def test_shopbot_multi_turn_memory_across_restart(vllm_backend: VLLMBackend, tmp
 def test_unknown_question_offers_a_human_without_calling_the_model(
     vllm_backend: VLLMBackend, tmp_path: Path
 ) -> None:
-    bot = ShopBot(make_settings(tmp_path / "home"), backend=vllm_backend, knowledge=StaticKnowledge(FACTS))
+    bot = ShopBot(
+        make_settings(tmp_path / "home"), backend=vllm_backend, knowledge=StaticKnowledge(FACTS)
+    )
     turn = bot.chat("Do you sell helicopters?", session="c2")
     assert "team" in turn.reply and not turn.sources
 
