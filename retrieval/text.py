@@ -20,7 +20,7 @@ STOPWORDS = frozenset(
     do does did doing have has had having i me my we our you your he she it its they them their
     this that these those there here what which who whom whose when where why how can could
     would should will shall may might must am not no so than too very just also any some
-    please hi hello hey thanks thank s t d ll re ve m""".split()  # noqa: SIM905
+    please hi hello hey thanks thank s t d ll re ve m""".split()
 )
 # Keep single-letter sizes searchable: "m", "s" are stopwords in prose but sizes in catalogs.
 _KEEP_SHORT = frozenset({"s", "m", "l"})
