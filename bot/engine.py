@@ -428,13 +428,57 @@ class ShopBot:
         turn.timings = {"total_ms": _ms(started)}
         if persist:
             await self._store_reply(turn, persist, state or {}, {"handoff": True})
-            await asyncio.to_thread(self.store.set_status, session, "waiting_for_agent")
-            await asyncio.to_thread(
-                self.store.update_data,
-                session,
-                {"escalation": {"reasons": reasons, "sentiment": sentiment.as_dict()}},
-            )
+            await asyncio.to_thread(self._record_escalation, session, reasons)
         yield StreamEvent("turn", turn=turn)
+
+    # -- humans ---------------------------------------------------------------------------
+    def _record_escalation(self, session: str, reasons: list[str]) -> None:
+        """Queue the conversation for agents and put the handoff packet in the outbox."""
+        from datetime import UTC, datetime
+
+        from bot.handoff import handoff_packet
+
+        self.store.set_status(session, "waiting_for_agent")
+        self.store.update_data(
+            session,
+            {"escalation": {"reasons": reasons, "at": datetime.now(UTC).isoformat()}},
+        )
+        packet = handoff_packet(self.store.get(session), reasons)
+        self.store.enqueue_delivery(session, "escalation", packet)
+
+    def request_human(self, session: str, reason: str = "the shopper asked for a human") -> None:
+        """Hand a conversation over on request (the "talk to a person" button)."""
+        conversation = self.store.get(session)
+        if conversation.status in ("waiting_for_agent", "agent"):
+            return
+        language = conversation.language or "en"
+        self.store.append(
+            session, "assistant", self.policy.handoff_message(language, [reason]), {"handoff": True}
+        )
+        self._record_escalation(session, [reason])
+
+    def escalations(self) -> list[Any]:
+        """Conversations waiting for a human, oldest escalation first."""
+        waiting = self.store.list(status="waiting_for_agent", limit=500)
+        return sorted(waiting, key=lambda c: c.data.get("escalation", {}).get("at", ""))
+
+    def agent_message(self, session: str, content: str, agent: str) -> Any:
+        """A human agent's reply: delivered to the shopper; the bot stays quiet meanwhile."""
+        message = self.store.append(session, "agent", content, {"agent": agent})
+        self.store.set_status(session, "agent")
+        return message
+
+    def handback(self, session: str, agent: str | None = None) -> None:
+        """Return the conversation to the bot, keeping its context."""
+        conversation = self.store.get(session)
+        state = dict(conversation.data.get("bot_state") or {})
+        self.store.update_data(
+            session, {"bot_state": self.policy.record_success(state), "handed_back_by": agent}
+        )
+        self.store.set_status(session, "bot")
+
+    def close_conversation(self, session: str) -> None:
+        self.store.set_status(session, "closed")
 
     async def _store_reply(
         self, turn: Turn, persist: bool, state: dict[str, Any], extra: dict[str, Any] | None = None

@@ -64,6 +64,43 @@ class MessageRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class DeliveryRow(Base):
+    """An outgoing webhook call, kept until delivered (the outbox)."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class IdempotencyRow(Base):
+    """The answer already given to a request with this idempotency key."""
+
+    __tablename__ = "idempotency"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+@dataclass
+class Delivery:
+    id: int
+    conversation_id: str
+    kind: str
+    payload: dict[str, Any]
+    status: str
+    attempts: int
+    last_error: str | None
+
+
 @dataclass
 class StoredMessage:
     position: int
@@ -107,6 +144,18 @@ class ConversationStore(Protocol):
     def update_data(self, conversation_id: str, data: dict[str, Any]) -> None: ...
 
     def list(self, status: str | None = None, limit: int = 100) -> list[StoredConversation]: ...
+
+    def enqueue_delivery(self, conversation_id: str, kind: str, payload: dict[str, Any]) -> int: ...
+
+    def due_deliveries(self, limit: int = 20) -> list[Delivery]: ...
+
+    def finish_delivery(
+        self, delivery_id: int, ok: bool, error: str | None = None, retry_in_s: float = 0
+    ) -> None: ...
+
+    def remembered(self, key: str) -> dict[str, Any] | None: ...
+
+    def remember(self, key: str, response: dict[str, Any]) -> None: ...
 
 
 class SQLConversationStore:
@@ -245,6 +294,72 @@ class SQLConversationStore:
             if status:
                 query = query.where(ConversationRow.status == status)
             return [_conversation(row, []) for row in session.scalars(query).all()]
+
+    # -- the webhook outbox ----------------------------------------------------------------
+    def enqueue_delivery(self, conversation_id: str, kind: str, payload: dict[str, Any]) -> int:
+        with self._session() as session, session.begin():
+            row = DeliveryRow(conversation_id=conversation_id, kind=kind, payload=payload)
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def due_deliveries(self, limit: int = 20) -> list[Delivery]:
+        with self._session() as session:
+            rows = session.scalars(
+                select(DeliveryRow)
+                .where(DeliveryRow.status == "pending", DeliveryRow.next_attempt_at <= _now())
+                .order_by(DeliveryRow.id)
+                .limit(limit)
+            ).all()
+            return [
+                Delivery(
+                    r.id, r.conversation_id, r.kind, r.payload, r.status, r.attempts, r.last_error
+                )
+                for r in rows
+            ]
+
+    def deliveries(self, conversation_id: str) -> list[Delivery]:
+        with self._session() as session:
+            rows = session.scalars(
+                select(DeliveryRow).where(DeliveryRow.conversation_id == conversation_id)
+            ).all()
+            return [
+                Delivery(
+                    r.id, r.conversation_id, r.kind, r.payload, r.status, r.attempts, r.last_error
+                )
+                for r in rows
+            ]
+
+    def finish_delivery(
+        self, delivery_id: int, ok: bool, error: str | None = None, retry_in_s: float = 0
+    ) -> None:
+        from datetime import timedelta
+
+        with self._session() as session, session.begin():
+            row = session.get(DeliveryRow, delivery_id)
+            if row is None:
+                return
+            row.attempts += 1
+            row.last_error = error
+            if ok:
+                row.status = "delivered"
+            elif retry_in_s < 0:
+                row.status = "failed"
+            else:
+                row.next_attempt_at = _now() + timedelta(seconds=retry_in_s)
+
+    # -- idempotency keys ------------------------------------------------------------------
+    def remembered(self, key: str) -> dict[str, Any] | None:
+        with self._session() as session:
+            row = session.get(IdempotencyRow, key)
+            return dict(row.response) if row else None
+
+    def remember(self, key: str, response: dict[str, Any]) -> None:
+        try:
+            with self._session() as session, session.begin():
+                session.add(IdempotencyRow(key=key, response=response))
+        except IntegrityError:
+            pass  # the same request finished twice: the first answer stands
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

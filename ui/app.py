@@ -11,7 +11,10 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from bot import ShopBot
+from bot.handoff import WebhookDispatcher
 from bot.settings import Settings
+from ui.api import build_router
+from ui.errors import install_error_handlers
 
 log = logging.getLogger(__name__)
 
@@ -29,14 +32,26 @@ def create_app(settings: Settings, bot: ShopBot | None = None) -> FastAPI:
     """The whole web app around one bot (started at start-up, closed at shutdown)."""
     shopbot = bot or ShopBot(settings)
 
+    dispatcher = WebhookDispatcher(shopbot.store, settings.escalation)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(shopbot.warm_up)
+        webhooks = asyncio.create_task(dispatcher.run()) if dispatcher.enabled else None
         yield
+        if webhooks is not None:
+            webhooks.cancel()
         await asyncio.to_thread(shopbot.close)
 
-    app = FastAPI(title="shopbot", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title="shopbot",
+        version="0.1.0",
+        description="Helpdesk API of shopbot, the self-hosted AI customer-service agent.",
+        lifespan=lifespan,
+    )
     app.state.bot = shopbot
+    install_error_handlers(app)
+    app.include_router(build_router(shopbot, settings))
 
     @app.get("/healthz", tags=["ops"])
     async def healthz() -> JSONResponse:
