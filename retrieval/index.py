@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlparse
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 Metadata = dict[str, Any]
+log = logging.getLogger(__name__)
 
 
 class Index(Protocol):
@@ -53,6 +55,8 @@ class Index(Protocol):
     def bump_revision(self) -> str: ...
 
     def reset(self) -> None: ...
+
+    def refresh(self) -> None: ...
 
 
 @contextlib.contextmanager
@@ -112,6 +116,13 @@ class ChromaIndex:
     def warm_up(self) -> None:
         if self._collection is not None:
             return
+        self._connect()
+        with _chroma_errors(f"open the collection {self.collection_name!r}"):
+            self._open()
+
+    def _connect(self) -> None:
+        if self._client is not None:
+            return
         with _chroma_errors(f"open the index at {self.describe()}"):
             import chromadb
 
@@ -129,31 +140,46 @@ class ChromaIndex:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._client = chromadb.PersistentClient(path=str(self.path), settings=options)
             self._max_batch = int(self._client.get_max_batch_size())
-            self._open()
 
     def _open(self) -> None:
-        self._collection = self._client.get_or_create_collection(
+        collection = self._client.get_or_create_collection(
             self.collection_name,
             embedding_function=None,
             configuration={"hnsw": {"space": "cosine", "ef_search": 100}},
             metadata={"embedder": self.embedder_name, "revision": uuid.uuid4().hex},
         )
-        stored = (self._collection.metadata or {}).get("embedder")
+        stored = (collection.metadata or {}).get("embedder")
         if stored and stored != self.embedder_name:
             raise RetrievalError(
                 f"The index at {self.describe()} (collection {self.collection_name!r}) was "
                 f"built with the embedder {stored!r}, not {self.embedder_name!r}: rebuild it "
                 "with `shopbot ingest --reset ...` or use another collection."
             )
+        self._collection = collection
 
     @property
     def _col(self) -> Any:
         self.warm_up()
         return self._collection
 
-    def reset(self) -> None:
-        """Drop the collection and start empty."""
+    def refresh(self) -> None:
+        """Re-open an on-disk index after another process wrote to it.
+
+        Chroma's embedded client keeps the collection's segments in memory; another
+        process's writes reach it only after a re-open. (A Chroma server has no such issue.)
+        """
+        if self.url or self._client is None:
+            return
+        with _chroma_errors(f"re-open the index at {self.describe()}"):
+            self._client.close()
+        self._client = None
+        self._collection = None
         self.warm_up()
+
+    def reset(self) -> None:
+        """Drop the collection and start empty (also when built with another embedder)."""
+        self._connect()
+        self._collection = None
         with _chroma_errors("reset the index"):
             with contextlib.suppress(Exception):
                 self._client.delete_collection(self.collection_name)
@@ -206,35 +232,51 @@ class ChromaIndex:
         with _chroma_errors("count passages"):
             return int(col.count())
 
+    def _read(self, action: str, fn: Callable[[Any], Any]) -> Any:
+        """Run a read; if an on-disk index fails (another process changed it), re-open once."""
+        try:
+            with _chroma_errors(action):
+                return fn(self._col)
+        except RetrievalError:
+            if self.url:
+                raise
+            log.info("Re-opening %s after a failed read.", self.describe())
+            self.refresh()
+            with _chroma_errors(action):
+                return fn(self._col)
+
     def sample(self, n: int) -> np.ndarray:
         """Up to `n` stored vectors spread over the collection (the background of queries)."""
-        col = self._col
-        with _chroma_errors("sample vectors"):
-            total = int(col.count())
-            if total == 0:
-                return np.zeros((0, 0), dtype=np.float32)
-            parts = 4 if total > 4 * n else 1
-            chunks = []
-            for part in range(parts):
-                offset = (total // parts) * part
-                got = col.get(limit=max(1, n // parts), offset=offset, include=["embeddings"])
-                chunks.append(np.asarray(got["embeddings"], dtype=np.float32))
+        return self._read("sample vectors", lambda col: self._sample(col, n))
+
+    @staticmethod
+    def _sample(col: Any, n: int) -> np.ndarray:
+        total = int(col.count())
+        if total == 0:
+            return np.zeros((0, 0), dtype=np.float32)
+        parts = 4 if total > 4 * n else 1
+        chunks = []
+        for part in range(parts):
+            offset = (total // parts) * part
+            got = col.get(limit=max(1, n // parts), offset=offset, include=["embeddings"])
+            chunks.append(np.asarray(got["embeddings"], dtype=np.float32))
         return np.concatenate(chunks)
 
     def query(
         self, vectors: np.ndarray, n: int, where: dict[str, Any] | None = None
     ) -> list[list[tuple[str, float]]]:
         """For each vector, up to `n` (id, cosine similarity), best first."""
-        col = self._col
         if n <= 0 or len(vectors) == 0:
             return [[] for _ in range(len(vectors))]
-        with _chroma_errors("search the index"):
-            result = col.query(
+        result = self._read(
+            "search the index",
+            lambda col: col.query(
                 query_embeddings=np.asarray(vectors, dtype=np.float32),
                 n_results=n,
                 where=where,
                 include=["distances"],
-            )
+            ),
+        )
         return [
             [(doc_id, 1.0 - float(dist)) for doc_id, dist in zip(ids, dists, strict=True)]
             for ids, dists in zip(result["ids"], result["distances"], strict=True)
@@ -243,9 +285,9 @@ class ChromaIndex:
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         if not ids:
             return {}
-        col = self._col
-        with _chroma_errors("read vectors"):
-            result = col.get(ids=list(ids), include=["embeddings"])
+        result = self._read(
+            "read vectors", lambda col: col.get(ids=list(ids), include=["embeddings"])
+        )
         return {
             doc_id: np.asarray(vec, dtype=np.float32)
             for doc_id, vec in zip(result["ids"], result["embeddings"], strict=True)
@@ -298,6 +340,9 @@ class MemoryIndex:
     def reset(self) -> None:
         self._rows.clear()
         self.bump_revision()
+
+    def refresh(self) -> None:
+        """Nothing cached."""
 
     def upsert(
         self,

@@ -92,6 +92,10 @@ class KeywordIndex:
         i = self._pos.get(doc_id)
         return None if i is None else self._meta[i]
 
+    def all_metadata(self) -> list[dict[str, Any]]:
+        """The metadata of every live passage."""
+        return [self._meta[i] for i in self._pos.values()]
+
     def document(self, doc_id: str) -> str | None:
         i = self._pos.get(doc_id)
         return None if i is None else self._docs[i]

@@ -94,6 +94,8 @@ class KnowledgeBase:
             revision = self.index.revision()
             if revision == self._revision:
                 return
+            if self._revision is not None:
+                self.index.refresh()  # another process wrote: re-open what Chroma caches
             started = time.monotonic()
             self.keyword.clear()
             for doc_id, document, metadata in self.index.scan():
@@ -126,10 +128,10 @@ class KnowledgeBase:
         loaded = {source: load_source(source, Path(path)) for source, path in plan}
         with self._lock:
             self.embedder.warm_up()
-            self.index.warm_up()
             if reset:
                 self.index.reset()
                 self._revision = None
+            self.index.warm_up()
             self._sync(force=True)
             try:
                 for source, result in loaded.items():
@@ -340,7 +342,6 @@ class KnowledgeBase:
         """Passages per source in the index."""
         self._sync(force=True)
         counts = dict.fromkeys(SOURCES, 0)
-        for doc_id in list(self.keyword._pos):
-            meta = self.keyword.metadata(doc_id) or {}
+        for meta in self.keyword.all_metadata():
             counts[str(meta.get("source"))] = counts.get(str(meta.get("source")), 0) + 1
         return counts
