@@ -374,6 +374,7 @@ class ShopBot:
             assistant_prefix=(lead + " ") if lead else "",
         )
         released = GuardedStream(guard)
+        released.seen(request.assistant_prefix)
         first_token_ms = None
         usage: dict[str, int] = {}
         prefix_left = len(request.assistant_prefix)

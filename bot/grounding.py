@@ -225,6 +225,14 @@ class GuardedStream:
         self.guard = guard
         self.buffer = ""
         self.released: list[str] = []
+        self._seen: set[str] = set()
+
+    def seen(self, text: str) -> None:
+        """Count text released without a check (the trusted lead) as said already."""
+        sentences, rest = split_sentences(text)
+        for sentence in [*sentences, rest]:
+            if key := _CITATION.sub("", sentence).strip().lower():
+                self._seen.add(key)
 
     def feed(self, text: str) -> list[str]:
         self.buffer += text
@@ -238,6 +246,10 @@ class GuardedStream:
     def _release(self, sentences: list[str]) -> list[str]:
         out = []
         for sentence in sentences:
+            key = _CITATION.sub("", sentence).strip().lower()
+            if key and key in self._seen:  # small models loop: say each thing once
+                continue
+            self._seen.add(key)
             checked = self.guard.check(sentence)
             if checked is not None:
                 out.append(checked)

@@ -76,3 +76,11 @@ def test_guarded_stream_releases_checked_sentences_only() -> None:
     out += stream.feed(" We ship fast.")
     out += stream.finish()
     assert "".join(out) == "Hello there. We ship fast."
+
+
+def test_guarded_stream_says_each_thing_once() -> None:
+    stream = GuardedStream(FactGuard([SHIRT], []))
+    stream.seen("Refunds take 5 days. [1] ")
+    out = stream.feed("Refunds take 5 days. Thanks for asking. Thanks for asking. ")
+    out += stream.finish()
+    assert "".join(out) == "Thanks for asking. "
