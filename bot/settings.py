@@ -63,7 +63,9 @@ class RetrievalSettings(_Group):
 
     collection: str = "shopbot"
     top_k: int = Field(5, ge=1, le=50)
-    min_score: float = Field(0.35, ge=0, le=1, description="Hits below this are 'not relevant'.")
+    min_score: float = Field(
+        0.5, ge=0, le=1, description="Calibrated relevance below which a hit is 'not relevant'."
+    )
     batch_size: int = Field(64, ge=1)
 
 
