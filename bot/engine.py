@@ -481,6 +481,21 @@ class ShopBot:
     def close_conversation(self, session: str) -> None:
         self.store.set_status(session, "closed")
 
+    def feedback(self, session: str, position: int, helpful: bool) -> None:
+        """The shopper's thumbs up or down on one reply."""
+        message = next(
+            (m for m in self.store.get(session).messages if m.position == position), None
+        )
+        if message is None or message.role not in ("assistant", "agent"):
+            raise ValueError(f"Message {position} of {session!r} is not a reply.")
+        self.store.update_message(session, position, {"feedback": "up" if helpful else "down"})
+
+    def rate(self, session: str, stars: int) -> None:
+        """The shopper's end-of-chat rating, 1 to 5."""
+        if not 1 <= stars <= 5:
+            raise ValueError("A rating is 1 to 5 stars.")
+        self.store.update_data(session, {"rating": stars})
+
     async def _store_reply(
         self, turn: Turn, persist: bool, state: dict[str, Any], extra: dict[str, Any] | None = None
     ) -> None:
