@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -105,6 +105,8 @@ class ShopBot:
         self.scorer = scorer or LexiconSentimentScorer()
         self.policy = policy or EscalationPolicy(self.settings.escalation)
         self._loop: LoopThread | None = None
+        self.observers: list[Callable[[Turn], None]] = []
+        """Called with every finished turn (metrics, analytics)."""
         self.grounded_lead = self.settings.model == BUNDLED
 
     @classmethod
@@ -220,7 +222,16 @@ class ShopBot:
         self, message: str, session: str | None = None
     ) -> AsyncIterator[StreamEvent]:
         """The turn as events: text deltas for the shopper, then the stored `Turn`."""
-        session = session or uuid.uuid4().hex
+        async for event in self._turn_events(message, session or uuid.uuid4().hex):
+            if event.turn is not None:
+                for observe in self.observers:
+                    try:
+                        observe(event.turn)
+                    except Exception:  # an observer must never break a conversation
+                        log.exception("Turn observer failed")
+            yield event
+
+    async def _turn_events(self, message: str, session: str) -> AsyncIterator[StreamEvent]:
         store = self.store
         await asyncio.to_thread(store.ensure, session)
         conversation = await asyncio.to_thread(store.get, session)
