@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(ENGINE)
 DATA := data
+# Debian packages the integration tests need: a browser for the widget, PostgreSQL for the store.
+SYSTEM_PACKAGES := chromium postgresql
 export HF_HUB_OFFLINE := 1
 export VLLM_CPU_KVCACHE_SPACE ?= 2
 
@@ -28,7 +30,7 @@ endif
 
 # Servers and browsers used by the integration tests (Debian packages; run as root).
 system-deps:
-	@bash scripts/system-deps.sh
+	@bash scripts/system-deps.sh $(SYSTEM_PACKAGES)
 
 ingest: setup
 	$(BIN)/shopbot ingest --catalog $(DATA)/catalog.jsonl --policies $(DATA)/policies \

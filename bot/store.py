@@ -219,10 +219,14 @@ class SQLConversationStore:
     def append(
         self, conversation_id: str, role: str, content: str, data: dict[str, Any] | None = None
     ) -> StoredMessage:
-        for _attempt in range(5):  # another writer may take the same position: retry
+        for _attempt in range(10):  # another writer may take the same position: retry
             try:
                 with self._session() as session, session.begin():
-                    conversation = session.get(ConversationRow, conversation_id)
+                    # The row lock serialises writers of one conversation (PostgreSQL);
+                    # SQLite serialises all writers and the retry covers the rest.
+                    conversation = session.get(
+                        ConversationRow, conversation_id, with_for_update=True
+                    )
                     if conversation is None:
                         raise ConversationNotFound(f"No conversation {conversation_id!r}.")
                     position = session.scalar(

@@ -48,3 +48,16 @@ def vllm_backend(session_home: Path) -> Iterator[object]:
     backend.warm_up()
     yield backend
     backend.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server for the session (from Debian's packages)."""
+    import tempfile
+
+    from tests.servers import postgres_server
+
+    # Not under pytest's own temp folder: that one is private to root, and PostgreSQL runs
+    # as its own user.
+    with postgres_server(Path(tempfile.mkdtemp(prefix="shopbot-pg-"))) as url:
+        yield url

@@ -1,0 +1,106 @@
+"""One suite every `ConversationStore` passes: SQLite file and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ConversationNotFound, StoreError
+from bot.store import SQLConversationStore
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> SQLConversationStore:
+    if request.param == "sqlite":
+        return SQLConversationStore(f"sqlite:///{tmp_path / 'c.db'}")
+    request.applymarker(pytest.mark.integration)
+    url = request.getfixturevalue("postgres_url")
+    store = SQLConversationStore(url)
+    from bot.store import Base
+
+    with store.engine.begin() as connection:  # a clean slate per test
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+    return store
+
+
+def test_messages_are_kept_in_order_with_their_data(store: SQLConversationStore) -> None:
+    cid = store.create(channel="widget")
+    store.append(cid, "user", "Where is my order?", {"sentiment": {"dissatisfaction": 0.1}})
+    store.append(cid, "assistant", "Let me check.", {"sources": [{"id": "policy:x"}]})
+    store.update_message(cid, 0, {"feedback": "up"})
+    conversation = store.get(cid)
+    assert [m.role for m in conversation.messages] == ["user", "assistant"]
+    assert conversation.messages[0].data == {
+        "sentiment": {"dissatisfaction": 0.1},
+        "feedback": "up",
+    }
+    assert conversation.messages[1].data["sources"][0]["id"] == "policy:x"
+    assert conversation.channel == "widget" and conversation.status == "bot"
+
+
+def test_a_new_store_on_the_same_database_sees_everything(store: SQLConversationStore) -> None:
+    cid = store.create()
+    store.append(cid, "user", "你好，我的快递到哪里了？")
+    again = SQLConversationStore(store.url)
+    assert again.get(cid).messages[0].content == "你好，我的快递到哪里了？"
+
+
+def test_status_data_and_listing(store: SQLConversationStore) -> None:
+    a, b = store.create(), store.create()
+    store.set_status(a, "waiting_for_agent")
+    store.update_data(a, {"escalation": {"reasons": ["asked for a human"]}, "language": "zh"})
+    waiting = store.list(status="waiting_for_agent")
+    assert [c.id for c in waiting] == [a]
+    assert waiting[0].language == "zh" and waiting[0].data["escalation"]["reasons"]
+    assert {c.id for c in store.list()} >= {a, b}
+    with pytest.raises(ValueError, match="Unknown status"):
+        store.set_status(a, "sleeping")
+
+
+def test_unknown_and_duplicate_ids(store: SQLConversationStore) -> None:
+    with pytest.raises(ConversationNotFound):
+        store.get("nope")
+    with pytest.raises(ConversationNotFound):
+        store.append("nope", "user", "hi")
+    store.create("fixed-id")
+    with pytest.raises(StoreError, match="already exists"):
+        store.create("fixed-id")
+    assert store.ensure("fixed-id") == "fixed-id"
+
+
+def test_concurrent_writers_lose_nothing(store: SQLConversationStore) -> None:
+    cid = store.create()
+
+    def write(worker: int) -> None:
+        for i in range(10):
+            store.append(cid, "user", f"{worker}-{i}")
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    messages = store.get(cid).messages
+    assert len(messages) == 40
+    assert [m.position for m in messages] == list(range(40))
+    assert {m.content for m in messages} == {f"{w}-{i}" for w in range(4) for i in range(10)}
+
+
+def test_outbox_and_idempotency(store: SQLConversationStore) -> None:
+    cid = store.create()
+    delivery = store.enqueue_delivery(cid, "escalation", {"conversation_id": cid})
+    assert [d.id for d in store.due_deliveries()] == [delivery]
+    store.finish_delivery(delivery, False, "HTTP 500", retry_in_s=3600)
+    assert store.due_deliveries() == []
+    assert store.deliveries(cid)[0].attempts == 1
+    store.remember("k1", {"reply": "hi"})
+    store.remember("k1", {"reply": "other"})
+    assert store.remembered("k1") == {"reply": "hi"} and store.remembered("k2") is None
+
+
+def test_a_bad_url_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="SHOPBOT_DATABASE_URL"):
+        SQLConversationStore("nosuchdb://x")
