@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from bot.backends.base import ChatBackend, Chunk, GenerationRequest, LoopBackend
 from bot.backends.fake import FakeBackend
-from bot.settings import Settings
+from bot.errors import ShopbotError
+from bot.settings import BUNDLED, Settings
 
 __all__ = [
     "ChatBackend",
@@ -26,12 +29,10 @@ def make_backend(settings: Settings) -> ChatBackend:
     if kind == "remote":
         from bot.backends.remote import RemoteBackend
 
+        # Count tokens with the model's own tokenizer when it is here; else estimate.
         tokenizer = None
-        if settings.model != "bundled" or (settings.home / "models").exists():
-            try:
-                tokenizer = resolve_chat_model(settings)
-            except Exception:
-                tokenizer = None
+        with contextlib.suppress(ShopbotError):
+            tokenizer = resolve_chat_model(settings) if settings.model != BUNDLED else None
         return RemoteBackend(settings.engine, tokenizer_model=tokenizer)
     from bot.backends.vllm_engine import VLLMBackend
 
