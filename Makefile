@@ -36,7 +36,12 @@ ingest: setup
 	$(BIN)/shopbot ingest --catalog $(DATA)/catalog.jsonl --policies $(DATA)/policies \
 		--dialogues $(DATA)/conversations.jsonl
 
+# The demo's keys are for trying things out on your own machine; set your own in production.
 demo: ingest
+	SHOPBOT_STORE_NAME="$${SHOPBOT_STORE_NAME:-Northwind Lane}" \
+	SHOPBOT_API_KEYS="$${SHOPBOT_API_KEYS:-demo-api-key}" \
+	SHOPBOT_AGENT_KEYS="$${SHOPBOT_AGENT_KEYS:-demo-agent-key}" \
+	SHOPBOT_PUBLIC_KEYS="$${SHOPBOT_PUBLIC_KEYS:-demo-public-key}" \
 	$(BIN)/shopbot serve --host 127.0.0.1 --port 8000
 
 test: setup system-deps

@@ -105,3 +105,37 @@ def test_engine_timeout_becomes_a_polite_handoff(vllm_backend: VLLMBackend, tmp_
         vllm_backend.timeout_s = saved
     assert turn.escalated and turn.status == "waiting_for_agent"
     assert "team" in turn.reply
+
+
+def test_a_shopper_who_leaves_cancels_the_generation(vllm_backend: VLLMBackend) -> None:
+    import time
+
+    request = GenerationRequest(
+        messages=[{"role": "user", "content": "Write a very long story about a lighthouse."}],
+        max_tokens=400,
+    )
+    stream = vllm_backend.stream_sync(request)
+    received = [next(stream) for _ in range(3)]
+    assert all(not c.finished for c in received)
+    stream.close()  # the shopper closed the page
+    deadline = time.monotonic() + 10
+    while vllm_backend._engine.get_num_unfinished_requests() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert vllm_backend._engine.get_num_unfinished_requests() == 0
+    assert vllm_backend.pending == 0
+
+
+def test_queue_is_bounded(vllm_backend: VLLMBackend) -> None:
+    from bot.errors import BackendOverloaded
+
+    saved = vllm_backend.max_pending
+    vllm_backend.max_pending = 1
+    try:
+        request = GenerationRequest(messages=[{"role": "user", "content": "Hi"}], max_tokens=50)
+        first = vllm_backend.stream_sync(request)
+        next(first)
+        with pytest.raises(BackendOverloaded, match="try again"):
+            next(vllm_backend.stream_sync(request))
+        first.close()
+    finally:
+        vllm_backend.max_pending = saved
