@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 import uuid
@@ -342,8 +343,7 @@ class ShopBot:
                 # The combined query helps with follow-ups ("can I change its size?") but
                 # must not outrank what the question itself found.
                 if hit.id not in seen:
-                    hit.score = hit.score * 0.9
-                    seen[hit.id] = hit
+                    seen[hit.id] = dataclasses.replace(hit, score=hit.score * 0.9)
             hits = sorted(seen.values(), key=lambda h: h.score, reverse=True)[:k]
         return hits
 
