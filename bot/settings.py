@@ -49,6 +49,10 @@ class EngineSettings(_Group):
     gpu_memory_utilization: float = Field(0.85, gt=0, le=1)
     tensor_parallel_size: int = Field(1, ge=1)
     max_num_seqs: int = Field(64, ge=1, description="Sequences batched at once by vLLM.")
+    enforce_eager: bool = Field(
+        False,
+        description="Skip vLLM's compilation: starts about 40 s sooner on a CPU, ~10% slower.",
+    )
     max_queue: int = Field(256, ge=1, description="Requests waiting beyond which new ones fail.")
     timeout_s: float = Field(60.0, gt=0, description="Time limit for one reply.")
     remote_urls: list[str] = Field(default_factory=list)

@@ -23,7 +23,13 @@ def shopbot(
     stdin: str | None = None,
     timeout: float = 600,
 ) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "SHOPBOT_HOME": str(home), "HF_HUB_OFFLINE": "1", **(env or {})}
+    full_env = {
+        **os.environ,
+        "SHOPBOT_HOME": str(home),
+        "HF_HUB_OFFLINE": "1",
+        "SHOPBOT_ENGINE__ENFORCE_EAGER": "true",
+        **(env or {}),
+    }
     full_env.pop("SHOPBOT_CONFIG", None)
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],

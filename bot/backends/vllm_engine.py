@@ -66,6 +66,7 @@ class VLLMBackend(LoopBackend):
             "tensor_parallel_size": self.settings.tensor_parallel_size,
             "gpu_memory_utilization": self.settings.gpu_memory_utilization,
             "disable_log_stats": True,
+            "enforce_eager": self.settings.enforce_eager,
         }
         if self.lora_path:
             args.update(enable_lora=True, max_lora_rank=64)
