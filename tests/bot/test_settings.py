@@ -58,3 +58,9 @@ def test_missing_config_file_is_an_error(tmp_path: Path) -> None:
 def test_default_database_is_sqlite_in_home(tmp_path: Path) -> None:
     settings = Settings.load({"SHOPBOT_HOME": str(tmp_path)})
     assert settings.resolved_database_url == f"sqlite:///{tmp_path / 'conversations.db'}"
+
+
+def test_the_sample_configuration_is_valid() -> None:
+    root = Path(__file__).resolve().parents[2]
+    settings = Settings.load({}, root / "shopbot.toml.example")
+    assert settings.store_name == "Northwind Lane"
