@@ -15,6 +15,7 @@ from bot.handoff import WebhookDispatcher
 from bot.settings import Settings
 from ui.api import build_router
 from ui.errors import install_error_handlers
+from ui.metrics import install_metrics
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ def create_app(settings: Settings, bot: ShopBot | None = None) -> FastAPI:
     )
     app.state.bot = shopbot
     install_error_handlers(app)
+    install_metrics(app, shopbot)
     app.include_router(build_router(shopbot, settings))
 
     @app.get("/healthz", tags=["ops"])
