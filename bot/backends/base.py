@@ -72,6 +72,11 @@ class ChatBackend(Protocol):
     def context_window(self) -> int:
         """Maximum prompt plus reply tokens."""
 
+    def _timeout(self) -> BackendTimeout:
+        return BackendTimeout(
+            f"No complete reply within {self.timeout_s:.0f} s (engine.timeout_s)."
+        )
+
     async def health(self) -> bool:
         """True when the engine really produces a token."""
 
@@ -104,6 +109,15 @@ class LoopThread:
 
 
 _DONE = object()
+
+
+def _unwrap(item: Any) -> Chunk | None:
+    """The next chunk, or None once the reply is complete; raises what the producer hit."""
+    if item is _DONE:
+        return None
+    if isinstance(item, BaseException):
+        raise item
+    return item
 
 
 class LoopBackend:
@@ -217,18 +231,14 @@ class LoopBackend:
             deadline = time.monotonic() + self.timeout_s
             try:
                 while True:
-                    remaining = deadline - time.monotonic()
+                    remaining = max(deadline - time.monotonic(), 0.001)
                     try:
-                        item = await asyncio.wait_for(inbox.get(), timeout=max(remaining, 0.001))
+                        item = await asyncio.wait_for(inbox.get(), timeout=remaining)
                     except TimeoutError as exc:
-                        raise BackendTimeout(
-                            f"No complete reply within {self.timeout_s:.0f} s (engine.timeout_s)."
-                        ) from exc
-                    if item is _DONE:
+                        raise self._timeout() from exc
+                    if (chunk := _unwrap(item)) is None:
                         return
-                    if isinstance(item, BaseException):
-                        raise item
-                    yield item
+                    yield chunk
             finally:
                 future.cancel()
         finally:
@@ -245,18 +255,19 @@ class LoopBackend:
                     try:
                         item = inbox.get(timeout=max(deadline - time.monotonic(), 0.001))
                     except queue.Empty as exc:
-                        raise BackendTimeout(
-                            f"No complete reply within {self.timeout_s:.0f} s (engine.timeout_s)."
-                        ) from exc
-                    if item is _DONE:
+                        raise self._timeout() from exc
+                    if (chunk := _unwrap(item)) is None:
                         return
-                    if isinstance(item, BaseException):
-                        raise item
-                    yield item
+                    yield chunk
             finally:
                 future.cancel()
         finally:
             self._release()
+
+    def _timeout(self) -> BackendTimeout:
+        return BackendTimeout(
+            f"No complete reply within {self.timeout_s:.0f} s (engine.timeout_s)."
+        )
 
     async def health(self) -> bool:
         probe = GenerationRequest(messages=[{"role": "user", "content": "Hi"}], max_tokens=1)
