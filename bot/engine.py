@@ -19,6 +19,7 @@ from bot.extractive import best_sentence
 from bot.grounding import FactGuard, GuardedStream, HitLike, fact_lead
 from bot.language import detect_language, phrase
 from bot.prompting import as_chat_history, fit_to_window, system_message
+from bot.safety import detect_injection
 from bot.sentiment import LexiconSentimentScorer, SentimentResult, SentimentScorer
 from bot.settings import BUNDLED, Settings
 from bot.store import ConversationStore, SQLConversationStore
@@ -274,6 +275,20 @@ class ShopBot:
             yield StreamEvent("turn", turn=turn)
             return
 
+        injection = detect_injection(question)
+        if injection.flagged:
+            log.warning("Prompt injection attempt in %s: %s", session, ", ".join(injection.reasons))
+            reply = phrase(language, "refuse_injection")
+            yield StreamEvent("delta", reply)
+            turn = Turn(session, reply, [], sentiment.as_dict(), False, "bot", language)
+            turn.withheld = [
+                {"sentence": "[shopper message]", "reason": r} for r in injection.reasons
+            ]
+            turn.timings = {"total_ms": _ms(started)}
+            await self._store_reply(turn, persist, state, {"injection": injection.reasons})
+            yield StreamEvent("turn", turn=turn)
+            return
+
         decision = self.policy.before_reply(sentiment, state, question)
         if decision.escalate:
             async for event in self._hand_off(
@@ -286,7 +301,10 @@ class ShopBot:
         hits = await asyncio.to_thread(self._retrieve, messages)
         retrieval_ms = (time.perf_counter() - t0) * 1000
         min_score = self.settings.retrieval.min_score
-        relevant = [h for h in hits if h.score >= min_score]
+        # Knowledge that tries to instruct the model is not knowledge: leave it out.
+        relevant = [
+            h for h in hits if h.score >= min_score and not detect_injection(h.text).flagged
+        ]
         if not relevant:
             state = self.policy.record_failure(state)
             if self.policy.too_many_failures(state):
@@ -366,8 +384,14 @@ class ShopBot:
                 lead = f"{lead} [1]"
         secrets = [s.get_secret_value() for s in self.settings.secrets] + list(overrides.secrets)
         user_texts = [m["content"] for m in messages if m["role"] == "user"]
-        guard = FactGuard(hits, user_texts, secrets, primary=facts[0] if lead and facts else None)
         persona = overrides.system_prompt or self.settings.system_prompt
+        guard = FactGuard(
+            hits,
+            user_texts,
+            secrets,
+            primary=facts[0] if lead and facts else None,
+            instructions=system_message(self.settings.store_name, persona, [], language),
+        )
         budget = self.backend.context_window - self.settings.engine.max_tokens
         in_prompt = list(hits)
         while True:  # the facts may take at most three quarters of the prompt

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.language import phrase
+from bot.safety import leaks_instructions, unsupported_promise
 
 
 class HitLike(Protocol):
@@ -159,6 +160,7 @@ class FactGuard:
         trusted_texts: Iterable[str],
         secrets: Iterable[str] = (),
         primary: ProductFact | None = None,
+        instructions: str = "",
     ) -> None:
         grounded_text = " ".join(
             [*(f"{h.title} {h.text} {_meta_text(h.metadata)}" for h in hits), *trusted_texts]
@@ -167,6 +169,8 @@ class FactGuard:
         self.grounded_text = grounded_text.lower()
         self.secrets = [s for s in secrets if s]
         self.primary = primary
+        self.instructions = instructions
+        self.hits = list(hits)
         self.report = GuardReport()
 
     def check(self, sentence: str) -> str | None:
@@ -177,6 +181,12 @@ class FactGuard:
             if secret.lower() in lowered:
                 self.report.add("[secret withheld]", "contains a configured secret")
                 return None
+        if leaks_instructions(sentence, self.instructions):
+            self.report.add("[instructions withheld]", "repeats the bot's instructions")
+            return None
+        if unsupported_promise(sentence, self.hits):
+            self.report.add(sentence, "promises something no retrieved policy supports")
+            return None
         for order_like in _ORDER_LIKE.findall(sentence_facts):
             if order_like.lower() not in self.grounded_text:
                 self.report.add(sentence, f"order-like number {order_like} not in the facts")
