@@ -83,3 +83,45 @@ def postgres_server(workdir: Path) -> Iterator[str]:
             timeout=60,
         )
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextmanager
+def running_process(
+    command: list[str],
+    *,
+    ready_url: str,
+    log_path: Path,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 120,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start a server process, wait until ``ready_url`` answers 200, stop it afterwards."""
+    import time
+
+    import httpx
+
+    with log_path.open("w") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(
+                        f"{command[0]} exited early:\n{log_path.read_text()[-3000:]}"
+                    )
+                try:
+                    if httpx.get(ready_url, timeout=30).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{ready_url} did not answer within {timeout:.0f} s")
+                time.sleep(0.5)
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

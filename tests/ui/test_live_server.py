@@ -6,14 +6,13 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from tests.conftest import MODELS_CACHE, ROOT
-from tests.servers import free_port
+from tests.servers import free_port, running_process
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -42,36 +41,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         timeout=300,
     )
     port = free_port()
-    log = (home / "serve.log").open("w")
-    process = subprocess.Popen(
+    with running_process(
         [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+        ready_url=f"http://127.0.0.1:{port}/healthz",
+        log_path=home / "serve.log",
         env=env,
         cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300
-    try:
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise AssertionError((home / "serve.log").read_text()[-3000:])
-            try:
-                if httpx.get(f"{url}/healthz", timeout=30).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(1)
-        else:
-            raise AssertionError("shopbot serve did not become healthy in 300 s")
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        timeout=300,
+    ):
+        yield f"http://127.0.0.1:{port}"
 
 
 def test_health_says_the_engine_produces_a_token(server: str) -> None:
