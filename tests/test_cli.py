@@ -118,7 +118,9 @@ def test_shopbot_chat_runs_the_bundled_model_through_vllm(tmp_path: Path) -> Non
     conversations.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
     result = shopbot("chat", "--input", str(conversations), "--json", home=home)
     assert result.returncode == 0, result.stderr[-3000:]
-    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    lines = result.stdout.splitlines()
+    assert all(line.startswith("{") for line in lines), f"stdout must be JSON only: {lines}"
+    replies = [json.loads(line) for line in lines]
     assert [r["id"] for r in replies] == ["a", "b", "c"]
     assert "5-7 business days" in replies[0]["reply"]
     assert "30 days" in replies[1]["reply"]

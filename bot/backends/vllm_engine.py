@@ -44,6 +44,7 @@ class VLLMBackend(LoopBackend):
     async def _start(self) -> None:
         os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", f"{self.settings.kv_cache_gb:g}")
         os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ.setdefault("VLLM_LOGGING_STREAM", "ext://sys.stderr")
         # vLLM is chatty at INFO; its own logs show only with --verbose.
         level = "DEBUG" if log.isEnabledFor(logging.DEBUG) else "WARNING"
         os.environ.setdefault("VLLM_LOGGING_LEVEL", level)
