@@ -25,7 +25,7 @@ from retrieval.documents import (
     where_clause,
 )
 from retrieval.keyword import KeywordIndex
-from retrieval.ranking import Candidate, collapse, dense_trust, options_named
+from retrieval.ranking import Candidate, collapse, dense_trust, diversify, options_named
 from retrieval.text import is_cjk
 
 if TYPE_CHECKING:
@@ -295,7 +295,7 @@ class KnowledgeBase:
             if meta.get("kind") == "variant" and meta.get("options_json"):
                 cand.option_matches = options_named(query, json.loads(meta["options_json"]))
             cands.append(cand)
-        ranked = collapse(cands, query)[:k]
+        ranked = diversify(collapse(cands, query), k, mixed=source is None)
         return [self._hit(c) for c in ranked]
 
     def trust(self) -> dict[str, float]:

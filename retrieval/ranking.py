@@ -139,3 +139,25 @@ def collapse(candidates: list[Candidate], query: str) -> list[Candidate]:
         out.append(best)
     out.sort(key=lambda c: c.score, reverse=True)
     return out
+
+
+MIXED_DIALOGUE_LIMIT = 2
+"""Past dialogues are supporting evidence: in a search over all sources they take at most
+this many places, so that they never crowd the store's own catalog and policies out."""
+
+
+def diversify(ranked: list[Candidate], k: int, mixed: bool) -> list[Candidate]:
+    """The top ``k``, with past dialogues limited when several sources compete."""
+    if not mixed:
+        return ranked[:k]
+    out: list[Candidate] = []
+    dialogues = 0
+    for cand in ranked:
+        if cand.metadata.get("source") == "dialogue":
+            if dialogues >= MIXED_DIALOGUE_LIMIT:
+                continue
+            dialogues += 1
+        out.append(cand)
+        if len(out) == k:
+            break
+    return out
