@@ -15,7 +15,6 @@ from tests.conftest import MODELS_CACHE, ROOT
 from tests.servers import free_port, running_process
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
-FIXTURES = ROOT / "tests" / "fixtures"
 KEY = "live-api-key"
 
 
@@ -33,7 +32,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     }
     env.pop("SHOPBOT_CONFIG", None)
     subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ingest", "--policies", str(FIXTURES / "policies")],
+        [sys.executable, "-m", "bot.cli", "ingest", "--policies", str(ROOT / "data" / "policies")],
         env=env,
         cwd=ROOT,
         check=True,
