@@ -378,10 +378,8 @@ class ShopBot:
     ) -> AsyncIterator[StreamEvent]:
         question = messages[-1]["content"]
         lead, facts = fact_lead(question, hits, language, self.settings.retrieval.min_score)
-        if not lead and self.grounded_lead and hits[0].source == "policy":
-            lead = best_sentence(question, hits[0].text)
-            if lead:
-                lead = f"{lead} [1]"
+        if not lead and self.grounded_lead:
+            lead = self._policy_lead(question, hits)
         secrets = [s.get_secret_value() for s in self.settings.secrets] + list(overrides.secrets)
         user_texts = [m["content"] for m in messages if m["role"] == "user"]
         persona = overrides.system_prompt or self.settings.system_prompt
@@ -401,9 +399,13 @@ class ShopBot:
                 break
             in_prompt.pop()
         prompt = fit_to_window(system, as_chat_history(messages), self.backend.count_tokens, budget)
+        max_tokens = self.settings.engine.max_tokens
+        if lead:  # the facts are said: the model only rounds the answer off
+            max_tokens = min(max_tokens, self.settings.engine.max_tokens_after_lead)
         request = GenerationRequest(
             messages=prompt,
-            max_tokens=self.settings.engine.max_tokens,
+            max_tokens=max_tokens,
+            repetition_penalty=self.settings.engine.repetition_penalty,
             temperature=self.settings.engine.temperature,
             request_id=f"{session}-{uuid.uuid4().hex[:8]}",
             assistant_prefix=(lead + " ") if lead else "",
@@ -443,6 +445,14 @@ class ShopBot:
         turn.withheld = guard.report.withheld
         turn.timings = {"first_token_ms": first_token_ms or _ms(started), "total_ms": _ms(started)}
         yield StreamEvent("turn", turn=turn)
+
+    @staticmethod
+    def _policy_lead(question: str, hits: list[HitLike]) -> str:
+        """The sentence of the best policy passage that answers the question, cited."""
+        for number, hit in enumerate(hits[:3], start=1):
+            if hit.source == "policy" and (sentence := best_sentence(question, hit.text)):
+                return f"{sentence} [{number}]"
+        return ""
 
     async def _hand_off(
         self,

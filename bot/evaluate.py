@@ -74,7 +74,7 @@ def judge(
 ) -> dict[str, Any]:
     correct = all(_fact_present(f, reply) for f in item["expected_facts"])
     invented: list[str] = []
-    stray = numbers_in(reply) - _allowed_numbers(item, catalog, policies)
+    stray = numbers_in(re.sub(r"\[\d+\]", "", reply)) - _allowed_numbers(item, catalog, policies)
     if stray:
         invented.append("numbers not in the store's data: " + ", ".join(f"{n:g}" for n in stray))
     if item["kind"] == "stock":

@@ -28,6 +28,8 @@ def best_sentence(question: str, passage: str) -> str:
     """The passage sentence sharing the most terms with the question (first on ties)."""
     wanted = set(_terms(question))
     best, best_score = "", 0.0
+    # Documents wrap lines inside sentences; list items and paragraphs stay apart.
+    passage = re.sub(r"(?<![.!?:。！？\n])\n(?!\s*(?:[-*•]|\d+\.)\s)", " ", passage)
     for sentence in _SENTENCE.split(passage):
         sentence = sentence.strip(" -*#>\t")
         if len(sentence) < 12:

@@ -46,6 +46,36 @@ STOCK_WORDS = re.compile(
 )
 
 
+_QUANTITY = re.compile(
+    r"(\d+(?:\.\d+)?)(?:\s*[-–—]\s*(\d+(?:\.\d+)?))?[\s-]*(%|[a-z\u4e00-\u9fff]+)?", re.I
+)
+_PRICE = re.compile(r"[$€£¥]\s?(\d[\d,]*(?:\.\d+)?)")
+
+
+def _unit(word: str | None) -> str | None:
+    if not word:
+        return None
+    word = word.lower()
+    if word == "%" or not word.isascii():
+        return word[:2]
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def quantities_in(text: str) -> set[tuple[float, str | None]]:
+    """(number, unit word after it) pairs; a range "5–7 days" gives (5, day) and (7, day)."""
+    found: set[tuple[float, str | None]] = set()
+    for low, high, word in _QUANTITY.findall(text.replace(",", "")):
+        unit = _unit(word)
+        for value in (low, high):
+            if value:
+                found.add((float(value), unit))
+    return found
+
+
+def prices_in(text: str) -> set[float]:
+    return {float(p.replace(",", "")) for p in _PRICE.findall(text)}
+
+
 def numbers_in(text: str) -> set[float]:
     values: set[float] = set()
     for match in _NUMBER.findall(text):
@@ -166,6 +196,7 @@ class FactGuard:
             [*(f"{h.title} {h.text} {_meta_text(h.metadata)}" for h in hits), *trusted_texts]
         )
         self.grounded_numbers = numbers_in(grounded_text)
+        self.grounded_quantities = quantities_in(_ORDER_LIKE.sub(" ", grounded_text))
         self.grounded_text = grounded_text.lower()
         self.secrets = [s for s in secrets if s]
         self.primary = primary
@@ -192,10 +223,21 @@ class FactGuard:
                 self.report.add(sentence, f"order-like number {order_like} not in the facts")
                 return None
         unsupported = numbers_in(sentence_facts) - self.grounded_numbers
+        unsupported |= {
+            value
+            for value, unit in quantities_in(_ORDER_LIKE.sub(" ", sentence_facts))
+            if unit and (value, unit) not in self.grounded_quantities
+        }
         if unsupported:
             shown = ", ".join(f"{n:g}" for n in sorted(unsupported))
             self.report.add(sentence, f"numbers not in the retrieved facts: {shown}")
             return None
+        if self.primary is not None and self.primary.price is not None:
+            # Once the catalog's price is stated, any other price is about something else.
+            stray = prices_in(sentence_facts) - {round(self.primary.price, 2)}
+            if stray:
+                self.report.add(sentence, "a price other than the catalog's for this product")
+                return None
         if self.primary is not None and self.primary.in_stock is not None:
             says_out = bool(_OUT_OF_STOCK.search(sentence))
             says_in = bool(_IN_STOCK.search(sentence)) and not says_out
@@ -233,9 +275,27 @@ class GuardedStream:
 
     def __init__(self, guard: FactGuard) -> None:
         self.guard = guard
+        self.sources = len(guard.hits)
         self.buffer = ""
         self.released: list[str] = []
         self._seen: set[str] = set()
+
+    def _tidy_citations(self, sentence: str) -> str:
+        """Keep each valid [n] once; drop markers that point at no source."""
+        kept: set[str] = set()
+
+        def keep(match: re.Match[str]) -> str:
+            marker = match.group(0)
+            number = int(marker[1:-1])
+            if marker in kept or not 1 <= number <= self.sources:
+                return ""
+            kept.add(marker)
+            return marker
+
+        tidy = _CITATION.sub(keep, sentence)
+        if tidy == sentence:
+            return sentence
+        return re.sub(r"[ \t]+([.!?,;])", r"\1", re.sub(r"[ \t]{2,}", " ", tidy))
 
     def seen(self, text: str) -> None:
         """Count text released without a check (the trusted lead) as said already."""
@@ -255,7 +315,7 @@ class GuardedStream:
 
     def _release(self, sentences: list[str]) -> list[str]:
         out = []
-        for sentence in sentences:
+        for sentence in map(self._tidy_citations, sentences):
             key = _CITATION.sub("", sentence).strip().lower()
             if key and key in self._seen:  # small models loop: say each thing once
                 continue

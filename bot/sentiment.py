@@ -54,7 +54,7 @@ _FRUSTRATION_EN = re.compile(
     r"disappoint\w*|not (what|helpful|good enough)|useless|doesn'?t help|didn'?t help|"
     r"no help|waste of time|already (told|said|asked)|again\?|still (haven'?t|not|no)|"
     r"never (arrived|received|came)|that'?s not|you (don'?t|do not) understand|"
-    r"not answering|third time|second time|how many times|fed up|sick of|"
+    r"not answering|third time|second time|how many times (do|must|have|should) i|fed up|sick of|"
     r"what a joke|are you kidding|seriously\?|unbelievable|cancel everything|"
     r"i want my money back|chargeback|report you|bad review|lawyer)\b",
     re.I,

@@ -33,6 +33,7 @@ class GenerationRequest:
     messages: list[Message]
     max_tokens: int = 200
     temperature: float = 0.0
+    repetition_penalty: float = 1.0
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     assistant_prefix: str = ""
     """Text the reply must start with; the model continues it (and it is part of the reply)."""

@@ -94,6 +94,7 @@ class VLLMBackend(LoopBackend):
         params = self._sampling_cls(
             max_tokens=request.max_tokens,
             temperature=request.temperature,
+            repetition_penalty=request.repetition_penalty,
             stop=list(request.stop) or None,
         )
         sent = 0

@@ -84,3 +84,22 @@ def test_guarded_stream_says_each_thing_once() -> None:
     out = stream.feed("Refunds take 5 days. Thanks for asking. Thanks for asking. ")
     out += stream.finish()
     assert "".join(out) == "Thanks for asking. "
+
+
+def test_a_number_must_come_with_its_unit() -> None:
+    policy = SimpleHit("p", "policy", "Warranty", "Electronics carry a 12-month warranty; cables 2 m long.")
+    guard = FactGuard([policy], [])
+    assert guard.check("The warranty is 12 months.") is not None
+    assert guard.check("The warranty is 2 years.") is None
+
+
+def test_other_prices_are_withheld_once_the_catalog_price_is_stated() -> None:
+    guard = FactGuard([SHIRT, SHIRT_L], [], primary=ProductFact.from_hit(SHIRT))
+    assert guard.check("The L size is $52.00.") is None
+    assert guard.check("It is $49.00 [1].") is not None
+
+
+def test_citation_runs_are_tidied() -> None:
+    stream = GuardedStream(FactGuard([SHIRT], []))
+    out = stream.feed("Returns are easy [1] [1] [2] [3]. ")
+    assert "".join(out).strip() == "Returns are easy [1]."
