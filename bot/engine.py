@@ -8,7 +8,6 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from bot.backends import ChatBackend, GenerationRequest, make_backend
@@ -17,12 +16,14 @@ from bot.errors import BackendError
 from bot.escalation import EscalationPolicy
 from bot.extractive import best_sentence
 from bot.grounding import FactGuard, GuardedStream, HitLike, fact_lead
+from bot.humans import HumanHandoff
 from bot.language import detect_language, phrase
 from bot.prompting import as_chat_history, fit_to_window, system_message
 from bot.safety import detect_injection
 from bot.sentiment import LexiconSentimentScorer, SentimentResult, SentimentScorer
 from bot.settings import BUNDLED, Settings
 from bot.store import ConversationStore, SQLConversationStore
+from bot.turns import Overrides, StreamEvent, Turn, source_entry
 
 log = logging.getLogger(__name__)
 Message = dict[str, str]
@@ -36,57 +37,7 @@ class Knowledge(Protocol):
     def search(self, query: str, k: int = 5, source: str | None = None) -> Sequence[HitLike]: ...
 
 
-@dataclass
-class Turn:
-    """One answered shopper message."""
-
-    session: str
-    reply: str
-    sources: list[dict[str, Any]]
-    sentiment: dict[str, Any]
-    escalated: bool
-    status: str = "bot"
-    language: str = "en"
-    usage: dict[str, int] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-    withheld: list[dict[str, str]] = field(default_factory=list)
-    escalation_reasons: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class StreamEvent:
-    kind: str  # "delta" (text for the shopper) or "turn" (the finished turn)
-    text: str = ""
-    turn: Turn | None = None
-
-
-@dataclass
-class Overrides:
-    """Per-conversation instructions, accepted only from trusted command-line input."""
-
-    system_prompt: str | None = None
-    secrets: tuple[str, ...] = ()
-
-
-def source_entry(number: int, hit: HitLike) -> dict[str, Any]:
-    meta = hit.metadata or {}
-    entry: dict[str, Any] = {
-        "n": number,
-        "id": hit.id,
-        "source": hit.source,
-        "title": hit.title,
-        "score": round(float(hit.score), 4),
-    }
-    for key in ("url", "path", "heading", "product_id", "sku", "conversation_id"):
-        if meta.get(key):
-            entry[key] = meta[key]
-    return entry
-
-
-class ShopBot:
+class ShopBot(HumanHandoff):
     """The chat engine. Cheap to construct; ``warm_up()`` starts the model and the index."""
 
     def __init__(
@@ -478,69 +429,6 @@ class ShopBot:
         yield StreamEvent("turn", turn=turn)
 
     # -- humans ---------------------------------------------------------------------------
-    def _record_escalation(self, session: str, reasons: list[str]) -> None:
-        """Queue the conversation for agents and put the handoff packet in the outbox."""
-        from datetime import UTC, datetime
-
-        from bot.handoff import handoff_packet
-
-        self.store.set_status(session, "waiting_for_agent")
-        self.store.update_data(
-            session,
-            {"escalation": {"reasons": reasons, "at": datetime.now(UTC).isoformat()}},
-        )
-        packet = handoff_packet(self.store.get(session), reasons)
-        self.store.enqueue_delivery(session, "escalation", packet)
-
-    def request_human(self, session: str, reason: str = "the shopper asked for a human") -> None:
-        """Hand a conversation over on request (the "talk to a person" button)."""
-        conversation = self.store.get(session)
-        if conversation.status in ("waiting_for_agent", "agent"):
-            return
-        language = conversation.language or "en"
-        self.store.append(
-            session, "assistant", self.policy.handoff_message(language, [reason]), {"handoff": True}
-        )
-        self._record_escalation(session, [reason])
-
-    def escalations(self) -> list[Any]:
-        """Conversations waiting for a human, oldest escalation first."""
-        waiting = self.store.list(status="waiting_for_agent", limit=500)
-        return sorted(waiting, key=lambda c: c.data.get("escalation", {}).get("at", ""))
-
-    def agent_message(self, session: str, content: str, agent: str) -> Any:
-        """A human agent's reply: delivered to the shopper; the bot stays quiet meanwhile."""
-        message = self.store.append(session, "agent", content, {"agent": agent})
-        self.store.set_status(session, "agent")
-        return message
-
-    def handback(self, session: str, agent: str | None = None) -> None:
-        """Return the conversation to the bot, keeping its context."""
-        conversation = self.store.get(session)
-        state = dict(conversation.data.get("bot_state") or {})
-        self.store.update_data(
-            session, {"bot_state": self.policy.record_success(state), "handed_back_by": agent}
-        )
-        self.store.set_status(session, "bot")
-
-    def close_conversation(self, session: str) -> None:
-        self.store.set_status(session, "closed")
-
-    def feedback(self, session: str, position: int, helpful: bool) -> None:
-        """The shopper's thumbs up or down on one reply."""
-        message = next(
-            (m for m in self.store.get(session).messages if m.position == position), None
-        )
-        if message is None or message.role not in ("assistant", "agent"):
-            raise ValueError(f"Message {position} of {session!r} is not a reply.")
-        self.store.update_message(session, position, {"feedback": "up" if helpful else "down"})
-
-    def rate(self, session: str, stars: int) -> None:
-        """The shopper's end-of-chat rating, 1 to 5."""
-        if not 1 <= stars <= 5:
-            raise ValueError("A rating is 1 to 5 stars.")
-        self.store.update_data(session, {"rating": stars})
-
     async def _store_reply(
         self, turn: Turn, persist: bool, state: dict[str, Any], extra: dict[str, Any] | None = None
     ) -> None:

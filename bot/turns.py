@@ -1,0 +1,58 @@
+"""What a turn produces: the `Turn`, its stream events, and per-conversation overrides."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from bot.grounding import HitLike
+
+
+@dataclass
+class Turn:
+    """One answered shopper message."""
+
+    session: str
+    reply: str
+    sources: list[dict[str, Any]]
+    sentiment: dict[str, Any]
+    escalated: bool
+    status: str = "bot"
+    language: str = "en"
+    usage: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    withheld: list[dict[str, str]] = field(default_factory=list)
+    escalation_reasons: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class StreamEvent:
+    kind: str  # "delta" (text for the shopper) or "turn" (the finished turn)
+    text: str = ""
+    turn: Turn | None = None
+
+
+@dataclass
+class Overrides:
+    """Per-conversation instructions, accepted only from trusted command-line input."""
+
+    system_prompt: str | None = None
+    secrets: tuple[str, ...] = ()
+
+
+def source_entry(number: int, hit: HitLike) -> dict[str, Any]:
+    meta = hit.metadata or {}
+    entry: dict[str, Any] = {
+        "n": number,
+        "id": hit.id,
+        "source": hit.source,
+        "title": hit.title,
+        "score": round(float(hit.score), 4),
+    }
+    for key in ("url", "path", "heading", "product_id", "sku", "conversation_id"):
+        if meta.get(key):
+            entry[key] = meta[key]
+    return entry
