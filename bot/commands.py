@@ -31,11 +31,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 def _turn_json(turn: Any) -> dict[str, Any]:
     return {
         "session": turn.session,
-        "reply": turn.reply,
-        "sources": turn.sources,
-        "sentiment": turn.sentiment,
-        "escalated": turn.escalated,
-        "status": turn.status,
+        **turn.reply_fields(),
         "language": turn.language,
         "escalation_reasons": turn.escalation_reasons,
         "withheld": len(turn.withheld),

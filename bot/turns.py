@@ -27,6 +27,16 @@ class Turn:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def reply_fields(self) -> dict[str, Any]:
+        """What a shopper-facing answer carries (CLI `--json`, the helpdesk API)."""
+        return {
+            "reply": self.reply,
+            "sources": self.sources,
+            "sentiment": self.sentiment,
+            "escalated": self.escalated,
+            "status": self.status,
+        }
+
 
 @dataclass
 class StreamEvent:

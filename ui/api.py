@@ -185,7 +185,7 @@ def build_router(bot: ShopBot, settings: Settings) -> APIRouter:
         reply = None
         async for event in events:
             if event.turn is not None:
-                reply = _reply(event.turn)
+                reply = event.turn.reply_fields()
         assert reply is not None
         if scope:
             await asyncio.to_thread(bot.store.remember, scope, reply)
@@ -241,22 +241,12 @@ def build_router(bot: ShopBot, settings: Settings) -> APIRouter:
     return router
 
 
-def _reply(turn: Any) -> dict[str, Any]:
-    return {
-        "reply": turn.reply,
-        "sources": turn.sources,
-        "sentiment": turn.sentiment,
-        "escalated": turn.escalated,
-        "status": turn.status,
-    }
-
-
 async def _sse(events: AsyncIterator[Any], bot: ShopBot, scope: str | None) -> AsyncIterator[str]:
     async for event in events:
         if event.kind == "delta":
             yield f"event: delta\ndata: {json.dumps({'text': event.text}, ensure_ascii=False)}\n\n"
         elif event.turn is not None:
-            reply = _reply(event.turn)
+            reply = event.turn.reply_fields()
             if scope:
                 await asyncio.to_thread(bot.store.remember, scope, reply)
             yield f"event: done\ndata: {json.dumps(reply, ensure_ascii=False)}\n\n"
