@@ -20,117 +20,214 @@ sys.path.insert(0, str(HERE))
 
 from build_catalog import build as build_catalog  # noqa: E402
 from build_catalog import write as write_catalog  # noqa: E402
-from dialogue_spec import (  # noqa: E402
-    ABUSE_EN, ABUSE_ZH, FRUSTRATION_EN, FRUSTRATION_ZH, HUMAN_EN, HUMAN_ZH, NAMES, REASONS_EN,
-    REASONS_ZH, STREETS,
+import dialogue_en  # noqa: E402
+import dialogue_zh  # noqa: E402
+from eval_spec import (  # noqa: E402
+    FEATURE_QUERIES, POLICY_QUESTIONS, SENTIMENT_CONTEXTS, SENTIMENT_MESSAGES,
 )
-from eval_spec import POLICY_QUESTIONS, SENTIMENT_CONTEXTS, SENTIMENT_MESSAGES  # noqa: E402
 
 SEED = 20261123
 START = datetime(2026, 8, 31, tzinfo=timezone.utc)
-TRENDING = {"where_is_my_order": 2.2, "damaged_item": 1.8}  # grow towards the later weeks
-HANDOFF_EN = ("I've passed this conversation to a member of our team. They can see everything "
-              "we've discussed and will reply here as soon as possible.")
-HANDOFF_ZH = "我已为您转接人工客服，同事会查看我们的对话记录，并尽快在这里回复您。"
-SORRY_EN = ["I'm sorry for the trouble.", "I understand, and I'm sorry about the wait.",
-            "Apologies — let me make this right.", "Sorry to hear that!"]
-SORRY_ZH = ["非常抱歉给您带来不便。", "理解您的心情，抱歉让您久等了。", "很抱歉！"]
+DAYS = 84  # twelve weeks, 2026-08-31 to 2026-11-22
+TRENDING = {"where_is_my_order": 2.6, "damaged_item": 2.0, "gift_card": 1.8}  # grow towards the later weeks
+MOODS = ["calm", "frustrated", "human", "abusive", "agent_only", "abandoned"]
+MOOD_WEIGHTS = [50, 18, 11, 7, 10, 4]
+CALM_ASK = {
+    "en": ["Could someone look into it for me, please?", "Ok. Can you check it for me? It's order {order}.",
+           "Thanks. How do I get that started?", "Alright — can you do that for me?",
+           "Thanks for explaining. Could a person take a look?"],
+    "zh": ["麻烦帮我查一下，谢谢", "好的，那请帮我处理一下", "那要怎么申请呢？", "好的，麻烦了"],
+}
+NOT_SOLVED = {
+    "en": [("That's not good enough, honestly.", "I understand, and I'm sorry I couldn't do more today. I've noted your feedback, and a team lead will review the case within 2 business days and email you."),
+           ("So basically nothing. Great.", "I'm sorry I don't have a better answer. I've escalated your case to a team lead, who will get back to you by email within 2 business days.")],
+    "zh": [("这解决不了问题", "很抱歉今天没能让您满意。我已经记录了您的反馈，主管会在2个工作日内复核并邮件联系您。"),
+           ("说了等于没说", "非常抱歉。您的情况我已经提交给主管，2个工作日内会通过邮件回复您。")],
+}
+PERSONAL = {
+    "en": [" My email is {email}.", " You can reach me at {phone}.", " I'm at {address}.",
+           " ({email})", " Phone: {phone}"],
+    "zh": [" 我的邮箱是{email}", " 电话{phone}", " 邮箱：{email}"],
+}
 
 
 def money(value: float) -> str:
     return f"${value:,.2f}"
 
 
+def _kind_ok(kind: str, product: dict, variant: dict) -> bool:
+    category = product["category"]
+    options = variant["options"]
+    if kind == "any":
+        return True
+    if kind == "clothing":
+        return category.startswith("Clothing") and "size" in options
+    if kind == "sized":
+        return category.split(" > ")[1] in ("Shirts", "T-Shirts", "Hoodies", "Jackets", "Dresses") \
+            and "size" in options
+    if kind == "shoes":
+        return category == "Clothing > Shoes"
+    if kind == "sockish":
+        return category == "Clothing > Socks"
+    if kind == "fragile":
+        return category in ("Home > Mugs", "Home > Lamps", "Home > Candles", "Home > Plant Pots",
+                            "Home > Cookware", "Home > Kitchen Tools", "Home > Storage")
+    if kind == "electronics":
+        return category.startswith("Electronics")
+    if kind == "oos":
+        return not variant["in_stock"]
+    if kind == "instock":
+        return variant["in_stock"]
+    raise ValueError(kind)
+
+
 class Slots:
     """Random but consistent slot values for one conversation."""
 
-    def __init__(self, rng: random.Random, products: list[dict]) -> None:
-        product = rng.choice(products)
-        variant = rng.choice(product["variants"])
+    def __init__(self, rng: random.Random, products: list[dict], kind: str, language: str,
+                 names: list[str], agents: list[str]) -> None:
+        pairs = [(p, v) for p in products for v in p["variants"] if _kind_ok(kind, p, v)]
+        product, variant = rng.choice(pairs)
+        sizes = [v["options"]["size"] for v in product["variants"]
+                 if "size" in v["options"] and v["options"].get("color") == variant["options"].get("color")]
+        size = variant["options"].get("size", "M")
+        bigger = [s for s in sizes if sizes.index(s) > sizes.index(size)] if size in sizes else []
+        size2 = bigger[0] if bigger else (sizes[0] if sizes and sizes[0] != size else "L")
+        first = rng.choice(names)
+        handle = rng.choice(["", ".", "_"]).join(
+            [rng.choice(dialogue_en.FIRST_NAMES).lower(), rng.choice(["m", "k", "lee", "r", "j", "smith", "t"])])
+        zh = language == "zh"
         self.values = {
             "order": f"NW-{rng.randint(200000, 699999)}",
             "product": product["name"],
-            "variant": ", ".join(variant["options"].values()),
+            "variant": ("、" if zh else ", ").join(variant["options"].values()),
             "price": money(variant["price"]),
-            "stock": "in stock" if variant["in_stock"] else "out of stock right now",
+            "sku": variant["sku"],
+            "stock": "in stock" if variant["in_stock"] else "out of stock",
             "stock_zh": "有货" if variant["in_stock"] else "暂时缺货",
-            "size": rng.choice(["S", "M", "L"]),
-            "size2": rng.choice(["M", "L", "XL"]),
-            "days": str(rng.randint(2, 9)),
-            "email": f"{rng.choice(NAMES).split()[0].lower()}.{rng.randint(10, 99)}@example.com",
-            "phone": f"(614) 555-{rng.randint(1000, 9999)}",
-            "address": rng.choice(STREETS),
+            "size": size, "size2": size2,
+            "days": str(rng.randint(3, 9)),
+            "email": f"{handle}{rng.randint(1, 99)}@{rng.choice(['example.com', 'mail.example', 'example.net'])}",
+            "phone": f"({rng.choice(['614', '312', '415', '646', '512', '206'])}) 555-{rng.randint(1000, 9999)}",
+            "address": rng.choice(dialogue_en.STREETS),
             "description": product["description"],
+            "warranty": str(product["attributes"].get("warranty_months", 12)),
+            "last4": f"{rng.randint(0, 9999):04d}",
+            "points": str(int(variant["price"])),
+            "first": first,
+            "agent": rng.choice(agents),
         }
-        self.product = product
 
     def fill(self, text: str) -> str:
         return text.format(**self.values)
 
 
 def conversation(rng: random.Random, number: int, products: list[dict], day: int) -> dict:
-    language = "zh" if rng.random() < 0.2 else "en"
-    table = REASONS_ZH if language == "zh" else REASONS_EN
-    weights = [TRENDING.get(r, 1.0) ** (day / 84) for r in table]
-    reason = rng.choices(list(table), weights=weights)[0]
-    spec = table[reason]
-    slots = Slots(rng, products)
+    language = "zh" if rng.random() < 0.22 else "en"
     zh = language == "zh"
-    mood = rng.choices(["calm", "frustrated", "human", "abusive", "agent_only"],
-                       weights=[52, 20, 10, 7, 11])[0]
+    pool = dialogue_zh if zh else dialogue_en
+    table = dialogue_zh.ZH if zh else dialogue_en.EN
+    weights = [TRENDING.get(r, 1.0) ** (day / DAYS) for r in table]
+    reason = rng.choices(list(table), weights=weights)[0]
+    scenario = rng.choice(table[reason])
+    slots = Slots(rng, products, scenario["pick"], language, pool.FIRST_NAMES, pool.AGENTS)
+    mood = rng.choices(MOODS, weights=MOOD_WEIGHTS)[0]
     messages: list[dict] = []
-
-    def user(text: str) -> None:
-        messages.append({"role": "user", "content": slots.fill(text)})
+    pick = rng.choice
 
     def say(role: str, text: str) -> None:
         messages.append({"role": role, "content": slots.fill(text)})
 
-    opener = rng.choice(spec["open"])
-    if rng.random() < 0.12 and not zh:
-        opener += rng.choice([" My email is {email}.", " You can reach me at {phone}.",
-                              " I'm at {address}."])
-    user(opener)
-    escalated = False
+    story = rng.randrange(len(scenario["open"]))  # one storyline through opener, replies, agent
+
+    def agent_part(first_prefix: str, resolved: bool) -> None:
+        turns = scenario["agent"]
+        line = story
+        for index, (role, texts) in enumerate(turns):
+            text = texts[line % len(texts)]
+            if index == 0:
+                text = f"{first_prefix} {text}".strip() if not zh else f"{first_prefix}{text}"
+            if not resolved and index == len(turns) - 2 and role == "U":
+                complaint, answer = pick(NOT_SOLVED[language])
+                say("user", complaint)
+                say("agent", answer)
+                return
+            say("user" if role == "U" else "agent", text)
+
+    opener = scenario["open"][story]
+    if rng.random() < (0.1 if zh else 0.16):
+        opener += pick(PERSONAL[language])
+    say("user", opener)
+    hello = pick(pool.AGENT_HELLO).format(agent=slots.values["agent"], first=slots.values["first"])
+    sep = "" if zh else " "
+    bot = pick(scenario["bot"])
+    if mood == "calm" and scenario["calm"] is None:
+        mood = "calm_handoff"
+    escalated = mood in ("calm_handoff", "frustrated", "human", "abusive")
     if mood == "agent_only":
-        say("agent", rng.choice(spec["agent"]))
-        user(rng.choice(spec["follow"]))
-        say("agent", "不客气，祝您购物愉快！" if zh else rng.choice(
-            ["You're welcome! Have a great day.", "Happy to help — anything else?",
-             "Glad I could help!"]))
-        resolved, csat = True, rng.choice([4, 5, 5])
+        agent_part(hello, True)
+        resolved, csat = True, pick([4, 5, 5, 5])
+    elif mood == "calm":
+        say("assistant", bot)
+        line = story
+        for role, texts in scenario["calm"]:
+            say("user" if role == "U" else "assistant", texts[line % len(texts)])
+        if messages[-1]["role"] == "user" and rng.random() < 0.5:
+            say("assistant", pick(pool.BOT_CLOSE))
+        resolved = rng.random() < 0.94
+        csat = pick([4, 4, 5, 5, 5]) if resolved else 3
+    elif mood == "calm_handoff":
+        say("assistant", bot)
+        say("user", pick(CALM_ASK[language]))
+        say("assistant", pick(pool.HANDOFF_ACTION))
+        agent_part(hello, True)
+        resolved, csat = True, pick([4, 5, 5])
     else:
-        say("assistant", rng.choice(spec["bot"]))
-        if mood == "calm":
-            user(rng.choice(spec["follow"]))
+        say("assistant", bot)
+        say("user", scenario["push"][story % len(scenario["push"])])
+        say("assistant", pick(pool.RETRY).replace("{bot}", bot))
+        if mood == "abandoned":
+            say("user", pick(pool.FRUSTRATION))
             if rng.random() < 0.5:
-                say("assistant", "不客气！还有什么可以帮您？" if zh else rng.choice(
-                    ["You're welcome! Anything else I can help with?", "Happy to help!",
-                     "Glad that helps. Have a nice day!"]))
-            resolved, csat = rng.random() < 0.9, rng.choice([4, 4, 5, 5, 3])
-        else:
-            pool = {"frustrated": FRUSTRATION_ZH if zh else FRUSTRATION_EN,
-                    "human": HUMAN_ZH if zh else HUMAN_EN,
-                    "abusive": ABUSE_ZH if zh else ABUSE_EN}[mood]
-            if mood == "frustrated":
-                user(rng.choice(pool))
-                say("assistant", rng.choice(spec["bot"]))
-                user(rng.choice(HUMAN_ZH if zh else HUMAN_EN) if rng.random() < 0.6
-                     else rng.choice(pool))
+                say("assistant", pick(pool.HANDOFF))
+            say("user", pick(pool.ABANDON))
+            resolved, csat, escalated = False, pick([1, 1, 2]), False
+        elif mood == "frustrated":
+            say("user", pick(pool.FRUSTRATION))
+            if rng.random() < 0.45:
+                say("user", pick(pool.HUMAN))
+            say("assistant", pick(pool.DEESCALATE + pool.HANDOFF))
+            resolved = rng.random() < 0.85
+            agent_part(hello + sep + pick(pool.AGENT_SORRY), resolved)
+            csat = pick([3, 3, 4, 4, 5]) if resolved else pick([1, 2, 2])
+        elif mood == "human":
+            messages.pop()  # no second try: the shopper asks for a person straight away
+            say("user", pick(pool.HUMAN))
+            say("assistant", pick(pool.HANDOFF))
+            resolved = rng.random() < 0.92
+            agent_part(hello, resolved)
+            csat = pick([3, 4, 4, 5, 5]) if resolved else 2
+        else:  # abusive
+            say("user", pick(pool.ABUSE))
+            if rng.random() < 0.4:
+                say("user", pick(pool.ABUSE + pool.HUMAN))
+            say("assistant", pick(pool.DEESCALATE))
+            resolved = rng.random() < 0.65
+            turns = scenario["agent"]
+            line = story % len(turns[0][1])
+            say("agent", (hello + sep + pick(pool.AGENT_FIRM) + sep + turns[0][1][line]))
+            if resolved:
+                say("user", pick(pool.CALM_AFTER_ABUSE))
+                say("agent", turns[-1][1][line % len(turns[-1][1])])
+                csat = pick([2, 3, 3, 4])
             else:
-                user(rng.choice(pool))
-            say("assistant", HANDOFF_ZH if zh else HANDOFF_EN)
-            escalated = True
-            sorry = rng.choice(SORRY_ZH if zh else SORRY_EN)
-            say("agent", f"{sorry} {rng.choice(spec['agent'])}")
-            if rng.random() < 0.7:
-                user(rng.choice(spec["follow"]))
-            resolved = rng.random() < (0.8 if mood != "abusive" else 0.6)
-            csat = {"frustrated": rng.choice([2, 3, 3, 4]), "human": rng.choice([3, 4, 4, 5]),
-                    "abusive": rng.choice([1, 1, 2])}[mood]
-            if not resolved:
-                csat = min(csat, 2)
-    created = START + timedelta(days=day, hours=rng.randint(7, 22), minutes=rng.randint(0, 59))
+                complaint, answer = pick(NOT_SOLVED[language])
+                say("user", complaint)
+                say("agent", answer)
+                csat = pick([1, 1, 2])
+    created = START + timedelta(days=day, hours=rng.randint(7, 22), minutes=rng.randint(0, 59),
+                                seconds=rng.randint(0, 59))
+    assert 3 <= len(messages) <= 12, messages
     return {
         "id": f"C{number:04d}",
         "messages": messages,
@@ -141,8 +238,8 @@ def conversation(rng: random.Random, number: int, products: list[dict], day: int
     }
 
 
-def build_conversations(rng: random.Random, products: list[dict], count: int = 460) -> list[dict]:
-    days = sorted(rng.randint(0, 83) for _ in range(count))
+def build_conversations(rng: random.Random, products: list[dict], count: int = 480) -> list[dict]:
+    days = sorted(min(int(DAYS * rng.random() ** 0.85), DAYS - 1) for _ in range(count))
     return [conversation(rng, i + 1, products, day) for i, day in enumerate(days)]
 
 
