@@ -27,6 +27,8 @@ from bot.turns import Overrides, StreamEvent, Turn, source_entry
 
 log = logging.getLogger(__name__)
 Message = dict[str, str]
+BUNDLED_MODEL_LANGUAGES = ("en",)
+"""Languages the bundled 135M model writes acceptably; others get facts stated from data."""
 
 
 class Knowledge(Protocol):
@@ -330,7 +332,15 @@ class ShopBot(HumanHandoff):
         question = messages[-1]["content"]
         lead, facts = fact_lead(question, hits, language, self.settings.retrieval.min_score)
         if not lead and self.grounded_lead:
-            lead = self._policy_lead(question, hits)
+            lead = self._policy_lead(question, hits, language)
+            if not lead and language not in BUNDLED_MODEL_LANGUAGES:
+                # The bundled model cannot write this language: say so rather than babble.
+                reply = phrase(language, "unsure")
+                yield StreamEvent("delta", reply)
+                turn = Turn(session, reply, [], sentiment.as_dict(), False, "bot", language)
+                turn.timings = {"total_ms": _ms(started)}
+                yield StreamEvent("turn", turn=turn)
+                return
         secrets = [s.get_secret_value() for s in self.settings.secrets] + list(overrides.secrets)
         user_texts = [m["content"] for m in messages if m["role"] == "user"]
         persona = overrides.system_prompt or self.settings.system_prompt
@@ -398,10 +408,13 @@ class ShopBot(HumanHandoff):
         yield StreamEvent("turn", turn=turn)
 
     @staticmethod
-    def _policy_lead(question: str, hits: list[HitLike]) -> str:
-        """The sentence of the best policy passage that answers the question, cited."""
-        for number, hit in enumerate(hits[:3], start=1):
-            if hit.source == "policy" and (sentence := best_sentence(question, hit.text)):
+    def _policy_lead(question: str, hits: list[HitLike], language: str) -> str:
+        """The sentence of the best policy passage that answers the question, cited; passages
+        in the shopper's language first."""
+        numbered = [(n, h) for n, h in enumerate(hits, start=1) if h.source == "policy"]
+        numbered.sort(key=lambda item: detect_language(item[1].text) != language)
+        for number, hit in numbered:
+            if sentence := best_sentence(question, hit.text):
                 return f"{sentence} [{number}]"
         return ""
 
