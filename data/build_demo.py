@@ -8,8 +8,10 @@ Policies (data/policies/) are written by hand and not generated.
 
 from __future__ import annotations
 
+import csv
 import json
 import random
+import re
 import sys
 from collections import Counter
 from datetime import datetime, timedelta, timezone
@@ -22,14 +24,13 @@ from build_catalog import build as build_catalog  # noqa: E402
 from build_catalog import write as write_catalog  # noqa: E402
 import dialogue_en  # noqa: E402
 import dialogue_zh  # noqa: E402
-from eval_spec import (  # noqa: E402
-    FEATURE_QUERIES, POLICY_QUESTIONS, SENTIMENT_CONTEXTS, SENTIMENT_MESSAGES,
-)
+import sentiment_spec  # noqa: E402
+from eval_spec import FEATURE_QUERIES, POLICY_QUESTIONS  # noqa: E402
 
 SEED = 20261123
 START = datetime(2026, 8, 31, tzinfo=timezone.utc)
 DAYS = 84  # twelve weeks, 2026-08-31 to 2026-11-22
-TRENDING = {"where_is_my_order": 2.6, "damaged_item": 2.0, "gift_card": 1.8}  # grow towards the later weeks
+TRENDING = {"where_is_my_order": 4.0, "damaged_item": 3.0}  # grow towards the later weeks (holiday season)
 MOODS = ["calm", "frustrated", "human", "abusive", "agent_only", "abandoned"]
 MOOD_WEIGHTS = [50, 18, 11, 7, 10, 4]
 CALM_ASK = {
@@ -238,29 +239,104 @@ def conversation(rng: random.Random, number: int, products: list[dict], day: int
     }
 
 
-def build_conversations(rng: random.Random, products: list[dict], count: int = 480) -> list[dict]:
+def build_conversations(rng: random.Random, products: list[dict], count: int = 500) -> list[dict]:
     days = sorted(min(int(DAYS * rng.random() ** 0.85), DAYS - 1) for _ in range(count))
     return [conversation(rng, i + 1, products, day) for i, day in enumerate(days)]
 
 
+def _options_text(variant: dict) -> str:
+    options = variant["options"]
+    parts = [v for k, v in options.items() if k != "size"]
+    if "size" in options:
+        parts.append(f"size {options['size']}")
+    return ", ".join(parts)
+
+
+def _by_name(products: list[dict], name: str) -> dict:
+    return next(p for p in products if p["name"] == name)
+
+
+def _variant_of(product: dict, **options: str) -> dict:
+    return next(v for v in product["variants"] if all(v["options"].get(k) == x for k, x in options.items()))
+
+
+PAST_PROBLEMS = [
+    ("How did you handle a parcel that tracking says was delivered but never came?", "en", "where_is_my_order"),
+    ("what did your team do last time someone was charged twice", "en", "double_charge"),
+    ("a customer's earbuds stopped working after a few months, how was it solved?", "en", "warranty_claim"),
+    ("someone received the wrong size, what happened", "en", "wrong_item"),
+    ("how was a missing item from an order resolved", "en", "missing_item"),
+    ("customer could not log in, reset email never came", "en", "account_login"),
+    ("gift card code did not work at checkout", "en", "gift_card"),
+    ("Lane Rewards points missing after an order", "en", "membership_points"),
+    ("shopper needed an invoice with the company name", "en", "invoice_request"),
+    ("courier left the parcel in the rain, complaint", "en", "complaint_delivery"),
+    ("price dropped a week after purchase, refund of the difference", "en", "price_match"),
+    ("card declined at checkout even though the bank says fine", "en", "payment_declined"),
+    ("mug arrived broken in the box, what did support do", "en", "damaged_item"),
+    ("重复扣款是怎么处理的", "zh", "double_charge"),
+    ("耳机坏了保修怎么处理的", "zh", "warranty_claim"),
+    ("快递一直不动最后怎么解决的", "zh", "where_is_my_order"),
+    ("之前有人要取消订单是怎么处理的", "zh", "cancel_order"),
+    ("换尺码的请求是怎么解决的", "zh", "exchange_size"),
+    ("收到破损商品后客服怎么处理", "zh", "damaged_item"),
+    ("优惠码用不了怎么回复的", "zh", "promo_code"),
+    ("地址写错了后来怎么改的", "zh", "change_address"),
+]
+
+
 def retrieval_questions(rng: random.Random, products: list[dict], dialogues: list[dict]) -> list[dict]:
     items: list[dict] = []
-    for product in rng.sample(products, 45):
-        form = rng.choice(["Do you sell the {name}?", "Tell me about the {name}",
-                           "{brand} {name}", "I'm looking for the {name} from {brand}"])
-        items.append({"query": form.format(name=product["name"], brand=product["brand"]),
-                      "language": "en", "kind": "product",
-                      "expected": {"product_id": product["id"]}})
-    for product in rng.sample(products, 45):
+    feature_names = {name for _q, _l, name in FEATURE_QUERIES}
+    for query, language, name in FEATURE_QUERIES:
+        items.append({"query": query, "language": language, "kind": "product",
+                      "expected": {"product_id": _by_name(products, name)["id"]}})
+    named = [p for p in products if p["name"] not in feature_names]
+    forms = ["Do you sell the {name}?", "Tell me about the {name}", "{brand} {name}",
+             "I'm looking for the {name} from {brand}", "what is the {lname} made of?",
+             "{lname}", "Is the {name} any good?", "details on the {brand} {lname} please"]
+    for index, product in enumerate(rng.sample(named, 24)):
+        form = forms[index % len(forms)]
+        items.append({"query": form.format(name=product["name"], lname=product["name"].lower(),
+                                           brand=product["brand"]),
+                      "language": "en", "kind": "product", "expected": {"product_id": product["id"]}})
+    shirt = _by_name(products, "Linen Button-Down Shirt")
+    fixed = [("do you have the blue linen shirt in M, and how much?", "en", shirt, _variant_of(shirt, color="Blue", size="M")),
+             ("Is the blue linen shirt in XL in stock?", "en", shirt, _variant_of(shirt, color="Blue", size="XL"))]
+    hoodie = _by_name(products, "Classic Pullover Hoodie")
+    tee = _by_name(products, "Crew Neck T-Shirt")
+    fixed += [("black hoodie size L price", "en", hoodie, _variant_of(hoodie, color="Black", size="L")),
+              ("blue crew neck tee in a small", "en", tee, _variant_of(tee, color="Blue", size="S")),
+              ("蓝色亚麻衬衫M码多少钱？", "zh", shirt, _variant_of(shirt, color="Blue", size="M")),
+              ("黑色卫衣L码有货吗？", "zh", hoodie, _variant_of(hoodie, color="Black", size="L"))]
+    for query, language, product, variant in fixed:
+        items.append({"query": query, "language": language, "kind": "variant",
+                      "expected": {"product_id": product["id"], "sku": variant["sku"]}})
+    vforms = ["Do you have the {name} in {opts}, and how much?", "Is the {name} in {opts} in stock?",
+              "{name} {opts} price", "How much is {sku}?", "What is SKU {sku}?",
+              "{brand} {name}, {opts} — available?", "{lname} {opts}"]
+    multi = [p for p in products if len(p["variants"]) > 1]
+    for index, product in enumerate(rng.sample(multi, 34)):
         variant = rng.choice(product["variants"])
-        values = list(variant["options"].values())
-        form = rng.choice(["Do you have the {name} in {opts}, and how much?",
-                           "Is the {name} in {opts} in stock?", "{name} {opts} price",
-                           "How much is {sku}?"])
-        items.append({"query": form.format(name=product["name"], opts=" ".join(values),
+        form = vforms[index % len(vforms)]
+        items.append({"query": form.format(name=product["name"], lname=product["name"].lower(),
+                                           brand=product["brand"], opts=_options_text(variant),
                                            sku=variant["sku"]),
                       "language": "en", "kind": "variant",
                       "expected": {"product_id": product["id"], "sku": variant["sku"]}})
+    zh_product = ["{name}有卖吗？", "介绍一下{name}", "{brand}的{name}怎么样？"]
+    zh_variant = ["{name}有{opts}吗？多少钱？", "{name}（{opts}）有货吗？", "{sku}多少钱？"]
+    for index, product in enumerate(rng.sample(named, 14)):
+        if index < 6:
+            query = zh_product[index % 3].format(name=product["name"], brand=product["brand"])
+            items.append({"query": query, "language": "zh", "kind": "product",
+                          "expected": {"product_id": product["id"]}})
+        else:
+            variant = rng.choice(product["variants"])
+            query = zh_variant[index % 3].format(name=product["name"], sku=variant["sku"],
+                                                 opts=" ".join(variant["options"].values()))
+            items.append({"query": query, "language": "zh", "kind": "variant",
+                          "expected": {"product_id": product["id"], "sku": variant["sku"]}})
     for question, language, path, heading, _facts in POLICY_QUESTIONS:
         items.append({"query": question, "language": language, "kind": "policy",
                       "expected": {"policy_path": path, "policy_heading": heading}})
@@ -268,41 +344,11 @@ def retrieval_questions(rng: random.Random, products: list[dict], dialogues: lis
     for d in dialogues:
         if d["outcome"]["resolved"]:
             resolved.setdefault(f"{d['language']}:{d['reason']}", []).append(d["id"])
-    past = [("How did you handle a parcel that tracking says was delivered but never came?", "en", "where_is_my_order"),
-            ("what did your team do last time someone was charged twice", "en", "double_charge"),
-            ("a customer's earbuds stopped working after a few months, how was it solved?", "en", "warranty_claim"),
-            ("someone received the wrong size, what happened", "en", "wrong_item"),
-            ("how was a missing item from an order resolved", "en", "missing_item"),
-            ("customer could not log in, reset email never came", "en", "account_login"),
-            ("gift card code did not work at checkout", "en", "gift_card"),
-            ("Lane Rewards points missing after an order", "en", "membership_points"),
-            ("shopper needed a VAT invoice for a company", "en", "invoice_request"),
-            ("courier left the parcel in the rain, complaint", "en", "complaint_delivery"),
-            ("price dropped a week after purchase, refund of the difference", "en", "price_match"),
-            ("card declined at checkout even though the bank says fine", "en", "payment_declined"),
-            ("重复扣款是怎么处理的", "zh", "double_charge"),
-            ("耳机坏了保修怎么处理的", "zh", "warranty_claim"),
-            ("快递一直不动最后怎么解决的", "zh", "where_is_my_order"),
-            ("之前有人要取消订单是怎么处理的", "zh", "cancel_order"),
-            ("换尺码的请求是怎么解决的", "zh", "exchange_size"),
-            ("收到破损商品后客服怎么处理", "zh", "damaged_item"),
-            ("优惠码用不了怎么回复的", "zh", "promo_code"),
-            ("寄到香港关税的问题怎么解答的", "zh", "international_shipping")]
-    for query, language, reason in past:
+    for query, language, reason in PAST_PROBLEMS:
         ids = resolved.get(f"{language}:{reason}")
         if ids:
             items.append({"query": query, "language": language, "kind": "dialogue",
                           "expected": {"conversation_ids": ids}})
-    zh_forms = ["{name}有货吗？", "{name}多少钱？", "请问{name}还有{opts}吗？"]
-    for product in rng.sample(products, 14):
-        variant = rng.choice(product["variants"])
-        form = rng.choice(zh_forms)
-        opts = " ".join(variant["options"].values())
-        expected = {"product_id": product["id"]}
-        if "{opts}" in form:
-            expected["sku"] = variant["sku"]
-        items.append({"query": form.format(name=product["name"], opts=opts), "language": "zh",
-                      "kind": "variant" if "sku" in expected else "product", "expected": expected})
     for i, item in enumerate(items, start=1):
         item["id"] = f"R{i:03d}"
     return [{"id": it["id"], **{k: v for k, v in it.items() if k != "id"}} for it in items]
@@ -310,17 +356,30 @@ def retrieval_questions(rng: random.Random, products: list[dict], dialogues: lis
 
 def chat_facts(rng: random.Random, products: list[dict]) -> list[dict]:
     items: list[dict] = []
-    for product in rng.sample(products, 40):
+    shirt = _by_name(products, "Linen Button-Down Shirt")
+    hoodie = _by_name(products, "Classic Pullover Hoodie")
+    for question, language, product, variant, with_stock in [
+            ("Do you have the blue linen shirt in M, and how much?", "en", shirt, _variant_of(shirt, color="Blue", size="M"), True),
+            ("Is the Linen Button-Down Shirt in Blue, size XL in stock?", "en", shirt, _variant_of(shirt, color="Blue", size="XL"), True),
+            ("How much is the black Classic Pullover Hoodie in L?", "en", hoodie, _variant_of(hoodie, color="Black", size="L"), False),
+            ("蓝色亚麻衬衫M码多少钱？", "zh", shirt, _variant_of(shirt, color="Blue", size="M"), False)]:
+        facts = [money(variant["price"])]
+        if with_stock:
+            facts.append("in stock" if variant["in_stock"] else "out of stock")
+        items.append({"question": question, "language": language,
+                      "kind": "stock" if with_stock else "price",
+                      "expected_facts": facts, "product_id": product["id"], "sku": variant["sku"]})
+    for product in rng.sample(products, 36):
         variant = rng.choice(product["variants"])
-        opts = ", ".join(variant["options"].values())
+        opts = _options_text(variant)
         items.append({"question": rng.choice(["How much is the {n} in {o}?", "What does the {n} ({o}) cost?",
-                                              "Price of the {n}, {o}?"]).format(n=product["name"], o=opts),
+                                              "Price of the {n}, {o}?", "how much for the {n} {o}"]).format(n=product["name"], o=opts),
                       "language": "en", "kind": "price", "expected_facts": [money(variant["price"])],
                       "product_id": product["id"], "sku": variant["sku"]})
     out_of_stock = [(p, v) for p in products for v in p["variants"] if not v["in_stock"]]
     in_stock = [(p, v) for p in products for v in p["variants"] if v["in_stock"]]
-    for product, variant in rng.sample(out_of_stock, 15) + rng.sample(in_stock, 15):
-        opts = ", ".join(variant["options"].values())
+    for product, variant in rng.sample(out_of_stock, 16) + rng.sample(in_stock, 14):
+        opts = _options_text(variant)
         items.append({"question": rng.choice(["Is the {n} in {o} in stock?", "Do you have the {n} in {o}?",
                                               "Is {o} available for the {n}?"]).format(n=product["name"], o=opts),
                       "language": "en", "kind": "stock",
@@ -332,6 +391,11 @@ def chat_facts(rng: random.Random, products: list[dict]) -> list[dict]:
         items.append({"question": f"{product['name']}（{opts}）多少钱？", "language": "zh", "kind": "price",
                       "expected_facts": [money(variant["price"])], "product_id": product["id"],
                       "sku": variant["sku"]})
+    for product, variant in rng.sample(out_of_stock, 4) + rng.sample(in_stock, 4):
+        opts = " ".join(variant["options"].values())
+        items.append({"question": f"{product['name']}{opts}有货吗？", "language": "zh", "kind": "stock",
+                      "expected_facts": ["有货" if variant["in_stock"] else "缺货"],
+                      "product_id": product["id"], "sku": variant["sku"]})
     for question, language, path, _heading, facts in POLICY_QUESTIONS:
         items.append({"question": question, "language": language, "kind": "policy",
                       "expected_facts": facts, "policy_path": path})
@@ -340,26 +404,32 @@ def chat_facts(rng: random.Random, products: list[dict]) -> list[dict]:
     return [{"id": it["id"], **{k: v for k, v in it.items() if k != "id"}} for it in items]
 
 
-def sentiment_set() -> list[dict]:
+def sentiment_set(rng: random.Random) -> list[dict]:
     items = []
-    for (language, category), texts in SENTIMENT_MESSAGES.items():
-        for t_index, text in enumerate(texts):
-            for c_index, context in enumerate(SENTIMENT_CONTEXTS[language]):
-                if category == "calm" and c_index == 3 and t_index % 2:
-                    continue  # fewer calm replies right after a failed answer
-                dissatisfied = category in ("dissatisfied", "abusive")
-                items.append({
-                    "language": language,
-                    "context": context,
-                    "message": text,
-                    "labels": {
-                        "dissatisfied": dissatisfied,
-                        "abusive": category == "abusive",
-                        "wants_human": category == "explicit_human",
-                        "escalate": category in ("abusive", "explicit_human", "dissatisfied"),
-                        "category": category,
-                    },
-                })
+    general = {"calm": ["none", "none", "order", "refund", "return", "size"],
+               "confused": ["none", "none", "order", "return"],
+               "dissatisfied": ["none", "order", "refund", "failed"],
+               "dissatisfied_strong": ["none", "none", "order", "refund", "failed"],
+               "abusive": ["none", "none", "order", "failed"],
+               "explicit_human": ["none", "none", "order", "failed", "refund"]}
+    for (language, kind), entries in sentiment_spec.MESSAGES.items():
+        for entry in entries:
+            text, key, overrides = (entry, None, {}) if isinstance(entry, str) else (
+                entry[0], entry[1], entry[2] if len(entry) > 2 else {})
+            if key is None:
+                key = rng.choice([k for k in general[kind] if k in sentiment_spec.CONTEXTS[language]])
+            category = "dissatisfied" if kind == "dissatisfied_strong" else kind
+            labels = {
+                "dissatisfied": kind in ("dissatisfied", "dissatisfied_strong", "abusive"),
+                "abusive": kind == "abusive",
+                "wants_human": kind == "explicit_human",
+                "escalate": kind in ("dissatisfied_strong", "abusive", "explicit_human"),
+                "category": category,
+            }
+            labels.update(overrides)
+            items.append({"language": language, "context": sentiment_spec.CONTEXTS[language][key],
+                          "message": text, "labels": labels})
+    rng.shuffle(items)
     for i, item in enumerate(items, start=1):
         item["id"] = f"S{i:03d}"
     return [{"id": it["id"], **{k: v for k, v in it.items() if k != "id"}} for it in items]
@@ -384,60 +454,201 @@ def build() -> None:
     write_jsonl(HERE / "conversations.jsonl", dialogues)
     write_jsonl(HERE / "eval" / "retrieval_questions.jsonl", retrieval_questions(rng, products, dialogues))
     write_jsonl(HERE / "eval" / "chat_facts.jsonl", chat_facts(rng, products))
-    write_jsonl(HERE / "eval" / "sentiment_labelled.jsonl", sentiment_set())
+    write_jsonl(HERE / "eval" / "sentiment_labelled.jsonl", sentiment_set(rng))
 
 
-def check() -> int:
+def _sections(text: str) -> dict[str, str]:
+    body: dict[str, str] = {}
+    current = None
+    for line in text.splitlines():
+        if line.startswith("#"):
+            current = line.lstrip("#").strip()
+            body[current] = ""
+        elif current is not None:
+            body[current] += line + "\n"
+    return body
+
+
+PRODUCT_KEYS = ["id", "name", "description", "category", "brand", "url", "currency", "attributes",
+                "price", "in_stock", "variants"]
+CATEGORIES = {"Clothing": {"Shirts", "T-Shirts", "Hoodies", "Jeans", "Dresses", "Jackets", "Shoes", "Socks", "Accessories"},
+              "Electronics": {"Headphones", "Earbuds", "Chargers", "Cables", "Speakers", "Keyboards", "Mice",
+                              "Smart Home", "Phone Cases", "Power Banks", "Monitors"},
+              "Home": {"Bedding", "Towels", "Cookware", "Kitchen Tools", "Lamps", "Candles", "Storage", "Rugs",
+                       "Mugs", "Plant Pots"}}
+LABEL_CATEGORIES = {"calm", "confused", "dissatisfied", "abusive", "explicit_human"}
+
+
+def check() -> int:  # noqa: C901 - one long list of checks reads best
+    problems: list[str] = []
+
+    def need(ok: bool, what: str) -> None:
+        if not ok:
+            problems.append(what)
+
     products = read_jsonl(HERE / "catalog.jsonl")
-    dialogues = read_jsonl(HERE / "conversations.jsonl")
+    by_id = {p["id"]: p for p in products}
     skus = [v["sku"] for p in products for v in p["variants"]]
-    problems = []
-    if len({p["id"] for p in products}) != len(products):
-        problems.append("duplicate product ids")
-    if len(set(skus)) != len(skus):
-        problems.append("duplicate SKUs")
-    policies = sorted((HERE / "policies").glob("*.*"))
+    sku_owner = {v["sku"]: p["id"] for p in products for v in p["variants"]}
+    need(len(by_id) == len(products), "duplicate product ids")
+    need(len(set(skus)) == len(skus), "duplicate SKUs")
+    need(len({p["name"] for p in products}) == len(products), "duplicate product names")
+    need(len({p["description"] for p in products}) == len(products), "duplicate product descriptions")
+    for p in products:
+        need(list(p) == PRODUCT_KEYS, f"{p['id']}: keys {list(p)}")
+        need(bool(re.fullmatch(r"P\d{4}", p["id"])), f"{p['id']}: id format")
+        need(p["currency"] == "USD", f"{p['id']}: currency")
+        area, _, sub = p["category"].partition(" > ")
+        need(sub in CATEGORIES.get(area, ()), f"{p['id']}: category {p['category']}")
+        need(p["price"] == min(v["price"] for v in p["variants"]), f"{p['id']}: price is not the lowest variant price")
+        need(p["in_stock"] == any(v["in_stock"] for v in p["variants"]), f"{p['id']}: in_stock")
+        need(1 <= p["description"].count(". ") + 1 <= 4, f"{p['id']}: description length")
+        for v in p["variants"]:
+            need(list(v) == ["sku", "options", "price", "in_stock"], f"{v['sku']}: variant keys")
+            need(bool(re.fullmatch(r"NW-[A-Z0-9]+(-[A-Z0-9]+)+", v["sku"])), f"{v['sku']}: SKU format")
+            need(isinstance(v["price"], float) and v["price"] > 0, f"{v['sku']}: price")
+    for name, options in [("Linen Button-Down Shirt", {"color": "Blue"}), ("Classic Pullover Hoodie", {"color": "Black"}),
+                          ("Crew Neck T-Shirt", {"color": "Blue"})]:
+        match = [p for p in products if p["name"] == name]
+        need(bool(match) and any(v["options"].get("color") == options["color"] for v in match[0]["variants"]),
+             f"required product {name} {options}")
+    shirt = next(p for p in products if p["name"] == "Linen Button-Down Shirt")
+    need({"S", "M", "L", "XL"} <= {v["options"]["size"] for v in shirt["variants"] if v["options"]["color"] == "Blue"},
+         "blue linen shirt sizes")
+    need(products.index(shirt) < 40 and any(p["name"] == "Classic Pullover Hoodie" for p in products[:40]),
+         "the demo products must be among the first 40 (the demo-store test uses that slice)")
+    need(any(not v["in_stock"] for p in products[:40] if p["in_stock"] for v in p["variants"]),
+         "an out-of-stock variant of an in-stock product among the first 40")
+    with (HERE / "catalog.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    need(len(rows) == len(skus), "catalog.csv has one row per variant")
+    variants = {v["sku"]: (p, v) for p in products for v in p["variants"]}
+    for row in rows:
+        p, v = variants.get(row["sku"], (None, None))
+        if p is None:
+            problems.append(f"catalog.csv: unknown SKU {row['sku']}")
+            continue
+        need(row["product_id"] == p["id"] and row["name"] == p["name"] and row["price"] == f"{v['price']:.2f}"
+             and row["in_stock"] == ("true" if v["in_stock"] else "false")
+             and all(row[f"option_{k}"] == x for k, x in v["options"].items()), f"catalog.csv row {row['sku']}")
+
+    policies = sorted(p for p in (HERE / "policies").glob("*.*") if p.suffix in (".md", ".txt"))
+    policy_text = {p.name: p.read_text(encoding="utf-8") for p in policies}
+    for name, text in policy_text.items():
+        need(text.startswith("# ") and "\n## " in text, f"{name}: needs # and ## headings")
+        size = len(re.findall(r"[\u4e00-\u9fff]", text)) // 2 + len(re.findall(r"[A-Za-z0-9$%.,–-]+", text))
+        need(150 <= size <= 650, f"{name}: {size} words")
+        need(len(_sections(text)) >= 4, f"{name}: fewer than 3 sections")
+
+    dialogues = read_jsonl(HERE / "conversations.jsonl")
+    dialogue_ids = {d["id"] for d in dialogues}
+    need(len(dialogue_ids) == len(dialogues), "duplicate conversation ids")
+    for d in dialogues:
+        need(list(d) == ["id", "messages", "language", "outcome", "reason", "created_at"], f"{d['id']}: keys")
+        need(3 <= len(d["messages"]) <= 12, f"{d['id']}: {len(d['messages'])} messages")
+        need(all(m["role"] in ("user", "assistant", "agent") and m["content"].strip() for m in d["messages"]),
+             f"{d['id']}: roles")
+        need(d["messages"][0]["role"] == "user", f"{d['id']}: starts with the shopper")
+        need(all("{" not in m["content"] for m in d["messages"]), f"{d['id']}: unfilled slot")
+        need(d["language"] in ("en", "zh"), f"{d['id']}: language")
+        o = d["outcome"]
+        need(set(o) == {"resolved", "escalated", "csat"} and o["csat"] in range(1, 6), f"{d['id']}: outcome")
+        roles = [m["role"] for m in d["messages"]]
+        if o["escalated"]:
+            need("agent" in roles and "assistant" in roles, f"{d['id']}: escalated without a handoff")
+            first_agent = roles.index("agent")
+            need("assistant" not in roles[first_agent:], f"{d['id']}: the bot speaks after the handoff")
+        need(bool(re.fullmatch(r"2026-\d\d-\d\dT\d\d:\d\d:\d\dZ", d["created_at"])), f"{d['id']}: created_at")
+        need(any(re.search(r"[\u4e00-\u9fff]", m["content"]) for m in d["messages"]) == (d["language"] == "zh"),
+             f"{d['id']}: language does not match the text")
     reasons = Counter(d["reason"] for d in dialogues)
     languages = Counter(d["language"] for d in dialogues)
+    need(min(reasons.values()) >= 8, "a contact reason with fewer than 8 conversations")
+
     retrieval = read_jsonl(HERE / "eval" / "retrieval_questions.jsonl")
-    facts = read_jsonl(HERE / "eval" / "chat_facts.jsonl")
-    sentiment = read_jsonl(HERE / "eval" / "sentiment_labelled.jsonl")
-    ids = {p["id"] for p in products}
-    dialogue_ids = {d["id"] for d in dialogues}
+    need(len({i["id"] for i in retrieval}) == len(retrieval), "duplicate retrieval ids")
     for item in retrieval:
-        expected = item["expected"]
-        if "product_id" in expected and expected["product_id"] not in ids:
-            problems.append(f"{item['id']}: unknown product")
-        if "policy_path" in expected and not (HERE / "policies" / expected["policy_path"]).exists():
-            problems.append(f"{item['id']}: unknown policy file")
-        if not set(expected.get("conversation_ids", [])) <= dialogue_ids:
-            problems.append(f"{item['id']}: unknown conversation")
-    for message in (m for d in dialogues for m in d["messages"]):
-        if "{" in message["content"]:
-            problems.append(f"unfilled slot: {message['content']}")
+        e = item["expected"]
+        need(item["kind"] in ("product", "variant", "policy", "dialogue"), f"{item['id']}: kind")
+        if "product_id" in e:
+            need(e["product_id"] in by_id, f"{item['id']}: unknown product")
+        if "sku" in e:
+            need(sku_owner.get(e["sku"]) == e.get("product_id"), f"{item['id']}: SKU not of that product")
+        if "policy_path" in e:
+            text = policy_text.get(e["policy_path"])
+            need(text is not None and e["policy_heading"] in _sections(text), f"{item['id']}: unknown policy section")
+        if item["kind"] == "dialogue":
+            ids = e.get("conversation_ids", [])
+            need(bool(ids) and set(ids) <= dialogue_ids, f"{item['id']}: unknown conversation")
+    facts = read_jsonl(HERE / "eval" / "chat_facts.jsonl")
+    need(len({i["id"] for i in facts}) == len(facts), "duplicate chat fact ids")
+    for item in facts:
+        if "sku" in item:
+            p, v = variants[item["sku"]]
+            need(p["id"] == item["product_id"], f"{item['id']}: SKU not of that product")
+            if item["kind"] == "price" or any(f.startswith("$") for f in item["expected_facts"]):
+                need(f"${v['price']:,.2f}" in item["expected_facts"], f"{item['id']}: price")
+            if item["kind"] == "stock":
+                stock = {"in stock", "out of stock", "有货", "缺货"} & set(item["expected_facts"])
+                need(stock == ({"in stock", "有货"} if v["in_stock"] else {"out of stock", "缺货"}) & stock and bool(stock),
+                     f"{item['id']}: stock")
+        if item["kind"] == "policy":
+            text = " ".join(policy_text.get(item["policy_path"], "").split())
+            need(all(f in text for f in item["expected_facts"]), f"{item['id']}: fact not in {item['policy_path']}")
+    sentiment = read_jsonl(HERE / "eval" / "sentiment_labelled.jsonl")
+    need(len({i["id"] for i in sentiment}) == len(sentiment), "duplicate sentiment ids")
+    need(len({(i["language"], i["message"]) for i in sentiment}) == len(sentiment), "repeated sentiment messages")
+    conversation_texts = {m["content"] for d in dialogues for m in d["messages"] if m["role"] == "user"}
+    for item in sentiment:
+        labels = item["labels"]
+        need(labels["category"] in LABEL_CATEGORIES, f"{item['id']}: category")
+        need(not (labels["abusive"] or labels["wants_human"]) or labels["escalate"], f"{item['id']}: escalate")
+        need(not labels["abusive"] or labels["dissatisfied"], f"{item['id']}: abusive but not dissatisfied")
+        need(item["message"] not in conversation_texts, f"{item['id']}: copied from conversations.jsonl")
+
+    weeks: dict[str, Counter] = {}
+    for d in dialogues:
+        week = (datetime.strptime(d["created_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc) - START).days // 7 + 1
+        weeks.setdefault(d["reason"], Counter())[week] += 1
     counts = {
         "products": len(products), "variants": len(skus),
         "out_of_stock_variants": sum(not v["in_stock"] for p in products for v in p["variants"]),
-        "policy_documents": len(policies), "conversations": len(dialogues),
-        "languages": dict(languages), "contact_reasons": len(reasons),
-        "per_reason": dict(sorted(reasons.items())),
+        "products_entirely_out_of_stock": sum(not p["in_stock"] for p in products),
+        "products_per_area": dict(Counter(p["category"].split(" > ")[0] for p in products)),
+        "categories": len({p["category"] for p in products}), "brands": sorted({p["brand"] for p in products}),
+        "policy_documents": len(policies),
+        "conversations": len(dialogues), "languages": dict(languages), "contact_reasons": len(reasons),
+        "per_reason": {r: f"{n} ({sum(d['language'] == 'zh' for d in dialogues if d['reason'] == r)} zh)"
+                       for r, n in sorted(reasons.items())},
+        "trending_per_week": {r: [weeks[r][w] for w in range(1, 13)] for r in TRENDING},
         "escalated": sum(d["outcome"]["escalated"] for d in dialogues),
         "resolved": sum(d["outcome"]["resolved"] for d in dialogues),
+        "human_agent_only": sum(all(m["role"] != "assistant" for m in d["messages"]) for d in dialogues),
+        "mean_csat": round(sum(d["outcome"]["csat"] for d in dialogues) / len(dialogues), 2),
         "retrieval_questions": dict(Counter(i["kind"] for i in retrieval)),
         "retrieval_questions_zh": sum(i["language"] == "zh" for i in retrieval),
         "chat_facts": dict(Counter(i["kind"] for i in facts)),
+        "chat_facts_zh": sum(i["language"] == "zh" for i in facts),
         "sentiment_messages": dict(Counter(i["labels"]["category"] for i in sentiment)),
+        "sentiment_escalate": sum(i["labels"]["escalate"] for i in sentiment),
         "sentiment_zh": sum(i["language"] == "zh" for i in sentiment),
     }
+    kinds = Counter(i["kind"] for i in retrieval)
     minimums = [(len(products) >= 300, "300 products"), (len(policies) >= 25, "25 policy documents"),
                 (len(dialogues) >= 400, "400 conversations"), (len(reasons) >= 20, "20 reasons"),
-                (languages["zh"] >= 0.15 * len(dialogues), "15% Chinese"),
-                (len(retrieval) >= 150, "150 retrieval questions"), (len(facts) >= 100, "100 chat facts"),
-                (len(sentiment) >= 300, "300 sentiment messages")]
+                (languages["zh"] >= 0.15 * len(dialogues), "15% Chinese conversations"),
+                (len(retrieval) >= 170, "170 retrieval questions"),
+                (kinds["product"] >= 45 and kinds["variant"] >= 40 and kinds["policy"] >= 50 and kinds["dialogue"] >= 20,
+                 "enough retrieval questions of each kind"),
+                (counts["retrieval_questions_zh"] >= 35, "35 Chinese retrieval questions"),
+                (len(facts) >= 110, "110 chat facts"), (len(sentiment) >= 320, "320 sentiment messages"),
+                (counts["sentiment_zh"] >= 0.3 * len(sentiment), "30% Chinese sentiment messages"),
+                (any(p.suffix == ".txt" for p in policies), "a .txt policy document")]
     problems += [f"fewer than {what}" for ok, what in minimums if not ok]
     print(json.dumps(counts, indent=2, ensure_ascii=False))
     for problem in problems:
         print("problem:", problem, file=sys.stderr)
+    print("OK" if not problems else f"{len(problems)} problems", file=sys.stderr)
     return 1 if problems else 0
 
 
