@@ -30,7 +30,8 @@ from eval_spec import FEATURE_QUERIES, POLICY_QUESTIONS  # noqa: E402
 SEED = 20261123
 START = datetime(2026, 8, 31, tzinfo=timezone.utc)
 DAYS = 84  # twelve weeks, 2026-08-31 to 2026-11-22
-TRENDING = {"where_is_my_order": 4.0, "damaged_item": 3.0}  # grow towards the later weeks (holiday season)
+TRENDING = {"where_is_my_order": 6.0, "damaged_item": 4.0}  # grow towards the later weeks (holiday season)
+REASON_COUNTS: Counter = Counter()
 MOODS = ["calm", "frustrated", "human", "abusive", "agent_only", "abandoned"]
 MOOD_WEIGHTS = [50, 18, 11, 7, 10, 4]
 CALM_ASK = {
@@ -128,8 +129,12 @@ def conversation(rng: random.Random, number: int, products: list[dict], day: int
     zh = language == "zh"
     pool = dialogue_zh if zh else dialogue_en
     table = dialogue_zh.ZH if zh else dialogue_en.EN
-    weights = [TRENDING.get(r, 1.0) ** (day / DAYS) for r in table]
+    # trending reasons grow over the weeks; reasons seen less often so far are a little more likely
+    mean = sum(REASON_COUNTS.values()) / len(table)
+    weights = [TRENDING[r] ** (day / DAYS) / (1 + mean) ** 0.5 if r in TRENDING
+               else 1 / (1 + REASON_COUNTS[r]) ** 0.5 for r in table]
     reason = rng.choices(list(table), weights=weights)[0]
+    REASON_COUNTS[reason] += 1
     scenario = rng.choice(table[reason])
     slots = Slots(rng, products, scenario["pick"], language, pool.FIRST_NAMES, pool.AGENTS)
     mood = rng.choices(MOODS, weights=MOOD_WEIGHTS)[0]
@@ -240,6 +245,7 @@ def conversation(rng: random.Random, number: int, products: list[dict], day: int
 
 
 def build_conversations(rng: random.Random, products: list[dict], count: int = 500) -> list[dict]:
+    REASON_COUNTS.clear()
     days = sorted(min(int(DAYS * rng.random() ** 0.85), DAYS - 1) for _ in range(count))
     return [conversation(rng, i + 1, products, day) for i, day in enumerate(days)]
 
