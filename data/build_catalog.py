@@ -114,6 +114,11 @@ def sku_prefix(name: str) -> str:
     return "".join(w[0] if not w.isdigit() else w for w in words).upper()[:5]
 
 
+def _model_text(description: str, note: str) -> str:
+    """A model's description: its own ("=...") or the line's followed by what the model adds."""
+    return note[1:] if note.startswith("=") else f"{description} {note}"
+
+
 def _models():
     """(category, brand, name, description, attributes, axes, price) for every product."""
     for (category, brand, base, description, attributes, axes, price, twists) in LINES:
@@ -128,11 +133,11 @@ def _models():
             text = f"{description} This {twist.lower()} version {twist_note(twist)}"
             yield category, brand, name, text, attributes, axes, price * factor
         for name, note, factor in MORE_MODELS.get(base, []):
-            yield category, brand, name, f"{note} {description}" if factor < 0.5 else f"{description} {note}", attributes, axes, price * factor
+            yield category, brand, name, _model_text(description, note), attributes, axes, price * factor
     for (category, brand, base, description, attributes, axes, price, models) in MORE_LINES + EXTRA_LINES:
         yield category, brand, base, description, attributes, axes, price
         for name, note, factor in models:
-            yield category, brand, name, f"{description} {note}", attributes, axes, price * factor
+            yield category, brand, name, _model_text(description, note), attributes, axes, price * factor
 
 
 def _price(value: float) -> float:

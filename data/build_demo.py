@@ -46,6 +46,13 @@ NOT_SOLVED = {
     "zh": [("这解决不了问题", "很抱歉今天没能让您满意。我已经记录了您的反馈，主管会在2个工作日内复核并邮件联系您。"),
            ("说了等于没说", "非常抱歉。您的情况我已经提交给主管，2个工作日内会通过邮件回复您。")],
 }
+PENDING = {  # what an agent says when the problem can't be solved in the conversation
+    "en": ["I've looked at {order}, and I need a colleague from the right team to confirm before I can promise anything. I'll email you at {email} by end of day tomorrow.",
+           "I can see the problem, but this needs approval from our billing team, which can take up to 2 business days. I've flagged it as urgent.",
+           "I've checked your account. I can't change this from here today, but I've opened a case with the team that can and asked them to prioritise it."],
+    "zh": ["订单{order}我已经在查了，需要相关同事确认后才能给您答复，明天下班前邮件回复您。",
+           "问题我看到了，但需要相关部门审批，最多2个工作日，我已经标记为加急。"],
+}
 PERSONAL = {
     "en": [" My email is {email}.", " You can reach me at {phone}.", " I'm at {address}.",
            " ({email})", " Phone: {phone}"],
@@ -149,15 +156,17 @@ def conversation(rng: random.Random, number: int, products: list[dict], day: int
     def agent_part(first_prefix: str, resolved: bool) -> None:
         turns = scenario["agent"]
         line = story
+        if not resolved:
+            pending = pick(PENDING[language])
+            say("agent", f"{first_prefix}{sep}{pending}".strip())
+            complaint, answer = pick(NOT_SOLVED[language])
+            say("user", complaint)
+            say("agent", answer)
+            return
         for index, (role, texts) in enumerate(turns):
             text = texts[line % len(texts)]
             if index == 0:
                 text = f"{first_prefix} {text}".strip() if not zh else f"{first_prefix}{text}"
-            if not resolved and index == len(turns) - 2 and role == "U":
-                complaint, answer = pick(NOT_SOLVED[language])
-                say("user", complaint)
-                say("agent", answer)
-                return
             say("user" if role == "U" else "agent", text)
 
     opener = scenario["open"][story]
@@ -221,7 +230,8 @@ def conversation(rng: random.Random, number: int, products: list[dict], day: int
             resolved = rng.random() < 0.65
             turns = scenario["agent"]
             line = story % len(turns[0][1])
-            say("agent", (hello + sep + pick(pool.AGENT_FIRM) + sep + turns[0][1][line]))
+            first = turns[0][1][line] if resolved else pick(PENDING[language])
+            say("agent", (hello + sep + pick(pool.AGENT_FIRM) + sep + first))
             if resolved:
                 say("user", pick(pool.CALM_AFTER_ABUSE))
                 say("agent", turns[-1][1][line % len(turns[-1][1])])
