@@ -57,9 +57,11 @@ class RunStats:
     output_tokens: int = 0
     ttft_ms: list[float] = field(default_factory=list)
     latency_ms: list[float] = field(default_factory=list)
+    stages: dict[str, list[float]] = field(default_factory=dict)
+    """Per-turn milliseconds of each pipeline stage (the turn's own timings)."""
 
     def summary(self) -> dict[str, Any]:
-        return {
+        summary = {
             "concurrency": self.concurrency,
             "requests": len(self.latency_ms),
             "wall_s": round(self.wall_s, 2),
@@ -70,6 +72,11 @@ class RunStats:
             "turn_ms_p50": _pct(self.latency_ms, 50),
             "turn_ms_p95": _pct(self.latency_ms, 95),
         }
+        if self.stages:
+            summary["stage_ms_mean"] = {
+                stage: round(statistics.fmean(values), 1) for stage, values in self.stages.items()
+            }
+        return summary
 
 
 def _pct(values: list[float], q: int) -> float | None:
@@ -107,6 +114,8 @@ async def run_pipeline(bot: Any, conversations: list[list[str]], tag: str) -> Ru
                     first = time.perf_counter()
                 if event.turn is not None:
                     stats.output_tokens += event.turn.usage.get("completion_tokens", 0)
+                    for stage, ms in event.turn.timings.items():
+                        stats.stages.setdefault(stage, []).append(ms)
             end = time.perf_counter()
             stats.ttft_ms.append(((first or end) - started) * 1000)
             stats.latency_ms.append((end - started) * 1000)
@@ -211,9 +220,11 @@ def bench_chat(args: argparse.Namespace, settings: Settings) -> int:
             conversations = load_conversations(DATA / "conversations.jsonl", level, turns)
             backend.requests.clear()
             print(f"bench: pipeline, {level} conversations x {turns} turns", file=sys.stderr)
+            _cold_cache(backend.inner)
             pipeline = asyncio.run(run_pipeline(bot, conversations, f"c{level}"))
             requests = list(backend.requests)
             print(f"bench: raw engine, {len(requests)} requests", file=sys.stderr)
+            _cold_cache(backend.inner)
             engine = asyncio.run(run_engine(backend.inner, requests, level))
             entry = {
                 "conversations": level,
@@ -240,6 +251,13 @@ def bench_chat(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0
+
+
+def _cold_cache(backend: Any) -> None:
+    """Neither run may reuse the prompt prefixes the other left in the engine's cache."""
+    reset = getattr(backend, "reset_prefix_cache", None)
+    if reset is not None:
+        reset()
 
 
 def _ratio(a: RunStats, b: RunStats) -> float | None:

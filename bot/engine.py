@@ -22,7 +22,7 @@ from bot.prompting import as_chat_history, fit_to_window, system_message
 from bot.safety import detect_injection
 from bot.sentiment import LexiconSentimentScorer, SentimentResult, SentimentScorer
 from bot.settings import BUNDLED, Settings
-from bot.store import ConversationStore, SQLConversationStore
+from bot.store import ConversationStore, SQLConversationStore, StoredConversation
 from bot.turns import Overrides, StreamEvent, Turn, source_entry
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,12 @@ class Knowledge(Protocol):
     def warm_up(self) -> None: ...
 
     def search(self, query: str, k: int = 5, source: str | None = None) -> Sequence[HitLike]: ...
+
+    def search_many(
+        self, queries: Sequence[str], k: int = 5, source: str | None = None
+    ) -> Sequence[Sequence[HitLike]]:
+        """Several queries at once (one embedding batch)."""
+        ...
 
 
 class ShopBot(HumanHandoff):
@@ -187,16 +193,28 @@ class ShopBot(HumanHandoff):
             yield event
 
     async def _turn_events(self, message: str, session: str) -> AsyncIterator[StreamEvent]:
-        store = self.store
-        await asyncio.to_thread(store.ensure, session)
-        conversation = await asyncio.to_thread(store.get, session)
-        if conversation.status == "closed":
-            await asyncio.to_thread(store.set_status, session, "bot")
-        stored = await asyncio.to_thread(store.append, session, "user", message)
+        started = time.perf_counter()
+        conversation, position = await asyncio.to_thread(self._begin_turn, session, message)
+        store_ms = _ms(started)
         history = [{"role": m.role, "content": m.content} for m in conversation.messages]
         history.append({"role": "user", "content": message})
-        async for event in self._respond(history, session, Overrides(), stored.position):
+        async for event in self._respond(history, session, Overrides(), position, conversation):
+            if event.turn is not None:
+                event.turn.timings["store_ms"] = round(
+                    store_ms + event.turn.timings.get("store_ms", 0.0), 1
+                )
             yield event
+
+    def _begin_turn(self, session: str, message: str) -> tuple[StoredConversation, int]:
+        """Store the shopper's message (before anything else happens) and load the thread."""
+        store = self.store
+        store.ensure(session)
+        conversation = store.get(session)
+        if conversation.status == "closed":
+            store.set_status(session, "bot")
+            conversation.status = "bot"
+        stored = store.append(session, "user", message)
+        return conversation, stored.position
 
     async def _respond(
         self,
@@ -204,6 +222,7 @@ class ShopBot(HumanHandoff):
         session: str,
         overrides: Overrides,
         user_position: int | None,
+        conversation: StoredConversation | None = None,
     ) -> AsyncIterator[StreamEvent]:
         started = time.perf_counter()
         persist = user_position is not None
@@ -211,10 +230,12 @@ class ShopBot(HumanHandoff):
         language = detect_language(question)
         index = len(messages) - 1
         sentiment = await asyncio.to_thread(self.scorer.score, messages, index)
+        scoring_ms = _ms(started)
         state: dict[str, Any] = {}
         status = "bot"
         if persist:
-            conversation = await asyncio.to_thread(self.store.get, session)
+            if conversation is None:
+                conversation = await asyncio.to_thread(self.store.get, session)
             state = dict(conversation.data.get("bot_state") or {})
             status = conversation.status
             await asyncio.to_thread(
@@ -285,8 +306,11 @@ class ShopBot(HumanHandoff):
                 messages, session, relevant, language, sentiment, overrides, started, state
             ):
                 if event.turn is not None:
-                    event.turn.timings["retrieval_ms"] = retrieval_ms
+                    event.turn.timings["scoring_ms"] = scoring_ms
+                    event.turn.timings["retrieval_ms"] = round(retrieval_ms, 1)
+                    stored_at = time.perf_counter()
                     await self._store_reply(event.turn, persist, self.policy.record_success(state))
+                    event.turn.timings["store_ms"] = _ms(stored_at)
                 yield event
         except BackendError as exc:
             log.warning("Backend failed for %s: %s", session, exc)
@@ -305,12 +329,16 @@ class ShopBot(HumanHandoff):
         """Search with the last message, and with the one before when it leans on it."""
         question = messages[-1]["content"]
         k = self.settings.retrieval.top_k
-        hits = list(self.knowledge.search(question, k=k))
         earlier = [m["content"] for m in messages[:-1] if m["role"] == "user"]
-        if earlier:
-            combined = f"{earlier[-1]} {question}"
+        if not earlier:
+            return list(self.knowledge.search(question, k=k))
+        combined = f"{earlier[-1]} {question}"
+        # One call embeds both queries in one batch.
+        found, also = self.knowledge.search_many([question, combined], k=k)
+        hits = list(found)
+        if also:
             seen = {h.id: h for h in hits}
-            for hit in self.knowledge.search(combined, k=k):
+            for hit in also:
                 # The combined query helps with follow-ups ("can I change its size?") but
                 # must not outrank what the question itself found.
                 if hit.id not in seen:
@@ -373,11 +401,14 @@ class ShopBot(HumanHandoff):
         )
         released = GuardedStream(guard)
         released.seen(request.assistant_prefix)
-        first_token_ms = None
+        first_token_ms = model_first_ms = None
         usage: dict[str, int] = {}
         prefix_left = len(request.assistant_prefix)
+        prepare_ms = _ms(started)
         async for chunk in self.backend.stream(request):
             text = chunk.text
+            if model_first_ms is None and len(text) > prefix_left:
+                model_first_ms = _ms(started)
             if prefix_left:  # the trusted lead: released as is
                 taken, text = text[:prefix_left], text[prefix_left:]
                 prefix_left -= len(taken)
@@ -404,7 +435,12 @@ class ShopBot(HumanHandoff):
         turn = Turn(session, reply, sources, sentiment.as_dict(), False, "bot", language)
         turn.usage = usage
         turn.withheld = guard.report.withheld
-        turn.timings = {"first_token_ms": first_token_ms or _ms(started), "total_ms": _ms(started)}
+        turn.timings = {
+            "prepare_ms": prepare_ms,
+            "model_first_token_ms": model_first_ms or _ms(started),
+            "first_token_ms": first_token_ms or _ms(started),
+            "total_ms": _ms(started),
+        }
         yield StreamEvent("turn", turn=turn)
 
     @staticmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -48,3 +49,8 @@ class StaticKnowledge:
                 scored.append(replace(hit, score=round(min(1.0, 0.2 + overlap), 3)))
         scored.sort(key=lambda h: h.score, reverse=True)
         return scored[:k]
+
+    def search_many(
+        self, queries: Sequence[str], k: int = 5, source: str | None = None
+    ) -> list[list[SimpleHit]]:
+        return [self.search(q, k=k, source=source) for q in queries]

@@ -80,6 +80,11 @@ class VLLMBackend(LoopBackend):
         self.template.tokenizer  # noqa: B018 - load it now rather than on the first chat
         log.info("The vLLM engine is ready.")
 
+    def reset_prefix_cache(self) -> None:
+        """Forget cached prompt prefixes (a benchmark run then starts from a cold cache)."""
+        if self._engine is not None:
+            self._loop().run(self._engine.reset_prefix_cache())
+
     async def _stop(self) -> None:
         if self._engine is not None:
             self._engine.shutdown()
