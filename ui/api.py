@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot import ShopBot
 from bot.errors import ConversationNotFound
+from bot.inflight import ReplyTracker
 from bot.settings import Settings
 from bot.store import StoredConversation
 
@@ -126,7 +127,10 @@ def conversation_out(conversation: StoredConversation) -> ConversationOut:
     )
 
 
-def build_router(bot: ShopBot, settings: Settings) -> APIRouter:
+def build_router(
+    bot: ShopBot, settings: Settings, replies: ReplyTracker | None = None
+) -> APIRouter:
+    replies = replies or ReplyTracker(bot)
     keys = [k.get_secret_value() for k in settings.api_keys]
 
     def require_key(authorization: str | None = Header(None)) -> str:
@@ -175,7 +179,7 @@ def build_router(bot: ShopBot, settings: Settings) -> APIRouter:
         if scope and (previous := await asyncio.to_thread(bot.store.remembered, scope)):
             return previous
         wants_stream = "text/event-stream" in request.headers.get("accept", "")
-        events = bot.astream_events(body.content, session=conversation_id)
+        events = replies.events(body.content, conversation_id)
         if wants_stream:
             return StreamingResponse(
                 _sse(events, bot, scope),

@@ -1,32 +1,27 @@
-"""The FastAPI application: shopper chat at `/`, health at `/healthz`."""
+"""The FastAPI application: shopper chat at `/`, widget, console, helpdesk API, health."""
 
 import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
-import gradio as gr
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from bot import ShopBot
 from bot.handoff import WebhookDispatcher
+from bot.inflight import ReplyTracker
 from bot.settings import Settings
 from ui.api import build_router
+from ui.console import build_console_router
 from ui.errors import install_error_handlers
 from ui.metrics import install_metrics
+from ui.shopper import mount_shopper_chat
+from ui.widget import install_widget
 
 log = logging.getLogger(__name__)
-
-SUGGESTIONS = {
-    "en": [
-        "How long do refunds to a credit card take?",
-        "Do you have the linen shirt in blue, size M?",
-        "My parcel arrived damaged, what now?",
-    ],
-    "zh": ["退款多久能到账？", "包裹破损了怎么办？"],
-}
+DRAIN_SECONDS = 25.0
+"""At shutdown, how long replies being written may take to finish (uvicorn allows 30 s)."""
 
 
 def create_app(settings: Settings, bot: ShopBot | None = None) -> FastAPI:
@@ -34,12 +29,18 @@ def create_app(settings: Settings, bot: ShopBot | None = None) -> FastAPI:
     shopbot = bot or ShopBot(settings)
 
     dispatcher = WebhookDispatcher(shopbot.store, settings.escalation)
+    replies = ReplyTracker(shopbot)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(shopbot.warm_up)
         webhooks = asyncio.create_task(dispatcher.run()) if dispatcher.enabled else None
         yield
+        # Replies being written finish first; any cut short are stored as interrupted.
+        if replies.in_flight:
+            log.info("Shutting down: waiting for %d reply(ies) to finish", replies.in_flight)
+        if not await replies.drain(DRAIN_SECONDS):
+            log.warning("%d reply(ies) did not finish in time", replies.in_flight)
         if webhooks is not None:
             webhooks.cancel()
         await asyncio.to_thread(shopbot.close)
@@ -51,9 +52,12 @@ def create_app(settings: Settings, bot: ShopBot | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.bot = shopbot
+    app.state.replies = replies
     install_error_handlers(app)
     install_metrics(app, shopbot)
-    app.include_router(build_router(shopbot, settings))
+    app.include_router(build_router(shopbot, settings, replies))
+    app.include_router(build_console_router(shopbot, settings))
+    install_widget(app, shopbot, settings, replies)
 
     @app.get("/healthz", tags=["ops"])
     async def healthz() -> JSONResponse:
@@ -61,36 +65,4 @@ def create_app(settings: Settings, bot: ShopBot | None = None) -> FastAPI:
         body = {"status": "ok" if ok else "unavailable", "engine": shopbot.backend.name}
         return JSONResponse(body, status_code=200 if ok else 503)
 
-    return mount_chat(app, shopbot, settings)
-
-
-def mount_chat(app: FastAPI, shopbot: ShopBot, settings: Settings) -> FastAPI:
-    async def respond(message: str, history: list[Any], request: gr.Request) -> AsyncIterator[str]:
-        session = f"web-{request.session_hash}"
-        text = ""
-        async for event in shopbot.astream_events(message, session=session):
-            if event.kind == "delta":
-                text += event.text
-                yield text
-            elif event.turn is not None and event.turn.sources:
-                links = []
-                for source in event.turn.sources:
-                    target = source.get("url") or source.get("path") or ""
-                    label = source["title"]
-                    links.append(
-                        f"[{source['n']}] [{label}]({target})"
-                        if target.startswith("http")
-                        else f"[{source['n']}] {label}"
-                    )
-                yield text + "\n\n" + "  \n".join(links)
-
-    with gr.Blocks(title=f"{settings.store_name} support") as chat:
-        gr.ChatInterface(
-            respond,
-            title=f"{settings.store_name.title()} — customer support",
-            description="Ask about products, orders, shipping and returns. 中文也可以。",
-            examples=SUGGESTIONS["en"] + SUGGESTIONS["zh"],
-            run_examples_on_click=True,
-            cache_examples=False,
-        )
-    return gr.mount_gradio_app(app, chat, path="/")
+    return mount_shopper_chat(app, shopbot, settings, replies)

@@ -1,0 +1,70 @@
+"""What shoppers may do with their own conversation (the chat page and the store widget).
+
+A shopper proves a conversation is theirs with the token handed out when it was opened; only
+its hash is stored. The shopper's view leaves out scores and internal data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from bot.store import ConversationStore, StoredConversation
+
+TOKEN_FIELD = "shopper_token_sha256"
+HUMAN_STATUSES = ("waiting_for_agent", "agent")
+SOURCE_FIELDS = ("n", "title", "source", "url", "path", "product_id")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_conversation(store: ConversationStore, channel: str = "widget") -> tuple[str, str]:
+    """A new conversation and the shopper's token for it: ``(id, token)``."""
+    conversation_id = store.create(None, channel)
+    token = secrets.token_urlsafe(24)
+    store.update_data(conversation_id, {TOKEN_FIELD: _digest(token)})
+    return conversation_id, token
+
+
+def owns(conversation: StoredConversation, token: str | None) -> bool:
+    """True when ``token`` is the shopper token of ``conversation``."""
+    expected = conversation.data.get(TOKEN_FIELD)
+    return bool(expected and token) and hmac.compare_digest(expected, _digest(token or ""))
+
+
+def shopper_source(source: dict[str, Any]) -> dict[str, Any]:
+    """A cited source as a shopper sees it: title and, for products, the page to open."""
+    entry = {k: source[k] for k in SOURCE_FIELDS if k in source}
+    url = str(entry.get("url") or "")
+    if url and not url.startswith(("http://", "https://")):
+        entry.pop("url")  # never hand a javascript: or relative link to a page
+    return entry
+
+
+def shopper_view(conversation: StoredConversation, after: int = -1) -> dict[str, Any]:
+    """The conversation as its shopper may see it: messages after position ``after``."""
+    messages = []
+    for m in conversation.messages:
+        if m.position <= after or not m.content:
+            continue
+        item: dict[str, Any] = {"position": m.position, "role": m.role, "content": m.content}
+        if m.role == "assistant":
+            item["sources"] = [shopper_source(s) for s in m.data.get("sources") or []]
+        if m.role == "agent":
+            item["agent"] = m.data.get("agent") or ""
+        if m.data.get("feedback"):
+            item["feedback"] = m.data["feedback"]
+        if m.data.get("interrupted"):
+            item["interrupted"] = True
+        messages.append(item)
+    return {
+        "id": conversation.id,
+        "status": conversation.status,
+        "human": conversation.status in HUMAN_STATUSES,
+        "rating": conversation.data.get("rating"),
+        "messages": messages,
+    }

@@ -1,0 +1,96 @@
+"""The agents' console in-process: login, cookie session, the queue, reply, handback, close."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.ui.conftest import AGENT_KEY, API_KEY, PUBLIC_KEY, SHOP, run_client
+
+HELPDESK = {"Authorization": f"Bearer {API_KEY}"}
+
+
+async def _escalated(client: httpx.AsyncClient) -> str:
+    cid = (await client.post("/api/v1/conversations", headers=HELPDESK)).json()["id"]
+    reply = await client.post(
+        f"/api/v1/conversations/{cid}/messages",
+        json={"content": "This is useless, let me talk to a real person!"},
+        headers=HELPDESK,
+    )
+    assert reply.json()["escalated"] is True
+    return cid
+
+
+def test_console_page_and_login(web_app: object) -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        page = await client.get("/console")
+        assert page.status_code == 200 and "Agent key" in page.text
+        assert "Northwind Lane" in page.text
+        assert (await client.get("/console/console.js")).status_code == 200
+        assert (await client.get("/console/api/queue")).status_code == 401
+        for key in ("wrong", API_KEY, PUBLIC_KEY):  # only agent keys open the console
+            refused = await client.post("/console/login", json={"key": key, "name": "Dana"})
+            assert refused.status_code == 401
+        empty = await client.post("/console/login", json={"key": "", "name": "Dana"})
+        assert empty.status_code == 422
+        login = await client.post("/console/login", json={"key": AGENT_KEY, "name": "Dana"})
+        assert login.status_code == 200 and login.json() == {"name": "Dana"}
+        cookie = login.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie and "path=/console" in cookie
+        assert AGENT_KEY not in login.headers["set-cookie"]
+        assert (await client.get("/console/api/me")).json() == {"name": "Dana"}
+        await client.post("/console/logout")
+        client.cookies.clear()
+        assert (await client.get("/console/api/me")).status_code == 401
+
+    run_client(web_app, scenario)
+
+
+def test_agent_works_the_queue(web_app: object) -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        cid = await _escalated(client)
+        await client.post("/console/login", json={"key": AGENT_KEY, "name": "Dana"})
+        queue = (await client.get("/console/api/queue")).json()
+        row = next(r for r in queue if r["id"] == cid)
+        assert row["status"] == "waiting_for_agent" and row["reasons"]
+        assert row["dissatisfaction"] is not None and row["last_message"].startswith("This is")
+        transcript = (await client.get(f"/console/api/conversations/{cid}")).json()
+        assert [m["role"] for m in transcript["messages"]] == ["user", "assistant"]
+
+        empty = await client.post(f"/console/api/conversations/{cid}/reply", json={"content": " "})
+        assert empty.status_code == 422
+        sent = await client.post(
+            f"/console/api/conversations/{cid}/reply", json={"content": "Hi, Dana here."}
+        )
+        assert sent.status_code == 200
+        stored = (await client.get(f"/api/v1/conversations/{cid}", headers=HELPDESK)).json()
+        assert stored["status"] == "agent"
+        assert stored["messages"][-1] == {
+            **stored["messages"][-1],
+            "role": "agent",
+            "content": "Hi, Dana here.",
+            "agent": "Dana",
+        }
+        assert (await client.get("/console/api/queue")).json()[0]["status"] == "agent"
+
+        back = await client.post(f"/console/api/conversations/{cid}/handback")
+        assert back.json()["status"] == "bot"
+        assert cid not in [r["id"] for r in (await client.get("/console/api/queue")).json()]
+        closed = await client.post(f"/console/api/conversations/{cid}/close")
+        assert closed.json()["status"] == "closed"
+        late = await client.post(
+            f"/console/api/conversations/{cid}/reply", json={"content": "one more"}
+        )
+        assert late.status_code == 409
+        missing = await client.get("/console/api/conversations/nope")
+        assert missing.status_code == 404
+
+    run_client(web_app, scenario)
+
+
+def test_console_is_not_open_to_other_origins(web_app: object) -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        await client.post("/console/login", json={"key": AGENT_KEY, "name": "Dana"})
+        response = await client.get("/console/api/queue", headers={"Origin": SHOP})
+        assert "access-control-allow-origin" not in response.headers
+
+    run_client(web_app, scenario)

@@ -1,0 +1,103 @@
+/* The agents' console: the queue, a transcript, reply, handback and close. */
+(function () {
+  "use strict";
+  var $ = function (id) { return document.getElementById(id); };
+  var current = null;
+
+  function call(method, path, body) {
+    return fetch(path, {
+      method: method, credentials: "same-origin",
+      headers: body ? { "Content-Type": "application/json" } : {},
+      body: body ? JSON.stringify(body) : undefined
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (r.status === 401 && path !== "/console/login") { show(false); }
+        if (!r.ok) throw new Error((data.error && data.error.message) || ("HTTP " + r.status));
+        return data;
+      });
+    });
+  }
+  function el(tag, cls, text) {
+    var n = document.createElement(tag);
+    if (cls) n.className = cls;
+    if (text != null) n.textContent = text;
+    return n;
+  }
+  function fmt(x) { return x == null ? "–" : Number(x).toFixed(2); }
+  function show(loggedIn, name) {
+    $("login").hidden = loggedIn;
+    $("desk").hidden = !loggedIn;
+    $("logout").hidden = !loggedIn;
+    $("who").textContent = loggedIn ? name : "";
+  }
+  function loadQueue() {
+    return call("GET", "/console/api/queue").then(function (rows) {
+      var box = $("items");
+      box.textContent = "";
+      if (!rows.length) box.appendChild(el("p", "empty", "No conversation waits for a human."));
+      rows.forEach(function (row) {
+        var item = el("div", "item" + (row.id === current ? " active" : ""));
+        item.dataset.id = row.id;
+        var top = el("div");
+        top.appendChild(el("span", "badge" + (row.status === "agent" ? " agent" : ""),
+          row.status === "agent" ? "with agent" : "waiting"));
+        top.appendChild(el("b", null, row.id));
+        item.appendChild(top);
+        if (row.last_message) item.appendChild(el("div", null, "“" + row.last_message.slice(0, 120) + "”"));
+        (row.reasons || []).forEach(function (r) { item.appendChild(el("span", "reason", r)); });
+        item.appendChild(el("div", "meta",
+          "dissatisfaction " + fmt(row.dissatisfaction) + " (max " + fmt(row.max_dissatisfaction) +
+          ") · sentiment " + fmt(row.sentiment) + " · predicted CSAT " + fmt(row.predicted_csat) +
+          " · " + (row.language || "?") + " · " + row.channel));
+        item.onclick = function () { open(row.id); };
+        box.appendChild(item);
+      });
+    }).catch(function (e) { $("desk-error").textContent = e.message; });
+  }
+  function open(id) {
+    current = id;
+    return call("GET", "/console/api/conversations/" + encodeURIComponent(id)).then(function (c) {
+      $("title").textContent = c.id + " — " + c.status + (c.escalation ? " — " + (c.escalation.reasons || []).join("; ") : "");
+      var box = $("transcript");
+      box.textContent = "";
+      c.messages.forEach(function (m) {
+        if (!m.content) return;
+        var n = el("div", "msg " + m.role);
+        var who = m.role === "user" ? "Shopper" : m.role === "agent" ? (m.agent || "agent") : "Bot";
+        if (m.sentiment) who += " · dissatisfaction " + fmt(m.sentiment.dissatisfaction);
+        n.appendChild(el("span", "who", who));
+        n.appendChild(document.createTextNode(m.content));
+        box.appendChild(n);
+      });
+      box.scrollTop = box.scrollHeight;
+      $("actions").hidden = c.status === "closed";
+      document.querySelectorAll(".item").forEach(function (n) { n.classList.toggle("active", n.dataset.id === id); });
+    }).catch(function (e) { $("desk-error").textContent = e.message; });
+  }
+  function act(path) {
+    if (!current) return Promise.resolve();
+    $("desk-error").textContent = "";
+    return call("POST", "/console/api/conversations/" + encodeURIComponent(current) + path)
+      .then(function () { return Promise.all([open(current), loadQueue()]); })
+      .catch(function (e) { $("desk-error").textContent = e.message; });
+  }
+  $("login").onsubmit = function (e) {
+    e.preventDefault();
+    call("POST", "/console/login", { key: $("key").value, name: $("name").value.trim() || "agent" })
+      .then(function (agent) { $("key").value = ""; show(true, agent.name); loadQueue(); })
+      .catch(function (err) { $("login-error").textContent = err.message; });
+  };
+  $("logout").onclick = function () { call("POST", "/console/logout").then(function () { show(false); }); };
+  $("actions").onsubmit = function (e) {
+    e.preventDefault();
+    var text = $("reply").value.trim();
+    if (!text || !current) return;
+    call("POST", "/console/api/conversations/" + encodeURIComponent(current) + "/reply", { content: text })
+      .then(function () { $("reply").value = ""; return Promise.all([open(current), loadQueue()]); })
+      .catch(function (err) { $("desk-error").textContent = err.message; });
+  };
+  $("handback").onclick = function () { act("/handback"); };
+  $("close").onclick = function () { act("/close"); };
+  call("GET", "/console/api/me").then(function (a) { show(true, a.name); loadQueue(); }).catch(function () { show(false); });
+  setInterval(function () { if (!$("desk").hidden) { loadQueue(); if (current) open(current); } }, 5000);
+})();
