@@ -129,9 +129,9 @@ def _interactive(bot: Any, session: str | None, as_json: bool) -> int:
 
 def sentiment_command(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import print_json
-    from bot.sentiment import LexiconSentimentScorer
+    from bot.sentiment import make_scorer
 
-    scorer = LexiconSentimentScorer()
+    scorer = make_scorer(settings)
     scorer.warm_up()
     failures = 0
     for _number, record in read_conversations(args.input):

@@ -20,7 +20,7 @@ from bot.humans import HumanHandoff
 from bot.language import detect_language, phrase
 from bot.prompting import as_chat_history, fit_to_window, system_message
 from bot.safety import detect_injection
-from bot.sentiment import LexiconSentimentScorer, SentimentResult, SentimentScorer
+from bot.sentiment import SentimentResult, SentimentScorer, make_scorer
 from bot.settings import BUNDLED, Settings
 from bot.store import ConversationStore, SQLConversationStore, StoredConversation
 from bot.turns import Overrides, StreamEvent, Turn, source_entry
@@ -63,7 +63,7 @@ class ShopBot(HumanHandoff):
         self.backend = backend or make_backend(self.settings)
         self._knowledge = knowledge
         self._store = store
-        self.scorer = scorer or LexiconSentimentScorer()
+        self.scorer = scorer or make_scorer(self.settings)
         self.policy = policy or EscalationPolicy(self.settings.escalation)
         self._loop: LoopThread | None = None
         self.observers: list[Callable[[Turn], None]] = []
@@ -238,13 +238,19 @@ class ShopBot(HumanHandoff):
                 conversation = await asyncio.to_thread(self.store.get, session)
             state = dict(conversation.data.get("bot_state") or {})
             status = conversation.status
+        state = self.policy.observe(sentiment, state)
+        if persist:
+            scores = {**sentiment.as_dict(), "predicted_csat": state["predicted_csat"]}
             await asyncio.to_thread(
-                self.store.update_message,
-                session,
-                user_position,
-                {"sentiment": sentiment.as_dict()},
+                self.store.update_message, session, user_position, {"sentiment": scores}
             )
         if status in ("waiting_for_agent", "agent"):
+            if persist:  # no reply is stored: keep the scores with the conversation
+                await asyncio.to_thread(
+                    self.store.update_data,
+                    session,
+                    {"bot_state": state, "predicted_csat": state["predicted_csat"]},
+                )
             turn = Turn(session, "", [], sentiment.as_dict(), True, status, language)
             yield StreamEvent("turn", turn=turn)
             return
@@ -263,10 +269,10 @@ class ShopBot(HumanHandoff):
             yield StreamEvent("turn", turn=turn)
             return
 
-        decision = self.policy.before_reply(sentiment, state, question)
+        decision = self.policy.before_reply(sentiment, state, question, messages)
         if decision.escalate:
             async for event in self._hand_off(
-                session, language, sentiment, decision.reasons, persist, started
+                session, language, sentiment, decision.reasons, persist, started, state
             ):
                 yield event
             return
@@ -492,7 +498,13 @@ class ShopBot(HumanHandoff):
         }
         await asyncio.to_thread(self.store.append, turn.session, "assistant", turn.reply, data)
         await asyncio.to_thread(
-            self.store.update_data, turn.session, {"bot_state": state, "language": turn.language}
+            self.store.update_data,
+            turn.session,
+            {
+                "bot_state": state,
+                "language": turn.language,
+                "predicted_csat": state.get("predicted_csat"),
+            },
         )
 
 

@@ -1,13 +1,28 @@
-"""When a conversation goes to a human, and why. Pure decisions over scores and state."""
+"""When a conversation goes to a human, and why. Pure decisions over scores and state.
+
+The state is a plain dict kept with the conversation (``bot_state``): the dissatisfaction
+of each shopper message so far, whether the shopper was abusive, and how many answers in a
+row found no knowledge. Every rule that fires adds a reason a person can read.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
-from bot.sentiment import SentimentResult
+from bot.sentiment import SentimentResult, predicted_csat
+from bot.sentiment.lexicon import FAILED_REPLY
+from bot.sentiment.signals import similarity
 from bot.settings import EscalationSettings
+
+Message = dict[str, str]
+HISTORY = 20
+"""Dissatisfaction scores kept per conversation."""
+SAME_QUESTION = 0.6
+SAME_REPLY = 0.9
+_DIGITS = re.compile(r"\d+")
 
 
 @dataclass
@@ -16,30 +31,69 @@ class Decision:
     reasons: list[str] = field(default_factory=list)
 
 
+def _since_agent(messages: list[Message]) -> list[Message]:
+    """The messages after a human agent last spoke (a handback starts afresh)."""
+    start = max((i + 1 for i, m in enumerate(messages) if m["role"] == "agent"), default=0)
+    return messages[start:]
+
+
+def same_question(a: str, b: str) -> bool:
+    """Near-identical wording and the same numbers (order 123 is not order 456)."""
+    return similarity(a, b) >= SAME_QUESTION and _DIGITS.findall(a) == _DIGITS.findall(b)
+
+
+def repeated_questions(messages: list[Message]) -> int:
+    """Shopper messages that ask again what an earlier one asked, after the bot answered."""
+    count = 0
+    seen: list[str] = []
+    answered = False
+    for message in _since_agent(messages):
+        if message["role"] == "assistant":
+            answered = True
+        elif message["role"] == "user":
+            text = message["content"]
+            if answered and any(same_question(text, s) for s in seen):
+                count += 1
+            seen.append(text)
+    return count
+
+
+def repeated_replies(messages: list[Message]) -> int:
+    """Times the shopper asked again and the bot gave the same reply again (a loop).
+
+    The same reply to different questions is fine ("Yes, we ship there"); 'I don't know'
+    replies count as failures instead.
+    """
+    turns: list[tuple[str, str]] = []  # (shopper message, the bot's reply to it)
+    question = ""
+    for m in _since_agent(messages):
+        if m["role"] == "user":
+            question = m["content"]
+        elif m["role"] == "assistant" and m["content"] and not FAILED_REPLY.search(m["content"]):
+            turns.append((question, m["content"]))
+    return sum(
+        1
+        for i, (q, reply) in enumerate(turns)
+        if any(same_question(q, q0) and similarity(reply, r0) >= SAME_REPLY for q0, r0 in turns[:i])
+    )
+
+
 class EscalationPolicy:
     """Decides before each reply whether a human should take over."""
 
     def __init__(self, settings: EscalationSettings) -> None:
         self.settings = settings
         topics = [re.escape(t) for t in settings.human_only_topics if t]
-        self._topics = re.compile(r"\b(" + "|".join(topics) + r")\w*", re.I) if topics else None
+        pattern = r"(?<![a-z])(" + "|".join(topics) + r")\w*" if topics else None
+        self._topics = re.compile(pattern, re.I) if pattern else None
 
-    def before_reply(
-        self, sentiment: SentimentResult, state: dict[str, Any], text: str = ""
-    ) -> Decision:
-        reasons: list[str] = []
-        if sentiment.wants_human:
-            reasons.append("the shopper asked for a human")
-        if sentiment.abusive:
-            reasons.append("abusive language")
-        if sentiment.dissatisfaction >= self.settings.dissatisfaction_threshold:
-            reasons.append(
-                f"dissatisfaction {sentiment.dissatisfaction:.2f} >= "
-                f"{self.settings.dissatisfaction_threshold:.2f}"
-            )
-        if self._topics and text and (match := self._topics.search(text)):
-            reasons.append(f"human-only topic: {match.group(1).lower()}")
-        return Decision(bool(reasons), reasons)
+    # -- state ----------------------------------------------------------------------------
+    def observe(self, sentiment: SentimentResult, state: dict[str, Any]) -> dict[str, Any]:
+        """The state with this message's scores added, and the predicted CSAT updated."""
+        history = [*state.get("dissatisfaction", []), sentiment.dissatisfaction][-HISTORY:]
+        abusive = bool(state.get("abusive")) or sentiment.abusive
+        csat = predicted_csat(history, abusive, int(state.get("failed_answers", 0)))
+        return {**state, "dissatisfaction": history, "abusive": abusive, "predicted_csat": csat}
 
     def record_failure(self, state: dict[str, Any]) -> dict[str, Any]:
         return {**state, "failed_answers": int(state.get("failed_answers", 0)) + 1}
@@ -49,6 +103,50 @@ class EscalationPolicy:
 
     def too_many_failures(self, state: dict[str, Any]) -> bool:
         return int(state.get("failed_answers", 0)) >= self.settings.max_failed_answers
+
+    def rising(self, history: list[float]) -> bool:
+        """Dissatisfaction went up over the last ``rising_turns`` messages, ending high."""
+        n = self.settings.rising_turns
+        if len(history) < n:
+            return False
+        last = history[-n:]
+        steady = all(b >= a for a, b in pairwise(last))
+        return steady and last[-1] - last[0] >= self.settings.rising_min and last[-1] >= 0.5
+
+    # -- the decision ---------------------------------------------------------------------
+    def before_reply(
+        self,
+        sentiment: SentimentResult,
+        state: dict[str, Any],
+        text: str = "",
+        messages: list[Message] | None = None,
+    ) -> Decision:
+        """Whether to hand over now; ``state`` should already include this message."""
+        s = self.settings
+        reasons: list[str] = []
+        if sentiment.wants_human:
+            reasons.append("the shopper asked for a human")
+        if sentiment.abusive:
+            reasons.append("abusive language")
+        if sentiment.dissatisfaction >= s.dissatisfaction_threshold:
+            reasons.append(
+                f"dissatisfaction {sentiment.dissatisfaction:.2f} >= "
+                f"{s.dissatisfaction_threshold:.2f}"
+            )
+        history = list(state.get("dissatisfaction") or [sentiment.dissatisfaction])
+        if self.rising(history):
+            shown = " -> ".join(f"{v:.2f}" for v in history[-s.rising_turns :])
+            reasons.append(f"dissatisfaction rising over {s.rising_turns} turns ({shown})")
+        if self._topics and text and (match := self._topics.search(text)):
+            reasons.append(f"human-only topic: {match.group(1).lower()}")
+        if self.too_many_failures(state):
+            reasons.append(f"no relevant knowledge {state['failed_answers']} times in a row")
+        if messages:
+            if (repeats := repeated_questions(messages)) >= s.max_repeats:
+                reasons.append(f"the shopper asked the same question again {repeats} times")
+            if (loops := repeated_replies(messages)) >= s.max_loops:
+                reasons.append(f"the bot repeated the same reply {loops} times")
+        return Decision(bool(reasons), reasons)
 
     def handoff_message(self, language: str, reasons: list[str]) -> str:
         if language == "zh":

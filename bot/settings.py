@@ -80,9 +80,21 @@ class RetrievalSettings(_Group):
 class EscalationSettings(_Group):
     """How eagerly conversations are handed to a human."""
 
-    dissatisfaction_threshold: float = Field(0.6, ge=0, le=1)
-    rising_turns: int = Field(3, ge=2)
-    max_failed_answers: int = Field(2, ge=1)
+    scorer: Literal["learned", "lexicon"] = Field(
+        "learned", description="Sentiment scorer: logistic model over lexicon signals, or rules."
+    )
+    dissatisfaction_threshold: float = Field(
+        0.7, ge=0, le=1, description="Escalate at this dissatisfaction (mild is about 0.5-0.65)."
+    )
+    rising_turns: int = Field(3, ge=2, description="Escalate when it rose over this many turns.")
+    rising_min: float = Field(
+        0.5, ge=0, le=1, description="... by at least this much overall, ending >= 0.5."
+    )
+    max_failed_answers: int = Field(2, ge=1, description="Answers with no knowledge in a row.")
+    max_repeats: int = Field(
+        2, ge=1, description="Times the shopper asks the same question again before escalating."
+    )
+    max_loops: int = Field(2, ge=1, description="Times the bot gives the same reply again.")
     human_only_topics: list[str] = Field(
         default_factory=lambda: ["fraud", "legal", "chargeback", "lawsuit", "police"]
     )

@@ -1,0 +1,30 @@
+"""How the shopper feels, per message, judged in the context of the conversation so far."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.sentiment.base import Message, SentimentResult, SentimentScorer
+from bot.sentiment.csat import predicted_csat
+from bot.sentiment.scorers import LearnedSentimentScorer, LexiconSentimentScorer
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+__all__ = [
+    "LearnedSentimentScorer",
+    "LexiconSentimentScorer",
+    "Message",
+    "SentimentResult",
+    "SentimentScorer",
+    "make_scorer",
+    "predicted_csat",
+]
+
+
+def make_scorer(settings: Settings) -> SentimentScorer:
+    """The configured scorer: the learned one, escalating at the configured threshold."""
+    threshold = settings.escalation.dissatisfaction_threshold
+    if settings.escalation.scorer == "lexicon":
+        return LexiconSentimentScorer(threshold)
+    return LearnedSentimentScorer(threshold)

@@ -1,0 +1,172 @@
+"""Word lists and patterns (English and Chinese) behind the sentiment signals.
+
+General wording of shoppers and support chats, not the project's own examples. Rules that
+decide on their own (abuse, asking for a person) favour precision: they list unambiguous
+wording and exclude the common innocent uses ("a stupid question", "垃圾袋", "滚筒").
+"""
+
+from __future__ import annotations
+
+import re
+
+I = re.I  # noqa: E741
+
+# -- abuse: profanity and insults aimed at someone ----------------------------------------
+ABUSE_EN = re.compile(
+    r"\b(f+[u*@#]+c+k+\w*|f\*+k?\w*|fck\w*|fuk\w*|motherf\w+|sh[i!1*]t+\w*|bulls[h*]\w*|"
+    r"b[i!1*]tch\w*|a[s$*]{2}hole\w*|arse\w*|bastard\w*|dick\w*|douche\w*|crap\w*|"
+    r"wtf|stfu|ffs|piss(ed)? off|bollocks|prick\w*|cunt\w*|twat\w*|"
+    r"idiot\w*|moron\w*|imbecile\w*|retard\w*|dumb ?ass\w*|dumb(est)?|"
+    r"stupid(?! question)(?! of me)|brain ?dead|clowns?|fools?|loser\w*|jerks?|"
+    r"worthless|thie(f|ves)|crooks?|liars|scammers|shut up|screw (you|this|off|u)|"
+    r"go to hell|what the hell|the hell|you suck|(this|it) sucks|sucks ass|"
+    r"piece of (junk|garbage|trash|crap|s\W*t)|garbage (bot|service|store|company)|"
+    r"(trash|pathetic|useless) (bot|service|store|company|people)|"
+    r"bloody (useless|hell|idiot\w*))\b",
+    I,
+)
+ABUSE_ZH = re.compile(
+    r"傻[逼bB比X叉]|傻子|傻瓜|[你是]傻|\b[sS][bB]\b|蠢|垃圾(?![袋桶箱分])|废物|他妈|妈的|tmd|TMD|"
+    r"nmsl|[尼你]玛|滚(?![筒轮动珠])|脑残|白痴|弱智|骗子|混蛋|王八|智障|去死|操你|[卧我]操|"
+    r"有病|神经病|笨蛋|狗屎|狗东西|贱|畜生|闭嘴"
+)
+
+# -- asking for a person -------------------------------------------------------------------
+_PERSON = (
+    r"(a |an |the |your |some |real |actual |live |)?(human|person|people|someone|somebody|"
+    r"agent|rep|representative|manager|supervisor|staff|team|operator|employee|"
+    r"customer (service|support|care)( team| rep| agent)?|support (team|agent|staff))"
+)
+HUMAN_EN = re.compile(
+    r"\b(real (person|human|people)|actual (person|human)|live (agent|person|chat|support|"
+    r"rep\w*)|human (agent|being|support|please|needed)|"
+    r"(speak|talk|chat|connect me|put me through|transfer me|pass me|escalate (this|me)|"
+    r"forward me|get me|need|want|reach)( to| with| through to| over to)? " + _PERSON + r"|"
+    r"(call|ring|phone|contact) me( back)?|member of (staff|your team|the team)|"
+    r"^\W*(agent|human|representative|operator|person)\W*(please|pls|now)?\W*$|"
+    r"(agent|human|representative|operator),? (please|pls|now)|"
+    r"someone (real|who (actually )?knows|from your team|i can talk to|to help me)|"
+    r"(is there|are there|any) (a |an )?(human|person|people|agent|one|someone|anyone) "
+    r"(available|i can|to talk|there))\b",
+    I | re.M,
+)
+HUMAN_NOT_EN = re.compile(
+    r"\b(don'?t|do not|no need (for|to)|not) (need |want |ask(ing)? for |talk to |speak to )?"
+    r"(a |an )?(human|person|agent|manager)",
+    I,
+)
+HUMAN_ZH = re.compile(
+    r"人工|真人|活人|转接|转给|工作人员|客服(经理|主管|专员)|主管|经理|领导|负责人|"
+    r"找个(懂的|人|能|会)|叫个|换个人|(懂|会)的人|打电话给我|给我回电|联系我"
+)
+HUMAN_NOT_ZH = re.compile(r"不(用|需要)(转)?(人工|真人)")
+
+# -- strong dissatisfaction ---------------------------------------------------------------
+STRONG_EN = re.compile(
+    r"\b(ridiculous|unacceptable|terrible|horrible|awful|appalling|atrocious|disgust\w*|"
+    r"outrage\w*|worst|furious|livid|angry|pissed|mad at|hate|nightmare|disaster|joke|"
+    r"rubbish|pathetic|useless|worthless|pointless|hopeless|incompetent|unprofessional|"
+    r"frustrat\w*|fed up|sick (of|and tired)|tired of|had enough|done with|beyond annoyed|"
+    r"(extremely|very|so|really|deeply|totally) (disappointed|unhappy|annoyed|upset)|"
+    r"not (good enough|acceptable|ok(ay)?|helpful|listening|reading)|no help|"
+    r"(doesn'?t|does not|didn'?t|did not|won'?t|isn'?t|not) (help\w*|work\w*|answer\w*)|"
+    r"wast(e|ed|ing) (of )?(my |an? )?(time|hour|day|money)|scam\w*|rip-?off|ripped off|"
+    r"lie[sd]?|lying|liars?|ignor(ed|ing)|excuses|nobody|no one|"
+    r"never (again|arrived|received|came|ordering|buying|shopping)|"
+    r"(one|1)[- ]star|bad review|report (you|this)|chargeback|charge ?back|dispute|"
+    r"lawyer|legal action|sue|bbb|trading standards|consumer protection|"
+    r"money back|refund me|cancel (everything|my account)|"
+    r"unbelievable|seriously|are you (kidding|serious|joking|even)|you'?re kidding|"
+    r"give me a break|come on|ugh+|smh|ffs|argh+|"
+    r"going (in|round in) circles|going nowhere|same (thing|answer|reply)|keep (telling|"
+    r"saying|getting|asking|sending)|over and over|how many times|"
+    r"(second|third|fourth|fifth|\d+(st|nd|rd|th)) time|(several|many|multiple|\w+) times)\b",
+    I,
+)
+STRONG_ZH = re.compile(
+    r"不满|生气|气死|愤怒|火大|太差|很差|真差|差劲|糟糕|太慢|(太|很|非常|真)失望|离谱|无语|搞什么|"
+    r"怎么回事|到底|又是|又来|还是没|还没(到|收到|退|处理|解决|发|回)|已经说了|说过了|"
+    r"说了.{0,3}[遍次]|问了.{0,3}[遍次]|第[二三四五]次|多少次|好几次|几遍|没用|听不懂|看不懂|"
+    r"人话|答非所问|投诉|差评|退钱|骗|坑|烦死|受不了|破|怎么还|为什么还|"
+    r"一直(没|不|让|在等|都)|等了(很久|好久|.{1,3}[天周月])|没人(管|理|回)|敷衍|过分|服了|恶心|"
+    r"再也不|拒付|报警|律师|消协|工商|12315|根本|废话|搞笑|开玩笑|认真点|能不能|算什么|"
+    r"不负责|欺负|忽悠|坑爹|气人|崩溃|绝望|浪费(我的)?时间|什么玩意|呵呵"
+)
+
+# -- mild dissatisfaction (disappointed, but accepting) -----------------------------------
+MILD_EN = re.compile(
+    r"\b(disappoint\w*|let ?down|not ideal|shame|pity|bummer|unfortunate(ly)?|"
+    r"(had |was )?hop(ed|ing) (for|it|that|to)|expected (more|better|a bit)|than i (hoped|expected|"
+    r"thought)|not (thrilled|impressed|great|happy|pleased|amazing)|meh|oh well|"
+    r"hassle|inconvenien\w*|annoy\w*|slightly|a (little|bit|tad)|kind of|kinda|sort of|"
+    r"i guess|too bad|i wish|wish (it|you|there)|longer than|slower than|pricier|"
+    r"(but|though),? (fine|ok(ay)?|alright|whatever|i'?ll (manage|live|wait|keep))|"
+    r"bit (of a|pricey|slow|long|small|thin)|could be better|underwhelm\w*)\b",
+    I,
+)
+MILD_ZH = re.compile(
+    r"有点|有些|可惜|遗憾|凑合|算了|不太满意|一般般|本来(希望|以为|想)|还行吧|也行吧|好吧|"
+    r"不过(也|还)?(行|好|可以)|麻烦|失望|不太|稍微|略|希望.{0,6}[快好]"
+)
+
+# -- calm, positive, negated negatives -----------------------------------------------------
+NEGATED_NEG_EN = re.compile(
+    r"\b((not|never|no|nothing|isn'?t|wasn'?t|aren'?t|hardly)( at all)? (that |so |too |really )?"
+    r"(bad|unhappy|upset|angry|disappointed|mad|wrong|a problem|an issue|worried|bothered|"
+    r"complain\w*|big deal|rush|hurry)|no (complaints|problem|problems|worries|big deal|rush|"
+    r"issue|stress)|can'?t complain|don'?t worry|nothing wrong|no harm done)\b",
+    I,
+)
+NEGATED_NEG_ZH = re.compile(r"不错|没问题|没关系|不要紧|不着急|不急|没事|挺好|还好|不麻烦|不介意")
+THANKS = re.compile(
+    r"\b(thanks?|thank you|thx|ty|cheers|appreciate\w*|perfect|awesome|great|wonderful|"
+    r"excellent|lovely|brilliant|helpful|love|amazing|fantastic|good job|well done)\b|"
+    r"谢谢|感谢|多谢|太好了|很好|好评|赞|辛苦|满意",
+    I,
+)
+NOT_SATISFIED_ZH = re.compile(r"不满意|不太满意|不怎么满意")
+
+# -- what the shopper says about the bot's answer -----------------------------------------
+CORRECTION_EN = re.compile(
+    r"\b(that'?s not what i|not what i (asked|said|meant|wanted)|i (asked|said|meant|wrote) "
+    r"(about|for|the|that|it|my)?|i didn'?t ask|you misunderstood|you got it wrong|wrong "
+    r"(again|answer|item|one|order|size)|^no[,.!]|nope|not (the|my|that) (question|one)|"
+    r"read my (message|question)|i already (told|said|gave|asked|sent|explained)|"
+    r"(answer|listen to) (my|the) question|that'?s not (it|right|true|correct|what))",
+    I | re.M,
+)
+CORRECTION_ZH = re.compile(
+    r"不是.{0,12}(我说|我问|是)|我问的是|我说的是|你没看|看清楚|没看懂我|我的意思是|不对|错了|"
+    r"不是这个|答非所问"
+)
+FAILED_REPLY = re.compile(
+    r"don'?t (have|know)|do not (have|know)|not sure|couldn'?t find|could not find|unable to|"
+    r"can'?t (help|find|answer)|no (information|results|answer)|i'?m afraid i|not certain|"
+    r"rather not guess|"
+    r"没有找到|没找到|不太确定|不确定|无法回答|不知道|暂时无法|没有相关",
+    I,
+)
+THREAT_EN = re.compile(
+    r"\b(chargeback|charge ?back|dispute|lawyer|legal action|sue|bbb|report|review|"
+    r"cancel (everything|my (account|order))|never (again|ordering|buying)|money back)\b",
+    I,
+)
+THREAT_ZH = re.compile(r"拒付|报警|律师|消协|工商|12315|差评|投诉|退钱|再也不|曝光")
+WAITING_EN = re.compile(
+    r"\b(still|already|yet|again|(\d+|two|three|four|several|many) (days|weeks|months|hours|"
+    r"times)|last (week|month)|since)\b",
+    I,
+)
+WAITING_ZH = re.compile(r"还是|还没|已经|又|一直|[两三四五几\d]+[天周次遍个]|上周|至今")
+EMOJI_NEG = re.compile("[\U0001f620-\U0001f62f\U0001f92c\U0001f644\U0001f612\U0001f44e\U0001f4a2]")
+EMOJI_POS = re.compile("[\U0001f600-\U0001f60f\U0001f642\U0001f44d\U0001f64f\u2764\U0001f970]")
+OFFERED_HUMAN = re.compile(
+    r"connect you (with|to) (a |an )?(member of our team|human|person|agent|colleague)|"
+    r"talk to (a member of )?our team|转接人工|转人工|人工客服",
+    I,
+)
+AFFIRM = re.compile(
+    r"^\W*(yes|yeah|yep|yup|sure|ok(ay)?|please|pls|do it|go ahead|yes please|please do|"
+    r"好的?|好吧|是的?|要|需要|可以|行|嗯)\W*(please|pls|thanks|thank you|谢谢|吧|的)?\W*$",
+    I,
+)

@@ -1,0 +1,182 @@
+"""The two scorers: hand-weighted lexicon rules, and a logistic model over the same signals.
+
+`LearnedSentimentScorer` (the default) feeds the rule scorer's dissatisfaction and the raw
+signals to two small logistic regressions, P(dissatisfied) and P(dissatisfied enough to
+escalate), and reports their mean: calm ~0, mild disappointment ~0.5-0.65, strong ~1. The
+rules for abuse and for asking a person stay rules (precision matters there).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.sentiment.base import Message, SentimentResult
+from bot.sentiment.signals import FEATURES, Lexicons, Signals, extract, vector
+
+WEIGHTS = Path(__file__).with_name("weights.json")
+DEFAULT_THRESHOLD = 0.7
+
+
+def rule_dissatisfaction(s: Signals) -> float:
+    """Dissatisfaction 0..1 from hand-set weights (the lexicon-and-rules baseline)."""
+    dis = 0.45 * max(0.0, -s.lexical)
+    if s.mild:
+        dis = max(dis, 0.55)
+    if s.strong:
+        dis = max(dis, min(0.95, 0.7 + 0.1 * (s.strong - 1)))
+    if s.correction or s.sarcasm:
+        dis = max(dis, 0.72)
+    if s.threat:
+        dis = max(dis, 0.8)
+    if s.abusive:
+        dis = max(dis, 0.9)
+    if s.repeat >= 0.5:
+        dis += 0.3
+    if s.caps:
+        dis += 0.2
+    if s.exclamations >= 2:
+        dis += 0.1
+    if s.previous_failed:
+        dis += 0.1
+    if s.neg_emoji:
+        dis += 0.1
+    negative = s.strong or s.abusive or s.correction or s.threat or s.repeat >= 0.5
+    if s.negated_negative and not negative:
+        dis *= 0.4
+    if s.positive and not negative and not s.mild and not s.sarcasm:
+        dis *= 0.3
+    return round(min(1.0, max(0.0, dis)), 3)
+
+
+def polarity(s: Signals, dissatisfaction: float) -> float:
+    """Sentiment -1..1: the lexicon's polarity pulled down by dissatisfaction."""
+    value = 0.7 * s.lexical - 1.2 * max(0.0, dissatisfaction - 0.2)
+    if s.positive and dissatisfaction < 0.3:
+        value = max(value, 0.3)
+    return round(max(-1.0, min(1.0, value)), 3)
+
+
+class _Base:
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.threshold = threshold
+        self.lexicons = Lexicons()
+
+    def warm_up(self) -> None:
+        _ = self.lexicons.vader
+        self.lexicons.polarity("你好", "zh")
+
+    def signals(self, messages: list[Message], index: int) -> Signals:
+        return extract(messages, index, self.lexicons)
+
+    def dissatisfaction(self, s: Signals) -> float:
+        raise NotImplementedError
+
+    def score(self, messages: list[Message], index: int) -> SentimentResult:
+        s = self.signals(messages, index)
+        dis = self.dissatisfaction(s)
+        escalate = s.abusive or s.wants_human or dis >= self.threshold
+        reasons = [*s.reasons, f"dissatisfaction {dis:.2f}"]
+        return SentimentResult(polarity(s, dis), dis, s.abusive, s.wants_human, escalate, reasons)
+
+
+class LexiconSentimentScorer(_Base):
+    """VADER (English) and SnowNLP (Chinese) lexicons plus hand-weighted conversation rules."""
+
+    def dissatisfaction(self, s: Signals) -> float:
+        return rule_dissatisfaction(s)
+
+
+def features(s: Signals) -> list[float]:
+    """The learned scorer's input: the rule score and every signal."""
+    return [rule_dissatisfaction(s), *vector(s)]
+
+
+FEATURE_NAMES = ("rules", *FEATURES)
+
+
+@dataclass
+class LogisticModel:
+    """L2-regularised logistic regression on standardised features (numpy, Newton steps)."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    @classmethod
+    def fit(cls, x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 30) -> LogisticModel:
+        mean, scale = x.mean(axis=0), x.std(axis=0)
+        scale[scale < 1e-9] = 1.0
+        z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
+        w = np.zeros(z.shape[1])
+        penalty = np.full(z.shape[1], l2)
+        penalty[0] = 0.0
+        for _ in range(steps):
+            p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -30, 30)))
+            grad = z.T @ (p - y) + penalty * w
+            hess = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
+            delta = np.linalg.solve(hess, grad)
+            w -= delta
+            if np.abs(delta).max() < 1e-7:
+                break
+        return cls(mean, scale, w[1:], float(w[0]))
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        logits = ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "mean": self.mean.round(6).tolist(),
+            "scale": self.scale.round(6).tolist(),
+            "coef": self.coef.round(6).tolist(),
+            "intercept": round(self.intercept, 6),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LogisticModel:
+        return cls(
+            np.asarray(data["mean"], float),
+            np.asarray(data["scale"], float),
+            np.asarray(data["coef"], float),
+            float(data["intercept"]),
+        )
+
+
+def combine(p_dissatisfied: float, p_strong: float) -> float:
+    """One 0..1 score from the two probabilities: mild ~0.5-0.65, strong ~1."""
+    return round(0.5 * p_dissatisfied + 0.5 * p_strong, 3)
+
+
+class LearnedSentimentScorer(_Base):
+    """Logistic regressions over the rule score and signals; weights in ``weights.json``."""
+
+    def __init__(
+        self,
+        threshold: float = DEFAULT_THRESHOLD,
+        models: tuple[LogisticModel, LogisticModel] | None = None,
+        weights: Path = WEIGHTS,
+    ) -> None:
+        super().__init__(threshold)
+        if models is None:
+            data = json.loads(weights.read_text(encoding="utf-8"))
+            if tuple(data["features"]) != FEATURE_NAMES:
+                raise ValueError(f"{weights} was trained on other features: retrain it.")
+            models = (
+                LogisticModel.from_dict(data["models"]["dissatisfied"]),
+                LogisticModel.from_dict(data["models"]["strong"]),
+            )
+        self.models = models
+
+    def dissatisfaction(self, s: Signals) -> float:
+        x = np.asarray([features(s)])
+        p_dis, p_strong = (float(m.predict(x)[0]) for m in self.models)
+        dis = combine(p_dis, p_strong)
+        if s.abusive:  # the rule wins: abuse is always serious
+            dis = max(dis, 0.85)
+        return dis

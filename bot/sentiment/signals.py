@@ -1,0 +1,241 @@
+"""Signals of one shopper message in its conversation: lexicons, rules, context, style.
+
+`Signals` is what both scorers read: the hand-weighted rules (`RuleScorer`) and the learned
+combination (`LearnedScorer`). Every signal that fires can explain itself in `reasons`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import pairwise
+from typing import Any
+
+from bot.language import detect_language
+from bot.sentiment import lexicon as lx
+from bot.sentiment.base import Message
+
+_WORD = re.compile(r"\w+", re.U)
+_DIGITS = re.compile(r"\d+")
+_STOP = {"the", "and", "you", "your", "for", "are", "can", "what", "how", "this", "that", "have"}
+
+
+def _tokens(text: str) -> set[str]:
+    """Words (English) or character pairs (Chinese) of a message, for similarity."""
+    if detect_language(text) == "zh":
+        chars = [c for c in text if c.isalnum()]
+        return {a + b for a, b in pairwise(chars)}
+    return {w.lower() for w in _WORD.findall(text) if len(w) > 2 and w.lower() not in _STOP}
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard overlap of `_tokens`, 0..1."""
+    ta, tb = _tokens(a), _tokens(b)
+    if not ta or not tb:
+        return 0.0
+    return len(ta & tb) / len(ta | tb)
+
+
+def _repeat(text: str, earlier: str) -> float:
+    """How much ``text`` asks ``earlier`` again; other numbers (an order, a size) halve it."""
+    same_numbers = _DIGITS.findall(text) == _DIGITS.findall(earlier)
+    return similarity(text, earlier) * (1.0 if same_numbers else 0.5)
+
+
+@dataclass
+class Signals:
+    """Everything the scorers know about one message; numbers are 0..1 unless noted."""
+
+    language: str
+    lexical: float  # VADER compound (en) or SnowNLP (zh) as -1..1
+    abusive: bool
+    wants_human: bool
+    strong: int  # strong-dissatisfaction lexicon hits
+    mild: int
+    positive: int  # thanks and praise
+    negated_negative: bool  # "not bad", "no complaints", "没问题"
+    correction: bool  # "that's not what I asked"
+    threat: bool  # chargeback, review, lawyer, 投诉
+    waiting: bool  # "still", "already", "two weeks", "一直"
+    caps: bool
+    exclamations: int
+    question: bool
+    neg_emoji: bool
+    pos_emoji: bool
+    repeat: float  # similarity to an earlier shopper message since the last agent message
+    previous_failed: bool  # the bot's last reply said it could not answer
+    failures: int  # bot replies in context that could not answer
+    user_turns: int  # earlier shopper messages in context
+    length: int  # characters
+    reasons: list[str] = field(default_factory=list)
+
+    @cached_property
+    def sarcasm(self) -> bool:
+        """Praise right after the bot failed, or praise beside complaint wording."""
+        return self.positive > 0 and (
+            self.previous_failed or self.strong > 0 or self.correction or self.repeat >= 0.5
+        )
+
+
+class Lexicons:
+    """VADER (English) and SnowNLP (Chinese) polarity, loaded on first use."""
+
+    @cached_property
+    def vader(self) -> Any:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        return SentimentIntensityAnalyzer()
+
+    def polarity(self, text: str, language: str) -> float:
+        if language == "zh":
+            from snownlp import SnowNLP
+
+            try:
+                return 2.0 * float(SnowNLP(text).sentiments) - 1.0
+            except Exception:  # SnowNLP fails on some symbol-only input
+                return 0.0
+        return float(self.vader.polarity_scores(text)["compound"])
+
+
+def extract(messages: list[Message], index: int, lexicons: Lexicons) -> Signals:
+    """The signals of ``messages[index]`` given the conversation before it."""
+    text = messages[index]["content"].strip()
+    language = detect_language(text)
+    # Context since a human agent last spoke: a handback starts a fresh attempt.
+    start = max((i + 1 for i, m in enumerate(messages[:index]) if m["role"] == "agent"), default=0)
+    context = messages[start:index]
+    earlier = [m["content"] for m in context if m["role"] == "user"]
+    bot = [m["content"] for m in context if m["role"] == "assistant"]
+    reasons: list[str] = []
+
+    abusive = bool(lx.ABUSE_EN.search(text) or lx.ABUSE_ZH.search(text))
+    wants_human = bool(
+        (lx.HUMAN_EN.search(text) and not lx.HUMAN_NOT_EN.search(text))
+        or (lx.HUMAN_ZH.search(text) and not lx.HUMAN_NOT_ZH.search(text))
+    )
+    previous_bot = bot[-1] if bot else ""
+    if lx.OFFERED_HUMAN.search(previous_bot) and lx.AFFIRM.search(text):
+        wants_human = True  # "Would you like me to connect you with our team?" "Yes please"
+    strong = len(lx.STRONG_EN.findall(text)) + len(lx.STRONG_ZH.findall(text))
+    mild = len(lx.MILD_EN.findall(text)) + len(lx.MILD_ZH.findall(text))
+    negated = bool(lx.NEGATED_NEG_EN.search(text) or lx.NEGATED_NEG_ZH.search(text))
+    positive = len(lx.THANKS.findall(text))
+    if lx.NOT_SATISFIED_ZH.search(text):
+        positive = max(0, positive - 1)
+        mild += 1
+    letters = [c for c in text if c.isascii() and c.isalpha()]
+    caps = len(letters) >= 6 and sum(c.isupper() for c in letters) / len(letters) > 0.7
+    repeat = max((_repeat(text, e) for e in earlier[-3:]), default=0.0)
+    failed = [bool(lx.FAILED_REPLY.search(b)) for b in bot]
+    signals = Signals(
+        language=language,
+        lexical=lexicons.polarity(text, language),
+        abusive=abusive,
+        wants_human=wants_human,
+        strong=strong,
+        mild=mild,
+        positive=positive,
+        negated_negative=negated,
+        correction=bool(lx.CORRECTION_EN.search(text) or lx.CORRECTION_ZH.search(text)),
+        threat=bool(lx.THREAT_EN.search(text) or lx.THREAT_ZH.search(text)),
+        waiting=bool(lx.WAITING_EN.search(text) or lx.WAITING_ZH.search(text)),
+        caps=caps,
+        exclamations=text.count("!") + text.count("！"),
+        question=text.rstrip(" 🙂😊🙏").endswith(("?", "？")),
+        neg_emoji=bool(lx.EMOJI_NEG.search(text)),
+        pos_emoji=bool(lx.EMOJI_POS.search(text)),
+        repeat=repeat,
+        previous_failed=bool(failed and failed[-1]),
+        failures=sum(failed),
+        user_turns=len(earlier),
+        length=len(text),
+        reasons=reasons,
+    )
+    _explain(signals)
+    return signals
+
+
+def _explain(s: Signals) -> None:
+    """Human-readable reasons for the signals that fired."""
+    checks = [
+        (s.abusive, "abusive language"),
+        (s.wants_human, "asks for a human"),
+        (s.strong > 0, "expresses frustration"),
+        (s.mild > 0 and not s.strong, "mild disappointment"),
+        (s.correction, "corrects the bot"),
+        (s.threat, "threatens to leave, complain or dispute"),
+        (s.sarcasm, "sarcasm (praise after a failed answer or beside a complaint)"),
+        (s.caps, "shouting (capitals)"),
+        (s.exclamations >= 2, "repeated exclamation"),
+        (s.repeat >= 0.5, "repeats an earlier question"),
+        (s.previous_failed, "the bot could not answer before"),
+        (s.negated_negative, "negated complaint ('not bad', 'no problem')"),
+        (s.neg_emoji, "angry or annoyed emoji"),
+    ]
+    s.reasons.extend(reason for fired, reason in checks if fired)
+
+
+FEATURES = (
+    "bias_zh",
+    "lex_neg_en",
+    "lex_pos_en",
+    "lex_neg_zh",
+    "lex_pos_zh",
+    "abusive",
+    "wants_human",
+    "strong",
+    "mild",
+    "positive",
+    "negated",
+    "correction",
+    "threat",
+    "waiting",
+    "caps",
+    "exclaim",
+    "question",
+    "neg_emoji",
+    "pos_emoji",
+    "repeat",
+    "previous_failed",
+    "failures",
+    "sarcasm",
+    "user_turns",
+    "length",
+    "mild_only",
+)
+
+
+def vector(s: Signals) -> list[float]:
+    """`Signals` as the feature vector of the learned scorer (order of `FEATURES`)."""
+    zh = s.language == "zh"
+    lex = s.lexical
+    return [
+        float(zh),
+        0.0 if zh else max(0.0, -lex),
+        0.0 if zh else max(0.0, lex),
+        max(0.0, -lex) if zh else 0.0,
+        max(0.0, lex) if zh else 0.0,
+        float(s.abusive),
+        float(s.wants_human),
+        min(s.strong, 3) / 3,
+        min(s.mild, 2) / 2,
+        min(s.positive, 2) / 2,
+        float(s.negated_negative),
+        float(s.correction),
+        float(s.threat),
+        float(s.waiting),
+        float(s.caps),
+        min(s.exclamations, 3) / 3,
+        float(s.question),
+        float(s.neg_emoji),
+        float(s.pos_emoji),
+        s.repeat,
+        float(s.previous_failed),
+        min(s.failures, 3) / 3,
+        float(s.sarcasm),
+        min(s.user_turns, 4) / 4,
+        min(math.log1p(s.length) / 6, 1.0),
+        float(s.mild > 0 and s.strong == 0 and not s.abusive),
+    ]
