@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
 # target -> "module:function"; each function takes (args, settings) and returns an exit code.
 BENCH_TARGETS = {"retrieval": "retrieval.commands:bench_retrieval", "chat": "bot.bench:bench_chat"}
 EVAL_TARGETS = {"retrieval": "retrieval.commands:eval_retrieval", "chat": "bot.evaluate:eval_chat"}
+BENCH_TARGETS["sentiment"] = "bot.sentiment.evaluate:bench_sentiment"
+EVAL_TARGETS["sentiment"] = "bot.sentiment.evaluate:eval_sentiment"
 
 
 def _add_target_command(

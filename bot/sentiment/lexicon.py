@@ -15,7 +15,11 @@ I = re.I  # noqa: E741
 ABUSE_EN = re.compile(
     r"\b(f+[u*@#]+c+k+\w*|f\*+k?\w*|fck\w*|fuk\w*|motherf\w+|sh[i!1*]t+\w*|bulls[h*]\w*|"
     r"b[i!1*]tch\w*|a[s$*]{2}hole\w*|arse\w*|bastard\w*|dick\w*|douche\w*|crap\w*|"
-    r"wtf|stfu|ffs|piss(ed)? off|bollocks|prick\w*|cunt\w*|twat\w*|"
+    r"wtf|wth|stfu|gtfo|ffs|piss(ed)? off|bollocks|prick\w*|cunt\w*|twat\w*|wank\w*|"
+    r"tosser\w*|bugger\w*|effing|f-?ing|fkn|fking|frick\w*|friggin\w*|goddamn\w*|dammit|"
+    r"jackass\w*|dipshit\w*|shithead\w*|numbskull\w*|(half|nit|dim)wit\w*|dunce\w*|cretin\w*|"
+    r"scum\w*|vermin|pigs|brainless|clueless (idiot|moron|bot|people)|kiss my|shove it|"
+    r"get lost|drop dead|kys|kill yourself|(you'?re|you are|ur|u r) (a )?(trash|garbage)|"
     r"idiot\w*|moron\w*|imbecile\w*|retard\w*|dumb ?ass\w*|dumb(est)?|"
     r"stupid(?! question)(?! of me)|brain ?dead|clowns?|fools?|loser\w*|jerks?|"
     r"worthless|thie(f|ves)|crooks?|liars|scammers|shut up|screw (you|this|off|u)|"
@@ -28,20 +32,29 @@ ABUSE_EN = re.compile(
 ABUSE_ZH = re.compile(
     r"傻[逼bB比X叉]|傻子|傻瓜|[你是]傻|\b[sS][bB]\b|蠢|垃圾(?![袋桶箱分])|废物|他妈|妈的|tmd|TMD|"
     r"nmsl|[尼你]玛|滚(?![筒轮动珠])|脑残|白痴|弱智|骗子|混蛋|王八|智障|去死|操你|[卧我]操|"
-    r"有病|神经病|笨蛋|狗屎|狗东西|贱|畜生|闭嘴"
+    r"有病|神经病|笨蛋|狗屎|狗东西|贱|畜生|闭嘴|沙雕|二货|蠢货|煞笔|草泥马|cnm|CNM|妈蛋|狗日|"
+    r"废柴|饭桶|你是猪|人渣|辣鸡|无耻|不要脸|吃屎|放屁|扯淡|扯蛋|有毛病|缺心眼|脑子进水|眼瞎|瞎了|"
+    r"耳聋|死全家|恶心人|你妈"
 )
 
 # -- asking for a person -------------------------------------------------------------------
 _PERSON = (
     r"(a |an |the |your |some |real |actual |live |)?(human|person|people|someone|somebody|"
     r"agent|rep|representative|manager|supervisor|staff|team|operator|employee|"
-    r"customer (service|support|care)( team| rep| agent)?|support (team|agent|staff))"
+    r"customer (service|support|care)( team| rep| agent)?|support( team| agent| staff)?|"
+    r"boss|colleague|specialist|helpdesk|help desk|service desk|someone in charge|anyone)"
 )
 HUMAN_EN = re.compile(
     r"\b(real (person|human|people)|actual (person|human)|live (agent|person|chat|support|"
     r"rep\w*)|human (agent|being|support|please|needed)|"
-    r"(speak|talk|chat|connect me|put me through|transfer me|pass me|escalate (this|me)|"
-    r"forward me|get me|need|want|reach)( to| with| through to| over to)? " + _PERSON + r"|"
+    r"(speak|talk|chat|connect me|put me through|put me in touch|transfer me|pass me|hand me|"
+    r"hand (this|it) over|escalate (this|me|it)|forward me|send me|switch me|get me|reach)"
+    r"( to| with| through to| over to| back to)? " + _PERSON + r"|"
+    r"(get|have|give me|need|want|bring) (a |an |the |some |your |a real |an actual )?(human|"
+    r"person|someone|somebody|agent|representative|rep|manager|supervisor|operator)\b|"
+    r"(have|get|can|could) (someone|somebody|a person|an agent) (call|contact|email|phone|"
+    r"ring|help) me|(no more|stop the|not a|(don'?t|do not) want (a|the|to talk to a)) (bot|robot|"
+    r"machine|ai)s?|anyone (real |human )?(there|available)|"
     r"(call|ring|phone|contact) me( back)?|member of (staff|your team|the team)|"
     r"^\W*(agent|human|representative|operator|person)\W*(please|pls|now)?\W*$|"
     r"(agent|human|representative|operator),? (please|pls|now)|"
@@ -57,7 +70,9 @@ HUMAN_NOT_EN = re.compile(
 )
 HUMAN_ZH = re.compile(
     r"人工|真人|活人|转接|转给|工作人员|客服(经理|主管|专员)|主管|经理|领导|负责人|"
-    r"找个(懂的|人|能|会)|叫个|换个人|(懂|会)的人|打电话给我|给我回电|联系我"
+    r"找个(懂的|人|能|会)|叫个|换个人|(懂|会)的人|打电话给我|给我回电|联系我|"
+    r"(找|叫|转|联系|要|换|接|让)(一下|一个|个)?(你们的?)?(客服|老板|上级|专员|接线员|同事)|"
+    r"有人吗|有没有人|不要(机器人|机器)|别用机器人|不想(跟|和)机器人"
 )
 HUMAN_NOT_ZH = re.compile(r"不(用|需要)(转)?(人工|真人)")
 
@@ -80,7 +95,17 @@ STRONG_EN = re.compile(
     r"give me a break|come on|ugh+|smh|ffs|argh+|"
     r"going (in|round in) circles|going nowhere|same (thing|answer|reply)|keep (telling|"
     r"saying|getting|asking|sending)|over and over|how many times|"
-    r"(second|third|fourth|fifth|\d+(st|nd|rd|th)) time|(several|many|multiple|\w+) times)\b",
+    r"(second|third|fourth|fifth|\d+(st|nd|rd|th)) time|(several|many|multiple|\w+) times|"
+    r"not happy|very poor|poor (service|quality|support)|shocking|disgrace\w*|embarrassing|"
+    r"absurd|insane|infuriat\w*|irritat\w*|aggravat\w*|fuming|enough is enough|last (chance|"
+    r"time)|(take|taking) my (business|money) elsewhere|go(ing)? elsewhere|regret\w*|"
+    r"what'?s the point|why (can'?t|won'?t|don'?t|do) you|can ?not believe|can'?t believe|"
+    r"i demand|demand\w*|immediately|right now|asap|still waiting|no (reply|response|update)|"
+    r"(days|weeks|months) ago|forever|ages|misl(ed|eading)|false advertising|cheat\w*|"
+    r"robbed|stole\w*|(never|haven'?t|didn'?t|not) (got|get|received?)|formal complaint|"
+    r"complain\w*|compensat\w*|you'?re useless|(do|don'?t) you (even )?understand|"
+    r"you have no idea|clueless|i'?m done|i give up|forget it|"
+    r"(still|again) (broken|wrong|nothing|missing)|nothing (has )?(happened|changed))\b",
     I,
 )
 STRONG_ZH = re.compile(
@@ -90,7 +115,11 @@ STRONG_ZH = re.compile(
     r"人话|答非所问|投诉|差评|退钱|骗|坑|烦死|受不了|破|怎么还|为什么还|"
     r"一直(没|不|让|在等|都)|等了(很久|好久|.{1,3}[天周月])|没人(管|理|回)|敷衍|过分|服了|恶心|"
     r"再也不|拒付|报警|律师|消协|工商|12315|根本|废话|搞笑|开玩笑|认真点|能不能|算什么|"
-    r"不负责|欺负|忽悠|坑爹|气人|崩溃|绝望|浪费(我的)?时间|什么玩意|呵呵"
+    r"不负责|欺负|忽悠|坑爹|气人|崩溃|绝望|浪费(我的)?时间|什么玩意|呵呵|扯|黑店|骗钱|人呢|"
+    r"怎么搞的|搞什么鬼|什么情况|一点用|不靠谱|太坑|太烂|最差|(无法|不能|不可)接受|不像话|"
+    r"岂有此理|欺骗|虚假|忍无可忍|受够|够了|别再|不想再|马上|立刻|赶紧|说法|赔偿|这么久|半个月|"
+    r"一个(星期|礼拜|月)|推来推去|踢皮球|(不|没)回复|石沉大海|不理|催了|急死|郁闷|心累|醉了|"
+    r"真的是|不要了"
 )
 
 # -- mild dissatisfaction (disappointed, but accepting) -----------------------------------
@@ -101,12 +130,16 @@ MILD_EN = re.compile(
     r"hassle|inconvenien\w*|annoy\w*|slightly|a (little|bit|tad)|kind of|kinda|sort of|"
     r"i guess|too bad|i wish|wish (it|you|there)|longer than|slower than|pricier|"
     r"(but|though),? (fine|ok(ay)?|alright|whatever|i'?ll (manage|live|wait|keep))|"
-    r"bit (of a|pricey|slow|long|small|thin)|could be better|underwhelm\w*)\b",
+    r"bit (of a|pricey|slow|long|small|thin)|could (be|have been) better|underwhelm\w*|"
+    r"not the best|somewhat|rather|i'?d hoped|just ok(ay)?|so-so|not quite|sad(ly)?|oh no|"
+    r"pricey|expensive|steep|seems (long|like a lot|slow|high)|that'?s a lot|quite (long|slow)|"
+    r"i'?ll live|it is what it is|not (really|exactly) what)\b",
     I,
 )
 MILD_ZH = re.compile(
     r"有点|有些|可惜|遗憾|凑合|算了|不太满意|一般般|本来(希望|以为|想)|还行吧|也行吧|好吧|"
-    r"不过(也|还)?(行|好|可以)|麻烦|失望|不太|稍微|略|希望.{0,6}[快好]"
+    r"不过(也|还)?(行|好|可以)|麻烦|失望|不太|稍微|略|希望.{0,6}[快好]|一般|没那么|不如|"
+    r"跟想象|和想象|差一点|还可以吧|将就|勉强|有一点|偏贵|太贵|贵了|慢了点|久了点"
 )
 
 # -- calm, positive, negated negatives -----------------------------------------------------
