@@ -51,7 +51,7 @@
     return node;
   }
 
-  var host = el("div");
+  var host = document.createElement("shopbot-widget");
   host.id = "shopbot-widget";
   var root = host.attachShadow({ mode: "open" });
   var style = el("style");

@@ -1,0 +1,163 @@
+"""Real headless Chromium against a real `shopbot serve`: the store widget on another origin,
+the agents' console taking a conversation over, the shopper chat at phone width.
+
+Screenshots go to ``artifacts/`` at the repository root."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.ui.conftest import LIVE_AGENT_KEY, LiveServer
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+CHROMIUM = Path(os.environ.get("SHOPBOT_TEST_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARTIFACTS = ROOT / "artifacts"
+QUESTION = "How many days do I have to return an item?"
+REPLY_TIMEOUT_MS = 120_000
+
+# Records every text the streaming bubble shows, to prove the reply arrives in pieces.
+WATCH_STREAM = """() => {
+  const root = document.querySelector('shopbot-widget').shadowRoot;
+  window.__streamed = [];
+  new MutationObserver(() => {
+    const bubble = root.querySelector('.sb-streaming');
+    const text = bubble && bubble.textContent;
+    if (text && text !== '…' && window.__streamed.at(-1) !== text) window.__streamed.push(text);
+  }).observe(root, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def _shot(page: Any, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / name))
+
+
+def test_widget_shopper_and_console_agent(browser: Any, live_server: LiveServer) -> None:
+    shopper_context = browser.new_context(viewport={"width": 1100, "height": 760}, locale="en-US")
+    shopper = shopper_context.new_page()
+    shopper.goto(live_server.host_url)
+    assert live_server.host_url.split("/")[2] != live_server.url.split("/")[2]  # two origins
+    shopper.click(".sb-bubble")
+    assert shopper.locator(".sb-greeting").inner_text().startswith("Welcome to Northwind")
+    # The host page's hostile styles do not reach the widget.
+    color = shopper.locator(".sb-send").evaluate("b => getComputedStyle(b).backgroundColor")
+    assert color == "rgb(15, 118, 110)"
+    assert shopper.evaluate("Object.keys(window).filter(k => /shopbot/i.test(k))") == [
+        "ShopbotWidget"
+    ]
+
+    shopper.evaluate(WATCH_STREAM)
+    shopper.fill(".sb-input", QUESTION)
+    shopper.click(".sb-send")
+    reply = shopper.locator(".sb-msg.sb-assistant").last
+    reply.locator(".sb-sources").wait_for(timeout=REPLY_TIMEOUT_MS)
+    assert "30 days" in reply.inner_text()
+    assert "[1]" in reply.locator(".sb-sources").inner_text()
+    streamed = shopper.evaluate("window.__streamed")
+    assert streamed, "no text was shown before the reply finished"
+    _shot(shopper, "widget-reply.png")
+
+    # A reload keeps the conversation (localStorage), and the bubble shows it again.
+    stored = json.loads(
+        shopper.evaluate("localStorage.getItem('shopbot:' + 'live-public-key' + ':conversation')")
+    )
+    shopper.reload()
+    shopper.click(".sb-bubble")
+    shopper.locator(".sb-msg.sb-assistant .sb-sources").wait_for(timeout=30_000)
+    assert shopper.locator(".sb-msg.sb-user").first.inner_text() == QUESTION
+
+    shopper.click(".sb-human")
+    shopper.locator(".sb-banner:not([hidden])").wait_for(timeout=30_000)
+    assert "person from our team" in shopper.locator(".sb-banner").inner_text()
+
+    # The agent, in a second browser context, takes the conversation over.
+    agent_context = browser.new_context(viewport={"width": 1280, "height": 800})
+    agent = agent_context.new_page()
+    agent.goto(live_server.url + "/console")
+    agent.fill("#key", "not-the-key")
+    agent.fill("#name", "Dana")
+    agent.click("#login button[type=submit]")
+    agent.locator("#login-error", has_text="Unknown agent key").wait_for(timeout=10_000)
+    agent.fill("#key", LIVE_AGENT_KEY)
+    agent.click("#login button[type=submit]")
+    item = agent.locator(f".item[data-id='{stored['id']}']")
+    item.wait_for(timeout=30_000)
+    assert "the shopper asked for a human" in item.inner_text()
+    assert "dissatisfaction" in item.inner_text()
+    item.click()
+    agent.locator("#transcript .msg.user", has_text=QUESTION).wait_for(timeout=10_000)
+    agent.fill("#reply", "Hi, I'm Dana from Northwind Lane. I can extend that to 45 days.")
+    agent.click("#send")
+    agent.locator("#transcript .msg.agent", has_text="I'm Dana").wait_for(timeout=10_000)
+    _shot(agent, "console.png")
+
+    # The shopper sees the agent's reply in the same thread, under a "person" banner.
+    shopper.locator(".sb-msg.sb-agent", has_text="I'm Dana").wait_for(timeout=30_000)
+    shopper.locator(".sb-banner", has_text="chatting with a person").wait_for(timeout=10_000)
+    _shot(shopper, "widget-agent-reply.png")
+
+    agent.click("#handback")
+    agent.locator("#title", has_text="— bot").wait_for(timeout=10_000)
+    shopper.locator(".sb-banner[hidden]").wait_for(state="attached", timeout=30_000)
+    agent_context.close()
+    shopper_context.close()
+
+
+def test_widget_on_a_page_of_another_origin_is_refused(
+    browser: Any, live_server: LiveServer
+) -> None:
+    # The same store page served as "localhost": an origin the server does not allow.
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(live_server.host_url.replace("127.0.0.1", "localhost"))
+    page.click(".sb-bubble")
+    page.fill(".sb-input", QUESTION)
+    page.click(".sb-send")
+    page.locator(".sb-error").wait_for(timeout=30_000)
+    assert page.locator(".sb-msg.sb-assistant:not(.sb-error)").count() == 0
+    context.close()
+
+
+def test_shopper_chat_at_phone_width(browser: Any, live_server: LiveServer) -> None:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="en-US", is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    box = page.locator("#message textarea")
+    box.wait_for(timeout=60_000)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways at phone width ({width}px)"
+    box.fill(QUESTION)
+    page.click("#send")
+    chat = page.locator("#shopbot-chat")
+    chat.get_by_text("Sources:").first.wait_for(timeout=REPLY_TIMEOUT_MS)
+    assert "30 days" in chat.inner_text()
+    _shot(page, "chat-phone.png")
+
+    page.locator("#language label", has_text="中文").click()
+    page.locator("#send", has_text="发送").wait_for(timeout=10_000)
+    _shot(page, "chat-phone-zh.png")
+    context.close()
