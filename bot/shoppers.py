@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from typing import Any
 
@@ -16,6 +17,7 @@ from bot.store import ConversationStore, StoredConversation
 TOKEN_FIELD = "shopper_token_sha256"
 HUMAN_STATUSES = ("waiting_for_agent", "agent")
 SOURCE_FIELDS = ("n", "title", "source", "url", "path", "product_id")
+_CITATION = re.compile(r"\[(\d{1,2})\]")
 
 
 def _digest(token: str) -> str:
@@ -45,6 +47,13 @@ def shopper_source(source: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
+def cited_sources(reply: str, sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sources a shopper is shown: those the reply cites as [n], else all of them."""
+    shown = [shopper_source(s) for s in sources]
+    cited = {int(n) for n in _CITATION.findall(reply)}
+    return [s for s in shown if s.get("n") in cited] or shown
+
+
 def shopper_view(conversation: StoredConversation, after: int = -1) -> dict[str, Any]:
     """The conversation as its shopper may see it: messages after position ``after``."""
     messages = []
@@ -53,7 +62,7 @@ def shopper_view(conversation: StoredConversation, after: int = -1) -> dict[str,
             continue
         item: dict[str, Any] = {"position": m.position, "role": m.role, "content": m.content}
         if m.role == "assistant":
-            item["sources"] = [shopper_source(s) for s in m.data.get("sources") or []]
+            item["sources"] = cited_sources(m.content, m.data.get("sources") or [])
         if m.role == "agent":
             item["agent"] = m.data.get("agent") or ""
         if m.data.get("feedback"):

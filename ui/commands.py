@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from bot.settings import Settings
+
+GRACE_SECONDS = 30
+"""On SIGTERM/SIGINT, how long open requests (replies being streamed) may take to finish."""
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -14,17 +18,29 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     serve.set_defaults(handler=serve_command)
 
 
-def serve_command(args: argparse.Namespace, settings: Settings) -> int:
+def make_server(
+    app: Any, host: str, port: int, log_level: str = "info", grace_s: float = GRACE_SECONDS
+) -> Any:
+    """A uvicorn server that shuts down gracefully: it stops accepting, lets replies in
+    flight finish for ``grace_s``, then cuts the rest short (they are stored as
+    interrupted) and runs the app's shutdown."""
     import uvicorn
 
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level.lower(),
+        timeout_graceful_shutdown=grace_s,  # type: ignore[arg-type]  # a float works
+        timeout_keep_alive=5,
+    )
+    return uvicorn.Server(config)
+
+
+def serve_command(args: argparse.Namespace, settings: Settings) -> int:
     from ui.app import create_app
 
     app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
-        log_level=settings.log_level.lower(),
-        timeout_graceful_shutdown=30,
-    )
+    host, port = args.host or settings.host, args.port or settings.port
+    make_server(app, host, port, settings.log_level).run()
     return 0

@@ -22,7 +22,7 @@ from bot import ShopBot
 from bot.errors import ConversationNotFound
 from bot.inflight import ReplyTracker
 from bot.settings import Settings
-from bot.shoppers import open_conversation, owns, shopper_source, shopper_view
+from bot.shoppers import cited_sources, open_conversation, owns, shopper_view
 from bot.store import StoredConversation
 from ui.api import MessageIn
 
@@ -161,7 +161,7 @@ def _shopper_reply(turn: Any) -> dict[str, Any]:
     """A finished turn as its shopper sees it (scores are for agents)."""
     fields = turn.reply_fields()
     fields.pop("sentiment", None)
-    fields["sources"] = [shopper_source(s) for s in fields["sources"]]
+    fields["sources"] = cited_sources(fields["reply"], fields["sources"])
     return fields
 
 

@@ -206,7 +206,7 @@ def build_shopper_chat(bot: ShopBot, settings: Settings, replies: ReplyTracker) 
         chatbot = gr.Chatbot(
             elem_id="shopbot-chat", height="60vh", layout="bubble", show_label=False
         )
-        with gr.Row(elem_id="suggestions"):
+        with gr.Row(elem_id="suggestions") as suggestion_row:
             suggestions = [gr.Button(s, size="sm") for s in TEXT["en"]["suggestions"]]
         with gr.Row(equal_height=True):
             box = gr.Textbox(
@@ -236,6 +236,8 @@ def build_shopper_chat(bot: ShopBot, settings: Settings, replies: ReplyTracker) 
             button.click(lambda s: s, button, box).then(respond, **chat_io)
         human.click(take_human, [owner, lang], [chatbot, positions, note, owner])
         chatbot.like(liked, [owner, positions], None)
+        # Suggested first questions: only before the first message.
+        chatbot.change(lambda h: gr.update(visible=not h), chatbot, suggestion_row)
         rating.change(rate, [rating, owner, lang], thanks)
         timer.tick(poll, [owner, positions, lang], [chatbot, positions, note])
         language.change(relabel, language, labelled).then(
