@@ -209,8 +209,10 @@ def bench_sentiment(args: argparse.Namespace, settings: Settings) -> int:
             ]
     items = items[: args.queries or 1000]
     ours, rules, vader = make_scorer(settings), LexiconSentimentScorer(), _vader()
-    ours.warm_up()
-    rules.warm_up()
+    for scorer in (ours, rules):  # first calls load lexicons and caches: not timed
+        scorer.warm_up()
+        for messages, index, _ in items[:20]:
+            scorer.score(messages, index)
     report: dict[str, Any] = {"scorer": settings.escalation.scorer, "goal_ms": 10}
     for language in ("all", "en", "zh"):
         subset = [it for it in items if language in ("all", it[2])]

@@ -2,7 +2,7 @@
 
 `LearnedSentimentScorer` (the default) feeds the rule scorer's dissatisfaction and the raw
 signals to two small logistic regressions, P(dissatisfied) and P(dissatisfied enough to
-escalate), and reports their mean: calm ~0, mild disappointment ~0.5-0.65, strong ~1. The
+escalate), and maps them to one scale (`combine`): calm ~0, mild 0.5-0.7, strong 0.7-1. The
 rules for abuse and for asking a person stay rules (precision matters there).
 """
 
@@ -55,7 +55,8 @@ def rule_dissatisfaction(s: Signals) -> float:
 
 def polarity(s: Signals, dissatisfaction: float) -> float:
     """Sentiment -1..1: the lexicon's polarity pulled down by dissatisfaction."""
-    value = 0.7 * s.lexical - 1.2 * max(0.0, dissatisfaction - 0.2)
+    weight = 0.3 if s.language == "zh" else 0.7  # SnowNLP is noisy outside product reviews
+    value = weight * s.lexical - 1.2 * max(0.0, dissatisfaction - 0.2)
     if s.positive and dissatisfaction < 0.3:
         value = max(value, 0.3)
     return round(max(-1.0, min(1.0, value)), 3)
@@ -149,8 +150,11 @@ class LogisticModel:
 
 
 def combine(p_dissatisfied: float, p_strong: float) -> float:
-    """One 0..1 score from the two probabilities: mild ~0.5-0.65, strong ~1."""
-    return round(0.5 * p_dissatisfied + 0.5 * p_strong, 3)
+    """One 0..1 score on a fixed scale: >= 0.5 where P(dissatisfied) >= 0.5, >= 0.7 exactly
+    where P(escalation-worthy) >= 0.5 (the default threshold); mild disappointment 0.5-0.7."""
+    low = p_dissatisfied if p_dissatisfied < 0.5 else 0.5 + 0.38 * (p_dissatisfied - 0.5)
+    high = 1.4 * p_strong if p_strong < 0.5 else 0.7 + 0.6 * (p_strong - 0.5)
+    return round(min(1.0, max(low, high)), 3)
 
 
 class LearnedSentimentScorer(_Base):

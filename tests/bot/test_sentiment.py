@@ -1,0 +1,188 @@
+"""The sentiment scorers on wordings that appear neither in the training nor the eval set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.sentiment import LearnedSentimentScorer, LexiconSentimentScorer, predicted_csat
+from bot.sentiment.metrics import prf, roc_auc
+from bot.sentiment.scorers import FEATURE_NAMES, WEIGHTS, LogisticModel
+from bot.sentiment.training import train
+
+FAILED = [
+    {"role": "user", "content": "Can I pick up my order in the Dayton store?"},
+    {"role": "assistant", "content": "Sorry, I don't have information about that."},
+]
+ANSWERED = [
+    {"role": "user", "content": "How long is the warranty on the desk lamp?"},
+    {"role": "assistant", "content": "Lamps come with a 12-month warranty."},
+]
+CALM = [
+    "Could you tell me if the walnut side table comes assembled?",
+    "Lovely, the candles smell great. Do you have a vanilla one too?",
+    "I need to send back the sandals, they're a size too big.",
+    "Not bad at all, the cable works fine with my tablet.",
+    "请问这款台灯用什么灯泡？",
+    "东西不错，下次还来买。",
+    "我想退掉那条围巾，颜色不太合适。",
+]
+ANGRY = [
+    "This is hopeless, I've written to you four times about the same missing parcel.",
+    "Honestly, your service is a disgrace and I want my money back.",
+    "你们到底什么时候给我退款？等了半个月了！",
+    "太不像话了，发错货还不给处理。",
+]
+ABUSIVE = [
+    "You are a bunch of clueless idiots.",
+    "Piss off with your canned answers",
+    "蠢货，听不懂吗",
+]
+HUMAN = [
+    "Could I speak to a real person about a warranty claim?",
+    "Please transfer me to someone on your team.",
+    "帮我转人工，谢谢。",
+    "找个客服专员跟我说。",
+]
+
+
+@pytest.fixture(scope="module")
+def scorer() -> LearnedSentimentScorer:
+    scorer = LearnedSentimentScorer()
+    scorer.warm_up()
+    return scorer
+
+
+def judge(scorer, text: str, context: list[dict[str, str]] | None = None):
+    messages = [*(context or []), {"role": "user", "content": text}]
+    return scorer.score(messages, len(messages) - 1)
+
+
+@pytest.mark.parametrize("text", CALM)
+def test_calm_messages_are_not_dissatisfied(scorer, text: str) -> None:
+    result = judge(scorer, text, ANSWERED)
+    assert result.dissatisfaction < 0.5 and not result.escalate, result
+    assert -1.0 <= result.sentiment <= 1.0 and not result.abusive
+
+
+@pytest.mark.parametrize("text", ANGRY)
+def test_angry_messages_escalate(scorer, text: str) -> None:
+    result = judge(scorer, text, ANSWERED)
+    assert result.dissatisfaction >= 0.7 and result.escalate, result
+    assert result.sentiment < 0 and result.reasons
+
+
+@pytest.mark.parametrize("text", ABUSIVE)
+def test_abuse_is_flagged(scorer, text: str) -> None:
+    result = judge(scorer, text)
+    assert result.abusive and result.escalate and "abusive language" in result.reasons
+
+
+@pytest.mark.parametrize("text", HUMAN)
+def test_asking_for_a_person_is_flagged(scorer, text: str) -> None:
+    result = judge(scorer, text, ANSWERED)
+    assert result.wants_human and result.escalate and not result.abusive
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Sorry, stupid question: is the mug microwave safe?", "有垃圾袋卖吗？", "滚筒洗衣机能洗吗？"],
+)
+def test_innocent_uses_of_rude_words_are_not_abuse(scorer, text: str) -> None:
+    assert not judge(scorer, text).abusive
+
+
+def test_mild_disappointment_is_dissatisfied_without_escalation(scorer) -> None:
+    result = judge(scorer, "A pity the green one is gone, but the grey will do.", ANSWERED)
+    assert 0.5 <= result.dissatisfaction < 0.7 and not result.escalate, result
+
+
+def test_sarcastic_praise_after_a_failed_answer(scorer) -> None:
+    plain = judge(scorer, "Wonderful, thanks.", ANSWERED)
+    sarcastic = judge(scorer, "Wonderful. Really helpful, thanks.", FAILED)
+    assert plain.dissatisfaction < 0.3 < 0.5 <= sarcastic.dissatisfaction
+    assert any("sarcasm" in r for r in sarcastic.reasons)
+
+
+def test_repeating_the_question_raises_dissatisfaction(scorer) -> None:
+    again = "Can I pick up my order in the Dayton store?"
+    first = judge(scorer, again)
+    repeated = judge(scorer, again, FAILED)
+    assert repeated.dissatisfaction > first.dissatisfaction + 0.3
+    assert "repeats an earlier question" in repeated.reasons
+
+
+def test_a_human_agent_resets_the_context(scorer) -> None:
+    question = "Can I pick up my order in the Dayton store?"
+    context = [*FAILED, {"role": "agent", "content": "Hi, Sam here, yes you can."}]
+    assert "repeats an earlier question" not in judge(scorer, question, context).reasons
+
+
+def test_yes_to_the_offer_of_a_person_is_a_request_for_one(scorer) -> None:
+    offer = "I'd rather not guess. Would you like me to connect you with a member of our team?"
+    context = [
+        {"role": "user", "content": "Is the sofa pet-proof?"},
+        {"role": "assistant", "content": offer},
+    ]
+    assert judge(scorer, "yes please", context).wants_human
+    assert not judge(scorer, "yes please", ANSWERED).wants_human
+
+
+def test_the_lexicon_baseline_still_works() -> None:
+    rules = LexiconSentimentScorer()
+    assert judge(rules, ANGRY[0]).dissatisfaction >= 0.7
+    assert judge(rules, CALM[0]).dissatisfaction < 0.5
+
+
+def test_predicted_csat() -> None:
+    assert predicted_csat([]) == 4.0
+    calm, angry = predicted_csat([0.05, 0.1]), predicted_csat([0.05, 0.8, 0.95])
+    assert 1.0 <= angry < 3.0 < 4.0 <= calm <= 5.0
+    recovered = predicted_csat([0.9, 0.3, 0.05])
+    assert predicted_csat([0.05, 0.3, 0.9]) < recovered
+    assert predicted_csat([0.5], abusive=True) < predicted_csat([0.5])
+
+
+def test_roc_auc_and_prf() -> None:
+    assert roc_auc([False, True], [0.1, 0.9]) == 1.0
+    assert roc_auc([False, True], [0.9, 0.1]) == 0.0
+    assert roc_auc([False, True], [0.5, 0.5]) == 0.5
+    # 2 positives x 2 negatives, one pair misordered: 3/4
+    assert roc_auc([True, False, True, False], [0.9, 0.8, 0.3, 0.1]) == 0.75
+    assert roc_auc([True, True], [0.1, 0.2]) is None
+    m = prf([True, True, False, False], [True, False, True, False])
+    assert (m["precision"], m["recall"], m["f1"], m["tp"], m["fp"], m["fn"]) == (
+        0.5,
+        0.5,
+        0.5,
+        1,
+        1,
+        1,
+    )
+    assert prf([False], [False])["f1"] == 0.0
+
+
+def test_logistic_model_separates_and_round_trips() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 3))
+    y = (x[:, 0] - 0.5 * x[:, 2] > 0).astype(float)
+    model = LogisticModel.fit(x, y, l2=0.1)
+    assert ((model.predict(x) >= 0.5) == y).mean() > 0.95
+    again = LogisticModel.from_dict(json.loads(json.dumps(model.as_dict())))
+    assert np.allclose(again.predict(x), model.predict(x), atol=1e-4)
+
+
+def test_committed_weights_match_the_features() -> None:
+    data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+    assert tuple(data["features"]) == FEATURE_NAMES
+    assert "eval" not in data["trained_on"]
+
+
+def test_learned_beats_rules_on_held_out_training_folds(tmp_path: Path) -> None:
+    report = train(out=tmp_path / "w.json")
+    held = report["all"]
+    assert held["learned"]["dissatisfaction_auc"] > held["lexicon_rules"]["dissatisfaction_auc"]
+    assert (tmp_path / "w.json").exists()
