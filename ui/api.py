@@ -74,6 +74,8 @@ class MessageOut(BaseModel):
     sentiment: dict[str, Any] | None = None
     sources: list[dict[str, Any]] | None = None
     agent: str | None = None
+    feedback: Literal["up", "down"] | None = None
+    interrupted: bool = False
 
 
 class ConversationOut(BaseModel):
@@ -85,6 +87,7 @@ class ConversationOut(BaseModel):
     updated_at: str
     escalation: dict[str, Any] | None = None
     predicted_csat: float | None = None
+    rating: int | None = Field(None, description="The shopper's end-of-chat rating, 1-5.")
     messages: list[MessageOut]
 
 
@@ -112,6 +115,7 @@ def conversation_out(conversation: StoredConversation) -> ConversationOut:
         updated_at=conversation.updated_at.isoformat(),
         escalation=conversation.data.get("escalation"),
         predicted_csat=conversation.data.get("predicted_csat"),
+        rating=conversation.data.get("rating"),
         messages=[
             MessageOut(
                 position=m.position,
@@ -121,6 +125,8 @@ def conversation_out(conversation: StoredConversation) -> ConversationOut:
                 sentiment=m.data.get("sentiment"),
                 sources=m.data.get("sources"),
                 agent=m.data.get("agent"),
+                feedback=m.data.get("feedback"),
+                interrupted=bool(m.data.get("interrupted")),
             )
             for m in conversation.messages
         ],

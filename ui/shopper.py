@@ -204,7 +204,12 @@ def build_shopper_chat(bot: ShopBot, settings: Settings, replies: ReplyTracker) 
             )
         note = gr.Markdown(visible=False, elem_id="human-banner")
         chatbot = gr.Chatbot(
-            elem_id="shopbot-chat", height="60vh", layout="bubble", show_label=False
+            elem_id="shopbot-chat",
+            height="60vh",
+            layout="bubble",
+            show_label=False,
+            buttons=["copy"],
+            group_consecutive_messages=False,  # one bubble, and one pair of thumbs, per reply
         )
         with gr.Row(elem_id="suggestions") as suggestion_row:
             suggestions = [gr.Button(s, size="sm") for s in TEXT["en"]["suggestions"]]

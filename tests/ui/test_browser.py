@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
-from tests.ui.conftest import LIVE_AGENT_KEY, LiveServer
+from tests.ui.conftest import LIVE_AGENT_KEY, LIVE_API_KEY, LiveServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 CHROMIUM = Path(os.environ.get("SHOPBOT_TEST_CHROMIUM", "/usr/bin/chromium"))
@@ -77,6 +77,8 @@ def test_widget_shopper_and_console_agent(browser: Any, live_server: LiveServer)
     assert "[1]" in reply.locator(".sb-sources").inner_text()
     streamed = shopper.evaluate("window.__streamed")
     assert streamed, "no text was shown before the reply finished"
+    reply.locator(".sb-up").click()
+    shopper.locator(".sb-msg.sb-assistant .sb-up.on").wait_for(timeout=10_000)
     _shot(shopper, "widget-reply.png")
 
     # A reload keeps the conversation (localStorage), and the bubble shows it again.
@@ -140,7 +142,23 @@ def test_widget_on_a_page_of_another_origin_is_refused(
     context.close()
 
 
+def _web_conversation(server: str, first_message: str) -> dict[str, Any]:
+    """The newest chat-page conversation that starts with ``first_message`` (helpdesk API)."""
+    import httpx
+
+    auth = {"Authorization": f"Bearer {LIVE_API_KEY}"}
+    with httpx.Client(base_url=server, headers=auth, timeout=30) as client:
+        for row in client.get("/api/v1/escalations").json():
+            conversation = client.get(f"/api/v1/conversations/{row['id']}").json()
+            messages = conversation["messages"]
+            if conversation["channel"] == "web" and messages[0]["content"] == first_message:
+                return conversation
+    raise AssertionError("the chat page's conversation is not in the escalation queue")
+
+
 def test_shopper_chat_at_phone_width(browser: Any, live_server: LiveServer) -> None:
+    import httpx
+
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, locale="en-US", is_mobile=True, has_touch=True
     )
@@ -148,6 +166,7 @@ def test_shopper_chat_at_phone_width(browser: Any, live_server: LiveServer) -> N
     page.goto(live_server.url + "/")
     box = page.locator("#message textarea")
     box.wait_for(timeout=60_000)
+    assert page.locator("#suggestions button").count() == 3
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways at phone width ({width}px)"
     box.fill(QUESTION)
@@ -155,9 +174,30 @@ def test_shopper_chat_at_phone_width(browser: Any, live_server: LiveServer) -> N
     chat = page.locator("#shopbot-chat")
     chat.get_by_text("Sources:").first.wait_for(timeout=REPLY_TIMEOUT_MS)
     assert "30 days" in chat.inner_text()
-    _shot(page, "chat-phone.png")
+    page.locator("#suggestions").wait_for(state="hidden", timeout=10_000)
+    page.screenshot(path=str(ARTIFACTS / "chat-phone.png"), full_page=True)
+
+    # Thumbs up on the reply, 4 stars for the chat, then a person takes over.
+    chat.get_by_role("button", name="Like").last.click()
+    page.locator("#rating label", has_text="4").click()
+    page.locator("#thanks", has_text="4/5").wait_for(timeout=10_000)
+    page.click("#human")
+    page.locator("#human-banner", has_text="person from our team").wait_for(timeout=30_000)
+    conversation = _web_conversation(live_server.url, QUESTION)
+    assert conversation["rating"] == 4
+    assert conversation["messages"][1]["feedback"] == "up"
+    httpx.post(
+        f"{live_server.url}/api/v1/conversations/{conversation['id']}/agent-messages",
+        json={"content": "Hello, Sam here from the team.", "agent": "Sam"},
+        headers={"Authorization": f"Bearer {LIVE_API_KEY}"},
+        timeout=30,
+    ).raise_for_status()
+    chat.get_by_text("Hello, Sam here from the team.").wait_for(timeout=30_000)
+    page.locator("#human-banner", has_text="chatting with a person").wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "chat-phone-agent.png"), full_page=True)
 
     page.locator("#language label", has_text="中文").click()
     page.locator("#send", has_text="发送").wait_for(timeout=10_000)
+    page.locator("#human-banner", has_text="人工客服").wait_for(timeout=10_000)
     _shot(page, "chat-phone-zh.png")
     context.close()
