@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import importlib.util
+import json
 import logging
 import os
 import shutil
@@ -18,7 +19,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from bot.errors import ModelNotFoundError
+from bot.errors import ConfigError, ModelNotFoundError
 from bot.settings import BUNDLED, Settings
 
 log = logging.getLogger(__name__)
@@ -78,11 +79,39 @@ def resolve_embedder(settings: Settings) -> str:
     return _existing_or_id(settings.embedder, "SHOPBOT_EMBEDDER")
 
 
-def resolve_chat_model(settings: Settings) -> str:
-    """The chat model to serve: a folder or a Hugging Face id (bundled one prepared once)."""
+def resolve_chat_model(settings: Settings, *, promoted: bool = True) -> str:
+    """The chat model to serve: a folder or a Hugging Face id (bundled one prepared once).
+
+    With ``model = "bundled"``, a fine-tuned model promoted by `shopbot finetune` (recorded
+    in ``home/finetune/promoted.json``) is served instead, unless ``finetune.use_promoted``
+    is off; any other ``model`` value wins over a promotion.
+    """
     if settings.model == BUNDLED:
+        folder = promoted_chat_model(settings) if promoted else None
+        if folder is not None:
+            return folder
         return str(prepare_bundled_chat_model(settings.home / "models"))
     return _existing_or_id(settings.model, "SHOPBOT_MODEL")
+
+
+def promotion_file(settings: Settings) -> Path:
+    return settings.home / "finetune" / "promoted.json"
+
+
+def promoted_chat_model(settings: Settings) -> str | None:
+    """The folder of the promoted fine-tuned model, if one is promoted and still there."""
+    path = promotion_file(settings)
+    if not settings.finetune.use_promoted or not path.exists():
+        return None
+    try:
+        folder = Path(json.loads(path.read_text(encoding="utf-8"))["model"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"{path} is not a valid promotion record: {exc}") from exc
+    if not (folder / "config.json").exists():
+        log.warning("The promoted model %s is gone; serving the bundled model.", folder)
+        return None
+    log.info("Serving the fine-tuned model promoted in %s: %s", path, folder)
+    return str(folder)
 
 
 def _existing_or_id(value: str, setting: str) -> str:

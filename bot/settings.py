@@ -105,6 +105,24 @@ class EscalationSettings(_Group):
     _split = field_validator("human_only_topics", mode="before")(_split_list)
 
 
+class FinetuneSettings(_Group):
+    """Fine-tuning the chat model on past conversations (`shopbot finetune`)."""
+
+    min_csat: int = Field(4, ge=1, le=5, description="Train only on resolved chats rated this.")
+    heldout_fraction: float = Field(0.1, gt=0, lt=1, description="Conversations held out.")
+    seed: int = 0
+    max_length: int = Field(512, ge=64, description="Tokens per training sequence.")
+    batch_size: int = Field(4, ge=1)
+    learning_rate: float = Field(1e-3, gt=0)
+    lora_r: int = Field(16, ge=1)
+    epochs: float = Field(2.0, gt=0, description="Used when no max_steps is given.")
+    eval_samples: int = Field(24, ge=1, description="Held-out replies generated for the gate.")
+    threads: int | None = Field(None, ge=1, description="CPU threads; all cores if unset.")
+    use_promoted: bool = Field(
+        True, description="With model 'bundled', serve the promoted fine-tuned model if any."
+    )
+
+
 class Settings(_Group):
     """Everything shopbot can be configured with."""
 
@@ -126,6 +144,7 @@ class Settings(_Group):
     engine: EngineSettings = Field(default_factory=EngineSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     escalation: EscalationSettings = Field(default_factory=EscalationSettings)
+    finetune: FinetuneSettings = Field(default_factory=FinetuneSettings)
 
     _split = field_validator(
         "secrets", "api_keys", "agent_keys", "public_keys", "allowed_origins", mode="before"
