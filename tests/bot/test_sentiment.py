@@ -186,3 +186,14 @@ def test_learned_beats_rules_on_held_out_training_folds(tmp_path: Path) -> None:
     held = report["all"]
     assert held["learned"]["dissatisfaction_auc"] > held["lexicon_rules"]["dissatisfaction_auc"]
     assert (tmp_path / "w.json").exists()
+
+
+def test_training_set_is_apart_from_the_eval_set() -> None:
+    from bot.sentiment.evaluate import EVAL_SET
+    from bot.sentiment.signals import similarity
+    from bot.sentiment.training import TRAIN, load_labelled
+
+    evaluation = [r["message"] for r in load_labelled(EVAL_SET)]
+    for row in load_labelled(TRAIN):
+        closest = max(similarity(row["message"], e) for e in evaluation)
+        assert closest < 0.6, row["message"]
