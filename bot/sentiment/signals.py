@@ -22,6 +22,61 @@ _DIGITS = re.compile(r"\d+")
 _STOP = {"the", "and", "you", "your", "for", "are", "can", "what", "how", "this", "that", "have"}
 
 
+_ELONGATED = re.compile(r"([a-z])\1{2,}", re.I)
+_MISSPELT = {
+    r"\b(dis+ap+oint|dis+apoint)": "disappoint",
+    r"\br[ei]di?cul(o|u|ou)s\b": "ridiculous",
+    r"\bunaccept[ai]ble\b": "unacceptable",
+    r"\bfrus?trat": "frustrat",
+    r"\ban+oy": "annoy",
+    r"\bter+ib+le\b": "terrible",
+    r"\bhor+ib+le\b": "horrible",
+    r"\bawful+\b": "awful",
+    r"\buse?les+\b": "useless",
+    r"\bidoit": "idiot",
+    r"\bstupd\b": "stupid",
+    r"\bwors?t\b": "worst",
+    r"\bp(ea|e)ople\b": "people",
+    r"\bu\b": "you",
+    r"\bur\b": "your",
+    r"\b(dont|doesnt|didnt|cant|wont|isnt|wasnt|havent|hasnt|youre|thats|im)\b": "",
+}
+_MISSPELT_RE = [(re.compile(k, re.I), v) for k, v in _MISSPELT.items()]
+_CONTRACTIONS = {
+    "dont": "don't",
+    "doesnt": "doesn't",
+    "didnt": "didn't",
+    "cant": "can't",
+    "wont": "won't",
+    "isnt": "isn't",
+    "wasnt": "wasn't",
+    "havent": "haven't",
+    "hasnt": "hasn't",
+    "youre": "you're",
+    "thats": "that's",
+    "im": "i'm",
+}
+
+
+def normalise(text: str, language: str) -> str:
+    """Spelling that the word lists expect: simplified Chinese, no stretched letters
+    ("sooooo"), common misspellings and apostrophe-less contractions fixed."""
+    if language == "zh":
+        from snownlp import SnowNLP
+
+        try:
+            return str(SnowNLP(text).han)  # traditional -> simplified
+        except Exception:  # symbol-only input
+            return text
+    text = _ELONGATED.sub(r"\1", text)
+    for pattern, replacement in _MISSPELT_RE:
+        if replacement:
+            text = pattern.sub(replacement, text)
+        else:
+            text = pattern.sub(lambda m: _CONTRACTIONS[m.group(0).lower()], text)
+    return text
+
+
 def _tokens(text: str) -> set[str]:
     """Words (English) or character pairs (Chinese) of a message, for similarity."""
     if detect_language(text) == "zh":
@@ -101,8 +156,9 @@ class Lexicons:
 
 def extract(messages: list[Message], index: int, lexicons: Lexicons) -> Signals:
     """The signals of ``messages[index]`` given the conversation before it."""
-    text = messages[index]["content"].strip()
-    language = detect_language(text)
+    original = messages[index]["content"].strip()
+    language = detect_language(original)
+    text = normalise(original, language)
     # Context since a human agent last spoke: a handback starts a fresh attempt.
     start = max((i + 1 for i, m in enumerate(messages[:index]) if m["role"] == "agent"), default=0)
     context = messages[start:index]
@@ -125,13 +181,13 @@ def extract(messages: list[Message], index: int, lexicons: Lexicons) -> Signals:
     if lx.NOT_SATISFIED_ZH.search(text):
         positive = max(0, positive - 1)
         mild += 1
-    letters = [c for c in text if c.isascii() and c.isalpha()]
+    letters = [c for c in original if c.isascii() and c.isalpha()]
     caps = len(letters) >= 6 and sum(c.isupper() for c in letters) / len(letters) > 0.7
     repeat = max((_repeat(text, e) for e in earlier[-3:]), default=0.0)
     failed = [bool(lx.FAILED_REPLY.search(b)) for b in bot]
     signals = Signals(
         language=language,
-        lexical=lexicons.polarity(text, language),
+        lexical=lexicons.polarity(original, language),
         abusive=abusive,
         wants_human=wants_human,
         strong=strong,

@@ -197,3 +197,17 @@ def test_training_set_is_apart_from_the_eval_set() -> None:
     for row in load_labelled(TRAIN):
         closest = max(similarity(row["message"], e) for e in evaluation)
         assert closest < 0.6, row["message"]
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("轉人工客服", "wants_human"),
+        ("你們這群廢物", "abusive"),
+        ("等了兩個星期還沒收到，太離譜了", "escalate"),
+        ("Im sooooo dissapointed, this is rediculous", "escalate"),
+        ("u r a moron", "abusive"),
+    ],
+)
+def test_traditional_chinese_typos_and_stretched_letters(scorer, text: str, field: str) -> None:
+    assert getattr(judge(scorer, text), field)
