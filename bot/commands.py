@@ -129,21 +129,20 @@ def _interactive(bot: Any, session: str | None, as_json: bool) -> int:
 
 def sentiment_command(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import print_json
+    from bot.escalation import EscalationPolicy, judge_conversation
     from bot.sentiment import make_scorer
 
     scorer = make_scorer(settings)
     scorer.warm_up()
+    policy = EscalationPolicy(settings.escalation)
     failures = 0
     for _number, record in read_conversations(args.input):
         if isinstance(record, InputError):
             print(f"shopbot: skipped {record}", file=sys.stderr)
             failures += 1
             continue
-        messages = record["messages"]
-        for index, message in enumerate(messages):
-            if message["role"] != "user":
-                continue
-            result = scorer.score(messages, index)
+        for index, result, decision in judge_conversation(scorer, policy, record["messages"]):
+            extra = [r for r in decision.reasons if r not in result.reasons]
             print_json(
                 {
                     "id": record.get("id"),
@@ -151,8 +150,8 @@ def sentiment_command(args: argparse.Namespace, settings: Settings) -> int:
                     "sentiment": result.sentiment,
                     "dissatisfaction": result.dissatisfaction,
                     "abusive": result.abusive,
-                    "escalate": result.escalate,
-                    "reasons": result.reasons,
+                    "escalate": result.escalate or decision.escalate,
+                    "reasons": result.reasons + extra,
                 }
             )
     return 1 if failures else 0

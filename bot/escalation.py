@@ -8,11 +8,12 @@ row found no knowledge. Every rule that fires adds a reason a person can read.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from bot.sentiment import SentimentResult, predicted_csat
+from bot.sentiment import SentimentResult, SentimentScorer, predicted_csat
 from bot.sentiment.lexicon import FAILED_REPLY
 from bot.sentiment.signals import similarity
 from bot.settings import EscalationSettings
@@ -155,3 +156,18 @@ class EscalationPolicy:
             "I've passed this conversation to a member of our team. They can see everything "
             "we've discussed and will reply here as soon as possible."
         )
+
+
+def judge_conversation(
+    scorer: SentimentScorer, policy: EscalationPolicy, messages: list[Message]
+) -> Iterator[tuple[int, SentimentResult, Decision]]:
+    """Every shopper message judged as the engine judges it: scored in context, then the
+    policy decides with the scores so far (offline: no retrieval failures are known)."""
+    state: dict[str, Any] = {}
+    for index, message in enumerate(messages):
+        if message["role"] != "user":
+            continue
+        result = scorer.score(messages, index)
+        state = policy.observe(result, state)
+        history = messages[: index + 1]
+        yield index, result, policy.before_reply(result, state, message["content"], history)

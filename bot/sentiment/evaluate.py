@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.escalation import EscalationPolicy
+from bot.escalation import EscalationPolicy, judge_conversation
 from bot.sentiment import LexiconSentimentScorer, SentimentScorer, make_scorer, predicted_csat
 from bot.sentiment.metrics import prf, roc_auc
 from bot.sentiment.training import TRAIN, as_messages, load_labelled, train
@@ -44,15 +44,12 @@ def judge_ours(
 ) -> dict[str, Any]:
     """Score one labelled message in context; escalation decided as the engine decides it."""
     messages, index = as_messages(row)
-    result = scorer.score(messages, index)
-    escalate = result.escalate
-    if policy is not None:
-        state: dict[str, Any] = {}
-        for i, m in enumerate(messages[:index]):
-            if m["role"] == "user":
-                state = policy.observe(scorer.score(messages, i), state)
-        state = policy.observe(result, state)
-        escalate = policy.before_reply(result, state, row["message"], messages).escalate
+    if policy is None:
+        result = scorer.score(messages, index)
+        escalate = result.escalate
+    else:
+        *_, (_, result, decision) = judge_conversation(scorer, policy, messages)
+        escalate = decision.escalate
     return {"dis": result.dissatisfaction, "abusive": result.abusive, "escalate": escalate}
 
 
@@ -90,11 +87,9 @@ def csat_check(scorer: SentimentScorer, policy: EscalationPolicy, path: Path) ->
             csat = (record.get("outcome") or {}).get("csat")
             if csat is None:
                 continue
-            messages = record["messages"]
             state: dict[str, Any] = {}
-            for i, m in enumerate(messages):
-                if m["role"] == "user":
-                    state = policy.observe(scorer.score(messages, i), state)
+            for _, result, _ in judge_conversation(scorer, policy, record["messages"]):
+                state = policy.observe(result, state)
             predicted.append(state.get("predicted_csat", predicted_csat([])))
             actual.append(float(csat))
     mean = statistics.fmean(actual)
