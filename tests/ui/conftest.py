@@ -89,6 +89,7 @@ class LiveServer:
     url: str
     host_url: str  # a store page on another origin, embedding the widget with one tag
     home: Path
+    site: Path  # the folder that origin serves
 
 
 @pytest.fixture(scope="session")
@@ -141,4 +142,4 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             timeout=300,
         ),
     ):
-        yield LiveServer(server_url, f"{site_url}/index.html", home)
+        yield LiveServer(server_url, f"{site_url}/index.html", home, site)

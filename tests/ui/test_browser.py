@@ -133,12 +133,15 @@ def test_widget_on_a_page_of_another_origin_is_refused(
     # The same store page served as "localhost": an origin the server does not allow.
     context = browser.new_context()
     page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
     page.goto(live_server.host_url.replace("127.0.0.1", "localhost"))
     page.click(".sb-bubble")
     page.fill(".sb-input", QUESTION)
     page.click(".sb-send")
     page.locator(".sb-error").wait_for(timeout=30_000)
     assert page.locator(".sb-msg.sb-assistant:not(.sb-error)").count() == 0
+    assert any("CORS" in line and "localhost" in line for line in console), console
     context.close()
 
 
@@ -200,4 +203,26 @@ def test_shopper_chat_at_phone_width(browser: Any, live_server: LiveServer) -> N
     page.locator("#send", has_text="发送").wait_for(timeout=10_000)
     page.locator("#human-banner", has_text="人工客服").wait_for(timeout=10_000)
     _shot(page, "chat-phone-zh.png")
+    context.close()
+
+
+def test_widget_is_themed_by_its_data_attributes(browser: Any, live_server: LiveServer) -> None:
+    html = (live_server.site / "index.html").read_text(encoding="utf-8")
+    html = html.replace('data-color="#0f766e"', 'data-color="#b91c1c"').replace(
+        'data-position="right"', 'data-position="left" data-lang="zh"'
+    )
+    (live_server.site / "zh-left.html").write_text(html, encoding="utf-8")
+    context = browser.new_context(viewport={"width": 800, "height": 700}, locale="en-US")
+    page = context.new_page()
+    page.goto(live_server.host_url.replace("index.html", "zh-left.html"))
+    bubble = page.locator(".sb-bubble")
+    box = bubble.bounding_box()
+    assert box is not None and box["x"] < 100  # on the left
+    bubble.click()
+    assert page.locator(".sb-head b").inner_text() == "在线客服"
+    assert page.locator(".sb-human").inner_text() == "转人工客服"
+    assert page.locator(".sb-input").get_attribute("placeholder") == "请输入您的问题…"
+    color = page.locator(".sb-head").evaluate("h => getComputedStyle(h).backgroundColor")
+    assert color == "rgb(185, 28, 28)"
+    _shot(page, "widget-zh-left.png")
     context.close()
