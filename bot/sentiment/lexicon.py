@@ -84,25 +84,26 @@ STRONG_EN = re.compile(
     r"frustrat\w*|fed up|sick (of|and tired)|tired of|had enough|done with|beyond annoyed|"
     r"(extremely|very|so|really|deeply|totally) (disappointed|unhappy|annoyed|upset)|"
     r"not (good enough|acceptable|ok(ay)?|helpful|listening|reading)|no help|"
-    r"(doesn'?t|does not|didn'?t|did not|won'?t|isn'?t|not) (help\w*|work\w*|answer\w*)|"
+    r"(doesn'?t|does not|didn'?t|did not|won'?t|isn'?t|not) (help\w*|answer\w*)|"
     r"wast(e|ed|ing) (of )?(my |an? )?(time|hour|day|money)|scam\w*|rip-?off|ripped off|"
-    r"lie[sd]?|lying|liars?|ignor(ed|ing)|excuses|nobody|no one|"
-    r"never (again|arrived|received|came|ordering|buying|shopping)|"
+    r"lied|lying|liars?|lies to|ignor(ed|ing)|excuses|(nobody|no one) (is |has |will |seems |"
+    r"cares|helps|answers|replie|respond|got back|bother)|"
+    r"never (again|ordering|buying|shopping)|"
     r"(one|1)[- ]star|bad review|report (you|this)|chargeback|charge ?back|dispute|"
     r"lawyer|legal action|sue|bbb|trading standards|consumer protection|"
     r"money back|refund me|cancel (everything|my account)|"
     r"unbelievable|seriously|are you (kidding|serious|joking|even)|you'?re kidding|"
-    r"give me a break|come on|ugh+|smh|ffs|argh+|"
+    r"give me a break|come on(?! sale| in| back| time)|ugh+|smh|ffs|argh+|"
     r"going (in|round in) circles|going nowhere|same (thing|answer|reply)|keep (telling|"
     r"saying|getting|asking|sending)|over and over|how many times|"
     r"(second|third|fourth|fifth|\d+(st|nd|rd|th)) time|(several|many|multiple|\w+) times|"
     r"not happy|very poor|poor (service|quality|support)|shocking|disgrace\w*|embarrassing|"
-    r"absurd|insane|infuriat\w*|irritat\w*|aggravat\w*|fuming|enough is enough|last (chance|"
-    r"time)|(take|taking) my (business|money) elsewhere|go(ing)? elsewhere|regret\w*|"
+    r"absurd|insane|infuriat\w*|irritat\w*|aggravat\w*|fuming|enough is enough|last chance|"
+    r"this is the last time|(take|taking) my (business|money) elsewhere|go(ing)? elsewhere|"
+    r"regret\w*|"
     r"what'?s the point|why (can'?t|won'?t|don'?t|do) you|can ?not believe|can'?t believe|"
-    r"i demand|demand\w*|immediately|right now|asap|still waiting|no (reply|response|update)|"
-    r"(days|weeks|months) ago|forever|ages|misl(ed|eading)|false advertising|cheat\w*|"
-    r"robbed|stole\w*|(never|haven'?t|didn'?t|not) (got|get|received?)|formal complaint|"
+    r"i demand|demand\w*|misl(ed|eading)|false advertising|cheat\w*|"
+    r"robbed|stole\w*|formal complaint|"
     r"complain\w*|compensat\w*|you'?re useless|(do|don'?t) you (even )?understand|"
     r"you have no idea|clueless|i'?m done|i give up|forget it|"
     r"(still|again) (broken|wrong|nothing|missing)|nothing (has )?(happened|changed))\b",
@@ -110,14 +111,14 @@ STRONG_EN = re.compile(
 )
 STRONG_ZH = re.compile(
     r"不满|生气|气死|愤怒|火大|太差|很差|真差|差劲|糟糕|太慢|(太|很|非常|真)失望|离谱|无语|搞什么|"
-    r"怎么回事|到底|又是|又来|还是没|还没(到|收到|退|处理|解决|发|回)|已经说了|说过了|"
+    r"怎么回事|到底|又是|又来|还是没|已经说了|说过了|"
     r"说了.{0,3}[遍次]|问了.{0,3}[遍次]|第[二三四五]次|多少次|好几次|几遍|没用|听不懂|看不懂|"
     r"人话|答非所问|投诉|差评|退钱|骗|坑|烦死|受不了|破|怎么还|为什么还|"
     r"一直(没|不|让|在等|都)|等了(很久|好久|.{1,3}[天周月])|没人(管|理|回)|敷衍|过分|服了|恶心|"
     r"再也不|拒付|报警|律师|消协|工商|12315|根本|废话|搞笑|开玩笑|认真点|能不能|算什么|"
     r"不负责|欺负|忽悠|坑爹|气人|崩溃|绝望|浪费(我的)?时间|什么玩意|呵呵|扯|黑店|骗钱|人呢|"
     r"怎么搞的|搞什么鬼|什么情况|一点用|不靠谱|太坑|太烂|最差|(无法|不能|不可)接受|不像话|"
-    r"岂有此理|欺骗|虚假|忍无可忍|受够|够了|别再|不想再|马上|立刻|赶紧|说法|赔偿|这么久|半个月|"
+    r"岂有此理|欺骗|虚假|忍无可忍|受够|够了|别再|不想再|说法|赔偿|这么久|"
     r"一个(星期|礼拜|月)|推来推去|踢皮球|(不|没)回复|石沉大海|不理|催了|急死|郁闷|心累|醉了|"
     r"真的是|不要了"
 )
@@ -151,7 +152,24 @@ NEGATED_NEG_EN = re.compile(
     r"issue|stress)|can'?t complain|don'?t worry|nothing wrong|no harm done)\b",
     I,
 )
-NEGATED_NEG_ZH = re.compile(r"不错|没问题|没关系|不要紧|不着急|不急|没事|挺好|还好|不麻烦|不介意")
+NEGATED_NEG_ZH = re.compile(
+    r"不错|没问题|没关系|不要紧|不着急|不急|没事|挺好|还好|不麻烦|不介意|不(是很|太)?(生气|失望|怪你)|"
+    r"不用了|没(有)?不满"
+)
+# -- problem reports and urgency: a fault to fix, not by itself an unhappy shopper ---------
+PROBLEM_EN = re.compile(
+    r"\b((doesn'?t|does not|didn'?t|did not|won'?t|isn'?t|not|stopped) work\w*|broke\w*|"
+    r"damaged|defective|faulty|cracked|torn|ripped|scratched|dented|missing|leak\w*|"
+    r"wrong (item|size|colou?r|order|product|one|address)|(haven'?t|hasn'?t|never|not|didn'?t) "
+    r"(yet )?(got|get|received?|arrived|come|came|shown up|been (delivered|refunded))|"
+    r"still waiting|no (reply|response|update|tracking)|(days|weeks|months) ago|forever|ages|"
+    r"late|delay\w*|lost|immediately|right now|asap|urgent\w*|hurry|as soon as possible)\b",
+    I,
+)
+PROBLEM_ZH = re.compile(
+    r"坏了|坏的|破了|破损|裂|少了|漏发|发错|错了|不能用|用不了|没收到|未收到|还没(到|收到|退|处理|解决|发|回)|"
+    r"丢了|丢件|延迟|晚了|慢|急|尽快|马上|立刻|赶紧|半个月|几天了|好几天"
+)
 THANKS = re.compile(
     r"\b(thanks?|thank you|thx|ty|cheers|appreciate\w*|perfect|awesome|great|wonderful|"
     r"excellent|lovely|brilliant|helpful|love|amazing|fantastic|good job|well done)\b|"
@@ -164,7 +182,7 @@ NOT_SATISFIED_ZH = re.compile(r"不满意|不太满意|不怎么满意")
 CORRECTION_EN = re.compile(
     r"\b(that'?s not what i|not what i (asked|said|meant|wanted)|i (asked|said|meant|wrote) "
     r"(about|for|the|that|it|my)?|i didn'?t ask|you misunderstood|you got it wrong|wrong "
-    r"(again|answer|item|one|order|size)|^no[,.!]|nope|not (the|my|that) (question|one)|"
+    r"(again|answer)|not (the|my|that) (question|one)|no,? (that'?s not|not that)|"
     r"read my (message|question)|i already (told|said|gave|asked|sent|explained)|"
     r"(answer|listen to) (my|the) question|that'?s not (it|right|true|correct|what))",
     I | re.M,

@@ -6,7 +6,6 @@ combination (`LearnedScorer`). Every signal that fires can explain itself in `re
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -57,6 +56,7 @@ class Signals:
     mild: int
     positive: int  # thanks and praise
     negated_negative: bool  # "not bad", "no complaints", "没问题"
+    problem: bool  # a fault or a wait reported: "stopped working", "still waiting", "没收到"
     correction: bool  # "that's not what I asked"
     threat: bool  # chargeback, review, lawyer, 投诉
     waiting: bool  # "still", "already", "two weeks", "一直"
@@ -120,9 +120,12 @@ def extract(messages: list[Message], index: int, lexicons: Lexicons) -> Signals:
     previous_bot = bot[-1] if bot else ""
     if lx.OFFERED_HUMAN.search(previous_bot) and lx.AFFIRM.search(text):
         wants_human = True  # "Would you like me to connect you with our team?" "Yes please"
-    strong = len(lx.STRONG_EN.findall(text)) + len(lx.STRONG_ZH.findall(text))
-    mild = len(lx.MILD_EN.findall(text)) + len(lx.MILD_ZH.findall(text))
     negated = bool(lx.NEGATED_NEG_EN.search(text) or lx.NEGATED_NEG_ZH.search(text))
+    # "not angry", "不生气": negated complaint words do not count as complaints
+    plain = lx.NEGATED_NEG_ZH.sub(" ", lx.NEGATED_NEG_EN.sub(" ", text))
+    strong = len(lx.STRONG_EN.findall(plain)) + len(lx.STRONG_ZH.findall(plain))
+    mild = len(lx.MILD_EN.findall(plain)) + len(lx.MILD_ZH.findall(plain))
+    problem = bool(lx.PROBLEM_EN.search(plain) or lx.PROBLEM_ZH.search(plain))
     positive = len(lx.THANKS.findall(text))
     if lx.NOT_SATISFIED_ZH.search(text):
         positive = max(0, positive - 1)
@@ -140,6 +143,7 @@ def extract(messages: list[Message], index: int, lexicons: Lexicons) -> Signals:
         mild=mild,
         positive=positive,
         negated_negative=negated,
+        problem=problem,
         correction=bool(lx.CORRECTION_EN.search(text) or lx.CORRECTION_ZH.search(text)),
         threat=bool(lx.THREAT_EN.search(text) or lx.THREAT_ZH.search(text)),
         waiting=bool(lx.WAITING_EN.search(text) or lx.WAITING_ZH.search(text)),
@@ -166,6 +170,7 @@ def _explain(s: Signals) -> None:
         (s.wants_human, "asks for a human"),
         (s.strong > 0, "expresses frustration"),
         (s.mild > 0 and not s.strong, "mild disappointment"),
+        (s.problem, "reports a fault or a wait"),
         (s.correction, "corrects the bot"),
         (s.threat, "threatens to leave, complain or dispute"),
         (s.sarcasm, "sarcasm (praise after a failed answer or beside a complaint)"),
@@ -180,7 +185,6 @@ def _explain(s: Signals) -> None:
 
 
 FEATURES = (
-    "bias_zh",
     "lex_neg_en",
     "lex_pos_en",
     "lex_neg_zh",
@@ -191,22 +195,23 @@ FEATURES = (
     "mild",
     "positive",
     "negated",
+    "problem",
     "correction",
     "threat",
     "waiting",
     "caps",
     "exclaim",
-    "question",
     "neg_emoji",
     "pos_emoji",
+    "question",
     "repeat",
     "previous_failed",
     "failures",
     "sarcasm",
-    "user_turns",
-    "length",
     "mild_only",
 )
+"""Only signals with a meaning of their own: no message length or language offset, which
+would let the model learn the quirks of a small training set."""
 
 
 def vector(s: Signals) -> list[float]:
@@ -214,7 +219,6 @@ def vector(s: Signals) -> list[float]:
     zh = s.language == "zh"
     lex = s.lexical
     return [
-        float(zh),
         0.0 if zh else max(0.0, -lex),
         0.0 if zh else max(0.0, lex),
         max(0.0, -lex) if zh else 0.0,
@@ -225,19 +229,18 @@ def vector(s: Signals) -> list[float]:
         min(s.mild, 2) / 2,
         min(s.positive, 2) / 2,
         float(s.negated_negative),
+        float(s.problem),
         float(s.correction),
         float(s.threat),
         float(s.waiting),
         float(s.caps),
         min(s.exclamations, 3) / 3,
-        float(s.question),
         float(s.neg_emoji),
         float(s.pos_emoji),
+        float(s.question),
         s.repeat,
         float(s.previous_failed),
         min(s.failures, 3) / 3,
         float(s.sarcasm),
-        min(s.user_turns, 4) / 4,
-        min(math.log1p(s.length) / 6, 1.0),
         float(s.mild > 0 and s.strong == 0 and not s.abusive),
     ]

@@ -211,3 +211,24 @@ def test_training_set_is_apart_from_the_eval_set() -> None:
 )
 def test_traditional_chinese_typos_and_stretched_letters(scorer, text: str, field: str) -> None:
     assert getattr(judge(scorer, text), field)
+
+
+@pytest.mark.parametrize(
+    "text", ["ok", "hmm", "no", "No, that's fine, thanks.", "好的", "嗯嗯", "不用了，谢谢"]
+)
+def test_short_replies_are_calm(scorer, text: str) -> None:
+    result = judge(scorer, text, ANSWERED)
+    assert result.dissatisfaction < 0.5 and not result.escalate, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not angry, just confused about the charge.",
+        "My refund hasn't arrived yet, it's been 5 days. Could you check?",
+        "When will the sweater come on sale?",
+        "我的快递显示已签收，但是我没收到，能帮我查一下吗？",
+    ],
+)
+def test_problem_reports_and_negated_complaints_do_not_escalate(scorer, text: str) -> None:
+    assert not judge(scorer, text, ANSWERED).escalate
