@@ -117,7 +117,7 @@ class FinetuneSettings(_Group):
     lora_r: int = Field(16, ge=1)
     epochs: float = Field(2.0, gt=0, description="Used when no max_steps is given.")
     eval_samples: int = Field(24, ge=1, description="Held-out replies generated for the gate.")
-    threads: int | None = Field(None, ge=1, description="CPU threads; all cores if unset.")
+    threads: int | None = Field(None, ge=1, description="CPU threads; the idle cores if unset.")
     use_promoted: bool = Field(
         True, description="With model 'bundled', serve the promoted fine-tuned model if any."
     )

@@ -97,3 +97,28 @@ def collate(batch: list[Encoded], pad_id: int) -> dict[str, Any]:
         labels[row, :n] = torch.tensor(e.labels)
         mask[row, :n] = 1
     return {"input_ids": ids, "attention_mask": mask, "labels": labels}
+
+
+def masked_loss(model: Any, batch: dict[str, Any]) -> tuple[Any, int]:
+    """(summed cross-entropy, token count) over the labelled tokens of a batch.
+
+    Logits are computed only at the positions that predict a labelled token (the union over
+    the batch), which saves most of the output layer's time and memory.
+    """
+    import torch
+
+    labels = batch["labels"]
+    predicting = (labels[:, 1:] != IGNORE).any(dim=0).nonzero().flatten()
+    logits = model(
+        input_ids=batch["input_ids"],
+        attention_mask=batch["attention_mask"],
+        logits_to_keep=predicting,
+    ).logits
+    targets = labels[:, predicting + 1]
+    loss = torch.nn.functional.cross_entropy(
+        logits.float().reshape(-1, logits.shape[-1]),
+        targets.reshape(-1),
+        ignore_index=IGNORE,
+        reduction="sum",
+    )
+    return loss, int((targets != IGNORE).sum())

@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.grounding import FactGuard, split_sentences
 from finetune.data import Example
-from finetune.encode import IGNORE, Encoded, collate
+from finetune.encode import Encoded, collate, masked_loss
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[\u3400-\u9fff]")
 
@@ -63,16 +63,9 @@ def heldout_loss(model: Any, tokenizer: Any, examples: list[Encoded], batch_size
         for start in range(0, len(examples), batch_size):
             batch = collate(examples[start : start + batch_size], tokenizer.pad_token_id)
             batch = {k: v.to(device) for k, v in batch.items()}
-            logits = model(
-                input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]
-            ).logits
-            shift_logits = logits[:, :-1].float().reshape(-1, logits.shape[-1])
-            shift_labels = batch["labels"][:, 1:].reshape(-1)
-            loss = torch.nn.functional.cross_entropy(
-                shift_logits, shift_labels, ignore_index=IGNORE, reduction="sum"
-            )
+            loss, tokens = masked_loss(model, batch)
             total += float(loss)
-            count += int((shift_labels != IGNORE).sum())
+            count += tokens
     return total / max(1, count)
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from finetune.encode import Encoded, collate
+from finetune.encode import Encoded, collate, masked_loss
 
 log = logging.getLogger(__name__)
 EXTRA_HINT = "pip install 'shopbot[finetune]'"
@@ -154,7 +154,8 @@ def train(
         batch = batches(examples, config.batch_size, config.seed, epoch)[index]
         tensors = {k: v.to(device) for k, v in collate(batch, tokenizer.pad_token_id).items()}
         with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=autocast):
-            loss = model(**tensors).loss
+            summed, count = masked_loss(model, tensors)
+            loss = summed / max(1, count)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
@@ -163,7 +164,7 @@ def train(
         step += 1
         result.tokens += int(tensors["attention_mask"].sum())
         result.losses.append((step, float(loss.detach())))
-        bar.set_postfix(loss=f"{float(loss):.3f}", epoch=epoch + 1)
+        bar.set_postfix(loss=f"{float(loss.detach()):.3f}", epoch=epoch + 1)
         bar.update(1)
         result.seconds = time.monotonic() - started
         if step % config.save_every == 0 or step == total:

@@ -53,3 +53,19 @@ def test_truncation_and_padding(tokenizer) -> None:
     assert batch["input_ids"].shape == (2, len(full.input_ids))
     assert batch["attention_mask"][0].sum() == 40
     assert (batch["labels"][0, 40:] == IGNORE).all()
+
+
+def test_masked_loss_is_the_models_own_loss_on_labelled_tokens(tokenizer, bundled_folder) -> None:
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from finetune.encode import masked_loss
+
+    model = AutoModelForCausalLM.from_pretrained(bundled_folder, dtype=torch.float32)
+    encoded = [encode_example(tokenizer, example(), 512), encode_example(tokenizer, example(), 60)]
+    batch = collate(encoded, pad_id=tokenizer.pad_token_id)
+    with torch.no_grad():
+        summed, count = masked_loss(model, batch)
+        reference = model(**batch).loss
+    assert count == sum(e.target_tokens for e in encoded)
+    assert abs(float(summed) / count - float(reference)) < 1e-3
