@@ -27,10 +27,20 @@ REPLY_TIMEOUT_MS = 120_000
 WATCH_STREAM = """() => {
   const root = document.querySelector('shopbot-widget').shadowRoot;
   window.__streamed = [];
+  window.__times = {};
+  root.querySelector('.sb-send').addEventListener('click', () => {
+    window.__times.sent = performance.now();
+  });
   new MutationObserver(() => {
     const bubble = root.querySelector('.sb-streaming');
     const text = bubble && bubble.textContent;
-    if (text && text !== '…' && window.__streamed.at(-1) !== text) window.__streamed.push(text);
+    if (text && text !== '…' && window.__streamed.at(-1) !== text) {
+      window.__streamed.push(text);
+      window.__times.first ??= performance.now();
+    }
+    if (!bubble && window.__times.first && !window.__times.done) {
+      window.__times.done = performance.now();
+    }
   }).observe(root, {subtree: true, childList: true, characterData: true});
 }"""
 
@@ -77,6 +87,13 @@ def test_widget_shopper_and_console_agent(browser: Any, live_server: LiveServer)
     assert "[1]" in reply.locator(".sb-sources").inner_text()
     streamed = shopper.evaluate("window.__streamed")
     assert streamed, "no text was shown before the reply finished"
+    times = shopper.evaluate("window.__times")
+    timings = {
+        "first_text_ms": round(times["first"] - times["sent"]),
+        "reply_done_ms": round(times["done"] - times["sent"]),
+        "text_updates": len(streamed),
+    }
+    (ARTIFACTS / "widget-timings.json").write_text(json.dumps(timings, indent=2) + "\n")
     reply.locator(".sb-up").click()
     shopper.locator(".sb-msg.sb-assistant .sb-up.on").wait_for(timeout=10_000)
     _shot(shopper, "widget-reply.png")
