@@ -78,28 +78,39 @@ def by_language(rows: list[dict[str, Any]], judged: list[dict[str, Any]]) -> dic
     return out
 
 
-def csat_check(scorer: SentimentScorer, policy: EscalationPolicy, path: Path) -> dict[str, Any]:
-    """Predicted CSAT after the last shopper message vs the rating of each demo conversation."""
-    predicted, actual = [], []
+def conversations_check(
+    scorer: SentimentScorer, policy: EscalationPolicy, path: Path
+) -> dict[str, Any]:
+    """On the rated demo conversations: the predicted CSAT after the last shopper message vs
+    the rating, and 'would have escalated before an agent spoke' vs the recorded outcome."""
+    predicted, actual, escalated, would = [], [], [], []
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             record = json.loads(line)
-            csat = (record.get("outcome") or {}).get("csat")
-            if csat is None:
-                continue
+            messages, outcome = record["messages"], record.get("outcome") or {}
             state: dict[str, Any] = {}
-            for _, result, _ in judge_conversation(scorer, policy, record["messages"]):
+            first_agent = next(
+                (i for i, m in enumerate(messages) if m["role"] == "agent"), len(messages)
+            )
+            escalate = False
+            for index, result, decision in judge_conversation(scorer, policy, messages):
                 state = policy.observe(result, state)
-            predicted.append(state.get("predicted_csat", predicted_csat([])))
-            actual.append(float(csat))
+                escalate = escalate or (decision.escalate and index < first_agent)
+            if "escalated" in outcome:
+                escalated.append(bool(outcome["escalated"]))
+                would.append(escalate)
+            if outcome.get("csat") is not None:
+                predicted.append(state.get("predicted_csat", predicted_csat([])))
+                actual.append(float(outcome["csat"]))
     mean = statistics.fmean(actual)
     return {
         "conversations": len(actual),
-        "pearson": round(statistics.correlation(predicted, actual), 4),
-        "mae": round(
+        "csat_pearson": round(statistics.correlation(predicted, actual), 4),
+        "csat_mae": round(
             statistics.fmean(abs(p - a) for p, a in zip(predicted, actual, strict=True)), 4
         ),
-        "mae_constant_mean": round(statistics.fmean(abs(mean - a) for a in actual), 4),
+        "csat_mae_constant_mean": round(statistics.fmean(abs(mean - a) for a in actual), 4),
+        "escalation_vs_outcome": prf(escalated, would),
     }
 
 
@@ -128,7 +139,7 @@ def evaluate(settings: Settings, path: Path = EVAL_SET) -> dict[str, Any]:
         report["training_heldout"] = train(TRAIN, out=None)
     conversations = DATA / "conversations.jsonl"
     if conversations.exists():
-        report["csat"] = csat_check(ours, policy, conversations)
+        report["conversations"] = conversations_check(ours, policy, conversations)
     return report
 
 
@@ -156,8 +167,10 @@ def _print_table(report: dict[str, Any]) -> None:
             f"F1 {learned['escalation']['f1']:.3f} vs lexicon rules AUC "
             f"{rules['dissatisfaction_auc']:.3f} F1 {rules['escalation']['f1']:.3f}"
         )
-    if "csat" in report:
-        print("predicted CSAT vs demo ratings:", report["csat"])
+    if "conversations" in report:
+        print(
+            "demo conversations (CSAT vs ratings, escalation vs outcome):", report["conversations"]
+        )
 
 
 def eval_sentiment(args: argparse.Namespace, settings: Settings) -> int:

@@ -93,7 +93,7 @@ STRONG_EN = re.compile(
     r"lawyer|legal action|sue|bbb|trading standards|consumer protection|"
     r"money back|refund me|cancel (everything|my account)|"
     r"unbelievable|seriously|are you (kidding|serious|joking|even)|you'?re kidding|"
-    r"give me a break|come on(?! sale| in| back| time)|ugh+|smh|ffs|argh+|"
+    r"give me a break|come on(?=\s*[!,.?]|\s*$)|ugh+|smh|ffs|argh+|"
     r"going (in|round in) circles|going nowhere|same (thing|answer|reply)|keep (telling|"
     r"saying|getting|asking|sending)|over and over|how many times|"
     r"(second|third|fourth|fifth|\d+(st|nd|rd|th)) time|(several|many|multiple|\w+) times|"
@@ -149,12 +149,13 @@ NEGATED_NEG_EN = re.compile(
     r"\b((not|never|no|nothing|isn'?t|wasn'?t|aren'?t|hardly)( at all)? (that |so |too |really )?"
     r"(bad|unhappy|upset|angry|disappointed|mad|wrong|a problem|an issue|worried|bothered|"
     r"complain\w*|big deal|rush|hurry)|no (complaints|problem|problems|worries|big deal|rush|"
-    r"issue|stress)|can'?t complain|don'?t worry|nothing wrong|no harm done)\b",
+    r"issue|stress)|can'?t complain|don'?t worry|nothing wrong|no harm done|"
+    r"my (bad|fault|mistake|error)|sorry,? my)\b",
     I,
 )
 NEGATED_NEG_ZH = re.compile(
     r"不错|没问题|没关系|不要紧|不着急|不急|没事|挺好|还好|不麻烦|不介意|不(是很|太)?(生气|失望|怪你)|"
-    r"不用了|没(有)?不满"
+    r"不用了|没(有)?不满|我(自己)?(输|写|填|打|搞|弄|选|看)错了?|是我的问题|我的错|怪我"
 )
 # -- problem reports and urgency: a fault to fix, not by itself an unhappy shopper ---------
 PROBLEM_EN = re.compile(
@@ -188,7 +189,8 @@ CORRECTION_EN = re.compile(
     I | re.M,
 )
 CORRECTION_ZH = re.compile(
-    r"不是.{0,12}(我说|我问|是)|我问的是|我说的是|你没看|看清楚|没看懂我|我的意思是|不对|错了|"
+    r"不是.{0,12}(我说|我问|是)|我问的是|我说的是|你没看|看清楚|没看懂我|我的意思是|不对|"
+    r"(你|您)(说|答|搞|弄|回答)?错了|"
     r"不是这个|答非所问"
 )
 FAILED_REPLY = re.compile(
@@ -200,7 +202,7 @@ FAILED_REPLY = re.compile(
 )
 THREAT_EN = re.compile(
     r"\b(chargeback|charge ?back|dispute|lawyer|legal action|sue|bbb|report|review|"
-    r"cancel (everything|my (account|order))|never (again|ordering|buying)|money back)\b",
+    r"cancel (everything|my account)|never (again|ordering|buying)|money back)\b",
     I,
 )
 THREAT_ZH = re.compile(r"拒付|报警|律师|消协|工商|12315|差评|投诉|退钱|再也不|曝光")
@@ -220,5 +222,10 @@ OFFERED_HUMAN = re.compile(
 AFFIRM = re.compile(
     r"^\W*(yes|yeah|yep|yup|sure|ok(ay)?|please|pls|do it|go ahead|yes please|please do|"
     r"好的?|好吧|是的?|要|需要|可以|行|嗯)\W*(please|pls|thanks|thank you|谢谢|吧|的)?\W*$",
+    I,
+)
+QUESTION = re.compile(
+    r"[?？]|^\W*(how|what|when|where|which|who|why|is|are|can|could|do|does|did|will|would|"
+    r"should|may|any)\b|吗|呢|怎么|什么|多久|多少|哪|几[天个号]|是否|能不能|可不可以|有没有",
     I,
 )

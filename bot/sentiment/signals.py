@@ -149,7 +149,7 @@ def extract(messages: list[Message], index: int, lexicons: Lexicons) -> Signals:
         waiting=bool(lx.WAITING_EN.search(text) or lx.WAITING_ZH.search(text)),
         caps=caps,
         exclamations=text.count("!") + text.count("！"),
-        question=text.rstrip(" 🙂😊🙏").endswith(("?", "？")),
+        question=bool(lx.QUESTION.search(text)),
         neg_emoji=bool(lx.EMOJI_NEG.search(text)),
         pos_emoji=bool(lx.EMOJI_POS.search(text)),
         repeat=repeat,

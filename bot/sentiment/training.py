@@ -31,7 +31,7 @@ from bot.sentiment.scorers import (
 from bot.sentiment.signals import Lexicons, Signals, extract
 
 TRAIN = Path("data/sentiment_train.jsonl")
-L2 = 1.0
+L2 = 10.0
 
 
 def load_labelled(path: Path) -> list[dict[str, Any]]:
