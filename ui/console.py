@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import secrets
+import time
 from importlib import resources
 from typing import Any
 
@@ -24,6 +25,8 @@ from ui.api import AgentMessageIn, ConversationOut, MessageIn, conversation_out
 
 COOKIE = "shopbot_console"
 SESSION_HOURS = 12
+FAILED_LOGIN_DELAY_S = 0.5
+"""A wrong key costs this long: guessing keys by the thousand is not practical."""
 
 
 class Login(BaseModel):
@@ -41,12 +44,15 @@ def static_text(name: str) -> str:
 
 def build_console_router(bot: ShopBot, settings: Settings) -> APIRouter:
     keys = [k.get_secret_value() for k in settings.agent_keys]
-    sessions: dict[str, str] = {}  # session id -> agent name; a restart logs agents out
+    # session id -> (agent name, expiry); a restart logs agents out
+    sessions: dict[str, tuple[str, float]] = {}
     router = APIRouter(tags=["console"], include_in_schema=False)
 
     def agent(request: Request) -> str:
-        name = sessions.get(request.cookies.get(COOKIE) or "")
-        if name is None:
+        session = request.cookies.get(COOKIE) or ""
+        name, expires = sessions.get(session, ("", 0.0))
+        if expires < time.time():
+            sessions.pop(session, None)
             raise HTTPException(401, "Log in with an agent key first.")
         return name
 
@@ -64,9 +70,10 @@ def build_console_router(bot: ShopBot, settings: Settings) -> APIRouter:
         if not keys:
             raise HTTPException(401, "No agent keys are configured: set SHOPBOT_AGENT_KEYS.")
         if not any(hmac.compare_digest(body.key, k) for k in keys):
+            await asyncio.sleep(FAILED_LOGIN_DELAY_S)
             raise HTTPException(401, "Unknown agent key.")
         session = secrets.token_urlsafe(32)
-        sessions[session] = body.name
+        sessions[session] = (body.name, time.time() + SESSION_HOURS * 3600)
         response.set_cookie(
             COOKIE,
             session,

@@ -7,6 +7,7 @@
   var script = document.currentScript || document.querySelector('script[src*="widget.js"][data-key]');
   if (!script) return;
   var data = script.dataset;
+  var fetch = window.fetch.bind(window); // the page's later changes to window.fetch do not reach us
   var base = data.api || new URL(script.src, location.href).origin;
   var key = data.key || "";
   var lang = (data.lang || navigator.language || "en").toLowerCase().indexOf("zh") === 0 ? "zh" : "en";
