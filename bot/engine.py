@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
@@ -386,7 +387,9 @@ class ShopBot(HumanHandoff):
             instructions=system_message(self.settings.store_name, persona, [], language),
         )
         budget = self.backend.context_window - self.settings.engine.max_tokens
-        in_prompt = list(hits)
+        # The best passages, and every passage the lead cites (citations number the hits).
+        cited = [int(n) for n in re.findall(r"\[(\d+)\]", lead)]
+        in_prompt = list(hits[: max([self.settings.retrieval.prompt_passages, *cited])])
         while True:  # the facts may take at most three quarters of the prompt
             system = system_message(self.settings.store_name, persona, in_prompt, language)
             too_long = self.backend.count_tokens([{"role": "system", "content": system}])

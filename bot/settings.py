@@ -71,6 +71,12 @@ class RetrievalSettings(_Group):
 
     collection: str = "shopbot"
     top_k: int = Field(5, ge=1, le=50)
+    prompt_passages: int = Field(
+        3,
+        ge=1,
+        le=50,
+        description="Best passages put in the model's prompt (each costs prefill time).",
+    )
     min_score: float = Field(
         0.5, ge=0, le=1, description="Calibrated relevance below which a hit is 'not relevant'."
     )
