@@ -243,3 +243,13 @@ def test_widget_is_themed_by_its_data_attributes(browser: Any, live_server: Live
     assert color == "rgb(185, 28, 28)"
     _shot(page, "widget-zh-left.png")
     context.close()
+
+
+def test_chat_page_speaks_the_browsers_language(browser: Any, live_server: LiveServer) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.locator("#send", has_text="发送").wait_for(timeout=60_000)
+    assert page.locator("#suggestions button", has_text="退款多久能到账？").count() == 1
+    assert page.locator("#human", has_text="转人工客服").count() == 1
+    context.close()
