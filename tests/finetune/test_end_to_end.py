@@ -23,7 +23,6 @@ FAST = {
     "SHOPBOT_FINETUNE__BATCH_SIZE": "4",
     "SHOPBOT_FINETUNE__EVAL_SAMPLES": "4",
     "SHOPBOT_FINETUNE__HELDOUT_FRACTION": "0.2",
-    "SHOPBOT_FINETUNE__THREADS": "2",
     "SHOPBOT_STORE_NAME": "Northwind Lane",
 }
 
@@ -106,7 +105,7 @@ def test_gate_refuses_a_model_that_is_not_better_unless_forced(run: dict, tmp_pa
     before = record.read_text()
     settings = make_settings(
         home, store_name="Northwind Lane",
-        finetune={"max_length": 256, "eval_samples": 2, "heldout_fraction": 0.2, "threads": 2},
+        finetune={"max_length": 256, "eval_samples": 2, "heldout_fraction": 0.2},
     )  # fmt: skip
     data = demo_slice(tmp_path / "c.jsonl", 24)
     # A learning rate of zero leaves the model as it was: not better than the current one.
