@@ -106,12 +106,13 @@ class EscalationPolicy:
         return int(state.get("failed_answers", 0)) >= self.settings.max_failed_answers
 
     def rising(self, history: list[float]) -> bool:
-        """Dissatisfaction went up over the last ``rising_turns`` messages, ending high."""
+        """Dissatisfaction went up over the last ``rising_turns`` messages, is still going up,
+        and ends high."""
         n = self.settings.rising_turns
         if len(history) < n:
             return False
         last = history[-n:]
-        steady = all(b >= a for a, b in pairwise(last))
+        steady = all(b >= a for a, b in pairwise(last)) and last[-1] > last[-2]
         return steady and last[-1] - last[0] >= self.settings.rising_min and last[-1] >= 0.5
 
     # -- the decision ---------------------------------------------------------------------

@@ -389,6 +389,27 @@ BASES = [
     ("zh", "calm", "我用的是支付宝。", "ctx"),
     ("zh", "calm", "找到了，不用了。", "ctx"),
     ("zh", "calm", "地址写错了，是我的问题。", "ctx"),
+    # ---------------------------------------------------------------- promises, patience, callbacks
+    ("en", "dissatisfied", "You promised a refund by Friday and nothing.", "ctx"),
+    ("en", "dissatisfied", "Is this how you treat people who shop here every month?", "ctx"),
+    ("en", "dissatisfied", "My patience is wearing thin.", "ctx"),
+    ("en", "dissatisfied", "The whole order has been a complete mess.", "ctx"),
+    ("en", "dissatisfied", "I'll warn my friends about this store.", "ctx"),
+    ("en", "dissatisfied", "Nobody ever gets back to me.", "ctx"),
+    ("en", "dissatisfied", "It's been three weeks. Not acceptable.", "ctx"),
+    ("en", "dissatisfied", "You clearly don't care about customers.", "ctx"),
+    ("en", "explicit_human", "I'd like someone to call me back.", "ctx"),
+    ("en", "explicit_human", "Please escalate my case.", "ctx"),
+    ("en", "explicit_human", "What's your customer service phone number?", "ctx"),
+    ("en", "explicit_human", "Can a manager step in here?", "ctx"),
+    ("en", "explicit_human", "Could I chat with an actual staff member?", "ctx"),
+    ("en", "calm", "I want the green one back in stock, any idea when?", "ctx"),
+    ("en", "calm", "It's been two days since I ordered, is that normal for express?", "ctx"),
+    ("zh", "dissatisfied", "说好的退款呢？到现在都没到。", "ctx"),
+    ("zh", "dissatisfied", "我的耐心快没了。", "ctx"),
+    ("zh", "dissatisfied", "你们就这样对老顾客？", "ctx"),
+    ("zh", "explicit_human", "客服电话是多少？", "ctx"),
+    ("zh", "explicit_human", "请让负责人给我回电。", "ctx"),
 ]
 
 # (language, first question, bot's unhelpful answer, the shopper asking again, category)

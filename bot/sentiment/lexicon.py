@@ -39,7 +39,8 @@ ABUSE_ZH = re.compile(
 
 # -- asking for a person -------------------------------------------------------------------
 _PERSON = (
-    r"(a |an |the |your |some |real |actual |live |)?(human|person|people|someone|somebody|"
+    r"(a |an |the |your |some |one of your )?(real |actual |live |human )?(human|person|people|"
+    r"someone|somebody|"
     r"agent|rep|representative|manager|supervisor|staff|team|operator|employee|"
     r"customer (service|support|care)( team| rep| agent)?|support( team| agent| staff)?|"
     r"boss|colleague|specialist|helpdesk|help desk|service desk|someone in charge|anyone)"
@@ -54,7 +55,10 @@ HUMAN_EN = re.compile(
     r"person|someone|somebody|agent|representative|rep|manager|supervisor|operator)\b|"
     r"(have|get|can|could) (someone|somebody|a person|an agent) (call|contact|email|phone|"
     r"ring|help) me|(no more|stop the|not a|(don'?t|do not) want (a|the|to talk to a)) (bot|robot|"
-    r"machine|ai)s?|anyone (real |human )?(there|available)|"
+    r"machine|ai)s?|anyone (real |human )?(there|available)|escalate|call ?back|"
+    r"(phone|telephone) (number|support|line)|number (i|to) (can )?call|can i (call|ring) you|"
+    r"(someone|somebody|a person|a human|an agent|a manager|staff) (to )?(take over|step in|"
+    r"join|look into|handle)|"
     r"(call|ring|phone|contact) me( back)?|member of (staff|your team|the team)|"
     r"^\W*(agent|human|representative|operator|person)\W*(please|pls|now)?\W*$|"
     r"(agent|human|representative|operator),? (please|pls|now)|"
@@ -72,7 +76,7 @@ HUMAN_ZH = re.compile(
     r"人工|真人|活人|转接|转给|工作人员|客服(经理|主管|专员)|主管|经理|领导|负责人|"
     r"找个(懂的|人|能|会)|叫个|换个人|(懂|会)的人|打电话给我|给我回电|联系我|"
     r"(找|叫|转|联系|要|换|接|让)(一下|一个|个)?(你们的?)?(客服|老板|上级|专员|接线员|同事)|"
-    r"有人吗|有没有人|不要(机器人|机器)|别用机器人|不想(跟|和)机器人"
+    r"有人吗|有没有人|不要(机器人|机器)|别用机器人|不想(跟|和)机器人|(打|拨)电话|客服电话|电话号码|回电"
 )
 HUMAN_NOT_ZH = re.compile(r"不(用|需要)(转)?(人工|真人)")
 
@@ -86,7 +90,8 @@ STRONG_EN = re.compile(
     r"not (good enough|acceptable|ok(ay)?|helpful|listening|reading)|no help|"
     r"(doesn'?t|does not|didn'?t|did not|won'?t|isn'?t|not) (help\w*|answer\w*)|"
     r"wast(e|ed|ing) (of )?(my |an? )?(time|hour|day|money)|scam\w*|rip-?off|ripped off|"
-    r"lied|lying|liars?|lies to|ignor(ed|ing)|excuses|(nobody|no one) (is |has |will |seems |"
+    r"lied|lying|liars?|lies to|ignor(ed|ing)|excuses|(nobody|no one) (ever )?(is |has |will |"
+    r"seems |"
     r"cares|helps|answers|replie|respond|got back|bother)|"
     r"never (again|ordering|buying|shopping)|"
     r"(one|1)[- ]star|bad review|report (you|this)|chargeback|charge ?back|dispute|"
@@ -102,7 +107,12 @@ STRONG_EN = re.compile(
     r"this is the last time|(take|taking) my (business|money) elsewhere|go(ing)? elsewhere|"
     r"regret\w*|"
     r"what'?s the point|why (can'?t|won'?t|don'?t|do) you|can ?not believe|can'?t believe|"
-    r"i demand|demand\w*|misl(ed|eading)|false advertising|cheat\w*|"
+    r"i demand|demand\w*|misl(ed|eading)|false advertising|cheat\w*|you (said|told me|"
+    r"promised)|(not )?how you treat|los(e|ing) (my )?patience|out of patience|patience is|"
+    r"different (story|answer)|(do|don'?t) you (even |actually )?care|(nobody|no one) cares|"
+    r"shambles|fiasco|farce|mess|circus|ruin(ed|s|ing)?|avoid (this|your)|warn (others|"
+    r"everyone|people)|telling everyone|"
+    r"(want|need|demand) (my|the|a) (\w+ ){0,3}(money|fee|payment|charge|cash)s? back|"
     r"robbed|stole\w*|formal complaint|"
     r"complain\w*|compensat\w*|you'?re useless|(do|don'?t) you (even )?understand|"
     r"you have no idea|clueless|i'?m done|i give up|forget it|"
@@ -118,7 +128,8 @@ STRONG_ZH = re.compile(
     r"再也不|拒付|报警|律师|消协|工商|12315|根本|废话|搞笑|开玩笑|认真点|能不能|算什么|"
     r"不负责|欺负|忽悠|坑爹|气人|崩溃|绝望|浪费(我的)?时间|什么玩意|呵呵|扯|黑店|骗钱|人呢|"
     r"怎么搞的|搞什么鬼|什么情况|一点用|不靠谱|太坑|太烂|最差|(无法|不能|不可)接受|不像话|"
-    r"岂有此理|欺骗|虚假|忍无可忍|受够|够了|别再|不想再|说法|赔偿|这么久|"
+    r"岂有此理|欺骗|虚假|忍无可忍|受够|够了|别再|不想再|说法|赔偿|这么久|说好的|这样对待|就这样|"
+    r"耐心|不满意|"
     r"一个(星期|礼拜|月)|推来推去|踢皮球|(不|没)回复|石沉大海|不理|催了|急死|郁闷|心累|醉了|"
     r"真的是|不要了"
 )
@@ -164,12 +175,13 @@ PROBLEM_EN = re.compile(
     r"wrong (item|size|colou?r|order|product|one|address)|(haven'?t|hasn'?t|never|not|didn'?t) "
     r"(yet )?(got|get|received?|arrived|come|came|shown up|been (delivered|refunded))|"
     r"still waiting|no (reply|response|update|tracking)|(days|weeks|months) ago|forever|ages|"
-    r"late|delay\w*|lost|immediately|right now|asap|urgent\w*|hurry|as soon as possible)\b",
+    r"late|delay\w*|lost|immediately|right now|asap|urgent\w*|hurry|as soon as possible|"
+    r"it'?s been (\d+|a|two|three|four|five|several|many) (days|weeks|months))\b",
     I,
 )
 PROBLEM_ZH = re.compile(
     r"坏了|坏的|破了|破损|裂|少了|漏发|发错|错了|不能用|用不了|没收到|未收到|还没(到|收到|退|处理|解决|发|回)|"
-    r"丢了|丢件|延迟|晚了|慢|急|尽快|马上|立刻|赶紧|半个月|几天了|好几天"
+    r"丢了|丢件|延迟|晚了|慢|急|尽快|马上|立刻|赶紧|半个月|几天了|好几天|都.{0,4}(天|周|星期|月)了"
 )
 THANKS = re.compile(
     r"\b(thanks?|thank you|thx|ty|cheers|appreciate\w*|perfect|awesome|great|wonderful|"

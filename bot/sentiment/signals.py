@@ -39,9 +39,10 @@ def similarity(a: str, b: str) -> float:
 
 
 def _repeat(text: str, earlier: str) -> float:
-    """How much ``text`` asks ``earlier`` again; other numbers (an order, a size) halve it."""
+    """How much ``text`` asks ``earlier`` again; other numbers (another order, size or item)
+    make it most likely another question."""
     same_numbers = _DIGITS.findall(text) == _DIGITS.findall(earlier)
-    return similarity(text, earlier) * (1.0 if same_numbers else 0.5)
+    return similarity(text, earlier) * (1.0 if same_numbers else 0.4)
 
 
 @dataclass

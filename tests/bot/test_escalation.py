@@ -63,6 +63,7 @@ def test_rising_dissatisfaction_below_the_threshold(policy) -> None:
     assert decision.escalate
     assert decision.reasons == ["dissatisfaction rising over 3 turns (0.05 -> 0.30 -> 0.60)"]
     assert not decide(policy, [0.3, 0.6, 0.4]).escalate  # went down again
+    assert not decide(policy, [0.05, 0.6, 0.6]).escalate  # a jump, then no further rise
     assert not decide(policy, [0.3, 0.4, 0.45]).escalate  # rose, but stayed low
     assert not decide(policy, [0.05, 0.6]).escalate  # too few turns
 

@@ -35,6 +35,9 @@ ANGRY = [
     "Honestly, your service is a disgrace and I want my money back.",
     "你们到底什么时候给我退款？等了半个月了！",
     "太不像话了，发错货还不给处理。",
+    "I've had enough of the runaround. Where is my money?",
+    "Do you even care about your customers?",
+    "说好的三天到货，现在都一周了，你们就是这样对待老客户的？",
 ]
 ABUSIVE = [
     "You are a bunch of clueless idiots.",
@@ -46,6 +49,9 @@ HUMAN = [
     "Please transfer me to someone on your team.",
     "帮我转人工，谢谢。",
     "找个客服专员跟我说。",
+    "Can I talk to an actual employee?",
+    "Is there a phone number I can call?",
+    "我想打电话给客服。",
 ]
 
 
