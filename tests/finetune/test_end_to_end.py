@@ -42,7 +42,9 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     data = demo_slice(tmp / "conversations.jsonl", 80)
     env = {**os.environ, **FAST, "SHOPBOT_HOME": str(home)}
     command = [sys.executable, "-m", "bot.cli", "finetune", "--data", str(data)]
-    command += ["--out", str(tmp / "out"), "--max-steps", "10", "--json"]
+    # --force: a 10-step model's replies on 4 samples are too noisy for the gate to judge
+    # here; the gate itself is tested below and in test_gate.py.
+    command += ["--out", str(tmp / "out"), "--max-steps", "10", "--force", "--json"]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout)  # one JSON document on stdout, nothing else

@@ -73,3 +73,13 @@ def test_bad_promotion_record_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "finetune" / "promoted.json").write_text("not json")
     with pytest.raises(ConfigError, match=r"promoted\.json"):
         promoted_chat_model(settings)
+
+
+def test_missing_training_library_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from finetune.train import require_training_libraries
+
+    monkeypatch.setitem(sys.modules, "peft", None)  # as if not installed
+    with pytest.raises(ConfigError, match=r"pip install 'shopbot\[finetune\]'"):
+        require_training_libraries()
