@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Any
 
 _ELONGATED = re.compile(r"([a-z])\1{2,}", re.I)
 _MISSPELT = {
@@ -44,10 +46,8 @@ def normalise(text: str, language: str) -> str:
     """Spelling that the word lists expect: simplified Chinese, no stretched letters
     ("sooooo"), common misspellings and apostrophe-less contractions fixed."""
     if language == "zh":
-        from snownlp import SnowNLP
-
         try:
-            return str(SnowNLP(text).han)  # traditional -> simplified
+            return str(snow(text).han)  # traditional -> simplified
         except Exception:  # symbol-only input
             return text
     text = _ELONGATED.sub(r"\1", text)
@@ -57,3 +57,11 @@ def normalise(text: str, language: str) -> str:
         else:
             text = pattern.sub(lambda m: _CONTRACTIONS[m.group(0).lower()], text)
     return text
+
+
+@lru_cache(maxsize=64)
+def snow(text: str) -> Any:
+    """One SnowNLP analysis per text (conversion and polarity share it)."""
+    from snownlp import SnowNLP
+
+    return SnowNLP(text)

@@ -15,7 +15,7 @@ from typing import Any
 from bot.language import detect_language
 from bot.sentiment import lexicon as lx
 from bot.sentiment.base import Message
-from bot.sentiment.normalise import normalise
+from bot.sentiment.normalise import normalise, snow
 
 _WORD = re.compile(r"\w+", re.U)
 _DIGITS = re.compile(r"\d+")
@@ -92,10 +92,8 @@ class Lexicons:
 
     def polarity(self, text: str, language: str) -> float:
         if language == "zh":
-            from snownlp import SnowNLP
-
             try:
-                return 2.0 * float(SnowNLP(text).sentiments) - 1.0
+                return 2.0 * float(snow(text).sentiments) - 1.0
             except Exception:  # SnowNLP fails on some symbol-only input
                 return 0.0
         return float(self.vader.polarity_scores(text)["compound"])
