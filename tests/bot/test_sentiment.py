@@ -238,3 +238,12 @@ def test_short_replies_are_calm(scorer, text: str) -> None:
 )
 def test_problem_reports_and_negated_complaints_do_not_escalate(scorer, text: str) -> None:
     assert not judge(scorer, text, ANSWERED).escalate
+
+
+def test_a_polite_rephrase_is_dissatisfied_but_an_angry_repeat_escalates(scorer) -> None:
+    first = {"role": "user", "content": "Blue linen shirt in M?"}
+    off = {"role": "assistant", "content": "Refunds take 5-7 business days."}
+    polite = judge(scorer, "do you have the blue linen shirt in M, and how much?", [first, off])
+    angry = judge(scorer, "I asked about the blue linen shirt in M. AGAIN: in M?", [first, off])
+    assert 0.5 <= polite.dissatisfaction < 0.7 and not polite.escalate, polite
+    assert angry.escalate and "repeats an earlier question" in angry.reasons
