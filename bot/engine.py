@@ -15,7 +15,7 @@ from bot.backends import ChatBackend, GenerationRequest, make_backend
 from bot.backends.base import LoopThread
 from bot.errors import BackendError
 from bot.escalation import EscalationPolicy
-from bot.extractive import best_sentence
+from bot.extractive import scored_sentence
 from bot.grounding import FactGuard, GuardedStream, HitLike, fact_lead
 from bot.humans import HumanHandoff
 from bot.language import detect_language, phrase
@@ -368,14 +368,16 @@ class ShopBot(HumanHandoff):
         lead, facts = fact_lead(question, hits, language, self.settings.retrieval.min_score)
         if not lead and self.grounded_lead:
             lead = self._policy_lead(question, hits, language)
-            if not lead and language not in BUNDLED_MODEL_LANGUAGES:
-                # The bundled model cannot write this language: say so rather than babble.
-                reply = phrase(language, "unsure")
-                yield StreamEvent("delta", reply)
-                turn = Turn(session, reply, [], sentiment.as_dict(), False, "bot", language)
-                turn.timings = {"total_ms": _ms(started)}
-                yield StreamEvent("turn", turn=turn)
-                return
+        if self.grounded_lead and language not in BUNDLED_MODEL_LANGUAGES:
+            # The bundled model cannot write this language: the facts stated from data, or an
+            # honest "not sure", rather than babble.
+            reply = lead or phrase(language, "unsure")
+            yield StreamEvent("delta", reply)
+            sources = [source_entry(i + 1, h) for i, h in enumerate(hits)] if lead else []
+            turn = Turn(session, reply, sources, sentiment.as_dict(), False, "bot", language)
+            turn.timings = {"total_ms": _ms(started)}
+            yield StreamEvent("turn", turn=turn)
+            return
         secrets = [s.get_secret_value() for s in self.settings.secrets] + list(overrides.secrets)
         user_texts = [m["content"] for m in messages if m["role"] == "user"]
         persona = overrides.system_prompt or self.settings.system_prompt
@@ -398,8 +400,10 @@ class ShopBot(HumanHandoff):
             in_prompt.pop()
         prompt = fit_to_window(system, as_chat_history(messages), self.backend.count_tokens, budget)
         max_tokens = self.settings.engine.max_tokens
-        if lead:  # the facts are said: the model only rounds the answer off
+        stop: tuple[str, ...] = ()
+        if lead:  # the facts are said: the model only rounds the answer off, in one line
             max_tokens = min(max_tokens, self.settings.engine.max_tokens_after_lead)
+            stop = ("\n",)
         request = GenerationRequest(
             messages=prompt,
             max_tokens=max_tokens,
@@ -407,6 +411,7 @@ class ShopBot(HumanHandoff):
             temperature=self.settings.engine.temperature,
             request_id=f"{session}-{uuid.uuid4().hex[:8]}",
             assistant_prefix=(lead + " ") if lead else "",
+            stop=stop,
         )
         released = GuardedStream(guard)
         released.seen(request.assistant_prefix)
@@ -458,10 +463,13 @@ class ShopBot(HumanHandoff):
         in the shopper's language first."""
         numbered = [(n, h) for n, h in enumerate(hits, start=1) if h.source == "policy"]
         numbered.sort(key=lambda item: detect_language(item[1].text) != language)
-        for number, hit in numbered:
-            if sentence := best_sentence(question, hit.text):
-                return f"{sentence} [{number}]"
-        return ""
+        best, best_score = "", 0.0
+        for rank, (number, hit) in enumerate(numbered):
+            sentence, score = scored_sentence(question, hit.text)
+            # A sentence of a lower-ranked passage must match clearly better to win.
+            if sentence and score - 0.75 * rank > best_score:
+                best, best_score = f"{sentence} [{number}]", score - 0.75 * rank
+        return best
 
     async def _hand_off(
         self,

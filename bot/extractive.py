@@ -6,7 +6,8 @@ import re
 from itertools import pairwise
 
 _WORD = re.compile(r"[a-z0-9]+|[\u4e00-\u9fff]", re.I)
-_SENTENCE = re.compile(r"(?<=[.!?。！？])\s*|\n+")
+# "$5.95" and "northwindlane.com" are not sentence ends: Latin punctuation needs a space after.
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*|\n+")
 _STOP = frozenset(
     """
     a an the is are was were be do does did can could i you we my your our to of in on for
@@ -26,16 +27,22 @@ def _terms(text: str) -> list[str]:
 
 def best_sentence(question: str, passage: str) -> str:
     """The passage sentence sharing the most terms with the question (first on ties)."""
+    return scored_sentence(question, passage)[0]
+
+
+def scored_sentence(question: str, passage: str) -> tuple[str, float]:
+    """`best_sentence` and its score (shared terms, plus half a point for a number)."""
     wanted = set(_terms(question))
     best, best_score = "", 0.0
     # Documents wrap lines inside sentences; list items and paragraphs stay apart.
     passage = re.sub(r"(?<![.!?:。！？\n])\n(?!\s*(?:[-*•]|\d+\.)\s)", " ", passage)
     for sentence in _SENTENCE.split(passage):
         sentence = sentence.strip(" -*#>\t")
-        if len(sentence) < 12:
+        # A Chinese sentence says in 6 characters what takes 12 letters.
+        if len(sentence) < (6 if re.search(r"[\u4e00-\u9fff]", sentence) else 12):
             continue
         terms = set(_terms(sentence))
         score = len(wanted & terms) + 0.5 * bool(re.search(r"\d", sentence))
         if score > best_score:
             best, best_score = sentence, score
-    return best if best_score >= 1 else ""
+    return (best, best_score) if best_score >= 1 else ("", 0.0)

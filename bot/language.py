@@ -9,10 +9,14 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 
 def detect_language(text: str) -> str:
-    """'zh' when Chinese characters dominate the letters, else 'en'."""
+    """'zh' when the text is written in Chinese, else 'en'.
+
+    Chinese shoppers often name products in Latin letters ("Merino Blend Tee XL有货吗？"):
+    a few Chinese characters make the message Chinese whatever the letters around them.
+    """
     cjk = len(_CJK.findall(text))
     latin = len(_LATIN.findall(text))
-    return "zh" if cjk and cjk * 2 >= latin * 0.5 else "en"
+    return "zh" if cjk >= 3 or (cjk and cjk * 2 >= latin * 0.5) else "en"
 
 
 PHRASES: dict[str, dict[str, str]] = {

@@ -46,7 +46,7 @@ class EngineSettings(_Group):
     temperature: float = Field(0.0, ge=0.0, le=2.0)
     repetition_penalty: float = Field(1.15, ge=1.0, le=2.0, description="Discourages loops.")
     max_tokens_after_lead: int = Field(
-        60, ge=0, description="Output tokens when the reply starts with facts stated from data."
+        40, ge=0, description="Output tokens when the reply starts with facts stated from data."
     )
     dtype: str = "bfloat16"
     kv_cache_gb: float = Field(2.0, gt=0, description="KV cache size on a CPU (GiB).")

@@ -151,3 +151,22 @@ def test_long_history_is_trimmed_to_the_window(settings: Settings, window: int) 
     assert bot.backend.count_tokens(request.messages) <= window - settings.engine.max_tokens
     assert request.messages[0]["role"] == "system"
     assert "Question 29" in request.messages[-1]["content"]
+
+
+def test_bundled_model_states_chinese_facts_from_data_without_generating(
+    settings: Settings,
+) -> None:
+    bot = make_bot(settings, lambda r: "胡言乱语")
+    turn = bot.chat("Linen Button-Down Shirt蓝色M码多少钱？", session="zh-lead")
+    assert "49" in turn.reply and "胡言乱语" not in turn.reply
+    assert turn.sources and turn.language == "zh"
+    assert bot.backend.requests == []  # the small model cannot write Chinese: not asked
+
+
+def test_continuation_after_a_lead_is_one_short_line(settings: Settings) -> None:
+    bot = make_bot(settings, lambda r: "Happy to help.")
+    turn = bot.chat("How much is the blue linen shirt in M?", session="lead-line")
+    request = bot.backend.requests[-1]
+    assert request.assistant_prefix.startswith(turn.reply.split(" Happy")[0][:20])
+    assert request.stop == ("\n",)
+    assert request.max_tokens == settings.engine.max_tokens_after_lead

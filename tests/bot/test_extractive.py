@@ -1,0 +1,46 @@
+"""Picking the answering sentence of a passage, and telling the shopper's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.extractive import best_sentence, scored_sentence
+from bot.language import detect_language
+
+SHIPPING = (
+    "Standard shipping (3–5 business days): $5.95, free on orders over $50. "
+    "Express shipping (1–2 business days): $14.95. Orders placed before 2 pm ship the same day."
+)
+
+
+def test_decimal_prices_and_domains_do_not_end_a_sentence() -> None:
+    assert best_sentence("How much is standard shipping?", SHIPPING) == (
+        "Standard shipping (3–5 business days): $5.95, free on orders over $50."
+    )
+    text = "Claims go through northwindlane.com/claims within 14 days. Keep the box."
+    assert "northwindlane.com/claims within 14 days" in best_sentence("Where do claims go?", text)
+
+
+def test_chinese_sentences_split_on_chinese_punctuation() -> None:
+    text = "退货期限为30天。金卡会员为60天。退款5–7个工作日到账。"
+    sentence, score = scored_sentence("金卡会员可以退几天？", text)
+    assert sentence == "金卡会员为60天。" and score >= 1
+
+
+def test_no_sentence_when_nothing_matches() -> None:
+    assert scored_sentence("gift wrapping", SHIPPING) == ("", 0.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("How long do refunds take?", "en"),
+        ("退货期限是多久？", "zh"),
+        ("Merino Blend Tee XL有货吗？", "zh"),  # Latin product name, Chinese question
+        ("PayPal退款几天到账？", "zh"),
+        ("Is the 蓝色 shirt in stock in size medium please?", "en"),
+        ("ok", "en"),
+    ],
+)
+def test_language_of_mixed_messages(text: str, language: str) -> None:
+    assert detect_language(text) == language
