@@ -6,8 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(ENGINE)
 DATA := data
-# Debian packages the integration tests need: a browser for the widget, PostgreSQL for the store.
-SYSTEM_PACKAGES := chromium postgresql
+# Debian packages the integration tests need: a browser for the widget (with CJK and emoji fonts
+# for its screenshots), PostgreSQL for the store.
+SYSTEM_PACKAGES := chromium postgresql fonts-noto-cjk fonts-noto-color-emoji
 export HF_HUB_OFFLINE := 1
 export VLLM_CPU_KVCACHE_SPACE ?= 2
 
