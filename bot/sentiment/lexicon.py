@@ -21,7 +21,9 @@ ABUSE_EN = re.compile(
     r"scum\w*|vermin|pigs|brainless|clueless (idiot|moron|bot|people)|kiss my|shove it|"
     r"get lost|drop dead|kys|kill yourself|(you'?re|you are|ur|u r) (a )?(trash|garbage)|"
     r"idiot\w*|moron\w*|imbecile\w*|retard\w*|dumb ?ass\w*|dumb(est)?|"
-    r"stupid(?! question)(?! of me)|brain ?dead|clowns?|fools?|loser\w*|jerks?|"
+    r"stupid(?! question)(?! of me)(?! me\b)|brain[- ]?dead|clowns?|fools?|loser\w*|jerks?|"
+    r"muppets?|numpty|pillock|prat|get stuffed|sod off|suck my|up yours|a-?hole|"
+    r"(is|are|'re) (total |complete |absolute )?(trash|garbage|crap)|"
     r"worthless|thie(f|ves)|crooks?|liars|scammers|shut up|screw (you|this|off|u)|"
     r"go to hell|what the hell|the hell|you suck|(this|it) sucks|sucks ass|"
     r"piece of (junk|garbage|trash|crap|s\W*t)|garbage (bot|service|store|company)|"
@@ -34,7 +36,7 @@ ABUSE_ZH = re.compile(
     r"nmsl|[尼你]玛|滚(?![筒轮动珠])|脑残|白痴|弱智|骗子|混蛋|王八|智障|去死|操你|[卧我]操|"
     r"有病|神经病|笨蛋|狗屎|狗东西|贱|畜生|闭嘴|沙雕|二货|蠢货|煞笔|草泥马|cnm|CNM|妈蛋|狗日|"
     r"废柴|饭桶|你是猪|人渣|辣鸡|无耻|不要脸|吃屎|放屁|扯淡|扯蛋|有毛病|缺心眼|脑子进水|眼瞎|瞎了|"
-    r"耳聋|死全家|恶心人|你妈"
+    r"耳聋|死全家|恶心人|你妈|狗屁|去你的|该死|混账|你(的)?(脑子|智商)"
 )
 
 # -- asking for a person -------------------------------------------------------------------
@@ -161,7 +163,7 @@ NEGATED_NEG_EN = re.compile(
     r"(bad|unhappy|upset|angry|disappointed|mad|wrong|a problem|an issue|worried|bothered|"
     r"complain\w*|big deal|rush|hurry)|no (complaints|problem|problems|worries|big deal|rush|"
     r"issue|stress)|can'?t complain|don'?t worry|nothing wrong|no harm done|"
-    r"my (bad|fault|mistake|error)|sorry,? my)\b",
+    r"my (bad|fault|mistake|error)|sorry,? my|silly me|stupid me|my own fault)\b",
     I,
 )
 NEGATED_NEG_ZH = re.compile(
@@ -239,5 +241,10 @@ AFFIRM = re.compile(
 QUESTION = re.compile(
     r"[?？]|^\W*(how|what|when|where|which|who|why|is|are|can|could|do|does|did|will|would|"
     r"should|may|any)\b|吗|呢|怎么|什么|多久|多少|哪|几[天个号]|是否|能不能|可不可以|有没有",
+    I,
+)
+ABUSE_SELF = re.compile(
+    r"\b(i'?m|i am|i'?m not|am i) (not )?(a |an )?(complete |total )?(idiot|stupid|moron|fool|dumb)"
+    r"\w*|silly me|stupid me",
     I,
 )

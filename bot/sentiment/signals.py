@@ -111,7 +111,8 @@ def extract(messages: list[Message], index: int, lexicons: Lexicons) -> Signals:
     bot = [m["content"] for m in context if m["role"] == "assistant"]
     reasons: list[str] = []
 
-    abusive = bool(lx.ABUSE_EN.search(text) or lx.ABUSE_ZH.search(text))
+    about_others = lx.ABUSE_SELF.sub(" ", text)  # "I'm not an idiot" insults nobody
+    abusive = bool(lx.ABUSE_EN.search(about_others) or lx.ABUSE_ZH.search(about_others))
     wants_human = bool(
         (lx.HUMAN_EN.search(text) and not lx.HUMAN_NOT_EN.search(text))
         or (lx.HUMAN_ZH.search(text) and not lx.HUMAN_NOT_ZH.search(text))
