@@ -42,7 +42,9 @@ ANGRY = [
 ABUSIVE = [
     "You are a bunch of clueless idiots.",
     "Piss off with your canned answers",
+    "Your service is total garbage",
     "蠢货，听不懂吗",
+    "狗屁客服",
 ]
 HUMAN = [
     "Could I speak to a real person about a warranty claim?",
@@ -95,7 +97,14 @@ def test_asking_for_a_person_is_flagged(scorer, text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Sorry, stupid question: is the mug microwave safe?", "有垃圾袋卖吗？", "滚筒洗衣机能洗吗？"],
+    [
+        "Sorry, stupid question: is the mug microwave safe?",
+        "I'm not an idiot, I checked the address twice.",
+        "stupid me, I ordered the wrong size",
+        "Is the trash can lid included?",
+        "有垃圾袋卖吗？",
+        "滚筒洗衣机能洗吗？",
+    ],
 )
 def test_innocent_uses_of_rude_words_are_not_abuse(scorer, text: str) -> None:
     assert not judge(scorer, text).abusive
