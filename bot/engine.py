@@ -15,7 +15,7 @@ from bot.backends import ChatBackend, GenerationRequest, make_backend
 from bot.backends.base import LoopThread
 from bot.errors import BackendError
 from bot.escalation import EscalationPolicy
-from bot.extractive import scored_sentence
+from bot.extractive import SentencePicker
 from bot.grounding import FactGuard, GuardedStream, HitLike, fact_lead
 from bot.humans import HumanHandoff
 from bot.language import detect_language, phrase
@@ -70,6 +70,19 @@ class ShopBot(HumanHandoff):
         self.observers: list[Callable[[Turn], None]] = []
         """Called with every finished turn (metrics, analytics)."""
         self.grounded_lead = self.settings.model == BUNDLED
+        self._sentence_picker: SentencePicker | None = None
+
+    @property
+    def sentence_picker(self) -> SentencePicker:
+        """Finds the policy sentence that answers a question (by meaning when it can)."""
+        if self._sentence_picker is None:
+            # The knowledge base's embedder, when it has one, also ranks sentences.
+            embedder = getattr(self.knowledge, "embedder", None)
+            self._sentence_picker = SentencePicker(
+                getattr(embedder, "embed", None),
+                cjk=self.settings.embedder != BUNDLED,  # all-MiniLM-L6-v2 reads English only
+            )
+        return self._sentence_picker
 
     @classmethod
     def from_config(cls, **kwargs: Any) -> ShopBot:
@@ -457,19 +470,12 @@ class ShopBot(HumanHandoff):
         }
         yield StreamEvent("turn", turn=turn)
 
-    @staticmethod
-    def _policy_lead(question: str, hits: list[HitLike], language: str) -> str:
+    def _policy_lead(self, question: str, hits: list[HitLike], language: str) -> str:
         """The sentence of the best policy passage that answers the question, cited; passages
         in the shopper's language first."""
-        numbered = [(n, h) for n, h in enumerate(hits, start=1) if h.source == "policy"]
-        numbered.sort(key=lambda item: detect_language(item[1].text) != language)
-        best, best_score = "", 0.0
-        for rank, (number, hit) in enumerate(numbered):
-            sentence, score = scored_sentence(question, hit.text)
-            # A sentence of a lower-ranked passage must match clearly better to win.
-            if sentence and score - 0.75 * rank > best_score:
-                best, best_score = f"{sentence} [{number}]", score - 0.75 * rank
-        return best
+        numbered = [(n, h.text) for n, h in enumerate(hits, start=1) if h.source == "policy"]
+        numbered.sort(key=lambda item: detect_language(item[1]) != language)
+        return self.sentence_picker.pick(question, numbered)
 
     async def _hand_off(
         self,

@@ -243,6 +243,10 @@ def test_short_replies_are_calm(scorer, text: str) -> None:
         "My refund hasn't arrived yet, it's been 5 days. Could you check?",
         "When will the sweater come on sale?",
         "我的快递显示已签收，但是我没收到，能帮我查一下吗？",
+        # questions that borrow the words of exasperation
+        "How many times can I exchange an item?",
+        "包裹破损了怎么办？",
+        "能不能换货？",
     ],
 )
 def test_problem_reports_and_negated_complaints_do_not_escalate(scorer, text: str) -> None:
