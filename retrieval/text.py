@@ -26,9 +26,14 @@ STOPWORDS = frozenset(
 _KEEP_SHORT = frozenset({"s", "m", "l"})
 
 
+# "HoodieForest L有货吗" (typed without a space) is "Hoodie Forest L"; "iPhone" stays whole.
+_GLUED = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])")
+
+
 def normalize(text: str) -> str:
-    """NFKC (full-width to half-width) and case folding."""
-    return _CONTRACTION.sub("", unicodedata.normalize("NFKC", text).casefold())
+    """NFKC (full-width to half-width), glued words apart, case folding."""
+    text = _GLUED.sub(" ", unicodedata.normalize("NFKC", text))
+    return _CONTRACTION.sub("", text.casefold())
 
 
 def is_cjk(text: str) -> bool:

@@ -25,6 +25,14 @@ def test_full_width_text_is_normalized() -> None:
     assert keyword_terms("ＸＬ") == ["xl"]
 
 
+def test_words_typed_without_a_space_come_apart() -> None:
+    terms = keyword_terms("Merino TeeRust XL有货吗")
+    assert terms == ["merino", "tee", "rust", "xl", "有货", "货吗"]
+    query = "Fisherman Wool BeanieGrey有货吗？"
+    assert value_in_query("Grey", query.casefold(), word_set(query))
+    assert keyword_terms("iPhone McKinley") == ["iphone", "mckinley"]
+
+
 def test_contractions_do_not_look_like_sizes() -> None:
     query = "what's the price"
     assert not value_in_query("S", query, word_set(query))
