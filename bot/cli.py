@@ -106,8 +106,18 @@ def setup_logging(verbose: bool, level: str = "INFO") -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+def _exit_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl-C, so the vLLM engine's child processes are shut down too."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     force_offline()
+    _exit_on_sigterm()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -125,3 +125,21 @@ def test_shopbot_chat_runs_the_bundled_model_through_vllm(tmp_path: Path) -> Non
     assert "30 days" in replies[1]["reply"]
     assert all(r["sources"] for r in replies)
     assert "WINTER-ALPHA-9" not in replies[2]["reply"]
+
+
+def test_sigterm_unwinds_like_ctrl_c() -> None:
+    """So the `finally` blocks that shut the vLLM engine's child processes down still run."""
+    import os
+    import signal
+
+    from bot.cli import _exit_on_sigterm
+
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        _exit_on_sigterm()
+        with pytest.raises(SystemExit) as exited:
+            os.kill(os.getpid(), signal.SIGTERM)
+            signal.sigtimedwait([], 0.5)  # let the handler run
+        assert exited.value.code == 128 + signal.SIGTERM
+    finally:
+        signal.signal(signal.SIGTERM, previous)
