@@ -87,7 +87,9 @@ def test_guarded_stream_says_each_thing_once() -> None:
 
 
 def test_a_number_must_come_with_its_unit() -> None:
-    policy = SimpleHit("p", "policy", "Warranty", "Electronics carry a 12-month warranty; cables 2 m long.")
+    policy = SimpleHit(
+        "p", "policy", "Warranty", "Electronics carry a 12-month warranty; cables 2 m long."
+    )
     guard = FactGuard([policy], [])
     assert guard.check("The warranty is 12 months.") is not None
     assert guard.check("The warranty is 2 years.") is None
