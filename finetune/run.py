@@ -231,8 +231,14 @@ def _measure(ev: Any, model: Any, tokenizer: Any, heldout: list, turns: list) ->
 def _write_samples(path: Path, before: list[dict], after: list[dict]) -> None:
     with path.open("w", encoding="utf-8") as handle:
         for old, new in zip(before, after, strict=True):
-            row = {**old, "reply_before": old["reply"], "reply_after": new["reply"]}
-            row.pop("reply")
+            row = {
+                "shopper": old["shopper"],
+                "reference": old["reference"],
+                "reply_before": old["reply"],
+                "unsupported_before": old["unsupported"],
+                "reply_after": new["reply"],
+                "unsupported_after": new["unsupported"],
+            }
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 

@@ -98,6 +98,8 @@ def add_lora(model: Any, config: TrainConfig) -> Any:
         target_modules="all-linear",
         task_type="CAUSAL_LM",
     )
+    # Recomputing activations in the backward pass keeps a CPU run near 3 GB instead of 8+.
+    model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     return get_peft_model(model, lora)
 
 
