@@ -18,7 +18,7 @@ from bot.escalation import EscalationPolicy
 from bot.extractive import SentencePicker
 from bot.grounding import FactGuard, GuardedStream, HitLike, fact_lead
 from bot.humans import HumanHandoff
-from bot.language import detect_language, phrase
+from bot.language import detect_language, message_kind, phrase
 from bot.prompting import as_chat_history, fit_to_window, system_message
 from bot.safety import detect_injection
 from bot.sentiment import SentimentResult, SentimentScorer, make_scorer
@@ -291,6 +291,12 @@ class ShopBot(HumanHandoff):
                 yield event
             return
 
+        kind = message_kind(question)
+        if kind in ("greeting", "thanks"):
+            async for event in self._courtesy(session, kind, language, sentiment, persist, state):
+                yield event
+            return
+
         t0 = time.perf_counter()
         hits = await asyncio.to_thread(self._retrieve, messages)
         retrieval_ms = (time.perf_counter() - t0) * 1000
@@ -299,6 +305,10 @@ class ShopBot(HumanHandoff):
         relevant = [
             h for h in hits if h.score >= min_score and not detect_injection(h.text).flagged
         ]
+        if not relevant and kind == "statement":  # "I ordered the hoodie last week": go on
+            async for event in self._courtesy(session, kind, language, sentiment, persist, state):
+                yield event
+            return
         if not relevant:
             state = self.policy.record_failure(state)
             if self.policy.too_many_failures(state):
@@ -476,6 +486,23 @@ class ShopBot(HumanHandoff):
         numbered = [(n, h.text) for n, h in enumerate(hits, start=1) if h.source == "policy"]
         numbered.sort(key=lambda item: detect_language(item[1]) != language)
         return self.sentence_picker.pick(question, numbered)
+
+    async def _courtesy(
+        self,
+        session: str,
+        kind: str,
+        language: str,
+        sentiment: SentimentResult,
+        persist: bool,
+        state: dict[str, Any],
+    ) -> AsyncIterator[StreamEvent]:
+        """A greeting, thanks, or a shopper telling something before asking: a short, kind
+        reply inviting the question (not a failure to answer)."""
+        reply = phrase(language, kind)
+        yield StreamEvent("delta", reply)
+        turn = Turn(session, reply, [], sentiment.as_dict(), False, "bot", language)
+        await self._store_reply(turn, persist, state, {"courtesy": kind})
+        yield StreamEvent("turn", turn=turn)
 
     async def _hand_off(
         self,

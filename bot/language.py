@@ -19,8 +19,48 @@ def detect_language(text: str) -> str:
     return "zh" if cjk >= 3 or (cjk and cjk * 2 >= latin * 0.5) else "en"
 
 
+_GREETING = re.compile(
+    r"^\W*(hi+|hello|hey+|hiya|good (morning|afternoon|evening)|你好|您好|在吗|在不在|哈喽|嗨)"
+    r"(\s+(there|all|team))?[\W]*$",
+    re.I,
+)
+_THANKS = re.compile(r"\b(thanks?|thank you|thx|ty|cheers)\b|谢谢|多谢|感谢", re.I)
+_ASKS = re.compile(
+    r"[?？]|^\W*(how|what|when|where|which|who|why|whose|is|are|am|was|can|could|do|does|did|"
+    r"will|would|should|shall|may|might|have|has|any)\b|\b(can|could|would|will) you\b|"
+    r"\b(i|we) (want|need|would like|'d like|wish|am looking|'m looking)\b|\bi'?d like\b|"
+    r"\b(please|help|tell me|show me|let me know|explain|check|cancel|change|return|exchange|"
+    r"refund|track)\b|吗|呢|么|怎么|如何|什么|哪|几|多少|多久|能不能|可不可以|可以|是否|有没有|请|帮|想|要",
+    re.I,
+)
+
+
+_REQUEST = re.compile(
+    r"[?？]|\b(can|could|would|will) you\b|\bplease\b|\b(i|we) (want|need)\b|吗|请|帮我", re.I
+)
+_ABOUT_ME = re.compile(r"\b(i|i'm|i've|my|me|we|our|us)\b|我", re.I)
+
+
+def message_kind(text: str) -> str:
+    """'greeting', 'thanks', 'statement' (the shopper tells about themselves without asking
+    anything yet, as in "I ordered the black hoodie last week") or 'question'."""
+    if _GREETING.match(text):
+        return "greeting"
+    if _THANKS.search(text) and not _REQUEST.search(text):
+        return "thanks"
+    if _ASKS.search(text) or not _ABOUT_ME.search(text):
+        return "question"  # a keyword search ("hoodie size L") asks too
+    return "statement"
+
+
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
+        "greeting": "Hello! How can I help you today?",
+        "thanks": "You're welcome! Is there anything else I can help you with?",
+        "statement": (
+            "Thanks for letting me know. What would you like me to help with? I can answer "
+            "questions about our products, sizes, delivery, returns and exchanges."
+        ),
         "no_knowledge": (
             "I'm sorry, I don't have reliable information about that in our store's "
             "knowledge, and I'd rather not guess. Would you like me to connect you with a "
@@ -48,6 +88,11 @@ PHRASES: dict[str, dict[str, str]] = {
         ),
     },
     "zh": {
+        "greeting": "您好！请问有什么可以帮您？",
+        "thanks": "不客气！还有其他可以帮您的吗？",
+        "statement": (
+            "收到，谢谢告知。请问需要我帮您做什么？我可以解答商品、尺码、配送和退换货方面的问题。"
+        ),
         "no_knowledge": (
             "抱歉，我在本店的资料里没有找到这个问题的可靠答案，不想随便猜测。需要我为您转接人工客服吗？"
         ),

@@ -225,9 +225,11 @@ THREAT_EN = re.compile(
     I,
 )
 THREAT_ZH = re.compile(r"拒付|报警|律师|消协|工商|12315|差评|投诉|退钱|再也不|曝光")
+# "Can I still change it?" and "I ordered it last week" are not waiting; "still nothing" is.
 WAITING_EN = re.compile(
-    r"\b(still|already|yet|again|(\d+|two|three|four|several|many) (days|weeks|months|hours|"
-    r"times)|last (week|month)|since)\b",
+    r"\b(still (not|no|nothing|haven'?t|hasn'?t|didn'?t|don'?t|doesn'?t|isn'?t|aren'?t|"
+    r"wasn'?t|can'?t|won'?t|waiting|broken|wrong|missing|the same|unresolved)|already|yet|"
+    r"again|(\d+|two|three|four|several|many) (days|weeks|months|hours|times)|since)\b",
     I,
 )
 WAITING_ZH = re.compile(r"还是|还没|已经|又|一直|[两三四五几\d]+[天周次遍个]|上周|至今")

@@ -89,3 +89,14 @@ def test_question_outside_the_knowledge_offers_a_human(demo_bot: ShopBot) -> Non
     turn = demo_bot.chat("Can you recommend a good dentist in Chicago?", session="d6")
     assert "team" in turn.reply and not turn.escalated
     assert not re.search(r"\$\d", turn.reply)
+
+
+def test_follow_up_leans_on_the_earlier_turn(demo_bot: ShopBot) -> None:
+    first = demo_bot.chat("I ordered the black hoodie last week.", session="d7")
+    assert not first.escalated
+    turn = demo_bot.chat("Can I still change the size?", session="d7")
+    assert not turn.escalated, (first.reply, turn.sentiment)
+    assert any(s.get("path") in ("exchanges.md", "order_changes.md") for s in turn.sources)
+    assert re.search(r"\[\d\]", turn.reply), turn.reply
+    stored = demo_bot.store.get("d7")
+    assert [m.role for m in stored.messages] == ["user", "assistant", "user", "assistant"]

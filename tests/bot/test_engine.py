@@ -170,3 +170,13 @@ def test_continuation_after_a_lead_is_one_short_line(settings: Settings) -> None
     assert request.assistant_prefix.startswith(turn.reply.split(" Happy")[0][:20])
     assert request.stop == ("\n",)
     assert request.max_tokens == settings.engine.max_tokens_after_lead
+
+
+def test_greetings_and_statements_are_answered_kindly_not_as_failures(settings: Settings) -> None:
+    bot = make_bot(settings, lambda r: "should not be asked")
+    assert "How can I help" in bot.chat("hi", session="kind").reply
+    told = bot.chat("I bought a gift card from you last month.", session="kind")
+    assert "What would you like me to help with" in told.reply and not told.escalated
+    assert bot.backend.requests == []
+    state = bot.store.get("kind").data.get("bot_state") or {}
+    assert not state.get("failed_answers")

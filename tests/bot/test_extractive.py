@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.extractive import best_sentence, scored_sentence
-from bot.language import detect_language
+from bot.language import detect_language, message_kind
 
 SHIPPING = (
     "Standard shipping (3–5 business days): $5.95, free on orders over $50. "
@@ -44,3 +44,21 @@ def test_no_sentence_when_nothing_matches() -> None:
 )
 def test_language_of_mixed_messages(text: str, language: str) -> None:
     assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("hi", "greeting"),
+        ("您好", "greeting"),
+        ("great, thanks for the help", "thanks"),
+        ("Thanks, can you check my order?", "question"),
+        ("I ordered the black hoodie last week.", "statement"),
+        ("我上周买了一件黑色卫衣。", "statement"),
+        ("Can I still change the size?", "question"),
+        ("hoodie size L", "question"),  # a keyword search asks too
+        ("能改尺码吗", "question"),
+    ],
+)
+def test_kind_of_message(text: str, kind: str) -> None:
+    assert message_kind(text) == kind
