@@ -87,7 +87,8 @@ def finetune(
 
     started = time.monotonic()
     cfg = settings.finetune
-    torch.set_num_threads(cfg.threads or idle_cores())
+    threads = cfg.threads or idle_cores()
+    torch.set_num_threads(threads)
     out_dir = (
         Path(out)
         if out
@@ -190,6 +191,7 @@ def finetune(
             "train_target_tokens": sum(e.target_tokens for e in train_set),
             "eval_replies": len(turns),
             "device": device,
+            "threads": threads,
         },
         resumed_from=result.resumed_from,
     )
