@@ -62,6 +62,9 @@ class EngineSettings(_Group):
     remote_urls: list[str] = Field(default_factory=list)
     remote_api_key: SecretStr | None = None
     remote_model: str | None = Field(None, description="Model name on the remote server.")
+    lora_path: str | None = Field(
+        None, description="LoRA adapter folder (shopbot finetune's OUT/adapter) on the base model."
+    )
 
     _split = field_validator("remote_urls", mode="before")(_split_list)
 

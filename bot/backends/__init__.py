@@ -36,4 +36,4 @@ def make_backend(settings: Settings) -> ChatBackend:
         return RemoteBackend(settings.engine, tokenizer_model=tokenizer)
     from bot.backends.vllm_engine import VLLMBackend
 
-    return VLLMBackend(resolve_chat_model(settings), settings.engine)
+    return VLLMBackend(resolve_chat_model(settings), settings.engine, settings.engine.lora_path)

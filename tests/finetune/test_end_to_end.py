@@ -119,3 +119,24 @@ def test_gate_refuses_a_model_that_is_not_better_unless_forced(run: dict, tmp_pa
                       max_steps=1, learning_rate=0.0, force=True, progress=False)  # fmt: skip
     assert forced.promoted and forced.forced
     assert json.loads(record.read_text())["model"] == forced.out
+
+
+def test_adapter_is_served_on_the_base_model_through_vllm_lora(run: dict, tmp_path: Path) -> None:
+    from bot.backends import make_backend
+    from bot.backends.base import GenerationRequest
+
+    adapter = run["report"]["adapter"]
+    settings = make_settings(
+        tmp_path / "home",
+        finetune={"use_promoted": False},
+        engine={"enforce_eager": True, "max_model_len": 1024, "lora_path": adapter},
+    )
+    backend = make_backend(settings)
+    backend.warm_up()
+    try:
+        messages = [{"role": "user", "content": "My order hasn't arrived yet."}]
+        request = GenerationRequest(messages=messages, max_tokens=16, temperature=0.0)
+        reply = "".join(chunk.text for chunk in backend.stream_sync(request))
+    finally:
+        backend.close()
+    assert backend.lora_path == adapter and reply.strip()
