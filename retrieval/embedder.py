@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -81,6 +82,10 @@ def embedder_from_settings(settings: Settings) -> Embedder:
     return SentenceTransformerEmbedder.from_settings(settings)
 
 
+SMALL_BATCH = 8
+"""Texts embedded with one thread (queries); larger batches use all of torch's threads."""
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model (a folder or a Hugging Face id), loaded in `warm_up`."""
 
@@ -91,6 +96,7 @@ class SentenceTransformerEmbedder:
         self.device = device
         self._model: Any = None
         self._dimension: int | None = None
+        self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SentenceTransformerEmbedder:
@@ -133,14 +139,25 @@ class SentenceTransformerEmbedder:
         self.warm_up()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        try:
-            vectors = self._model.encode(
-                list(texts),
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-        except Exception as exc:
-            raise RetrievalError(f"The embedder {self.model_name!r} failed: {exc}") from exc
+        import torch
+
+        # A few queries gain nothing from several threads, and while chats are answered those
+        # threads would take the cores from the model engine: one thread, one query batch at
+        # a time. Bulk embedding (ingestion) keeps all threads.
+        with self._lock:
+            threads = torch.get_num_threads()
+            if len(texts) <= SMALL_BATCH:
+                torch.set_num_threads(1)
+            try:
+                vectors = self._model.encode(
+                    list(texts),
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+            except Exception as exc:
+                raise RetrievalError(f"The embedder {self.model_name!r} failed: {exc}") from exc
+            finally:
+                torch.set_num_threads(threads)
         return _normalize(vectors)
