@@ -246,6 +246,7 @@ def bench_chat(args: argparse.Namespace, settings: Settings) -> int:
             )
     finally:
         bot.close()
+        backend.inner.close()  # the bot does not own a backend passed in
     if args.json:
         print_json(report)
     else:
