@@ -36,4 +36,7 @@ def make_backend(settings: Settings) -> ChatBackend:
         return RemoteBackend(settings.engine, tokenizer_model=tokenizer)
     from bot.backends.vllm_engine import VLLMBackend
 
-    return VLLMBackend(resolve_chat_model(settings), settings.engine, settings.engine.lora_path)
+    lora = settings.engine.lora_path
+    # An adapter applies to its base model, never on top of a promoted (merged) one.
+    model = resolve_chat_model(settings, promoted=lora is None)
+    return VLLMBackend(model, settings.engine, lora)
