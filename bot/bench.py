@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import statistics
 import sys
 import tempfile
@@ -36,13 +37,21 @@ class RecordingBackend:
         self.inner = inner
         self.name = inner.name
         self.requests: list[GenerationRequest] = []
+        self.completion_tokens: dict[str, int] = {}
+        """Output tokens of each request, by request id."""
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
     def stream(self, request: GenerationRequest) -> AsyncIterator[Chunk]:
         self.requests.append(request)
-        return self.inner.stream(request)
+        return self._counted(request)
+
+    async def _counted(self, request: GenerationRequest) -> AsyncIterator[Chunk]:
+        async for chunk in self.inner.stream(request):
+            if chunk.finished:
+                self.completion_tokens[request.request_id] = chunk.completion_tokens
+            yield chunk
 
     def stream_sync(self, request: GenerationRequest) -> Iterator[Chunk]:
         self.requests.append(request)
@@ -126,7 +135,12 @@ async def run_pipeline(bot: Any, conversations: list[list[str]], tag: str) -> Ru
     return stats
 
 
-async def run_engine(backend: Any, requests: list[GenerationRequest], concurrency: int) -> RunStats:
+async def run_engine(
+    backend: Any,
+    requests: list[GenerationRequest],
+    concurrency: int,
+    tokens: dict[str, int] | None = None,
+) -> RunStats:
     """The same requests straight to the engine, ``concurrency`` in flight at a time."""
     stats = RunStats("engine", concurrency)
     queue: asyncio.Queue[GenerationRequest] = asyncio.Queue()
@@ -143,6 +157,8 @@ async def run_engine(backend: Any, requests: list[GenerationRequest], concurrenc
                     first = time.perf_counter()
                 if chunk.finished:
                     stats.output_tokens += chunk.completion_tokens
+                    if tokens is not None:
+                        tokens[request.request_id] = chunk.completion_tokens
             end = time.perf_counter()
             stats.ttft_ms.append(((first or end) - started) * 1000)
             stats.latency_ms.append((end - started) * 1000)
@@ -158,6 +174,8 @@ def run_transformers_baseline(model: str, requests: list[GenerationRequest]) -> 
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    # A script of its own would use every core (this process may have lowered torch's threads).
+    torch.set_num_threads(os.cpu_count() or 1)
     tokenizer = AutoTokenizer.from_pretrained(model)
     lm = AutoModelForCausalLM.from_pretrained(model, dtype=torch.bfloat16)
     lm.eval()
@@ -219,17 +237,25 @@ def bench_chat(args: argparse.Namespace, settings: Settings) -> int:
         for level in levels:
             conversations = load_conversations(DATA / "conversations.jsonl", level, turns)
             backend.requests.clear()
+            backend.completion_tokens.clear()
             print(f"bench: pipeline, {level} conversations x {turns} turns", file=sys.stderr)
             _cold_cache(backend.inner)
             pipeline = asyncio.run(run_pipeline(bot, conversations, f"c{level}"))
             requests = list(backend.requests)
             print(f"bench: raw engine, {len(requests)} requests", file=sys.stderr)
             _cold_cache(backend.inner)
-            engine = asyncio.run(run_engine(backend.inner, requests, level))
+            engine_tokens: dict[str, int] = {}
+            engine = asyncio.run(run_engine(backend.inner, requests, level, engine_tokens))
             entry = {
                 "conversations": level,
                 "turns": turns,
                 "model_requests": len(requests),
+                # Greedy decoding in bf16 on a CPU depends on what is batched with it, so the
+                # same request may stop at another length in the two runs.
+                "same_length_replies": sum(
+                    backend.completion_tokens.get(r.request_id) == engine_tokens.get(r.request_id)
+                    for r in requests
+                ),
                 "pipeline": pipeline.summary(),
                 "engine": engine.summary(),
             }
@@ -269,7 +295,6 @@ def _ratio(a: RunStats, b: RunStats) -> float | None:
 
 
 def _machine() -> dict[str, Any]:
-    import os
     import platform
 
     return {
