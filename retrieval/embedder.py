@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -83,7 +84,59 @@ def embedder_from_settings(settings: Settings) -> Embedder:
 
 
 SMALL_BATCH = 8
-"""Texts embedded with one thread (queries); larger batches use all of torch's threads."""
+"""Up to this many texts are queries: coalesced with other callers' and embedded on one thread."""
+
+
+@dataclass
+class _Slot:
+    texts: list[str]
+    vectors: np.ndarray | None = None
+    error: BaseException | None = None
+    done: bool = False
+
+
+class Coalescer:
+    """Embeds the texts of callers that arrive while a batch is running in the next batch.
+
+    Sixty shoppers asking at once cost a handful of embedding calls instead of sixty.
+    """
+
+    def __init__(self, encode: Callable[[list[str]], np.ndarray]) -> None:
+        self._encode = encode
+        self._cond = threading.Condition()
+        self._pending: list[_Slot] = []
+        self._busy = False
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        slot = _Slot(texts)
+        with self._cond:
+            self._pending.append(slot)
+            while not slot.done and self._busy:
+                self._cond.wait()
+            if not slot.done:  # lead: embed everything waiting, this slot included
+                batch, self._pending, self._busy = self._pending, [], True
+        if not slot.done:
+            self._run(batch)
+        if slot.error is not None:
+            raise slot.error
+        assert slot.vectors is not None
+        return slot.vectors
+
+    def _run(self, batch: list[_Slot]) -> None:
+        try:
+            vectors = self._encode([t for s in batch for t in s.texts])
+            start = 0
+            for s in batch:
+                s.vectors, start = vectors[start : start + len(s.texts)], start + len(s.texts)
+        except BaseException as exc:
+            for s in batch:
+                s.error = exc
+        finally:
+            with self._cond:
+                for s in batch:
+                    s.done = True
+                self._busy = False
+                self._cond.notify_all()
 
 
 class SentenceTransformerEmbedder:
@@ -97,6 +150,7 @@ class SentenceTransformerEmbedder:
         self._model: Any = None
         self._dimension: int | None = None
         self._lock = threading.Lock()
+        self._queries = Coalescer(lambda texts: self._encode(texts, threads=1))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SentenceTransformerEmbedder:
@@ -139,18 +193,23 @@ class SentenceTransformerEmbedder:
         self.warm_up()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if len(texts) <= SMALL_BATCH:  # queries of chats answered at the same time: together
+            return self._queries.embed(list(texts))
+        return self._encode(list(texts), threads=None)
+
+    def _encode(self, texts: list[str], threads: int | None) -> np.ndarray:
         import torch
 
         # A few queries gain nothing from several threads, and while chats are answered those
-        # threads would take the cores from the model engine: one thread, one query batch at
-        # a time. Bulk embedding (ingestion) keeps all threads.
+        # threads would take the cores from the model engine: queries get one thread, and
+        # one batch runs at a time. Bulk embedding (ingestion) keeps all threads.
         with self._lock:
-            threads = torch.get_num_threads()
-            if len(texts) <= SMALL_BATCH:
-                torch.set_num_threads(1)
+            default = torch.get_num_threads()
+            if threads:
+                torch.set_num_threads(threads)
             try:
                 vectors = self._model.encode(
-                    list(texts),
+                    texts,
                     batch_size=self.batch_size,
                     normalize_embeddings=True,
                     convert_to_numpy=True,
@@ -159,5 +218,5 @@ class SentenceTransformerEmbedder:
             except Exception as exc:
                 raise RetrievalError(f"The embedder {self.model_name!r} failed: {exc}") from exc
             finally:
-                torch.set_num_threads(threads)
+                torch.set_num_threads(default)
         return _normalize(vectors)
