@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -66,3 +67,8 @@ def source_entry(number: int, hit: HitLike) -> dict[str, Any]:
         if meta.get(key):
             entry[key] = meta[key]
     return entry
+
+
+def elapsed_ms(started: float) -> float:
+    """Milliseconds since ``started`` (a `time.perf_counter()` reading), rounded."""
+    return round((time.perf_counter() - started) * 1000, 1)

@@ -1,0 +1,191 @@
+"""The answer itself: retrieval for a turn, facts stated from data, the model's grounded,
+checked, streamed reply."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from typing import Any, Protocol
+
+from bot.backends import ChatBackend, GenerationRequest
+from bot.extractive import SentencePicker
+from bot.grounding import FactGuard, GuardedStream, HitLike, fact_lead
+from bot.language import detect_language, phrase
+from bot.prompting import as_chat_history, fit_to_window, system_message
+from bot.sentiment import SentimentResult
+from bot.settings import BUNDLED, Settings
+from bot.turns import Overrides, StreamEvent, Turn, elapsed_ms, source_entry
+
+Message = dict[str, str]
+BUNDLED_MODEL_LANGUAGES = ("en",)
+"""Languages the bundled 135M model writes acceptably; others get facts stated from data."""
+
+
+class Knowledge(Protocol):
+    """What the engine needs of retrieval (`retrieval.KnowledgeBase` is one)."""
+
+    def warm_up(self) -> None: ...
+
+    def search(self, query: str, k: int = 5, source: str | None = None) -> Sequence[HitLike]: ...
+
+    def search_many(
+        self, queries: Sequence[str], k: int = 5, source: str | None = None
+    ) -> Sequence[Sequence[HitLike]]:
+        """Several queries at once (one embedding batch)."""
+        ...
+
+
+class GroundedAnswers:
+    """The part of `ShopBot` that finds the knowledge and writes the reply from it."""
+
+    settings: Settings
+    backend: ChatBackend
+    grounded_lead: bool
+    _sentence_picker: SentencePicker | None
+    knowledge: Knowledge
+
+    @property
+    def sentence_picker(self) -> SentencePicker:
+        """Finds the policy sentence that answers a question (by meaning when it can)."""
+        if self._sentence_picker is None:
+            # The knowledge base's embedder, when it has one, also ranks sentences.
+            embedder = getattr(self.knowledge, "embedder", None)
+            self._sentence_picker = SentencePicker(
+                getattr(embedder, "embed", None),
+                cjk=self.settings.embedder != BUNDLED,  # all-MiniLM-L6-v2 reads English only
+            )
+        return self._sentence_picker
+
+    def _retrieve(self, messages: list[Message]) -> list[HitLike]:
+        """Search with the last message, and with the one before when it leans on it."""
+        question = messages[-1]["content"]
+        k = self.settings.retrieval.top_k
+        earlier = [m["content"] for m in messages[:-1] if m["role"] == "user"]
+        if not earlier:
+            return list(self.knowledge.search(question, k=k))
+        combined = f"{earlier[-1]} {question}"
+        # One call embeds both queries in one batch.
+        found, also = self.knowledge.search_many([question, combined], k=k)
+        hits = list(found)
+        if also:
+            seen = {h.id: h for h in hits}
+            for hit in also:
+                # The combined query helps with follow-ups ("can I change its size?") but
+                # must not outrank what the question itself found.
+                if hit.id not in seen:
+                    seen[hit.id] = dataclasses.replace(hit, score=hit.score * 0.9)
+            hits = sorted(seen.values(), key=lambda h: h.score, reverse=True)[:k]
+        return hits
+
+    async def _generate(
+        self,
+        messages: list[Message],
+        session: str,
+        hits: list[HitLike],
+        language: str,
+        sentiment: SentimentResult,
+        overrides: Overrides,
+        started: float,
+        state: dict[str, Any],
+    ) -> AsyncIterator[StreamEvent]:
+        question = messages[-1]["content"]
+        lead, facts = fact_lead(question, hits, language, self.settings.retrieval.min_score)
+        if not lead and self.grounded_lead:
+            lead = self._policy_lead(question, hits, language)
+        if self.grounded_lead and language not in BUNDLED_MODEL_LANGUAGES:
+            # The bundled model cannot write this language: the facts stated from data, or an
+            # honest "not sure", rather than babble.
+            reply = lead or phrase(language, "unsure")
+            yield StreamEvent("delta", reply)
+            sources = [source_entry(i + 1, h) for i, h in enumerate(hits)] if lead else []
+            turn = Turn(session, reply, sources, sentiment.as_dict(), False, "bot", language)
+            turn.timings = {"total_ms": elapsed_ms(started)}
+            yield StreamEvent("turn", turn=turn)
+            return
+        secrets = [s.get_secret_value() for s in self.settings.secrets] + list(overrides.secrets)
+        user_texts = [m["content"] for m in messages if m["role"] == "user"]
+        persona = overrides.system_prompt or self.settings.system_prompt
+        guard = FactGuard(
+            hits,
+            user_texts,
+            secrets,
+            primary=facts[0] if lead and facts else None,
+            instructions=system_message(self.settings.store_name, persona, [], language),
+        )
+        budget = self.backend.context_window - self.settings.engine.max_tokens
+        # The best passages, and every passage the lead cites (citations number the hits).
+        cited = [int(n) for n in re.findall(r"\[(\d+)\]", lead)]
+        in_prompt = list(hits[: max([self.settings.retrieval.prompt_passages, *cited])])
+        while True:  # the facts may take at most three quarters of the prompt
+            system = system_message(self.settings.store_name, persona, in_prompt, language)
+            too_long = self.backend.count_tokens([{"role": "system", "content": system}])
+            if len(in_prompt) <= 1 or too_long <= budget * 3 // 4:
+                break
+            in_prompt.pop()
+        prompt = fit_to_window(system, as_chat_history(messages), self.backend.count_tokens, budget)
+        max_tokens = self.settings.engine.max_tokens
+        stop: tuple[str, ...] = ()
+        if lead:  # the facts are said: the model only rounds the answer off, in one line
+            max_tokens = min(max_tokens, self.settings.engine.max_tokens_after_lead)
+            stop = ("\n",)
+        request = GenerationRequest(
+            messages=prompt,
+            max_tokens=max_tokens,
+            repetition_penalty=self.settings.engine.repetition_penalty,
+            temperature=self.settings.engine.temperature,
+            request_id=f"{session}-{uuid.uuid4().hex[:8]}",
+            assistant_prefix=(lead + " ") if lead else "",
+            stop=stop,
+        )
+        released = GuardedStream(guard)
+        released.seen(request.assistant_prefix)
+        first_token_ms = model_first_ms = None
+        usage: dict[str, int] = {}
+        prefix_left = len(request.assistant_prefix)
+        prepare_ms = elapsed_ms(started)
+        async for chunk in self.backend.stream(request):
+            text = chunk.text
+            if model_first_ms is None and len(text) > prefix_left:
+                model_first_ms = elapsed_ms(started)
+            if prefix_left:  # the trusted lead: released as is
+                taken, text = text[:prefix_left], text[prefix_left:]
+                prefix_left -= len(taken)
+                released.released.append(taken)
+                if first_token_ms is None:
+                    first_token_ms = elapsed_ms(started)
+                yield StreamEvent("delta", taken)
+            for sentence in released.feed(text):
+                if first_token_ms is None:
+                    first_token_ms = elapsed_ms(started)
+                yield StreamEvent("delta", sentence)
+            if chunk.finished:
+                usage = {
+                    "prompt_tokens": chunk.prompt_tokens,
+                    "completion_tokens": chunk.completion_tokens,
+                }
+        for sentence in released.finish():
+            yield StreamEvent("delta", sentence)
+        reply = released.text.strip()
+        if not reply:
+            reply = phrase(language, "unsure")
+            yield StreamEvent("delta", reply)
+        sources = [source_entry(i + 1, h) for i, h in enumerate(hits)]
+        turn = Turn(session, reply, sources, sentiment.as_dict(), False, "bot", language)
+        turn.usage = usage
+        turn.withheld = guard.report.withheld
+        turn.timings = {
+            "prepare_ms": prepare_ms,
+            "model_first_token_ms": model_first_ms or elapsed_ms(started),
+            "first_token_ms": first_token_ms or elapsed_ms(started),
+            "total_ms": elapsed_ms(started),
+        }
+        yield StreamEvent("turn", turn=turn)
+
+    def _policy_lead(self, question: str, hits: list[HitLike], language: str) -> str:
+        """The sentence of the best policy passage that answers the question, cited; passages
+        in the shopper's language first."""
+        numbered = [(n, h.text) for n, h in enumerate(hits, start=1) if h.source == "policy"]
+        numbered.sort(key=lambda item: detect_language(item[1]) != language)
+        return self.sentence_picker.pick(question, numbered)
