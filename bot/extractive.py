@@ -50,22 +50,6 @@ def _lexical(wanted: set[str], sentence: str) -> float:
     return len(wanted & set(_terms(sentence))) + 0.5 * bool(re.search(r"\d", sentence))
 
 
-def best_sentence(question: str, passage: str) -> str:
-    """The passage sentence sharing the most terms with the question (first on ties)."""
-    return scored_sentence(question, passage)[0]
-
-
-def scored_sentence(question: str, passage: str) -> tuple[str, float]:
-    """`best_sentence` and its score (shared terms, plus half a point for a number)."""
-    wanted = set(_terms(question))
-    best, best_score = "", 0.0
-    for sentence in sentences(passage):
-        score = _lexical(wanted, sentence)
-        if score > best_score:
-            best, best_score = sentence, score
-    return (best, best_score) if best_score >= 1 else ("", 0.0)
-
-
 class SentencePicker:
     """Picks, among retrieved passages, the sentence that answers the question.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.extractive import best_sentence, scored_sentence
+from bot.extractive import SentencePicker
 from bot.language import detect_language, message_kind
 
 SHIPPING = (
@@ -13,9 +13,14 @@ SHIPPING = (
 )
 
 
+def best_sentence(question: str, passage: str) -> str:
+    """By shared terms alone (no embedder), from one passage cited as [1]."""
+    return SentencePicker().pick(question, [(1, passage)])
+
+
 def test_decimal_prices_and_domains_do_not_end_a_sentence() -> None:
     assert best_sentence("How much is standard shipping?", SHIPPING) == (
-        "Standard shipping (3–5 business days): $5.95, free on orders over $50."
+        "Standard shipping (3–5 business days): $5.95, free on orders over $50. [1]"
     )
     text = "Claims go through northwindlane.com/claims within 14 days. Keep the box."
     assert "northwindlane.com/claims within 14 days" in best_sentence("Where do claims go?", text)
@@ -23,12 +28,21 @@ def test_decimal_prices_and_domains_do_not_end_a_sentence() -> None:
 
 def test_chinese_sentences_split_on_chinese_punctuation() -> None:
     text = "退货期限为30天。金卡会员为60天。退款5–7个工作日到账。"
-    sentence, score = scored_sentence("金卡会员可以退几天？", text)
-    assert sentence == "金卡会员为60天。" and score >= 1
+    assert best_sentence("金卡会员可以退几天？", text) == "金卡会员为60天。 [1]"
 
 
 def test_no_sentence_when_nothing_matches() -> None:
-    assert scored_sentence("gift wrapping", SHIPPING) == ("", 0.0)
+    assert best_sentence("gift wrapping", SHIPPING) == ""
+
+
+def test_a_later_passage_wins_only_by_a_clear_margin() -> None:
+    passages = [
+        (1, "Returns are free within 30 days."),
+        (2, "Free returns within 30 days of delivery."),
+    ]
+    picker = SentencePicker()
+    assert picker.pick("free returns within 30 days of delivery", passages).endswith("[2]")
+    assert picker.pick("free returns 30 days", passages).endswith("[1]")
 
 
 @pytest.mark.parametrize(
