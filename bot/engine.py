@@ -241,15 +241,13 @@ class ShopBot(GroundedAnswers, HumanHandoff):
         injection = detect_injection(question)
         if injection.flagged:
             log.warning("Prompt injection attempt in %s: %s", session, ", ".join(injection.reasons))
-            reply = phrase(language, "refuse_injection")
-            yield StreamEvent("delta", reply)
-            turn = Turn(session, reply, [], sentiment.as_dict(), False, "bot", language)
+            turn = self._bot_turn(session, "refuse_injection", language, sentiment)
             turn.withheld = [
                 {"sentence": "[shopper message]", "reason": r} for r in injection.reasons
             ]
             turn.timings = {"total_ms": elapsed_ms(started)}
-            await self._store_reply(turn, persist, state, {"injection": injection.reasons})
-            yield StreamEvent("turn", turn=turn)
+            async for event in self._say(turn, persist, state, {"injection": injection.reasons}):
+                yield event
             return
 
         decision = self.policy.before_reply(sentiment, state, question, messages)
@@ -262,7 +260,8 @@ class ShopBot(GroundedAnswers, HumanHandoff):
 
         kind = message_kind(question)
         if kind in ("greeting", "thanks"):
-            async for event in self._courtesy(session, kind, language, sentiment, persist, state):
+            turn = self._bot_turn(session, kind, language, sentiment)
+            async for event in self._say(turn, persist, state, {"courtesy": kind}):
                 yield event
             return
 
@@ -275,7 +274,8 @@ class ShopBot(GroundedAnswers, HumanHandoff):
             h for h in hits if h.score >= min_score and not detect_injection(h.text).flagged
         ]
         if not relevant and kind == "statement":  # "I ordered the hoodie last week": go on
-            async for event in self._courtesy(session, kind, language, sentiment, persist, state):
+            turn = self._bot_turn(session, kind, language, sentiment)
+            async for event in self._say(turn, persist, state, {"courtesy": kind}):
                 yield event
             return
         if not relevant:
@@ -292,12 +292,10 @@ class ShopBot(GroundedAnswers, HumanHandoff):
                 ):
                     yield event
                 return
-            reply = phrase(language, "no_knowledge")
-            yield StreamEvent("delta", reply)
-            turn = Turn(session, reply, [], sentiment.as_dict(), False, "bot", language)
+            turn = self._bot_turn(session, "no_knowledge", language, sentiment)
             turn.timings = {"retrieval_ms": retrieval_ms, "total_ms": elapsed_ms(started)}
-            await self._store_reply(turn, persist, state, {"no_knowledge": True})
-            yield StreamEvent("turn", turn=turn)
+            async for event in self._say(turn, persist, state, {"no_knowledge": True}):
+                yield event
             return
 
         try:
@@ -324,21 +322,18 @@ class ShopBot(GroundedAnswers, HumanHandoff):
             ):
                 yield event
 
-    async def _courtesy(
-        self,
-        session: str,
-        kind: str,
-        language: str,
-        sentiment: SentimentResult,
-        persist: bool,
-        state: dict[str, Any],
+    @staticmethod
+    def _bot_turn(session: str, phrase_key: str, language: str, sentiment: SentimentResult) -> Turn:
+        """One of the bot's set phrases as the reply; the conversation stays with the bot."""
+        reply = phrase(language, phrase_key)
+        return Turn(session, reply, [], sentiment.as_dict(), False, "bot", language)
+
+    async def _say(
+        self, turn: Turn, persist: bool, state: dict[str, Any], extra: dict[str, Any]
     ) -> AsyncIterator[StreamEvent]:
-        """A greeting, thanks, or a shopper telling something before asking: a short, kind
-        reply inviting the question (not a failure to answer)."""
-        reply = phrase(language, kind)
-        yield StreamEvent("delta", reply)
-        turn = Turn(session, reply, [], sentiment.as_dict(), False, "bot", language)
-        await self._store_reply(turn, persist, state, {"courtesy": kind})
+        """A reply that needs no model: shown whole, stored, done."""
+        yield StreamEvent("delta", turn.reply)
+        await self._store_reply(turn, persist, state, extra)
         yield StreamEvent("turn", turn=turn)
 
     async def _hand_off(
@@ -377,13 +372,14 @@ class ShopBot(GroundedAnswers, HumanHandoff):
             "timings": turn.timings,
             **(extra or {}),
         }
-        await asyncio.to_thread(self.store.append, turn.session, "assistant", turn.reply, data)
-        await asyncio.to_thread(
-            self.store.update_data,
-            turn.session,
-            {
-                "bot_state": state,
-                "language": turn.language,
-                "predicted_csat": state.get("predicted_csat"),
-            },
-        )
+        conversation = {
+            "bot_state": state,
+            "language": turn.language,
+            "predicted_csat": state.get("predicted_csat"),
+        }
+        await asyncio.to_thread(self._finish_turn, turn, data, conversation)
+
+    def _finish_turn(self, turn: Turn, data: dict[str, Any], conversation: dict[str, Any]) -> None:
+        """Store the reply and the conversation's state in one trip to the store's thread."""
+        self.store.append(turn.session, "assistant", turn.reply, data)
+        self.store.update_data(turn.session, conversation)
