@@ -11,8 +11,11 @@ Every error shopbot raises on purpose derives from :class:`ShopbotError` and say
     │   ├── BackendOverloaded       the request queue is full
     │   └── BackendUnavailable      the engine or server is down or not started
     ├── RetrievalError              the index (Chroma) or the embedder failed
-    └── StoreError                  the conversation database failed
-        └── ConversationNotFound    no conversation with that id
+    ├── StoreError                  the conversation database failed
+    │   └── ConversationNotFound    no conversation with that id
+    └── OrderSystemError            the store's order system failed or refused
+        ├── OrderNotFound           no order or customer with that reference
+        └── ChangeRejected          a change was refused by the order system
 
 Adapters translate third-party exceptions into these with ``raise ... from exc``.
 """
@@ -68,3 +71,15 @@ class StoreError(ShopbotError):
 
 class ConversationNotFound(StoreError):
     """No conversation has that id."""
+
+
+class OrderSystemError(ShopbotError):
+    """The store's order system failed or refused a change (the message says which)."""
+
+
+class OrderNotFound(OrderSystemError):
+    """No order or customer with that reference."""
+
+
+class ChangeRejected(OrderSystemError):
+    """The order system refused a change (e.g. the order moved on meanwhile)."""

@@ -132,6 +132,49 @@ class FinetuneSettings(_Group):
     )
 
 
+class OrdersSettings(_Group):
+    """The store's order system and the order policy shopbot enforces in code."""
+
+    backend: Literal["demo", "http", "none"] = Field(
+        "demo", description="'demo': the demo store's database; 'http': the store's REST API."
+    )
+    database_url: str | None = Field(
+        None, description="Demo backend's SQLAlchemy URL; SQLite orders.db in home if unset."
+    )
+    seed_file: Path | None = Field(
+        None, description="Demo orders to load into an empty database; data/orders/ if unset."
+    )
+    http_base_url: str | None = Field(None, description="Base URL of the store's order API.")
+    http_auth_header: str = Field("Authorization", description="Header carrying the API token.")
+    http_auth_token: SecretStr | None = Field(
+        None, description="Its value, e.g. 'Bearer ...' (from the environment only)."
+    )
+    http_field_map: dict[str, str] = Field(
+        default_factory=dict, description="Our field name -> the store API's field name."
+    )
+    http_timeout_s: float = Field(10.0, gt=0)
+    return_window_days: int = Field(30, ge=0, description="Days after delivery to return.")
+    gold_return_window_days: int = Field(60, ge=0, description="The same for Gold members.")
+    exchange_window_days: int = Field(30, ge=0, description="Days after delivery to exchange.")
+    exchange_categories: list[str] = Field(
+        default_factory=lambda: ["Clothing", "Shoes"],
+        description="Top-level categories that can be exchanged for another size or color.",
+    )
+    cancellable_statuses: list[str] = Field(default_factory=lambda: ["pending"])
+    address_change_statuses: list[str] = Field(
+        default_factory=lambda: ["pending", "processing"]
+    )
+    max_address_changes: int = Field(1, ge=0, description="Address changes per order.")
+    max_exchanges_per_item: int = Field(1, ge=0)
+    identity_attempts: int = Field(
+        3, ge=1, description="Failed identity checks before the shopper is handed to a human."
+    )
+
+    _split = field_validator(
+        "exchange_categories", "cancellable_statuses", "address_change_statuses", mode="before"
+    )(_split_list)
+
+
 class Settings(_Group):
     """Everything shopbot can be configured with."""
 
@@ -154,6 +197,7 @@ class Settings(_Group):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     escalation: EscalationSettings = Field(default_factory=EscalationSettings)
     finetune: FinetuneSettings = Field(default_factory=FinetuneSettings)
+    orders: OrdersSettings = Field(default_factory=OrdersSettings)
 
     _split = field_validator(
         "secrets", "api_keys", "agent_keys", "public_keys", "allowed_origins", mode="before"
