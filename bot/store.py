@@ -12,6 +12,7 @@ from sqlalchemy import (
     JSON,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -51,7 +52,12 @@ class ConversationRow(Base):
 
 class MessageRow(Base):
     __tablename__ = "messages"
-    __table_args__ = (UniqueConstraint("conversation_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "position"),
+        # A retried request (same idempotency key, maybe through another replica) finds
+        # its message instead of storing it twice.
+        Index("uq_messages_request_key", "conversation_id", "request_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = mapped_column(
@@ -62,6 +68,7 @@ class MessageRow(Base):
     content: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    request_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class DeliveryRow(Base):
@@ -132,7 +139,13 @@ class ConversationStore(Protocol):
     def exists(self, conversation_id: str) -> bool: ...
 
     def append(
-        self, conversation_id: str, role: str, content: str, data: dict[str, Any] | None = None
+        self,
+        conversation_id: str,
+        role: str,
+        content: str,
+        data: dict[str, Any] | None = None,
+        *,
+        request_key: str | None = None,
     ) -> StoredMessage: ...
 
     def update_message(self, conversation_id: str, position: int, data: dict[str, Any]) -> None: ...
@@ -147,7 +160,7 @@ class ConversationStore(Protocol):
 
     def enqueue_delivery(self, conversation_id: str, kind: str, payload: dict[str, Any]) -> int: ...
 
-    def due_deliveries(self, limit: int = 20) -> list[Delivery]: ...
+    def due_deliveries(self, limit: int = 20, lease_s: float = 60.0) -> list[Delivery]: ...
 
     def finish_delivery(
         self, delivery_id: int, ok: bool, error: str | None = None, retry_in_s: float = 0
@@ -181,8 +194,10 @@ class SQLConversationStore:
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        from bot import migrations
+
         try:
-            Base.metadata.create_all(self.engine)
+            migrations.upgrade(self.engine, Base.metadata)
         except SQLAlchemyError as exc:
             raise StoreError(f"Cannot reach the database {self._safe_url()}: {exc}") from exc
 
@@ -217,8 +232,16 @@ class SQLConversationStore:
             return session.get(ConversationRow, conversation_id) is not None
 
     def append(
-        self, conversation_id: str, role: str, content: str, data: dict[str, Any] | None = None
+        self,
+        conversation_id: str,
+        role: str,
+        content: str,
+        data: dict[str, Any] | None = None,
+        *,
+        request_key: str | None = None,
     ) -> StoredMessage:
+        """Store a message at the next position; with ``request_key``, a message stored
+        before under the same key is returned instead (the retry of a request)."""
         for _attempt in range(10):  # another writer may take the same position: retry
             try:
                 with self._session() as session, session.begin():
@@ -229,6 +252,10 @@ class SQLConversationStore:
                     )
                     if conversation is None:
                         raise ConversationNotFound(f"No conversation {conversation_id!r}.")
+                    if request_key and (
+                        earlier := _by_request(session, conversation_id, request_key)
+                    ):
+                        return _message(earlier)
                     position = session.scalar(
                         select(func.coalesce(func.max(MessageRow.position), -1)).where(
                             MessageRow.conversation_id == conversation_id
@@ -240,10 +267,11 @@ class SQLConversationStore:
                         role=role,
                         content=content,
                         data=data or {},
+                        request_key=request_key,
                     )
                     session.add(row)
                     conversation.updated_at = _now()
-                return StoredMessage(row.position, role, content, row.created_at, row.data)
+                return _message(row)
             except IntegrityError:
                 continue
             except SQLAlchemyError as exc:
@@ -307,14 +335,22 @@ class SQLConversationStore:
             session.flush()
             return row.id
 
-    def due_deliveries(self, limit: int = 20) -> list[Delivery]:
-        with self._session() as session:
+    def due_deliveries(self, limit: int = 20, lease_s: float = 60.0) -> list[Delivery]:
+        """Claim deliveries that are due: no other replica gets them for ``lease_s`` (after
+        which, if this one died meanwhile, another retries them)."""
+        from datetime import timedelta
+
+        with self._session() as session, session.begin():
             rows = session.scalars(
                 select(DeliveryRow)
                 .where(DeliveryRow.status == "pending", DeliveryRow.next_attempt_at <= _now())
                 .order_by(DeliveryRow.id)
                 .limit(limit)
+                .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one writer
             ).all()
+            lease_until = _now() + timedelta(seconds=lease_s)
+            for row in rows:
+                row.next_attempt_at = lease_until
             return [
                 Delivery(
                     r.id, r.conversation_id, r.kind, r.payload, r.status, r.attempts, r.last_error
@@ -372,6 +408,18 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _by_request(session: Session, conversation_id: str, request_key: str) -> MessageRow | None:
+    return session.scalar(
+        select(MessageRow).where(
+            MessageRow.conversation_id == conversation_id, MessageRow.request_key == request_key
+        )
+    )
+
+
+def _message(row: MessageRow) -> StoredMessage:
+    return StoredMessage(row.position, row.role, row.content, row.created_at, dict(row.data or {}))
 
 
 def _conversation(row: ConversationRow, messages: Any) -> StoredConversation:
