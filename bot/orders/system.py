@@ -69,6 +69,7 @@ class OrderItem:
     status: ItemStatus = "ordered"
     exchanges: int = 0  # exchanges already made for this line
     exchange_sku: str = ""  # the variant it is being exchanged for, if any
+    refund_method: str = ""  # for a line with a return open or done: how it is refunded
 
     def label(self) -> str:
         opts = " / ".join(self.options.values())

@@ -1,0 +1,238 @@
+"""What a shopper's message asks about their order, and the references it carries.
+
+Rules, not the model: intents, order numbers, emails, names, postcodes, addresses, yes/no and
+item options are read from the text in English and Chinese, so the bundled small model is
+never trusted to call a function or copy a number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.orders.system import Address
+
+Intent = str  # "status", "cancel", "change_address", "return", "exchange", "billing", "orders"
+
+_INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
+    (
+        "billing",
+        re.compile(
+            r"charged (me )?(twice|two times|double)|double[- ]charge|two charges|charged more than"
+            r"|duplicate (charge|payment)|扣(了)?(两|2)次|重复扣款|扣款两次|多扣",
+            re.I,
+        ),
+    ),
+    (
+        "change_address",
+        re.compile(
+            r"(change|update|correct|fix|wrong|edit)\b.{0,30}\baddress|\baddress\b.{0,20}"
+            r"\b(change|wrong|incorrect|update)|ship (it )?to (a )?(different|new|another) "
+            r"address|new address|(改|修改|更改|换)(一下)?(收货)?地址|地址(写)?错|新地址",
+            re.I,
+        ),
+    ),
+    (
+        "exchange",
+        re.compile(
+            r"\bexchange|\bswap\b|(change|switch)\b.{0,25}\b(size|colou?r)|different (size|colou?r)"
+            r"|(bigger|smaller|larger) (size|one)|换(货|尺码|颜色|大|小|成|一)|调换",
+            re.I,
+        ),
+    ),
+    (
+        "return",
+        re.compile(
+            r"\breturn(s|ing)?\b|send (it|them|this|these)? ?back|退货|退回|退掉|退款",
+            re.I,
+        ),
+    ),
+    (
+        "cancel",
+        re.compile(r"\bcancel|取消(订单|这个订单|我的订单)?|不想要了|撤销订单", re.I),
+    ),
+    (
+        "status",
+        re.compile(
+            r"where(')?s? (is )?my (order|package|parcel|stuff)|track(ing)?\b|order status|"
+            r"status of (my )?order|has (it|my order) (shipped|been shipped|arrived)|when will "
+            r"(it|my order|my package) (arrive|ship|come)|(shipped|delivered) yet|"
+            r"didn'?t (arrive|get|receive)|not (arrived|received)|到哪|物流|快递|发货了?吗|"
+            r"什么时候(到|发货)|订单(状态|进度)|查(一下|询)?(我的)?订单|还没(到|收到)",
+            re.I,
+        ),
+    ),
+    (
+        "orders",
+        re.compile(r"\bmy orders\b|\border history|我的订单|订单列表|我买了什么", re.I),
+    ),
+]
+
+_ORDER_NUMBER = re.compile(
+    r"(?<![A-Za-z0-9])#?\s?NW[-\s]?(\d{6})(?!\d)|(?:order|订单|单号|订单号)\s*(?:number|no\.?|#|号|:|：)?"
+    r"\s*#?\s*(\d{6})(?!\d)",
+    re.I,
+)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_US_POSTCODE = re.compile(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)")
+_POSTCODE_HINT = re.compile(r"zip|post ?code|postal|邮编|邮政编码", re.I)
+_NAME = re.compile(
+    r"(?i:my name is|my name's|name is|name:)\s+"
+    r"([A-Za-z][A-Za-z'\-]+(?:\s+[A-Za-z][A-Za-z'\-]+){1,3})"
+    r"|(?i:i am|i'm|this is)\s+([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){1,3})"
+    r"|(?:我叫|我是|名字是|姓名[:：]?)\s*([\u4e00-\u9fff]{2,4}|[A-Za-z]+(?:\s+[A-Za-z]+){1,3})",
+)
+_YES = re.compile(
+    r"^\s*(yes|yep|yeah|yup|y|sure|ok(ay)?|confirm(ed)?|go ahead|do it|please do|correct|"
+    r"that'?s (right|correct|fine)|sounds good|absolutely|"
+    r"是|是的|好|好的|确认|可以|对|行|嗯|没问题|确定)\b"
+    r"[\s,.!。！]*(please|thanks|thank you|谢谢|请)?[\s.!。！]*$",
+    re.I,
+)
+_NO = re.compile(
+    r"^\s*(no|nope|nah|n|don'?t|do not|stop|never ?mind|keep it|not now|wait|不|不用|不要|算了|"
+    r"否|先不|别)\b",
+    re.I,
+)
+_STORE_CREDIT = re.compile(r"store credit|店铺(积分|余额)|商店积分|购物金|store-credit", re.I)
+# A US-style address: "12 Oak Street, Apt 4, Springfield, IL 62704".
+_ADDRESS = re.compile(
+    r"(?P<line1>\d+[A-Za-z]?\s+[A-Za-z0-9 .'\-]+?)\s*,\s*(?:(?P<line2>(apt|apartment|suite|unit|"
+    r"fl|floor|#)[^,]*?)\s*,\s*)?(?P<city>[A-Za-z .'\-]+?)\s*,\s*(?P<region>[A-Z]{2})\s+"
+    r"(?P<postcode>\d{5}(?:-\d{4})?)",
+    re.I,
+)
+
+# Words shoppers use for the catalog's option values (English values, lower case).
+OPTION_ALIASES: dict[str, tuple[str, ...]] = {
+    "black": ("黑色", "黑的"),
+    "white": ("白色", "白的"),
+    "blue": ("蓝色", "蓝的"),
+    "navy": ("藏青", "海军蓝", "深蓝"),
+    "red": ("红色", "红的"),
+    "green": ("绿色", "绿的"),
+    "grey": ("灰色", "灰的", "gray"),
+    "gray": ("灰色", "灰的", "grey"),
+    "brown": ("棕色", "咖啡色"),
+    "beige": ("米色",),
+    "pink": ("粉色", "粉红"),
+    "xs": ("extra small", "extra-small", "x-small", "加小", "超小号"),
+    "s": ("small", "小号", "小码", "s码"),
+    "m": ("medium", "中号", "中码", "m码"),
+    "l": ("large", "大号", "大码", "l码"),
+    "xl": ("extra large", "extra-large", "x-large", "加大", "特大", "xl码"),
+    "xxl": ("2xl", "xx-large", "加加大", "双加大", "xxl码"),
+}
+# Longer phrases that contain a shorter size's word ("extra large" is not "large").
+_SHADOWED = {
+    "l": ("extra large", "extra-large", "x-large", "xx-large"),
+    "s": ("extra small", "extra-small", "x-small"),
+}
+
+
+@dataclass
+class Extracted:
+    """References found in one message."""
+
+    intents: list[Intent] = field(default_factory=list)
+    order_numbers: list[str] = field(default_factory=list)
+    email: str | None = None
+    name: str | None = None
+    postcode: str | None = None
+    address: Address | None = None
+    yes: bool = False
+    no: bool = False
+    store_credit: bool = False
+
+
+def extract(text: str) -> Extracted:
+    found = Extracted()
+    found.intents = [intent for intent, pattern in _INTENTS if pattern.search(text)]
+    found.order_numbers = list(
+        dict.fromkeys(f"NW-{a or b}" for a, b in _ORDER_NUMBER.findall(text))
+    )
+    if email := _EMAIL.search(text):
+        found.email = email.group(0).lower()
+    if name := _NAME.search(text):
+        found.name = _trim_name(next(g for g in name.groups() if g).strip())
+    address = _ADDRESS.search(text)
+    if address:
+        found.address = Address(
+            name="",
+            line1=address.group("line1").strip(),
+            line2=(address.group("line2") or "").strip(),
+            city=address.group("city").strip().title(),
+            region=address.group("region").upper(),
+            postcode=address.group("postcode"),
+        )
+    found.postcode = _postcode(text, found)
+    found.yes = bool(_YES.match(text))
+    found.no = not found.yes and bool(_NO.match(text))
+    found.store_credit = bool(_STORE_CREDIT.search(text))
+    return found
+
+
+_NOT_NAME = {
+    "and",
+    "my",
+    "zip",
+    "postcode",
+    "from",
+    "email",
+    "i",
+    "is",
+    "the",
+    "at",
+    "in",
+    "with",
+    "order",
+    "here",
+    "please",
+    "postal",
+    "code",
+}
+
+
+def _trim_name(name: str) -> str:
+    """ "jane doe and my" → "jane doe": a name ends before the first word no name has."""
+    words = name.split()
+    for i, word in enumerate(words):
+        if word.lower() in _NOT_NAME:
+            return " ".join(words[:i])
+    return name
+
+
+def _postcode(text: str, found: Extracted) -> str | None:
+    """A 5-digit postcode, not one that is part of an order number or a street address."""
+    skip = {n[3:] for n in found.order_numbers}
+    if found.address is not None:
+        skip.add(found.address.postcode[:5])
+    candidates = [m for m in _US_POSTCODE.findall(text) if m not in skip]
+    if not candidates:
+        return None
+    if len(candidates) == 1 or _POSTCODE_HINT.search(text):
+        return candidates[0]
+    return None
+
+
+def mentions_option(text: str, value: str) -> bool:
+    """Whether the shopper named this option value ("XL", "black", "黑色", "size 9")."""
+    target = value.lower()
+    lowered = text.lower()
+    for longer in _SHADOWED.get(target, ()):
+        lowered = lowered.replace(longer, " ")
+    if len(target) <= 3 and target.isalpha():
+        # Short sizes must be written as sizes: "M", "size m", "XL", never the s of "it's".
+        upper = rf"(?<![A-Za-z0-9'’]){re.escape(value.upper())}(?![A-Za-z0-9])"
+        if re.search(upper, text) or re.search(rf"size\s+{re.escape(target)}\b", lowered):
+            return True
+    elif re.search(rf"(?<![a-z0-9.]){re.escape(target)}(?![a-z0-9]|\.\d)", lowered):
+        return True
+    return any(alias in lowered for alias in OPTION_ALIASES.get(target, ()))
+
+
+def names_item(text: str, product_name: str) -> int:
+    """How many words of the product's name the shopper used (0: not named)."""
+    lowered = text.lower()
+    words = [w for w in re.findall(r"[a-z0-9]+", product_name.lower()) if len(w) > 2]
+    return sum(1 for w in words if re.search(rf"\b{re.escape(w)}s?\b", lowered))
