@@ -10,6 +10,7 @@ Every error shopbot raises on purpose derives from :class:`ShopbotError` and say
     │   ├── BackendTimeout          no answer within the configured time
     │   ├── BackendOverloaded       the request queue is full
     │   └── BackendUnavailable      the engine or server is down or not started
+    ├── LimitExceeded               a configured abuse limit was reached (setting named)
     ├── RetrievalError              the index (Chroma) or the embedder failed
     ├── StoreError                  the conversation database failed
     │   └── ConversationNotFound    no conversation with that id
@@ -59,6 +60,15 @@ class BackendOverloaded(BackendError):
 
 class BackendUnavailable(BackendError):
     """The engine or server is not running or cannot be reached."""
+
+
+class LimitExceeded(ShopbotError):
+    """A configured limit (size, length, rate) was reached; the message names the setting."""
+
+    def __init__(self, message: str, *, setting: str, retry_after_s: float | None = None):
+        self.setting = setting
+        self.retry_after_s = retry_after_s
+        super().__init__(message)
 
 
 class RetrievalError(ShopbotError):

@@ -59,6 +59,16 @@ class EngineSettings(_Group):
     )
     max_queue: int = Field(256, ge=1, description="Requests waiting beyond which new ones fail.")
     timeout_s: float = Field(60.0, gt=0, description="Time limit for one reply.")
+    supervise: bool = Field(
+        True, description="Restart the in-process engine when it dies or hangs."
+    )
+    watchdog_s: float = Field(
+        30.0,
+        gt=0,
+        description="No token for this long while replies wait: the engine is hung; restart it.",
+    )
+    restart_backoff_s: float = Field(2.0, gt=0, description="First wait between restarts.")
+    restart_backoff_max_s: float = Field(60.0, gt=0, description="Longest wait between restarts.")
     remote_urls: list[str] = Field(default_factory=list)
     remote_api_key: SecretStr | None = None
     remote_model: str | None = Field(None, description="Model name on the remote server.")
@@ -175,6 +185,29 @@ class OrdersSettings(_Group):
     )(_split_list)
 
 
+class LimitsSettings(_Group):
+    """Abuse limits of the web app. Rate limits are kept in each process's memory: with
+    several replicas, each replica allows this much (divide by the replica count)."""
+
+    max_message_chars: int = Field(
+        4000, ge=1, le=4000, description="Characters per message (4000 is the API's own cap)."
+    )
+    max_body_bytes: int = Field(65536, ge=1024, description="Bytes per request body.")
+    max_turns: int = Field(200, ge=1, description="Shopper messages per conversation.")
+    key_rate: float = Field(50.0, gt=0, description="Requests/s per helpdesk API key.")
+    key_burst: int = Field(500, ge=1, description="Requests a helpdesk key may send at once.")
+    ip_rate: float = Field(
+        10.0, gt=0, description="Requests/s per client address (widget and anonymous)."
+    )
+    ip_burst: int = Field(100, ge=1, description="Requests one address may send at once.")
+    trust_forwarded_for: bool = Field(
+        False, description="Take the client address from X-Forwarded-For (behind a proxy)."
+    )
+    request_timeout_s: float = Field(
+        120.0, gt=0, description="Time until a response starts (streams then run on)."
+    )
+
+
 class Settings(_Group):
     """Everything shopbot can be configured with."""
 
@@ -197,6 +230,7 @@ class Settings(_Group):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     escalation: EscalationSettings = Field(default_factory=EscalationSettings)
     finetune: FinetuneSettings = Field(default_factory=FinetuneSettings)
+    limits: LimitsSettings = Field(default_factory=LimitsSettings)
     orders: OrdersSettings = Field(default_factory=OrdersSettings)
 
     _split = field_validator(

@@ -138,6 +138,12 @@ class LoopBackend:
         self._loop_thread: LoopThread | None = None
         self._start_lock = threading.Lock()
         self._started = False
+        self._streams: dict[int, Any] = {}
+        """The inbox ``put`` of every reply being streamed, so that a failure reaches them all."""
+        self.last_progress = time.monotonic()
+        """When the engine last produced a chunk (or went from idle to busy)."""
+        self.down_reason: str | None = None
+        """Why the engine cannot answer right now (a restart is under way), else None."""
 
     # -- subclass hooks -------------------------------------------------------------------
     async def _start(self) -> None:  # pragma: no cover - trivial default
@@ -189,7 +195,11 @@ class LoopBackend:
         return self._loop_thread
 
     def _reserve(self) -> None:
+        if self.down_reason is not None:  # fail at once: the shopper gets the fallback now
+            raise BackendUnavailable(f"The {self.name} engine is down: {self.down_reason}")
         with self._pending_lock:
+            if self._pending == 0:
+                self.last_progress = time.monotonic()
             if self._pending >= self.max_pending:
                 raise BackendOverloaded(
                     f"{self._pending} replies are already waiting for the model; "
@@ -201,6 +211,18 @@ class LoopBackend:
         with self._pending_lock:
             self._pending -= 1
 
+    def _track(self, put: Any) -> int:
+        key = id(put)
+        self._streams[key] = put
+        return key
+
+    def fail_pending(self, error: BackendError) -> int:
+        """End every reply being streamed with ``error`` (from any thread); how many."""
+        streams = list(self._streams.values())
+        for put in streams:
+            put(error)
+        return len(streams)
+
     # -- streaming ------------------------------------------------------------------------
     def _produce(self, request: GenerationRequest, put: Any) -> Future[None]:
         """Run the generation on the backend loop, handing each chunk to ``put``."""
@@ -208,6 +230,7 @@ class LoopBackend:
         async def produce() -> None:
             try:
                 async for chunk in self._generate(request):
+                    self.last_progress = time.monotonic()
                     put(chunk)
             except asyncio.CancelledError:
                 raise
@@ -225,10 +248,13 @@ class LoopBackend:
         loop = asyncio.get_running_loop()
         inbox: asyncio.Queue[Any] = asyncio.Queue()
         self._reserve()
+
+        def put(item: Any) -> None:
+            loop.call_soon_threadsafe(inbox.put_nowait, item)
+
+        key = self._track(put)
         try:
-            future = self._produce(
-                request, lambda item: loop.call_soon_threadsafe(inbox.put_nowait, item)
-            )
+            future = self._produce(request, put)
             deadline = time.monotonic() + self.timeout_s
             try:
                 while True:
@@ -243,11 +269,13 @@ class LoopBackend:
             finally:
                 future.cancel()
         finally:
+            self._streams.pop(key, None)
             self._release()
 
     def stream_sync(self, request: GenerationRequest) -> Iterator[Chunk]:
         inbox: queue.Queue[Any] = queue.Queue()
         self._reserve()
+        key = self._track(inbox.put)
         try:
             future = self._produce(request, inbox.put)
             deadline = time.monotonic() + self.timeout_s
@@ -263,6 +291,7 @@ class LoopBackend:
             finally:
                 future.cancel()
         finally:
+            self._streams.pop(key, None)
             self._release()
 
     def _timeout(self) -> BackendTimeout:

@@ -6,12 +6,15 @@ creates this backend needs the ``if __name__ == "__main__":`` guard.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 from collections.abc import AsyncIterator
 from typing import Any
 
 from bot.backends.base import Chunk, GenerationRequest, LoopBackend, Message
+from bot.backends.supervisor import EngineSupervisor
 from bot.backends.template import ChatTemplate
 from bot.errors import BackendUnavailable, ConfigError
 from bot.settings import EngineSettings
@@ -20,7 +23,11 @@ log = logging.getLogger(__name__)
 
 
 class VLLMBackend(LoopBackend):
-    """Serves a model with vLLM's `AsyncLLM` in this process (engine core in a child)."""
+    """Serves a model with vLLM's `AsyncLLM` in this process (engine core in a child).
+
+    The engine core process is supervised (``engine.supervise``): when it dies or hangs,
+    replies waiting for it fail at once and it is restarted in the background.
+    """
 
     name = "vllm"
 
@@ -33,6 +40,8 @@ class VLLMBackend(LoopBackend):
         self._engine: Any = None
         self._sampling_cls: Any = None
         self._lora_request: Any = None
+        self._args: Any = None
+        self.supervisor: EngineSupervisor | None = None
 
     @property
     def context_window(self) -> int:
@@ -72,13 +81,51 @@ class VLLMBackend(LoopBackend):
         if self.lora_path:
             args.update(enable_lora=True, max_lora_rank=64)
         log.info("Starting the vLLM engine with %s (this takes a while)...", self.model)
-        self._engine = AsyncLLM.from_engine_args(AsyncEngineArgs(**args))
+        self._args = (AsyncLLM, AsyncEngineArgs(**args))
+        # Built off the loop, as a restart is: the loop keeps answering meanwhile.
+        self._engine = await asyncio.to_thread(self._build_engine)
         if self.lora_path:
             from vllm.lora.request import LoRARequest
 
             self._lora_request = LoRARequest("store", 1, self.lora_path)
         self.template.tokenizer  # noqa: B018 - load it now rather than on the first chat
+        if self.settings.supervise:
+            self.supervisor = EngineSupervisor(
+                self,
+                watchdog_s=self.settings.watchdog_s,
+                backoff_s=self.settings.restart_backoff_s,
+                backoff_max_s=self.settings.restart_backoff_max_s,
+            )
+            self.supervisor.start()
         log.info("The vLLM engine is ready.")
+
+    def _build_engine(self) -> Any:
+        engine_cls, engine_args = self._args
+        return engine_cls.from_engine_args(engine_args)
+
+    # -- supervision ----------------------------------------------------------------------
+    def engine_pids(self) -> list[int]:
+        """Process ids of the engine core process(es) (the ones a crash takes down)."""
+        manager = _engine_manager(self._engine)
+        return [p.pid for p in getattr(manager, "processes", []) if p.pid is not None]
+
+    def engine_problem(self) -> str | None:
+        engine = self._engine
+        if engine is None:
+            return "the engine is not running"
+        manager = _engine_manager(engine)
+        for process in getattr(manager, "processes", []):
+            if process.exitcode is not None:
+                return f"the engine process {process.pid} exited (code {process.exitcode})"
+        if engine.errored:
+            return "the engine reported a fatal error"
+        return None
+
+    async def restart_engine(self) -> None:
+        old, self._engine = self._engine, None
+        if old is not None:
+            await asyncio.to_thread(_shutdown_quietly, old)
+        self._engine = await asyncio.to_thread(self._build_engine)
 
     def reset_prefix_cache(self) -> None:
         """Forget cached prompt prefixes (a benchmark run then starts from a cold cache)."""
@@ -86,13 +133,17 @@ class VLLMBackend(LoopBackend):
             self._loop().run(self._engine.reset_prefix_cache())
 
     async def _stop(self) -> None:
+        if self.supervisor is not None:
+            await self.supervisor.stop()
+            self.supervisor = None
         if self._engine is not None:
             self._engine.shutdown()
             self._engine = None
 
     async def _generate(self, request: GenerationRequest) -> AsyncIterator[Chunk]:
-        if self._engine is None:
-            raise BackendUnavailable("The vLLM engine is not running.")
+        engine = self._engine
+        if engine is None:
+            raise BackendUnavailable("The vLLM engine is not running (it may be restarting).")
         from vllm.inputs import TokensPrompt
 
         token_ids = self.template.encode(request.messages, request.assistant_prefix)
@@ -106,7 +157,7 @@ class VLLMBackend(LoopBackend):
         if request.assistant_prefix:
             yield Chunk(text=request.assistant_prefix)
         try:
-            async for output in self._engine.generate(
+            async for output in engine.generate(
                 TokensPrompt(prompt_token_ids=token_ids),
                 params,
                 request_id=request.request_id,
@@ -126,6 +177,20 @@ class VLLMBackend(LoopBackend):
                 elif delta:
                     yield Chunk(text=delta)
         except Exception as exc:
-            if type(exc).__name__ == "EngineDeadError":
+            if type(exc).__name__ in ("EngineDeadError", "EngineGenerateError") or engine.errored:
                 raise BackendUnavailable(f"The vLLM engine died: {exc}") from exc
             raise
+
+
+def _engine_manager(engine: Any) -> Any:
+    resources = getattr(getattr(engine, "engine_core", None), "resources", None)
+    return getattr(resources, "engine_manager", None)
+
+
+def _shutdown_quietly(engine: Any) -> None:
+    """Shut a dead or hung engine down; whatever it raises, its processes are ended."""
+    with contextlib.suppress(Exception):
+        engine.shutdown(timeout=10)
+    for process in getattr(_engine_manager(engine), "processes", []):
+        if process.is_alive():
+            process.kill()
