@@ -17,6 +17,7 @@ from bot.escalation import EscalationPolicy
 from bot.extractive import SentencePicker
 from bot.humans import HumanHandoff
 from bot.language import detect_language, message_kind, phrase
+from bot.replay import history_before, stored_reply
 from bot.safety import detect_injection
 from bot.sentiment import SentimentResult, SentimentScorer, make_scorer
 from bot.settings import BUNDLED, Settings
@@ -163,10 +164,14 @@ class ShopBot(GroundedAnswers, HumanHandoff):
             future.cancel()
 
     async def astream_events(
-        self, message: str, session: str | None = None
+        self, message: str, session: str | None = None, *, request_key: str | None = None
     ) -> AsyncIterator[StreamEvent]:
-        """The turn as events: text deltas for the shopper, then the stored `Turn`."""
-        async for event in self._turn_events(message, session or uuid.uuid4().hex):
+        """The turn as events: text deltas for the shopper, then the stored `Turn`.
+
+        ``request_key`` (an idempotency key): a retry finds the message stored before and
+        answers it, or returns its stored reply, instead of storing it twice."""
+        session = session or uuid.uuid4().hex
+        async for event in self._turn_events(message, session, request_key):
             if event.turn is not None:
                 for observe in self.observers:
                     try:
@@ -175,11 +180,19 @@ class ShopBot(GroundedAnswers, HumanHandoff):
                         log.exception("Turn observer failed")
             yield event
 
-    async def _turn_events(self, message: str, session: str) -> AsyncIterator[StreamEvent]:
+    async def _turn_events(
+        self, message: str, session: str, request_key: str | None = None
+    ) -> AsyncIterator[StreamEvent]:
         started = time.perf_counter()
-        conversation, position = await asyncio.to_thread(self._begin_turn, session, message)
+        conversation, position = await asyncio.to_thread(
+            self._begin_turn, session, message, request_key
+        )
         store_ms = elapsed_ms(started)
-        history = [{"role": m.role, "content": m.content} for m in conversation.messages]
+        if request_key and (answered := stored_reply(conversation, position)) is not None:
+            yield StreamEvent("delta", answered.reply)
+            yield StreamEvent("turn", turn=answered)
+            return
+        history = history_before(conversation, position)
         history.append({"role": "user", "content": message})
         async for event in self._respond(history, session, Overrides(), position, conversation):
             if event.turn is not None:
@@ -188,7 +201,9 @@ class ShopBot(GroundedAnswers, HumanHandoff):
                 )
             yield event
 
-    def _begin_turn(self, session: str, message: str) -> tuple[StoredConversation, int]:
+    def _begin_turn(
+        self, session: str, message: str, request_key: str | None = None
+    ) -> tuple[StoredConversation, int]:
         """Store the shopper's message (before anything else happens) and load the thread."""
         store = self.store
         store.ensure(session)
@@ -196,7 +211,7 @@ class ShopBot(GroundedAnswers, HumanHandoff):
         if conversation.status == "closed":
             store.set_status(session, "bot")
             conversation.status = "bot"
-        stored = store.append(session, "user", message)
+        stored = store.append(session, "user", message, request_key=request_key)
         return conversation, stored.position
 
     async def _respond(

@@ -23,13 +23,17 @@ class ReplyTracker:
         self.bot = bot
         self.in_flight = 0
 
-    async def events(self, message: str, session: str) -> AsyncIterator[StreamEvent]:
+    async def events(
+        self, message: str, session: str, request_key: str | None = None
+    ) -> AsyncIterator[StreamEvent]:
         """The turn's events; if the caller stops early, the partial reply is kept."""
         shown: list[str] = []
         finished = False
         self.in_flight += 1
         try:
-            async for event in self.bot.astream_events(message, session=session):
+            async for event in self.bot.astream_events(
+                message, session=session, request_key=request_key
+            ):
                 if event.turn is not None:
                     finished = True
                 else:

@@ -185,7 +185,7 @@ def build_router(
         if scope and (previous := await asyncio.to_thread(bot.store.remembered, scope)):
             return previous
         wants_stream = "text/event-stream" in request.headers.get("accept", "")
-        events = replies.events(body.content, conversation_id)
+        events = replies.events(body.content, conversation_id, request_key=scope)
         if wants_stream:
             return StreamingResponse(
                 _sse(events, bot, scope),
