@@ -72,6 +72,9 @@ class EngineSettings(_Group):
     remote_urls: list[str] = Field(default_factory=list)
     remote_api_key: SecretStr | None = None
     remote_model: str | None = Field(None, description="Model name on the remote server.")
+    remote_probe_s: float = Field(
+        5.0, gt=0, description="Seconds between health probes of the remote servers."
+    )
     lora_path: str | None = Field(
         None, description="LoRA adapter folder (shopbot finetune's OUT/adapter) on the base model."
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -19,8 +21,11 @@ log = logging.getLogger(__name__)
 class RemoteBackend(LoopBackend):
     """Streams chat completions from one or more OpenAI-compatible base URLs.
 
-    Requests go to the least busy healthy server; a server that fails is skipped until it
-    answers again.
+    Requests go to the least busy healthy server (fewest replies in flight from this
+    process). A server that fails a request, or a health probe (``GET /models`` every
+    ``engine.remote_probe_s``), is tried only after the healthy ones until a probe finds it
+    answering again. A reply that fails before its first token is retried on the next server;
+    one that fails half-way is not (the shopper has seen part of it).
     """
 
     name = "remote"
@@ -42,6 +47,8 @@ class RemoteBackend(LoopBackend):
         )
         self._client: Any = None
         self._model: str | None = engine.remote_model
+        self._prober: asyncio.Task[None] | None = None
+        self.probe_interval_s = engine.remote_probe_s
 
     @property
     def context_window(self) -> int:
@@ -66,6 +73,7 @@ class RemoteBackend(LoopBackend):
         )
         if self._model is None:
             self._model = await self._discover_model()
+        self._prober = asyncio.get_running_loop().create_task(self._probe_forever())
 
     async def _discover_model(self) -> str:
         for url in self.urls:
@@ -81,8 +89,49 @@ class RemoteBackend(LoopBackend):
         )
 
     async def _stop(self) -> None:
+        if self._prober is not None:
+            self._prober.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._prober
         if self._client is not None:
             await self._client.aclose()
+
+    @property
+    def healthy(self) -> list[str]:
+        """The servers taken to be answering now."""
+        return [url for url in self.urls if url not in self._down]
+
+    def busy(self) -> dict[str, int]:
+        """Replies in flight per server (from this process)."""
+        return dict(self._busy)
+
+    async def probe(self) -> dict[str, bool]:
+        """Ask every server whether it answers; mark it up or down accordingly."""
+
+        async def one(url: str) -> bool:
+            try:
+                response = await self._client.get(f"{url}/models", timeout=5.0)
+                return response.status_code == 200
+            except Exception:
+                return False
+
+        results = await asyncio.gather(*(one(url) for url in self.urls))
+        for url, ok in zip(self.urls, results, strict=True):
+            if ok and url in self._down:
+                log.info("Remote server %s answers again.", url)
+                self._down.discard(url)
+            elif not ok and url not in self._down:
+                log.warning("Remote server %s fails its health probe.", url)
+                self._down.add(url)
+        return dict(zip(self.urls, results, strict=True))
+
+    async def _probe_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.probe_interval_s)
+            try:
+                await self.probe()
+            except Exception:  # a probe must never stop probing
+                log.exception("Health probe failed")
 
     def _pick(self) -> list[str]:
         """Servers in the order to try: healthy and least busy first."""
@@ -108,15 +157,14 @@ class RemoteBackend(LoopBackend):
             messages.append({"role": "assistant", "content": request.assistant_prefix})
             payload.update(continue_final_message=True, add_generation_prompt=False)
         last_error: Exception | None = None
+        if request.assistant_prefix:
+            yield Chunk(text=request.assistant_prefix)
         for url in self._pick():
             self._busy[url] += 1
             produced = False
             try:
-                if request.assistant_prefix:
-                    yield Chunk(text=request.assistant_prefix)
-                    produced = True
                 async for chunk in self._stream_from(url, payload):
-                    produced = True
+                    produced = produced or bool(chunk.text)
                     yield chunk
                 self._down.discard(url)
                 return
