@@ -43,6 +43,7 @@ demo: ingest
 	SHOPBOT_API_KEYS="$${SHOPBOT_API_KEYS:-demo-api-key}" \
 	SHOPBOT_AGENT_KEYS="$${SHOPBOT_AGENT_KEYS:-demo-agent-key}" \
 	SHOPBOT_PUBLIC_KEYS="$${SHOPBOT_PUBLIC_KEYS:-demo-public-key}" \
+	SHOPBOT_ORDERS__BACKEND="$${SHOPBOT_ORDERS__BACKEND:-demo}" \
 	$(BIN)/shopbot serve --host 127.0.0.1 --port 8000
 
 test: setup system-deps

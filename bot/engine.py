@@ -12,11 +12,12 @@ from typing import Any
 from bot.answering import GroundedAnswers, Knowledge
 from bot.backends import ChatBackend, make_backend
 from bot.backends.base import LoopThread
-from bot.errors import BackendError
+from bot.errors import BackendError, RetrievalError
 from bot.escalation import EscalationPolicy
 from bot.extractive import SentencePicker
 from bot.humans import HumanHandoff
 from bot.language import detect_language, message_kind, phrase
+from bot.orders.assistant import OrderAssistant, OrderReply
 from bot.replay import history_before, stored_reply
 from bot.safety import detect_injection
 from bot.sentiment import SentimentResult, SentimentScorer, make_scorer
@@ -40,6 +41,7 @@ class ShopBot(GroundedAnswers, HumanHandoff):
         store: ConversationStore | None = None,
         scorer: SentimentScorer | None = None,
         policy: EscalationPolicy | None = None,
+        orders: OrderAssistant | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self._owns_backend = backend is None
@@ -53,6 +55,8 @@ class ShopBot(GroundedAnswers, HumanHandoff):
         """Called with every finished turn (metrics, analytics)."""
         self.grounded_lead = self.settings.model == BUNDLED
         self._sentence_picker: SentencePicker | None = None
+        self._orders = orders
+        self._orders_built = orders is not None
 
     @classmethod
     def from_config(cls, **kwargs: Any) -> ShopBot:
@@ -76,11 +80,27 @@ class ShopBot(GroundedAnswers, HumanHandoff):
             self._store = SQLConversationStore(self.settings.resolved_database_url)
         return self._store
 
+    @property
+    def orders(self) -> OrderAssistant | None:
+        """The order assistant, or None when no order system is configured."""
+        if not self._orders_built:
+            from bot.orders.audit import MemoryAuditLog, SQLAuditLog
+            from bot.orders.factory import build_order_system
+
+            system = build_order_system(self.settings)
+            if system is not None:
+                engine = getattr(self.store, "engine", None)
+                audit = SQLAuditLog(engine) if engine is not None else MemoryAuditLog()
+                self._orders = OrderAssistant(system, self.settings.orders, audit)
+            self._orders_built = True
+        return self._orders
+
     def warm_up(self) -> None:
         self.backend.warm_up()
         self.knowledge.warm_up()
         self.scorer.warm_up()
         _ = self.store
+        _ = self.orders
 
     def close(self) -> None:
         """Release what this bot started (a backend passed in is left to its owner)."""
@@ -273,6 +293,18 @@ class ShopBot(GroundedAnswers, HumanHandoff):
                 yield event
             return
 
+        if self.orders is not None:
+            order_reply = await asyncio.to_thread(
+                self.orders.handle, question, state.get("orders"), language, session, persist
+            )
+            if order_reply is not None:
+                state["orders"] = order_reply.state
+                async for event in self._order_turn(
+                    order_reply, session, sentiment, persist, state, started
+                ):
+                    yield event
+                return
+
         kind = message_kind(question)
         if kind in ("greeting", "thanks"):
             turn = self._bot_turn(session, kind, language, sentiment)
@@ -281,7 +313,14 @@ class ShopBot(GroundedAnswers, HumanHandoff):
             return
 
         t0 = time.perf_counter()
-        hits = await asyncio.to_thread(self._retrieve, messages)
+        try:
+            hits = await asyncio.to_thread(self._retrieve, messages)
+        except RetrievalError as exc:  # degraded: say so honestly and offer a person
+            log.warning("Knowledge unavailable for %s: %s", session, exc)
+            turn = self._bot_turn(session, "knowledge_unavailable", language, sentiment)
+            async for event in self._say(turn, persist, state, {"degraded": "retrieval"}):
+                yield event
+            return
         retrieval_ms = (time.perf_counter() - t0) * 1000
         min_score = self.settings.retrieval.min_score
         # Knowledge that tries to instruct the model is not knowledge: leave it out.
@@ -350,6 +389,36 @@ class ShopBot(GroundedAnswers, HumanHandoff):
         yield StreamEvent("delta", turn.reply)
         await self._store_reply(turn, persist, state, extra)
         yield StreamEvent("turn", turn=turn)
+
+    async def _order_turn(
+        self,
+        reply: OrderReply,
+        session: str,
+        sentiment: SentimentResult,
+        persist: bool,
+        state: dict[str, Any],
+        started: float,
+    ) -> AsyncIterator[StreamEvent]:
+        """An order reply: stated from the order system's data, handed over if it says so."""
+        escalated = bool(reply.escalate)
+        status = "waiting_for_agent" if escalated else "bot"
+        sources = [
+            {"n": i + 1, "id": f"policy:{name}", "source": "policy", "title": name, "path": name}
+            for i, name in enumerate(reply.sources)
+        ]
+        turn = Turn(session, reply.text, sources, sentiment.as_dict(), escalated, status)
+        turn.language = reply.language
+        turn.escalation_reasons = list(reply.escalate)
+        turn.timings = {"total_ms": elapsed_ms(started)}
+        yield StreamEvent("delta", turn.reply)
+        await self._store_reply(turn, persist, self.policy.record_success(state), {"orders": True})
+        if persist and escalated:
+            await asyncio.to_thread(self._escalate_order_case, session, reply)
+        yield StreamEvent("turn", turn=turn)
+
+    def _escalate_order_case(self, session: str, reply: OrderReply) -> None:
+        self.store.update_data(session, {"order_case": reply.case})
+        self._record_escalation(session, list(reply.escalate))
 
     async def _hand_off(
         self,

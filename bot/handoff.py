@@ -84,6 +84,12 @@ def handoff_packet(conversation: StoredConversation, reasons: list[str]) -> dict
         "summary": summarize(conversation, reasons),
         "transcript": transcript,
         "bot_tried": tried,
+        # An order request outside the policy: what was asked, checked and refused.
+        **(
+            {"order_case": conversation.data["order_case"]}
+            if conversation.data.get("order_case")
+            else {}
+        ),
         "scores": {
             "latest": scores[-1] if scores else None,
             "max_dissatisfaction": max((s["dissatisfaction"] for s in scores), default=0.0),

@@ -148,8 +148,10 @@ class FinetuneSettings(_Group):
 class OrdersSettings(_Group):
     """The store's order system and the order policy shopbot enforces in code."""
 
-    backend: Literal["demo", "http", "none"] = Field(
-        "demo", description="'demo': the demo store's database; 'http': the store's REST API."
+    backend: Literal["none", "demo", "http"] = Field(
+        "none",
+        description="'http': the store's REST API; 'demo': the demo store's orders (make demo); "
+        "'none': order questions are answered from the policies only.",
     )
     database_url: str | None = Field(
         None, description="Demo backend's SQLAlchemy URL; SQLite orders.db in home if unset."
