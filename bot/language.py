@@ -66,6 +66,11 @@ PHRASES: dict[str, dict[str, str]] = {
             "knowledge, and I'd rather not guess. Would you like me to connect you with a "
             "member of our team?"
         ),
+        "knowledge_unavailable": (
+            "I'm sorry, I can't look that up right now: our store's information is "
+            "temporarily unavailable. Would you like me to connect you with a member of our "
+            "team?"
+        ),
         "backend_failed": (
             "I'm sorry, I'm having trouble answering right now. I've passed your conversation "
             "to a member of our team, who will reply here as soon as possible."
@@ -96,6 +101,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "no_knowledge": (
             "抱歉，我在本店的资料里没有找到这个问题的可靠答案，不想随便猜测。需要我为您转接人工客服吗？"
         ),
+        "knowledge_unavailable": "抱歉，我现在暂时无法查询本店的资料。需要我为您转接人工客服吗？",
         "backend_failed": (
             "抱歉，我现在暂时无法回答。已为您转接人工客服，同事会尽快在这里回复您。"
         ),

@@ -17,6 +17,8 @@ from bot.errors import ConversationNotFound
 from bot.inflight import ReplyTracker
 from bot.settings import Settings
 from bot.store import StoredConversation
+from ui.errors import primed, sse_errors
+from ui.limits import check_message, check_turns
 
 MAX_MESSAGE_CHARS = 4000
 
@@ -181,6 +183,8 @@ def build_router(
         conversation = await existing(conversation_id)
         if conversation.status == "closed":
             raise HTTPException(409, "This conversation is closed; create a new one.")
+        check_message(body.content, settings.limits)
+        check_turns(conversation, settings.limits)
         scope = f"{conversation_id}:{idempotency_key}" if idempotency_key else None
         if scope and (previous := await asyncio.to_thread(bot.store.remembered, scope)):
             return previous
@@ -188,7 +192,7 @@ def build_router(
         events = replies.events(body.content, conversation_id, request_key=scope)
         if wants_stream:
             return StreamingResponse(
-                _sse(events, bot, scope),
+                sse_errors(_sse(await primed(events), bot, scope)),
                 media_type="text/event-stream",
                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
             )

@@ -10,11 +10,13 @@ from fastapi.responses import JSONResponse
 
 from bot import ShopBot
 from bot.handoff import WebhookDispatcher
+from bot.health import check_health
 from bot.inflight import ReplyTracker
 from bot.settings import Settings
 from ui.api import build_router
 from ui.console import build_console_router
 from ui.errors import install_error_handlers
+from ui.limits import AbuseLimits
 from ui.metrics import install_metrics
 from ui.shopper import mount_shopper_chat
 from ui.widget import install_widget
@@ -54,6 +56,7 @@ def create_app(settings: Settings, bot: ShopBot | None = None) -> FastAPI:
     app.state.bot = shopbot
     app.state.replies = replies
     install_error_handlers(app)
+    app.add_middleware(AbuseLimits, settings=settings)  # inside CORS: refusals carry its headers
     install_metrics(app, shopbot)
     app.include_router(build_router(shopbot, settings, replies))
     app.include_router(build_console_router(shopbot, settings))
@@ -61,8 +64,9 @@ def create_app(settings: Settings, bot: ShopBot | None = None) -> FastAPI:
 
     @app.get("/healthz", tags=["ops"])
     async def healthz() -> JSONResponse:
-        ok = await shopbot.backend.health()
-        body = {"status": "ok" if ok else "unavailable", "engine": shopbot.backend.name}
-        return JSONResponse(body, status_code=200 if ok else 503)
+        """`ok`; `degraded` (no retrieval: answers say so); `unavailable` (503), with why."""
+        health = await check_health(shopbot)
+        headers = {"Retry-After": "5"} if health.http_status == 503 else None
+        return JSONResponse(health.as_dict(), status_code=health.http_status, headers=headers)
 
     return mount_shopper_chat(app, shopbot, settings, replies)

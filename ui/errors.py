@@ -3,16 +3,32 @@ for bad input."""
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import AsyncIterator
+from typing import TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot.errors import BackendOverloaded, ConversationNotFound, ShopbotError
+from bot.errors import (
+    BackendOverloaded,
+    ConversationNotFound,
+    LimitExceeded,
+    RetrievalError,
+    ShopbotError,
+    StoreError,
+)
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+STORE_DOWN = (
+    "The conversation database is unavailable, so nothing was stored; retry shortly with the "
+    "same Idempotency-Key header."
+)
 
 CODES = {
     400: "bad_request",
@@ -25,14 +41,29 @@ CODES = {
     422: "invalid_request",
     429: "rate_limited",
     503: "unavailable",
+    504: "timeout",
 }
+LIMIT_STATUS = {"limits.max_message_chars": 413, "limits.max_turns": 409}
+RETRY_AFTER_S = 5
+"""What a client is told to wait when a part of the service is down for a moment."""
 
 
-def error_response(status: int, message: str, details: object = None) -> JSONResponse:
-    body: dict[str, object] = {"code": CODES.get(status, "error"), "message": message}
+def error_response(
+    status: int,
+    message: str,
+    details: object = None,
+    *,
+    code: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, object] = {"code": code or CODES.get(status, "error"), "message": message}
     if details is not None:
         body["details"] = details
-    return JSONResponse({"error": body}, status_code=status)
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+def unavailable(message: str) -> JSONResponse:
+    return error_response(503, message, headers={"Retry-After": str(RETRY_AFTER_S)})
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -56,9 +87,60 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(BackendOverloaded)
     async def overloaded(_request: Request, exc: BackendOverloaded) -> JSONResponse:
-        return error_response(503, str(exc))
+        return unavailable(str(exc))
+
+    @app.exception_handler(LimitExceeded)
+    async def limit(_request: Request, exc: LimitExceeded) -> JSONResponse:
+        status = LIMIT_STATUS.get(exc.setting, 429)
+        code = "conversation_too_long" if exc.setting == "limits.max_turns" else None
+        headers = {"Retry-After": f"{exc.retry_after_s:.0f}"} if exc.retry_after_s else None
+        return error_response(status, str(exc), code=code, headers=headers)
+
+    @app.exception_handler(StoreError)
+    async def store_down(_request: Request, exc: StoreError) -> JSONResponse:
+        log.error("The conversation database failed: %s", exc)
+        return unavailable(STORE_DOWN)
+
+    @app.exception_handler(SQLAlchemyError)
+    async def database_down(_request: Request, exc: SQLAlchemyError) -> JSONResponse:
+        log.error("The conversation database failed: %s", exc)
+        return unavailable(STORE_DOWN)
+
+    @app.exception_handler(RetrievalError)
+    async def index_down(_request: Request, exc: RetrievalError) -> JSONResponse:
+        log.error("The knowledge index failed: %s", exc)
+        return unavailable("The knowledge index is unavailable right now; try again shortly.")
 
     @app.exception_handler(ShopbotError)
     async def shopbot_error(_request: Request, exc: ShopbotError) -> JSONResponse:
         log.warning("Request failed: %s", exc)
         return error_response(503, "The service is temporarily unable to answer; try again.")
+
+
+async def primed(events: AsyncIterator[T]) -> AsyncIterator[T]:
+    """Start ``events`` now, so that a failure before its first item (the database is down,
+    say) is still an HTTP error; the iterator returned yields that item and then the rest."""
+    first = await anext(events)
+
+    async def chained() -> AsyncIterator[T]:
+        try:
+            yield first
+            async for item in events:
+                yield item
+        finally:
+            await events.aclose()  # type: ignore[attr-defined]
+
+    return chained()
+
+
+async def sse_errors(lines: AsyncIterator[str]) -> AsyncIterator[str]:
+    """Server-sent events; a failure once the stream has begun ends it with an ``error``
+    event in the usual error shape (the status line has been sent already)."""
+    try:
+        async for line in lines:
+            yield line
+    except ShopbotError as exc:
+        log.error("A streamed reply failed: %s", exc)
+        message = STORE_DOWN if isinstance(exc, StoreError) else str(exc)
+        body = {"error": {"code": "unavailable", "message": message}}
+        yield f"event: error\ndata: {json.dumps(body, ensure_ascii=False)}\n\n"

@@ -25,6 +25,8 @@ from bot.settings import Settings
 from bot.shoppers import cited_sources, open_conversation, owns, shopper_view
 from bot.store import StoredConversation
 from ui.api import MessageIn
+from ui.errors import primed, sse_errors
+from ui.limits import check_message, check_turns
 
 PREFIX = "/api/v1/public"
 KEY_HEADER = "X-Shopbot-Key"
@@ -123,10 +125,12 @@ def build_public_router(bot: ShopBot, settings: Settings, replies: ReplyTracker)
         responses={200: {"content": {"text/event-stream": {}}}},
     )
     async def post_message(body: MessageIn, request: Request, conversation: Owned) -> Any:
+        check_message(body.content, settings.limits)
+        check_turns(conversation, settings.limits)
         events = replies.events(body.content, conversation.id)
         if "text/event-stream" in request.headers.get("accept", ""):
             return StreamingResponse(
-                _shopper_sse(events),
+                sse_errors(_shopper_sse(await primed(events))),
                 media_type="text/event-stream",
                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
             )
