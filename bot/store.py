@@ -436,3 +436,8 @@ def _conversation(row: ConversationRow, messages: Any) -> StoredConversation:
             for m in messages
         ],
     )
+
+
+# Tables other modules declare on `Base`, imported here so that every user of `Base.metadata`
+# (start-up, migrations, their checks) sees the whole schema.
+from bot.orders import audit as _order_audit  # noqa: E402, F401

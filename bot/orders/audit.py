@@ -73,8 +73,7 @@ class SQLAuditLog:
     """`AuditLog` in the conversation database (the engine of a `SQLConversationStore`)."""
 
     def __init__(self, engine: Any) -> None:
-        self.engine = engine
-        OrderAuditRow.__table__.create(engine, checkfirst=True)  # type: ignore[attr-defined]
+        self.engine = engine  # its schema (with `order_audit`) is migrated by the store
 
     def record(self, event: AuditEvent) -> None:
         if event.event not in EVENTS:
