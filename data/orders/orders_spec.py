@@ -1,0 +1,431 @@
+"""The demo orders as written by hand: customers, notable orders and stock overrides.
+
+Read by `build_orders.py`; the README table of notable orders is generated from `note`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FINAL_SALE_CATEGORIES = ("Clothing > Socks",)  # returns.md: underwear, socks, earrings, ...
+DEFAULT_STOCK = 10  # units of every in-stock variant; out-of-stock ones have 0
+# Variants with one unit left: the first exchange to it succeeds, the second finds it gone.
+STOCK_OVERRIDES = {"NW-CPH-GRY-L": 1, "NW-LBDS-WHT-M": 1}
+
+# The name in Latin letters, for shoppers who type it so (the name lookup accepts both).
+ALIASES = {"C1002": "Wang Fang", "C1006": "Chen Jing", "C1035": "Liu Yang", "C1040": "Zhao Lei"}
+
+# id, name, email, phone, tier, address (line1, city, region, postcode, country)
+# fmt: off
+CUSTOMERS: list[tuple[str, str, str, str, str, tuple[str, str, str, str, str]]] = [
+    ("C1001", "Emma Johnson", "emma.johnson@example.com", "555-0101", "member",
+     ("12 Maple Street", "Columbus", "OH", "43215", "US")),
+    ("C1002", "王芳", "wang.fang@example.com", "555-0102", "gold",
+     ("88 Valencia Street Apt 5", "San Francisco", "CA", "94110", "US")),
+    ("C1003", "Li Wei", "li.wei@example.com", "555-0103", "member",
+     ("135-20 39th Avenue", "Flushing", "NY", "11354", "US")),
+    ("C1004", "James Smith", "james.smith@example.com", "555-0104", "gold",
+     ("410 Oak Avenue", "Austin", "TX", "78701", "US")),
+    ("C1005", "Olivia Brown", "olivia.brown@example.com", "555-0105", "gold",
+     ("77 Pine Road", "Seattle", "WA", "98101", "US")),
+    ("C1006", "陈静", "chen.jing@example.com", "555-0106", "member",
+     ("2200 Stockton Street", "San Francisco", "CA", "94133", "US")),
+    ("C1007", "Michael Lee", "michael.lee@example.com", "555-0107", "member",
+     ("9 Harbor View Drive", "Boston", "MA", "02110", "US")),
+    ("C1008", "Michael Lee", "mike.lee.denver@example.com", "555-0108", "member",
+     ("1550 Larimer Street", "Denver", "CO", "80202", "US")),
+    ("C1009", "Sophie Martin", "sophie.martin@example.com", "+44 20 7946 0109", "member",
+     ("221 Baker Street", "London", "", "NW1 6XE", "GB")),
+    ("C1010", "Lukas Weber", "lukas.weber@example.com", "+49 30 5550 0110", "member",
+     ("Torstrasse 45", "Berlin", "", "10119", "DE")),
+    ("C1011", "Liam Tremblay", "liam.tremblay@example.com", "+1 416 555 0111", "member",
+     ("300 Front Street West", "Toronto", "ON", "M5V 0E9", "CA")),
+    ("C1012", "Zhang Wei", "zhang.wei@example.com", "555-0112", "member",
+     ("1801 Chestnut Street", "Philadelphia", "PA", "19103", "US")),
+    ("C1013", "Ava Williams", "ava.williams@example.com", "555-0113", "member",
+     ("64 Elm Court", "Chicago", "IL", "60614", "US")),
+    ("C1014", "Noah Davis", "noah.davis@example.com", "555-0114", "member",
+     ("5 Birch Lane", "Portland", "OR", "97205", "US")),
+    ("C1015", "Isabella Garcia", "isabella.garcia@example.com", "555-0115", "member",
+     ("1200 Ocean Drive", "Miami", "FL", "33139", "US")),
+    ("C1016", "Ethan Miller", "ethan.miller@example.com", "555-0116", "member",
+     ("42 Cedar Street", "Minneapolis", "MN", "55401", "US")),
+    ("C1017", "Mia Wilson", "mia.wilson@example.com", "555-0117", "member",
+     ("8 Willow Way", "Nashville", "TN", "37203", "US")),
+    ("C1018", "Lucas Moore", "lucas.moore@example.com", "555-0118", "member",
+     ("301 Sunset Boulevard", "Los Angeles", "CA", "90028", "US")),
+    ("C1019", "Charlotte Taylor", "charlotte.taylor@example.com", "555-0119", "gold",
+     ("17 Magnolia Avenue", "Atlanta", "GA", "30303", "US")),
+    ("C1020", "Benjamin Anderson", "ben.anderson@example.com", "555-0120", "member",
+     ("90 River Road", "Pittsburgh", "PA", "15222", "US")),
+    ("C1021", "Amelia Thomas", "amelia.thomas@example.com", "555-0121", "member",
+     ("23 Spruce Street", "Denver", "CO", "80205", "US")),
+    ("C1022", "Henry Jackson", "henry.jackson@example.com", "555-0122", "member",
+     ("610 Main Street", "Kansas City", "MO", "64105", "US")),
+    ("C1023", "Harper White", "harper.white@example.com", "555-0123", "member",
+     ("14 Aspen Court", "Salt Lake City", "UT", "84101", "US")),
+    ("C1024", "Alexander Harris", "alex.harris@example.com", "555-0124", "member",
+     ("3 Lakeview Terrace", "Madison", "WI", "53703", "US")),
+    ("C1025", "Evelyn Martin", "evelyn.martin@example.com", "555-0125", "member",
+     ("77 Broad Street", "Richmond", "VA", "23219", "US")),
+    ("C1026", "Daniel Thompson", "daniel.thompson@example.com", "555-0126", "member",
+     ("250 Market Street", "Phoenix", "AZ", "85004", "US")),
+    ("C1027", "Abigail Martinez", "abigail.martinez@example.com", "555-0127", "member",
+     ("19 Canyon Road", "Santa Fe", "NM", "87501", "US")),
+    ("C1028", "Matthew Robinson", "matt.robinson@example.com", "555-0128", "member",
+     ("455 King Street", "Charleston", "SC", "29401", "US")),
+    ("C1029", "Emily Clark", "emily.clark@example.com", "555-0129", "member",
+     ("66 Hill Street", "Raleigh", "NC", "27601", "US")),
+    ("C1030", "Samuel Lewis", "samuel.lewis@example.com", "555-0130", "member",
+     ("820 Grand Avenue", "Des Moines", "IA", "50309", "US")),
+    ("C1031", "Grace Walker", "grace.walker@example.com", "555-0131", "member",
+     ("31 Orchard Lane", "Burlington", "VT", "05401", "US")),
+    ("C1032", "Jack Hall", "jack.hall@example.com", "555-0132", "member",
+     ("1400 Congress Avenue", "Austin", "TX", "78701", "US")),
+    ("C1033", "Chloe Allen", "chloe.allen@example.com", "555-0133", "member",
+     ("58 Park Place", "Brooklyn", "NY", "11217", "US")),
+    ("C1034", "Owen Young", "owen.young@example.com", "555-0134", "member",
+     ("2 Bay Street", "San Diego", "CA", "92101", "US")),
+    ("C1035", "刘洋", "liu.yang@example.com", "555-0135", "member",
+     ("700 Jackson Street", "Oakland", "CA", "94607", "US")),
+    ("C1036", "Zoe King", "zoe.king@example.com", "555-0136", "member",
+     ("11 Prospect Street", "Providence", "RI", "02903", "US")),
+    ("C1037", "Ryan Wright", "ryan.wright@example.com", "555-0137", "member",
+     ("940 Pearl Street", "Boulder", "CO", "80302", "US")),
+    ("C1038", "Charlotte Wilson", "charlotte.wilson@example.com", "+61 2 5550 0138", "member",
+     ("12 George Street", "Sydney", "NSW", "2000", "AU")),
+    ("C1039", "Lily Scott", "lily.scott@example.com", "555-0139", "member",
+     ("205 Water Street", "Milwaukee", "WI", "53202", "US")),
+    ("C1040", "赵磊", "zhao.lei@example.com", "555-0140", "member",
+     ("1 Infinite Loop", "Cupertino", "CA", "95014", "US")),
+]
+# fmt: on
+
+# Notable orders: number -> (customer, status, [(sku, qty, {extras})], {order extras}, note).
+# Order extras: placed/shipped/delivered ages, payments, address, address_changes, refunds.
+NOTABLE: list[dict[str, Any]] = [
+    # --- Emma Johnson (C1001): four orders in different states
+    dict(
+        number="NW-104233",
+        customer="C1001",
+        status="shipped",
+        items=[("NW-CPH-BLK-M", 1, {})],
+        pay=("card", "4242"),
+        note='shipped, tracking number, arriving in 2 days ("where is my order?")',
+    ),
+    dict(
+        number="NW-104301",
+        customer="C1001",
+        status="pending",
+        placed_hours_ago=2,
+        items=[("NW-LBDS-BLU-M", 1, {}), ("NW-CNTS-BLU-M", 2, {})],
+        pay=("card", "4242"),
+        note="pending, placed 2 h ago: can be cancelled or re-addressed",
+    ),
+    dict(
+        number="NW-103870",
+        customer="C1001",
+        status="delivered",
+        delivered_days_ago=12,
+        items=[("NW-LBDS-BLU-L", 1, {}), ("NW-SC-FIG-8OZ", 1, {})],
+        pay=("card", "4242"),
+        note="delivered 12 days ago: inside the 30-day window; shirt exchangeable "
+        "(Blue XL out of stock, White L in stock)",
+    ),
+    dict(
+        number="NW-102955",
+        customer="C1001",
+        status="delivered",
+        delivered_days_ago=40,
+        items=[("NW-SLJ-IND-32X32", 1, {})],
+        pay=("paypal", ""),
+        note="delivered 40 days ago: return outside the 30-day window (member) → human",
+    ),
+    # --- 王芳 (C1002, Gold): several orders, Chinese shopper
+    dict(
+        number="NW-105120",
+        customer="C1002",
+        status="out_for_delivery",
+        items=[("NW-RRS-BLWH-8", 1, {})],
+        pay=("paypal", ""),
+        note="out for delivery, arriving today (6 h)",
+    ),
+    dict(
+        number="NW-104876",
+        customer="C1002",
+        status="delivered",
+        delivered_days_ago=45,
+        items=[("NW-CPH-NVY-M", 1, {}), ("NW-CNTS-WHT-S", 1, {})],
+        pay=("card", "1881"),
+        note="Gold, delivered 45 days ago: return inside the 60-day Gold window",
+    ),
+    dict(
+        number="NW-103512",
+        customer="C1002",
+        status="delivered",
+        delivered_days_ago=75,
+        items=[("NW-ECS-WHT-8", 1, {})],
+        pay=("card", "1881"),
+        note="Gold, delivered 75 days ago: outside even the Gold window → human",
+    ),
+    dict(
+        number="NW-105301",
+        customer="C1002",
+        status="processing",
+        placed_hours_ago=20,
+        items=[("NW-LBDS-WHT-L", 1, {})],
+        pay=("card", "1881"),
+        note="processing: not cancellable (pending only), address still changeable",
+    ),
+    # --- Li Wei (C1003)
+    dict(
+        number="NW-105288",
+        customer="C1003",
+        status="pending",
+        placed_hours_ago=1,
+        items=[("NW-ECS-BLK-10", 1, {})],
+        pay=("apple_pay", ""),
+        note="pending, placed 1 h ago (cancel in Chinese / pinyin name)",
+    ),
+    dict(
+        number="NW-104455",
+        customer="C1003",
+        status="delivered",
+        delivered_days_ago=5,
+        items=[("NW-ECS-NVY-9", 1, {}), ("NW-MCS-NVY-SM", 2, {})],
+        pay=("card", "7310"),
+        note="delivered 5 days ago: sneakers exchangeable (Navy 8 out of stock, Navy 10 in "
+        "stock); socks are final sale",
+    ),
+    # --- James Smith (C1004, Gold)
+    dict(
+        number="NW-103990",
+        customer="C1004",
+        status="delivered",
+        delivered_days_ago=55,
+        items=[("NW-LCB-BRN-9", 1, {})],
+        pay=("card", "0005"),
+        note="Gold, delivered 55 days ago: return allowed (Gold 60 days), exchange not "
+        "(exchange window 30 days)",
+    ),
+    dict(
+        number="NW-105002",
+        customer="C1004",
+        status="packed",
+        items=[("NW-CPH-GRY-M", 1, {})],
+        pay=("card", "0005"),
+        note="packed: too late to cancel or change the address",
+    ),
+    # --- Olivia Brown (C1005, Gold)
+    dict(
+        number="NW-104120",
+        customer="C1005",
+        status="delivered",
+        delivered_days_ago=25,
+        items=[("NW-CPH-BLK-S", 1, {"exchanges": 1})],
+        pay=("card", "3003"),
+        note="delivered 25 days ago; the hoodie was already exchanged once (Black M → S): "
+        "a second exchange is refused",
+    ),
+    # --- 陈静 (C1006)
+    dict(
+        number="NW-104660",
+        customer="C1006",
+        status="shipped",
+        shipping_method="express",
+        items=[("NW-LBDS-WHT-S", 1, {})],
+        pay=("paypal", ""),
+        note="shipped express (Chinese shopper, order status in Chinese)",
+    ),
+    dict(
+        number="NW-105340",
+        customer="C1006",
+        status="pending",
+        placed_hours_ago=3,
+        items=[("NW-CNTS-HEGR-M", 1, {})],
+        pay=("card", "6021"),
+        address_changes=1,
+        note="pending, address already changed once: a second change is refused",
+    ),
+    # --- the two Michael Lees: same name, different postcodes
+    dict(
+        number="NW-104010",
+        customer="C1007",
+        status="delivered",
+        delivered_days_ago=8,
+        items=[("NW-SSLJ-BLK-34X32", 1, {})],
+        pay=("card", "9911"),
+        note="Michael Lee of 02110: jeans exchangeable (Black 32x32 out of stock)",
+    ),
+    dict(
+        number="NW-104011",
+        customer="C1008",
+        status="shipped",
+        items=[("NW-HTECS-NVY-9", 1, {})],
+        pay=("card", "2288"),
+        note="the other Michael Lee (80202): name alone is not enough",
+    ),
+    # --- charged twice
+    dict(
+        number="NW-104789",
+        customer="C1013",
+        status="processing",
+        placed_hours_ago=26,
+        items=[("NW-CPH-GRY-L", 1, {}), ("NW-CNTS-BLK-M", 1, {})],
+        pay=("card", "5521"),
+        duplicate_authorization=True,
+        note='"charged twice": one captured payment and one duplicate authorization '
+        "of the same amount (held, not captured)",
+    ),
+    # --- final sale
+    dict(
+        number="NW-104502",
+        customer="C1014",
+        status="delivered",
+        delivered_days_ago=6,
+        items=[("NW-MCS-CHA-LXL", 3, {}), ("NW-WB-GRY", 1, {})],
+        pay=("card", "1234"),
+        note="delivered 6 days ago: socks are final sale (not returnable); beanie returnable",
+    ),
+    dict(
+        number="NW-104515",
+        customer="C1015",
+        status="delivered",
+        delivered_days_ago=10,
+        items=[("NW-LMD-TER-M", 1, {"final_sale": True})],
+        pay=("paypal", ""),
+        note="delivered 10 days ago: dress bought in the clearance sale, marked final sale",
+    ),
+    # --- returns already in progress / done
+    dict(
+        number="NW-103777",
+        customer="C1016",
+        status="delivered",
+        delivered_days_ago=20,
+        items=[
+            (
+                "NW-CNTS-OLV-L",
+                1,
+                {"status": "return_requested", "refund_method": "original_payment"},
+            ),
+            ("NW-CNTS-OLV-XL", 1, {}),
+        ],
+        pay=("card", "8080"),
+        note="line 1 already has a return open; line 2 can still be returned",
+    ),
+    dict(
+        number="NW-103601",
+        customer="C1017",
+        status="delivered",
+        delivered_days_ago=28,
+        items=[("NW-LBDS-BLU-S", 1, {"status": "returned"}), ("NW-CNTS-BLU-S", 1, {})],
+        pay=("card", "4545"),
+        refund_lines=("1",),
+        note="line 1 returned and refunded to the card; line 2 returnable for 2 more days",
+    ),
+    dict(
+        number="NW-104700",
+        customer="C1018",
+        status="delivered",
+        delivered_days_ago=9,
+        items=[
+            ("NW-CPH-FOR-L", 1, {"status": "exchange_requested", "exchange_sku": "NW-CPH-FOR-XL"})
+        ],
+        pay=("card", "3131"),
+        note="an exchange (Forest L → XL) is already open",
+    ),
+    # --- electronics and home (not exchangeable categories)
+    dict(
+        number="NW-104390",
+        customer="C1019",
+        status="delivered",
+        delivered_days_ago=33,
+        items=[("NW-WOEH-MIBL", 1, {})],
+        pay=("card", "7777"),
+        note="Gold, delivered 33 days ago: headphones returnable (Gold), not exchangeable",
+    ),
+    dict(
+        number="NW-104410",
+        customer="C1020",
+        status="delivered",
+        delivered_days_ago=3,
+        items=[("NW-CIS-12IN", 1, {}), ("NW-SM-OCE-SIN", 2, {})],
+        pay=("card", "6262"),
+        note="home goods delivered 3 days ago: return yes, size/color exchange no",
+    ),
+    # --- cancelled
+    dict(
+        number="NW-103950",
+        customer="C1021",
+        status="cancelled",
+        items=[("NW-CNTS-BLU-L", 1, {})],
+        pay=("card", "1010"),
+        note="cancelled, authorization released: nothing more can change",
+    ),
+    # --- international
+    dict(
+        number="NW-104888",
+        customer="C1009",
+        status="shipped",
+        items=[("NW-CPH-GRY-S", 1, {})],
+        pay=("paypal", ""),
+        note="international (London, GB), shipped: DHL tracking",
+    ),
+    dict(
+        number="NW-104889",
+        customer="C1010",
+        status="delivered",
+        delivered_days_ago=18,
+        items=[("NW-LBDS-WHT-M", 1, {})],
+        pay=("card", "4000"),
+        note="international (Berlin, DE), delivered 18 days ago; exchange to White S "
+        "(out of stock) refused, White XL in stock",
+    ),
+    dict(
+        number="NW-104890",
+        customer="C1011",
+        status="pending",
+        placed_hours_ago=4,
+        items=[("NW-ECS-WHT-9", 1, {})],
+        pay=("card", "2020"),
+        note="international (Toronto, CA), pending: address change to another country",
+    ),
+    # --- boundary of the 30-day window
+    dict(
+        number="NW-103640",
+        customer="C1022",
+        status="delivered",
+        delivered_days_ago=29,
+        items=[("NW-CPH-GRY-XL", 1, {})],
+        pay=("card", "5151"),
+        note="delivered 29 days ago: last day of the return window",
+    ),
+    dict(
+        number="NW-103630",
+        customer="C1023",
+        status="delivered",
+        delivered_days_ago=31,
+        items=[("NW-CPH-NVY-S", 1, {})],
+        pay=("card", "5252"),
+        note="delivered 31 days ago: one day past the window (member)",
+    ),
+    # --- a variant with a single unit left
+    dict(
+        number="NW-104930",
+        customer="C1024",
+        status="delivered",
+        delivered_days_ago=7,
+        items=[("NW-CPH-GRY-M", 1, {})],
+        pay=("card", "6363"),
+        note="exchange to Grey L: the last unit (stock 1); a second exchange to it fails",
+    ),
+    dict(
+        number="NW-104931",
+        customer="C1025",
+        status="delivered",
+        delivered_days_ago=7,
+        items=[("NW-CPH-GRY-S", 1, {})],
+        pay=("card", "6464"),
+        note="also wants Grey L (stock 1): only one of 104930/104931 can get it",
+    ),
+]
