@@ -11,6 +11,7 @@ import pytest
 
 from bot.orders.demo import SQLOrderSystem
 from bot.orders.system import OrderSystem
+from tests.bot.orders.rest_store import RunningStore, serve
 from tests.conftest import DATA
 
 SEED = DATA / "orders" / "demo_orders.json"
@@ -37,6 +38,16 @@ def postgres_orders(postgres_url: str) -> Iterator[SQLOrderSystem]:
     system.close()
 
 
+@pytest.fixture(scope="session")
+def rest_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStore]:
+    """The reference store API (its own SQLite demo database) on a real loopback port."""
+    path = tmp_path_factory.mktemp("rest-store") / "orders.db"
+    store = SQLOrderSystem(f"sqlite:///{path}", SEED)
+    with serve(store, token="s3cret-token") as running:
+        yield running
+    store.close()
+
+
 def _backend(request: pytest.FixtureRequest, kind: str) -> Backend:
     if kind == "sqlite":
         store = request.getfixturevalue("sqlite_orders")
@@ -48,7 +59,7 @@ def _backend(request: pytest.FixtureRequest, kind: str) -> Backend:
     return Backend(server.client, server.store)
 
 
-BACKENDS = ["sqlite", "postgres"]
+BACKENDS = ["sqlite", "postgres", "http"]
 
 
 @pytest.fixture(params=BACKENDS)

@@ -20,10 +20,8 @@ def test_demo_backend_in_home(tmp_path: Path) -> None:
     system.close()
 
 
-def test_none_backend() -> None:
-    assert (
-        build_order_system(make_settings(Path("/nonexistent"), orders={"backend": "none"})) is None
-    )
+def test_none_backend(tmp_path: Path) -> None:
+    assert build_order_system(make_settings(tmp_path / "home", orders={"backend": "none"})) is None
 
 
 def test_http_backend_needs_its_address(tmp_path: Path) -> None:
