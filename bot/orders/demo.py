@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import create_engine, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
 
 from bot.errors import ChangeRejected, ConfigError, OrderNotFound, OrderSystemError
 from bot.orders.demo_schema import (
@@ -82,9 +83,11 @@ class SQLOrderSystem:
         kwargs: dict[str, Any] = {"pool_pre_ping": True}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
-            path = url.split("///", 1)[-1]
+            path = url.split("///", 1)[-1] if "///" in url else ""
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
+            else:  # one in-memory database shared by every thread, not one each
+                kwargs["poolclass"] = StaticPool
         try:
             self.engine = create_engine(url, **kwargs)
         except Exception as exc:  # bad URL or missing driver

@@ -271,13 +271,23 @@ def _readme(data: dict[str, Any]) -> str:
             f"{' (' + o['carrier'] + ')' if o.get('carrier') else ''} | {items} | "
             f"{o['note']} |"
         )
-    several = {}
+    by_number = {o["number"]: o for o in data["orders"]}
+
+    def when(o: dict[str, Any]) -> str:
+        if o["status"] == "delivered":
+            return f"delivered {o['delivered_days_ago']} d ago"
+        if "placed_hours_ago" in o:
+            return f"{o['status']}, placed {o['placed_hours_ago']} h ago"
+        return f"{o['status']}, placed {o['placed_days_ago']} d ago"
+
+    several: dict[str, list[str]] = {}
     for o in data["orders"]:
         several.setdefault(o["customer_id"], []).append(o["number"])
     multi = [
-        f"- {names[cid]['name']} ({cid}): " + ", ".join(f"`{n}`" for n in sorted(nums))
+        f"- {names[cid]['name']} ({cid}): "
+        + ", ".join(f"`{n}` ({when(by_number[n])})" for n in sorted(nums))
         for cid, nums in sorted(several.items())
-        if cid in ("C1001", "C1002", "C1003")
+        if cid in ("C1001", "C1002", "C1003", "C1004")
     ]
     return "\n".join(
         [
@@ -306,7 +316,7 @@ def _readme(data: dict[str, Any]) -> str:
             '- Line ids are "1", "2", ... in the order listed. Order numbers normalise:',
             "  `nw104233`, `#NW 104233` and `104233` all find `NW-104233`.",
             "",
-            "Customers with several orders (among others):",
+            "Customers with several orders (all their orders, the drawn ones too):",
             *multi,
             "",
             "## Notable orders",

@@ -35,3 +35,17 @@ def test_missing_seed_file_is_a_clear_error(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="SHOPBOT_ORDERS__SEED_FILE"):
         build_order_system(settings)
+
+
+def test_in_memory_database_is_one_for_every_thread() -> None:
+    import threading
+
+    from tests.conftest import DATA
+
+    system = SQLOrderSystem("sqlite://", DATA / "orders" / "demo_orders.json")
+    assert system.get_order("NW-104301").status == "pending"
+    worker = threading.Thread(target=system.cancel_order, args=("NW-104301", "changed my mind"))
+    worker.start()
+    worker.join()
+    assert system.get_order("NW-104301").status == "cancelled"
+    system.close()
