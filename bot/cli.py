@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     retrieval_commands.add_commands(sub)
     bot_commands.add_commands(sub)
+    from bot.insights import commands as insights_commands
+
+    insights_commands.add_commands(sub)
     _add_optional_commands(sub)
     _add_target_command(sub, "bench", "Measure performance.", BENCH_TARGETS)
     _add_target_command(sub, "eval", "Measure quality on labelled sets.", EVAL_TARGETS)

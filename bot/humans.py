@@ -63,6 +63,11 @@ class HumanHandoff:
         self.store.set_status(session, "bot")
 
     def close_conversation(self, session: str) -> None:
+        from datetime import UTC, datetime
+
+        # Every close is kept: a shopper writing after the first one reopened the case.
+        closes = list(self.store.get(session).data.get("closed_at") or [])
+        self.store.update_data(session, {"closed_at": [*closes, datetime.now(UTC).isoformat()]})
         self.store.set_status(session, "closed")
 
     def feedback(self, session: str, position: int, helpful: bool) -> None:

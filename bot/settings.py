@@ -213,6 +213,21 @@ class LimitsSettings(_Group):
     )
 
 
+class InsightsSettings(_Group):
+    """Service insights (`shopbot insights`, the console's insights page)."""
+
+    reason_groups: int = Field(
+        0, ge=0, le=200, description="Contact-reason groups; 0 chooses by silhouette."
+    )
+    growth_threshold: float = Field(
+        0.02, ge=0, le=1, description="Share gained in the later weeks to call a reason growing."
+    )
+    gap_min_score: float | None = Field(
+        None, ge=0, le=1, description="Relevance under which a question is a gap (retrieval's)."
+    )
+    cache_s: float = Field(300.0, ge=0, description="How long the console reuses a report.")
+
+
 class Settings(_Group):
     """Everything shopbot can be configured with."""
 
@@ -237,6 +252,7 @@ class Settings(_Group):
     finetune: FinetuneSettings = Field(default_factory=FinetuneSettings)
     limits: LimitsSettings = Field(default_factory=LimitsSettings)
     orders: OrdersSettings = Field(default_factory=OrdersSettings)
+    insights: InsightsSettings = Field(default_factory=InsightsSettings)
 
     _split = field_validator(
         "secrets", "api_keys", "agent_keys", "public_keys", "allowed_origins", mode="before"

@@ -131,4 +131,7 @@ def build_console_router(bot: ShopBot, settings: Settings) -> APIRouter:
         await asyncio.to_thread(bot.close_conversation, conversation_id)
         return {"id": conversation_id, "status": "closed"}
 
+    from ui.insights import build_insights_router
+
+    router.include_router(build_insights_router(bot, settings, agent))
     return router

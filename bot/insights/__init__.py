@@ -1,0 +1,23 @@
+"""Service insights over stored conversations: resolution, escalations, satisfaction,
+contact reasons (clustered, no hand-made labels) and knowledge gaps."""
+
+from bot.insights.gaps import find_gaps
+from bot.insights.history import SQLHistory, import_history, parse_day
+from bot.insights.metrics import compute_metrics, reason_category
+from bot.insights.reasons import agreement, contact_reasons
+from bot.insights.report import ReportOptions, build_report, report_csv, report_text
+
+__all__ = [
+    "ReportOptions",
+    "SQLHistory",
+    "agreement",
+    "build_report",
+    "compute_metrics",
+    "contact_reasons",
+    "find_gaps",
+    "import_history",
+    "parse_day",
+    "reason_category",
+    "report_csv",
+    "report_text",
+]
