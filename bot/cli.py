@@ -61,7 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
 BENCH_TARGETS = {"retrieval": "retrieval.commands:bench_retrieval", "chat": "bot.bench:bench_chat"}
 EVAL_TARGETS = {"retrieval": "retrieval.commands:eval_retrieval", "chat": "bot.evaluate:eval_chat"}
 BENCH_TARGETS["sentiment"] = "bot.sentiment.evaluate:bench_sentiment"
+BENCH_TARGETS["load"] = "ui.loadtest:bench_load"
 EVAL_TARGETS["sentiment"] = "bot.sentiment.evaluate:eval_sentiment"
+EVAL_TARGETS["attacks"] = "bot.redteam:eval_attacks"
+EVAL_TARGETS["orders"] = "bot.orders.evaluate:eval_orders"
 
 
 def _add_target_command(
@@ -75,6 +78,12 @@ def _add_target_command(
     parser.add_argument("--conversations", help="Comma-separated concurrency levels (bench chat).")
     parser.add_argument("--turns", type=int, help="Turns per conversation (bench chat).")
     parser.add_argument("--out", help="Where to write a detailed report.")
+    parser.add_argument("--repeats", type=int, help="Runs of each task (eval orders; 4).")
+    parser.add_argument("--tasks", help="Task file (eval orders; data/eval/order_tasks.jsonl).")
+    if name == "bench":
+        from ui.loadtest import add_arguments
+
+        add_arguments(parser)
     parser.set_defaults(
         handler=lambda args, settings: _dispatch(targets[args.target], args, settings)
     )
@@ -126,6 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.load()
         setup_logging(args.verbose, settings.log_level)
+        if settings.privacy.mask_logs:
+            from bot.privacy import install_log_masking
+
+            install_log_masking()
         handler: Command = args.handler
         return handler(args, settings)
     except ShopbotError as exc:
