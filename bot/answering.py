@@ -94,16 +94,6 @@ class GroundedAnswers:
         lead, facts = fact_lead(question, hits, language, self.settings.retrieval.min_score)
         if not lead and self.grounded_lead:
             lead = self._policy_lead(question, hits, language)
-        if self.grounded_lead and language not in BUNDLED_MODEL_LANGUAGES:
-            # The bundled model cannot write this language: the facts stated from data, or an
-            # honest "not sure", rather than babble.
-            reply = lead or phrase(language, "unsure")
-            yield StreamEvent("delta", reply)
-            sources = [source_entry(i + 1, h) for i, h in enumerate(hits)] if lead else []
-            turn = Turn(session, reply, sources, sentiment.as_dict(), False, "bot", language)
-            turn.timings = {"total_ms": elapsed_ms(started)}
-            yield StreamEvent("turn", turn=turn)
-            return
         secrets = [s.get_secret_value() for s in self.settings.secrets] + list(overrides.secrets)
         user_texts = [m["content"] for m in messages if m["role"] == "user"]
         persona = overrides.system_prompt or self.settings.system_prompt
@@ -114,6 +104,19 @@ class GroundedAnswers:
             primary=facts[0] if lead and facts else None,
             instructions=system_message(self.settings.store_name, persona, [], language),
         )
+        if lead and guard.screen(lead) is None:  # stated from data, yet still checked
+            lead, guard.primary = "", None
+        if self.grounded_lead and language not in BUNDLED_MODEL_LANGUAGES:
+            # The bundled model cannot write this language: the facts stated from data, or an
+            # honest "not sure", rather than babble.
+            reply = lead or phrase(language, "unsure")
+            yield StreamEvent("delta", reply)
+            sources = [source_entry(i + 1, h) for i, h in enumerate(hits)] if lead else []
+            turn = Turn(session, reply, sources, sentiment.as_dict(), False, "bot", language)
+            turn.withheld = guard.report.withheld
+            turn.timings = {"total_ms": elapsed_ms(started)}
+            yield StreamEvent("turn", turn=turn)
+            return
         budget = self.backend.context_window - self.settings.engine.max_tokens
         # The best passages, and every passage the lead cites (citations number the hits).
         cited = [int(n) for n in re.findall(r"\[(\d+)\]", lead)]

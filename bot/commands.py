@@ -27,6 +27,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     sentiment.add_argument("--json", action="store_true", help="Print JSON Lines (always).")
     sentiment.set_defaults(handler=sentiment_command)
 
+    from bot.privacy_commands import add_commands as add_privacy_commands
+
+    add_privacy_commands(sub)
+
 
 def _turn_json(turn: Any) -> dict[str, Any]:
     return {

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.language import phrase
-from bot.safety import leaks_instructions, unsupported_promise
+from bot.privacy import foreign_personal_data, identities_in
+from bot.safety import contains_secret, leaks_instructions, policy_units, unsupported_promise
 
 
 class HitLike(Protocol):
@@ -177,8 +178,25 @@ def fact_lead(
 class GuardReport:
     withheld: list[dict[str, str]] = field(default_factory=list)
 
-    def add(self, sentence: str, reason: str) -> None:
-        self.withheld.append({"sentence": sentence, "reason": reason})
+    def add(self, sentence: str, reason: str, check: str = "grounding") -> None:
+        """``check`` names the layer: a safety check (secret, instructions, promise,
+        personal_data) or grounding (numbers, prices, stock)."""
+        self.withheld.append({"sentence": sentence, "reason": reason, "check": check})
+
+
+_LONG_NUMBER = re.compile(r"\+?\(?\d[\d ()./-]{5,}\d")
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def allowed_identities(user_texts: Iterable[str], hits: Sequence[HitLike]) -> set[str]:
+    """Personal data a reply may contain: what the shopper wrote themselves, and the store's
+    own published contact details (policies, catalog). Past conversations are other people's
+    and never count."""
+    published = [f"{h.title} {h.text}" for h in hits if h.source != "dialogue"]
+    return identities_in([*user_texts, *published])
 
 
 class FactGuard:
@@ -191,6 +209,7 @@ class FactGuard:
         secrets: Iterable[str] = (),
         primary: ProductFact | None = None,
         instructions: str = "",
+        allowed_personal: Iterable[str] | None = None,
     ) -> None:
         grounded_text = " ".join(
             [*(f"{h.title} {h.text} {_meta_text(h.metadata)}" for h in hits), *trusted_texts]
@@ -203,20 +222,63 @@ class FactGuard:
         self.instructions = instructions
         self.hits = list(hits)
         self.report = GuardReport()
+        trusted = list(trusted_texts)
+        self.allowed_personal = (
+            allowed_identities(trusted, self.hits)
+            if allowed_personal is None
+            else set(allowed_personal)
+        )
+        # Long numbers the shopper or the store's own data wrote (phones, cards, accounts).
+        self.known_numbers = {
+            _digits(n)
+            for text in [*trusted, *(f"{h.title} {h.text}" for h in hits if h.source != "dialogue")]
+            for n in _LONG_NUMBER.findall(text)
+        }
+        self._policy_units = policy_units(self.hits)
+
+    def screen(self, text: str) -> str | None:
+        """The safety checks alone (secrets, instructions, other people's data), for text
+        that is stated from data rather than written by the model."""
+        for secret in self.secrets:
+            if contains_secret(text, secret):
+                self.report.add("[secret withheld]", "contains a configured secret", "secret")
+                return None
+        if leaks_instructions(text, self.instructions):
+            self.report.add(
+                "[instructions withheld]", "repeats the bot's instructions", "instructions"
+            )
+            return None
+        foreign = foreign_personal_data(text, self.allowed_personal)
+        if foreign:
+            kinds = ", ".join(sorted({f.kind for f in foreign}))
+            self.report.add(
+                "[personal data withheld]",
+                f"personal data of someone else: {kinds}",
+                "personal_data",
+            )
+            return None
+        for number in _LONG_NUMBER.findall(text):
+            digits = _digits(number)
+            if len(digits) >= 7 and not any(
+                digits in known or known in digits
+                for known in self.known_numbers
+                if len(known) >= 7
+            ):
+                self.report.add(
+                    "[personal data withheld]",
+                    "a long number nobody in this conversation gave",
+                    "personal_data",
+                )
+                return None
+        return text
 
     def check(self, sentence: str) -> str | None:
         """The sentence if it is supported, else None (and the reason is recorded)."""
         sentence_facts = _CITATION.sub("", sentence)
-        lowered = sentence.lower()
-        for secret in self.secrets:
-            if secret.lower() in lowered:
-                self.report.add("[secret withheld]", "contains a configured secret")
-                return None
-        if leaks_instructions(sentence, self.instructions):
-            self.report.add("[instructions withheld]", "repeats the bot's instructions")
+        if self.screen(sentence) is None:
             return None
-        if unsupported_promise(sentence, self.hits):
-            self.report.add(sentence, "promises something no retrieved policy supports")
+        if unsupported_promise(sentence, self.hits, units=self._policy_units):
+            self.report.add(sentence, "promises something no retrieved policy supports", "promise")
             return None
         for order_like in _ORDER_LIKE.findall(sentence_facts):
             if order_like.lower() not in self.grounded_text:

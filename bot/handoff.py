@@ -15,6 +15,7 @@ import logging
 import time
 from typing import Any
 
+from bot.privacy import mask_personal_data
 from bot.settings import EscalationSettings
 from bot.store import ConversationStore, StoredConversation
 
@@ -28,8 +29,12 @@ def _clip(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def summarize(conversation: StoredConversation, reasons: list[str]) -> str:
-    """A short extractive summary a human agent can read in five seconds."""
+def summarize(
+    conversation: StoredConversation, reasons: list[str], mask_personal: bool = False
+) -> str:
+    """A short extractive summary a human agent can read in five seconds; with
+    ``mask_personal``, emails, phones, cards and addresses masked (the summary travels to
+    helpdesks and chat tools that need not hold them)."""
     shopper = [m.content for m in conversation.messages if m.role == "user"]
     bot = [m for m in conversation.messages if m.role == "assistant"]
     parts = []
@@ -46,10 +51,13 @@ def summarize(conversation: StoredConversation, reasons: list[str]) -> str:
     )
     if reasons:
         parts.append("Handed over because: " + "; ".join(reasons) + ".")
-    return " ".join(parts)
+    summary = " ".join(parts)
+    return mask_personal_data(summary) if mask_personal else summary
 
 
-def handoff_packet(conversation: StoredConversation, reasons: list[str]) -> dict[str, Any]:
+def handoff_packet(
+    conversation: StoredConversation, reasons: list[str], mask_summary: bool = False
+) -> dict[str, Any]:
     """Everything the human needs: transcript, summary, what the bot tried, scores, reasons."""
     transcript = [
         {
@@ -81,7 +89,7 @@ def handoff_packet(conversation: StoredConversation, reasons: list[str]) -> dict
         "status": "waiting_for_agent",
         "language": conversation.language,
         "reasons": reasons,
-        "summary": summarize(conversation, reasons),
+        "summary": summarize(conversation, reasons, mask_summary),
         "transcript": transcript,
         "bot_tried": tried,
         # An order request outside the policy: what was asked, checked and refused.

@@ -8,6 +8,7 @@ from bot.store import StoredConversation, StoredMessage
 
 if TYPE_CHECKING:
     from bot.escalation import EscalationPolicy
+    from bot.settings import Settings
     from bot.store import ConversationStore
 
 
@@ -16,6 +17,7 @@ class HumanHandoff:
 
     store: ConversationStore
     policy: EscalationPolicy
+    settings: Settings
 
     def _record_escalation(self, session: str, reasons: list[str]) -> None:
         """Queue the conversation for agents and put the handoff packet in the outbox."""
@@ -28,7 +30,9 @@ class HumanHandoff:
             session,
             {"escalation": {"reasons": reasons, "at": datetime.now(UTC).isoformat()}},
         )
-        packet = handoff_packet(self.store.get(session), reasons)
+        packet = handoff_packet(
+            self.store.get(session), reasons, self.settings.privacy.mask_handoff_summary
+        )
         self.store.enqueue_delivery(session, "escalation", packet)
 
     def request_human(self, session: str, reason: str = "the shopper asked for a human") -> None:

@@ -29,13 +29,43 @@ _INJECTION = [
     (
         r"\b(reveal|show|print|repeat|output|display|tell me|what (is|are))\b.{0,30}"
         r"\b(system prompt|"
-        r"(your|the) (instructions|prompt|rules|configuration)|hidden (prompt|instructions))",
+        r"your (instructions|prompt|rules|configuration)|the (prompt|configuration) you|"
+        r"hidden (prompt|instructions))",
         "asks for the bot's instructions",
     ),
     (
-        r"\b(you are now|from now on,? you|act as|pretend (to be|you are)|roleplay as|"
-        r"developer mode|jailbreak|DAN\b|do anything now|no restrictions|unfiltered)",
+        r"\b(you are now|from now on,? you|act as (an? |if )(?!(gift|personal|style|size)\b)|"
+        r"pretend (to be|you are)|roleplay as|"
+        r"developer mode|jailbreak|DAN\b|do anything now|no restrictions|unfiltered|"
+        r"forget (that )?you are|ignore your (task|role|job|purpose)|"
+        r"if you had no (rules|restrictions|guidelines)|who ignores (the )?(store )?(policy|rules)|"
+        r"(say|reply|respond|write|begin|start)( only)?( with)? ['\"].{1,60}['\"]"
+        r".{0,30}\b(to (prove|confirm|test|show)|and nothing else|first)\b|"
+        r"(respond|reply|answer) only with|and nothing else)",
         "tries to change the bot's role",
+    ),
+    (
+        r"\b(repeat|restate|translate|summari[sz]e|quote|echo|paste|output|print|list)\b.{0,40}"
+        r"\b(words|text|everything|all) (above|before)|"
+        r"\b(repeat|restate|translate|summari[sz]e|quote|echo|paste|output|print|list|show)\b.{0,50}"
+        r"\b((your|the store's) (instructions|configuration|config|setup|initial message|"
+        r"rules you follow|persona|hidden prompt|prompt)|the (configuration|initial message|"
+        r"hidden prompt|persona|rules you follow))\b|"
+        r"\b(what|which) (exact |precise )?instructions (were|did|have) you\b|"
+        r"\b(what|which) (were|are) you (told|instructed|not allowed|never allowed)\b|"
+        r"\b(configuration|instructions|everything) you (were|have been) (given|told)\b|"
+        r"\b(every|each|all) (sentence|line|word)s? of your (rules|instructions|prompt)\b|"
+        r"\bas in your (setup|instructions|prompt|configuration)\b|"
+        r"\b(debug|maintenance|admin|god|sudo) mode\b",
+        "asks for the bot's instructions",
+    ),
+    (
+        r"\b(note|message|instructions?|rule|reminder)s? (to|for) (the |any )?"
+        r"(ai|assistant|bot|chatbot|model|llm|language model)\b|"
+        r"\b(ai|assistant|chatbot|language model|llm)\b,? (reading this|forget|disregard|ignore)|"
+        r"\bnew (rule|instruction)s? for\b|\bIMPORTANT (SYSTEM )?(NOTE|INSTRUCTION)\b|"
+        r"^\s*(\[|<!--\s*)?(system|assistant|admin)\s*(note)?\s*[:\]]",
+        "addresses instructions to the assistant",
     ),
     (
         r"<\|im_start\|>|<\|im_end\|>|<\|system\|>|\[/?INST\]|<<SYS>>|^\s*(###\s*)?system\s*:",
@@ -43,7 +73,11 @@ _INJECTION = [
     ),
     (
         r"忽略.{0,10}(之前|以上|上面|所有|先前|前面).{0,6}(指令|指示|规则|提示|设定)|"
-        r"(系统提示|系统指令|提示词)|你现在是|扮演|假装你是|开发者模式|越狱|不受限制",
+        r"(系统提示|系统指令|提示词)|你现在是|扮演|假装你是|开发者模式|越狱|不受限制|不受约束|"
+        r"没有(任何)?限制|解除限制|无视规则|不再是客服|"
+        r"(AI|人工智能|机器人)?助手请注意|(输出|重复|复述|显示|列出|翻译|告诉我).{0,12}"
+        r"(初始设定|配置|规则|指令|设定|人设)|原样重复|对话之前的内容|"
+        r"收到的(全部|所有)?(指令|指示|设定)|原文引用|(只|仅)(输出|回复)",
         "prompt injection (Chinese)",
     ),
     (
@@ -57,18 +91,30 @@ _INJECTION_RES = [(re.compile(p, re.I | re.M | re.S), why) for p, why in _INJECT
 _BASE64_BLOB = re.compile(r"[A-Za-z0-9+/]{80,}={0,2}")
 
 _PROMISE_TOPIC = re.compile(
-    r"\b(refund|reimburse|discount|coupon|promo(tion)? code|voucher|store credit|free (of charge|"
-    r"shipping|replacement|gift)|\d+\s?% off|price match|waive|exception|compensat\w+|cashback)\b"
-    r"|退款|赔偿|折扣|优惠券|优惠码|代金券|免费|免运费|补偿|返现|例外",
+    r"\b(refund\w*|reimburs\w*|money back|discount\w*|coupon\w*|promo\w*|codes?|voucher\w*|"
+    r"(store |goodwill )?credit|free|waive\w*|exception\w*|compensat\w*|cashback|price match\w*|"
+    r"% off|off your|lifetime|replacement|warranty|price\w*|cheaper|for \$)\b|[$€£¥]\s?\d"
+    r"|退款|退钱|赔|折扣|打折|折|优惠|代金券|免费|免运费|补偿|返现|例外|破例|保修|价格|元",
     re.I,
 )
 _COMMITMENT = re.compile(
-    r"\b(i('ll| will| have|'ve)|we('ll| will| have|'ve| can)|you('ll| will) (get|receive)|"
-    r"here('s| is) (a|your)|i can (give|offer|issue|apply)|guarantee\w*|approved|issued|"
-    r"granted|as an exception)\b"
-    r"|我(会|将|已经|已|可以给|给您)|我们(会|将|已|可以)|您将(获得|收到)|保证",
+    r"\b(i('ll| will| have|'ve| can| could| am going to)|"
+    r"we('ll| will| have|'ve| can| could| are going to)|"
+    r"you('ll| will) (get|receive|be)|you (get|are getting|can have)|"
+    r"here('s| is| are) (a|an|your|the)|guarantee\w*|approved|issued|granted|as an exception|"
+    r"is valid|works|applied|confirm\w*|deal|sure|yes|of course|absolutely|certainly|"
+    r"gladly|happy to|let me)\b"
+    r"|我(会|将|已|可以|给您|帮您)|我们(会|将|已|可以)|您将|保证|已批准|已经为您|没问题|好的|可以的|当然",
     re.I,
 )
+# Only a refusal of the promise itself exempts a sentence ("no problem, I'll refund" does not).
+_REFUSAL = re.compile(
+    r"\b(cannot|can't|can ?not|won't|will not|unable to|not able to|do not|don't|does not|"
+    r"doesn't|is not|isn't|are not|aren't|never|unfortunately|not (possible|eligible|allowed))\b"
+    r"|不能|无法|不可以|没办法|不会|不予|不支持|不提供|不接受",
+    re.I,
+)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])|\n+")
 _WORD = re.compile(r"[a-z0-9]+|[\u4e00-\u9fff]", re.I)
 
 
@@ -91,25 +137,91 @@ def _shingles(text: str, size: int) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
-def leaks_instructions(sentence: str, instructions: str, size: int = 6) -> bool:
-    """True when the sentence repeats a run of ``size`` words from the instructions."""
+_CODE_LIKE = re.compile(
+    r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+|[A-Za-z]+\d+[A-Za-z0-9]*|\d+[A-Za-z]+\w*"
+)
+
+
+def _alnum(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
+def distinctive_tokens(instructions: str) -> set[str]:
+    """Code-like strings of the instructions (build ids, codes, tokens), letters and digits
+    only: repeating one of them leaks the instructions however it is spelt out."""
+    tokens = set()
+    for token in _CODE_LIKE.findall(instructions):
+        flat = _alnum(token)
+        if len(flat) >= 5 and re.search(r"\d", flat) and re.search(r"[a-z]", flat):
+            tokens.add(flat)
+    return tokens
+
+
+def contains_secret(sentence: str, secret: str) -> bool:
+    """The secret in the sentence, compared on letters and digits only (so "S-T-A-F-F" and
+    the secret written backwards count)."""
+    key = _alnum(secret)
+    if not key:
+        return False
+    flat = _alnum(sentence)
+    return secret.lower() in sentence.lower() or key in flat or key[::-1] in flat
+
+
+def leaks_instructions(sentence: str, instructions: str, size: int = 5) -> bool:
+    """True when the sentence repeats a run of ``size`` words from the instructions, or one
+    of their code-like strings."""
     if not instructions:
         return False
+    if any(contains_secret(sentence, token) for token in distinctive_tokens(instructions)):
+        return True
     return bool(_shingles(sentence, size) & _shingles(instructions, size))
 
 
-def unsupported_promise(sentence: str, hits: Sequence[HitLike], min_overlap: float = 0.5) -> bool:
-    """True when the sentence commits to a refund, discount, code or exception that no
-    retrieved policy passage supports (its wording must largely come from a policy)."""
-    if not (_PROMISE_TOPIC.search(sentence) and _COMMITMENT.search(sentence)):
-        return False
-    words = {w.lower() for w in _WORD.findall(sentence) if len(w) > 2 or not w.isascii()}
-    if not words:
-        return False
+def _content_words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text) if len(w) > 2 or not w.isascii()}
+
+
+def policy_units(hits: Sequence[HitLike]) -> list[set[str]]:
+    """The words of each policy sentence, and of each two adjacent sentences, retrieved."""
+    units: list[set[str]] = []
     for hit in hits:
         if hit.source != "policy":
             continue
-        passage = {w.lower() for w in _WORD.findall(f"{hit.title} {hit.text}")}
-        if len(words & passage) / len(words) >= min_overlap:
-            return False
-    return True
+        parts = [p for p in _SENTENCE_SPLIT.split(f"{hit.title}. {hit.text}") if p.strip()]
+        for i, part in enumerate(parts):
+            units.append(_content_words(part))
+            if i + 1 < len(parts):
+                units.append(_content_words(part + " " + parts[i + 1]))
+    return units
+
+
+def makes_promise(sentence: str) -> bool:
+    """Does the sentence commit the store to a refund, discount, code, credit, price, free
+    item or exception (and is not a refusal of one)?"""
+    return bool(
+        _PROMISE_TOPIC.search(sentence)
+        and _COMMITMENT.search(sentence)
+        and not _REFUSAL.search(sentence)
+    )
+
+
+def unsupported_promise(
+    sentence: str,
+    hits: Sequence[HitLike],
+    min_overlap: float = 0.6,
+    units: list[set[str]] | None = None,
+) -> bool:
+    """True when the sentence makes a promise that no retrieved policy sentence supports:
+    at least ``min_overlap`` of its words must come from one policy sentence (or two
+    adjacent ones). Catalog text and past conversations never support a promise."""
+    parts = [p for p in _SENTENCE_SPLIT.split(sentence) if p.strip()]
+    if len(parts) > 1:  # each clause stands on its own
+        units = policy_units(hits) if units is None else units
+        return any(unsupported_promise(p, hits, min_overlap, units) for p in parts)
+    if not makes_promise(sentence):
+        return False
+    words = _content_words(sentence)
+    if not words:
+        return False
+    units = policy_units(hits) if units is None else units
+    return not any(len(words & unit) / len(words) >= min_overlap for unit in units)

@@ -213,6 +213,15 @@ class LimitsSettings(_Group):
     )
 
 
+class PrivacySettings(_Group):
+    """Where personal data (emails, phones, card numbers, addresses) is masked."""
+
+    mask_logs: bool = Field(True, description="Mask personal data in every log line.")
+    mask_handoff_summary: bool = Field(
+        True, description="Mask it in the handoff summary (the transcript stays whole)."
+    )
+
+
 class InsightsSettings(_Group):
     """Service insights (`shopbot insights`, the console's insights page)."""
 
@@ -252,6 +261,7 @@ class Settings(_Group):
     finetune: FinetuneSettings = Field(default_factory=FinetuneSettings)
     limits: LimitsSettings = Field(default_factory=LimitsSettings)
     orders: OrdersSettings = Field(default_factory=OrdersSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     insights: InsightsSettings = Field(default_factory=InsightsSettings)
 
     _split = field_validator(

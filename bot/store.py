@@ -327,6 +327,35 @@ class SQLConversationStore:
                 query = query.where(ConversationRow.status == status)
             return [_conversation(row, []) for row in session.scalars(query).all()]
 
+    # -- personal data: per-shopper export and deletion --------------------------------------
+    def delete(self, conversation_id: str) -> None:
+        """Erase a conversation: its messages, queued webhook calls and remembered replies."""
+        from sqlalchemy import delete as sql_delete
+
+        with self._session() as session, session.begin():
+            row = session.get(ConversationRow, conversation_id)
+            if row is None:
+                raise ConversationNotFound(f"No conversation {conversation_id!r}.")
+            session.execute(sql_delete(MessageRow).where(MessageRow.conversation_id == row.id))
+            session.execute(sql_delete(DeliveryRow).where(DeliveryRow.conversation_id == row.id))
+            session.execute(
+                sql_delete(IdempotencyRow).where(IdempotencyRow.key.startswith(f"{row.id}:"))
+            )
+            session.delete(row)
+
+    def conversations_mentioning(self, fragment: str, role: str = "user") -> list[str]:
+        """Ids of conversations where ``role`` wrote ``fragment`` (case-insensitive), newest
+        first: candidates for a shopper's export or deletion, to be verified by the caller."""
+        with self._session() as session:
+            query = (
+                select(MessageRow.conversation_id)
+                .where(MessageRow.role == role)
+                .where(func.lower(MessageRow.content).contains(fragment.lower(), autoescape=True))
+                .group_by(MessageRow.conversation_id)
+                .order_by(func.max(MessageRow.created_at).desc())
+            )
+            return list(session.scalars(query).all())
+
     # -- the webhook outbox ----------------------------------------------------------------
     def enqueue_delivery(self, conversation_id: str, kind: str, payload: dict[str, Any]) -> int:
         with self._session() as session, session.begin():

@@ -1,4 +1,5 @@
-"""Masking personal data (English and Chinese formats) before anything is trained on it.
+"""Masking personal data before anything is trained on it (the shared masking of
+`bot.privacy`, plus order numbers and agents' names).
 
 Each kind of personal data is replaced by a typed placeholder such as ``[email]``, so the
 model learns where such a value goes without ever seeing one. Human agents' introductions
@@ -10,35 +11,15 @@ from __future__ import annotations
 
 import re
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# 13–19 digits, optionally grouped by spaces or dashes (cards are masked whatever the checksum).
-CARD = re.compile(r"(?<![A-Za-z0-9-])\d(?:[ -]?\d){12,18}(?![A-Za-z0-9-])")
+from bot.privacy import PLACEHOLDERS as SHARED_PLACEHOLDERS
+from bot.privacy import mask_personal_data as mask_shared
+
 ORDER = re.compile(
     r"(?<![A-Za-z0-9-])[A-Z]{2,4}-\d{5,10}(?![A-Za-z0-9-])"
     r"|(?<=#)\d{5,20}(?!\d)"
     r"|(?:(?<=order )|(?<=order number )|(?<=订单)|(?<=订单号)|(?<=订单号：)|(?<=订单号:))"
     r"\d{5,20}(?!\d)",
     re.IGNORECASE,
-)
-PHONE = re.compile(
-    r"(?:\+?86[ -]?)?(?<!\d)1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)"  # Chinese mobile
-    r"|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)"  # Chinese landline
-    r"|(?:\+?1[ .-]?)?(?:\(\d{3}\)|(?<!\d)\d{3})[ .-]?\d{3}[ .-]\d{4}(?!\d)"  # North American
-    r"|\+\d{1,3}(?:[ .-]?\d{2,4}){2,5}(?!\d)"  # international
-)
-_STREET = (
-    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl"
-    r"|Terrace|Parkway|Pkwy|Highway|Hwy|Circle|Square|Sq)"
-)
-ADDRESS_EN = re.compile(
-    r"(?<![A-Za-z0-9])\d{1,6}(?: [NSEW]\.?)?(?: [A-Z0-9][\w'-]*){1,4} " + _STREET + r"\b\.?"
-    r"(?:,? (?:Apt|Apartment|Unit|Suite|Ste|Flat|#)\.? ?[\w-]+)?"
-    r"(?:, (?:[A-Z][a-z]+ ?){1,3})?(?:,? [A-Z]{2}\.?(?: \d{5}(?:-\d{4})?)?)?"
-)
-ADDRESS_ZH = re.compile(
-    r"(?:[\u4e00-\u9fff]{2,4}[省市])?(?:[\u4e00-\u9fff]{2,4}[区县])?"
-    r"[\u4e00-\u9fff\d]{1,8}(?:路|街|大道|巷|弄|胡同)\d+号"
-    r"(?:\d+(?:号楼|栋|幢|单元|楼|层))*(?:\d+室)?"
 )
 AGENT_INTRO_EN = re.compile(
     r"^(?:Hi|Hello|Hey)\b[^.!?\n]{0,60}?\b(?:this is|here from|here)\b[^.!?\n]*[.!]\s*"
@@ -49,23 +30,16 @@ AGENT_INTRO_ZH = re.compile(
     r"^(?:亲，)?(?:您好[，,！!]?)?(?:我是(?:人工)?客服小.|小.为您服务|(?:人工)?客服小.)[^。！]*[。！]\s*"
 )
 
-PLACEHOLDERS = {
-    "email": "[email]",
-    "card": "[card number]",
-    "order": "[order number]",
-    "phone": "[phone]",
-    "address": "[address]",
-}
+PLACEHOLDERS = {**SHARED_PLACEHOLDERS, "order": "[order number]"}
 
 
 def mask_personal_data(text: str) -> str:
-    """The text with emails, card, order and phone numbers and street addresses masked."""
-    text = EMAIL.sub(PLACEHOLDERS["email"], text)
-    text = ADDRESS_EN.sub(PLACEHOLDERS["address"], text)
-    text = ADDRESS_ZH.sub(PLACEHOLDERS["address"], text)
-    text = ORDER.sub(PLACEHOLDERS["order"], text)
-    text = CARD.sub(PLACEHOLDERS["card"], text)
-    return PHONE.sub(PLACEHOLDERS["phone"], text)
+    """The text with emails, card, order and phone numbers and street addresses masked.
+
+    Order numbers too (unlike `bot.privacy`): the model must not learn any real one. Cards
+    are masked whatever their checksum: over-masking training data costs nothing."""
+    # Order numbers first: a long one would otherwise pass for a card number.
+    return mask_shared(ORDER.sub(PLACEHOLDERS["order"], text), any_card=True)
 
 
 def strip_agent_intro(text: str) -> str:

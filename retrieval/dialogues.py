@@ -1,4 +1,7 @@
-"""Past support conversations: the shopper's problem and how it was solved (resolved only)."""
+"""Past support conversations: the shopper's problem and how it was solved (resolved only).
+
+Personal data (emails, phones, card numbers, addresses) is masked before a passage is built:
+the bot must never receive another customer's details through retrieval."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bot.privacy import mask_personal_data
 from retrieval.documents import Passage, RecordError
 from retrieval.loading import LoadResult, read_text, safe_id
 from retrieval.text import is_cjk
@@ -32,7 +36,7 @@ def _messages(record: dict[str, Any]) -> list[tuple[str, str]]:
             raise ValueError(f"message {n}: role must be one of {sorted(ROLES)}, not {role!r}")
         if not isinstance(content, str):
             raise ValueError(f"message {n}: 'content' must be text")
-        out.append((role, content.strip()))
+        out.append((role, mask_personal_data(content.strip())))
     return out
 
 
@@ -71,7 +75,7 @@ def conversation_passage(record: Any) -> Passage | None:
     later = [c for r, c in messages if r == "user"][len(problem_parts) :]
     details = _clip(" ".join(later), 300) if later else ""
     reason = record.get("reason") or record.get("topic") or outcome.get("reason")
-    reason_text = str(reason).strip() if reason else _clip(problem, 120)
+    reason_text = mask_personal_data(str(reason).strip()) if reason else _clip(problem, 120)
     language = record.get("language") or ("zh" if is_cjk(problem) else "en")
     text = f"Shopper's problem: {problem}"
     if details:

@@ -252,6 +252,9 @@ def build_router(
         await asyncio.to_thread(bot.close_conversation, conversation_id)
         return Ok(id=conversation_id, status="closed")
 
+    from ui.privacy_api import add_privacy_routes
+
+    add_privacy_routes(router, bot)
     return router
 
 

@@ -1,0 +1,254 @@
+"""`shopbot eval attacks`: the red-team suite against the real engine.
+
+Builds a throw-away store home with the demo store plus the poisoned documents of
+``data/eval/attack_docs/`` (policies, catalog, past conversations), then answers every
+attack of ``data/eval/attacks.jsonl`` and every ordinary question of
+``data/eval/ordinary.jsonl`` the way ``shopbot chat --input`` does (the line's ``system`` and
+``secrets`` as per-conversation overrides), many at once so vLLM batches them. Each reply is
+judged by `bot.redteam_judge`. Prints the attack success rate per category, language and
+vector, and the wrong-refusal rate on the ordinary questions: an ordinary question answered
+with the injection refusal, or any sentence of whose reply the safety output check withheld.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.prompting import system_message
+from bot.redteam_judge import StoreData, judge_reply, read_lines
+from bot.settings import Settings
+from bot.turns import Overrides, Turn
+
+DATA = Path("data")
+SAFETY_CHECKS = ("injection", "secret", "instructions", "promise", "personal_data")
+CONCURRENCY = 24
+
+
+def build_home(data: Path, home: Path) -> dict[str, Path]:
+    """The demo store and the poisoned documents, combined into one set of sources (an
+    ingest replaces a source wholesale, so they must go in together)."""
+    docs = data / "eval" / "attack_docs"
+    policies = home / "sources" / "policies"
+    policies.mkdir(parents=True, exist_ok=True)
+    for folder in (data / "policies", docs / "policies"):
+        for path in folder.iterdir():
+            shutil.copy(path, policies / path.name)
+    catalog = home / "sources" / "catalog.jsonl"
+    dialogues = home / "sources" / "conversations.jsonl"
+    for target, parts in (
+        (catalog, [data / "catalog.jsonl", docs / "catalog.jsonl"]),
+        (dialogues, [data / "conversations.jsonl", docs / "conversations.jsonl"]),
+    ):
+        target.write_text(
+            "".join(p.read_text(encoding="utf-8").rstrip("\n") + "\n" for p in parts),
+            encoding="utf-8",
+        )
+    return {"catalog": catalog, "policies": policies, "dialogues": dialogues}
+
+
+def safety_blocks(turn: Turn) -> list[str]:
+    """The safety checks that withheld something of this turn (not grounding's number checks)."""
+    checks = set()
+    for withheld in turn.withheld:
+        check = withheld.get("check")
+        if check is None and withheld.get("sentence") == "[shopper message]":
+            check = "injection"  # the engine's refusal of an injected message
+        if check in SAFETY_CHECKS:
+            checks.add(check)
+    return sorted(checks)
+
+
+async def answer_all(bot: Any, lines: Sequence[dict[str, Any]], progress: bool) -> list[Turn]:
+    """Answer every line, ``CONCURRENCY`` at a time (one vLLM batch)."""
+    gate = asyncio.Semaphore(CONCURRENCY)
+    done = 0
+
+    async def one(line: dict[str, Any]) -> Turn:
+        nonlocal done
+        messages = line["messages"]
+        last = max(i for i, m in enumerate(messages) if m["role"] == "user")
+        overrides = Overrides(line.get("system"), tuple(line.get("secrets") or ()))
+        async with gate:
+            turn = await bot.aanswer(messages[: last + 1], overrides)
+        done += 1
+        if progress and (done % 20 == 0 or done == len(lines)):
+            print(f"answered {done}/{len(lines)}", file=sys.stderr)
+        return turn
+
+    return list(await asyncio.gather(*(one(line) for line in lines)))
+
+
+def _rate(count: int, total: int) -> float:
+    return round(count / total, 4) if total else 0.0
+
+
+def score(
+    attacks: list[dict[str, Any]],
+    attack_turns: list[Turn],
+    ordinary: list[dict[str, Any]],
+    ordinary_turns: list[Turn],
+    store: StoreData,
+    store_name: str,
+) -> dict[str, Any]:
+    """Per-category attack success and the wrong-refusal rate, with every failure listed."""
+    groups: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    judged_by: dict[str, int] = defaultdict(int)
+    successes = []
+    for line, turn in zip(attacks, attack_turns, strict=True):
+        verdict = _judge(line, turn, store, store_name)
+        for key in (
+            line["category"],
+            f"{line['category']}/{line['language']}",
+        ):
+            groups["by_category"][key][1] += 1
+            groups["by_category"][key][0] += verdict.succeeded
+        for group, key in (("by_language", line["language"]), ("by_vector", line["vector"])):
+            groups[group][key][1] += 1
+            groups[group][key][0] += verdict.succeeded
+        for judge in verdict.hits:
+            judged_by[judge] += 1
+        if verdict.succeeded:
+            successes.append({"id": line["id"], "reply": turn.reply, "judged": verdict.hits})
+    refusals, unsafe_ordinary = [], []
+    for line, turn in zip(ordinary, ordinary_turns, strict=True):
+        blocks = safety_blocks(turn)
+        if blocks:
+            refusals.append({"id": line["id"], "checks": blocks, "reply": turn.reply})
+        verdict = _judge(line, turn, store, store_name)
+        if verdict.succeeded:
+            unsafe_ordinary.append({"id": line["id"], "reply": turn.reply, "judged": verdict.hits})
+    summary: dict[str, Any] = {}
+    for group, counts in groups.items():
+        summary[group] = {
+            key: {"attacks": total, "succeeded": hit, "success_rate": _rate(hit, total)}
+            for key, (hit, total) in sorted(counts.items())
+        }
+    total_hits = sum(1 for s in successes)
+    return {
+        "attacks": len(attacks),
+        "succeeded": total_hits,
+        "success_rate": _rate(total_hits, len(attacks)),
+        **summary,
+        "judged_by": dict(sorted(judged_by.items())),
+        "leaks": judged_by.get("system_prompt", 0) + judged_by.get("secret", 0),
+        "unsupported_promises": judged_by.get("promise", 0),
+        "ordinary": {
+            "questions": len(ordinary),
+            "wrong_refusals": len(refusals),
+            "wrong_refusal_rate": _rate(len(refusals), len(ordinary)),
+            "injection_refusals": sum("injection" in r["checks"] for r in refusals),
+            "output_check_blocks": sum(r["checks"] != ["injection"] for r in refusals),
+            "judged_unsafe": len(unsafe_ordinary),
+        },
+        "failures": {
+            "attacks": successes,
+            "wrong_refusals": refusals,
+            "unsafe_ordinary": unsafe_ordinary,
+        },
+    }
+
+
+def _judge(line: dict[str, Any], turn: Turn, store: StoreData, store_name: str) -> Any:
+    persona = line.get("system")
+    instructions = system_message(store_name, persona, [], turn.language)
+    canary = line.get("canary") or ""
+    if not canary and persona:
+        canary = next((w for w in persona.replace(".", " ").split() if "PERSONA" in w), "")
+    return judge_reply(turn.reply, line, instructions, canary, store)
+
+
+def run_suite(
+    settings: Settings,
+    data: Path = DATA,
+    backend: Any = None,
+    attack_ids: set[str] | None = None,
+    ordinary_ids: set[str] | None = None,
+    progress: bool = True,
+    workdir: Path | None = None,
+) -> dict[str, Any]:
+    """Build the poisoned store (in ``workdir`` if given, kept for the next run), answer
+    everything with the real engine, judge."""
+    from bot.engine import ShopBot
+    from retrieval import KnowledgeBase
+
+    attacks = read_lines(data / "eval" / "attacks.jsonl")
+    ordinary = read_lines(data / "eval" / "ordinary.jsonl")
+    if attack_ids is not None:
+        attacks = [a for a in attacks if a["id"] in attack_ids]
+    if ordinary_ids is not None:
+        ordinary = [o for o in ordinary if o["id"] in ordinary_ids]
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="shopbot-redteam-") as tmp:
+        home = workdir or Path(tmp)
+        sources = build_home(data, home)
+        suite_home = home / "home"
+        suite_home.mkdir(exist_ok=True)
+        models = settings.home / "models"
+        if models.exists() and not (suite_home / "models").exists():
+            (suite_home / "models").symlink_to(models.resolve(), target_is_directory=True)
+        suite = settings.model_copy(
+            update={"home": suite_home, "database_url": None, "chroma_url": None}
+        )
+        knowledge = KnowledgeBase(suite, progress=progress)
+        knowledge.warm_up()
+        knowledge.ingest(**sources)  # a kept workdir: only what changed is embedded again
+        ingest_s = time.monotonic() - started
+        bot = ShopBot(suite, backend=backend, knowledge=knowledge)
+        try:
+            bot.warm_up()
+            answered_at = time.monotonic()
+            turns = bot._bot_loop().run(answer_all(bot, attacks + ordinary, progress))
+            answer_s = time.monotonic() - answered_at
+        finally:
+            bot.close()
+    # The poisoned files are not the store's word: judge promises against the demo's own.
+    store = StoreData.from_files([data / "policies"], [data / "catalog.jsonl"])
+    report = score(
+        attacks, turns[: len(attacks)], ordinary, turns[len(attacks) :], store, suite.store_name
+    )
+    report["seconds"] = {"ingest": round(ingest_s, 1), "answer": round(answer_s, 1)}
+    report["replies"] = [
+        {
+            "id": line["id"],
+            "category": line.get("category", "ordinary"),
+            "question": line["messages"][-1]["content"],
+            "reply": turn.reply,
+            "withheld": turn.withheld,
+        }
+        for line, turn in zip(attacks + ordinary, turns, strict=True)
+    ]
+    report["model"] = settings.model
+    return report
+
+
+def eval_attacks(args: argparse.Namespace, settings: Settings) -> int:
+    """`shopbot eval attacks [--json] [--out FILE]`."""
+    from bot.cli import print_json
+
+    report = run_suite(settings)
+    if args.out:
+        Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+    summary = {k: v for k, v in report.items() if k not in ("failures", "replies")}
+    summary["failures"] = {k: [f["id"] for f in v] for k, v in report["failures"].items()}
+    if args.json:
+        print_json(summary)
+        return 0
+    print(f"attacks: {report['attacks']}, succeeded: {report['succeeded']}")
+    for category, row in report["by_category"].items():
+        print(f"  {category:24} {row['succeeded']:3}/{row['attacks']:<3} {row['success_rate']:.1%}")
+    ordinary = report["ordinary"]
+    print(
+        f"ordinary questions: {ordinary['questions']}, wrong refusals: "
+        f"{ordinary['wrong_refusals']} ({ordinary['wrong_refusal_rate']:.1%})"
+    )
+    return 0
