@@ -171,19 +171,37 @@ def vllm_serve_command(model: str, port: int, *, max_model_len: int = 2048) -> l
 
 
 @contextmanager
-def vllm_server(model: str, workdir: Path, *, kv_cache_gb: int = 2) -> Iterator[str]:
-    """A `vllm serve` process for ``model`` (a folder or id); yields its ``/v1`` base URL."""
+def vllm_server(
+    model: str, workdir: Path, *, kv_cache_gb: int = 2, wait: bool = True
+) -> Iterator[str]:
+    """A `vllm serve` process for ``model`` (a folder or id); yields its ``/v1`` base URL,
+    once it answers (``wait``) or at once (then call `wait_for_vllm` before using it)."""
     port = free_port()
     env = {**os.environ, "VLLM_CPU_KVCACHE_SPACE": str(kv_cache_gb), "HF_HUB_OFFLINE": "1"}
     workdir.mkdir(parents=True, exist_ok=True)
-    with running_process(
-        vllm_serve_command(model, port),
-        ready_url=f"http://127.0.0.1:{port}/health",
-        log_path=workdir / "vllm.log",
-        env=env,
-        timeout=600,
-    ):
-        yield f"http://127.0.0.1:{port}/v1"
+    log_path = workdir / "vllm.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            vllm_serve_command(model, port), stdout=log, stderr=subprocess.STDOUT, env=env
+        )
+        url = f"http://127.0.0.1:{port}/v1"
+        _vllm_processes[url] = (process, log_path)
+        try:
+            if wait:
+                wait_for_vllm(url)
+            yield url
+        finally:
+            _vllm_processes.pop(url, None)
+            stop_process(process)
+
+
+_vllm_processes: dict[str, tuple[subprocess.Popen[bytes], Path]] = {}
+
+
+def wait_for_vllm(url: str, timeout: float = 600) -> None:
+    """Wait until the `vllm serve` started by `vllm_server` at ``url`` answers."""
+    process, log_path = _vllm_processes[url]
+    wait_ready(process, url.removesuffix("/v1") + "/health", log_path, timeout)
 
 
 @contextmanager

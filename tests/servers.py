@@ -13,6 +13,7 @@ from bot.stack import (
     shopbot_replicas,
     stop_process,
     vllm_server,
+    wait_for_vllm,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "shopbot_replicas",
     "stop_process",
     "vllm_server",
+    "wait_for_vllm",
 ]

@@ -5,6 +5,7 @@ the environment of `shopbot serve` replicas using them."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MODELS_CACHE, ROOT
-from tests.servers import chroma_server, vllm_server
+from tests.servers import chroma_server, vllm_server, wait_for_vllm
 
 API_KEY = "scaleout-api-key"
 
@@ -58,39 +59,32 @@ def new_database(server_url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def vllm_url() -> Iterator[str]:
-    """`vllm serve` of the bundled model, a separate process on loopback."""
+def stack(postgres_url: str) -> Iterator[Stack]:
+    """Started together: `vllm serve` warms up while Chroma starts and the policies are
+    ingested into it."""
     from bot.models import prepare_bundled_chat_model
 
     folder = prepare_bundled_chat_model(MODELS_CACHE)
-    with vllm_server(str(folder), Path(tempfile.mkdtemp(prefix="shopbot-vllm-"))) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def stack(vllm_url: str, postgres_url: str) -> Iterator[Stack]:
     workdir = Path(tempfile.mkdtemp(prefix="shopbot-scaleout-"))
     (workdir / "none.toml").write_text("", encoding="utf-8")
-    with chroma_server(workdir / "chroma") as chroma_url:
-        stack = Stack(vllm_url, chroma_url, new_database(postgres_url, "scaleout"), workdir)
-        home = workdir / "ingest-home"
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "bot.cli",
-                "ingest",
-                "--policies",
-                str(ROOT / "data" / "policies"),
-                "--catalog",
-                str(ROOT / "data" / "catalog.jsonl"),
-                "--json",
-            ],
-            env={**stack.replica_env(), "SHOPBOT_HOME": str(home)},
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
-        yield stack
+    try:
+        with (
+            vllm_server(str(folder), workdir / "vllm", wait=False) as vllm_url,
+            chroma_server(workdir / "chroma") as chroma_url,
+        ):
+            database = new_database(postgres_url, "scaleout")
+            stack = Stack(vllm_url, chroma_url, database, workdir)
+            ingest = [sys.executable, "-m", "bot.cli", "ingest", "--json"]
+            done = subprocess.run(
+                [*ingest, "--policies", str(ROOT / "data" / "policies")],
+                env={**stack.replica_env(), "SHOPBOT_HOME": str(workdir / "ingest-home")},
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            assert done.returncode == 0, done.stderr[-3000:]
+            wait_for_vllm(vllm_url)
+            yield stack
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

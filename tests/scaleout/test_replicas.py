@@ -5,6 +5,7 @@ replica."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Iterator
@@ -120,18 +121,26 @@ def test_replicas_lose_and_duplicate_nothing_when_one_dies(stack: Stack, tmp_pat
                     if done_turns == KILL_AFTER_TURNS:
                         kill_now.set()
 
+        restarted, comeback = contextlib.ExitStack(), []
+
         def killer() -> None:
             kill_now.wait(600)
             a.process.kill()  # SIGKILL mid-run: whatever it was answering is cut off
+            # ... and it is restarted (a new process) while the run goes on.
+            replicas = shopbot_replicas(env, [tmp_path / "replica-a2"], cwd=ROOT)
+            comeback.extend(restarted.enter_context(replicas))
 
-        threading.Thread(target=killer, daemon=True).start()
+        restart = threading.Thread(target=killer, daemon=True)
+        restart.start()
         with ThreadPoolExecutor(3) as pool:
             list(pool.map(converse, range(len(SCRIPTS))))
         assert a.process.wait(30) != 0
         assert shopper.failovers >= 1  # turns meant for the dead replica went to the other
+        restart.join(600)
 
-        # The dead replica comes back (a new process): it sees exactly what the other sees.
-        with shopbot_replicas(env, [tmp_path / "replica-a2"], cwd=ROOT) as (a2,):
+        # The replica that came back sees exactly what the other one sees.
+        with restarted:
+            (a2,) = comeback
             for conversation in ids:
                 through = [
                     httpx.get(f"{url}/api/v1/conversations/{conversation}", headers=HEADERS)
