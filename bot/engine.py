@@ -297,8 +297,8 @@ class ShopBot(GroundedAnswers, HumanHandoff):
             order_reply = await asyncio.to_thread(
                 self.orders.handle, question, state.get("orders"), language, session, persist
             )
-            if order_reply is not None:
-                state["orders"] = order_reply.state
+            state["orders"] = order_reply.state
+            if order_reply.handled:
                 async for event in self._order_turn(
                     order_reply, session, sentiment, persist, state, started
                 ):

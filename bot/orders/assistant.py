@@ -65,6 +65,7 @@ class OrderReply:
     sources: list[str] = field(default_factory=list)  # policy pages (file names)
     escalate: list[str] = field(default_factory=list)  # reasons, when handed to a human
     case: dict[str, Any] = field(default_factory=dict)  # the details the human needs
+    handled: bool = True  # False: not about orders, answer from the knowledge (keep `state`)
 
 
 class OrderAssistant:
@@ -90,8 +91,9 @@ class OrderAssistant:
         language: str,
         session: str,
         persist: bool = True,
-    ) -> OrderReply | None:
-        """The reply to an order message, or None when the message is not about an order.
+    ) -> OrderReply:
+        """The reply to an order message; ``handled`` is False when it is not about an order
+        (the conversation's order state may still have changed: store ``state``).
 
         With ``persist=False`` (answers to conversations given as data) nothing is changed
         and nothing is written to the audit log: without stored state no yes can confirm.
@@ -102,7 +104,7 @@ class OrderAssistant:
         st["language"] = lang
         turn = _Turn(self, st, ex, text, lang, session, self.audit if persist else MemoryAuditLog())
         try:
-            return turn.run()
+            return turn.run() or OrderReply("", lang, turn.st, handled=False)
         except ChangeRejected as exc:
             log.warning("Order system refused a change in %s: %s", session, exc)
             return turn.hand_off("changed_meanwhile", f"the order system refused: {exc}")
@@ -115,10 +117,7 @@ class OrderAssistant:
         """The shopper's language, kept when a message is only an email, a number or a yes."""
         if _CJK.search(text):
             return "zh"
-        rest = text
-        for found in [ex.email or "", *ex.order_numbers]:
-            rest = rest.replace(found, " ")
-        rest = re.sub(r"(?i)nw-?\d+|\S+@\S+", " ", rest)
+        rest = re.sub(r"(?i)nw-?\d+|\S+@\S+", " ", text)
         words = [w for w in _LATIN_WORD.findall(rest) if w.lower() not in ("ok", "nw")]
         if words:
             return "en"
@@ -269,16 +268,17 @@ class _Turn:
         st["identity"] = facts
         customer: Customer | None = None
         tried = False
-        if facts.get("email") and (
-            facts.get("order") or facts.get("postcode") or facts.get("name")
-        ):
+        second = facts.get("order") or facts.get("postcode") or facts.get("name")
+        if facts.get("email") and second:
             tried = True
             found = system.find_customer_by_email(facts["email"])
-            if found is not None and self.second_factor(found, facts):
+            if found is not None and self.factors_match(found, facts):
                 customer = found
         elif facts.get("name") and facts.get("postcode"):
             tried = True
-            customer = system.find_customer_by_name(facts["name"], facts["postcode"])
+            found = system.find_customer_by_name(facts["name"], facts["postcode"])
+            if found is not None and self.factors_match(found, facts):
+                customer = found
         if customer is not None:
             st["customer"] = customer.id
             st.pop("identity", None)
@@ -304,15 +304,21 @@ class _Turn:
             return self.reply(self.say("ask_email_or_name"))
         return self.reply(self.say("ask_identity"))
 
-    def second_factor(self, customer: Customer, facts: dict[str, str]) -> bool:
-        if facts.get("postcode") and facts["postcode"][:5] == customer.postcode[:5]:
-            return True
-        if facts.get("name") and _same_name(facts["name"], customer.name):
-            return True
+    def factors_match(self, customer: Customer, facts: dict[str, str]) -> bool:
+        """Every detail the shopper gave fits this customer (one wrong detail fails it all)."""
+        if facts.get("postcode") and not same_postcode(facts["postcode"], customer.postcode):
+            return False
+        if facts.get("email") and facts["email"].lower() != customer.email.lower():
+            return False
+        if facts.get("name") and not _same_name(facts["name"], customer.name):
+            by_name = self.o.system.find_customer_by_name(facts["name"], customer.postcode)
+            if by_name is None or by_name.id != customer.id:  # e.g. the pinyin of 王芳
+                return False
         if facts.get("order"):
             order = self.o.system.get_order(facts["order"])
-            return order is not None and order.customer_id == customer.id
-        return False
+            if order is None or order.customer_id != customer.id:
+                return False
+        return True
 
     # -- finding the order ----------------------------------------------------------------
     def proceed(self) -> OrderReply:
@@ -374,7 +380,8 @@ class _Turn:
             self.log("viewed", order=",".join(o.number for o in shown))
             self.reset()
             if intent == "orders" or not candidates:
-                return self.reply(self.say("orders_list", orders=orders_text(orders, self.lang)))
+                listing = orders_text(orders, self.lang, limit=10)
+                return self.reply(self.say("orders_list", orders=listing))
             glue = "" if self.lang == "zh" else " "
             return self.reply(
                 glue.join(status_text(o, self.lang) for o in shown), SOURCES["status"]
@@ -405,13 +412,10 @@ class _Turn:
     # -- items and variants ---------------------------------------------------------------
     def option_text(self) -> str:
         """The message without references that could be mistaken for sizes."""
-        text = self.text
-        for ref in [self.ex.email or "", *self.ex.order_numbers]:
-            text = text.replace(ref, " ")
-        return re.sub(r"(?i)nw[-\s]?\d{6}|\S+@\S+|\d{5}(-\d{4})?", " ", text)
+        return re.sub(r"(?i)nw[-\s]?\d{6}|\S+@\S+|\d{5}(-\d{4})?", " ", self.text)
 
     def names_item(self, item: OrderItem) -> bool:
-        return names_item(self.text, item.name) > 0
+        return names_item(self.text, item.name, item.category) > 0
 
     def names_any_item(self) -> bool:
         order = self.st.get("order")
@@ -441,15 +445,17 @@ class _Turn:
             return list(order.items)
         if not single and _ALL_ITEMS.search(self.text):
             return list(order.items)
-        scores = [(names_item(self.text, i.name), i) for i in order.items]
-        best = max(s for s, _ in scores)
-        named = [i for s, i in scores if s == best and s > 0]
-        if len(named) > 1:  # the same product twice: the options tell them apart
-            text = self.option_text()
-            by_option = [
-                i for i in named if all(mentions_option(text, v) for v in i.options.values())
-            ]
-            named = by_option or named
+        text = self.option_text()
+        scores = [
+            (
+                names_item(self.text, i.name, i.category)
+                + sum(mentions_option(text, v) for v in i.options.values()),
+                i,
+            )
+            for i in order.items
+        ]
+        best = max(score for score, _ in scores)
+        named = [i for score, i in scores if score == best and score > 0]
         if named and (len(named) == 1 or not single):
             return named
         st["awaiting"] = "item"
@@ -715,6 +721,14 @@ class _Turn:
         variants = system.variants(item.product_id)
         wanted = next((v for v in variants if v.sku == pending.get("sku")), None)
         return policy.exchange(order, item, wanted, variants)
+
+
+def same_postcode(given: str, actual: str) -> bool:
+    """ "43215-1234" is 43215; "nw1 6xe" is "NW1 6XE"."""
+    a, b = ("".join(p.split()).upper() for p in (given, actual))
+    if a[:5].isdigit() and b[:5].isdigit():
+        return a[:5] == b[:5]
+    return a == b
 
 
 def _same_name(given: str, actual: str) -> bool:

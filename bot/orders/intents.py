@@ -28,7 +28,7 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
         re.compile(
             r"(change|update|correct|fix|wrong|edit)\b.{0,30}\baddress|\baddress\b.{0,20}"
             r"\b(change|wrong|incorrect|update)|ship (it )?to (a )?(different|new|another) "
-            r"address|new address|(改|修改|更改|换)(一下)?(收货)?地址|地址(写)?错|新地址",
+            r"address|new address|(改|修改|更改|换).{0,20}地址|地址.{0,6}(改|错)|新地址",
             re.I,
         ),
     ),
@@ -43,7 +43,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     (
         "return",
         re.compile(
-            r"\breturn(s|ing)?\b|send (it|them|this|these)? ?back|退货|退回|退掉|退款",
+            r"\breturn(s|ing)?\b|send (it|them|this|these)? ?back|退货|退回|退掉|退款|"
+            r"(想|要|能|可以|申请|帮我)退(?!出)",
             re.I,
         ),
     ),
@@ -155,7 +156,7 @@ def extract(text: str) -> Extracted:
         found.email = email.group(0).lower()
     if name := _NAME.search(text):
         found.name = _trim_name(next(g for g in name.groups() if g).strip())
-    address = _ADDRESS.search(text)
+    address = _ADDRESS.search(_ORDER_NUMBER.sub(" ", text))
     if address:
         found.address = Address(
             name="",
@@ -202,8 +203,19 @@ def _trim_name(name: str) -> str:
     return name
 
 
+_HINTED_POSTCODE = re.compile(
+    r"(?:zip|post ?code|postal code|邮编|邮政编码)\s*(?:code)?\s*(?:is|:|：|是)?\s*"
+    r"([A-Z0-9]{2,4}[ -]?[A-Z0-9]{2,4})\b",
+    re.I,
+)
+
+
 def _postcode(text: str, found: Extracted) -> str | None:
-    """A 5-digit postcode, not one that is part of an order number or a street address."""
+    """A postcode: a named one ("postcode NW1 6XE"), or 5 digits that are not part of an
+    order number or a street address."""
+    hinted = _HINTED_POSTCODE.search(text)
+    if hinted and any(ch.isdigit() for ch in hinted.group(1)):
+        return hinted.group(1).upper()
     skip = {n[3:] for n in found.order_numbers}
     if found.address is not None:
         skip.add(found.address.postcode[:5])
@@ -231,8 +243,39 @@ def mentions_option(text: str, value: str) -> bool:
     return any(alias in lowered for alias in OPTION_ALIASES.get(target, ()))
 
 
-def names_item(text: str, product_name: str) -> int:
-    """How many words of the product's name the shopper used (0: not named)."""
+# Words shoppers use for kinds of products, keyed by a word found in catalog names/categories.
+KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "t-shirt": ("tee", "t-shirt", "tshirt", "t恤", "短袖"),
+    "tee": ("tee", "t-shirt", "t恤", "短袖"),
+    "shirt": ("shirt", "衬衫", "衬衣"),
+    "hoodie": ("hoodie", "sweatshirt", "卫衣", "连帽衫"),
+    "sneakers": ("sneakers", "trainers", "shoes", "鞋"),
+    "shoes": ("shoes", "sneakers", "鞋"),
+    "boots": ("boots", "靴"),
+    "jeans": ("jeans", "denim", "牛仔裤", "裤子"),
+    "pants": ("pants", "trousers", "裤子"),
+    "socks": ("socks", "袜"),
+    "beanie": ("beanie", "hat", "帽"),
+    "dress": ("dress", "裙"),
+    "jacket": ("jacket", "coat", "夹克", "外套"),
+    "headphones": ("headphones", "earbuds", "耳机"),
+    "candle": ("candle", "蜡烛"),
+    "skillet": ("skillet", "pan", "锅"),
+    "towel": ("towel", "毛巾"),
+}
+
+
+def names_item(text: str, product_name: str, category: str = "") -> int:
+    """How strongly the shopper named this product (0: not at all): words of its name, and
+    kind words ("tee", "鞋") for what its name or category says it is."""
     lowered = text.lower()
     words = [w for w in re.findall(r"[a-z0-9]+", product_name.lower()) if len(w) > 2]
-    return sum(1 for w in words if re.search(rf"\b{re.escape(w)}s?\b", lowered))
+    score = sum(1 for w in words if re.search(rf"\b{re.escape(w)}s?\b", lowered))
+    described = f"{product_name} {category}".lower()
+    for kind, said in KIND_WORDS.items():
+        if re.search(rf"\b{re.escape(kind)}s?\b", described) and any(
+            re.search(rf"(?<![a-z]){re.escape(w)}", lowered) if w.isascii() else w in lowered
+            for w in said
+        ):
+            score += 1
+    return score

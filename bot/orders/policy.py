@@ -233,7 +233,7 @@ class OrderPolicy:
                 False,
                 ("variant_out_of_stock",),
                 facts=facts,
-                alternatives=tuple(closest[:4]),
+                alternatives=tuple(closest[:6]),
             )
         difference = round(wanted.price - item.unit_price, 2)
         facts["difference"] = abs(difference)
