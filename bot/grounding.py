@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.language import phrase
-from bot.privacy import foreign_personal_data, identities_in
+from bot.privacy import foreign_personal_data, identities_in, mask_personal_data
 from bot.safety import contains_secret, leaks_instructions, policy_units, unsupported_promise
 
 
@@ -252,9 +252,7 @@ class FactGuard:
         if foreign:
             kinds = ", ".join(sorted({f.kind for f in foreign}))
             self.report.add(
-                "[personal data withheld]",
-                f"personal data of someone else: {kinds}",
-                "personal_data",
+                mask_personal_data(text), f"personal data of someone else: {kinds}", "personal_data"
             )
             return None
         for number in _LONG_NUMBER.findall(text):
@@ -265,7 +263,7 @@ class FactGuard:
                 if len(known) >= 7
             ):
                 self.report.add(
-                    "[personal data withheld]",
+                    text.replace(number, re.sub(r"\d", "#", number)),
                     "a long number nobody in this conversation gave",
                     "personal_data",
                 )

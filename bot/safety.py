@@ -104,6 +104,8 @@ _COMMITMENT = re.compile(
     r"here('s| is| are) (a|an|your|the)|guarantee\w*|approved|issued|granted|as an exception|"
     r"is valid|works|applied|confirm\w*|deal|sure|yes|of course|absolutely|certainly|"
     r"gladly|happy to|let me)\b"
+    # An offer stated outright ("20% off every purchase!") commits the store as much.
+    r"|\d+\s?% off\b|[$€£¥]\s?\d+(\.\d+)? off\b|\bfree of charge\b|\d+\s?折|打.折"
     r"|我(会|将|已|可以|给您|帮您)|我们(会|将|已|可以)|您将|保证|已批准|已经为您|没问题|好的|可以的|当然",
     re.I,
 )
@@ -178,7 +180,7 @@ def leaks_instructions(sentence: str, instructions: str, size: int = 5) -> bool:
 
 
 def _content_words(text: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(text) if len(w) > 2 or not w.isascii()}
+    return {w.lower() for w in _WORD.findall(text) if len(w) > 2 or not w.isascii() or w.isdigit()}
 
 
 def policy_units(hits: Sequence[HitLike]) -> list[set[str]]:
@@ -213,7 +215,8 @@ def unsupported_promise(
 ) -> bool:
     """True when the sentence makes a promise that no retrieved policy sentence supports:
     at least ``min_overlap`` of its words must come from one policy sentence (or two
-    adjacent ones). Catalog text and past conversations never support a promise."""
+    adjacent ones), and every number in it too. Catalog text and past conversations never
+    support a promise."""
     parts = [p for p in _SENTENCE_SPLIT.split(sentence) if p.strip()]
     if len(parts) > 1:  # each clause stands on its own
         units = policy_units(hits) if units is None else units
@@ -224,4 +227,7 @@ def unsupported_promise(
     if not words:
         return False
     units = policy_units(hits) if units is None else units
-    return not any(len(words & unit) / len(words) >= min_overlap for unit in units)
+    numbers = {w for w in words if w.isdigit()}  # an amount must be the policy's own
+    return not any(
+        len(words & unit) / len(words) >= min_overlap and numbers <= unit for unit in units
+    )

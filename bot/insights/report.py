@@ -58,7 +58,11 @@ def build_report(
         min_score = settings.insights.gap_min_score or settings.retrieval.min_score
         report["gaps"] = find_gaps(conversations, knowledge, embedder, min_score)
     report["seconds"] = round(time.perf_counter() - started, 2)
-    return report
+    # Shoppers' own words reach support leads and spreadsheets: not their personal data.
+    from bot.privacy import mask_data
+
+    masked: dict[str, Any] = mask_data(report)  # type: ignore[assignment]
+    return masked
 
 
 def report_csv(report: dict[str, Any]) -> str:

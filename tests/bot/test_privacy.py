@@ -308,3 +308,27 @@ def test_cli_exports_and_deletes(
     assert json.loads(capsys.readouterr().out)["deleted"] == ["jane-2"]
     assert main(["privacy", "export", "--conversation", "nope"]) == 2
     assert "nope" in capsys.readouterr().err
+
+
+def test_insights_report_masks_shoppers_personal_data(tmp_path: Path) -> None:
+    from bot.insights import SQLHistory, build_report
+    from bot.insights.report import ReportOptions
+    from retrieval import HashingEmbedder
+
+    store = _store(tmp_path)
+    for n, text in enumerate(
+        [
+            "Do you gift wrap? Mail the answer to ann@mail.example",
+            "Can you gift wrap my order? I'm on 13812345678",
+        ]
+    ):
+        store.create(f"g{n}")
+        store.append(f"g{n}", "user", text)
+        store.append(f"g{n}", "assistant", "I don't know.", {"no_knowledge": True})
+    settings = Settings.model_validate({"home": tmp_path})
+    options = ReportOptions(reasons=False, gaps=True)
+    report = build_report(SQLHistory(store), settings, HashingEmbedder(), None, options)
+    text = json.dumps(report, ensure_ascii=False)
+    assert report["gaps"]["gap_questions"] == 2
+    assert "ann@mail.example" not in text and "13812345678" not in text
+    assert "[email]" in text and "[phone]" in text
