@@ -62,6 +62,7 @@ BENCH_TARGETS = {"retrieval": "retrieval.commands:bench_retrieval", "chat": "bot
 EVAL_TARGETS = {"retrieval": "retrieval.commands:eval_retrieval", "chat": "bot.evaluate:eval_chat"}
 BENCH_TARGETS["sentiment"] = "bot.sentiment.evaluate:bench_sentiment"
 BENCH_TARGETS["load"] = "ui.loadtest:bench_load"
+BENCH_TARGETS["replicas"] = "bot.bench_replicas:bench_replicas"
 EVAL_TARGETS["sentiment"] = "bot.sentiment.evaluate:eval_sentiment"
 EVAL_TARGETS["attacks"] = "bot.redteam:eval_attacks"
 EVAL_TARGETS["orders"] = "bot.orders.evaluate:eval_orders"

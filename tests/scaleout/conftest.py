@@ -4,11 +4,13 @@ the environment of `shopbot serve` replicas using them."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,7 @@ from tests.conftest import MODELS_CACHE, ROOT
 from tests.servers import chroma_server, vllm_server, wait_for_vllm
 
 API_KEY = "scaleout-api-key"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -65,6 +68,7 @@ def stack(postgres_url: str) -> Iterator[Stack]:
     from bot.models import prepare_bundled_chat_model
 
     folder = prepare_bundled_chat_model(MODELS_CACHE)
+    started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="shopbot-scaleout-"))
     (workdir / "none.toml").write_text("", encoding="utf-8")
     try:
@@ -84,7 +88,9 @@ def stack(postgres_url: str) -> Iterator[Stack]:
                 timeout=600,
             )
             assert done.returncode == 0, done.stderr[-3000:]
+            log.info("scale-out stack: Chroma filled after %.0f s", time.monotonic() - started)
             wait_for_vllm(vllm_url)
+            log.info("scale-out stack: vllm serve ready after %.0f s", time.monotonic() - started)
             yield stack
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
