@@ -32,6 +32,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     add_privacy_commands(sub)
 
 
+def _check_of(withheld: dict[str, str]) -> str:
+    if withheld.get("check"):
+        return withheld["check"]
+    return "injection" if withheld.get("sentence") == "[shopper message]" else "other"
+
+
 def _turn_json(turn: Any) -> dict[str, Any]:
     return {
         "session": turn.session,
@@ -39,6 +45,8 @@ def _turn_json(turn: Any) -> dict[str, Any]:
         "language": turn.language,
         "escalation_reasons": turn.escalation_reasons,
         "withheld": len(turn.withheld),
+        # Which layer held something back (injection, secret, promise, personal_data, ...).
+        "withheld_checks": sorted({_check_of(w) for w in turn.withheld}),
     }
 
 

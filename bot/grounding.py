@@ -237,8 +237,8 @@ class FactGuard:
         self._policy_units = policy_units(self.hits)
 
     def screen(self, text: str) -> str | None:
-        """The safety checks alone (secrets, instructions, other people's data), for text
-        that is stated from data rather than written by the model."""
+        """The safety checks alone (secrets, instructions, other people's emails, phones,
+        cards and addresses), for text stated from data rather than written by the model."""
         for secret in self.secrets:
             if contains_secret(text, secret):
                 self.report.add("[secret withheld]", "contains a configured secret", "secret")
@@ -255,28 +255,12 @@ class FactGuard:
                 mask_personal_data(text), f"personal data of someone else: {kinds}", "personal_data"
             )
             return None
-        for number in _LONG_NUMBER.findall(text):
-            digits = _digits(number)
-            if len(digits) >= 7 and not any(
-                digits in known or known in digits
-                for known in self.known_numbers
-                if len(known) >= 7
-            ):
-                self.report.add(
-                    text.replace(number, re.sub(r"\d", "#", number)),
-                    "a long number nobody in this conversation gave",
-                    "personal_data",
-                )
-                return None
         return text
 
     def check(self, sentence: str) -> str | None:
         """The sentence if it is supported, else None (and the reason is recorded)."""
         sentence_facts = _CITATION.sub("", sentence)
         if self.screen(sentence) is None:
-            return None
-        if unsupported_promise(sentence, self.hits, units=self._policy_units):
-            self.report.add(sentence, "promises something no retrieved policy supports", "promise")
             return None
         for order_like in _ORDER_LIKE.findall(sentence_facts):
             if order_like.lower() not in self.grounded_text:
@@ -292,6 +276,24 @@ class FactGuard:
             shown = ", ".join(f"{n:g}" for n in sorted(unsupported))
             self.report.add(sentence, f"numbers not in the retrieved facts: {shown}")
             return None
+        # After the number checks: a sentence with invented numbers is withheld as such.
+        if unsupported_promise(sentence, self.hits, units=self._policy_units):
+            self.report.add(sentence, "promises something no retrieved policy supports", "promise")
+            return None
+        # Grounded, but only by someone else's past conversation: a phone, card or account.
+        for number in _LONG_NUMBER.findall(sentence_facts):
+            digits = _digits(number)
+            if len(digits) >= 7 and not any(
+                digits in known or known in digits
+                for known in self.known_numbers
+                if len(known) >= 7
+            ):
+                self.report.add(
+                    sentence.replace(number, re.sub(r"\d", "#", number)),
+                    "a long number only a past conversation holds",
+                    "personal_data",
+                )
+                return None
         if self.primary is not None and self.primary.price is not None:
             # Once the catalog's price is stated, any other price is about something else.
             stray = prices_in(sentence_facts) - {round(self.primary.price, 2)}

@@ -32,7 +32,7 @@ _SENTENCES = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])|\n+")
 _TOPIC = re.compile(
     r"\b(refund\w*|reimburs\w*|money back|discount\w*|coupon\w*|promo\w*|code|voucher\w*|"
     r"credit|free|waive\w*|exception|compensat\w*|cashback|price match\w*|% off|off your|"
-    r"lifetime|replacement|warranty)\b|\$\s?\d"
+    r"lifetime|complimentary|upgrade\w*|bonus|points|gift\w*|replacement|warranty)\b|\$\s?\d"
     r"|退款|退钱|赔|折扣|打折|折|优惠|代金券|免费|免运费|补偿|返现|例外|破例|保修|价格",
     re.I,
 )
@@ -42,6 +42,7 @@ _COMMIT = re.compile(
     r"you('ll| will) (get|receive|be (refunded|credited|given))|you (get|are getting)|"
     r"here('s| is) (a|your)|guarantee\w*|approved|issued|granted|as an exception|"
     r"is valid|works|applied|confirm\w*|deal|sure|yes|of course|absolutely)\b"
+    r"|\bwill (apply|be (applied|refunded|credited|waived|issued|given|free|covered))\b"
     r"|\d+\s?% off\b|\$\s?\d+ off\b|\d+折|打.折"
     r"|我(会|将|已|可以|给您|帮您)|我们(会|将|已|可以)|您将|保证|已批准|已经为您|没问题|好的|可以的",
     re.I,

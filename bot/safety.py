@@ -93,7 +93,8 @@ _BASE64_BLOB = re.compile(r"[A-Za-z0-9+/]{80,}={0,2}")
 _PROMISE_TOPIC = re.compile(
     r"\b(refund\w*|reimburs\w*|money back|discount\w*|coupon\w*|promo\w*|codes?|voucher\w*|"
     r"(store |goodwill )?credit|free|waive\w*|exception\w*|compensat\w*|cashback|price match\w*|"
-    r"% off|off your|lifetime|replacement|warranty|price\w*|cheaper|for \$)\b|[$€£¥]\s?\d"
+    r"% off|off your|lifetime|complimentary|upgrade\w*|bonus|points|gift\w*|replacement|"
+    r"warranty|price\w*|cheaper|for \$)\b|[$€£¥]\s?\d"
     r"|退款|退钱|赔|折扣|打折|折|优惠|代金券|免费|免运费|补偿|返现|例外|破例|保修|价格|元",
     re.I,
 )
@@ -104,6 +105,7 @@ _COMMITMENT = re.compile(
     r"here('s| is| are) (a|an|your|the)|guarantee\w*|approved|issued|granted|as an exception|"
     r"is valid|works|applied|confirm\w*|deal|sure|yes|of course|absolutely|certainly|"
     r"gladly|happy to|let me)\b"
+    r"|\bwill (apply|be (applied|refunded|credited|waived|issued|given|free|covered))\b"
     # An offer stated outright ("20% off every purchase!") commits the store as much.
     r"|\d+\s?% off\b|[$€£¥]\s?\d+(\.\d+)? off\b|\bfree of charge\b|\d+\s?折|打.折"
     r"|我(会|将|已|可以|给您|帮您)|我们(会|将|已|可以)|您将|保证|已批准|已经为您|没问题|好的|可以的|当然",
