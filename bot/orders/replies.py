@@ -61,8 +61,8 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "verified": "Thanks, {name}, you're verified.",
         "not_your_order": (
-            "I can't find an order {order} on your account. Please check the number; your "
-            "orders are: {orders}."
+            "Order {order} is not one of the orders on your account, so I can't show or "
+            "change it. Please check the number; your orders are: {orders}."
         ),
         "no_orders": "I don't see any orders on your account yet.",
         "no_matching_order": "I don't see an order on your account that {what}. Your orders: {orders}.",

@@ -1,0 +1,143 @@
+"""Orders in the conversation, with the demo order database and the fake model: every scripted
+shopper of `shopbot eval orders` must end in exactly its expected state, and the safety rules
+of the order assistant hold (identity first, own orders only, yes before any change, audit)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot import ShopBot
+from bot.backends import FakeBackend
+from bot.fakes import SimpleHit, StaticKnowledge
+from bot.orders.evaluate import TASKS, judge, load_tasks
+from bot.settings import Settings
+from tests.conftest import make_settings
+
+POLICY = SimpleHit(
+    "policy:refunds#1",
+    "policy",
+    "Refunds > How long refunds take",
+    "Credit and debit cards: 5-7 business days after the refund is issued.",
+    metadata={"path": "refunds.md"},
+)
+EMMA = "my email is emma.johnson@example.com and my zip is 43215"
+
+
+def make_bot(home: Path, **settings: object) -> ShopBot:
+    values = {"engine": {"backend": "fake"}, "orders": {"backend": "demo"}, **settings}
+    return ShopBot(
+        make_settings(home, **values),
+        backend=FakeBackend(),
+        knowledge=StaticKnowledge([POLICY]),
+    )
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ShopBot]:
+    shop = make_bot(tmp_path_factory.mktemp("orders-home"))
+    yield shop
+    shop.close()
+
+
+@pytest.fixture
+def fresh(bot: ShopBot) -> ShopBot:
+    assert bot.orders is not None
+    bot.orders.system.reset()  # type: ignore[attr-defined]
+    return bot
+
+
+@pytest.mark.parametrize("task", load_tasks(TASKS), ids=lambda t: t["id"])
+def test_scripted_shopper_ends_in_the_expected_state(fresh: ShopBot, task: dict) -> None:
+    system = fresh.orders.system  # type: ignore[union-attr]
+    initial = system.snapshot()
+    replies = []
+    for message in task["turns"]:
+        turn = fresh.chat(message, session=f"task-{task['id']}")
+        replies.append(turn)
+        if turn.status == "waiting_for_agent":
+            break
+    verdict = judge(task, replies, initial, system.snapshot())
+    assert verdict["ok"], json.dumps(verdict.get("details"), ensure_ascii=False, indent=1)
+
+
+def test_policy_questions_are_answered_from_the_knowledge(fresh: ShopBot) -> None:
+    turn = fresh.chat("How long do refunds take?", session="general")
+    assert turn.sources and turn.sources[0]["id"] == "policy:refunds#1"
+    assert "email" not in turn.reply.lower()
+
+
+def test_nothing_changes_without_an_explicit_yes(fresh: ShopBot) -> None:
+    system = fresh.orders.system  # type: ignore[union-attr]
+    before = system.snapshot()
+    fresh.chat(f"Cancel my order NW-104301. {EMMA}", session="maybe")
+    for answer in ("hmm, maybe", "what would happen?", "sure thing, but first tell me more"):
+        fresh.chat(answer, session="maybe")
+    fresh.chat("yes", session="maybe")  # the proposal was dropped when the shopper moved on
+    assert system.snapshot() == before
+
+
+def test_a_yes_after_a_restart_carries_out_the_stored_proposal(tmp_path: Path) -> None:
+    first = make_bot(tmp_path)
+    first.chat(f"Cancel my order NW-104301 please. {EMMA}", session="restart")
+    first.close()
+    second = make_bot(tmp_path)
+    turn = second.chat("yes", session="restart")
+    assert "NW-104301" in turn.reply
+    assert second.orders.system.get_order("NW-104301").status == "cancelled"  # type: ignore[union-attr]
+    second.close()
+
+
+def test_the_audit_log_records_who_asked_what_was_checked_and_what_changed(fresh: ShopBot) -> None:
+    fresh.chat("Where is my order NW-105120? email emma.johnson@example.com", session="audit")
+    fresh.chat(EMMA, session="audit")
+    fresh.chat("Cancel NW-105288 please", session="audit")
+    fresh.chat("Cancel NW-104301 then", session="audit")
+    fresh.chat("yes", session="audit")
+    events = fresh.orders.audit.events("audit")  # type: ignore[union-attr]
+    kinds = [e.event for e in events]
+    assert kinds[0] == "identity_failed"  # an order of someone else is not a second factor
+    assert "identity_verified" in kinds and "order_refused" in kinds
+    refused = [e for e in events if e.event == "order_refused"]
+    assert [e.order_number for e in refused] == ["NW-105120", "NW-105288"]  # both not hers
+    assert {e.customer_id for e in refused} == {"C1001"}
+    executed = next(e for e in events if e.event == "executed")
+    assert executed.action == "cancel" and executed.customer_id == "C1001"
+    assert executed.detail["before"]["status"] == "pending"
+    assert executed.detail["after"]["status"] == "cancelled"
+    assert executed.detail["decision"]["allowed"] is True
+
+
+def test_an_escalated_order_request_reaches_the_queue_with_its_case(fresh: ShopBot) -> None:
+    turn = fresh.chat(f"I want to return my jeans, order NW-102955. {EMMA}", session="late")
+    assert turn.escalated and turn.status == "waiting_for_agent"
+    queued = [c.id for c in fresh.escalations()]
+    assert "late" in queued
+    conversation = fresh.store.get("late")
+    case = conversation.data["order_case"]
+    assert case["order"] == "NW-102955" and case["customer"] == "C1001"
+    assert case["decision"]["reasons"] == ["outside_return_window"]
+    packet = fresh.store.deliveries("late")[0].payload  # type: ignore[attr-defined]
+    assert packet["order_case"]["decision"]["facts"]["days_since_delivery"] == 40
+
+
+def test_offline_answers_never_change_orders(fresh: ShopBot) -> None:
+    system = fresh.orders.system  # type: ignore[union-attr]
+    before = system.snapshot()
+    messages = [
+        {"role": "user", "content": f"Cancel my order NW-104301. {EMMA}"},
+        {"role": "assistant", "content": "To confirm: cancel order NW-104301. Shall I go ahead?"},
+        {"role": "user", "content": "yes"},
+    ]
+    fresh.answer(messages)
+    assert system.snapshot() == before
+
+
+def test_orders_are_off_unless_configured(settings: Settings) -> None:
+    shop = ShopBot(settings, backend=FakeBackend(), knowledge=StaticKnowledge([POLICY]))
+    assert shop.orders is None
+    turn = shop.chat(f"Where is my order NW-104233? {EMMA}", session="off")
+    assert "1Z" not in turn.reply
