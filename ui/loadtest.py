@@ -169,12 +169,9 @@ async def _conversation(
 
 
 async def run_load(
-    client: httpx.AsyncClient,
-    conversations: list[list[str]],
-    name: str,
-    clock: float | None = None,
+    client: httpx.AsyncClient, conversations: list[list[str]], run: Run | str
 ) -> Run:
-    run = Run(name) if clock is None else Run(name, started=clock)
+    run = Run(run) if isinstance(run, str) else run
     fallbacks = _fallback_phrases()
     tasks = [_conversation(client, msgs, run, fallbacks) for msgs in conversations]
     outcomes = await asyncio.gather(*tasks, return_exceptions=True)
@@ -214,6 +211,7 @@ def summarise(run: Run, count_tokens: Any = None) -> dict[str, Any]:
         "retries": sum(t.retries for t in turns),
         "wall_s": round(run.ended, 1),
         "turns_per_s": round(len(done) / wall, 2),
+        "answered_per_s": round(len(answered) / wall, 2),
         "reply_tokens_per_s": round(tokens / wall, 1) if tokens is not None else None,
         "ttft_s": {"p50": _pct(ttft, 50), "p99": _pct(ttft, 99)},
         "turn_s": {"p50": _pct(latency, 50), "p99": _pct(latency, 99)},
@@ -221,12 +219,16 @@ def summarise(run: Run, count_tokens: Any = None) -> dict[str, Any]:
     }
 
 
-async def count_lost(client: httpx.AsyncClient, run: Run) -> dict[str, int]:
+async def count_lost(client: httpx.AsyncClient, run: Run) -> dict[str, Any]:
     """Acknowledged shopper messages and delivered replies missing from the transcripts."""
     lost_messages = lost_replies = duplicated = 0
+    reasons: dict[str, int] = {}
     for cid in run.conversations:
         response = await client.get(f"/api/v1/conversations/{cid}")
         response.raise_for_status()
+        for reason in (response.json().get("escalation") or {}).get("reasons", []):
+            reason = reason.split(":")[0]  # "model backend failed: <why>" counted as one
+            reasons[reason] = reasons.get(reason, 0) + 1
         stored = response.json()["messages"]
         users = [m["content"] for m in stored if m["role"] == "user"]
         replies = [m["content"] for m in stored if m["role"] == "assistant"]
@@ -238,7 +240,12 @@ async def count_lost(client: httpx.AsyncClient, run: Run) -> dict[str, int]:
                 lost_replies += 1
         sent = [t.message for t in mine if t.acknowledged]
         duplicated += max(0, len(users) - len(sent))
-    return {"lost_messages": lost_messages, "lost_replies": lost_replies, "duplicated": duplicated}
+    return {
+        "lost_messages": lost_messages,
+        "lost_replies": lost_replies,
+        "duplicated": duplicated,
+        "escalation_reasons": reasons,
+    }
 
 
 async def _watch_recovery(
@@ -272,8 +279,13 @@ async def kill_run(
     """The load run with the engine core killed ``kill_at`` seconds in."""
     report: dict[str, Any] = {"kill_at_s": kill_at}
     clock = time.monotonic()
-    load = asyncio.ensure_future(run_load(client, conversations, "kill", clock))
+    run = Run("kill", started=clock)
+    load = asyncio.ensure_future(run_load(client, conversations, run))
     await asyncio.sleep(kill_at)
+    # Killed while replies are being written (they are what a crash must not lose).
+    deadline = time.monotonic() + 120
+    while not any(t.ended == 0.0 for t in run.turns) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
     pids = engine_core_pids(server_pid)
     if not pids:
         raise RuntimeError(f"No engine core process under process {server_pid}.")
@@ -287,7 +299,7 @@ async def kill_run(
     probe = await run_load(client, [["How long do refunds to a credit card take?"]], "probe")
     answered = [t for t in probe.turns if t.answered]
     report["answered_after_s"] = round(time.monotonic() - clock - killed, 2) if answered else None
-    run = await load
+    await load
     after = [t for t in run.turns if t.ended >= killed]
     fallbacks = [t.ended - killed for t in after if t.fallback]
     in_flight = [t.ended - killed for t in after if t.started <= killed]
