@@ -41,7 +41,9 @@ _INJECTION = [
         r"if you had no (rules|restrictions|guidelines)|who ignores (the )?(store )?(policy|rules)|"
         r"(say|reply|respond|write|begin|start)( only)?( with)? ['\"].{1,60}['\"]"
         r".{0,30}\b(to (prove|confirm|test|show)|and nothing else|first)\b|"
-        r"(respond|reply|answer) only with|and nothing else)",
+        r"(respond|reply|answer) only with|and nothing else|"
+        r"\b(the assistant|the bot|you) (says?|writes?|prints?|outputs?|reveals?)\b.{0,20}"
+        r"\b(secret|magic|hidden|code) ?(phrase|word|words|sentence|token|password)\b)",
         "tries to change the bot's role",
     ),
     (
