@@ -57,6 +57,24 @@ def _config(connection: Connection | None = None, url: str | None = None) -> Any
     return config
 
 
+def load_models() -> Any:
+    """``bot.store.Base.metadata`` with every table shopbot declares on it: each module of
+    the shopbot packages that declares a ``__tablename__`` is imported (so that `check`,
+    `new` and the tests see tables of modules nothing else imported)."""
+    import importlib
+
+    from bot.store import Base
+
+    root = HERE.parents[1]
+    for package in ("bot", "retrieval", "ui", "finetune"):
+        for path in sorted((root / package).rglob("*.py")):
+            if "migrations" in path.parts or "__tablename__" not in path.read_text("utf-8"):
+                continue
+            module = ".".join(path.relative_to(root).with_suffix("").parts)
+            importlib.import_module(module.removesuffix(".__init__"))
+    return Base.metadata
+
+
 def head() -> str:
     """The newest revision shipped with this version of shopbot."""
     from alembic.script import ScriptDirectory
@@ -64,6 +82,16 @@ def head() -> str:
     revision = ScriptDirectory.from_config(_config()).get_current_head()
     assert revision is not None
     return revision
+
+
+def _known(revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        return ScriptDirectory.from_config(_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def current(connection: Connection) -> str | None:
@@ -115,7 +143,15 @@ def upgrade(engine: Engine, metadata: Any = None) -> str:
             log.info("Adopting a database created before migrations: stamping %s.", BASELINE)
             command.stamp(config, BASELINE)
         before = current(connection)
-        if before != head():
+        if before is not None and not _known(before):
+            # A newer shopbot migrated it (a rolling upgrade): its changes are additive.
+            log.warning(
+                "The database is at revision %s, newer than this shopbot knows (%s); "
+                "going on without migrating.",
+                before,
+                head(),
+            )
+        elif before != head():
             command.upgrade(config, "head")
             log.info("Database schema migrated from %s to %s.", before or "empty", head())
         connection.commit()

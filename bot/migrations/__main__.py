@@ -31,11 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     from alembic import command
     from alembic.script import ScriptDirectory
 
-    from bot.store import Base
-
     with tempfile.TemporaryDirectory() as folder:
         engine = _scratch_engine(folder)
-        found = migrations.differences(engine, Base.metadata)
+        found = migrations.differences(engine, migrations.load_models())
         if args.command == "check":
             for difference in found:
                 print(difference)

@@ -6,7 +6,7 @@ Revises: ${down_revision | comma,n}
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+import sqlalchemy as sa  # noqa: F401
 from alembic import op
 
 from bot.migrations import create_table_if_missing  # noqa: F401  (for new tables)
