@@ -126,6 +126,8 @@ class OrderAssistant:
     @staticmethod
     def about_orders(text: str, ex: Extracted) -> bool:
         """Whether a message starts an order request (not a general policy question)."""
+        if ex.email and (ex.postcode or ex.name):  # "I'm ..., email ..., zip ...": identifying
+            return True
         if not ex.intents and not ex.order_numbers:
             return False
         if ex.order_numbers or ex.email:
@@ -227,7 +229,7 @@ class _Turn:
                 for key in ("lines", "sku", "address", "pending"):
                     st.pop(key, None)
             st["intent"] = new_intent
-        st.setdefault("intent", "status")
+        st.setdefault("intent", "status" if ex.intents or ex.order_numbers else "identify")
         if ex.store_credit:
             st["refund"] = "store_credit"
         if ex.address is not None:
@@ -325,6 +327,10 @@ class _Turn:
         st = self.st
         intent = st["intent"]
         customer_id = st["customer"]
+        if intent == "identify" and not self.ex.order_numbers:
+            st.pop("intent", None)
+            st.pop("awaiting", None)
+            return self.reply(self.say("ask_what"))
         orders = self.o.system.list_orders(customer_id)
         if self.ex.order_numbers:
             st["order"] = self.ex.order_numbers[0]
