@@ -99,6 +99,8 @@ def bench_replicas(args: argparse.Namespace, settings: Settings) -> int:
     at_once = max(2, min(count, 8))
     conversations = load_conversations(DATA / "conversations.jsonl", count, turns)
     model = resolve_chat_model(settings)
+    if Path(model).exists():  # a folder: vllm serve gets it whatever its working directory
+        model = str(Path(model).resolve())
     workdir = Path(tempfile.mkdtemp(prefix="shopbot-bench-replicas-"))
     (workdir / "none.toml").write_text("", encoding="utf-8")
     with contextlib.ExitStack() as stack:
@@ -106,7 +108,9 @@ def bench_replicas(args: argparse.Namespace, settings: Settings) -> int:
         vllm_url = stack.enter_context(vllm_server(model, workdir / "vllm", wait=False))
         chroma_url = stack.enter_context(chroma_server(workdir / "chroma"))
         if postgres_available():
-            database = stack.enter_context(postgres_server(workdir / "pg"))
+            # Its own folder: PostgreSQL runs as its own user, who cannot enter ours.
+            pg_dir = Path(tempfile.mkdtemp(prefix="shopbot-bench-pg-"))
+            database = stack.enter_context(postgres_server(pg_dir))
         else:
             _progress("PostgreSQL is not installed: the replicas share a SQLite file")
             database = f"sqlite:///{workdir / 'shared.db'}"

@@ -61,7 +61,7 @@ def new_database(server_url: str, name: str) -> str:
     return server_url.rsplit("/", 1)[0] + f"/{name}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def stack(postgres_url: str) -> Iterator[Stack]:
     """Started together: `vllm serve` warms up while Chroma starts and the policies are
     ingested into it."""
@@ -73,10 +73,10 @@ def stack(postgres_url: str) -> Iterator[Stack]:
     (workdir / "none.toml").write_text("", encoding="utf-8")
     try:
         with (
-            vllm_server(str(folder), workdir / "vllm", wait=False) as vllm_url,
+            vllm_server(str(folder), workdir / "vllm", kv_cache_gb=1, wait=False) as vllm_url,
             chroma_server(workdir / "chroma") as chroma_url,
         ):
-            database = new_database(postgres_url, "scaleout")
+            database = new_database(postgres_url, f"scaleout_{workdir.name[-8:].lower()}")
             stack = Stack(vllm_url, chroma_url, database, workdir)
             ingest = [sys.executable, "-m", "bot.cli", "ingest", "--json"]
             done = subprocess.run(

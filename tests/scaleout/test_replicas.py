@@ -1,10 +1,11 @@
 """Two `shopbot serve` replicas on one PostgreSQL, one Chroma server and one `vllm serve`:
 conversations alternate between the replicas, one replica is killed mid-run, and nothing is
 lost or duplicated; every transcript and the escalation queue read the same through either
-replica."""
+replica. Also: the remote backend straight against that `vllm serve`."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import threading
@@ -16,9 +17,12 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.backends import GenerationRequest
+from bot.backends.remote import RemoteBackend
+from bot.settings import EngineSettings
 from tests.conftest import ROOT
 from tests.scaleout.conftest import API_KEY, Stack
-from tests.servers import shopbot_replicas
+from tests.servers import free_port, shopbot_replicas
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -173,3 +177,26 @@ def test_replicas_lose_and_duplicate_nothing_when_one_dies(stack: Stack, tmp_pat
         waiting = [entry["id"] for entry in queue if entry["id"] in ids]
         assert sorted(waiting) == sorted(escalated)  # once each, whichever replica got it
     assert queues[0] == queues[1]
+
+
+def test_streams_from_vllm_serve_past_a_dead_server(stack: Stack) -> None:
+    dead = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
+    engine = EngineSettings(backend="remote", remote_urls=[dead, stack.vllm_url])
+    backend = RemoteBackend(engine)
+    backend.warm_up()
+    try:
+        for question in ("How long do refunds take?", "退款多久能到账？"):
+            request = GenerationRequest(
+                messages=[{"role": "user", "content": question}], max_tokens=24
+            )
+            chunks = list(backend.stream_sync(request))
+            assert len([c for c in chunks if c.text]) > 1  # token by token, not whole
+            assert "".join(c.text for c in chunks).strip()
+            assert chunks[-1].finished and 0 < chunks[-1].completion_tokens <= 24
+            assert chunks[-1].prompt_tokens > 0
+        assert backend.healthy == [stack.vllm_url]
+        probe = backend._loop().run(backend.probe())
+        assert probe == {dead: False, stack.vllm_url: True}
+        assert asyncio.run(backend.health())
+    finally:
+        backend.close()
