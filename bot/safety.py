@@ -183,8 +183,28 @@ def leaks_instructions(sentence: str, instructions: str, size: int = 5) -> bool:
     return bool(_shingles(sentence, size) & _shingles(instructions, size))
 
 
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?%")
+_MONEY = re.compile(r"[$€£¥]\s?(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*(?:\.\d+)?)\s?(?:元|块|美元|dollars?)")
+# Words that change what is promised: a supporting policy sentence must say them too.
+_STRONG = re.compile(
+    r"guarantee\w*|approved?|exceptions?|waive\w*|complimentary|lifetime|free|compensat\w*|"
+    r"credit|voucher\w*|coupon\w*|cashback|forever|always|any|every|all|twice|unlimited|"
+    r"全额|免费|补偿|赔偿|例外|破例|永久|保证|已批准",
+    re.I,
+)
+
+
+def _amount(number: str) -> str:
+    value = float(number.replace(",", ""))
+    return f"{value:g}"
+
+
 def _content_words(text: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(text) if len(w) > 2 or not w.isascii() or w.isdigit()}
+    """Content words, plus each amount as a token of its own ("30%" is not "30 days")."""
+    words = {w.lower() for w in _WORD.findall(text) if len(w) > 2 or not w.isascii() or w.isdigit()}
+    words |= {f"%{_amount(m)}" for m in _PERCENT.findall(text)}
+    words |= {f"${_amount(a or b)}" for a, b in _MONEY.findall(text)}
+    return words
 
 
 def policy_units(hits: Sequence[HitLike]) -> list[set[str]]:
@@ -219,7 +239,8 @@ def unsupported_promise(
 ) -> bool:
     """True when the sentence makes a promise that no retrieved policy sentence supports:
     at least ``min_overlap`` of its words must come from one policy sentence (or two
-    adjacent ones), and every number in it too. Catalog text and past conversations never
+    adjacent ones), with every amount and promise-changing word in it ("free", "guarantee",
+    "exception" ...). Catalog text and past conversations never
     support a promise."""
     parts = [p for p in _SENTENCE_SPLIT.split(sentence) if p.strip()]
     if len(parts) > 1:  # each clause stands on its own
@@ -231,7 +252,10 @@ def unsupported_promise(
     if not words:
         return False
     units = policy_units(hits) if units is None else units
-    numbers = {w for w in words if w.isdigit()}  # an amount must be the policy's own
+    # Every number, amount and promise-changing word must be the policy's own.
+    required = {w for w in words if w.isdigit() or w[0] in "%$" or _STRONG.fullmatch(w)}
+    # Chinese words are single characters here: each character of a strong term is required.
+    required |= {c for m in _STRONG.findall(sentence) if not m.isascii() for c in m}
     return not any(
-        len(words & unit) / len(words) >= min_overlap and numbers <= unit for unit in units
+        len(words & unit) / len(words) >= min_overlap and required <= unit for unit in units
     )
