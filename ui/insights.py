@@ -48,7 +48,7 @@ pre { white-space: pre-wrap; background: #f8fafc; padding: 8px; border-radius: 6
 
 def build_insights_router(bot: ShopBot, settings: Settings, agent: Callable[..., str]) -> APIRouter:
     """The page and its exports; ``agent`` is the console's login check."""
-    service = InsightsService(bot.store, bot.knowledge, settings)
+    service = InsightsService(bot, settings)
     router = APIRouter(tags=["console"], include_in_schema=False)
 
     async def report(since: str | None, until: str | None) -> dict[str, Any]:

@@ -17,11 +17,12 @@ if TYPE_CHECKING:
 
 
 class InsightsService:
-    """The insights report over the bot's own store and knowledge, cached per date range."""
+    """The insights report over the bot's own store and knowledge, cached per date range.
+    ``source`` is the bot (anything with ``store`` and ``knowledge``), read only when a
+    report is asked for, so that mounting the page opens nothing."""
 
-    def __init__(self, store: ConversationStore, knowledge: Any, settings: Settings) -> None:
-        self.store = store
-        self.knowledge = knowledge
+    def __init__(self, source: Any, settings: Settings) -> None:
+        self.source = source
         self.settings = settings
         self._cache: dict[tuple[Any, ...], tuple[float, dict[str, Any]]] = {}
         self._lock = threading.Lock()
@@ -42,12 +43,14 @@ class InsightsService:
             cached = self._cache.get(key)
             if cached and time.monotonic() - cached[0] < self.settings.insights.cache_s:
                 return cached[1]
-            if not hasattr(self.store, "engine"):
+            store: ConversationStore = self.source.store
+            knowledge = self.source.knowledge
+            if not hasattr(store, "engine"):
                 raise InputError("Insights need the SQL conversation store.")
-            embedder = getattr(self.knowledge, "embedder", None)
-            searcher = self.knowledge if hasattr(self.knowledge, "search_many") else None
+            embedder = getattr(knowledge, "embedder", None)
+            searcher = knowledge if hasattr(knowledge, "search_many") else None
             report = build_report(
-                SQLHistory(self.store),  # type: ignore[arg-type]
+                SQLHistory(store),  # type: ignore[arg-type]
                 self.settings,
                 embedder,
                 searcher if embedder is not None else None,

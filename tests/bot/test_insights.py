@@ -281,3 +281,56 @@ def test_csv_has_one_figure_a_row(history: SQLHistory) -> None:
     header, *lines = text.splitlines()
     assert header == "section,key,week,metric,value"
     assert any(line.startswith("metrics,,all,automated_resolution_rate,") for line in lines)
+
+
+def test_gap_signals_with_a_fake_knowledge() -> None:
+    """Which questions count as gaps: no relevant hit now, a thumbs down, an escalation for
+    missing knowledge; a recorded "no answer" the knowledge now answers is a filled gap."""
+    from dataclasses import dataclass as dc
+    from datetime import UTC
+
+    from bot.store import StoredConversation, StoredMessage
+    from retrieval import HashingEmbedder
+
+    @dc
+    class Hit:
+        score: float
+        title: str = "Returns"
+        metadata: dict[str, Any] | None = None
+
+    class Knowledge:
+        def search_many(self, queries: list[str], k: int | None = None) -> list[list[Hit]]:
+            return [[Hit(0.9 if "return" in q else 0.1)] for q in queries]
+
+    now = datetime(2026, 10, 1, tzinfo=UTC)
+
+    def convo(cid: str, turns: list[tuple[str, str, dict[str, Any]]], **data: Any) -> Any:
+        messages = [StoredMessage(i, r, t, now, d) for i, (r, t, d) in enumerate(turns)]
+        return StoredConversation(cid, "bot", "api", "en", now, now, data, messages)
+
+    conversations = [
+        convo("wrap", [("user", "Do you gift wrap?", {})]),
+        convo(
+            "filled",
+            [("user", "How do returns work?", {}), ("assistant", "…", {"no_knowledge": True})],
+        ),
+        convo(
+            "down", [("user", "How do returns work?", {}), ("assistant", "…", {"feedback": "down"})]
+        ),
+        convo(
+            "handed",
+            [("user", "Can I return socks?", {}), ("assistant", "…", {})],
+            escalation={"reasons": ["no relevant knowledge 2 times in a row"]},
+        ),
+        convo("fine", [("user", "What is the return window?", {})]),
+    ]
+    report = find_gaps(conversations, Knowledge(), HashingEmbedder(), 0.5)
+    flagged = {cid for g in report["groups"] for cid in g["conversations"]}
+    assert flagged == {"wrap", "down", "handed"}
+    assert report["questions_checked"] == 5
+    offline = find_gaps(conversations, None, HashingEmbedder(), 0.5)
+    assert {cid for g in offline["groups"] for cid in g["conversations"]} == {
+        "filled",
+        "down",
+        "handed",
+    }
