@@ -50,6 +50,9 @@ _ALL_ITEMS = re.compile(r"\b(all|everything|whole order|both)\b|全部|都退|�
 _BIGGER = re.compile(r"bigger|larger|size up|one size up|大一(号|码)|大点|换大", re.I)
 _SMALLER = re.compile(r"smaller|size down|one size down|小一(号|码)|小点|换小", re.I)
 _SIZE_ORDER = ["xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl"]
+_LATEST = re.compile(
+    r"\b(latest|last|most recent|newest|recent)\b|最近|最新|上一个|刚(下|买)", re.I
+)
 _ACTIVE = ("pending", "processing", "packed", "shipped", "out_for_delivery")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -181,7 +184,8 @@ class _Turn:
         return say(self.lang, key, **values)
 
     def reset(self) -> None:
-        for key in ("intent", "order", "lines", "sku", "address", "refund", "awaiting", "pending"):
+        keys = ("intent", "order", "lines", "sku", "address", "refund", "awaiting", "pending")
+        for key in (*keys, "request"):
             self.st.pop(key, None)
 
     def hand_off(
@@ -229,6 +233,7 @@ class _Turn:
                 for key in ("lines", "sku", "address", "pending"):
                     st.pop(key, None)
             st["intent"] = new_intent
+            st["request"] = self.text[:500]  # items it names still count while we ask around
         st.setdefault("intent", "status" if ex.intents or ex.order_numbers else "identify")
         if ex.store_credit:
             st["refund"] = "store_credit"
@@ -350,7 +355,15 @@ class _Turn:
                 return picked
             order = picked
             st["order"] = order.number
-        if intent in ("status", "orders"):
+        if intent == "refund":  # what a refund means depends on where the order is
+            intent = st["intent"] = (
+                "return"
+                if order.status in ("delivered", "shipped", "out_for_delivery")
+                else "cancel"
+                if order.status != "cancelled"
+                else "status"
+            )
+        if intent in ("status", "orders", "refund_status"):
             self.log("viewed", order=order.number)
             st.pop("awaiting", None)
             st.pop("intent", None)
@@ -376,12 +389,18 @@ class _Turn:
             "return": lambda o: o.status == "delivered",
             "exchange": lambda o: o.status == "delivered",
             "status": lambda o: o.status in _ACTIVE,
+            "refund": lambda o: o.status != "cancelled",
+            "refund_status": lambda o: bool(o.refunds) or o.status == "cancelled",
         }.get(intent, lambda o: True)
         candidates = [o for o in orders if wanted(o)]
-        named = [o for o in candidates or orders if any(self.names_item(i) for i in o.items)]
+        named = [o for o in candidates if any(self.names_item(i) for i in o.items)] or [
+            o for o in orders if any(self.names_item(i) for i in o.items)
+        ]
         if named:
             candidates = named
-        if intent in ("status", "orders") and len(candidates) != 1:
+        if len(candidates) > 1 and _LATEST.search(self.text):
+            candidates = [max(candidates, key=lambda o: o.placed_at)]
+        if intent in ("status", "orders", "refund_status") and len(candidates) != 1:
             shown = candidates or orders[:3]
             self.log("viewed", order=",".join(o.number for o in shown))
             self.reset()
@@ -420,8 +439,14 @@ class _Turn:
         """The message without references that could be mistaken for sizes."""
         return re.sub(r"(?i)nw[-\s]?\d{6}|\S+@\S+|\d{5}(-\d{4})?", " ", self.text)
 
+    @property
+    def item_text(self) -> str:
+        """Where the shopper named items: this message, and the one that made the request."""
+        request = self.st.get("request", "")
+        return self.text if request == self.text else f"{request} \n {self.text}"
+
     def names_item(self, item: OrderItem) -> bool:
-        return names_item(self.text, item.name, item.category) > 0
+        return names_item(self.item_text, item.name, item.category) > 0
 
     def names_any_item(self) -> bool:
         order = self.st.get("order")
@@ -454,7 +479,7 @@ class _Turn:
         text = self.option_text()
         scores = [
             (
-                names_item(self.text, i.name, i.category)
+                names_item(self.item_text, i.name, i.category)
                 + sum(mentions_option(text, v) for v in i.options.values()),
                 i,
             )
@@ -570,6 +595,9 @@ class _Turn:
         if decision.reasons == ("variant_unknown",):
             self.st["awaiting"] = "variant"
             choices = [v for v in variants if v.in_stock and v.sku != item.sku]
+            # The nearest first (same color, other sizes; same size, other colors), a few only.
+            choices.sort(key=lambda v: -sum(v.options.get(k) == o for k, o in item.options.items()))
+            choices = choices[:8]
             return self.reply(
                 self.say(
                     "which_variant", variants=variants_text(choices, order.currency, self.lang)

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 from bot.orders.system import Address
 
-Intent = str  # "status", "cancel", "change_address", "return", "exchange", "billing", "orders"
+# "status", "refund_status", "refund", "cancel", "change_address", "return", "exchange",
+# "billing", "orders"
+Intent = str
 
 _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     (
@@ -41,9 +43,22 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
         ),
     ),
     (
+        "refund_status",
+        re.compile(
+            r"where(')?s? (is )?my refund|refund status|status of (my )?refund|(haven'?t|have not|"
+            r"didn'?t|did not|never) (got|get|gotten|received?) (my |the )?refund|退款.{0,6}(到哪|"
+            r"没到|还没|进度|什么时候)|还没(收到|到)退款",
+            re.I,
+        ),
+    ),
+    (
+        "refund",
+        re.compile(r"\brefund\b|money back|退款|退钱", re.I),
+    ),
+    (
         "return",
         re.compile(
-            r"\breturn(s|ing)?\b|send (it|them|this|these)? ?back|退货|退回|退掉|退款|"
+            r"\breturn(s|ing)?\b|send (it|them|this|these)? ?back|退货|退回|退掉|"
             r"(想|要|能|可以|申请|帮我)退(?!出)",
             re.I,
         ),
@@ -84,15 +99,18 @@ _NAME = re.compile(
     r"|(?:我叫|我是|名字是|姓名[:：]?)\s*([\u4e00-\u9fff]{2,4}|[A-Za-z]+(?:\s+[A-Za-z]+){1,3})",
 )
 _YES = re.compile(
-    r"^\s*(yes|yep|yeah|yup|y|sure|ok(ay)?|confirm(ed)?|go ahead|do it|please do|correct|"
-    r"that'?s (right|correct|fine)|sounds good|absolutely|"
-    r"是|是的|好|好的|确认|可以|对|行|嗯|没问题|确定)\b"
-    r"[\s,.!。！]*(please|thanks|thank you|谢谢|请)?[\s.!。！]*$",
+    r"^\s*(yes|yep|yeah|yup|y|sure|ok(ay)?|confirm(ed)?|go ahead|do it|please do|go for it|"
+    r"correct|absolutely|definitely|of course|that'?s (right|correct|fine)|sounds good|"
+    r"是|是的|好|好的|确认|可以|对|行|嗯|没问题|确定|办吧|请办理)\b",
+    re.I,
+)
+_NOT_A_PLAIN_YES = re.compile(
+    r"\?|？|\b(but|not|don'?t|no|instead|wait|first|before|unless|however)\b|不|别|但|先|还是|吗",
     re.I,
 )
 _NO = re.compile(
-    r"^\s*(no|nope|nah|n|don'?t|do not|stop|never ?mind|keep it|not now|wait|不|不用|不要|算了|"
-    r"否|先不|别)\b",
+    r"^\s*((no|nope|nah|n|don'?t|do not|stop|never ?mind|keep it|not now|wait)\b|"
+    r"不|否|算了|别)",
     re.I,
 )
 _STORE_CREDIT = re.compile(r"store credit|店铺(积分|余额)|商店积分|购物金|store-credit", re.I)
@@ -167,7 +185,9 @@ def extract(text: str) -> Extracted:
             postcode=address.group("postcode"),
         )
     found.postcode = _postcode(text, found)
-    found.yes = bool(_YES.match(text))
+    found.yes = (
+        bool(_YES.match(text)) and len(text.split()) <= 8 and not _NOT_A_PLAIN_YES.search(text)
+    )
     found.no = not found.yes and bool(_NO.match(text))
     found.store_credit = bool(_STORE_CREDIT.search(text))
     return found

@@ -77,6 +77,8 @@ TEXT: dict[str, dict[str, str]] = {
         "status_eta": " Expected delivery: {eta}.",
         "status_delivered": " It was delivered on {delivered}.",
         "status_items": " Items: {items}.",
+        "status_refund": " A refund of {amount} to {method} was issued on {when}.",
+        "status_released": " It was never charged: the payment authorization was released.",
         "orders_list": "Your orders: {orders}.",
         "which_item": "Which item of order {order} do you mean? {items}",
         "which_variant": "Which size or color would you like instead? In stock now: {variants}.",
@@ -229,6 +231,8 @@ TEXT: dict[str, dict[str, str]] = {
         "status_eta": "预计送达：{eta}。",
         "status_delivered": "已于{delivered}送达。",
         "status_items": "商品：{items}。",
+        "status_refund": "已于{when}退款 {amount} 至{method}。",
+        "status_released": "该订单未被扣款：支付预授权已释放。",
         "orders_list": "您的订单：{orders}。",
         "which_item": "请问是订单 {order} 中的哪件商品？{items}",
         "which_variant": "您想换成哪个尺码或颜色？目前有货：{variants}。",
@@ -376,6 +380,19 @@ def status_text(order: Order, language: str) -> str:
     elif order.estimated_delivery and order.status not in ("cancelled", "delivered"):
         text += say(lang, "status_eta", eta=day(order.estimated_delivery, lang))
     text += say(lang, "status_items", items=items_text(order.items, lang))
+    for refund in order.refunds:
+        method = "store credit" if refund.method == "store_credit" else "your original payment"
+        if lang == "zh":
+            method = "店铺余额" if refund.method == "store_credit" else "原支付方式"
+        text += say(
+            lang,
+            "status_refund",
+            amount=money(refund.amount, order.currency),
+            method=method,
+            when=day(refund.created_at, lang),
+        )
+    if order.status == "cancelled" and any(p.status == "released" for p in order.payments):
+        text += say(lang, "status_released")
     return text
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (one task a line reads better than wrapped)
 """Scripted shoppers for `shopbot eval orders`: what each one writes and the state the demo
 order database must end in. Run `python data/eval/order_tasks.py` to rewrite
 order_tasks.jsonl.
@@ -153,6 +154,15 @@ TASKS = [
     task("exchange-jeans-oos", "en", ["I'd like to exchange my jeans from NW-104010 for Black 32x32. michael.lee@example.com zip 02110"], contains=["out of stock"]),
     task("exchange-zh-color", "zh", [f"{EMMA_ZH}。订单 NW-103870 的衬衫我想换成白色", "是"], changes={"NW-103870": exchanged("1", "NW-LBDS-WHT-L")}, reserved={"NW-LBDS-WHT-L": 1}),
     task("exchange-not-delivered", "en", [f"{EMMA}. I want to exchange my hoodie from NW-104233 for size L"], contains=["arrived"]),
+    # -- said another way --------------------------------------------------------------------
+    task("said-refund-delivered", "en", [f"I want a refund for the candle in my order NW-103870, {EMMA}", "ok do it"], changes={"NW-103870": returned("2")}),
+    task("said-refund-pending", "en", [f"I would like a refund for NW-104301 please. {EMMA}", "yes, go ahead"], changes={"NW-104301": {**CANCELLED, **released(85.0)}}),
+    task("said-refund-status", "en", ["Where is my refund? Order NW-103601, mia.wilson@example.com"], contains=["refund of $49.00"]),
+    task("said-latest-order", "en", [f"I'm Emma Johnson, zip 43215. Please update the shipping address for my latest order to {ELM_TEXT}", "sure"], changes={"NW-104301": moved(**ELM)}),
+    task("said-yes-but", "en", [f"Cancel my order NW-104301. {EMMA}", "yes but first tell me when it ships"]),
+    task("said-hoodie-not-delivered", "en", ["I need to return the hoodie I bought", "emma.johnson@example.com", "43215"], contains=["NW-104233"]),
+    task("said-zh-refund", "zh", [f"订单 NW-105288 我不想要了，能退款吗？邮箱 {LI}", "好的"], changes={"NW-105288": {**CANCELLED, **released(65.0, "apple_pay")}}),
+    task("said-zh-no", "zh", [f"我想取消订单 NW-105288，邮箱 {LI}", "不用了，谢谢"]),
     # -- billing ----------------------------------------------------------------------------
     task("billing-charged-twice", "en", ["I was charged twice for my order NW-104789! ava.williams@example.com zip 60614"], contains=["authorization"]),
     task("billing-charged-twice-zh", "zh", ["我的订单 NW-104789 被扣了两次款，邮箱 ava.williams@example.com 邮编 60614"], contains=["预授权"]),
