@@ -188,9 +188,10 @@ def _engine_manager(engine: Any) -> Any:
 
 
 def _shutdown_quietly(engine: Any) -> None:
-    """Shut a dead or hung engine down; whatever it raises, its processes are ended."""
-    with contextlib.suppress(Exception):
-        engine.shutdown(timeout=10)
+    """End a dead or hung engine: its core process is killed (a hung one would not stop
+    politely), then the rest is shut down; whatever that raises."""
     for process in getattr(_engine_manager(engine), "processes", []):
         if process.is_alive():
             process.kill()
+    with contextlib.suppress(Exception):
+        engine.shutdown(timeout=5)
