@@ -153,7 +153,7 @@ def import_history(
         if store.exists(cid):
             report.skipped += 1
             continue
-        row, messages = _rows(record, scorer, policy, channel)
+        row, messages = _rows({**record, "id": cid}, scorer, policy, channel)
         try:
             with store._session() as session, session.begin():
                 session.add(row)

@@ -7,7 +7,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.store import StoredConversation
@@ -32,6 +32,11 @@ def reason_category(reason: str) -> str:
         if pattern.search(reason):
             return name
     return "other"
+
+
+def _moment(value: datetime | str) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def week_of(moment: datetime) -> str:
@@ -66,10 +71,10 @@ def facts(conversation: StoredConversation) -> Facts:
     escalated = bool(escalation)
     human = escalated or any(m.role == "agent" for m in conversation.messages)
     closed = conversation.status == "closed"
-    closes = sorted(data.get("closed_at") or [])
+    closes = sorted(_moment(c) for c in data.get("closed_at") or [])
     # Reopened: the shopper wrote again after the conversation was first closed.
     reopened = bool(closes) and any(
-        m.role == "user" and m.created_at.isoformat() > closes[0] for m in conversation.messages
+        m.role == "user" and _moment(m.created_at) > closes[0] for m in conversation.messages
     )
     feedback = Counter(m.data.get("feedback") for m in conversation.messages)
     rating = data.get("rating")
