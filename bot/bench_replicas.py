@@ -40,11 +40,12 @@ async def _run(urls: list[str], conversations: list[list[str]], tag: str, at_onc
     replica ``(c + t) % len(urls)``."""
     latencies: list[float] = []
     failures = 0
+    grounded = 0  # replies written by the model from retrieved knowledge (with sources)
     gate = asyncio.Semaphore(at_once)
     headers = {"Authorization": f"Bearer {API_KEY}"}
 
     async def one(client: httpx.AsyncClient, index: int, messages: list[str]) -> None:
-        nonlocal failures
+        nonlocal failures, grounded
         async with gate:
             conversation = f"{tag}-{index}"
             await client.post(
@@ -62,6 +63,8 @@ async def _run(urls: list[str], conversations: list[list[str]], tag: str, at_onc
                 )
                 if response.status_code != 200:
                     failures += 1
+                elif response.json().get("sources"):
+                    grounded += 1
                 latencies.append(time.perf_counter() - started)
 
     started = time.perf_counter()
@@ -73,6 +76,7 @@ async def _run(urls: list[str], conversations: list[list[str]], tag: str, at_onc
         "replicas": len(urls),
         "turns": len(latencies),
         "failed": failures,
+        "with_sources": grounded,
         "seconds": round(seconds, 2),
         "turns_per_s": round(len(latencies) / seconds, 3),
         "latency_p50_s": round(statistics.median(latencies), 2),
