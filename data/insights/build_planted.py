@@ -67,7 +67,11 @@ THUMBS_DOWN = [
         "How do I report a damaged parcel?",
         "Please report damage within 14 days with photos of the item and the box.",
     ),
-    ("en", "What sizes does the linen shirt come in?", "The Linen Button-Down Shirt comes in S to XXL."),
+    (
+        "en",
+        "What sizes does the linen shirt come in?",
+        "The Linen Button-Down Shirt comes in S to XXL.",
+    ),
 ]
 
 
