@@ -46,6 +46,9 @@ _GENERAL = re.compile(
     r"政策|规定|多久|几天|多少天|怎么|如何",
     re.I,
 )
+_ORIGINAL_METHOD = re.compile(
+    r"original|same (card|way|method|account)|\bmy card\b|\bcard\b|paypal|原|卡", re.I
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -156,6 +159,8 @@ class _Turn(IdentityChecks, OrderFinding, OrderChanges):
         st.setdefault("intent", "status" if ex.intents or ex.order_numbers else "identify")
         if ex.store_credit:
             st["refund"] = "store_credit"
+        elif ex.other_refund:
+            st["refund"] = "elsewhere"
         if ex.address is not None:
             st["address"] = ex.address.__dict__
         if not st.get("customer"):
@@ -172,6 +177,8 @@ class _Turn(IdentityChecks, OrderFinding, OrderChanges):
             return bool(ex.order_numbers) or self.names_any_item()
         if awaiting == "address":
             return ex.address is not None
+        if awaiting == "refund_method":
+            return ex.store_credit or bool(_ORIGINAL_METHOD.search(self.text))
         if awaiting in ("item", "variant"):
             return (
                 self.names_any_item()

@@ -128,6 +128,10 @@ class OrderChanges(TurnBase):
             reply = self.hand_off("escalated", reason, lead=explained, sources=decision.sources)
             reply.case["decision"] = decision.summary()
             return reply
+        if decision.reasons == ("refund_elsewhere",):  # the return goes on once they choose
+            st.pop("refund", None)
+            st["awaiting"] = "refund_method"
+            return self.reply(explained, decision.sources)
         if decision.reasons == ("variant_out_of_stock",):
             st["awaiting"] = "variant"
             st.pop("sku", None)

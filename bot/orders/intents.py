@@ -113,6 +113,12 @@ _NO = re.compile(
     r"不|否|算了|别)",
     re.I,
 )
+_OTHER_REFUND = re.compile(
+    r"(refund|money|pay|send).{0,30}\b(to|into|on|onto) (a |my )?(different|another|other|new) "
+    r"(card|account|bank)|\b(in )?cash\b|bank transfer|wire (it|the money)|\b(venmo|zelle)\b|"
+    r"退到(另一张|别的|其他)|换(一张|个)卡|退现金|现金退",
+    re.I,
+)
 _STORE_CREDIT = re.compile(r"store credit|店铺(积分|余额)|商店积分|购物金|store-credit", re.I)
 # A US-style address: "12 Oak Street, Apt 4, Springfield, IL 62704".
 _ADDRESS = re.compile(
@@ -162,6 +168,7 @@ class Extracted:
     yes: bool = False
     no: bool = False
     store_credit: bool = False
+    other_refund: bool = False  # the refund asked to go somewhere else (another card, cash)
 
 
 def extract(text: str) -> Extracted:
@@ -190,6 +197,7 @@ def extract(text: str) -> Extracted:
     )
     found.no = not found.yes and bool(_NO.match(text))
     found.store_credit = bool(_STORE_CREDIT.search(text))
+    found.other_refund = bool(_OTHER_REFUND.search(text))
     return found
 
 

@@ -139,7 +139,7 @@ class OrderPolicy:
         order: Order,
         customer: Customer,
         items: Sequence[OrderItem],
-        refund_method: RefundMethod = "original_payment",
+        refund_method: RefundMethod | str = "original_payment",
     ) -> Decision:
         facts: dict[str, Any] = {
             "order": order.number,
@@ -168,8 +168,11 @@ class OrderPolicy:
         if today > end:
             return Decision("return", False, ("outside_return_window",), facts=facts, escalate=True)
         facts["amount"] = round(sum(i.unit_price * i.quantity for i in items), 2)
-        facts["refund_method"] = refund_method
         facts["payment"] = _payment_label(order)
+        if refund_method not in ("original_payment", "store_credit"):
+            # Refunds go back to the original payment method (or store credit), nowhere else.
+            return Decision("return", False, ("refund_elsewhere",), facts=facts)
+        facts["refund_method"] = refund_method
         consequences = ["return_label", "refund_after_inspection"]
         consequences.append(
             "refund_store_credit" if refund_method == "store_credit" else "refund_original_payment"

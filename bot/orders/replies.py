@@ -156,6 +156,11 @@ TEXT: dict[str, dict[str, str]] = {
             "its return window ended on {window_end}, so I can't open this return myself."
         ),
         "final_sale": "{final_sale} is final sale and can't be returned.",
+        "refund_elsewhere": (
+            "Refunds go back to the original payment method ({payment}), or as store credit if "
+            "you prefer; we can't send them to another card, account or in cash. Shall I start "
+            "the return with a refund to {payment} or as store credit?"
+        ),
         "already_in_progress": "A return or exchange is already open for this item.",
         "change_before_shipping": (
             "Order {order} hasn't shipped yet, so the item can still be changed before it "
@@ -275,6 +280,7 @@ TEXT: dict[str, dict[str, str]] = {
             "{window_end} 结束，所以我无法自行办理这次退货。"
         ),
         "final_sale": "{final_sale} 属于最终销售商品，不能退货。",
+        "refund_elsewhere": "退款只能退回原支付方式（{payment}），或按您的意愿以店铺余额退还，无法退到其他卡、账户或以现金退款。要退回到{payment}还是店铺余额？",
         "already_in_progress": "这件商品已经有进行中的退货或换货。",
         "change_before_shipping": "订单 {order} 还没有发货，发货前仍可更换商品，但需要由我们的同事来办理。",
         "exchange_before_delivery": "订单 {order} 正在途中（{status_text}）。收到后即可换尺码或颜色。",

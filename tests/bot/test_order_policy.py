@@ -179,3 +179,9 @@ def test_limits_come_from_the_settings() -> None:
         OrdersSettings(cancellable_statuses=["pending", "processing"]), clock=lambda: NOW
     )
     assert lenient.cancel(order("processing", None)).allowed
+
+
+def test_refunds_go_only_to_the_original_payment_or_store_credit(policy) -> None:
+    decision = policy.return_items(order(), MEMBER, [SHIRT], "another card")
+    assert decision.reasons == ("refund_elsewhere",) and not decision.escalate
+    assert decision.facts["payment"] == "card ending 4242"
