@@ -162,7 +162,7 @@ TASKS = [
     task("said-yes-but", "en", [f"Cancel my order NW-104301. {EMMA}", "yes but first tell me when it ships"]),
     task("said-hoodie-not-delivered", "en", ["I need to return the hoodie I bought", "emma.johnson@example.com", "43215"], contains=["NW-104233"]),
     task("said-zh-refund", "zh", [f"订单 NW-105288 我不想要了，能退款吗？邮箱 {LI}", "好的"], changes={"NW-105288": {**CANCELLED, **released(65.0, "apple_pay")}}),
-    task("said-refund-elsewhere", "en", [f"I want to return the candle from NW-103870 and get the money back to a different card. {EMMA}", "ok, store credit then", "yes"], changes={"NW-103870": returned("2", method="store_credit")}),
+    task("said-refund-elsewhere", "en", [f"I would like to return the candle from NW-103870 and have the refund sent to a different card. {EMMA}", "ok, store credit then", "yes"], changes={"NW-103870": returned("2", method="store_credit")}),
     task("said-zh-no", "zh", [f"我想取消订单 NW-105288，邮箱 {LI}", "不用了，谢谢"]),
     # -- billing ----------------------------------------------------------------------------
     task("billing-charged-twice", "en", ["I was charged twice for my order NW-104789! ava.williams@example.com zip 60614"], contains=["authorization"]),
