@@ -56,6 +56,8 @@ class TurnResult:
     started: float
     ended: float = 0.0
     first_token: float | None = None
+    fallback_shown: float | None = None
+    """When the fallback reply's text arrived (before it is stored and ``done`` comes)."""
     status: int | None = None
     reply: str = ""
     escalated: bool = False
@@ -142,6 +144,8 @@ async def _read_events(
             event = line[6:].strip()
         elif line.startswith("data:"):
             data = json.loads(line[5:])
+            if event == "delta" and data.get("text") in fallbacks:
+                result.fallback_shown = time.monotonic() - clock
             if event == "delta" and result.first_token is None and data.get("text"):
                 result.first_token = time.monotonic() - clock
             elif event == "done":
@@ -219,6 +223,17 @@ def summarise(run: Run, count_tokens: Any = None) -> dict[str, Any]:
     }
 
 
+def reason_kind(reason: str) -> str:
+    """An escalation reason without its particulars (numbers, process ids)."""
+    if reason.startswith("model backend failed"):
+        if "No complete reply" in reason:
+            return "model backend failed: timeout"
+        if any(word in reason for word in ("stopped", "died", "is down", "not running")):
+            return "model backend failed: the engine stopped"
+        return "model backend failed: other"
+    return reason.split(" (")[0]
+
+
 async def count_lost(client: httpx.AsyncClient, run: Run) -> dict[str, Any]:
     """Acknowledged shopper messages and delivered replies missing from the transcripts."""
     lost_messages = lost_replies = duplicated = 0
@@ -227,8 +242,8 @@ async def count_lost(client: httpx.AsyncClient, run: Run) -> dict[str, Any]:
         response = await client.get(f"/api/v1/conversations/{cid}")
         response.raise_for_status()
         for reason in (response.json().get("escalation") or {}).get("reasons", []):
-            reason = reason.split(":")[0]  # "model backend failed: <why>" counted as one
-            reasons[reason] = reasons.get(reason, 0) + 1
+            kind = reason_kind(reason)
+            reasons[kind] = reasons.get(kind, 0) + 1
         stored = response.json()["messages"]
         users = [m["content"] for m in stored if m["role"] == "user"]
         replies = [m["content"] for m in stored if m["role"] == "assistant"]
@@ -303,6 +318,9 @@ async def kill_run(
     after = [t for t in run.turns if t.ended >= killed]
     fallbacks = [t.ended - killed for t in after if t.fallback]
     in_flight = [t.ended - killed for t in after if t.started <= killed]
+    shown = [t.fallback_shown - killed for t in after if t.fallback and t.fallback_shown]
+    report["first_fallback_shown_after_s"] = round(min(shown), 2) if shown else None
+    report["last_fallback_shown_after_s"] = round(max(shown), 2) if shown else None
     report["first_fallback_after_s"] = round(min(fallbacks), 2) if fallbacks else None
     report["in_flight_at_kill"] = len(in_flight)
     report["in_flight_settled_after_s"] = round(max(in_flight), 2) if in_flight else None

@@ -56,9 +56,10 @@ def test_load_and_an_engine_kill_lose_nothing(
     assert kill["killed_pids"] and kill["in_flight_at_kill"] >= 1
     assert killed["errors"] == 0  # a reply or the fallback, never an error
     assert killed["fallback_replies"] >= 1
-    assert killed["escalation_reasons"].get("model backend failed", 0) >= 1
-    # The timeout of a reply is 60 s: the fallback came from noticing the death.
-    assert kill["in_flight_settled_after_s"] < 30
+    # The fallback came from noticing the death, not from the 60 s reply timeout.
+    assert killed["escalation_reasons"].get("model backend failed: the engine stopped", 0) >= 1
+    assert "model backend failed: timeout" not in killed["escalation_reasons"]
+    assert kill["in_flight_settled_after_s"] is not None
     assert kill["health_down_after_s"] is not None and kill["health_ok_after_s"] is not None
     assert kill["answered_after_s"] is not None  # the model answers again
     assert killed["lost_messages"] == killed["lost_replies"] == killed["duplicated"] == 0
