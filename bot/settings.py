@@ -234,6 +234,9 @@ class InsightsSettings(_Group):
     gap_min_score: float | None = Field(
         None, ge=0, le=1, description="Relevance under which a question is a gap (retrieval's)."
     )
+    gap_sentence_min: float = Field(
+        0.5, ge=0, le=1, description="Similarity a retrieved sentence needs to answer a question."
+    )
     cache_s: float = Field(300.0, ge=0, description="How long the console reuses a report.")
 
 

@@ -2,7 +2,9 @@
 missing, grouped by meaning, with example questions and a draft FAQ entry to complete.
 
 A question is a gap when searching the current knowledge finds nothing relevant (the
-engine's own rule: no hit at or above ``retrieval.min_score``), when the shopper gave the
+engine's own rule: no hit at or above ``retrieval.min_score``), or finds passages about the
+right thing of which no sentence says what was asked (a product named, its engraving not),
+when the shopper gave the
 reply a thumbs down, or when the conversation was escalated for lack of knowledge. A reply
 recorded as "no knowledge" whose question the knowledge now answers is a gap already filled,
 and is not reported.
@@ -16,9 +18,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from bot.extractive import sentences
 from bot.insights.metrics import reason_category
 from bot.language import message_kind
 from bot.store import StoredConversation
+from retrieval.text import is_cjk
 
 if TYPE_CHECKING:
     from retrieval.embedder import Embedder
@@ -26,6 +30,9 @@ if TYPE_CHECKING:
 GROUP_DISTANCE = 0.55
 """Cosine distance under which two gap questions are grouped (average linkage)."""
 EXAMPLES = 5
+SENTENCE_MIN = 0.5
+"""Cosine similarity a sentence of the retrieved passages must reach to answer a question
+(the bot's own sentence picker treats 0.5 as 'about the same thing')."""
 
 
 class Searcher(Protocol):
@@ -95,11 +102,19 @@ def find_gaps(
     knowledge: Searcher | None,
     embedder: Embedder,
     min_score: float,
+    *,
+    reads_chinese: bool = False,
+    sentence_min: float = SENTENCE_MIN,
 ) -> dict[str, Any]:
-    """The gap questions of these conversations, grouped, biggest group first."""
+    """The gap questions of these conversations, grouped, biggest group first.
+
+    ``reads_chinese``: whether ``embedder`` understands Chinese; without it, a Chinese
+    question is judged by the retrieval score alone.
+    """
     questions = [q for c in conversations for q in candidate_questions(c)]
     if knowledge is not None and questions:
         hits = knowledge.search_many([q.text for q in questions], k=3)
+        unsure: list[tuple[Question, list[str]]] = []
         for question, found in zip(questions, hits, strict=True):
             best = found[0] if found else None
             question.best_score = round(float(best.score), 4) if best else 0.0
@@ -108,6 +123,9 @@ def find_gaps(
                 question.best_path = (best.metadata or {}).get("path")
             if question.best_score < min_score:
                 question.signals.insert(0, "no relevant knowledge")
+            elif reads_chinese or not is_cjk(question.text):
+                unsure.append((question, [x for h in found for x in sentences(h.text)]))
+        _check_sentences(unsure, embedder, sentence_min)
     flagged = [q for q in questions if _is_gap(q, knowledge is not None)]
     groups = group_questions(flagged, embedder)
     return {
@@ -119,8 +137,30 @@ def find_gaps(
     }
 
 
+def _check_sentences(
+    items: list[tuple[Question, list[str]]], embedder: Embedder, sentence_min: float
+) -> None:
+    """A passage can be about the right thing (the product, the store) without saying what
+    was asked: the question is a gap when no sentence of its top passages comes close."""
+    texts = list(dict.fromkeys(t for q, found in items for t in [q.text, *found]))
+    if not texts:
+        return
+    vectors = dict(zip(texts, embedder.embed(texts), strict=True))
+    for question, found in items:
+        if not found:
+            continue
+        support = max(float(np.dot(vectors[question.text], vectors[t])) for t in found)
+        if support < sentence_min:
+            question.signals.insert(0, "no passage says it")
+
+
 def _is_gap(question: Question, searched: bool) -> bool:
-    strong = {"no relevant knowledge", "thumbs down", "escalated for missing knowledge"}
+    strong = {
+        "no relevant knowledge",
+        "no passage says it",
+        "thumbs down",
+        "escalated for missing knowledge",
+    }
     if any(s in strong for s in question.signals):
         return True
     # Without a search to say otherwise, a recorded "no answer" stands.

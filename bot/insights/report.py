@@ -14,6 +14,7 @@ from bot.insights.gaps import Searcher, find_gaps
 from bot.insights.history import HistorySource
 from bot.insights.metrics import compute_metrics
 from bot.insights.reasons import contact_reasons
+from bot.settings import BUNDLED
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -56,7 +57,14 @@ def build_report(
         )
     if options.gaps and embedder is not None:
         min_score = settings.insights.gap_min_score or settings.retrieval.min_score
-        report["gaps"] = find_gaps(conversations, knowledge, embedder, min_score)
+        report["gaps"] = find_gaps(
+            conversations,
+            knowledge,
+            embedder,
+            min_score,
+            reads_chinese=settings.embedder != BUNDLED,  # all-MiniLM-L6-v2 reads English only
+            sentence_min=settings.insights.gap_sentence_min,
+        )
     report["seconds"] = round(time.perf_counter() - started, 2)
     # Shoppers' own words reach support leads and spreadsheets: not their personal data.
     from bot.privacy import mask_data

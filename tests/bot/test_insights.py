@@ -222,8 +222,8 @@ def test_knowledge_gaps_find_the_planted_questions(
         f"\ngaps (policies indexed): recall {recall:.2f} on {len(unanswerable)} planted, "
         f"{false_flags}/{len(answerable)} answerable flagged, precision {precision:.2f}"
     )
-    assert recall >= 0.6
-    assert false_flags <= 2
+    assert recall >= 0.85  # measured 0.94 (15 of 16)
+    assert false_flags <= 2  # measured 1 of 12
     assert {c for c in kind if kind[c] == "thumbs_down"} <= flagged  # a thumbs down is a gap
     # Grouped by meaning: the English gift-wrap questions share a group, with a draft FAQ.
     wrap = [g for g in report["groups"] if any("gift wrap" in e.lower() for e in g["examples"])]
@@ -297,6 +297,7 @@ def test_gap_signals_with_a_fake_knowledge() -> None:
         score: float
         title: str = "Returns"
         metadata: dict[str, Any] | None = None
+        text: str = "Returns are accepted within 30 days of delivery."
 
     class Knowledge:
         def search_many(self, queries: list[str], k: int | None = None) -> list[list[Hit]]:
@@ -324,10 +325,19 @@ def test_gap_signals_with_a_fake_knowledge() -> None:
         ),
         convo("fine", [("user", "What is the return window?", {})]),
     ]
-    report = find_gaps(conversations, Knowledge(), HashingEmbedder(), 0.5)
+    report = find_gaps(conversations, Knowledge(), HashingEmbedder(), 0.5, sentence_min=0.0)
     flagged = {cid for g in report["groups"] for cid in g["conversations"]}
     assert flagged == {"wrap", "down", "handed"}
     assert report["questions_checked"] == 5
+    # Relevant passages of which no sentence says what was asked: gaps too.
+    strict = find_gaps(conversations, Knowledge(), HashingEmbedder(), 0.5, sentence_min=0.99)
+    unsaid = {
+        c
+        for g in strict["groups"]
+        if "no passage says it" in g["signals"]
+        for c in g["conversations"]
+    }
+    assert unsaid == {"filled", "down", "handed", "fine"}
     offline = find_gaps(conversations, None, HashingEmbedder(), 0.5)
     assert {cid for g in offline["groups"] for cid in g["conversations"]} == {
         "filled",
