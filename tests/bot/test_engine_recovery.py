@@ -28,7 +28,7 @@ from bot.language import phrase
 from bot.settings import Settings
 from tests.bot.test_engine import KNOWLEDGE
 
-LONG = " ".join(f"word{i}" for i in range(400))
+LONG = " ".join(f"word{i}" for i in range(150))
 REQUEST = GenerationRequest(messages=[{"role": "user", "content": "Tell me everything"}])
 
 
