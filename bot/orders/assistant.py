@@ -17,7 +17,7 @@ from bot.errors import ChangeRejected, OrderSystemError
 from bot.orders.audit import AuditLog, MemoryAuditLog
 from bot.orders.changes import OrderChanges
 from bot.orders.finding import BIGGER, SMALLER, OrderFinding
-from bot.orders.identity import IdentityChecks
+from bot.orders.identity import IdentityChecks, remember_identity
 from bot.orders.intents import Extracted, extract
 from bot.orders.policy import SOURCES, OrderPolicy
 from bot.orders.replies import (
@@ -34,8 +34,8 @@ log = logging.getLogger(__name__)
 
 _PERSONAL = re.compile(
     r"\bmy\b|\bmine\b|\bI('ve| have)? ?(ordered|bought|purchased|paid|was charged|got charged|"
-    r"received|placed)\b|\bI (want|would like|'d like|wanna|need|have) to (cancel|return|"
-    r"exchange|change|send|swap|update|track)|\b(cancel|return|exchange|swap|track|change)\b"
+    r"received|placed)\b|\bI ?('d like|would like|want|wanna|need|have)( to)? "
+    r"(cancel|cancle|return|exchange|change|send|swap|update|track)|\b(cancel|return|exchange|swap|track|change)\b"
     r".{0,20}\b(it|them|this|these|that one)\b|我的|帮我|我要|我想|给我|我买的|我订的|我下的|我在",
     re.I,
 )
@@ -113,6 +113,8 @@ class OrderAssistant:
         """Whether a message starts an order request (not a general policy question)."""
         if ex.email and (ex.postcode or ex.name):  # "I'm ..., email ..., zip ...": identifying
             return True
+        if (ex.email or ex.postcode) and _identity_only(text):  # "Emma Johnson 43215"
+            return True
         if not ex.intents and not ex.order_numbers:
             return False
         if ex.order_numbers or ex.email:
@@ -121,6 +123,21 @@ class OrderAssistant:
         if set(ex.intents) <= actions and _GENERAL.search(text):
             return False
         return bool(_PERSONAL.search(text))
+
+
+_FILLER = re.compile(
+    r"(?i)\b(my|name|is|zip|code|postcode|postal|email|e-mail|address|and|the|hi|hello|hey|this|"
+    r"i'?m|i am|it'?s|here|thanks|thank you|please|ok|sure)\b|邮箱|邮编|我是|我叫|名字|是|谢谢|你好"
+)
+
+
+def _identity_only(text: str) -> bool:
+    """A message that only gives identity details (no question, at most a name besides)."""
+    if "?" in text or "？" in text:
+        return False
+    rest = re.sub(r"\S+@\S+|\d[\d\s-]*", " ", text)
+    rest = _FILLER.sub(" ", rest)
+    return len(re.findall(r"[A-Za-z]+", rest)) <= 3 and len(_CJK.findall(rest)) <= 4
 
 
 class _Turn(IdentityChecks, OrderFinding, OrderChanges):
@@ -146,8 +163,10 @@ class _Turn(IdentityChecks, OrderFinding, OrderChanges):
             awaiting = None
         elif awaiting and not starts and not self.answers_slot(awaiting):
             self.reset()  # the shopper moved on: answer them from the knowledge
+            self.keep_identity()
             return None
         elif not awaiting and not starts:
+            self.keep_identity()
             return None
         if starts and ex.intents:
             new_intent = ex.intents[0]
@@ -168,6 +187,11 @@ class _Turn(IdentityChecks, OrderFinding, OrderChanges):
             if answer is not None:
                 return answer
         return self.proceed()
+
+    def keep_identity(self) -> None:
+        """Details given in passing ("... my email is x") still count for a later request."""
+        if not self.st.get("customer") and (self.ex.email or self.ex.postcode or self.ex.name):
+            remember_identity(self.st, self.ex)
 
     def answers_slot(self, awaiting: str) -> bool:
         ex = self.ex

@@ -134,32 +134,44 @@ class OrderFinding(TurnBase):
         return self.reply(self.say("which_item", order=order.number, items=listing))
 
     def wanted_variant(self, item: OrderItem, variants: list[VariantStock]) -> VariantStock | None:
-        text = self.option_text()
+        """The variant asked for: from this message, else from the one that made the request."""
+        request = self.st.get("request", "")
+        texts = [self.text] + ([request] if request and request != self.text else [])
+        for text in texts:
+            wanted = self._options_asked(text, item, variants)
+            if wanted is not None:
+                return next((v for v in variants if v.options == wanted), None)
+        if self.st.get("sku"):
+            return next((v for v in variants if v.sku == self.st["sku"]), None)
+        return None
+
+    @staticmethod
+    def _options_asked(
+        text: str, item: OrderItem, variants: list[VariantStock]
+    ) -> dict[str, str] | None:
+        """The item's options with those the text changes ("in white", "one size up")."""
+        plain = re.sub(r"(?i)nw[-\s]?\d{6}|#\s?\d{6}|\S+@\S+|\d{5}(-\d{4})?", " ", text)
         wanted = dict(item.options)
         changed = False
         for key, current in item.options.items():
             values = sorted(
                 {v.options.get(key, "") for v in variants} - {""}, key=len, reverse=True
             )
-            named = [v for v in values if mentions_option(text, v)]
-            others = [v for v in named if v != current]
+            others = [v for v in values if mentions_option(plain, v) and v != current]
             if others:
                 wanted[key] = others[0]
                 changed = True
-            if key.lower() == "size" and not others:
-                step = 1 if BIGGER.search(self.text) else -1 if SMALLER.search(self.text) else 0
-                if step:
-                    ordered = _sorted_sizes(values)
-                    if current in ordered:
-                        index = ordered.index(current) + step
-                        if 0 <= index < len(ordered):
-                            wanted[key] = ordered[index]
-                            changed = True
-        if not changed:
-            if self.st.get("sku"):
-                return next((v for v in variants if v.sku == self.st["sku"]), None)
-            return None
-        return next((v for v in variants if v.options == wanted), None)
+            elif key.lower() == "size":
+                step = 1 if BIGGER.search(text) else -1 if SMALLER.search(text) else 0
+                ordered = _sorted_sizes(values)
+                if (
+                    step
+                    and current in ordered
+                    and 0 <= ordered.index(current) + step < len(ordered)
+                ):
+                    wanted[key] = ordered[ordered.index(current) + step]
+                    changed = True
+        return wanted if changed else None
 
 
 def _sorted_sizes(values: list[str]) -> list[str]:

@@ -38,7 +38,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
         "exchange",
         re.compile(
             r"\bexchange|\bswap\b|(change|switch)\b.{0,25}\b(size|colou?r)|different (size|colou?r)"
-            r"|(bigger|smaller|larger) (size|one)|换(货|尺码|颜色|大|小|成|一)|调换",
+            r"|(bigger|smaller|larger) (size|one)|换(货|尺码|颜色|大|小|成|一)|"
+            r"换.{0,4}(码|号|色)|调换",
             re.I,
         ),
     ),
@@ -53,7 +54,7 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     ),
     (
         "refund",
-        re.compile(r"\brefund\b|money back|退款|退钱", re.I),
+        re.compile(r"\brefunds?\b|money back|退款|退钱", re.I),
     ),
     (
         "return",
@@ -65,7 +66,10 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     ),
     (
         "cancel",
-        re.compile(r"\bcancel|取消(订单|这个订单|我的订单)?|不想要了|撤销订单", re.I),
+        re.compile(
+            r"\b(cancel|cancle|cancell|cansel|cancal)|取消(订单|这个订单|我的订单)?|不想要了|不要了|撤销订单",
+            re.I,
+        ),
     ),
     (
         "status",
@@ -85,7 +89,7 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
 ]
 
 _ORDER_NUMBER = re.compile(
-    r"(?<![A-Za-z0-9])#?\s?NW[-\s]?(\d{6})(?!\d)|(?:order|订单|单号|订单号)\s*(?:number|no\.?|#|号|:|：)?"
+    r"(?<![A-Za-z0-9])#?\s?NW[-\s]?(\d{6})(?!\d)|(?<![\w#])#\s?(\d{6})(?!\d)|(?:order|订单|单号|订单号)\s*(?:number|no\.?|#|号|:|：)?"
     r"\s*#?\s*(\d{6})(?!\d)",
     re.I,
 )
@@ -175,7 +179,9 @@ def extract(text: str) -> Extracted:
     found = Extracted()
     found.intents = [intent for intent, pattern in _INTENTS if pattern.search(text)]
     found.order_numbers = list(
-        dict.fromkeys(f"NW-{a or b}" for a, b in _ORDER_NUMBER.findall(text))
+        dict.fromkeys(
+            f"NW-{next(g for g in groups if g)}" for groups in _ORDER_NUMBER.findall(text)
+        )
     )
     if email := _EMAIL.search(text):
         found.email = email.group(0).lower()
@@ -191,6 +197,9 @@ def extract(text: str) -> Extracted:
             region=address.group("region").upper(),
             postcode=address.group("postcode"),
         )
+    moving = found.address is not None and not set(found.intents) & _ACTION_INTENTS
+    if moving and _SHIP_TO.search(text):
+        found.intents.insert(0, "change_address")
     found.postcode = _postcode(text, found)
     found.yes = (
         bool(_YES.match(text)) and len(text.split()) <= 8 and not _NOT_A_PLAIN_YES.search(text)
@@ -238,16 +247,24 @@ _HINTED_POSTCODE = re.compile(
 )
 
 
+_ACTION_INTENTS = {"cancel", "return", "exchange", "change_address", "refund"}
+_SHIP_TO = re.compile(r"\b(ship|send|deliver|mail|redirect)\b|寄到|送到|发到|改寄", re.I)
+
+
 def _postcode(text: str, found: Extracted) -> str | None:
     """A postcode: a named one ("postcode NW1 6XE"), or 5 digits that are not part of an
     order number or a street address."""
     hinted = _HINTED_POSTCODE.search(text)
     if hinted and any(ch.isdigit() for ch in hinted.group(1)):
         return hinted.group(1).upper()
-    skip = {n[3:] for n in found.order_numbers}
+    numbers = _US_POSTCODE.findall(text)
+    taken = [n[3:] for n in found.order_numbers]
     if found.address is not None:
-        skip.add(found.address.postcode[:5])
-    candidates = [m for m in _US_POSTCODE.findall(text) if m not in skip]
+        taken.append(found.address.postcode[:5])
+    for number in taken:  # the same digits may still be written once more as the postcode
+        if number in numbers:
+            numbers.remove(number)
+    candidates = numbers
     if not candidates:
         return None
     if len(candidates) == 1 or _POSTCODE_HINT.search(text):
