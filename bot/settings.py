@@ -176,9 +176,7 @@ class OrdersSettings(_Group):
         description="Top-level categories that can be exchanged for another size or color.",
     )
     cancellable_statuses: list[str] = Field(default_factory=lambda: ["pending"])
-    address_change_statuses: list[str] = Field(
-        default_factory=lambda: ["pending", "processing"]
-    )
+    address_change_statuses: list[str] = Field(default_factory=lambda: ["pending", "processing"])
     max_address_changes: int = Field(1, ge=0, description="Address changes per order.")
     max_exchanges_per_item: int = Field(1, ge=0)
     identity_attempts: int = Field(
