@@ -18,7 +18,7 @@ from bot.orders.audit import AuditLog, MemoryAuditLog
 from bot.orders.changes import OrderChanges
 from bot.orders.finding import BIGGER, SMALLER, OrderFinding
 from bot.orders.identity import IdentityChecks, remember_identity
-from bot.orders.intents import Extracted, extract
+from bot.orders.intents import POSTCODE_HINT, Extracted, extract
 from bot.orders.policy import SOURCES, OrderPolicy
 from bot.orders.replies import (
     orders_text,
@@ -189,8 +189,13 @@ class _Turn(IdentityChecks, OrderFinding, OrderChanges):
         return self.proceed()
 
     def keep_identity(self) -> None:
-        """Details given in passing ("... my email is x") still count for a later request."""
-        if not self.st.get("customer") and (self.ex.email or self.ex.postcode or self.ex.name):
+        """Details given in passing ("... my email is x") still count for a later request;
+        a bare five-digit number ("do you ship to 94110?") is not taken for their postcode."""
+        if self.st.get("customer"):
+            return
+        if self.ex.postcode and not POSTCODE_HINT.search(self.text):
+            self.ex.postcode = None
+        if self.ex.email or self.ex.postcode or self.ex.name:
             remember_identity(self.st, self.ex)
 
     def answers_slot(self, awaiting: str) -> bool:

@@ -95,7 +95,7 @@ _ORDER_NUMBER = re.compile(
 )
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _US_POSTCODE = re.compile(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)")
-_POSTCODE_HINT = re.compile(r"zip|post ?code|postal|邮编|邮政编码", re.I)
+POSTCODE_HINT = re.compile(r"zip|post ?code|postal|邮编|邮政编码", re.I)
 _NAME = re.compile(
     r"(?i:my name is|my name's|name is|name:)\s+"
     r"([A-Za-z][A-Za-z'\-]+(?:\s+[A-Za-z][A-Za-z'\-]+){1,3})"
@@ -267,7 +267,7 @@ def _postcode(text: str, found: Extracted) -> str | None:
     candidates = numbers
     if not candidates:
         return None
-    if len(candidates) == 1 or _POSTCODE_HINT.search(text):
+    if len(candidates) == 1 or POSTCODE_HINT.search(text):
         return candidates[0]
     return None
 

@@ -144,3 +144,9 @@ def test_orders_are_off_unless_configured(settings: Settings) -> None:
     assert shop.orders is None
     turn = shop.chat(f"Where is my order NW-104233? {EMMA}", session="off")
     assert "1Z" not in turn.reply
+
+
+def test_a_number_in_passing_is_not_taken_for_the_postcode(fresh: ShopBot) -> None:
+    fresh.chat("Do you ship to 90210?", session="passing")
+    turn = fresh.chat("Where is my order NW-104233? emma.johnson@example.com", session="passing")
+    assert "1Z5RRB146UH73JMWL2" in turn.reply  # email + order number, not a wrong postcode
