@@ -403,7 +403,13 @@ class ShopBot(GroundedAnswers, HumanHandoff):
         escalated = bool(reply.escalate)
         status = "waiting_for_agent" if escalated else "bot"
         sources = [
-            {"n": i + 1, "id": f"policy:{name}", "source": "policy", "title": name, "path": name}
+            {
+                "n": i + 1,
+                "id": f"policy:{name}",
+                "source": "policy",
+                "title": name.rsplit(".", 1)[0].replace("_", " ").capitalize(),
+                "path": name,
+            }
             for i, name in enumerate(reply.sources)
         ]
         turn = Turn(session, reply.text, sources, sentiment.as_dict(), escalated, status)
