@@ -17,7 +17,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    create_engine,
     event,
     func,
     select,
@@ -25,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from bot.database import open_engine
 from bot.errors import ConversationNotFound, StoreError
 
 STATUSES = ("bot", "waiting_for_agent", "agent", "closed")
@@ -176,21 +176,7 @@ class SQLConversationStore:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        kwargs: dict[str, Any] = {"pool_pre_ping": True}
-        if url.startswith("sqlite"):
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
-            path = url.split("///", 1)[-1]
-            if path and path != ":memory:":
-                from pathlib import Path
-
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.engine = create_engine(url, **kwargs)
-        except Exception as exc:  # bad URL or missing driver
-            raise StoreError(
-                f"Cannot use the database {url!r}: {exc}. Check SHOPBOT_DATABASE_URL "
-                "(PostgreSQL needs `pip install 'shopbot[postgres]'`)."
-            ) from exc
+        self.engine = open_engine(url, StoreError, "SHOPBOT_DATABASE_URL")
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)

@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.pool import StaticPool
 
+from bot.database import open_engine
 from bot.errors import ChangeRejected, ConfigError, OrderNotFound, OrderSystemError
 from bot.orders.demo_schema import (
     CHILDREN,
@@ -80,21 +80,9 @@ class SQLOrderSystem:
                 f"The demo orders file {self.seed_file} does not exist: set "
                 "SHOPBOT_ORDERS__SEED_FILE to data/orders/demo_orders.json of a shopbot checkout."
             )
-        kwargs: dict[str, Any] = {"pool_pre_ping": True}
-        if url.startswith("sqlite"):
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
-            path = url.split("///", 1)[-1] if "///" in url else ""
-            if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            else:  # one in-memory database shared by every thread, not one each
-                kwargs["poolclass"] = StaticPool
-        try:
-            self.engine = create_engine(url, **kwargs)
-        except Exception as exc:  # bad URL or missing driver
-            raise ConfigError(
-                f"Cannot use the orders database {url!r}: {exc}. Check "
-                "SHOPBOT_ORDERS__DATABASE_URL (PostgreSQL needs `pip install 'shopbot[postgres]'`)."
-            ) from exc
+        self.engine = open_engine(
+            url, ConfigError, "SHOPBOT_ORDERS__DATABASE_URL", what="orders database"
+        )
         self._seed: tuple[dict[str, Any], list[dict[str, Any]]] | None = None
         self._lock = threading.Lock()
         self._ready = False
