@@ -3,6 +3,10 @@ by URL). Every message is committed before it is acknowledged."""
 
 from __future__ import annotations
 
+import contextlib
+import random
+import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -180,6 +184,11 @@ class SQLConversationStore:
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite takes its write lock only when a transaction first writes, so two appends can
+        # read the same last position; in one process, take turns instead of retrying.
+        self._append_lock: contextlib.AbstractContextManager[Any] = (
+            threading.Lock() if url.startswith("sqlite") else contextlib.nullcontext()
+        )
         from bot import migrations
 
         try:
@@ -228,9 +237,9 @@ class SQLConversationStore:
     ) -> StoredMessage:
         """Store a message at the next position; with ``request_key``, a message stored
         before under the same key is returned instead (the retry of a request)."""
-        for _attempt in range(10):  # another writer may take the same position: retry
+        for attempt in range(10):  # another writer may take the same position: retry
             try:
-                with self._session() as session, session.begin():
+                with self._append_lock, self._session() as session, session.begin():
                     # The row lock serialises writers of one conversation (PostgreSQL);
                     # SQLite serialises all writers and the retry covers the rest.
                     conversation = session.get(
@@ -259,6 +268,7 @@ class SQLConversationStore:
                     conversation.updated_at = _now()
                 return _message(row)
             except IntegrityError:
+                time.sleep(random.uniform(0, 0.01 * (attempt + 1)))  # let the other one finish
                 continue
             except SQLAlchemyError as exc:
                 raise StoreError(f"Cannot store the message: {exc}") from exc
