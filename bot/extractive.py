@@ -8,9 +8,10 @@ from itertools import pairwise
 
 import numpy as np
 
+from bot.language import CJK
+
 Embed = Callable[[Sequence[str]], np.ndarray]
 """Texts to unit-length vectors (an `Embedder.embed`)."""
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 _WORD = re.compile(r"[a-z0-9]+|[\u4e00-\u9fff]", re.I)
 # "$5.95" and "northwindlane.com" are not sentence ends: Latin punctuation needs a space after.
@@ -40,7 +41,7 @@ def sentences(passage: str) -> list[str]:
     for sentence in _SENTENCE.split(passage):
         sentence = sentence.strip(" -*#>\t")
         # A Chinese sentence says in 6 characters what takes 12 letters.
-        if len(sentence) >= (6 if _CJK.search(sentence) else 12):
+        if len(sentence) >= (6 if CJK.search(sentence) else 12):
             found.append(sentence)
     return found
 
@@ -76,7 +77,7 @@ class SentencePicker:
         ]
         if not candidates:
             return ""
-        if self._embed is None or (not self._embed_cjk and _CJK.search(question)):
+        if self._embed is None or (not self._embed_cjk and CJK.search(question)):
             scores = [lex - 0.75 * rank for rank, _, _, lex in candidates]
             relevant = [lex >= 1 for *_, lex in candidates]
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # Chinese characters
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -14,7 +14,7 @@ def detect_language(text: str) -> str:
     Chinese shoppers often name products in Latin letters ("Merino Blend Tee XL有货吗？"):
     a few Chinese characters make the message Chinese whatever the letters around them.
     """
-    cjk = len(_CJK.findall(text))
+    cjk = len(CJK.findall(text))
     latin = len(_LATIN.findall(text))
     return "zh" if cjk >= 3 or (cjk and cjk * 2 >= latin * 0.5) else "en"
 

@@ -14,11 +14,12 @@ import re
 from typing import Any
 
 from bot.errors import ChangeRejected, OrderSystemError
+from bot.language import CJK
 from bot.orders.audit import AuditLog, MemoryAuditLog
 from bot.orders.changes import OrderChanges
 from bot.orders.finding import BIGGER, SMALLER, OrderFinding
 from bot.orders.identity import IdentityChecks, remember_identity
-from bot.orders.intents import POSTCODE_HINT, Extracted, extract
+from bot.orders.intents import POSTCODE_HINT, Extracted, extract, strip_references
 from bot.orders.policy import SOURCES, OrderPolicy
 from bot.orders.replies import (
     orders_text,
@@ -49,7 +50,6 @@ _GENERAL = re.compile(
 _ORIGINAL_METHOD = re.compile(
     r"original|same (card|way|method|account)|\bmy card\b|\bcard\b|paypal|原|卡", re.I
 )
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -100,9 +100,9 @@ class OrderAssistant:
     @staticmethod
     def _language(text: str, ex: Extracted, detected: str, st: dict[str, Any]) -> str:
         """The shopper's language, kept when a message is only an email, a number or a yes."""
-        if _CJK.search(text):
+        if CJK.search(text):
             return "zh"
-        rest = re.sub(r"(?i)nw-?\d+|\S+@\S+", " ", text)
+        rest = strip_references(text)
         words = [w for w in _LATIN_WORD.findall(rest) if w.lower() not in ("ok", "nw")]
         if words:
             return "en"
@@ -137,7 +137,7 @@ def _identity_only(text: str) -> bool:
         return False
     rest = re.sub(r"\S+@\S+|\d[\d\s-]*", " ", text)
     rest = _FILLER.sub(" ", rest)
-    return len(re.findall(r"[A-Za-z]+", rest)) <= 3 and len(_CJK.findall(rest)) <= 4
+    return len(re.findall(r"[A-Za-z]+", rest)) <= 3 and len(CJK.findall(rest)) <= 4
 
 
 class _Turn(IdentityChecks, OrderFinding, OrderChanges):
@@ -225,7 +225,6 @@ class _Turn(IdentityChecks, OrderFinding, OrderChanges):
             st.pop("intent", None)
             st.pop("awaiting", None)
             return self.reply(self.say("ask_what"))
-        orders = self.o.system.list_orders(customer_id)
         if self.ex.order_numbers:
             st["order"] = self.ex.order_numbers[0]
         number = st.get("order")
@@ -235,11 +234,12 @@ class _Turn(IdentityChecks, OrderFinding, OrderChanges):
                 self.log("order_refused", order=number)
                 st.pop("order", None)
                 st["awaiting"] = "order"
+                orders = self.o.system.list_orders(customer_id)
                 mine = orders_text(orders, self.lang) if orders else "-"
                 return self.reply(self.say("not_your_order", order=number, orders=mine))
             st["order"] = order.number
         else:
-            picked = self.pick_order(intent, orders)
+            picked = self.pick_order(intent, self.o.system.list_orders(customer_id))
             if isinstance(picked, OrderReply):
                 return picked
             order = picked

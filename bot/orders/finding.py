@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.orders.intents import mentions_option, names_item
+from bot.orders.intents import mentions_option, names_item, strip_references
 from bot.orders.policy import SOURCES
 from bot.orders.replies import items_text, orders_text, status_text
 from bot.orders.system import Order, OrderItem, VariantStock
@@ -77,7 +77,7 @@ class OrderFinding(TurnBase):
 
     def option_text(self) -> str:
         """The message without references that could be mistaken for sizes."""
-        return re.sub(r"(?i)nw[-\s]?\d{6}|\S+@\S+|\d{5}(-\d{4})?", " ", self.text)
+        return strip_references(self.text)
 
     @property
     def item_text(self) -> str:
@@ -150,7 +150,7 @@ class OrderFinding(TurnBase):
         text: str, item: OrderItem, variants: list[VariantStock]
     ) -> dict[str, str] | None:
         """The item's options with those the text changes ("in white", "one size up")."""
-        plain = re.sub(r"(?i)nw[-\s]?\d{6}|#\s?\d{6}|\S+@\S+|\d{5}(-\d{4})?", " ", text)
+        plain = strip_references(text)
         wanted = dict(item.options)
         changed = False
         for key, current in item.options.items():

@@ -251,6 +251,14 @@ _ACTION_INTENTS = {"cancel", "return", "exchange", "change_address", "refund"}
 _SHIP_TO = re.compile(r"\b(ship|send|deliver|mail|redirect)\b|寄到|送到|发到|改寄", re.I)
 
 
+_REFERENCES = re.compile(r"(?i)nw[-\s]?\d{6}|#\s?\d{6}|\S+@\S+|\d{5}(-\d{4})?")
+
+
+def strip_references(text: str) -> str:
+    """The text without order numbers, emails and postcodes (so none is read as a size)."""
+    return _REFERENCES.sub(" ", text)
+
+
 def _postcode(text: str, found: Extracted) -> str | None:
     """A postcode: a named one ("postcode NW1 6XE"), or 5 digits that are not part of an
     order number or a street address."""
