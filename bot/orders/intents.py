@@ -93,6 +93,7 @@ _ORDER_NUMBER = re.compile(
     r"\s*#?\s*(\d{6})(?!\d)",
     re.I,
 )
+# ASCII only, unlike bot.privacy.EMAIL (\w): "邮箱emma@x.com" must give "emma@x.com".
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _US_POSTCODE = re.compile(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)")
 POSTCODE_HINT = re.compile(r"zip|post ?code|postal|邮编|邮政编码", re.I)
