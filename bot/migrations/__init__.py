@@ -120,10 +120,14 @@ def _migration_lock(engine: Engine) -> Iterator[Connection]:
             yield connection
         return
     lock_path = Path(database).with_name(Path(database).name + ".migrate-lock")
-    with open(lock_path, "w") as handle, engine.connect() as connection:
+    Path(database).parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as handle:
+        # Lock before connecting: opening a connection already writes (WAL journal mode), and
+        # replicas opening a new file at once could find it locked.
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield connection
+            with engine.connect() as connection:
+                yield connection
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
