@@ -3,8 +3,11 @@ checked, streamed reply."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import logging
 import re
+import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, Protocol
@@ -18,9 +21,20 @@ from bot.sentiment import SentimentResult
 from bot.settings import BUNDLED, Settings
 from bot.turns import Overrides, StreamEvent, Turn, elapsed_ms, source_entry
 
+log = logging.getLogger(__name__)
 Message = dict[str, str]
 BUNDLED_MODEL_LANGUAGES = ("en",)
 """Languages the bundled 135M model writes acceptably; others get facts stated from data."""
+
+
+@dataclasses.dataclass
+class PreparedReply:
+    """What a reply starts from: the lead stated from data (checked), the guard for the
+    model's words, and the request to the model (None when the model should not write)."""
+
+    lead: str
+    guard: FactGuard
+    request: GenerationRequest | None
 
 
 class Knowledge(Protocol):
@@ -58,6 +72,17 @@ class GroundedAnswers:
             )
         return self._sentence_picker
 
+    def prime_policy_sentences(self) -> None:
+        """Embed the policies' sentences at start-up: embedding them while a shopper waits
+        holds the embedder (and the CPU) that other shoppers' searches need."""
+        documents = getattr(self.knowledge, "documents", None)
+        if not self.grounded_lead or documents is None:
+            return
+        started = time.perf_counter()
+        count = self.sentence_picker.prime(documents("policy"))
+        if count:
+            log.info("Embedded %d policy sentences in %.1f s.", count, elapsed_ms(started) / 1000)
+
     def _retrieve(self, messages: list[Message]) -> list[HitLike]:
         """Search with the last message, and with the one before when it leans on it."""
         question = messages[-1]["content"]
@@ -90,25 +115,16 @@ class GroundedAnswers:
         started: float,
         state: dict[str, Any],
     ) -> AsyncIterator[StreamEvent]:
-        question = messages[-1]["content"]
-        lead, facts = fact_lead(question, hits, language, self.settings.retrieval.min_score)
-        if not lead and self.grounded_lead:
-            lead = self._policy_lead(question, hits, language)
-        secrets = [s.get_secret_value() for s in self.settings.secrets] + list(overrides.secrets)
-        user_texts = [m["content"] for m in messages if m["role"] == "user"]
-        persona = overrides.system_prompt or self.settings.system_prompt
-        guard = FactGuard(
-            hits,
-            user_texts,
-            secrets,
-            primary=facts[0] if lead and facts else None,
-            instructions=system_message(self.settings.store_name, persona, [], language),
+        # Picking the lead embeds sentences and the prompt is tokenized: CPU work that would
+        # hold up every other conversation on this loop.
+        prepared = await asyncio.to_thread(
+            self._prepare, messages, session, hits, language, overrides
         )
-        if lead and guard.screen(lead) is None:  # stated from data, yet still checked
-            lead, guard.primary = "", None
-        if self.grounded_lead and language not in BUNDLED_MODEL_LANGUAGES:
+        guard, request = prepared.guard, prepared.request
+        if request is None:
             # The bundled model cannot write this language: the facts stated from data, or an
             # honest "not sure", rather than babble.
+            lead = prepared.lead
             reply = lead or phrase(language, "unsure")
             yield StreamEvent("delta", reply)
             sources = [source_entry(i + 1, h) for i, h in enumerate(hits)] if lead else []
@@ -117,31 +133,6 @@ class GroundedAnswers:
             turn.timings = {"total_ms": elapsed_ms(started)}
             yield StreamEvent("turn", turn=turn)
             return
-        budget = self.backend.context_window - self.settings.engine.max_tokens
-        # The best passages, and every passage the lead cites (citations number the hits).
-        cited = [int(n) for n in re.findall(r"\[(\d+)\]", lead)]
-        in_prompt = list(hits[: max([self.settings.retrieval.prompt_passages, *cited])])
-        while True:  # the facts may take at most three quarters of the prompt
-            system = system_message(self.settings.store_name, persona, in_prompt, language)
-            too_long = self.backend.count_tokens([{"role": "system", "content": system}])
-            if len(in_prompt) <= 1 or too_long <= budget * 3 // 4:
-                break
-            in_prompt.pop()
-        prompt = fit_to_window(system, as_chat_history(messages), self.backend.count_tokens, budget)
-        max_tokens = self.settings.engine.max_tokens
-        stop: tuple[str, ...] = ()
-        if lead:  # the facts are said: the model only rounds the answer off, in one line
-            max_tokens = min(max_tokens, self.settings.engine.max_tokens_after_lead)
-            stop = ("\n",)
-        request = GenerationRequest(
-            messages=prompt,
-            max_tokens=max_tokens,
-            repetition_penalty=self.settings.engine.repetition_penalty,
-            temperature=self.settings.engine.temperature,
-            request_id=f"{session}-{uuid.uuid4().hex[:8]}",
-            assistant_prefix=(lead + " ") if lead else "",
-            stop=stop,
-        )
         released = GuardedStream(guard)
         released.seen(request.assistant_prefix)
         first_token_ms = model_first_ms = None
@@ -185,6 +176,60 @@ class GroundedAnswers:
             "total_ms": elapsed_ms(started),
         }
         yield StreamEvent("turn", turn=turn)
+
+    def _prepare(
+        self,
+        messages: list[Message],
+        session: str,
+        hits: list[HitLike],
+        language: str,
+        overrides: Overrides,
+    ) -> PreparedReply:
+        """The lead, its guard and the model's prompt (CPU work: called in a thread)."""
+        question = messages[-1]["content"]
+        lead, facts = fact_lead(question, hits, language, self.settings.retrieval.min_score)
+        if not lead and self.grounded_lead:
+            lead = self._policy_lead(question, hits, language)
+        secrets = [s.get_secret_value() for s in self.settings.secrets] + list(overrides.secrets)
+        user_texts = [m["content"] for m in messages if m["role"] == "user"]
+        persona = overrides.system_prompt or self.settings.system_prompt
+        guard = FactGuard(
+            hits,
+            user_texts,
+            secrets,
+            primary=facts[0] if lead and facts else None,
+            instructions=system_message(self.settings.store_name, persona, [], language),
+        )
+        if lead and guard.screen(lead) is None:  # stated from data, yet still checked
+            lead, guard.primary = "", None
+        if self.grounded_lead and language not in BUNDLED_MODEL_LANGUAGES:
+            return PreparedReply(lead, guard, None)
+        budget = self.backend.context_window - self.settings.engine.max_tokens
+        # The best passages, and every passage the lead cites (citations number the hits).
+        cited = [int(n) for n in re.findall(r"\[(\d+)\]", lead)]
+        in_prompt = list(hits[: max([self.settings.retrieval.prompt_passages, *cited])])
+        while True:  # the facts may take at most three quarters of the prompt
+            system = system_message(self.settings.store_name, persona, in_prompt, language)
+            too_long = self.backend.count_tokens([{"role": "system", "content": system}])
+            if len(in_prompt) <= 1 or too_long <= budget * 3 // 4:
+                break
+            in_prompt.pop()
+        prompt = fit_to_window(system, as_chat_history(messages), self.backend.count_tokens, budget)
+        max_tokens = self.settings.engine.max_tokens
+        stop: tuple[str, ...] = ()
+        if lead:  # the facts are said: the model only rounds the answer off, in one line
+            max_tokens = min(max_tokens, self.settings.engine.max_tokens_after_lead)
+            stop = ("\n",)
+        request = GenerationRequest(
+            messages=prompt,
+            max_tokens=max_tokens,
+            repetition_penalty=self.settings.engine.repetition_penalty,
+            temperature=self.settings.engine.temperature,
+            request_id=f"{session}-{uuid.uuid4().hex[:8]}",
+            assistant_prefix=(lead + " ") if lead else "",
+            stop=stop,
+        )
+        return PreparedReply(lead, guard, request)
 
     def _policy_lead(self, question: str, hits: list[HitLike], language: str) -> str:
         """The sentence of the best policy passage that answers the question, cited; passages

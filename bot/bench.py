@@ -3,14 +3,19 @@
 In one run, on the same prompts:
 - pipeline: `ShopBot` with retrieval, scoring, grounding and persistence, N conversations at
   once, several turns each;
-- engine: the same generation requests sent straight to the vLLM engine, N at once;
+- engine: the same generation requests sent straight to the vLLM engine, all at once (N in
+  flight), and again in conversation order (each conversation's next request after its last);
 - baseline: transformers ``generate``, one request after another (what a user would write).
+
+The engine and baseline runs produce exactly as many tokens per request as the pipeline did
+(`same_work`), so their tokens/s compare the same work.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import logging
 import os
@@ -18,7 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,6 +174,54 @@ async def run_engine(
     return stats
 
 
+async def run_engine_conversations(
+    backend: Any, conversations: list[list[GenerationRequest]]
+) -> RunStats:
+    """The same requests straight to the engine as the conversations sent them: each
+    conversation's requests one after another, all conversations at once."""
+    stats = RunStats("engine_in_conversation_order", len(conversations))
+
+    async def one(requests: list[GenerationRequest]) -> None:
+        for request in requests:
+            started = time.perf_counter()
+            first = None
+            async for chunk in backend.stream(request):
+                if chunk.text and first is None:
+                    first = time.perf_counter()
+                if chunk.finished:
+                    stats.output_tokens += chunk.completion_tokens
+            end = time.perf_counter()
+            stats.ttft_ms.append(((first or end) - started) * 1000)
+            stats.latency_ms.append((end - started) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(c) for c in conversations))
+    stats.wall_s = time.perf_counter() - started
+    return stats
+
+
+def same_work(requests: list[GenerationRequest], tokens: dict[str, int]) -> list[GenerationRequest]:
+    """The requests made to produce exactly as many tokens as the pipeline's replies had.
+
+    Greedy bf16 decoding on a CPU depends on what else is batched, so the same request can stop
+    at another length in another run; comparing tokens/s of runs that did different work says
+    little. Fixed lengths (no stop strings) make every run do the same work."""
+    fixed = []
+    for request in requests:
+        count = max(1, tokens.get(request.request_id, request.max_tokens))
+        fixed.append(dataclasses.replace(request, max_tokens=count, min_tokens=count, stop=()))
+    return fixed
+
+
+def by_conversation(requests: list[GenerationRequest]) -> list[list[GenerationRequest]]:
+    """Requests grouped by the conversation that made them (ids are ``session-xxxxxxxx``),
+    each group in the order it was sent."""
+    groups: dict[str, list[GenerationRequest]] = {}
+    for request in requests:
+        groups.setdefault(request.request_id.rsplit("-", 1)[0], []).append(request)
+    return list(groups.values())
+
+
 def run_transformers_baseline(model: str, requests: list[GenerationRequest]) -> RunStats:
     """transformers ``generate``, greedy, one request after another."""
     import torch
@@ -194,6 +247,8 @@ def run_transformers_baseline(model: str, requests: list[GenerationRequest]) -> 
             output = lm.generate(
                 **inputs,
                 max_new_tokens=request.max_tokens,
+                min_new_tokens=request.min_tokens or None,
+                repetition_penalty=request.repetition_penalty,
                 do_sample=False,
                 pad_token_id=tokenizer.eos_token_id,
             )
@@ -233,6 +288,7 @@ def bench_chat(args: argparse.Namespace, settings: Settings) -> int:
     bot = ShopBot(bench_settings, backend=backend, knowledge=knowledge)  # type: ignore[arg-type]
     bot.warm_up()
     report: dict[str, Any] = {"machine": _machine(), "model": backend.inner.model, "levels": []}
+    baseline_pool: list[GenerationRequest] = []
     try:
         for level in levels:
             conversations = load_conversations(DATA / "conversations.jsonl", level, turns)
@@ -242,34 +298,40 @@ def bench_chat(args: argparse.Namespace, settings: Settings) -> int:
             _cold_cache(backend.inner)
             pipeline = asyncio.run(run_pipeline(bot, conversations, f"c{level}"))
             requests = list(backend.requests)
-            print(f"bench: raw engine, {len(requests)} requests", file=sys.stderr)
+            pipeline_tokens = dict(backend.completion_tokens)
+            fixed = same_work(requests, pipeline_tokens)
+            print(f"bench: raw engine, {len(requests)} requests at once", file=sys.stderr)
             _cold_cache(backend.inner)
-            engine_tokens: dict[str, int] = {}
-            engine = asyncio.run(run_engine(backend.inner, requests, level, engine_tokens))
+            engine = asyncio.run(run_engine(backend.inner, fixed, level))
+            print("bench: raw engine, in conversation order", file=sys.stderr)
+            _cold_cache(backend.inner)
+            ordered = asyncio.run(run_engine_conversations(backend.inner, by_conversation(fixed)))
             entry = {
                 "conversations": level,
                 "turns": turns,
                 "model_requests": len(requests),
-                # Greedy decoding in bf16 on a CPU depends on what is batched with it, so the
-                # same request may stop at another length in the two runs.
-                "same_length_replies": sum(
-                    backend.completion_tokens.get(r.request_id) == engine_tokens.get(r.request_id)
-                    for r in requests
+                "prompt_tokens_mean": _mean(
+                    backend.inner.count_tokens(r.messages) for r in requests
                 ),
+                "completion_tokens_mean": _mean(pipeline_tokens.values()),
                 "pipeline": pipeline.summary(),
                 "engine": engine.summary(),
+                "engine_in_conversation_order": ordered.summary(),
             }
             entry["pipeline_vs_engine_throughput"] = _ratio(pipeline, engine)
+            entry["pipeline_vs_engine_in_conversation_order"] = _ratio(pipeline, ordered)
+            baseline_pool.extend(fixed)
             report["levels"].append(entry)
-        sample = backend.requests[:baseline_requests] if backend.requests else []
+        sample = baseline_pool[:baseline_requests]
         print(f"bench: transformers baseline, {len(sample)} requests", file=sys.stderr)
         baseline = run_transformers_baseline(backend.inner.model, sample)
         report["baseline"] = baseline.summary()
+        base = report["baseline"]["output_tokens_per_s"] or 1
         for entry in report["levels"]:
-            base = report["baseline"]["output_tokens_per_s"] or 1
-            entry["pipeline_vs_baseline_throughput"] = round(
-                entry["pipeline"]["output_tokens_per_s"] / base, 2
-            )
+            for run in ("pipeline", "engine", "engine_in_conversation_order"):
+                entry[f"{run}_vs_baseline_throughput"] = round(
+                    entry[run]["output_tokens_per_s"] / base, 2
+                )
     finally:
         bot.close()
         backend.inner.close()  # the bot does not own a backend passed in
@@ -304,8 +366,9 @@ def _machine() -> dict[str, Any]:
     }
 
 
-def summarise(values: list[float]) -> dict[str, float]:
-    return {"mean": round(statistics.fmean(values), 2)} if values else {}
+def _mean(values: Iterable[float]) -> float | None:
+    listed = list(values)
+    return round(statistics.fmean(listed), 1) if listed else None
 
 
 __all__ = ["Message", "bench_chat"]

@@ -98,6 +98,7 @@ class ShopBot(GroundedAnswers, HumanHandoff):
     def warm_up(self) -> None:
         self.backend.warm_up()
         self.knowledge.warm_up()
+        self.prime_policy_sentences()
         self.scorer.warm_up()
         _ = self.store
         _ = self.orders

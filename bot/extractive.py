@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
 
 import numpy as np
@@ -66,6 +66,17 @@ class SentencePicker:
         """False when the embedder does not understand Chinese (the bundled one does not)."""
         self._cache: dict[str, np.ndarray] = {}
         self._cache_size = cache_size
+
+    def prime(self, passages: Iterable[str]) -> int:
+        """Embed the sentences of these passages now (in bulk) rather than while a shopper
+        waits; returns how many were embedded."""
+        if self._embed is None:
+            return 0
+        found = dict.fromkeys(s for p in passages for s in sentences(p))
+        missing = [s for s in found if s not in self._cache][: self._cache_size // 2]
+        if missing:
+            self._vectors(missing)
+        return len(missing)
 
     def pick(self, question: str, passages: Sequence[tuple[int, str]]) -> str:
         """The best sentence with its citation, from ``(number, text)`` in preference order."""

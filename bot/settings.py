@@ -57,6 +57,14 @@ class EngineSettings(_Group):
         False,
         description="Skip vLLM's compilation: starts about 40 s sooner on a CPU, ~10% slower.",
     )
+    block_size: int | None = Field(
+        None,
+        ge=16,
+        description=(
+            "KV-cache block in tokens; unset: 32 on a CPU, vLLM's default on a GPU. Prompt "
+            "prefixes are reused in whole blocks, so smaller blocks reuse more."
+        ),
+    )
     max_queue: int = Field(256, ge=1, description="Requests waiting beyond which new ones fail.")
     timeout_s: float = Field(60.0, gt=0, description="Time limit for one reply.")
     supervise: bool = Field(

@@ -100,6 +100,10 @@ class KeywordIndex:
         i = self._pos.get(doc_id)
         return None if i is None else self._docs[i]
 
+    def documents(self, source: str) -> list[str]:
+        """The text of every live passage from ``source``."""
+        return [self._docs[i] for i in self._pos.values() if self._meta[i].get("source") == source]
+
     def group(self, source: str, doc_key: str) -> set[str]:
         """Ids of the passages of one record (e.g. a product and its variants)."""
         return set(self._groups.get(f"{source}:{doc_key}", ()))

@@ -298,6 +298,12 @@ class KnowledgeBase:
         ranked = diversify(collapse(cands, query), k, mixed=source is None)
         return [self._hit(c) for c in ranked]
 
+    def documents(self, source: str) -> list[str]:
+        """The text of every passage from ``source`` ("policy", "catalog", "dialogue")."""
+        with self._lock:
+            self._sync()
+            return self.keyword.documents(source)
+
     def trust(self) -> dict[str, float]:
         """How far the dense signal is trusted per script (probed once per knowledge base)."""
         if self._trust is None:

@@ -38,6 +38,9 @@ class GenerationRequest:
     assistant_prefix: str = ""
     """Text the reply must start with; the model continues it (and it is part of the reply)."""
     stop: tuple[str, ...] = ()
+    min_tokens: int = 0
+    """Tokens generated before an end-of-sequence token may end the reply (benchmarks use it
+    to make two runs do the same work)."""
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,8 @@ class RemoteBackend(LoopBackend):
             payload["stop"] = list(request.stop)
         if request.repetition_penalty != 1.0:  # vLLM's server takes it as an extra parameter
             payload["repetition_penalty"] = request.repetition_penalty
+        if request.min_tokens:  # also an extra parameter of vLLM's server
+            payload["min_tokens"] = request.min_tokens
         if request.assistant_prefix:
             messages.append({"role": "assistant", "content": request.assistant_prefix})
             payload.update(continue_final_message=True, add_generation_prompt=False)

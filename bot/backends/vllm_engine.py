@@ -78,6 +78,9 @@ class VLLMBackend(LoopBackend):
             "disable_log_stats": True,
             "enforce_eager": self.settings.enforce_eager,
         }
+        block_size = self.settings.block_size or _default_block_size()
+        if block_size:
+            args["block_size"] = block_size
         if self.lora_path:
             args.update(enable_lora=True, max_lora_rank=64)
         log.info("Starting the vLLM engine with %s (this takes a while)...", self.model)
@@ -152,6 +155,7 @@ class VLLMBackend(LoopBackend):
             temperature=request.temperature,
             repetition_penalty=request.repetition_penalty,
             stop=list(request.stop) or None,
+            min_tokens=request.min_tokens,
         )
         sent = 0
         if request.assistant_prefix:
@@ -180,6 +184,18 @@ class VLLMBackend(LoopBackend):
             if type(exc).__name__ in ("EngineDeadError", "EngineGenerateError") or engine.errored:
                 raise BackendUnavailable(f"The vLLM engine died: {exc}") from exc
             raise
+
+
+CPU_BLOCK_SIZE = 32
+"""vLLM's CPU default is 128 tokens: the persona and rules every prompt starts with (about 110
+tokens) would fill no whole block, so no prompt would reuse them. With 32-token blocks the
+same 16 demo requests ran about 10% faster (`shopbot bench chat`)."""
+
+
+def _default_block_size() -> int | None:
+    from vllm.platforms import current_platform
+
+    return CPU_BLOCK_SIZE if current_platform.is_cpu() else None
 
 
 def _engine_manager(engine: Any) -> Any:

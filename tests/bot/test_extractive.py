@@ -76,3 +76,20 @@ def test_language_of_mixed_messages(text: str, language: str) -> None:
 )
 def test_kind_of_message(text: str, kind: str) -> None:
     assert message_kind(text) == kind
+
+
+def test_primed_sentences_are_not_embedded_again_while_a_shopper_waits() -> None:
+    import numpy as np
+
+    embedded: list[list[str]] = []
+
+    def embed(texts: list[str]) -> np.ndarray:
+        embedded.append(list(texts))
+        return np.array([[1.0, float(len(t) % 7)] for t in texts], dtype=np.float32)
+
+    picker = SentencePicker(embed)
+    assert picker.prime([SHIPPING, SHIPPING]) == 3  # three sentences, each embedded once
+    assert picker.prime([SHIPPING]) == 0
+    embedded.clear()
+    assert picker.pick("How much is express shipping?", [(1, SHIPPING)])
+    assert embedded == [["How much is express shipping?"]]

@@ -62,6 +62,21 @@ def test_many_chats_at_once_are_batched(vllm_backend: VLLMBackend) -> None:
     assert vllm_backend.pending == 0
 
 
+def test_min_tokens_holds_the_reply_to_a_length(vllm_backend: VLLMBackend) -> None:
+    request = GenerationRequest(
+        messages=[{"role": "user", "content": "Say just: yes."}],
+        max_tokens=40,
+        min_tokens=40,
+    )
+    chunks = list(vllm_backend.stream_sync(request))
+    assert chunks[-1].completion_tokens == 40
+
+
+def test_prompt_prefixes_are_reused_in_small_blocks_on_a_cpu(vllm_backend: VLLMBackend) -> None:
+    cache = vllm_backend._engine.vllm_config.cache_config
+    assert cache.enable_prefix_caching and cache.block_size == 32
+
+
 def test_health_check_produces_a_token(vllm_backend: VLLMBackend) -> None:
     assert asyncio.run(vllm_backend.health())
 
