@@ -3,13 +3,12 @@ checked, streamed reply."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 from bot.backends import ChatBackend, GenerationRequest
@@ -59,6 +58,7 @@ class GroundedAnswers:
     grounded_lead: bool
     _sentence_picker: SentencePicker | None
     knowledge: Knowledge
+    _on_cpu: Callable[..., Awaitable[Any]]
 
     @property
     def sentence_picker(self) -> SentencePicker:
@@ -117,9 +117,7 @@ class GroundedAnswers:
     ) -> AsyncIterator[StreamEvent]:
         # Picking the lead embeds sentences and the prompt is tokenized: CPU work that would
         # hold up every other conversation on this loop.
-        prepared = await asyncio.to_thread(
-            self._prepare, messages, session, hits, language, overrides
-        )
+        prepared = await self._on_cpu(self._prepare, messages, session, hits, language, overrides)
         guard, request = prepared.guard, prepared.request
         if request is None:
             # The bundled model cannot write this language: the facts stated from data, or an

@@ -323,8 +323,11 @@ def bench_chat(args: argparse.Namespace, settings: Settings) -> int:
             baseline_pool.extend(fixed)
             report["levels"].append(entry)
         sample = baseline_pool[:baseline_requests]
+        model = backend.inner.model
+        bot.close()
+        backend.inner.close()  # the baseline gets the machine to itself
         print(f"bench: transformers baseline, {len(sample)} requests", file=sys.stderr)
-        baseline = run_transformers_baseline(backend.inner.model, sample)
+        baseline = run_transformers_baseline(model, sample)
         report["baseline"] = baseline.summary()
         base = report["baseline"]["output_tokens_per_s"] or 1
         for entry in report["levels"]:

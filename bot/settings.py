@@ -256,6 +256,14 @@ class Settings(_Group):
     database_url: str | None = Field(None, description="SQLAlchemy URL; SQLite in home if unset.")
     system_prompt: str | None = Field(None, description="The store's instructions to the bot.")
     store_name: str = "our store"
+    cpu_threads: int | None = Field(
+        None,
+        ge=1,
+        description=(
+            "Threads for the bot's CPU work in a turn (scoring, retrieval, the prompt); unset: "
+            "one per core. More only contend for Python's GIL and slow every turn."
+        ),
+    )
     secrets: list[SecretStr] = Field(default_factory=list)
     api_keys: list[SecretStr] = Field(default_factory=list)
     agent_keys: list[SecretStr] = Field(default_factory=list)

@@ -180,3 +180,24 @@ def test_greetings_and_statements_are_answered_kindly_not_as_failures(settings: 
     assert bot.backend.requests == []
     state = bot.store.get("kind").data.get("bot_state") or {}
     assert not state.get("failed_answers")
+
+
+def test_cpu_work_of_a_turn_runs_on_the_bots_own_few_threads(settings: Settings) -> None:
+    import threading
+
+    threads: set[str] = set()
+
+    class WatchedKnowledge(StaticKnowledge):
+        def search(self, query: str, k: int = 5, source: str | None = None):  # type: ignore[no-untyped-def]
+            threads.add(threading.current_thread().name)
+            return super().search(query, k, source)
+
+    bot = ShopBot(
+        settings.model_copy(update={"cpu_threads": 1}),
+        backend=FakeBackend(),
+        knowledge=WatchedKnowledge(KNOWLEDGE),
+    )
+    for i in range(3):
+        bot.chat("How long do refunds to my credit card take?", session=f"t{i}")
+    assert threads == {"shopbot-cpu_0"}
+    bot.close()
