@@ -140,12 +140,7 @@ async def run_pipeline(bot: Any, conversations: list[list[str]], tag: str) -> Ru
     return stats
 
 
-async def run_engine(
-    backend: Any,
-    requests: list[GenerationRequest],
-    concurrency: int,
-    tokens: dict[str, int] | None = None,
-) -> RunStats:
+async def run_engine(backend: Any, requests: list[GenerationRequest], concurrency: int) -> RunStats:
     """The same requests straight to the engine, ``concurrency`` in flight at a time."""
     stats = RunStats("engine", concurrency)
     queue: asyncio.Queue[GenerationRequest] = asyncio.Queue()
@@ -154,19 +149,7 @@ async def run_engine(
 
     async def worker() -> None:
         while not queue.empty():
-            request = queue.get_nowait()
-            started = time.perf_counter()
-            first = None
-            async for chunk in backend.stream(request):
-                if chunk.text and first is None:
-                    first = time.perf_counter()
-                if chunk.finished:
-                    stats.output_tokens += chunk.completion_tokens
-                    if tokens is not None:
-                        tokens[request.request_id] = chunk.completion_tokens
-            end = time.perf_counter()
-            stats.ttft_ms.append(((first or end) - started) * 1000)
-            stats.latency_ms.append((end - started) * 1000)
+            await _send(backend, queue.get_nowait(), stats)
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -183,21 +166,26 @@ async def run_engine_conversations(
 
     async def one(requests: list[GenerationRequest]) -> None:
         for request in requests:
-            started = time.perf_counter()
-            first = None
-            async for chunk in backend.stream(request):
-                if chunk.text and first is None:
-                    first = time.perf_counter()
-                if chunk.finished:
-                    stats.output_tokens += chunk.completion_tokens
-            end = time.perf_counter()
-            stats.ttft_ms.append(((first or end) - started) * 1000)
-            stats.latency_ms.append((end - started) * 1000)
+            await _send(backend, request, stats)
 
     started = time.perf_counter()
     await asyncio.gather(*(one(c) for c in conversations))
     stats.wall_s = time.perf_counter() - started
     return stats
+
+
+async def _send(backend: Any, request: GenerationRequest, stats: RunStats) -> None:
+    """One request to the engine, timed into ``stats``."""
+    started = time.perf_counter()
+    first = None
+    async for chunk in backend.stream(request):
+        if chunk.text and first is None:
+            first = time.perf_counter()
+        if chunk.finished:
+            stats.output_tokens += chunk.completion_tokens
+    end = time.perf_counter()
+    stats.ttft_ms.append(((first or end) - started) * 1000)
+    stats.latency_ms.append((end - started) * 1000)
 
 
 def same_work(requests: list[GenerationRequest], tokens: dict[str, int]) -> list[GenerationRequest]:

@@ -18,18 +18,11 @@ from bot.bench import (
     run_pipeline,
     same_work,
 )
-from bot.fakes import SimpleHit, StaticKnowledge
+from bot.fakes import StaticKnowledge
+from tests.bot.facts import RETURN_WINDOW
 from tests.conftest import make_settings
 
-FACTS = [
-    SimpleHit(
-        "policy:returns.md#window",
-        "policy",
-        "Returns > Return window",
-        "You can return most items within 30 days of delivery for a full refund.",
-        metadata={"path": "returns.md", "heading": "Returns > Return window"},
-    )
-]
+FACTS = RETURN_WINDOW
 
 
 def _request(session: str, turn: int, max_tokens: int = 50) -> GenerationRequest:

@@ -10,20 +10,13 @@ import pytest
 from bot import ShopBot
 from bot.backends import GenerationRequest
 from bot.backends.vllm_engine import VLLMBackend
-from bot.fakes import SimpleHit, StaticKnowledge
+from bot.fakes import StaticKnowledge
+from tests.bot.facts import RETURN_WINDOW
 from tests.conftest import make_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
-FACTS = [
-    SimpleHit(
-        "policy:returns.md#window",
-        "policy",
-        "Returns > Return window",
-        "You can return most items within 30 days of delivery for a full refund.",
-        metadata={"path": "returns.md", "heading": "Returns > Return window"},
-    )
-]
+FACTS = RETURN_WINDOW
 
 
 def test_bundled_model_runs_in_the_real_vllm_engine(vllm_backend: VLLMBackend) -> None:
