@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 from bot.backends import ChatBackend, GenerationRequest
+from bot.errors import RetrievalError
 from bot.extractive import SentencePicker
 from bot.grounding import FactGuard, GuardedStream, HitLike, fact_lead
 from bot.language import detect_language, phrase
@@ -79,7 +80,11 @@ class GroundedAnswers:
         if not self.grounded_lead or documents is None:
             return
         started = time.perf_counter()
-        count = self.sentence_picker.prime(documents("policy"))
+        try:
+            count = self.sentence_picker.prime(documents("policy"))
+        except RetrievalError as exc:  # only a head start: sentences are embedded when asked
+            log.warning("Could not embed the policy sentences ahead: %s", exc)
+            return
         if count:
             log.info("Embedded %d policy sentences in %.1f s.", count, elapsed_ms(started) / 1000)
 
