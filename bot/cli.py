@@ -59,7 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 # target -> "module:function"; each function takes (args, settings) and returns an exit code.
 BENCH_TARGETS = {"retrieval": "retrieval.commands:bench_retrieval", "chat": "bot.bench:bench_chat"}
-EVAL_TARGETS = {"retrieval": "retrieval.commands:eval_retrieval", "chat": "bot.evaluate:eval_chat"}
+EVAL_TARGETS = {
+    "retrieval": "retrieval.commands:eval_retrieval",
+    "chat": "evals.store_chat:eval_chat",
+}
 BENCH_TARGETS["sentiment"] = "bot.sentiment.evaluate:bench_sentiment"
 BENCH_TARGETS["load"] = "ui.loadtest:bench_load"
 BENCH_TARGETS["replicas"] = "bot.bench_replicas:bench_replicas"
@@ -81,6 +84,10 @@ def _add_target_command(
     parser.add_argument("--out", help="Where to write a detailed report.")
     parser.add_argument("--repeats", type=int, help="Runs of each task (eval orders; 4).")
     parser.add_argument("--tasks", help="Task file (eval orders; data/eval/order_tasks.jsonl).")
+    if name == "eval":
+        parser.add_argument("--store", help="A store folder to ingest and ask (eval chat).")
+        parser.add_argument("--questions", help="Questions file (eval chat; JSON Lines).")
+        parser.add_argument("--home", help="Where --store is ingested (eval chat).")
     if name == "bench":
         from ui.loadtest import add_arguments
 

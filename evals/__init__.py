@@ -1,0 +1,1 @@
+"""Evaluation, apart from the runtime: it imports `bot` and `retrieval`, never the reverse."""
