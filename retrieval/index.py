@@ -418,4 +418,5 @@ def _where(meta: Metadata, where: dict[str, Any] | None) -> bool:
         "$lte": lambda: value <= arg,
         "$eq": lambda: value == arg,
         "$ne": lambda: value != arg,
+        "$in": lambda: value in arg,
     }[op]()
