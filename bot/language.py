@@ -83,6 +83,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "in_stock": "in stock",
         "out_of_stock": "currently out of stock",
         "alternatives": "Available alternatives: {items}.",
+        "suggestions_intro": "Here is what we have that fits:",
+        "suggestion": "{name} — {price}, in stock{options}.",
+        "price_from": "from {price}",
         "waiting_for_agent": (
             "A member of our team is looking at your conversation and will reply here."
         ),
@@ -110,6 +113,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "in_stock": "目前有货",
         "out_of_stock": "目前缺货",
         "alternatives": "可选的有货款式：{items}。",
+        "suggestions_intro": "为您找到以下合适的商品：",
+        "suggestion": "{name} — {price}，有货{options}。",
+        "price_from": "{price} 起",
         "waiting_for_agent": "人工客服正在查看您的对话，会在这里回复您。",
         "closed": "本次对话已结束。如需更多帮助，请开始新的对话。",
         "refuse_injection": (

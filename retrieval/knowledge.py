@@ -26,6 +26,7 @@ from retrieval.documents import (
     where_clause,
 )
 from retrieval.keyword import KeywordIndex
+from retrieval.products import ProductView, product_view
 from retrieval.ranking import (
     Candidate,
     collapse,
@@ -380,6 +381,24 @@ class KnowledgeBase:
         if level:
             top = keep_one_across(ranked, top, k)
         return [self._hit(c) for c in top]
+
+    def products(self, product_ids: Sequence[str]) -> list[ProductView]:
+        """The catalog records of these products (unknown ids are left out), in that order."""
+        with self._lock:
+            self._sync()
+            out = []
+            for pid in product_ids:
+                passages = [
+                    (doc_id, self.keyword.metadata(doc_id) or {})
+                    for doc_id in sorted(self.keyword.group("catalog", str(pid)))
+                ]
+                product = next(((i, m) for i, m in passages if m.get("kind") == "product"), None)
+                if product is None:
+                    continue
+                variants = [m for _, m in passages if m.get("kind") == "variant"]
+                text = self.keyword.document(product[0]) or ""
+                out.append(product_view(product[1], variants, product[0], text))
+            return out
 
     def documents(self, source: str) -> list[str]:
         """The text of every passage from ``source`` ("policy", "catalog", "dialogue")."""
