@@ -199,6 +199,19 @@ class KeywordIndex:
             scores /= total
         return scores
 
+    def query_weight(self, query: str) -> float:
+        """The total IDF weight of a query's terms (what `scores` divides by)."""
+        self._build()
+        total = 0.0
+        for term in set(keyword_terms(query)):
+            posting = self._postings.get(term)
+            total += (
+                self._idf(1) * UNKNOWN_TERM_FACTOR
+                if posting is None
+                else self._idf(len(posting[0]))
+            )
+        return total
+
     def mask(self, source: str | None, filters: SearchFilters | None) -> np.ndarray | None:
         """Which passages pass a source restriction and filters (None: all)."""
         self._build()

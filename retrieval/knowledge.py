@@ -35,7 +35,7 @@ from retrieval.ranking import (
     keep_one_across,
     options_named,
 )
-from retrieval.text import is_cjk
+from retrieval.text import is_cjk, script_part
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -342,6 +342,16 @@ class KnowledgeBase:
             ids += [i for i in extra if i not in set(ids)]
             metas = {i: self.keyword.metadata(i) for i in ids}
             written_in = {i: self.keyword.language(i) for i in ids}
+            # Words in another script than a passage's cannot be in it: a passage in another
+            # language is matched on the query's words in its own script, the others counting
+            # only as far as the encoder is not trusted across languages.
+            in_script: dict[str, tuple[Any, float]] = {}
+            for lang in {w for w in written_in.values() if w and w != language}:
+                ours = script_part(query, lang)
+                weight = self.keyword.query_weight(ours)
+                rest = self.keyword.query_weight(query) - weight
+                share = weight / max(1e-9, weight + (1.0 - self.trust()["across"]) * rest)
+                in_script[lang] = (self.keyword.search(ours, 1, source, filters), share)
             cands: list[Candidate] = []
             missing = [i for i in ids if i not in cos and metas[i] is not None]
         if missing:
@@ -364,7 +374,7 @@ class KnowledgeBase:
                 cand = Candidate(
                     doc_id,
                     cos[doc_id],
-                    keyword.coverage(doc_id),
+                    in_script[written][0].coverage(doc_id) * in_script[written][1],
                     meta,
                     level[written][0],
                     trusts["across"],
