@@ -135,22 +135,16 @@ class SentencePicker:
             best = next((int(i) for i in order if relevant[int(i)] and row[int(i)] > -1e9), None)
             if best is not None and best not in chosen:
                 chosen.append(best)
-        if len(parts) == 1 and chosen:  # one question: a second sentence may complete it
+        if len(parts) == 1 and chosen:  # one question: close runners-up may complete it
             row = scores[0]
             first = chosen[0]
-            second = next(
-                (
-                    int(i)
-                    for i in np.argsort(-row)
-                    if int(i) != first
-                    and relevant[int(i)]
-                    and row[int(i)] >= row[first] - COMPLETE_MARGIN
-                    and _new_figures(candidates[int(i)][3], candidates[first][3])
-                ),
-                None,
-            )
-            if second is not None:
-                chosen.append(second)
+            chosen += [
+                int(i)
+                for i in np.argsort(-row)
+                if int(i) != first
+                and relevant[int(i)]
+                and row[int(i)] >= row[first] - COMPLETE_MARGIN
+            ][: limit - 1]
         picked: list[Picked] = []
         seen: set[tuple[int, int]] = set()
         for i in chosen[:limit]:
@@ -208,8 +202,8 @@ class SentencePicker:
             if mine and theirs:  # other-language sentences run lower: compare like with like
                 shift = cos[:, mine].mean(axis=1) - cos[:, theirs].mean(axis=1)
                 cos[:, theirs] += np.maximum(shift, 0.0)[:, None]
-        scores = cos + 0.04 * np.minimum(lexical, 5) - 0.03 * rank + 0.1 * retrieval
-        relevant = list(((lexical >= 1) | (cos >= 0.45)).any(axis=0))
+        scores = cos + 0.04 * np.minimum(lexical, 5) - 0.03 * rank + RETRIEVAL_WEIGHT * retrieval
+        relevant = list(((lexical >= 1) | (cos >= 0.45) | (retrieval >= 0.5)).any(axis=0))
         return scores, relevant
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
@@ -225,10 +219,11 @@ class SentencePicker:
 
 # -- whole answers ----------------------------------------------------------------------------
 
-COMPLETE_MARGIN = 0.05
-"""A second sentence completes a one-part answer when it scores this close to the best one and
-states figures the first does not (processing days, then bank days)."""
-_FIGURE = re.compile(r"\d+(?:[.,]\d+)?")
+COMPLETE_MARGIN = 0.06
+"""Sentences that score this close to the best one complete a one-part answer (the rule and its
+exception, processing days and then bank days)."""
+RETRIEVAL_WEIGHT = 0.2
+"""How much the passage's retrieval score counts for each of its sentences."""
 
 
 def _states_something(sentence: str, heading: str) -> bool:
@@ -236,10 +231,6 @@ def _states_something(sentence: str, heading: str) -> bool:
     if sentence.startswith(("(", "（")) and sentence.endswith((")", "）")):
         return False
     return not (heading and sentence.rstrip(".。").casefold() in heading.casefold())
-
-
-def _new_figures(sentence: str, than: str) -> bool:
-    return bool(set(_FIGURE.findall(sentence)) - set(_FIGURE.findall(than)))
 
 
 _ASKING = (
