@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from bot.grounding import HitLike, format_price
+from bot.grounding import HitLike, format_price, named_products
 from bot.language import phrase
 from retrieval.text import keyword_terms
 
@@ -143,26 +143,6 @@ class Discovery:
     suggestions: list[Suggestion]
     named: list[Any] = field(default_factory=list)
     request: Request = field(default_factory=Request)
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.casefold())
-
-
-def named_products(question: str, products: Sequence[Any]) -> list[Any]:
-    """The products the question names: the start of a product's name up to and including its
-    first number ("Trek 45" of "Trek 45 Backpack"), else its first two words."""
-    words = f" {' '.join(_words(question))} "
-    named = []
-    for product in products:
-        name = _words(re.sub(r"\([^)]*\)", " ", product.name))
-        if not name:
-            continue
-        numbered = next((i for i, w in enumerate(name) if any(c.isdigit() for c in w)), None)
-        start = name[: 2 if numbered is None else numbered + 1]
-        if len(start) >= 2 and f" {' '.join(start)} " in words:
-            named.append(product)
-    return named
 
 
 _BUDGET_WORDS = re.compile(

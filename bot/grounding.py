@@ -144,6 +144,25 @@ class ProductFact:
         )
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.casefold())
+
+
+def named_products(question: str, products: Sequence[Any]) -> list[Any]:
+    """The products (anything with a ``name``) the question names: the start of a product's
+    name up to and including its first number ("Trek 45" of "Trek 45 Backpack"), else its
+    first two words."""
+    words = f" {' '.join(_words(question))} "
+    named = []
+    for product in products:
+        name = _words(re.sub(r"\([^)]*\)", " ", product.name))
+        numbered = next((i for i, w in enumerate(name) if any(c.isdigit() for c in w)), None)
+        start = name[: 2 if numbered is None else numbered + 1]
+        if len(start) >= 2 and f" {' '.join(start)} " in words:
+            named.append(product)
+    return named
+
+
 def asks_about_product_facts(question: str) -> bool:
     return bool(PRICE_WORDS.search(question) or STOCK_WORDS.search(question))
 
@@ -157,7 +176,13 @@ def fact_lead(
         for hit in hits
         if hit.score >= min_score and (fact := ProductFact.from_hit(hit)) is not None
     ]
-    if not facts or not asks_about_product_facts(question) or facts[0].price is None:
+    if not facts or not asks_about_product_facts(question):
+        return "", facts
+    named = named_products(question, facts)
+    if named and named[0] is not facts[0]:  # the product the shopper names, not a neighbour
+        facts.remove(named[0])
+        facts.insert(0, named[0])
+    if facts[0].price is None:
         return "", facts
     best = facts[0]
     lead = best.sentence(language)
