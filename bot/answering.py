@@ -94,8 +94,12 @@ class KnowledgeAnswers:
         """Writes the lead: product facts and policy sentences, part by part."""
         if self._leads is None:
             search_many = getattr(self.knowledge, "search_many", None)
+            knowledge = self.knowledge
             self._leads = LeadWriter(
-                self.sentence_picker, self.settings.retrieval.min_score, search_many
+                self.sentence_picker,
+                self.settings.retrieval.min_score,
+                search_many,
+                lambda query: knowledge.search(query, k=5, source="catalog"),
             )
         return self._leads
 
@@ -171,8 +175,12 @@ class KnowledgeAnswers:
         sentiment: SentimentResult,
         overrides: Overrides,
         started: float,
+        opening: str = "",
     ) -> AsyncIterator[StreamEvent]:
-        """The reply as it is written, then the finished `Turn` (not stored)."""
+        """The reply as it is written, then the finished `Turn` (not stored); ``opening``
+        (an apology) comes first."""
+        if opening:
+            yield StreamEvent("delta", opening)
         # Picking the lead embeds sentences and the prompt is tokenized: CPU work that would
         # hold up every other conversation on this loop.
         prepared = await self.cpu.run(self.prepare, messages, session, hits, language, overrides)
@@ -183,6 +191,7 @@ class KnowledgeAnswers:
             lead = prepared.lead
             reply = lead or phrase(language, "unsure")
             yield StreamEvent("delta", reply)
+            reply = opening + reply
             sources = cited_sources(reply, hits) if lead else []
             turn = Turn(session, reply, sources, sentiment.as_dict(), False, language=language)
             turn.withheld = guard.report.withheld
@@ -221,6 +230,7 @@ class KnowledgeAnswers:
         if not reply:
             reply = phrase(language, "unsure")
             yield StreamEvent("delta", reply)
+        reply = opening + reply
         sources = cited_sources(reply, hits)
         turn = Turn(session, reply, sources, sentiment.as_dict(), False, language=language)
         turn.usage = usage

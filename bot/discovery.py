@@ -47,7 +47,7 @@ _ALTERNATIVE = re.compile(
 )
 _LOOKING = re.compile(
     r"\b(recommend|suggest|looking for|look for|i need|i want|we need|need an?|want an?|"
-    r"gift|present|something|anything|options?|which|"
+    r"gifts? (?:for|idea)|presents? for|something|anything|options?|which|"
     r"what \w+(?: \w+)? do you (?:sell|have|carry|stock)|do you (?:sell|have|carry) any|any\b)"
     r"|推荐|有没有|有什么|有哪些|适合|礼物|想买|想给|哪款|哪个|哪种",
     re.I,
@@ -90,6 +90,16 @@ class Request:
     """(attribute word or "price", descending)."""
     people: int | None = None
     """For how many people ("a tent for two people", "两个人用的")."""
+
+    @property
+    def has_limits(self) -> bool:
+        """A budget, "cheaper", or lightest/cheapest first: asked of the catalog only."""
+        return (
+            self.max_price is not None
+            or self.min_price is not None
+            or self.cheaper
+            or self.order_by is not None
+        )
 
     @property
     def is_discovery(self) -> bool:
@@ -143,6 +153,9 @@ class Discovery:
     suggestions: list[Suggestion]
     named: list[Any] = field(default_factory=list)
     request: Request = field(default_factory=Request)
+    standout: float = 0.0
+    """How far the best product stands out from the other candidates (standard deviations):
+    a real need finds a few close products, a request the catalog has nothing for none."""
 
 
 _BUDGET_WORDS = re.compile(
@@ -204,6 +217,8 @@ class ProductFinder:
             key=lambda s: s.score,
             reverse=True,
         )
+        spread = float(np.std(scores)) if len(scores) > 2 else 0.0
+        standout = (ranked[0].score - float(np.mean(scores))) / spread if spread > 0 else 0.0
         if request.people is not None:
             ranked = [s for s in ranked if _for_people(s.product, request.people)] or ranked
         category = reference.category if reference is not None else ranked[0].product.category
@@ -211,9 +226,9 @@ class ProductFinder:
         if request.order_by is not None:  # "the lightest": one answer, among the close ones
             close = [s for s in same if s.score >= same[0].score - 3 * self.margin]
             best = _ordered(close, request.order_by, max_price, min_price)[:1]
-            return Discovery(best, named, request)
+            return Discovery(best, named, request, standout)
         kept = [s for s in same if s.score >= same[0].score - self.margin]
-        return Discovery(kept[:MAX_SUGGESTIONS], named, request)
+        return Discovery(kept[:MAX_SUGGESTIONS], named, request, standout)
 
     def _closeness(self, anchor: str, products: list[Any]) -> list[float]:
         """How close each product is to the anchor text: by meaning when an embedder is given,
@@ -302,13 +317,15 @@ def _options_in_stock(product: Any, offers: list[Any]) -> str:
     return "; ".join(dict.fromkeys(v for v in values if v))
 
 
-def discovery_reply(discovery: Discovery, language: str) -> tuple[str, list[HitLike]]:
-    """The reply listing the suggestions, and the hits it cites (numbered from 1)."""
+def discovery_reply(
+    discovery: Discovery, language: str, first: int = 1
+) -> tuple[str, list[HitLike]]:
+    """The reply listing the suggestions, and the hits it cites (numbered from ``first``)."""
     if not discovery.suggestions:
         return "", []
     lines = [phrase(language, "suggestions_intro")]
     cited = []
-    for number, suggestion in enumerate(discovery.suggestions, start=1):
+    for number, suggestion in enumerate(discovery.suggestions, start=first):
         lines.append("- " + offer_line(suggestion, number, language, discovery.request))
         cited.append(suggestion.hit)
     return "\n".join(lines), cited

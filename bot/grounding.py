@@ -171,14 +171,13 @@ def fact_lead(
     question: str, hits: Sequence[HitLike], language: str, min_score: float
 ) -> tuple[str, list[ProductFact]]:
     """A sentence stating price and stock from the catalog when the shopper asks for them."""
-    facts = [
-        fact
-        for hit in hits
-        if hit.score >= min_score and (fact := ProductFact.from_hit(hit)) is not None
-    ]
+    every = [fact for hit in hits if (fact := ProductFact.from_hit(hit)) is not None]
+    named = named_products(question, every)
+    relevant = {h.id for h in hits if h.score >= min_score}
+    # A product named by its name is the shopper's, however retrieval scored it.
+    facts = [f for f in every if f.hit_id in relevant or f in named]
     if not facts or not asks_about_product_facts(question):
         return "", facts
-    named = named_products(question, facts)
     if named and named[0] is not facts[0]:  # the product the shopper names, not a neighbour
         facts.remove(named[0])
         facts.insert(0, named[0])

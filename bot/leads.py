@@ -13,12 +13,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.extractive import Passage, Picked, SentencePicker, question_parts
-from bot.grounding import HitLike, ProductFact, asks_about_product_facts, fact_lead
+from bot.grounding import (
+    HitLike,
+    ProductFact,
+    asks_about_product_facts,
+    fact_lead,
+    named_products,
+)
 from bot.language import phrase
 from bot.safety import detect_injection
 
 SearchMany = Callable[[Sequence[str]], Sequence[Sequence[HitLike]]]
 """Several queries searched at once (`KnowledgeBase.search_many` with its default k)."""
+SearchCatalog = Callable[[str], Sequence[HitLike]]
+"""The catalog alone searched for a query."""
 SENTENCES_PER_PART = 2
 
 
@@ -39,11 +47,16 @@ class LeadWriter:
     """Writes the lead of a reply from the hits retrieval found."""
 
     def __init__(
-        self, picker: SentencePicker, min_score: float, search_many: SearchMany | None = None
+        self,
+        picker: SentencePicker,
+        min_score: float,
+        search_many: SearchMany | None = None,
+        search_catalog: SearchCatalog | None = None,
     ) -> None:
         self.picker = picker
         self.min_score = min_score
         self.search_many = search_many
+        self.search_catalog = search_catalog
 
     def write(self, question: str, hits: Sequence[HitLike], language: str) -> Lead:
         parts = question_parts(question)
@@ -68,12 +81,32 @@ class LeadWriter:
         """Relevant, and not knowledge that tries to instruct the bot."""
         return hit.score >= self.min_score and not detect_injection(hit.text).flagged
 
-    def _single(self, question: str, hits: Sequence[HitLike], language: str) -> Lead:
+    def product_facts(self, question: str, hits: Sequence[HitLike], language: str) -> Lead:
+        """Price and stock of the product the shopper asks about, from the catalog (an empty
+        lead when the question asks no such thing)."""
+        hits = [*hits, *self._named_in_catalog(question, hits)]
         text, facts = fact_lead(question, hits, language, self.min_score)
-        if text:
-            return _assembled(Lead(facts=facts), [(text, [_hit_of(facts[0], hits)])])
+        if not text:
+            return Lead(facts=facts)
+        return _assembled(Lead(facts=facts), [(text, [_hit_of(facts[0], hits)])])
+
+    def _single(self, question: str, hits: Sequence[HitLike], language: str) -> Lead:
+        lead = self.product_facts(question, hits, language)
+        if lead.text:
+            return lead
         pieces = [self._stated(p, hits, language) for p in self._policy(question, hits, 3)]
         return _assembled(Lead(), pieces)
+
+    def _named_in_catalog(self, question: str, hits: Sequence[HitLike]) -> list[HitLike]:
+        """Catalog hits of a product the question names by name, when the general search
+        left them out (a size table naming the product can outrank it)."""
+        if self.search_catalog is None or not asks_about_product_facts(question):
+            return []
+        seen = {h.id for h in hits}
+        found = [h for h in self.search_catalog(question) if h.id not in seen]
+        facts = [f for h in found if (f := ProductFact.from_hit(h)) is not None]
+        named = {f.hit_id for f in named_products(question, facts)}
+        return [h for h in found if h.id in named]
 
     def _policy(self, question: str, hits: Sequence[HitLike], limit: int) -> list[Picked]:
         passages = [

@@ -120,6 +120,16 @@ def dense_trust(embed: Callable[[list[str]], np.ndarray]) -> dict[str, float]:
     return trust
 
 
+ACROSS_SURPRISE = 2.0
+ACROSS_SURPRISE_MID = 2.5
+SURPRISE_WEIGHT = 2.0
+"""A passage in another language than the query's is also judged by how far its similarity
+stands out from the query's similarity to that language in general (its "surprise", in
+standard deviations): half-relevant at ACROSS_SURPRISE_MID, scaled by the trust across."""
+"""A passage in another language than the query's that stands this far above its language's
+background keeps the last place of the top when no such passage made it on its own."""
+
+
 @dataclass
 class Candidate:
     """A passage being ranked for one query."""
@@ -142,6 +152,9 @@ class Candidate:
         self.score = calibrated(
             self.cos, self.coverage, self.background, self.trust, across=self.across
         )
+        if self.across:  # how far it stands out from its own language counts too
+            stands_out = SURPRISE_WEIGHT * self.trust * (self.surprise - ACROSS_SURPRISE_MID)
+            self.score = max(self.score, 1.0 / (1.0 + math.exp(-stands_out)))
 
 
 def options_named(query: str, options: dict[str, str]) -> int:
@@ -176,11 +189,6 @@ def collapse(candidates: list[Candidate], query: str) -> list[Candidate]:
         out.append(best)
     out.sort(key=lambda c: c.score, reverse=True)
     return out
-
-
-ACROSS_SURPRISE = 2.0
-"""A passage in another language than the query's that stands this far above its language's
-background keeps the last place of the top when no such passage made it on its own."""
 
 
 def keep_one_across(ranked: list[Candidate], top: list[Candidate], k: int) -> list[Candidate]:
