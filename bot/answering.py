@@ -269,6 +269,7 @@ class KnowledgeAnswers:
         )
         if lead and guard.screen(lead) is None:  # stated from data, yet still checked
             lead, guard.primary = "", None
+        guard.lead = lead
         if self.grounded_lead and language not in BUNDLED_MODEL_LANGUAGES:
             return PreparedReply(lead, guard, None, hits)
         budget = self.backend.context_window - self.settings.engine.max_tokens

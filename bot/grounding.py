@@ -259,6 +259,9 @@ class FactGuard:
             for n in _LONG_NUMBER.findall(text)
         }
         self._policy_units = policy_units(self.hits)
+        self.lead = ""
+        """Facts already stated from data: the model's words after them must add to them."""
+        self._grounded_words = _stems(grounded_text)
 
     def screen(self, text: str) -> str | None:
         """The safety checks alone (secrets, instructions, other people's emails, phones,
@@ -330,7 +333,41 @@ class FactGuard:
             if (says_in and not self.primary.in_stock) or (says_out and self.primary.in_stock):
                 self.report.add(sentence, "stock contradicts the catalog")
                 return None
+        if self.lead and (reason := self._after_lead(sentence_facts)):
+            self.report.add(sentence, reason, "added_line")
+            return None
         return sentence
+
+    def _after_lead(self, sentence: str) -> str | None:
+        """Why a sentence the model adds after the facts is not kept: it adds nothing to them,
+        or says things the passages it was given do not."""
+        words = _stems(sentence)
+        new = words - _stems(self.lead)
+        if len(new) < MIN_NEW_WORDS:
+            return "adds nothing to the facts already stated"
+        unsupported = new - self._grounded_words
+        if len(unsupported) > SUPPORT_SLACK * len(new):
+            shown = ", ".join(sorted(unsupported)[:5])
+            return f"words the passages do not support: {shown}"
+        return None
+
+
+MIN_NEW_WORDS = 2
+"""A sentence after the facts must bring at least this many content words of its own."""
+SUPPORT_SLACK = 0.34
+"""At most this share of those words may be missing from the passages (and the shopper's)."""
+_CONTENT = re.compile(r"[a-z]{4,}")
+_FUNCTION_WORDS = frozenset(
+    """about above after again also been before being below between both could does doing
+    down during each from further have having here into just more most much must only other
+    over same should some such than that their them then there these they this those through
+    very what when where which while whom will with would your yours shall cannot""".split()
+)
+
+
+def _stems(text: str) -> set[str]:
+    """Content words, cut to their first five letters (a crude stem: refund, refunds)."""
+    return {w[:5] for w in _CONTENT.findall(text.lower()) if w not in _FUNCTION_WORDS}
 
 
 def _meta_text(metadata: dict[str, Any] | None) -> str:
