@@ -384,5 +384,6 @@ async def _hand_off(
         started=context.started,
         state=context.state if state is None else state,
         model_failed=model_failed,
+        opening=context.opening,
     ):
         yield event
