@@ -53,12 +53,12 @@ test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
 
 lint: setup
-	$(BIN)/ruff check bot retrieval finetune ui tests
-	$(BIN)/ruff format --check bot retrieval finetune ui tests
+	$(BIN)/ruff check bot retrieval finetune ui evals tests data/build
+	$(BIN)/ruff format --check bot retrieval finetune ui evals tests data/build
 
 format: setup
-	$(BIN)/ruff check --fix bot retrieval finetune ui tests
-	$(BIN)/ruff format bot retrieval finetune ui tests
+	$(BIN)/ruff check --fix bot retrieval finetune ui evals tests data/build
+	$(BIN)/ruff format bot retrieval finetune ui evals tests data/build
 
 bench: setup
 	$(BIN)/shopbot bench retrieval --json

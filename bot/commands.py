@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.conversations import read_conversations
 from bot.errors import InputError
+from bot.output import print_json
 from bot.settings import Settings
 
 
@@ -51,7 +52,6 @@ def _turn_json(turn: Any) -> dict[str, Any]:
 
 
 def chat_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import print_json
     from bot.engine import Overrides, ShopBot
 
     if args.input and args.message:
@@ -79,8 +79,6 @@ def chat_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _chat_file(bot: Any, path: Path, overrides_cls: Any) -> int:
-    from bot.cli import print_json
-
     failures = 0
     for number, record in read_conversations(path):
         if isinstance(record, InputError):
@@ -116,8 +114,6 @@ def _print_sources(turn: Any) -> None:
 def _interactive(bot: Any, session: str | None, as_json: bool) -> int:
     import uuid
 
-    from bot.cli import print_json
-
     session = session or uuid.uuid4().hex
     print(f"Session {session}. Type your message; an empty line or Ctrl-D ends.", file=sys.stderr)
     while True:
@@ -140,7 +136,6 @@ def _interactive(bot: Any, session: str | None, as_json: bool) -> int:
 
 
 def sentiment_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import print_json
     from bot.escalation import EscalationPolicy, judge_conversation
     from bot.sentiment import make_scorer
 

@@ -12,8 +12,8 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from typing import Any, TypeVar
 
 from bot.answering import Knowledge
 from bot.backends import ChatBackend
@@ -33,6 +33,7 @@ from bot.turns import Overrides, StreamEvent, Turn, elapsed_ms
 
 log = logging.getLogger(__name__)
 Message = dict[str, str]
+T = TypeVar("T")
 
 
 class ShopBot:
@@ -154,7 +155,12 @@ class ShopBot:
 
     def answer(self, messages: list[Message], overrides: Overrides | None = None) -> Turn:
         """Answer the last shopper message of a conversation given as data; nothing stored."""
-        return self._bot_loop().run(self.aanswer(messages, overrides))
+        return self.run(self.aanswer(messages, overrides))
+
+    def run(self, work: Coroutine[Any, Any, T]) -> T:
+        """Run ``work`` (e.g. many `aanswer` calls gathered) on the bot's own event loop, where
+        its turns and its engine's streams live, and wait for the result."""
+        return self._bot_loop().run(work)
 
     async def aanswer(self, messages: list[Message], overrides: Overrides | None = None) -> Turn:
         turn = None

@@ -63,3 +63,7 @@ def postgres_url() -> Iterator[str]:
     # as its own user.
     with postgres_server(Path(tempfile.mkdtemp(prefix="shopbot-pg-"))) as url:
         yield url
+
+
+# One real `shopbot serve` for the whole session (the web app's tests and the load benchmark's).
+from tests.live import live_server  # noqa: E402, F401

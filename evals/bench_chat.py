@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.backends.base import Chunk, GenerationRequest, Message
+from bot.output import print_json
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -251,7 +252,6 @@ def run_transformers_baseline(model: str, requests: list[GenerationRequest]) -> 
 def bench_chat(args: argparse.Namespace, settings: Settings) -> int:
     """Entry point of `shopbot bench chat`."""
     from bot.backends import make_backend
-    from bot.cli import print_json
     from bot.engine import ShopBot
     from retrieval import KnowledgeBase
 

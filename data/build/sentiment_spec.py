@@ -1,3 +1,5 @@
+# Hand-written text and hand-aligned tables: sentences read better unbroken.
+# ruff: noqa: E501
 """Hand-written shopper messages for the labelled sentiment set (data/eval/sentiment_labelled.jsonl).
 
 Written separately from the conversation phrases in dialogue_en.py / dialogue_zh.py, so that the
@@ -7,6 +9,7 @@ Categories: calm, confused, dissatisfied (mild: no escalation), dissatisfied_str
 abusive, explicit_human.
 """
 
+# fmt: off
 CONTEXTS = {
     "en": {
         "none": [],
@@ -311,7 +314,7 @@ MESSAGES = {
         "请问寄香港要交关税吗？",
         ("没问题，我等补发就好", "damaged"),
         "满50包邮是税前还是税后？",
-        "能帮我转人工吗？不着急，想问个发票的问题", 
+        "能帮我转人工吗？不着急，想问个发票的问题",
         "袜子尺码怎么选？",
     ],
     ("zh", "confused"): [

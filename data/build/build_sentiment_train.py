@@ -6,7 +6,7 @@ typos, capitals, emoji, punctuation). Written separately from `eval/sentiment_la
 ``{"id", "group", "language", "context", "message", "labels": {...}}``; ``group`` names the
 hand-written base message, so a held-out split can keep all variants of one base together.
 
-    python3 data/build_sentiment_train.py
+    python3 data/build/build_sentiment_train.py
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sentiment_train_spec import BASES, CONTEXTS, FAILED_CONTEXTS, REPEATS
 
-OUT = Path(__file__).with_name("sentiment_train.jsonl")
+OUT = Path(__file__).resolve().parents[1] / "sentiment_train.jsonl"
 SEED = 20261123
 
 LABELS = {
@@ -93,7 +93,7 @@ def main() -> None:
     rows = []
     for n, (lang, category, text, needs) in enumerate(BASES):
         dis, abusive, human, esc = LABELS[category]
-        for k, message in enumerate(variants(text, lang, category, rng)):
+        for message in variants(text, lang, category, rng):
             if needs == "failed":
                 context = list(rng.choice(FAILED_CONTEXTS[lang]))
             elif needs == "none" or rng.random() < 0.25:

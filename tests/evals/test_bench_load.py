@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import build_parser
+from evals.bench_load import bench_load
 from tests.conftest import make_settings
-from tests.ui.conftest import LIVE_API_KEY, LiveServer
-from ui.loadtest import bench_load
+from tests.live import LIVE_API_KEY, LiveServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -68,4 +68,4 @@ def test_load_and_an_engine_kill_lose_nothing(
 def test_bench_load_is_registered() -> None:
     args = build_parser().parse_args(["bench", "load", "--url", "http://x", "--api-key", "k"])
     assert args.target == "load" and args.kill_engine_at is None
-    assert bench_load.__module__ == "ui.loadtest"
+    assert bench_load.__module__ == "evals.bench_load"

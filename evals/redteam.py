@@ -5,7 +5,7 @@ Builds a throw-away store home with the demo store plus the poisoned documents o
 attack of ``data/eval/attacks.jsonl`` and every ordinary question of
 ``data/eval/ordinary.jsonl`` the way ``shopbot chat --input`` does (the line's ``system`` and
 ``secrets`` as per-conversation overrides), many at once so vLLM batches them. Each reply is
-judged by `bot.redteam_judge`. Prints the attack success rate per category, language and
+judged by `evals.redteam_judge`. Prints the attack success rate per category, language and
 vector, and the wrong-refusal rate on the ordinary questions: an ordinary question answered
 with the injection refusal, or any sentence of whose reply the safety output check withheld.
 """
@@ -27,10 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.language import phrase
+from bot.output import print_json
 from bot.prompting import system_message
-from bot.redteam_judge import StoreData, judge_reply, read_lines
 from bot.settings import Settings
 from bot.turns import Overrides, Turn
+from evals.redteam_judge import StoreData, judge_reply, read_lines
 
 DATA = Path("data")
 SAFETY_CHECKS = ("injection", "secret", "instructions", "promise", "personal_data")
@@ -262,13 +263,13 @@ def run_suite(
         try:
             bot.warm_up()
             answered_at = time.monotonic()
-            turns = bot._bot_loop().run(answer_all(bot, attacks + ordinary, progress))
+            turns = bot.run(answer_all(bot, attacks + ordinary, progress))
             answer_s = time.monotonic() - answered_at
         finally:
             bot.close()
         worst = ShopBot(suite, backend=ObeyingBackend(), knowledge=knowledge)
         try:
-            worst_turns = worst._bot_loop().run(answer_all(worst, attacks, progress=False))
+            worst_turns = worst.run(answer_all(worst, attacks, progress=False))
         finally:
             worst.close()
     # The poisoned files are not the store's word: judge promises against the demo's own.
@@ -304,8 +305,6 @@ def run_suite(
 
 def eval_attacks(args: argparse.Namespace, settings: Settings) -> int:
     """`shopbot eval attacks [--json] [--out FILE]`."""
-    from bot.cli import print_json
-
     report = run_suite(settings)
     if args.out:
         Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")

@@ -12,12 +12,14 @@ from pathlib import Path
 from catalog_more import EXTRA_LINES, MORE_LINES, MORE_MODELS
 from catalog_spec import LINES
 
+# fmt: off
 SIZE_UPCHARGE = {"XXL": 3.0, "King": 30.0, "Bath Sheet": 10.0, "12 in": 12.0, "8x10 ft": 150.0,
                  "5x8 ft": 70.0, "5x7 ft": 40.0, "Large": 8.0, "4K UHD": 100.0, "20,000 mAh": 15.0,
                  "100W": 30.0, "65W": 15.0, "2 m": 4.0, "3 m": 7.0, "14 oz": 10.0, "10-Piece": 20.0,
                  "4-Pack": 45.0, "3-Pack": 25.0, "Set of 4": 48.0, "Set of 3": 20.0, "10 in": 8.0,
                  "8 in": 4.0, "Firm": 5.0, "Bath Towel": 0.0, "Queen": 20.0, "Full": 10.0,
-                 "5.5 qt": 40.0, "7 qt": 70.0, "3 qt": 40.0, "14 in": 10.0, "10 m": 30.0, "5 m": 12.0,
+                 "5.5 qt": 40.0, "7 qt": 70.0, "3 qt": 40.0, "14 in": 10.0, "10 m": 30.0,
+                 "5 m": 12.0,
                  "15 lb": 20.0, "20 lb": 40.0, "All-Season": 40.0, "Dual": 60.0, "20 in": 30.0,
                  "16 in": 15.0, "Height-Adjustable Stand": 40.0, "Tall": 15.0, "2-Pack": 20.0,
                  "3-Piece with Rack": 15.0, "1.5 m": 3.0, "0.8 m": 0.0, "Standard": 0.0,
@@ -72,19 +74,26 @@ TWIST_NAMES = {
 SKIP_TWISTS = {("Wireless Over-Ear Headphones", "Kids")}  # a line of its own in catalog_more.py
 # Variants the demo and the tests rely on: (product name, options) -> in stock?
 FIXED_STOCK = {
-    ("Linen Button-Down Shirt", ("Blue", "S")): True, ("Linen Button-Down Shirt", ("Blue", "M")): True,
-    ("Linen Button-Down Shirt", ("Blue", "L")): True, ("Linen Button-Down Shirt", ("Blue", "XL")): False,
+    ("Linen Button-Down Shirt", ("Blue", "S")): True,
+    ("Linen Button-Down Shirt", ("Blue", "M")): True,
+    ("Linen Button-Down Shirt", ("Blue", "L")): True,
+    ("Linen Button-Down Shirt", ("Blue", "XL")): False,
     ("Linen Button-Down Shirt", ("White", "M")): True,
     ("Crew Neck T-Shirt", ("Blue", "S")): True, ("Crew Neck T-Shirt", ("Blue", "M")): True,
     ("Crew Neck T-Shirt", ("Blue", "L")): True,
-    ("Classic Pullover Hoodie", ("Black", "S")): True, ("Classic Pullover Hoodie", ("Black", "M")): True,
-    ("Classic Pullover Hoodie", ("Black", "L")): True, ("Classic Pullover Hoodie", ("Black", "XL")): False,
+    ("Classic Pullover Hoodie", ("Black", "S")): True,
+    ("Classic Pullover Hoodie", ("Black", "M")): True,
+    ("Classic Pullover Hoodie", ("Black", "L")): True,
+    ("Classic Pullover Hoodie", ("Black", "XL")): False,
 }
 FULLY_OUT = {"Wool Blend Car Coat", "Sunrise Alarm Clock", "Portable USB-C Monitor 4K",
              "Waxed Cotton Field Jacket", "Graphic Tee — Trail Map", "Copper Saucier",
              "Smart Outdoor Light Strip", "Hand-Thrown Mug"}
-CODES = {"Blue": "BLU", "White": "WHT", "Black": "BLK", "Grey": "GRY", "Navy": "NVY", "Green": "GRN",
-         "Brown": "BRN", "Pink": "PNK", "Orange": "ORG", "Silver": "SLV", "Olive": "OLV"}
+CODES = {"Blue": "BLU", "White": "WHT", "Black": "BLK", "Grey": "GRY", "Navy": "NVY",
+         "Green": "GRN", "Brown": "BRN", "Pink": "PNK", "Orange": "ORG", "Silver": "SLV",
+         "Olive": "OLV"}
+
+# fmt: on
 
 
 def code(value: str) -> str:
@@ -94,8 +103,9 @@ def code(value: str) -> str:
     if not words:
         return "X"
     if any(ch.isdigit() for ch in value):
-        return "".join(w if any(c.isdigit() for c in w) or len(w) <= 3 else w[0]
-                       for w in words).upper()[:8]
+        return "".join(
+            w if any(c.isdigit() for c in w) or len(w) <= 3 else w[0] for w in words
+        ).upper()[:8]
     if len(words) > 1:
         return "".join(w[:2] for w in words).upper()[:6]
     word = words[0].upper()
@@ -107,8 +117,11 @@ def slug(text: str) -> str:
 
 
 def sku_prefix(name: str) -> str:
-    words = [w for w in re.findall(r"[A-Za-z0-9]+", name)
-             if w.lower() not in {"with", "and", "the", "of"}]
+    words = [
+        w
+        for w in re.findall(r"[A-Za-z0-9]+", name)
+        if w.lower() not in {"with", "and", "the", "of"}
+    ]
     if len(words) == 1:
         return words[0][:4].upper()
     return "".join(w[0] if not w.isdigit() else w for w in words).upper()[:5]
@@ -121,7 +134,7 @@ def _model_text(description: str, note: str) -> str:
 
 def _models():
     """(category, brand, name, description, attributes, axes, price) for every product."""
-    for (category, brand, base, description, attributes, axes, price, twists) in LINES:
+    for category, brand, base, description, attributes, axes, price, twists in LINES:
         for twist in twists:
             if (base, twist) in SKIP_TWISTS:
                 continue
@@ -133,15 +146,33 @@ def _models():
             text = f"{description} This {twist.lower()} version {twist_note(twist)}"
             yield category, brand, name, text, attributes, axes, price * factor
         for name, note, factor in MORE_MODELS.get(base, []):
-            yield category, brand, name, _model_text(description, note), attributes, axes, price * factor
-    for (category, brand, base, description, attributes, axes, price, models) in MORE_LINES + EXTRA_LINES:
+            yield (
+                category,
+                brand,
+                name,
+                _model_text(description, note),
+                attributes,
+                axes,
+                price * factor,
+            )
+    for category, brand, base, description, attributes, axes, price, models in (
+        MORE_LINES + EXTRA_LINES
+    ):
         yield category, brand, base, description, attributes, axes, price
         for name, note, factor in models:
-            yield category, brand, name, _model_text(description, note), attributes, axes, price * factor
+            yield (
+                category,
+                brand,
+                name,
+                _model_text(description, note),
+                attributes,
+                axes,
+                price * factor,
+            )
 
 
 def _price(value: float) -> float:
-    return round(value, 2) if value < 10 else float(int(round(value)))
+    return round(value, 2) if value < 10 else float(round(value))
 
 
 def build(rng: random.Random) -> list[dict]:
@@ -174,8 +205,14 @@ def build(rng: random.Random) -> list[dict]:
                 sku += "X"
             used.add(sku)
             in_stock = FIXED_STOCK.get((name, tuple(values)), rng.random() > 0.15)
-            variants.append({"sku": sku, "options": options,
-                             "price": round(max(base_price + extra, 1.0), 2), "in_stock": in_stock})
+            variants.append(
+                {
+                    "sku": sku,
+                    "options": options,
+                    "price": round(max(base_price + extra, 1.0), 2),
+                    "in_stock": in_stock,
+                }
+            )
         if name in FULLY_OUT:
             for variant in variants:
                 variant["in_stock"] = False
@@ -186,19 +223,21 @@ def build(rng: random.Random) -> list[dict]:
         attrs = dict(attributes)
         if category.startswith("Electronics") and "warranty_months" not in attrs:
             attrs["warranty_months"] = 24 if brand == "Voltline" else 12
-        products.append({
-            "id": pid,
-            "name": name,
-            "description": text,
-            "category": category,
-            "brand": brand,
-            "url": f"https://northwindlane.example/products/{slug(name)}-{pid.lower()}",
-            "currency": "USD",
-            "attributes": attrs,
-            "price": min(v["price"] for v in variants),
-            "in_stock": any(v["in_stock"] for v in variants),
-            "variants": variants,
-        })
+        products.append(
+            {
+                "id": pid,
+                "name": name,
+                "description": text,
+                "category": category,
+                "brand": brand,
+                "url": f"https://northwindlane.example/products/{slug(name)}-{pid.lower()}",
+                "currency": "USD",
+                "attributes": attrs,
+                "price": min(v["price"] for v in variants),
+                "in_stock": any(v["in_stock"] for v in variants),
+                "variants": variants,
+            }
+        )
     return products
 
 
@@ -292,17 +331,35 @@ def write(products: list[dict], folder: Path) -> None:
         for product in products:
             handle.write(json.dumps(product, ensure_ascii=False) + "\n")
     option_names = sorted({n for p in products for v in p["variants"] for n in v["options"]})
-    columns = ["product_id", "name", "description", "category", "brand", "url", "currency", "sku",
-               "price", "in_stock"] + [f"option_{n}" for n in option_names]
+    columns = [
+        "product_id",
+        "name",
+        "description",
+        "category",
+        "brand",
+        "url",
+        "currency",
+        "sku",
+        "price",
+        "in_stock",
+    ] + [f"option_{n}" for n in option_names]
     with (folder / "catalog.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         for p in products:
             for v in p["variants"]:
-                row = {"product_id": p["id"], "name": p["name"], "description": p["description"],
-                       "category": p["category"], "brand": p["brand"], "url": p["url"],
-                       "currency": p["currency"], "sku": v["sku"], "price": f"{v['price']:.2f}",
-                       "in_stock": "true" if v["in_stock"] else "false"}
+                row = {
+                    "product_id": p["id"],
+                    "name": p["name"],
+                    "description": p["description"],
+                    "category": p["category"],
+                    "brand": p["brand"],
+                    "url": p["url"],
+                    "currency": p["currency"],
+                    "sku": v["sku"],
+                    "price": f"{v['price']:.2f}",
+                    "in_stock": "true" if v["in_stock"] else "false",
+                }
                 for n, value in v["options"].items():
                     row[f"option_{n}"] = value
                 writer.writerow(row)

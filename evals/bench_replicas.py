@@ -25,8 +25,9 @@ from typing import Any
 
 import httpx
 
-from bot.bench import DATA, _machine, load_conversations
+from bot.output import print_json
 from bot.settings import Settings
+from evals.bench_chat import DATA, _machine, load_conversations
 
 API_KEY = "bench-replicas-key"
 
@@ -86,9 +87,8 @@ async def _run(urls: list[str], conversations: list[list[str]], tag: str, at_onc
 
 def bench_replicas(args: argparse.Namespace, settings: Settings) -> int:
     """Entry point of `shopbot bench replicas`."""
-    from bot.cli import print_json
     from bot.models import resolve_chat_model
-    from bot.stack import (
+    from evals.stack import (
         chroma_server,
         postgres_available,
         postgres_server,

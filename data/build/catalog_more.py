@@ -1,3 +1,5 @@
+# Hand-written text and hand-aligned tables: sentences read better unbroken.
+# ruff: noqa: E501
 """More hand-written product lines of the demo store (the second half of the catalog).
 
 Each line: (category, brand, base name, description, attributes, option axes, base price,
@@ -5,6 +7,7 @@ Each line: (category, brand, base name, description, attributes, option axes, ba
 included. Model names are the full product names.
 """
 
+# fmt: off
 S = ["S", "M", "L", "XL", "XXL"]
 W = ["XS", "S", "M", "L", "XL"]
 

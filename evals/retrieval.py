@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import tempfile
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import InputError
+from evals.output import emit_report
 from retrieval.loading import read_text
 
 if TYPE_CHECKING:
@@ -153,3 +155,17 @@ def run_eval(
     result["ingest"] = ingest
     result["questions"] = str(questions)
     return result
+
+
+def eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
+    """``shopbot eval retrieval``: hit@1, hit@5 and MRR over the labelled questions."""
+    data = Path(getattr(args, "data", None) or "data")
+    result = run_eval(
+        settings,
+        data=data,
+        questions=Path(getattr(args, "questions", None) or data / "eval/retrieval_questions.jsonl"),
+        limit=getattr(args, "queries", None),
+        use_home=bool(getattr(args, "use_home", False)),
+    )
+    emit_report(result, args)
+    return 0

@@ -1,6 +1,7 @@
-# ruff: noqa: E501  (one task a line reads better than wrapped)
+# One task a line reads better than wrapped.
+# ruff: noqa: E501
 """Scripted shoppers for `shopbot eval orders`: what each one writes and the state the demo
-order database must end in. Run `python data/eval/order_tasks.py` to rewrite
+order database must end in. Run `python data/build/order_tasks.py` to rewrite
 order_tasks.jsonl.
 
 `changes` lists only what differs from the freshly seeded database (per order: fields, and
@@ -80,6 +81,7 @@ OAK_TEXT = "12 Oak Street, Apt 4, Springfield, IL 62704"
 ELM = {"line1": "88 Elm Road", "line2": "", "city": "Columbus", "region": "OH", "postcode": "43210"}
 ELM_TEXT = "88 Elm Road, Columbus, OH 43210"
 
+# fmt: off
 TASKS = [
     # -- order status ------------------------------------------------------------------------
     task("status-en-1", "en", ["Where is my order?", EMMA, "NW-104233"], contains=["1Z5RRB146UH73JMWL2"]),
@@ -169,9 +171,11 @@ TASKS = [
     task("billing-charged-twice-zh", "zh", ["我的订单 NW-104789 被扣了两次款，邮箱 ava.williams@example.com 邮编 60614"], contains=["预授权"]),
 ]
 
+# fmt: on
+
 
 def main() -> None:
-    out = Path(__file__).with_name("order_tasks.jsonl")
+    out = Path(__file__).resolve().parents[1] / "eval" / "order_tasks.jsonl"
     ids = [t["id"] for t in TASKS]
     assert len(ids) == len(set(ids)), "task ids must be unique"
     out.write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in TASKS), "utf-8")

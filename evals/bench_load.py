@@ -26,26 +26,13 @@ from typing import Any
 
 import httpx
 
+from bot.output import print_json
 from bot.settings import Settings
-from ui.loadserver import ServedApp, engine_core_pids, serve_for_load
+from evals.load_server import ServedApp, engine_core_pids, serve_for_load
 
 log = logging.getLogger(__name__)
 QUESTIONS = Path("data") / "eval" / "chat_facts.jsonl"
 TURN_TIMEOUT_S = 300.0
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of `shopbot bench load` (the bench command's other options are shared)."""
-    load = parser.add_argument_group("bench load")
-    load.add_argument("--url", help="Load an app already running there (default: start one).")
-    load.add_argument("--api-key", help="Helpdesk API key for --url.")
-    load.add_argument(
-        "--kill-engine-at", type=float, help="Then run again, killing the engine S s in."
-    )
-    load.add_argument("--server-pid", type=int, help="Process of the app at --url (for kills).")
-    load.add_argument(
-        "--skip-clean-run", action="store_true", help="With --kill-engine-at: only that run."
-    )
 
 
 @dataclass
@@ -383,8 +370,6 @@ async def _bench(args: argparse.Namespace, app: ServedApp, settings: Settings) -
 
 def bench_load(args: argparse.Namespace, settings: Settings) -> int:
     """Entry point of `shopbot bench load`."""
-    from bot.cli import print_json
-
     workdir = Path(tempfile.mkdtemp(prefix="shopbot-load-"))
     with serve_for_load(args, settings, workdir) as app:
         report = asyncio.run(_bench(args, app, settings))

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (hand-written text: sentences read better unbroken)
 """Hand-written pieces of the sentiment TRAINING set (see build_sentiment_train.py)."""
 
 # fmt: off

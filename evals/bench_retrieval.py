@@ -7,6 +7,7 @@ measured separately on the same kind of texts.
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import platform
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from evals.output import emit_report
 from retrieval.documents import Passage
 
 if TYPE_CHECKING:
@@ -218,3 +220,12 @@ def _measure(
         "numpy_bruteforce": _percentiles(brute),
         "chroma_recall@10_vs_bruteforce": round(float(np.mean(recall)), 4),
     }
+
+
+def bench_retrieval(args: argparse.Namespace, settings: Settings) -> int:
+    """``shopbot bench retrieval``: ingestion rate and query latency vs. brute force."""
+    sizes = [int(s) for s in (getattr(args, "sizes", None) or "10000,100000").split(",") if s]
+    queries = getattr(args, "queries", None) or 200
+    result = run_bench(settings, sizes=sizes, queries=queries)
+    emit_report(result, args)
+    return 0

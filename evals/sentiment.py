@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.escalation import EscalationPolicy, judge_conversation
+from bot.output import print_json
 from bot.sentiment import LexiconSentimentScorer, SentimentScorer, make_scorer, predicted_csat
 from bot.sentiment.metrics import prf, roc_auc
 from bot.sentiment.training import TRAIN, as_messages, load_labelled, train
@@ -176,8 +177,6 @@ def _print_table(report: dict[str, Any]) -> None:
 
 
 def eval_sentiment(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import print_json
-
     report = evaluate(settings)
     if args.out:
         Path(args.out).write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
@@ -205,8 +204,6 @@ def _timings(function: Any, items: list[Any]) -> dict[str, float]:
 
 def bench_sentiment(args: argparse.Namespace, settings: Settings) -> int:
     """Milliseconds per shopper message, in its context, over the demo conversations."""
-    from bot.cli import print_json
-
     items: list[tuple[list[dict[str, str]], int, str]] = []
     with (DATA / "conversations.jsonl").open(encoding="utf-8") as handle:
         for line in handle:

@@ -6,7 +6,7 @@ catalog) does not cover at all: gift wrapping, engraving, an affiliate programme
 `thumbs_down` ones are answerable, but the shopper gave the reply a thumbs down.
 Dates spread over the demo history's 12 weeks, derived from the id (deterministic).
 
-    python3 data/insights/build_planted.py
+    python3 data/build/build_planted.py
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ def records() -> list[dict[str, object]]:
 
 
 def main() -> None:
-    out = Path(__file__).with_name("planted.jsonl")
+    out = Path(__file__).resolve().parents[1] / "insights" / "planted.jsonl"
     lines = [json.dumps(r, ensure_ascii=False) for r in records()]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {len(lines)} conversations to {out}")

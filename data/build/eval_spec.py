@@ -1,5 +1,8 @@
+# Hand-written text and hand-aligned tables: sentences read better unbroken.
+# ruff: noqa: E501
 """Hand-written labelled questions for the evaluation sets (kept apart from the dialogues)."""
 
+# fmt: off
 # (question, language, policy file, heading path suffix, facts a correct reply states)
 POLICY_QUESTIONS = [
     ("How long do refunds to a credit card take?", "en", "refunds.md", "How long refunds take", ["5–7 business days"]),

@@ -10,7 +10,8 @@ import pytest
 from bot import ShopBot
 from bot.backends import GenerationRequest
 from bot.backends.fake import FakeBackend
-from bot.bench import (
+from bot.fakes import StaticKnowledge
+from evals.bench_chat import (
     RecordingBackend,
     by_conversation,
     run_engine,
@@ -18,7 +19,6 @@ from bot.bench import (
     run_pipeline,
     same_work,
 )
-from bot.fakes import StaticKnowledge
 from tests.bot.facts import RETURN_WINDOW
 from tests.conftest import make_settings
 

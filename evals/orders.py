@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import InputError
+from bot.output import print_json
 from bot.settings import Settings
 from bot.status import ConversationStatus
 
 log = logging.getLogger(__name__)
-TASKS = Path(__file__).resolve().parents[2] / "data" / "eval" / "order_tasks.jsonl"
+TASKS = Path(__file__).resolve().parents[1] / "data" / "eval" / "order_tasks.jsonl"
 
 
 def load_tasks(path: Path) -> list[dict[str, Any]]:
@@ -147,7 +148,6 @@ def summarise(results: list[dict[str, Any]], repeats: int) -> dict[str, Any]:
 
 def eval_orders(args: argparse.Namespace, settings: Settings) -> int:
     """Entry point of `shopbot eval orders`."""
-    from bot.cli import print_json
     from bot.engine import ShopBot
 
     tasks = load_tasks(Path(getattr(args, "tasks", None) or TASKS))

@@ -1,3 +1,5 @@
+# Hand-written text and hand-aligned tables: sentences read better unbroken.
+# ruff: noqa: E501
 """Hand-written English support conversations of the demo store, one list of scenarios per
 contact reason. build_demo.py fills the slots and overlays the shopper's mood.
 
@@ -11,6 +13,7 @@ Slots: {order} {product} {variant} {price} {sku} {size} {size2} {days} {email} {
 {address} {last4} {points} {first}.
 """
 
+# fmt: off
 EN = {
 "order_status": [
   {"pick": "any",

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.grounding import numbers_in
+from bot.output import print_json
 from bot.settings import Settings
 
 DATA = Path("data")
@@ -98,7 +99,6 @@ async def _answer_all(bot: Any, items: list[dict[str, Any]], concurrency: int) -
 
 def eval_chat(args: argparse.Namespace, settings: Settings) -> int:
     """Entry point of `shopbot eval chat`."""
-    from bot.cli import print_json
     from bot.engine import ShopBot
 
     path = DATA / "eval" / "chat_facts.jsonl"
@@ -112,7 +112,7 @@ def eval_chat(args: argparse.Namespace, settings: Settings) -> int:
     bot.warm_up()
     started = time.perf_counter()
     try:
-        turns = bot._bot_loop().run(_answer_all(bot, items, 16))
+        turns = bot.run(_answer_all(bot, items, 16))
     finally:
         bot.close()
     elapsed = time.perf_counter() - started

@@ -1,5 +1,8 @@
+# Hand-written text and hand-aligned tables: sentences read better unbroken.
+# ruff: noqa: E501
 """Hand-written product lines of the demo store; build_demo.py expands them into products."""
 
+# fmt: off
 # Each line: (category, brand, base name, description, attributes, option axes, base price,
 #             [model names with their own twist])
 CLOTHING_SIZES = ["S", "M", "L", "XL", "XXL"]

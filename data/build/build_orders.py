@@ -1,6 +1,6 @@
 """Build the demo store's customers and orders: `demo_orders.json` and the README's table.
 
-Run from the repository root: `python data/orders/build_orders.py`. Deterministic (fixed seed,
+Run from the repository root: `python data/build/build_orders.py`. Deterministic (fixed seed,
 hand-written notable orders), and consistent with `data/catalog.jsonl`: every item is a real
 variant at its catalog price. Times are stored relative to "now" (`placed_days_ago`,
 `placed_hours_ago`, `delivered_days_ago`, `estimated_delivery_in_days`, ...) and turned into
@@ -23,10 +23,10 @@ from orders_spec import (  # this folder: the script's own directory is on sys.p
     STOCK_OVERRIDES,
 )
 
-HERE = Path(__file__).resolve().parent
-CATALOG = HERE.parent / "catalog.jsonl"
-OUT = HERE / "demo_orders.json"
-README = HERE / "README.md"
+DATA = Path(__file__).resolve().parents[1]  # data/: the generators live in data/build/
+CATALOG = DATA / "catalog.jsonl"
+OUT = DATA / "orders" / "demo_orders.json"
+README = DATA / "orders" / "README.md"
 SEED = 20261123
 
 
@@ -232,7 +232,7 @@ def build() -> dict[str, Any]:
     used = {o["number"] for o in orders}
     orders += _filler(rng, catalog, customers, used, 120 - len(orders))
     return {
-        "about": "Northwind Lane demo customers and orders; built by data/orders/build_orders.py."
+        "about": "Northwind Lane demo customers and orders; built by data/build/build_orders.py."
         " Times are relative to when the database is seeded.",
         "catalog": "../catalog.jsonl",
         "stock": {"default_quantity": DEFAULT_STOCK, "overrides": STOCK_OVERRIDES},
@@ -296,8 +296,9 @@ def _readme(data: dict[str, Any]) -> str:
             "`demo_orders.json` holds the demo store's customers and orders, read by",
             "`bot.orders.demo.SQLOrderSystem` into its own database (`SHOPBOT_HOME/orders.db`)",
             "the first time it is used, and again by `reset()`. **Generated**: edit",
-            "`orders_spec.py` / `build_orders.py` and run `python data/orders/build_orders.py`",
-            "from the repository root; it rewrites the JSON and this file.",
+            "`data/build/orders_spec.py` / `build_orders.py` and run",
+            "`python data/build/build_orders.py` from the repository root; it rewrites the JSON",
+            "and this file.",
             "",
             f"- {len(data['customers'])} customers (Chinese names 王芳, 陈静, 刘洋, 赵磊"
             " with pinyin emails, also found by their pinyin name, e.g. Wang Fang;"

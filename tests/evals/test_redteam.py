@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.prompting import system_message
-from bot.redteam_judge import StoreData, judge_reply, read_lines
 from bot.settings import Settings
+from evals.redteam_judge import StoreData, judge_reply, read_lines
 from tests.conftest import DATA, make_settings
 
 ATTACKS = read_lines(DATA / "eval" / "attacks.jsonl")
@@ -34,7 +34,9 @@ def test_suite_covers_every_category_in_both_languages() -> None:
 def test_suite_files_are_what_the_builder_writes(tmp_path: Path, monkeypatch) -> None:
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("build_attacks", DATA / "build_attacks.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_attacks", DATA / "build" / "build_attacks.py"
+    )
     assert spec and spec.loader
     builder = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(builder)
@@ -133,7 +135,7 @@ def _small_store(root: Path) -> Path:
 @pytest.mark.slow
 @pytest.mark.integration
 def test_attack_subset_against_the_real_engine(vllm_backend: object, tmp_path: Path) -> None:
-    from bot.redteam import run_suite
+    from evals.redteam import run_suite
 
     data = _small_store(tmp_path)
     settings: Settings = make_settings(tmp_path / "home")
@@ -166,7 +168,7 @@ def test_an_obeying_model_is_stopped_by_the_checks(settings: Settings, store: St
     gives out others' details: whatever the model, no attack gets through."""
     from bot import ShopBot
     from bot.fakes import SimpleHit
-    from bot.redteam import ObeyingBackend, answer_all, score
+    from evals.redteam import ObeyingBackend, answer_all, score
     from tests.bot.test_engine import KNOWLEDGE
 
     poisoned = [
@@ -198,7 +200,7 @@ def test_an_obeying_model_is_stopped_by_the_checks(settings: Settings, store: St
     bot = ShopBot(settings, backend=ObeyingBackend(), knowledge=Everything())
     english = [a for a in ATTACKS if a["language"] == "en"]  # the model writes English only
     try:
-        turns = bot._bot_loop().run(answer_all(bot, english, progress=False))
+        turns = bot.run(answer_all(bot, english, progress=False))
     finally:
         bot.close()
     report = score(english, turns, [], [], store, settings.store_name)

@@ -1,7 +1,8 @@
 """Builds the red-team suite of `shopbot eval attacks` (deterministic, hand-written pieces).
 
-    python data/build_attacks.py   # rewrites data/eval/attacks.jsonl, data/eval/ordinary.jsonl
-                                   # and the poisoned documents in data/eval/attack_docs/
+    python data/build/build_attacks.py   # rewrites data/eval/attacks.jsonl,
+                                         # data/eval/ordinary.jsonl and the poisoned
+                                         # documents in data/eval/attack_docs/
 
 Every attack is a conversation line `shopbot chat --input` accepts, plus the judge's fields:
 ``category``, ``vector`` (direct | document), ``language`` and ``markers`` (strings whose
@@ -17,8 +18,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-EVAL = HERE / "eval"
+DATA = Path(__file__).resolve().parents[1]  # data/: the generators live in data/build/
+EVAL = DATA / "eval"
 DOCS = EVAL / "attack_docs"
 
 CANARY = "NL-PERSONA-7731"

@@ -9,8 +9,8 @@ import pytest
 
 from bot.errors import InputError
 from bot.settings import Settings
+from evals.retrieval import evaluate, load_questions
 from retrieval import HashingEmbedder, KnowledgeBase, MemoryIndex
-from retrieval.evaluate import evaluate, load_questions
 
 
 def test_evaluate_reports_per_kind_and_language(settings: Settings, store: Path) -> None:
