@@ -15,11 +15,11 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
-from bot.answering import Knowledge
 from bot.backends import ChatBackend
 from bot.backends.base import LoopThread
 from bot.escalation import EscalationPolicy
 from bot.humans import HumanDesk
+from bot.knowledge import Knowledge
 from bot.orders.assistant import OrderAssistant
 from bot.parts import BotParts
 from bot.pipeline import TurnPipeline
