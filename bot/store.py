@@ -3,6 +3,7 @@ by URL). Every message is committed before it is acknowledged."""
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import random
 import threading
@@ -10,7 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import (
     event,
@@ -67,6 +68,7 @@ class StoredConversation:
     messages: list[StoredMessage]
 
 
+@runtime_checkable
 class ConversationStore(Protocol):
     """Where conversations live."""
 
@@ -96,11 +98,11 @@ class ConversationStore(Protocol):
 
     def list(
         self, status: ConversationStatus | None = None, limit: int = 100
-    ) -> list[StoredConversation]: ...
+    ) -> builtins.list[StoredConversation]: ...
 
     def enqueue_delivery(self, conversation_id: str, kind: str, payload: dict[str, Any]) -> int: ...
 
-    def due_deliveries(self, limit: int = 20, lease_s: float = 60.0) -> list[Delivery]: ...
+    def due_deliveries(self, limit: int = 20, lease_s: float = 60.0) -> builtins.list[Delivery]: ...
 
     def finish_delivery(
         self, delivery_id: int, ok: bool, error: str | None = None, retry_in_s: float = 0
@@ -194,7 +196,7 @@ class SQLConversationStore:
                     )
                     row = MessageRow(
                         conversation_id=conversation_id,
-                        position=int(position) + 1,
+                        position=(position if position is not None else -1) + 1,
                         role=role,
                         content=content,
                         data=data or {},
@@ -254,7 +256,7 @@ class SQLConversationStore:
 
     def list(
         self, status: ConversationStatus | None = None, limit: int = 100
-    ) -> list[StoredConversation]:
+    ) -> builtins.list[StoredConversation]:
         with self._session() as session:
             query = select(ConversationRow).order_by(ConversationRow.updated_at.desc()).limit(limit)
             if status:
@@ -277,7 +279,7 @@ class SQLConversationStore:
             )
             session.delete(row)
 
-    def conversations_mentioning(self, fragment: str, role: str = "user") -> list[str]:
+    def conversations_mentioning(self, fragment: str, role: str = "user") -> builtins.list[str]:
         """Ids of conversations where ``role`` wrote ``fragment`` (case-insensitive), newest
         first: candidates for a shopper's export or deletion, to be verified by the caller."""
         with self._session() as session:
@@ -298,7 +300,7 @@ class SQLConversationStore:
             session.flush()
             return row.id
 
-    def due_deliveries(self, limit: int = 20, lease_s: float = 60.0) -> list[Delivery]:
+    def due_deliveries(self, limit: int = 20, lease_s: float = 60.0) -> builtins.list[Delivery]:
         """Claim deliveries that are due: no other replica gets them for ``lease_s`` (after
         which, if this one died meanwhile, another retries them)."""
         from datetime import timedelta
@@ -321,7 +323,7 @@ class SQLConversationStore:
                 for r in rows
             ]
 
-    def deliveries(self, conversation_id: str) -> list[Delivery]:
+    def deliveries(self, conversation_id: str) -> builtins.list[Delivery]:
         with self._session() as session:
             rows = session.scalars(
                 select(DeliveryRow).where(DeliveryRow.conversation_id == conversation_id)
