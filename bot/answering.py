@@ -9,6 +9,7 @@ import re
 import time
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any, cast
 
 from bot.backends import ChatBackend, GenerationRequest
 from bot.cpu import CpuPool
@@ -122,7 +123,9 @@ class KnowledgeAnswers:
                 # The combined query helps with follow-ups ("can I change its size?") but
                 # must not outrank what the question itself found.
                 if hit.id not in seen:
-                    seen[hit.id] = dataclasses.replace(hit, score=hit.score * 0.9)
+                    # Hits are dataclasses (`retrieval.Hit`, `bot.fakes.SimpleHit`).
+                    lowered = dataclasses.replace(cast(Any, hit), score=hit.score * 0.9)
+                    seen[hit.id] = lowered
             hits = sorted(seen.values(), key=lambda h: h.score, reverse=True)[:k]
         return hits
 

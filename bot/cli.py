@@ -69,7 +69,10 @@ EVAL_TARGETS = {
 
 
 def _add_target_command(
-    sub: argparse._SubParsersAction, name: str, help_text: str, targets: dict[str, str]
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help_text: str,
+    targets: dict[str, str],
 ) -> None:
     parser = sub.add_parser(name, help=help_text)
     parser.add_argument("target", choices=sorted(targets), help="What to measure.")
@@ -104,7 +107,7 @@ def _dispatch(target: str, args: argparse.Namespace, settings: Settings) -> int:
     return int(getattr(importlib.import_module(module), function)(args, settings))
 
 
-def _add_optional_commands(sub: argparse._SubParsersAction) -> None:
+def _add_optional_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Subcommands of packages that may not be complete in every installation."""
     import importlib
 

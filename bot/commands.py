@@ -13,7 +13,7 @@ from bot.output import print_json
 from bot.settings import Settings
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     chat = sub.add_parser("chat", help="Chat with the bot: one turn, or a session.")
     chat.add_argument("message", nargs="?", help="One message; without it, an interactive session.")
     chat.add_argument("--session", help="Conversation id to continue (kept in the database).")
@@ -52,7 +52,8 @@ def _turn_json(turn: Any) -> dict[str, Any]:
 
 
 def chat_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.engine import Overrides, ShopBot
+    from bot.engine import ShopBot
+    from bot.turns import Overrides
 
     if args.input and args.message:
         raise InputError("give either MESSAGE or --input, not both")

@@ -170,7 +170,7 @@ def _convert_gguf(gguf: Path, out: Path) -> None:
         del config.quantization_config
     config.torch_dtype = torch.bfloat16
     # save_pretrained refuses a GGUF-quantized model: rebuild a plain one with the same weights.
-    model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)  # type: ignore[no-untyped-call]  # transformers leaves it untyped
     model.load_state_dict(quantized.state_dict(), strict=False)
     model.tie_weights()
     model.to(torch.bfloat16).save_pretrained(out, safe_serialization=True)

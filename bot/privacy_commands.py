@@ -11,7 +11,7 @@ from bot.output import print_json
 from bot.settings import Settings
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     privacy = sub.add_parser("privacy", help="Export or delete a shopper's stored conversations.")
     actions = privacy.add_subparsers(dest="action", required=True, metavar="ACTION")
     for name, help_text in (

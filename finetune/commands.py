@@ -9,7 +9,7 @@ from bot.output import print_json
 from bot.settings import Settings
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "finetune",
         help="Fine-tune the chat model (LoRA) on resolved, well-rated past conversations.",

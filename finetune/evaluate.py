@@ -25,7 +25,7 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[\u3400-\u9fff]")
 class Quality:
     overlap_f1: float
     unsupported_rate: float
-    samples: list[dict[str, str]] = field(default_factory=list)
+    samples: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

@@ -213,7 +213,9 @@ def idle_cores() -> int:
     return max(1, min(cores or 1, round((cores or 1) - os.getloadavg()[0])))
 
 
-def _measure(ev: Any, model: Any, tokenizer: Any, heldout: list, turns: list) -> dict[str, Any]:
+def _measure(
+    ev: Any, model: Any, tokenizer: Any, heldout: list[Any], turns: list[Any]
+) -> dict[str, Any]:
     loss = ev.heldout_loss(model, tokenizer, heldout)
     quality = ev.reply_quality(model, tokenizer, turns, max_new_tokens=48)
     metrics = {
@@ -230,7 +232,7 @@ def _measure(ev: Any, model: Any, tokenizer: Any, heldout: list, turns: list) ->
     return {"metrics": metrics, "samples": quality.samples}
 
 
-def _write_samples(path: Path, before: list[dict], after: list[dict]) -> None:
+def _write_samples(path: Path, before: list[dict[str, Any]], after: list[dict[str, Any]]) -> None:
     with path.open("w", encoding="utf-8") as handle:
         for old, new in zip(before, after, strict=True):
             row = {

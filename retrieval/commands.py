@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from retrieval.documents import Hit, SearchFilters
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``ingest`` and ``search``."""
     ingest = sub.add_parser(
         "ingest", help="Load the catalog, policies and dialogues into the index."

@@ -13,7 +13,7 @@ from bot.output import print_json
 from bot.settings import Settings
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "insights",
         help="Resolution, escalations, CSAT, contact reasons and knowledge gaps.",
