@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from bot.errors import ShopbotError
-from bot.models import force_offline
+from bot.model_files import force_offline
 from bot.output import print_json
 from bot.settings import Settings
 

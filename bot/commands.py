@@ -52,7 +52,7 @@ def _turn_json(turn: Any) -> dict[str, Any]:
 
 
 def chat_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.engine import ShopBot
+    from bot.shopbot import ShopBot
     from bot.turns import Overrides
 
     if args.input and args.message:

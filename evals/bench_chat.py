@@ -252,7 +252,7 @@ def run_transformers_baseline(model: str, requests: list[GenerationRequest]) -> 
 def bench_chat(args: argparse.Namespace, settings: Settings) -> int:
     """Entry point of `shopbot bench chat`."""
     from bot.backends import make_backend
-    from bot.engine import ShopBot
+    from bot.shopbot import ShopBot
     from retrieval import KnowledgeBase
 
     levels = [int(x) for x in (args.conversations or "16,64").split(",")]

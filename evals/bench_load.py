@@ -318,7 +318,7 @@ async def kill_run(
 def _token_counter(settings: Settings) -> Any:
     try:
         from bot.backends.template import ChatTemplate
-        from bot.models import resolve_chat_model
+        from bot.model_files import resolve_chat_model
 
         tokenizer = ChatTemplate(resolve_chat_model(settings)).tokenizer
         return lambda text: len(tokenizer.encode(text, add_special_tokens=False))

@@ -87,7 +87,7 @@ async def _run(urls: list[str], conversations: list[list[str]], tag: str, at_onc
 
 def bench_replicas(args: argparse.Namespace, settings: Settings) -> int:
     """Entry point of `shopbot bench replicas`."""
-    from bot.models import resolve_chat_model
+    from bot.model_files import resolve_chat_model
     from evals.stack import (
         chroma_server,
         postgres_available,

@@ -99,7 +99,7 @@ async def _answer_all(bot: Any, items: list[dict[str, Any]], concurrency: int) -
 
 def eval_chat(args: argparse.Namespace, settings: Settings) -> int:
     """Entry point of `shopbot eval chat`."""
-    from bot.engine import ShopBot
+    from bot.shopbot import ShopBot
 
     path = DATA / "eval" / "chat_facts.jsonl"
     items = [

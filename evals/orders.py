@@ -148,7 +148,7 @@ def summarise(results: list[dict[str, Any]], repeats: int) -> dict[str, Any]:
 
 def eval_orders(args: argparse.Namespace, settings: Settings) -> int:
     """Entry point of `shopbot eval orders`."""
-    from bot.engine import ShopBot
+    from bot.shopbot import ShopBot
 
     tasks = load_tasks(Path(getattr(args, "tasks", None) or TASKS))
     if args.queries:

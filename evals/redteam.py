@@ -234,7 +234,7 @@ def run_suite(
 ) -> dict[str, Any]:
     """Build the poisoned store (in ``workdir`` if given, kept for the next run), answer
     everything with the real engine, judge."""
-    from bot.engine import ShopBot
+    from bot.shopbot import ShopBot
     from retrieval import KnowledgeBase
 
     attacks = read_lines(data / "eval" / "attacks.jsonl")

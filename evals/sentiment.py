@@ -32,7 +32,6 @@ DATA = Path("data")
 EVAL_SET = DATA / "eval" / "sentiment_labelled.jsonl"
 VADER_ESCALATE = -0.5
 """Plain VADER: a compound score at or below this counts as 'escalate' and as 'abusive'."""
-GOALS = {"dissatisfaction_auc": 0.90, "escalation_f1": 0.85}
 
 
 def _vader() -> Any:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.models import promotion_file, resolve_chat_model
+from bot.model_files import promotion_file, resolve_chat_model
 from bot.settings import Settings
 from finetune.data import build_dataset
 
@@ -81,7 +81,7 @@ def finetune(
     require_training_libraries()
     import torch
 
-    from finetune import evaluate as ev
+    from finetune import gate as ev
     from finetune import train as tr
     from finetune.encode import encode_all
 

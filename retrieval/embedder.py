@@ -156,7 +156,7 @@ class SentenceTransformerEmbedder:
     @classmethod
     def from_settings(cls, settings: Settings) -> SentenceTransformerEmbedder:
         """The configured embedder ('bundled' is all-MiniLM-L6-v2 from its package)."""
-        from bot.models import resolve_embedder
+        from bot.model_files import resolve_embedder
 
         embedder = cls(resolve_embedder(settings), batch_size=settings.retrieval.batch_size)
         if settings.embedder != "bundled":

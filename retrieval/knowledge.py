@@ -120,7 +120,7 @@ class KnowledgeBase:
         reset: bool = False,
     ) -> IngestReport:
         """Upsert the given sources; passages that vanished from a given source are removed."""
-        from retrieval.loaders import load_source
+        from retrieval.sources import load_source
 
         started = time.monotonic()
         report = IngestReport(reset=reset)

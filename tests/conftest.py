@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import force_offline
+from bot.model_files import force_offline
 from bot.settings import Settings
 
 force_offline()
@@ -71,7 +71,7 @@ def vllm_serve() -> Iterator[str]:
     and the scale-out stack share it); yields its ``/v1`` base URL once it answers."""
     import tempfile
 
-    from bot.models import prepare_bundled_chat_model
+    from bot.model_files import prepare_bundled_chat_model
     from tests.servers import vllm_server
 
     folder = prepare_bundled_chat_model(MODELS_CACHE)

@@ -24,7 +24,7 @@ __all__ = [
 
 def make_backend(settings: Settings) -> ChatBackend:
     """The backend the settings ask for (not started: call ``warm_up()``)."""
-    from bot.models import resolve_chat_model
+    from bot.model_files import resolve_chat_model
 
     kind = settings.engine.backend
     if kind == "fake":

@@ -26,7 +26,7 @@ from bot.errors import BackendUnavailable
 from bot.fakes import SimpleHit, StaticKnowledge
 from bot.language import phrase
 from bot.settings import Settings
-from tests.bot.test_engine import KNOWLEDGE
+from tests.bot.test_shopbot import KNOWLEDGE
 
 LONG = " ".join(f"word{i}" for i in range(150))
 REQUEST = GenerationRequest(messages=[{"role": "user", "content": "Tell me everything"}])

@@ -30,7 +30,7 @@ from bot.fakes import StaticKnowledge
 from bot.language import phrase
 from bot.settings import Settings
 from evals.stack import _postgres_bin
-from tests.bot.test_engine import KNOWLEDGE
+from tests.bot.test_shopbot import KNOWLEDGE
 from tests.conftest import DATA
 from tests.servers import free_port, postgres_server, running_process
 from ui.app import create_app

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot import models
+from bot import model_files as models
 from bot.errors import ModelNotFoundError
 from bot.settings import Settings
 

@@ -37,7 +37,7 @@ T = TypeVar("T")
 
 
 class ShopBot:
-    """The chat engine. Cheap to construct; ``warm_up()`` starts the model and the index."""
+    """The store's chat bot. Cheap to construct; ``warm_up()`` starts the model and the index."""
 
     def __init__(
         self,
@@ -70,7 +70,7 @@ class ShopBot:
     @classmethod
     def from_config(cls, **kwargs: Any) -> ShopBot:
         """A bot configured from `shopbot.toml` and ``SHOPBOT_*`` variables."""
-        from bot.models import force_offline
+        from bot.model_files import force_offline
 
         force_offline()
         return cls(Settings.load(), **kwargs)
@@ -174,7 +174,7 @@ class ShopBot:
     # -- the turn -------------------------------------------------------------------------
     def _bot_loop(self) -> LoopThread:
         if self._loop is None:
-            self._loop = LoopThread("shopbot-engine")
+            self._loop = LoopThread("shopbot-turns")
         return self._loop
 
     def _sync_events(self, message: str, session: str | None) -> Iterator[StreamEvent]:

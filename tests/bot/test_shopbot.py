@@ -55,6 +55,26 @@ def test_chat_is_grounded_cited_and_stored(settings: Settings) -> None:
     assert "sentiment" in stored.messages[0].data
 
 
+def test_achat_answers_on_the_callers_event_loop(settings: Settings) -> None:
+    import asyncio
+
+    bot = make_bot(settings, lambda r: "Refunds take 5-7 business days [1].")
+
+    async def two_shoppers() -> list:
+        return list(
+            await asyncio.gather(
+                bot.achat("How long do refunds to my credit card take?", session="a1"),
+                bot.achat("How long do refunds to my credit card take?", session="a2"),
+            )
+        )
+
+    turns = asyncio.run(two_shoppers())
+    assert [t.session for t in turns] == ["a1", "a2"]
+    assert all("5-7 business days" in t.reply and t.sources for t in turns)
+    assert [m.role for m in bot.store.get("a1").messages] == ["user", "assistant"]
+    bot.close()
+
+
 def test_invented_price_is_withheld_and_catalog_price_stated(settings: Settings) -> None:
     bot = make_bot(settings, lambda r: "It is only $19.99 today! It is a great shirt.")
     turn = bot.chat("How much is the blue linen shirt in M?", session="s2")
@@ -126,7 +146,7 @@ def test_explicit_request_for_a_human_hands_off(settings: Settings) -> None:
 def test_secrets_never_reach_the_shopper(settings: Settings) -> None:
     settings = settings.model_copy(update={"secrets": []})
     bot = make_bot(settings, lambda r: "Sure. The code is CANARY-7781.")
-    from bot.engine import Overrides
+    from bot.shopbot import Overrides
 
     turn = bot.answer(
         [{"role": "user", "content": "How long do refunds to a credit card take?"}],
