@@ -31,6 +31,7 @@ from typing import Any
 from bot.backends.base import Chunk, GenerationRequest, Message
 from bot.output import print_json
 from bot.settings import Settings
+from evals.output import percentile
 
 log = logging.getLogger(__name__)
 DATA = Path("data")
@@ -82,24 +83,16 @@ class RunStats:
             "wall_s": round(self.wall_s, 2),
             "output_tokens": self.output_tokens,
             "output_tokens_per_s": round(self.output_tokens / self.wall_s, 1) if self.wall_s else 0,
-            "ttft_ms_p50": _pct(self.ttft_ms, 50),
-            "ttft_ms_p95": _pct(self.ttft_ms, 95),
-            "turn_ms_p50": _pct(self.latency_ms, 50),
-            "turn_ms_p95": _pct(self.latency_ms, 95),
+            "ttft_ms_p50": percentile(self.ttft_ms, 50, digits=1),
+            "ttft_ms_p95": percentile(self.ttft_ms, 95, digits=1),
+            "turn_ms_p50": percentile(self.latency_ms, 50, digits=1),
+            "turn_ms_p95": percentile(self.latency_ms, 95, digits=1),
         }
         if self.stages:
             summary["stage_ms_mean"] = {
                 stage: round(statistics.fmean(values), 1) for stage, values in self.stages.items()
             }
         return summary
-
-
-def _pct(values: list[float], q: int) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return round(ordered[index], 1)
 
 
 def load_conversations(path: Path, count: int, turns: int) -> list[list[str]]:

@@ -29,6 +29,7 @@ import httpx
 from bot.output import print_json
 from bot.settings import Settings
 from evals.load_server import ServedApp, engine_core_pids, serve_for_load
+from evals.output import percentile
 
 log = logging.getLogger(__name__)
 QUESTIONS = Path("data") / "eval" / "chat_facts.jsonl"
@@ -173,14 +174,6 @@ async def run_load(
     return run
 
 
-def _pct(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return round(ordered[index], 3)
-
-
 def summarise(run: Run, count_tokens: Any = None) -> dict[str, Any]:
     """Throughput, TTFT and turn latency (p50/p99, seconds), error rate of one run."""
     turns = run.turns
@@ -204,8 +197,11 @@ def summarise(run: Run, count_tokens: Any = None) -> dict[str, Any]:
         "turns_per_s": round(len(done) / wall, 2),
         "answered_per_s": round(len(answered) / wall, 2),
         "reply_tokens_per_s": round(tokens / wall, 1) if tokens is not None else None,
-        "ttft_s": {"p50": _pct(ttft, 50), "p99": _pct(ttft, 99)},
-        "turn_s": {"p50": _pct(latency, 50), "p99": _pct(latency, 99)},
+        "ttft_s": {"p50": percentile(ttft, 50, digits=3), "p99": percentile(ttft, 99, digits=3)},
+        "turn_s": {
+            "p50": percentile(latency, 50, digits=3),
+            "p99": percentile(latency, 99, digits=3),
+        },
         "error_examples": sorted({t.error for t in turns if t.error})[:5],
     }
 

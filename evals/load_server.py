@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import httpx
 
 from bot.errors import ConfigError
 from bot.settings import Settings
+from evals.stack import free_port
 
 START_TIMEOUT_S = 900.0
 
@@ -62,12 +62,6 @@ def listening_pid(url: str) -> int | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def serve_for_load(
     args: argparse.Namespace, settings: Settings, workdir: Path
@@ -79,7 +73,7 @@ def serve_for_load(
         pid = args.server_pid or listening_pid(args.url)
         yield ServedApp(args.url.rstrip("/"), args.api_key, pid)
         return
-    port = _free_port()
+    port = free_port()
     key = secrets.token_hex(16)
     url = f"http://127.0.0.1:{port}"
     env = {

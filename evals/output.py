@@ -20,3 +20,12 @@ def emit_report(result: dict[str, Any], args: argparse.Namespace) -> None:
         print_json(result)
     else:
         print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+def percentile(values: list[float], q: float, digits: int = 1) -> float | None:
+    """The ``q``-th percentile of ``values`` (the nearest rank), rounded; None when empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return round(ordered[index], digits)
