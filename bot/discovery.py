@@ -16,7 +16,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from bot.grounding import HitLike, format_price, named_products
+from bot.grounding import format_price, named_products
+from bot.knowledge import HitLike
 from bot.language import phrase
 from retrieval.text import keyword_terms
 
@@ -288,7 +289,7 @@ def _ordered(
             found = s.product.number(attribute)
         if found is None:
             return float("inf")
-        return -found if descending else found
+        return float(-found if descending else found)
 
     return sorted(kept, key=value)
 

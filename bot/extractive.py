@@ -187,7 +187,8 @@ class SentencePicker:
         retrieval = np.array([c[1].score for c in candidates], dtype=np.float32)
         if self._embed is None or (not self._embed_cjk and CJK.search(question)):
             scores = lexical - 0.75 * rank + 0.5 * retrieval
-            return scores, list((lexical >= 1).any(axis=0))
+            matched: np.ndarray = np.asarray((lexical >= 1).any(axis=0))
+            return scores, [bool(x) for x in matched]
         contexts = [f"{c[1].heading}: {c[3]}" if c[1].heading else c[3] for c in candidates]
         vectors = self._vectors(contexts)
         queries = self._vectors([*parts, question])
@@ -203,7 +204,10 @@ class SentencePicker:
                 shift = cos[:, mine].mean(axis=1) - cos[:, theirs].mean(axis=1)
                 cos[:, theirs] += np.maximum(shift, 0.0)[:, None]
         scores = cos + 0.04 * np.minimum(lexical, 5) - 0.03 * rank + RETRIEVAL_WEIGHT * retrieval
-        relevant = list(((lexical >= 1) | (cos >= 0.45) | (retrieval >= 0.5)).any(axis=0))
+        eligible: np.ndarray = np.asarray(
+            ((lexical >= 1) | (cos >= 0.45) | (retrieval >= 0.5)).any(axis=0)
+        )
+        relevant = [bool(x) for x in eligible]
         return scores, relevant
 
     def _vectors(self, texts: list[str]) -> np.ndarray:

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 
 from bot.extractive import Passage, Picked, SentencePicker, question_parts
 from bot.grounding import (
-    HitLike,
     ProductFact,
     asks_about_product_facts,
     fact_lead,
     named_products,
 )
+from bot.knowledge import HitLike
 from bot.language import phrase
 from bot.safety import detect_injection
 

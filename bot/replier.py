@@ -52,7 +52,7 @@ class Replier:
         if model_failed:
             reply = phrase(language, "backend_failed")
         else:
-            reply = opening + self.policy.handoff_message(language, reasons)
+            reply = opening + self.policy.handoff_message(language)
         yield StreamEvent("delta", reply)
         waiting = ConversationStatus.WAITING_FOR_AGENT
         turn = Turn(session, reply, [], sentiment.as_dict(), True, waiting, language)
