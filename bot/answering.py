@@ -87,6 +87,7 @@ class KnowledgeAnswers:
                 self.settings.retrieval.min_score,
                 search_many,
                 lambda query: knowledge.search(query, k=5, source="catalog"),
+                getattr(knowledge, "products", None),
             )
         return self._leads
 

@@ -86,6 +86,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "suggestions_intro": "Here is what we have that fits:",
         "suggestion": "{name} — {price}, in stock{options}.",
         "price_from": "from {price}",
+        "variants_stock": "{name}: {items}.",
+        "variant_stock": "{options} {price}, {stock}",
         "sorry_for_trouble": "I'm sorry for the trouble, and thank you for your patience.",
         "quoted": 'Our store information (in Chinese) says: "{sentence}"',
         "waiting_for_agent": (
@@ -118,6 +120,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "suggestions_intro": "为您找到以下合适的商品：",
         "suggestion": "{name} — {price}，有货{options}。",
         "price_from": "{price} 起",
+        "variants_stock": "{name}：{items}。",
+        "variant_stock": "{options} {price}，{stock}",
         "sorry_for_trouble": "很抱歉给您带来不便，感谢您的耐心。",
         "quoted": "我们的英文资料中写道：“{sentence}”",
         "waiting_for_agent": "人工客服正在查看您的对话，会在这里回复您。",

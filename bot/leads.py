@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.extractive import Passage, Picked, SentencePicker, question_parts
 from bot.grounding import (
     ProductFact,
     asks_about_product_facts,
     fact_lead,
+    format_price,
     named_products,
 )
 from bot.knowledge import HitLike
@@ -27,7 +29,10 @@ SearchMany = Callable[[Sequence[str]], Sequence[Sequence[HitLike]]]
 """Several queries searched at once (`KnowledgeBase.search_many` with its default k)."""
 SearchCatalog = Callable[[str], Sequence[HitLike]]
 """The catalog alone searched for a query."""
+Products = Callable[[Sequence[str]], Sequence[Any]]
+"""Product records (`retrieval.products.ProductView`) by id."""
 SENTENCES_PER_PART = 2
+MAX_VARIANTS = 8
 
 
 @dataclass
@@ -52,11 +57,13 @@ class LeadWriter:
         min_score: float,
         search_many: SearchMany | None = None,
         search_catalog: SearchCatalog | None = None,
+        products: Products | None = None,
     ) -> None:
         self.picker = picker
         self.min_score = min_score
         self.search_many = search_many
         self.search_catalog = search_catalog
+        self.products = products
 
     def write(self, question: str, hits: Sequence[HitLike], language: str) -> Lead:
         parts = question_parts(question)
@@ -88,7 +95,31 @@ class LeadWriter:
         text, facts = fact_lead(question, hits, language, self.min_score)
         if not text:
             return Lead(facts=facts)
+        if facts[0].sku is None:  # the product, not one variant: say which are in stock
+            text = self._variants_stock(facts[0], language) or text
         return _assembled(Lead(facts=facts), [(text, [_hit_of(facts[0], hits)])])
+
+    def _variants_stock(self, fact: ProductFact, language: str) -> str:
+        """Each variant's price and stock, when some are in stock and some are not: a product
+        "in stock" as a whole says nothing of the colour or size the shopper wants."""
+        if self.products is None or fact.product_id is None:
+            return ""
+        found = list(self.products([fact.product_id]))
+        variants = found[0].variants if found else []
+        if len({bool(v.in_stock) for v in variants}) < 2:
+            return ""
+        items = [
+            phrase(
+                language,
+                "variant_stock",
+                options=", ".join(v.options.values()) or v.sku,
+                price=format_price(v.price, fact.currency),
+                stock=phrase(language, "in_stock" if v.in_stock else "out_of_stock"),
+            )
+            for v in variants[:MAX_VARIANTS]
+        ]
+        separator = "；" if language == "zh" else "; "
+        return phrase(language, "variants_stock", name=fact.name, items=separator.join(items))
 
     def _single(self, question: str, hits: Sequence[HitLike], language: str) -> Lead:
         lead = self.product_facts(question, hits, language)

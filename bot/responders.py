@@ -143,7 +143,20 @@ class EscalationRules(Responder):
 
     async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
         assert context.decision is not None
-        async for event in _hand_off(self.parts, context, context.decision.reasons):
+        # The facts asked for come with the hand-off: nobody should wait for a person to
+        # learn a price or a return window.
+        answer = ""
+        if context.kind == "question":
+            found = await self.knowledge(context)
+            if found.relevant:
+                lead = await self.parts.cpu.run(
+                    self.parts.answers.leads.write,
+                    context.question,
+                    found.relevant,
+                    context.language,
+                )
+                answer = lead.text + " " if lead.text else ""
+        async for event in _hand_off(self.parts, context, context.decision.reasons, answer=answer):
             yield event
 
 
@@ -370,6 +383,7 @@ async def _hand_off(
     reasons: list[Reason],
     *,
     model_failed: bool = False,
+    answer: str = "",
 ) -> AsyncIterator[StreamEvent]:
     async for event in parts.replier.hand_off(
         session=context.session,
@@ -380,6 +394,6 @@ async def _hand_off(
         started=context.started,
         state=context.state,
         model_failed=model_failed,
-        opening=context.opening,
+        opening=context.opening + answer,
     ):
         yield event
