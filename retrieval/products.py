@@ -4,43 +4,28 @@ the passages the catalog was ingested as: what product discovery lists and compa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from retrieval.catalog import Product, Variant
 from retrieval.documents import decoded
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 @dataclass
-class VariantView:
-    sku: str
-    options: dict[str, str]
-    price: float | None
-    in_stock: bool | None
+class ProductView(Product):
+    """A catalog product as read back from the index, with the hit that found it."""
 
-
-@dataclass
-class ProductView:
-    id: str
-    name: str
-    category: str | None = None
-    brand: str | None = None
-    url: str | None = None
-    currency: str | None = None
-    price: float | None = None
-    in_stock: bool | None = None
-    attributes: dict[str, Any] = field(default_factory=dict)
-    variants: list[VariantView] = field(default_factory=list)
     hit_id: str = ""
     summary: str = ""
     """Name, category and description: what the product is, without its price and details."""
 
     def offers(
         self, max_price: float | None = None, min_price: float | None = None
-    ) -> list[VariantView]:
+    ) -> list[Variant]:
         """The variants in stock within the price range (the product itself if it has none)."""
-        variants = self.variants or [VariantView("", {}, self.price, self.in_stock)]
+        variants = self.variants or [Variant("", {}, self.price, self.in_stock)]
         return [
             v
             for v in variants
@@ -79,13 +64,13 @@ def product_view(
         currency=product.get("currency"),
         price=product.get("price"),
         in_stock=product.get("in_stock"),
-        attributes=decoded(product.get("attributes_json")),
+        attributes={k: str(v) for k, v in decoded(product.get("attributes_json")).items()},
         hit_id=hit_id,
         summary=summary_of(text),
     )
     for meta in sorted(variants, key=lambda m: str(m.get("sku", ""))):
         view.variants.append(
-            VariantView(
+            Variant(
                 sku=str(meta.get("sku", "")),
                 options={str(k): str(v) for k, v in decoded(meta.get("options_json")).items()},
                 price=meta.get("price"),
