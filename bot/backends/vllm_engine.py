@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import threading
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -37,6 +38,7 @@ class VLLMBackend(LoopBackend):
         self.settings = engine
         self.lora_path = lora_path
         self.template = ChatTemplate(model)
+        self._closing = threading.Event()
         self._engine: Any = None
         self._sampling_cls: Any = None
         self._lora_request: Any = None
@@ -51,6 +53,7 @@ class VLLMBackend(LoopBackend):
         return self.template.count(messages)
 
     async def _start(self) -> None:
+        self._closing.clear()
         os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", f"{self.settings.kv_cache_gb:g}")
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ.setdefault("VLLM_LOGGING_STREAM", "ext://sys.stderr")
@@ -104,7 +107,14 @@ class VLLMBackend(LoopBackend):
 
     def _build_engine(self) -> Any:
         engine_cls, engine_args = self._args
-        return engine_cls.from_engine_args(engine_args)
+        engine = engine_cls.from_engine_args(engine_args)
+        if self._closing.is_set():
+            # Closed while a restart was building it (the restart's task is cancelled, its
+            # thread is not): nobody will shut this engine down, and its processes would
+            # keep the interpreter from exiting.
+            _shutdown_quietly(engine)
+            return None
+        return engine
 
     # -- supervision ----------------------------------------------------------------------
     def engine_pids(self) -> list[int]:
@@ -136,6 +146,7 @@ class VLLMBackend(LoopBackend):
             self._loop().run(self._engine.reset_prefix_cache())
 
     async def _stop(self) -> None:
+        self._closing.set()
         if self.supervisor is not None:
             await self.supervisor.stop()
             self.supervisor = None
