@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from bot.answering import GroundedAnswers, Knowledge
 from bot.backends import ChatBackend, make_backend
 from bot.backends.base import LoopThread
+from bot.bundled import writes_whole_answers
 from bot.errors import BackendError, RetrievalError
 from bot.escalation import EscalationPolicy
 from bot.extractive import SentencePicker
@@ -24,7 +25,7 @@ from bot.orders.assistant import OrderAssistant, OrderReply
 from bot.replay import history_before, stored_reply
 from bot.safety import detect_injection
 from bot.sentiment import SentimentResult, SentimentScorer, make_scorer
-from bot.settings import BUNDLED, Settings
+from bot.settings import Settings
 from bot.store import ConversationStore, SQLConversationStore, StoredConversation
 from bot.turns import Overrides, StreamEvent, Turn, elapsed_ms
 
@@ -58,7 +59,7 @@ class ShopBot(GroundedAnswers, HumanHandoff):
         self._cpu_pool: ThreadPoolExecutor | None = None
         self.observers: list[Callable[[Turn], None]] = []
         """Called with every finished turn (metrics, analytics)."""
-        self.grounded_lead = self.settings.model == BUNDLED
+        self.grounded_lead = not writes_whole_answers(self.settings.model)
         self._sentence_picker: SentencePicker | None = None
         self._orders = orders
         self._orders_built = orders is not None

@@ -7,7 +7,7 @@ import contextlib
 from bot.backends.base import ChatBackend, Chunk, GenerationRequest, LoopBackend
 from bot.backends.fake import FakeBackend
 from bot.errors import ShopbotError
-from bot.settings import BUNDLED, Settings
+from bot.settings import Settings
 
 __all__ = [
     "ChatBackend",
@@ -21,6 +21,7 @@ __all__ = [
 
 def make_backend(settings: Settings) -> ChatBackend:
     """The backend the settings ask for (not started: call ``warm_up()``)."""
+    from bot.bundled import bundled_chat_model
     from bot.models import resolve_chat_model
 
     kind = settings.engine.backend
@@ -32,7 +33,8 @@ def make_backend(settings: Settings) -> ChatBackend:
         # Count tokens with the model's own tokenizer when it is here; else estimate.
         tokenizer = None
         with contextlib.suppress(ShopbotError):
-            tokenizer = resolve_chat_model(settings) if settings.model != BUNDLED else None
+            if bundled_chat_model(settings.model) is None:
+                tokenizer = resolve_chat_model(settings)
         return RemoteBackend(settings.engine, tokenizer_model=tokenizer)
     from bot.backends.vllm_engine import VLLMBackend
 

@@ -1,0 +1,2 @@
+"""Evaluation, benchmark and comparison tools. They import the runtime (`bot`, `retrieval`,
+`finetune`); the runtime never imports them."""
