@@ -27,6 +27,7 @@ from bot.safety import detect_injection
 from bot.sentiment import SentimentResult, SentimentScorer, make_scorer
 from bot.settings import Settings
 from bot.store import ConversationStore, SQLConversationStore, StoredConversation
+from bot.turn_prompt import relevant_hits
 from bot.turns import Overrides, StreamEvent, Turn, elapsed_ms
 
 log = logging.getLogger(__name__)
@@ -345,11 +346,7 @@ class ShopBot(GroundedAnswers, HumanHandoff):
                 yield event
             return
         retrieval_ms = (time.perf_counter() - t0) * 1000
-        min_score = self.settings.retrieval.min_score
-        # Knowledge that tries to instruct the model is not knowledge: leave it out.
-        relevant = [
-            h for h in hits if h.score >= min_score and not detect_injection(h.text).flagged
-        ]
+        relevant = relevant_hits(hits, self.settings.retrieval.min_score)
         if not relevant and kind == "statement":  # "I ordered the hoodie last week": go on
             turn = self._bot_turn(session, kind, language, sentiment)
             async for event in self._say(turn, persist, state, {"courtesy": kind}):
