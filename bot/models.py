@@ -140,6 +140,19 @@ def promoted_chat_model(settings: Settings) -> str | None:
     return str(folder)
 
 
+def promoted_adapter(settings: Settings) -> tuple[str, str] | None:
+    """(base model, adapter folder) when the promoted model is to be served as its LoRA
+    adapter on the base model (``finetune.serve_as = "adapter"``), else None."""
+    if settings.finetune.serve_as != "adapter" or promoted_chat_model(settings) is None:
+        return None
+    record = read_promotion(settings) or {}
+    adapter = record.get("adapter")
+    if not adapter or not (Path(adapter) / "adapter_config.json").exists():
+        log.warning("The promoted model has no adapter to serve; serving its merged folder.")
+        return None
+    return resolve_chat_model(settings, promoted=False), str(adapter)
+
+
 def _existing_or_id(value: str, setting: str) -> str:
     path = Path(value).expanduser()
     looks_like_path = value.startswith((".", "/", "~")) or path.exists()

@@ -159,7 +159,12 @@ class FinetuneSettings(_Group):
     )
     threads: int | None = Field(None, ge=1, description="CPU threads; the idle cores if unset.")
     use_promoted: bool = Field(
-        True, description="With model 'bundled', serve the promoted fine-tuned model if any."
+        True, description="With a bundled model, serve the promoted fine-tuned model if any."
+    )
+    serve_as: Literal["merged", "adapter"] = Field(
+        "merged",
+        description="Serve the promoted model as its merged folder, or as its LoRA adapter on "
+        "the base model (vLLM's LoRA support).",
     )
 
 

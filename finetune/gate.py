@@ -195,6 +195,9 @@ def decide(
     reasons = []
     if not loss_candidate < loss_current:
         reasons.append(f"held-out loss {loss_candidate:.4f} is not below {loss_current:.4f}")
+    if not current or not candidate:
+        reasons.append("the replies were not measured through the engine")
+        return Gate(force, force, reasons)
     now, new = current.get("all", {}), candidate.get("all", {})
     if not _value(new, "token_f1") > _value(now, "token_f1"):
         reasons.append(f"token-F1 {_show(new, 'token_f1')} is not above {_show(now, 'token_f1')}")

@@ -8,10 +8,10 @@ the window. The reply is the target. The model must learn to copy figures, not r
 - a reply whose figures (numbers, prices, order-like ids) or promises the prompt's passages
   support is kept as it is (``grounded``);
 - otherwise the passages that hold its figures are searched for and put first in the prompt
-  (``given_passages``);
-- when no passage holds them, the facts do not hold the answer: the target becomes the bot's
-  own "not sure, shall I connect you with a person" reply (``not_held``), for at most
-  ``not_held_share`` of the examples; the rest are dropped.
+  (``given_passages``); when the reply still does not pass the checks, it is dropped;
+- when no passage of the store holds them (the agent looked up an order, say), the facts do
+  not hold the answer: the target becomes the bot's own "not sure, shall I connect you with
+  a person" reply (``not_held``), for at most ``not_held_share`` of the examples.
 
 The conversation's own transcript (the index holds past dialogues) is never a passage of its
 own example.
@@ -30,7 +30,7 @@ from bot.settings import Settings
 from bot.turn_prompt import TurnPrompt, turn_prompt
 from finetune.data import Example, StoreTurn
 
-GROUNDED, GIVEN_PASSAGES, NOT_HELD = "grounded", "given_passages", "not_held"
+GROUNDED, GIVEN_PASSAGES, NOT_HELD, DROPPED = "grounded", "given_passages", "not_held", "dropped"
 
 
 @dataclass
@@ -65,7 +65,8 @@ class GroundingStats:
     given_passages: int = 0
     not_held: int = 0
     dropped: int = 0
-    """Unsupported replies beyond the share of 'not held' examples kept."""
+    """Replies still unsupported with the passages that hold their figures given (the
+    checks are strict), and 'not held' ones beyond their share."""
     by_language: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -134,11 +135,12 @@ class GroundedExamples:
         if not missing:
             return GroundedTurn(turn, prompt, turn.reply, GROUNDED)
         holders = self.holders(missing, turn, prompt)
-        if holders:
-            given = self.prompt(turn, holders)
-            if given is not None and not unsupported_sentences(turn.reply, given, turn.context):
-                return GroundedTurn(turn, given, turn.reply, GIVEN_PASSAGES)
-        return GroundedTurn(turn, prompt, phrase(turn.language, "unsure"), NOT_HELD)
+        if not holders:  # no passage of the store holds them: the facts do not answer
+            return GroundedTurn(turn, prompt, phrase(turn.language, "unsure"), NOT_HELD)
+        given = self.prompt(turn, holders)
+        if given is not None and not unsupported_sentences(turn.reply, given, turn.context):
+            return GroundedTurn(turn, given, turn.reply, GIVEN_PASSAGES)
+        return GroundedTurn(turn, prompt, turn.reply, DROPPED)
 
     def build(
         self, turns: Sequence[StoreTurn], not_held_share: float = 0.2
@@ -151,13 +153,15 @@ class GroundedExamples:
             grounded = self.ground(turn)
             if grounded is None:
                 stats.answered_without_model += 1
+            elif grounded.kind == DROPPED:
+                stats.dropped += 1
             elif grounded.kind == NOT_HELD:
                 not_held.append(grounded)
             else:
                 kept.append(grounded)
         room = int(not_held_share * len(kept) / max(1e-9, 1 - not_held_share))
         not_held.sort(key=lambda g: hashlib.sha256(g.turn.key.encode()).hexdigest())
-        stats.dropped = max(0, len(not_held) - room)
+        stats.dropped += max(0, len(not_held) - room)
         kept += not_held[:room]
         for g in kept:
             setattr(stats, g.kind, getattr(stats, g.kind) + 1)

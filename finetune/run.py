@@ -175,10 +175,17 @@ def finetune(
     )
 
     gate_turns = balanced(held_turns, cfg.eval_samples)
-    gate_knowledge = gt.WithoutConversations(knowledge, {t.conversation_id for t in held_turns})
-    log.info("The gate: %d held-out turns through the real engine, both models...", len(gate_turns))
-    now, now_scores = gt.measure_model(settings, current_model, gate_knowledge, gate_turns)
-    new, new_scores = gt.measure_model(settings, str(out_dir), gate_knowledge, gate_turns)
+    now: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    now_scores: list = []
+    new_scores: list = []
+    if loss_after < loss_current or force:
+        gate_knowledge = gt.WithoutConversations(knowledge, {t.conversation_id for t in held_turns})
+        log.info("The gate: %d held-out turns, both models, real engine...", len(gate_turns))
+        now, now_scores = gt.measure_model(settings, current_model, gate_knowledge, gate_turns)
+        new, new_scores = gt.measure_model(settings, str(out_dir), gate_knowledge, gate_turns)
+    else:
+        log.info("Held-out loss did not fall: the replies are not measured.")
     decision = gt.decide(
         now, new, loss_current=loss_current, loss_candidate=loss_after, force=force
     )
@@ -190,10 +197,10 @@ def finetune(
         heldout_examples=len(heldout_set),
         eval_loss_before=round(loss_current, 4),
         eval_loss_after=round(loss_after, 4),
-        overlap_before=now["all"]["token_f1"],
-        overlap_after=new["all"]["token_f1"],
-        unsupported_before=now["all"]["invented"],
-        unsupported_after=new["all"]["invented"],
+        overlap_before=now.get("all", {}).get("token_f1"),
+        overlap_after=new.get("all", {}).get("token_f1"),
+        unsupported_before=now.get("all", {}).get("invented"),
+        unsupported_after=new.get("all", {}).get("invented"),
         steps=result.steps,
         seconds_training=round(result.seconds, 1),
         seconds_total=0.0,

@@ -22,7 +22,7 @@ __all__ = [
 def make_backend(settings: Settings) -> ChatBackend:
     """The backend the settings ask for (not started: call ``warm_up()``)."""
     from bot.bundled import bundled_chat_model
-    from bot.models import resolve_chat_model
+    from bot.models import promoted_adapter, resolve_chat_model
 
     kind = settings.engine.backend
     if kind == "fake":
@@ -39,6 +39,9 @@ def make_backend(settings: Settings) -> ChatBackend:
     from bot.backends.vllm_engine import VLLMBackend
 
     lora = settings.engine.lora_path
-    # An adapter applies to its base model, never on top of a promoted (merged) one.
-    model = resolve_chat_model(settings, promoted=lora is None)
+    promoted = promoted_adapter(settings) if lora is None else None
+    if promoted is not None:  # the promoted fine-tune, as its adapter on the base model
+        model, lora = promoted
+    else:  # an adapter applies to its base model, never on top of a promoted (merged) one
+        model = resolve_chat_model(settings, promoted=lora is None)
     return VLLMBackend(model, settings.engine, lora)

@@ -112,3 +112,10 @@ def test_the_gate_measures_both_languages() -> None:
     turns += [StoreTurn(f"z{i}", "zh", [], "b") for i in range(2)]
     picked = balanced(turns, 6)
     assert [t.language for t in picked].count("zh") == 2 and len(picked) == 6
+
+
+def test_a_reply_still_unsupported_with_its_passages_given_is_dropped(settings) -> None:
+    builder, _, _ = make(settings)
+    # The passage holds $12.95, but not "12.95 by": the checks would withhold this sentence.
+    examples, stats = builder.build([turn("Express costs $12.95 by the way.")])
+    assert examples == [] and stats.dropped == 1 and stats.not_held == 0
