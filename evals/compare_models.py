@@ -1,96 +1,173 @@
-"""Both bundled chat models measured side by side in one run: `shopbot eval chat` (by kind and
-language, invented figures) and `shopbot bench chat` (throughput, time to first token).
+"""Both bundled chat models measured side by side in one run, one engine at a time, on the
+store already ingested in ``SHOPBOT_HOME``:
+
+- quality: `shopbot eval chat`'s questions (``data/eval/chat_facts.jsonl``, every
+  ``--every``-th one so that each kind and language keeps its share) answered by the whole
+  bot and judged by `shopbot eval chat`'s own judge: right fact stated, figures invented,
+  by kind and by language;
+- speed: `shopbot bench chat`'s pipeline run (past conversations' shopper messages, N
+  conversations at once, several turns each) and the same requests straight to the engine:
+  output tokens/s and time to first token.
 
     python -m evals.compare_models --out artifacts/models.json
 
-Each model runs the real commands in a process of its own (one engine at a time on the
-machine); the table is printed on stderr, the whole report as one JSON document on stdout.
+The table is printed on stderr, the whole report as one JSON document on stdout.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
-import subprocess
 import sys
+import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from bot.bundled import BUNDLED_CHAT_MODELS
+from bot.settings import Settings
 
+DATA = Path("data")
 MODELS = list(BUNDLED_CHAT_MODELS)
 
 
-def run_command(args: list[str], model: str, env: dict[str, str]) -> dict[str, Any]:
-    """One `shopbot ... --json` command with ``model``; its JSON document."""
-    command = [sys.executable, "-m", "bot.cli", *args, "--json"]
-    print(f"compare: {model}: {' '.join(args)}", file=sys.stderr, flush=True)
+def quality(bot: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """`shopbot eval chat`'s judgement of the bot's replies to ``items``, by group."""
+    from bot.evaluate import _answer_all, judge, load_catalog
+
+    catalog = load_catalog(DATA / "catalog.jsonl")
+    started = time.perf_counter()
+    turns = bot._bot_loop().run(_answer_all(bot, items, 16))
+    seconds = time.perf_counter() - started
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    replies = []
+    for item, turn in zip(items, turns, strict=True):
+        verdict = judge(item, turn.reply, catalog, DATA / "policies")
+        for group in ("all", f"kind:{item['kind']}", f"language:{item['language']}"):
+            groups[group].append(verdict)
+        replies.append({"id": item["id"], "reply": turn.reply, **verdict})
+    summary = {
+        name: {
+            "questions": len(vs),
+            "correct": round(sum(v["correct"] for v in vs) / len(vs), 3),
+            "invented": round(sum(bool(v["invented"]) for v in vs) / len(vs), 3),
+            "correct_and_none_invented": round(sum(v["ok"] for v in vs) / len(vs), 3),
+        }
+        for name, vs in sorted(groups.items())
+    }
+    return {"seconds": round(seconds, 1), "summary": summary, "replies": replies}
+
+
+def speed(bot: Any, backend: Any, levels: list[int], turns: int) -> list[dict[str, Any]]:
+    """`shopbot bench chat`'s pipeline and raw-engine runs at each concurrency level."""
+    from bot.bench import _cold_cache, load_conversations, run_engine, run_pipeline, same_work
+
+    results = []
+    for level in levels:
+        conversations = load_conversations(DATA / "conversations.jsonl", level, turns)
+        backend.requests.clear()
+        backend.completion_tokens.clear()
+        print(f"compare: pipeline, {level} conversations x {turns} turns", file=sys.stderr)
+        _cold_cache(backend.inner)
+        pipeline = asyncio.run(run_pipeline(bot, conversations, f"c{level}"))
+        fixed = same_work(list(backend.requests), dict(backend.completion_tokens))
+        _cold_cache(backend.inner)
+        engine = asyncio.run(run_engine(backend.inner, fixed, level))
+        results.append(
+            {
+                "conversations": level,
+                "turns": turns,
+                "pipeline": pipeline.summary(),
+                "engine": engine.summary(),
+            }
+        )
+    return results
+
+
+def measure(
+    settings: Settings, model: str, knowledge: Any, items: list[dict[str, Any]], levels: list[int]
+) -> dict[str, Any]:
+    """One model: its engine started, the questions answered, the load run, the engine shut."""
+    from bot.backends import make_backend
+    from bot.bench import RecordingBackend
+    from bot.engine import ShopBot
+
+    home = Path(tempfile.mkdtemp(prefix="shopbot-compare-"))
+    (home / "models").symlink_to((settings.home / "models").resolve(), target_is_directory=True)
+    local = settings.model_copy(update={"home": home, "database_url": None, "model": model})
     started = time.monotonic()
-    done = subprocess.run(
-        command, env={**env, "SHOPBOT_MODEL": model}, stdout=subprocess.PIPE, text=True
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"compare: {' '.join(command)} failed with {done.returncode}")
-    document = json.loads(done.stdout.strip().splitlines()[-1])
-    document["command_seconds"] = round(time.monotonic() - started, 1)
-    return document
-
-
-def measure(model: str, env: dict[str, str], conversations: str, turns: int) -> dict[str, Any]:
-    quality = run_command(["eval", "chat"], model, env)
-    bench = ["bench", "chat", "--conversations", conversations, "--turns", str(turns)]
-    speed = run_command([*bench, "--queries", "8"], model, env)
-    return {"model": model, "eval_chat": quality, "bench_chat": speed}
+    backend = RecordingBackend(make_backend(local))
+    backend.warm_up()
+    start_s = time.monotonic() - started
+    bot = ShopBot(local, backend=backend, knowledge=knowledge)  # type: ignore[arg-type]
+    bot.warm_up()
+    try:
+        print(f"compare: {model}: {len(items)} eval chat questions", file=sys.stderr)
+        judged = quality(bot, items)
+        runs = speed(bot, backend, levels, 2)
+    finally:
+        bot.close()
+        backend.inner.close()
+    return {
+        "model": model,
+        "served": getattr(backend.inner, "model", model),
+        "engine_start_s": round(start_s, 1),
+        "eval_chat": judged,
+        "bench_chat": runs,
+    }
 
 
 def table(results: list[dict[str, Any]]) -> str:
     """A Markdown table: one column per model."""
-    groups = sorted({g for r in results for g in r["eval_chat"]["summary"]})
     rows = [["", *(r["model"] for r in results)], ["---"] * (len(results) + 1)]
-    for group in groups:
+    for group in sorted(results[0]["eval_chat"]["summary"]):
         cells = []
         for r in results:
-            s = r["eval_chat"]["summary"].get(group)
+            s = r["eval_chat"]["summary"][group]
             ok, invented = s["correct_and_none_invented"], s["invented"]
             cells.append(f"{ok:.3f} (invented {invented:.3f}, n={s['questions']})")
-        rows.append([f"eval chat {group}", *cells])
-    levels = [level["conversations"] for level in results[0]["bench_chat"]["levels"]]
-    for index, level in enumerate(levels):
-        for key, name in (
-            ("output_tokens_per_s", "output tok/s"),
-            ("ttft_ms_p50", "TTFT p50 ms"),
-            ("ttft_ms_p95", "TTFT p95 ms"),
-            ("turn_ms_p50", "turn p50 ms"),
-        ):
-            cells = [str(r["bench_chat"]["levels"][index]["pipeline"][key]) for r in results]
-            rows.append([f"bench chat {level} conversations: pipeline {name}", *cells])
-        cells = [
-            str(r["bench_chat"]["levels"][index]["engine"]["output_tokens_per_s"]) for r in results
-        ]
-        rows.append([f"bench chat {level} conversations: raw engine tok/s", *cells])
-    rows.append(
-        [
-            "transformers one at a time tok/s",
-            *(str(r["bench_chat"]["baseline"]["output_tokens_per_s"]) for r in results),
-        ]
-    )
+        rows.append([f"eval chat {group}: correct, none invented", *cells])
     rows.append(["eval chat seconds", *(str(r["eval_chat"]["seconds"]) for r in results)])
+    for index, run in enumerate(results[0]["bench_chat"]):
+        level = run["conversations"]
+        for part, key, name in (
+            ("pipeline", "output_tokens_per_s", "pipeline output tok/s"),
+            ("pipeline", "ttft_ms_p50", "pipeline TTFT p50 ms"),
+            ("pipeline", "ttft_ms_p95", "pipeline TTFT p95 ms"),
+            ("pipeline", "turn_ms_p50", "pipeline turn p50 ms"),
+            ("engine", "output_tokens_per_s", "raw engine output tok/s"),
+        ):
+            cells = [str(r["bench_chat"][index][part][key]) for r in results]
+            rows.append([f"bench chat, {level} conversations: {name}", *cells])
+    rows.append(["engine start s (compiled)", *(str(r["engine_start_s"]) for r in results)])
     return "\n".join("| " + " | ".join(row) + " |" for row in rows)
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bot.models import force_offline
+
+    force_offline()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", default=",".join(MODELS), help="Comma-separated models.")
-    parser.add_argument("--conversations", default="1,16", help="bench chat concurrency levels.")
-    parser.add_argument("--turns", type=int, default=2, help="bench chat turns per conversation.")
+    parser.add_argument("--every", type=int, default=1, help="Every N-th eval chat question.")
+    parser.add_argument("--conversations", default="1,8", help="Concurrency levels of the load.")
     parser.add_argument("--out", type=Path, help="Also write the report here.")
     args = parser.parse_args(argv)
-    env = dict(os.environ)
+    from retrieval import KnowledgeBase
+
+    settings = Settings.load()
+    path = DATA / "eval" / "chat_facts.jsonl"
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    items = items[:: args.every]
+    knowledge = KnowledgeBase(settings)
+    knowledge.warm_up()
+    levels = [int(x) for x in args.conversations.split(",")]
     started = time.monotonic()
     results = [
-        measure(model, env, args.conversations, args.turns) for model in args.models.split(",")
+        measure(settings, model, knowledge, items, levels) for model in args.models.split(",")
     ]
     report = {
         "results": results,
