@@ -89,9 +89,9 @@ def resolve_embedder(settings: Settings) -> str:
 def resolve_chat_model(settings: Settings, *, promoted: bool = True) -> str:
     """The chat model to serve: a folder or a Hugging Face id (bundled one prepared once).
 
-    With ``model = "bundled"``, a fine-tuned model promoted by `shopbot finetune` (recorded
+    With a bundled model, a fine-tuned model promoted by `shopbot finetune` from it (recorded
     in ``home/finetune/promoted.json``) is served instead, unless ``finetune.use_promoted``
-    is off; any other ``model`` value wins over a promotion.
+    is off; a model folder or id wins over a promotion.
     """
     bundled = bundled_chat_model(settings.model)
     if bundled is not None:

@@ -97,7 +97,13 @@ def measure(
 
     home = Path(tempfile.mkdtemp(prefix="shopbot-compare-"))
     (home / "models").symlink_to((settings.home / "models").resolve(), target_is_directory=True)
-    local = settings.model_copy(update={"home": home, "database_url": None, "model": model})
+    name, _, promoted = model.partition("@")
+    if promoted:  # the store's promoted fine-tune of this bundled model
+        (home / "finetune").symlink_to((settings.home / "finetune").resolve())
+    finetune = settings.finetune.model_copy(update={"use_promoted": bool(promoted)})
+    local = settings.model_copy(
+        update={"home": home, "database_url": None, "model": name, "finetune": finetune}
+    )
     started = time.monotonic()
     backend = RecordingBackend(make_backend(local))
     backend.warm_up()
@@ -151,7 +157,11 @@ def main(argv: list[str] | None = None) -> int:
 
     force_offline()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models", default=",".join(MODELS), help="Comma-separated models.")
+    parser.add_argument(
+        "--models",
+        default=",".join(MODELS),
+        help="Comma-separated models; MODEL@promoted serves the store's promoted fine-tune of it.",
+    )
     parser.add_argument("--every", type=int, default=1, help="Every N-th eval chat question.")
     parser.add_argument("--conversations", default="1,8", help="Concurrency levels of the load.")
     parser.add_argument("--out", type=Path, help="Also write the report here.")
