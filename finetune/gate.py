@@ -8,8 +8,8 @@ measured, English and Chinese separately:
   share whose reply states them all;
 - ``invented``: the share of replies in which the output checks withheld a figure the
   passages do not hold (the model invented it);
-- ``unsupported``: the share of replies as the shopper got them that still state a figure
-  the prompt does not hold (the checks should make it 0);
+- ``unsupported``: the share of replies as the shopper got them that state a figure the
+  turn's training prompt does not hold (the bot's own retrieval may have found more);
 - ``offers_person``: of the turns the passages do not answer, the share where the reply says
   so and offers a person.
 
