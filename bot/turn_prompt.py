@@ -22,12 +22,6 @@ if TYPE_CHECKING:
 Message = dict[str, str]
 
 
-def relevant_hits(hits: Sequence[HitLike], min_score: float) -> list[HitLike]:
-    """The hits a reply may be built on: relevant enough, and not trying to instruct the
-    model (knowledge that does is not knowledge)."""
-    return [h for h in hits if h.score >= min_score and not detect_injection(h.text).flagged]
-
-
 @dataclass
 class TurnPrompt:
     """What the model is given for one turn."""
@@ -55,15 +49,14 @@ def turn_prompt(
     question = messages[-1]["content"]
     if message_kind(question) in ("greeting", "thanks") or detect_injection(question).flagged:
         return None
-    found = [h for h in bot._retrieve(messages) if leave_out is None or not leave_out(h)]
-    hits = list(extra_hits) + [
-        h for h in relevant_hits(found, bot.settings.retrieval.min_score)
-        if h.id not in {e.id for e in extra_hits}
-    ]  # fmt: skip
+    answers = bot.parts.answers
+    found = [h for h in answers.retrieve(messages) if leave_out is None or not leave_out(h)]
+    extra_ids = {e.id for e in extra_hits}
+    hits = list(extra_hits) + [h for h in answers.relevant(found) if h.id not in extra_ids]
     if not hits:
         return None
     language = detect_language(question)
-    prepared = bot._prepare(messages, "prompt", hits, language, Overrides())
+    prepared = answers.prepare(messages, "prompt", hits, language, Overrides())
     if prepared.request is None:
         return None
     return TurnPrompt(prepared.request.messages, prepared.request.assistant_prefix, hits, language)

@@ -36,7 +36,7 @@ MODELS = list(BUNDLED_CHAT_MODELS)
 
 def quality(bot: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
     """`shopbot eval chat`'s judgement of the bot's replies to ``items``, by group."""
-    from bot.evaluate import _answer_all, judge, load_catalog
+    from bot.evaluate import _answer_all, judge, load_catalog, summarize
 
     catalog = load_catalog(DATA / "catalog.jsonl")
     started = time.perf_counter()
@@ -49,16 +49,7 @@ def quality(bot: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
         for group in ("all", f"kind:{item['kind']}", f"language:{item['language']}"):
             groups[group].append(verdict)
         replies.append({"id": item["id"], "reply": turn.reply, **verdict})
-    summary = {
-        name: {
-            "questions": len(vs),
-            "correct": round(sum(v["correct"] for v in vs) / len(vs), 3),
-            "invented": round(sum(bool(v["invented"]) for v in vs) / len(vs), 3),
-            "correct_and_none_invented": round(sum(v["ok"] for v in vs) / len(vs), 3),
-        }
-        for name, vs in sorted(groups.items())
-    }
-    return {"seconds": round(seconds, 1), "summary": summary, "replies": replies}
+    return {"seconds": round(seconds, 1), "summary": summarize(groups), "replies": replies}
 
 
 def speed(bot: Any, backend: Any, levels: list[int], turns: int) -> list[dict[str, Any]]:

@@ -184,5 +184,5 @@ def prompt_bot(settings: Settings, knowledge: Any, model: str, max_length: int) 
         backend=VLLMBackend(model, engine),
         knowledge=knowledge,
     )
-    bot.grounded_lead = False
+    bot.parts.answers.grounded_lead = False
     return bot

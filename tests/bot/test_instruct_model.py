@@ -37,7 +37,7 @@ def bot(instruct_backend: object, tmp_path: Path) -> ShopBot:
 
 
 def test_the_model_writes_the_whole_answer_in_english(bot: ShopBot) -> None:
-    assert not bot.grounded_lead
+    assert not bot.parts.answers.grounded_lead
     turn = bot.chat("How many days do I have to return an item?", session="en")
     assert "30" in turn.reply and not turn.escalated
     assert turn.sources[0]["path"] == "returns.md"

@@ -41,7 +41,7 @@ def make(settings, hits=(REFUNDS, SHIPPING, OWN_TRANSCRIPT)):
     backend = FakeBackend(lambda r: "Refunds take 5-7 business days [1].")
     knowledge = StaticKnowledge(list(hits))
     bot = ShopBot(settings, backend=backend, knowledge=knowledge)
-    bot.grounded_lead = False  # the model writes the whole reply
+    bot.parts.answers.grounded_lead = False  # the model writes the whole reply
     return GroundedExamples(bot, knowledge), bot, backend
 
 
