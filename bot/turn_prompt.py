@@ -11,13 +11,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.grounding import HitLike
+from bot.knowledge import HitLike
 from bot.language import detect_language, message_kind
 from bot.safety import detect_injection
 from bot.turns import Overrides
 
 if TYPE_CHECKING:
-    from bot.engine import ShopBot
+    from bot.shopbot import ShopBot
 
 Message = dict[str, str]
 

@@ -36,7 +36,7 @@ MODELS = list(BUNDLED_CHAT_MODELS)
 
 def quality(bot: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
     """`shopbot eval chat`'s judgement of the bot's replies to ``items``, by group."""
-    from bot.evaluate import _answer_all, judge, load_catalog, summarize
+    from evals.chat import _answer_all, judge, load_catalog, summarize
 
     catalog = load_catalog(DATA / "catalog.jsonl")
     started = time.perf_counter()
@@ -54,7 +54,13 @@ def quality(bot: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
 
 def speed(bot: Any, backend: Any, levels: list[int], turns: int) -> list[dict[str, Any]]:
     """`shopbot bench chat`'s pipeline and raw-engine runs at each concurrency level."""
-    from bot.bench import _cold_cache, load_conversations, run_engine, run_pipeline, same_work
+    from evals.bench_chat import (
+        _cold_cache,
+        load_conversations,
+        run_engine,
+        run_pipeline,
+        same_work,
+    )
 
     results = []
     for level in levels:
@@ -83,8 +89,8 @@ def measure(
 ) -> dict[str, Any]:
     """One model: its engine started, the questions answered, the load run, the engine shut."""
     from bot.backends import make_backend
-    from bot.bench import RecordingBackend
-    from bot.engine import ShopBot
+    from bot.shopbot import ShopBot
+    from evals.bench_chat import RecordingBackend
 
     home = Path(tempfile.mkdtemp(prefix="shopbot-compare-"))
     (home / "models").symlink_to((settings.home / "models").resolve(), target_is_directory=True)
@@ -144,7 +150,7 @@ def table(results: list[dict[str, Any]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bot.models import force_offline
+    from bot.model_files import force_offline
 
     force_offline()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

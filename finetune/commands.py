@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
+from bot.output import print_json
 from bot.settings import Settings
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "finetune",
         help="Fine-tune the chat model (LoRA) on resolved, well-rated past conversations.",
@@ -40,7 +42,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def run_finetune(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import print_json
     from finetune.run import finetune
 
     if args.rollback:
@@ -88,7 +89,7 @@ def run_finetune(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def gate_table(gate: dict) -> str:
+def gate_table(gate: dict[str, Any]) -> str:
     """The gate's measures of both models, one line per language and measure."""
     from finetune.gate import MEASURES
 

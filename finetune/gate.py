@@ -29,8 +29,8 @@ from typing import Any
 from bot.grounding import numbers_in
 from bot.language import phrase
 from bot.settings import Settings
-from finetune.evaluate import token_f1
 from finetune.grounded import NOT_HELD, GroundedTurn, unsupported_sentences
+from finetune.measures import token_f1
 
 log = logging.getLogger(__name__)
 MEASURES = ("token_f1", "facts_correct", "invented", "unsupported", "offers_person")
@@ -142,7 +142,8 @@ def answer_all(bot: Any, turns: Sequence[GroundedTurn], concurrency: int = 16) -
 
         return await asyncio.gather(*(one(t) for t in turns))
 
-    return bot._bot_loop().run(run())
+    replies: list[Any] = bot._bot_loop().run(run())
+    return replies
 
 
 def measure_model(
@@ -150,7 +151,7 @@ def measure_model(
 ) -> tuple[dict[str, Any], list[TurnScore]]:
     """Serve ``model`` with the real engine and measure the bot's replies to ``turns``."""
     from bot.backends.vllm_engine import VLLMBackend
-    from bot.engine import ShopBot
+    from bot.shopbot import ShopBot
 
     engine = settings.engine.model_copy(update={"enforce_eager": True, "supervise": False})
     backend = VLLMBackend(model, engine)

@@ -24,7 +24,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot.grounding import FactGuard, HitLike, numbers_in, split_sentences
+from bot.grounding import FactGuard, numbers_in, split_sentences
+from bot.knowledge import HitLike
 from bot.language import phrase
 from bot.settings import Settings
 from bot.turn_prompt import TurnPrompt, turn_prompt
@@ -82,7 +83,9 @@ def own_transcript(conversation_id: str) -> Callable[[HitLike], bool]:
     return leave_out
 
 
-def unsupported_sentences(reply: str, prompt: TurnPrompt, context: Sequence[dict]) -> list[str]:
+def unsupported_sentences(
+    reply: str, prompt: TurnPrompt, context: Sequence[dict[str, str]]
+) -> list[str]:
     """The reply's sentences the engine's own check would withhold given this prompt."""
     user_texts = [m["content"] for m in context if m["role"] == "user"]
     guard = FactGuard(prompt.hits, user_texts)
@@ -173,7 +176,7 @@ def prompt_bot(settings: Settings, knowledge: Any, model: str, max_length: int) 
     """A `ShopBot` that only builds prompts: the model's tokenizer counts tokens (the engine is
     never started) and the model writes the whole reply, as the fine-tuned model will."""
     from bot.backends.vllm_engine import VLLMBackend
-    from bot.engine import ShopBot
+    from bot.shopbot import ShopBot
 
     reply_tokens = min(settings.engine.max_tokens, max_length // 4)
     engine = settings.engine.model_copy(

@@ -17,15 +17,27 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from bot.bundled import bundled_chat_model
 from bot.errors import ConfigError, InputError
-from bot.models import promotion_file, read_promotion, resolve_chat_model
+from bot.model_files import promotion_file, read_promotion, resolve_chat_model
 from bot.settings import Settings
 from finetune.data import build_dataset
 
+if TYPE_CHECKING:
+    from finetune.gate import TurnScore
+    from finetune.grounded import GroundedTurn
+
 log = logging.getLogger(__name__)
+
+
+class _InALanguage(Protocol):
+    @property
+    def language(self) -> str: ...
+
+
+T = TypeVar("T", bound=_InALanguage)
 DEFAULT_DATA = Path("data/conversations.jsonl")
 
 
@@ -92,8 +104,8 @@ def finetune(
     require_training_libraries()
     import torch
 
-    from finetune import evaluate as ev
     from finetune import gate as gt
+    from finetune import measures as ev
     from finetune import train as tr
     from finetune.encode import encode_all
     from finetune.grounded import GroundedExamples, prompt_bot
@@ -177,8 +189,8 @@ def finetune(
     gate_turns = balanced(held_turns, cfg.eval_samples)
     now: dict[str, Any] = {}
     new: dict[str, Any] = {}
-    now_scores: list = []
-    new_scores: list = []
+    now_scores: list[gt.TurnScore] = []
+    new_scores: list[gt.TurnScore] = []
     if loss_after < loss_current or force:
         gate_knowledge = gt.WithoutConversations(knowledge, {t.conversation_id for t in held_turns})
         log.info("The gate: %d held-out turns, both models, real engine...", len(gate_turns))
@@ -245,12 +257,12 @@ def _store_knowledge(settings: Settings) -> Any:
     return knowledge
 
 
-def balanced(turns: list, limit: int) -> list:
+def balanced(turns: list[T], limit: int) -> list[T]:
     """Up to ``limit`` turns, the languages taking turns (so each is measured)."""
-    by_language: dict[str, list] = {}
+    by_language: dict[str, list[T]] = {}
     for turn in turns:
         by_language.setdefault(turn.language, []).append(turn)
-    picked: list = []
+    picked: list[T] = []
     queues = list(by_language.values())
     while len(picked) < limit and any(queues):
         for queue in queues:
@@ -269,16 +281,16 @@ def idle_cores() -> int:
     return max(1, min(cores or 1, round((cores or 1) - os.getloadavg()[0])))
 
 
-def _write_examples(path: Path, turns: list) -> None:
+def _write_examples(path: Path, turns: list[GroundedTurn]) -> None:
     with path.open("w", encoding="utf-8") as handle:
         for g in turns:
-            row = {"id": g.conversation_id, "kind": g.kind, "language": g.language}
+            row: dict[str, Any] = {"id": g.conversation_id, "kind": g.kind, "language": g.language}
             row["prompt"] = g.prompt.messages
             row["target"] = g.target
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def _write_samples(path: Path, before: list, after: list) -> None:
+def _write_samples(path: Path, before: list[TurnScore], after: list[TurnScore]) -> None:
     with path.open("w", encoding="utf-8") as handle:
         for old, new in zip(before, after, strict=True):
             row = {

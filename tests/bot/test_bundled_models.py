@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot import models
+from bot import model_files as models
 from bot.bundled import QWEN_05B, SMOLLM2, bundled_chat_model, writes_whole_answers
 from bot.errors import ConfigError, ModelNotFoundError
 from bot.settings import Settings
-from tests.bot.test_models import without_package
+from tests.bot.test_model_files import without_package
 
 
 def pieces(tmp_path: Path, parts: list[bytes]) -> list[Path]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.stack import free_port, running_process, shopbot_command
+from evals.stack import free_port, running_process, shopbot_command
 from tests.conftest import ROOT, make_settings
 
 # A run trains, then starts the engine four times (the gate, twice; the live server): on a

@@ -9,14 +9,14 @@ import pytest
 
 from bot.errors import ConfigError
 from bot.fakes import SimpleHit
-from bot.models import promoted_chat_model, resolve_chat_model
+from bot.model_files import promoted_chat_model, resolve_chat_model
 from bot.settings import Settings
 from bot.turn_prompt import TurnPrompt
 from bot.turns import Turn
 from finetune.data import StoreTurn
-from finetune.evaluate import token_f1
 from finetune.gate import decide, score_turn, summarize
 from finetune.grounded import GROUNDED, NOT_HELD, GroundedTurn
+from finetune.measures import token_f1
 from finetune.run import rollback
 
 CURRENT = {
