@@ -28,12 +28,22 @@ FACTS = [
 ]
 
 
+GIFT_WRAPPING = SimpleHit(
+    "policy:gifts.md#wrapping",
+    "policy",
+    "Gifts > Gift wrapping",
+    "Gift wrapping is available at checkout for most items.",
+    metadata={"path": "gifts.md", "heading": "Gifts > Gift wrapping"},
+)
+
+
 @pytest.fixture
 def bot(instruct_backend: object, tmp_path: Path) -> ShopBot:
     settings = make_settings(
         tmp_path / "home", model="bundled:qwen2.5-0.5b", engine={"max_tokens": 60}
     )
-    return ShopBot(settings, backend=instruct_backend, knowledge=StaticKnowledge(FACTS))  # type: ignore[arg-type]
+    knowledge = StaticKnowledge([*FACTS, GIFT_WRAPPING])
+    return ShopBot(settings, backend=instruct_backend, knowledge=knowledge)  # type: ignore[arg-type]
 
 
 def test_the_model_writes_the_whole_answer_in_english(bot: ShopBot) -> None:
@@ -55,16 +65,16 @@ def test_the_model_answers_in_chinese_with_sources(bot: ShopBot) -> None:
 
 
 def test_a_planted_unsupported_figure_is_withheld(bot: ShopBot) -> None:
-    # The store's earlier reply (not a fact the passages hold) plants "90 days"; the model
-    # repeats it, and the fact check withholds that sentence.
+    # An earlier reply of the store's side (not a fact the passages hold) plants a price; the
+    # model repeats it, and the fact check withholds that sentence.
     messages = [
-        {"role": "user", "content": "How long do I have to send a return back?"},
-        {"role": "assistant", "content": "You have 90 days to return any item."},
-        {"role": "user", "content": "Sorry, how many days was it again?"},
+        {"role": "user", "content": "How much is gift wrapping?"},
+        {"role": "assistant", "content": "Gift wrapping costs $7.50 per item."},
+        {"role": "user", "content": "Sorry, how much is gift wrapping again?"},
     ]
     turn = bot.answer(messages)
-    assert "90" not in turn.reply
-    assert any("90" in w["reason"] and w["check"] == "grounding" for w in turn.withheld), (
+    assert "7.50" not in turn.reply
+    assert any("7.5" in w["reason"] and w["check"] == "grounding" for w in turn.withheld), (
         turn.withheld,
         turn.reply,
     )
