@@ -134,13 +134,13 @@ async def _answer_all(bot: Any, items: list[dict[str, Any]], concurrency: int) -
 
 def answer(settings: Settings, items: list[dict[str, Any]]) -> tuple[list[Any], float]:
     """Every question answered by the whole bot; also the seconds it took."""
-    from bot.engine import ShopBot
+    from bot.shopbot import ShopBot
 
     bot = ShopBot(settings)
     bot.warm_up()
     started = time.perf_counter()
     try:
-        turns = bot._bot_loop().run(_answer_all(bot, items, 16))
+        turns = bot.run(_answer_all(bot, items, 16))
     finally:
         bot.close()
     return turns, time.perf_counter() - started
