@@ -20,6 +20,7 @@ from bot.escalation import EscalationPolicy
 from bot.extractive import SentencePicker
 from bot.humans import HumanHandoff
 from bot.language import detect_language, message_kind, phrase
+from bot.messages import clean_message
 from bot.orders.assistant import OrderAssistant, OrderReply
 from bot.replay import history_before, stored_reply
 from bot.safety import detect_injection
@@ -212,6 +213,7 @@ class ShopBot(GroundedAnswers, HumanHandoff):
 
         ``request_key`` (an idempotency key): a retry finds the message stored before and
         answers it, or returns its stored reply, instead of storing it twice."""
+        message = clean_message(message, self.settings.limits.max_message_chars)
         session = session or uuid.uuid4().hex
         async for event in self._turn_events(message, session, request_key):
             if event.turn is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.messages import clean_message
 from bot.store import StoredConversation, StoredMessage
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ class HumanHandoff:
 
     def agent_message(self, session: str, content: str, agent: str) -> StoredMessage:
         """A human agent's reply: delivered to the shopper; the bot stays quiet meanwhile."""
+        content = clean_message(content, self.settings.limits.max_message_chars)
         message = self.store.append(session, "agent", content, {"agent": agent})
         self.store.set_status(session, "agent")
         return message

@@ -9,6 +9,8 @@ import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
+from bot.errors import IdempotencyConflict, InvalidMessage
+
 if TYPE_CHECKING:
     from bot.engine import ShopBot
     from bot.turns import StreamEvent
@@ -39,6 +41,9 @@ class ReplyTracker:
                 else:
                     shown.append(event.text)
                 yield event
+        except (InvalidMessage, IdempotencyConflict):
+            finished = True  # the message was refused, not stored: no reply was cut short
+            raise
         finally:
             self.in_flight -= 1
             if not finished:

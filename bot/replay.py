@@ -24,11 +24,14 @@ def stored_reply(conversation: StoredConversation, position: int) -> Turn | None
         return None
     reply = later[0]
     escalated = conversation.status in ("waiting_for_agent", "agent")
+    # The scores as the turn gave them (the store keeps the predicted CSAT beside them).
+    scores = dict(question.data.get("sentiment") or {})
+    scores.pop("predicted_csat", None)
     return Turn(
         conversation.id,
         reply.content,
         list(reply.data.get("sources") or []),
-        dict(question.data.get("sentiment") or {}),
+        scores,
         escalated,
         conversation.status,
         conversation.language or "en",

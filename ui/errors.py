@@ -13,10 +13,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.errors import (
     BackendOverloaded,
     ConversationNotFound,
+    IdempotencyConflict,
+    InvalidMessage,
     LimitExceeded,
     RetrievalError,
     ShopbotError,
@@ -62,6 +65,21 @@ def error_response(
     return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
+def asgi_error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> ASGIApp:
+    """An ASGI app answering with the error shape (for middleware, before any route)."""
+    body = json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False).encode()
+
+    async def app(_scope: Scope, _receive: Receive, send: Send) -> None:
+        raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+        await send({"type": "http.response.start", "status": status, "headers": raw})
+        await send({"type": "http.response.body", "body": body})
+
+    return app
+
+
 def unavailable(message: str) -> JSONResponse:
     return error_response(503, message, headers={"Retry-After": str(RETRY_AFTER_S)})
 
@@ -80,6 +98,19 @@ def install_error_handlers(app: FastAPI) -> None:
         too_long = any(e.get("type") == "string_too_long" for e in exc.errors())
         summary = "; ".join(f"{d['field'] or 'body'}: {d['problem']}" for d in details)
         return error_response(413 if too_long else 422, summary or "Invalid request.", details)
+
+    @app.exception_handler(InvalidMessage)
+    async def invalid_message(_request: Request, exc: InvalidMessage) -> JSONResponse:
+        return error_response(422, str(exc), code="invalid_message")
+
+    @app.exception_handler(IdempotencyConflict)
+    async def idempotency_conflict(_request: Request, exc: IdempotencyConflict) -> JSONResponse:
+        return error_response(
+            422,
+            "This Idempotency-Key was already used with a different message in this "
+            "conversation; send a new key with a new message.",
+            code="idempotency_conflict",
+        )
 
     @app.exception_handler(ConversationNotFound)
     async def not_found(_request: Request, exc: ConversationNotFound) -> JSONResponse:

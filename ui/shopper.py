@@ -10,8 +10,9 @@ from typing import Any
 import gradio as gr
 
 from bot import ShopBot
-from bot.errors import ConversationNotFound
+from bot.errors import ConversationNotFound, InvalidMessage, LimitExceeded
 from bot.inflight import ReplyTracker
+from bot.messages import clean_message
 from bot.settings import Settings
 from bot.shoppers import open_conversation, owns, shopper_view
 
@@ -30,6 +31,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "sources": "Sources",
         "team": "team",
         "interrupted": "(reply interrupted)",
+        "too_long": "Your message is too long: at most {limit} characters.",
         "suggestions": [
             "How long do refunds to a credit card take?",
             "Do you have the linen shirt in blue, size M?",
@@ -48,6 +50,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "sources": "参考来源",
         "team": "客服",
         "interrupted": "（回复被中断）",
+        "too_long": "消息太长了：最多 {limit} 个字符。",
         "suggestions": ["退款多久能到账？", "包裹破损了怎么办？", "可以修改收货地址吗？"],
     },
 }
@@ -124,8 +127,14 @@ def build_shopper_chat(bot: ShopBot, settings: Settings, replies: ReplyTracker) 
     async def respond(
         message: str, history: list[dict], owner: dict | None, positions: list[int], lang: str
     ) -> AsyncIterator[tuple[Any, ...]]:
-        message = (message or "").strip()[:4000]
-        if not message:
+        try:
+            message = clean_message(message or "", settings.limits.max_message_chars)
+        except InvalidMessage:  # nothing to send
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        except LimitExceeded:
+            limit = settings.limits.max_message_chars
+            gr.Warning(TEXT[lang]["too_long"].format(limit=limit))
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
         owner = await ensure(owner)
@@ -218,7 +227,7 @@ def build_shopper_chat(bot: ShopBot, settings: Settings, replies: ReplyTracker) 
                 placeholder=TEXT["en"]["placeholder"],
                 show_label=False,
                 scale=5,
-                max_length=4000,
+                max_length=settings.limits.max_message_chars,
                 elem_id="message",
                 submit_btn=False,
             )
@@ -264,4 +273,5 @@ def build_shopper_chat(bot: ShopBot, settings: Settings, replies: ReplyTracker) 
 
 def mount_shopper_chat(app: Any, bot: ShopBot, settings: Settings, replies: ReplyTracker) -> Any:
     """Mount the shopper chat at `/` of the FastAPI app."""
-    return gr.mount_gradio_app(app, build_shopper_chat(bot, settings, replies), path="/", css=CSS)
+    blocks = build_shopper_chat(bot, settings, replies)
+    return gr.mount_gradio_app(app, blocks, path="/", css=CSS, footer_links=[])

@@ -8,12 +8,12 @@ from bot import ShopBot
 from bot.inflight import ReplyTracker
 from bot.settings import Settings
 from ui.console import static_text
-from ui.public import ScopedCORS, build_public_router
+from ui.public import build_check_router, build_public_router
 
 
 def install_widget(app: FastAPI, bot: ShopBot, settings: Settings, replies: ReplyTracker) -> None:
-    """Serve `/widget.js` (any page may load it) and the CORS-scoped public API."""
-    app.add_middleware(ScopedCORS, settings=settings)
+    """Serve `/widget.js` (any page may load it; `ui.cors` says so) and the public API."""
+    app.include_router(build_check_router(settings))
     app.include_router(build_public_router(bot, settings, replies))
 
     @app.get("/widget.js", include_in_schema=False)
@@ -21,5 +21,5 @@ def install_widget(app: FastAPI, bot: ShopBot, settings: Settings, replies: Repl
         return Response(
             static_text("widget.js"),
             media_type="text/javascript",
-            headers={"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"},
+            headers={"Cache-Control": "public, max-age=300"},
         )

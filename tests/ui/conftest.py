@@ -53,15 +53,30 @@ def web_app(web_settings: Settings) -> Iterator[object]:
     bot.close()
 
 
+ORIGIN = "https://shopbot.test"
+"""Where the in-process app is served (over HTTPS, as in production)."""
+
+
 def run_client(app: object, scenario: Callable[[httpx.AsyncClient], Awaitable[None]]) -> None:
     """Run ``scenario`` with a client talking to ``app`` in-process."""
 
     async def main() -> None:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://shopbot.test") as c:
+        async with httpx.AsyncClient(transport=transport, base_url=ORIGIN) as c:
             await scenario(c)
 
     asyncio.run(main())
+
+
+async def console_login(
+    client: httpx.AsyncClient, name: str = "Dana", key: str = AGENT_KEY
+) -> dict[str, str]:
+    """Log in to the console as its page does; the headers its later changes carry."""
+    login = await client.post(
+        "/console/login", json={"name": name, "key": key}, headers={"Origin": ORIGIN}
+    )
+    assert login.status_code == 200, login.text
+    return {"Origin": ORIGIN, "X-CSRF-Token": login.json()["csrf"]}
 
 
 # -- one real `shopbot serve` for the whole test session ----------------------------------

@@ -3,11 +3,13 @@
   "use strict";
   var $ = function (id) { return document.getElementById(id); };
   var current = null;
+  var csrf = "";  // the session's CSRF token: sent back on every change
 
   function call(method, path, body) {
+    var headers = body ? { "Content-Type": "application/json" } : {};
+    if (method !== "GET" && csrf) headers["X-CSRF-Token"] = csrf;
     return fetch(path, {
-      method: method, credentials: "same-origin",
-      headers: body ? { "Content-Type": "application/json" } : {},
+      method: method, credentials: "same-origin", headers: headers,
       body: body ? JSON.stringify(body) : undefined
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (data) {
@@ -25,6 +27,7 @@
   }
   function fmt(x) { return x == null ? "–" : Number(x).toFixed(2); }
   function show(loggedIn, name) {
+    if (!loggedIn) csrf = "";
     $("login").hidden = loggedIn;
     $("desk").hidden = !loggedIn;
     $("logout").hidden = !loggedIn;
@@ -83,8 +86,8 @@
   }
   $("login").onsubmit = function (e) {
     e.preventDefault();
-    call("POST", "/console/login", { key: $("key").value, name: $("name").value.trim() || "agent" })
-      .then(function (agent) { $("key").value = ""; show(true, agent.name); loadQueue(); })
+    call("POST", "/console/login", { name: $("name").value.trim(), key: $("key").value })
+      .then(function (agent) { $("key").value = ""; csrf = agent.csrf; show(true, agent.name); loadQueue(); })
       .catch(function (err) { $("login-error").textContent = err.message; });
   };
   $("logout").onclick = function () { call("POST", "/console/logout").then(function () { show(false); }); };
@@ -98,6 +101,6 @@
   };
   $("handback").onclick = function () { act("/handback"); };
   $("close").onclick = function () { act("/close"); };
-  call("GET", "/console/api/me").then(function (a) { show(true, a.name); loadQueue(); }).catch(function () { show(false); });
+  call("GET", "/console/api/me").then(function (a) { csrf = a.csrf; show(true, a.name); loadQueue(); }).catch(function () { show(false); });
   setInterval(function () { if (!$("desk").hidden) { loadQueue(); if (current) open(current); } }, 5000);
 })();
