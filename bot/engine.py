@@ -22,7 +22,7 @@ from bot.humans import HumanHandoff
 from bot.language import detect_language, message_kind, phrase
 from bot.messages import clean_message
 from bot.orders.assistant import OrderAssistant, OrderReply, OrderState
-from bot.replay import history_before, stored_reply
+from bot.replay import history_before, stored_reply, unanswered_question
 from bot.safety import detect_injection
 from bot.sentiment import SentimentResult, SentimentScorer, make_scorer
 from bot.settings import BUNDLED, Settings
@@ -215,13 +215,32 @@ class ShopBot(GroundedAnswers, HumanHandoff):
         answers it, or returns its stored reply, instead of storing it twice."""
         message = clean_message(message, self.settings.limits.max_message_chars)
         session = session or uuid.uuid4().hex
-        async for event in self._turn_events(message, session, request_key):
+        async for event in self._observed(self._turn_events(message, session, request_key)):
+            yield event
+
+    async def _observed(self, events: AsyncIterator[StreamEvent]) -> AsyncIterator[StreamEvent]:
+        """``events``, each finished turn shown to the observers on its way."""
+        async for event in events:
             if event.turn is not None:
                 for observe in self.observers:
                     try:
                         observe(event.turn)
                     except Exception:  # an observer must never break a conversation
                         log.exception("Turn observer failed")
+            yield event
+
+    async def astream_waiting(self, session: str) -> AsyncIterator[StreamEvent]:
+        """After a hand-back: the bot answers the shopper's last message if no one has (it
+        was written while the conversation waited for a person). Nothing when all is answered."""
+        conversation = await asyncio.to_thread(self.store.get, session)
+        position = unanswered_question(conversation)
+        if position is None or conversation.status != "bot":
+            return
+        history = history_before(conversation, position)
+        question = next(m for m in conversation.messages if m.position == position)
+        history.append({"role": "user", "content": question.content})
+        events = self._respond(history, session, Overrides(), position, conversation)
+        async for event in self._observed(events):
             yield event
 
     async def _turn_events(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.language import phrase
 from bot.messages import clean_message
 from bot.store import StoredConversation, StoredMessage
 
@@ -60,13 +61,16 @@ class HumanHandoff:
         return message
 
     def handback(self, session: str, agent: str | None = None) -> None:
-        """Return the conversation to the bot, keeping its context."""
+        """Return the conversation to the bot, keeping its context; the shopper is told."""
         conversation = self.store.get(session)
         state = dict(conversation.data.get("bot_state") or {})
         self.store.update_data(
             session, {"bot_state": self.policy.record_success(state), "handed_back_by": agent}
         )
         self.store.set_status(session, "bot")
+        if conversation.status in ("waiting_for_agent", "agent"):
+            notice = phrase(conversation.language or "en", "back_with_bot")
+            self.store.append(session, "assistant", notice, {"notice": "handback"})
 
     def close_conversation(self, session: str) -> None:
         from datetime import UTC, datetime

@@ -264,6 +264,7 @@ def build_router(
     async def handback(conversation_id: str, key: ApiKey) -> Ok:
         await existing(bot, conversation_id)
         await asyncio.to_thread(bot.handback, conversation_id)
+        replies.answer_waiting_soon(conversation_id)
         await audit(Agent("helpdesk", "agent", key_fingerprint(key)), "handback", conversation_id)
         return Ok(id=conversation_id, status="bot")
 

@@ -69,7 +69,7 @@ def create_app(settings: Settings, bot: ShopBot | None = None) -> FastAPI:
     app.add_middleware(AbuseLimits, settings=settings)
     registry = install_metrics(app, shopbot, settings)
     app.include_router(build_router(shopbot, settings, replies, agents))
-    app.include_router(build_console_router(shopbot, settings, agents))
+    app.include_router(build_console_router(shopbot, settings, agents, replies))
     install_widget(app, shopbot, settings, replies)
     # Outermost (added last): one policy decides for every route, Gradio's included, and the
     # other middleware's refusals (429, 413) carry its headers.

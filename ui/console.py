@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from bot import ShopBot
 from bot.agents import Agent, AgentDirectory, ConsoleSession
 from bot.desk import agent_queue
+from bot.inflight import ReplyTracker
 from bot.messages import clean_message
 from bot.settings import Settings
 from ui.api import ConversationOut, MessageIn, conversation_out, existing
@@ -81,7 +82,9 @@ def from_this_console(request: Request) -> None:
         )
 
 
-def build_console_router(bot: ShopBot, settings: Settings, agents: AgentDirectory) -> APIRouter:
+def build_console_router(
+    bot: ShopBot, settings: Settings, agents: AgentDirectory, replies: ReplyTracker
+) -> APIRouter:
     router = APIRouter(tags=["console"], include_in_schema=False)
 
     async def signed_in(request: Request) -> ConsoleSession:
@@ -197,6 +200,7 @@ def build_console_router(bot: ShopBot, settings: Settings, agents: AgentDirector
     async def handback(conversation_id: str, agent: Acting) -> dict[str, str]:
         await existing(bot, conversation_id)
         await asyncio.to_thread(bot.handback, conversation_id, agent.name)
+        replies.answer_waiting_soon(conversation_id)
         await audit(agent, "handback", conversation_id)
         return {"id": conversation_id, "status": "bot"}
 

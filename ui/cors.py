@@ -84,6 +84,24 @@ def widget_origin_allowed(scope: Scope, settings: Settings) -> bool:
     return origin == own_origin(scope) or origin in allowed_origins(settings)
 
 
+_warned: set[str] = set()
+
+
+def warn_refused(origin: str, allowed: set[str]) -> None:
+    """Say once per origin, in the server log, that the widget was refused there and how to
+    allow it."""
+    if origin in _warned or len(_warned) >= _WARNED_MAX:
+        return
+    _warned.add(origin)
+    log.warning(
+        "Refused the store widget on %s: that origin is not in SHOPBOT_ALLOWED_ORIGINS "
+        "(now %s). To allow it, set SHOPBOT_ALLOWED_ORIGINS=%s and restart.",
+        origin,
+        ",".join(sorted(allowed)) or "(none)",
+        ",".join(sorted({*allowed, origin})),
+    )
+
+
 def is_public(path: str) -> bool:
     return path == PUBLIC_PREFIX or path.startswith(PUBLIC_PREFIX + "/")
 
@@ -94,25 +112,10 @@ class OriginPolicy:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.allowed = allowed_origins(settings)
-        self._warned: set[str] = set()
 
     def allows(self, origin: str, scope: Scope) -> bool:
         """May a page on ``origin`` use the widget's API?"""
         return origin in self.allowed or origin == own_origin(scope)
-
-    def warn_refused(self, origin: str) -> None:
-        """Say once per origin, in the server log, how to allow it."""
-        if origin in self._warned or len(self._warned) >= _WARNED_MAX:
-            return
-        self._warned.add(origin)
-        allowed = ",".join(sorted(self.allowed)) or "(none)"
-        log.warning(
-            "Refused the store widget on %s: that origin is not in SHOPBOT_ALLOWED_ORIGINS "
-            "(now %s). To allow it, set SHOPBOT_ALLOWED_ORIGINS=%s and restart.",
-            origin,
-            allowed,
-            ",".join(sorted({*self.allowed, origin})),
-        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -136,7 +139,7 @@ class OriginPolicy:
                     (b"vary", b"Origin"),
                 ]
             else:
-                self.warn_refused(normal_origin(origin))  # the API itself answers 403
+                warn_refused(normal_origin(origin), self.allowed)  # the API answers 403
         elif foreign and method not in SAFE_METHODS:
             await _refusal(
                 f"Requests from {origin} may not change anything here: this part of shopbot "
@@ -164,7 +167,7 @@ class OriginPolicy:
                 "helpdesk API and the chat page answer their own origin only."
             )
         if not self.allows(origin, scope):
-            self.warn_refused(origin)
+            warn_refused(origin, self.allowed)
             return _refusal(
                 f"Origin {origin} may not use shopbot's public API; add it to "
                 "SHOPBOT_ALLOWED_ORIGINS on the server.",

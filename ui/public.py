@@ -22,7 +22,7 @@ from bot.errors import ConversationNotFound
 from bot.inflight import ReplyTracker
 from bot.messages import clean_message
 from bot.settings import Settings
-from bot.shoppers import cited_sources, open_conversation, owns, shopper_view
+from bot.shoppers import as_shown, open_conversation, owns, shopper_view
 from bot.store import StoredConversation
 from ui.api import MessageIn
 from ui.cors import (
@@ -30,7 +30,9 @@ from ui.cors import (
     KEY_HEADER,
     PUBLIC_PREFIX,
     TOKEN_HEADER,
+    allowed_origins,
     request_origin,
+    warn_refused,
     widget_origin_allowed,
 )
 from ui.errors import primed, sse_errors
@@ -52,6 +54,7 @@ class RatingIn(BaseModel):
 
 
 class WidgetCheck(BaseModel):
+    store: str = Field(..., description="The store's name, for the widget's header.")
     origin: str | None = Field(..., description="The origin of the page asking.")
     origin_allowed: bool
     key_valid: bool
@@ -73,13 +76,20 @@ def build_check_router(settings: Settings) -> APIRouter:
         valid = any(hmac.compare_digest(key.encode(), k.encode()) for k in keys)
         message = None
         if not allowed:
+            warn_refused(origin or "(no origin)", allowed_origins(settings))
             message = (
                 f"This site ({origin or 'unknown origin'}) is not allowed to use the chat: add "
                 "it to SHOPBOT_ALLOWED_ORIGINS on the shopbot server."
             )
         elif not valid:
             message = "The widget's data-key is not one of SHOPBOT_PUBLIC_KEYS on the server."
-        return WidgetCheck(origin=origin, origin_allowed=allowed, key_valid=valid, message=message)
+        return WidgetCheck(
+            store=settings.store_name.title(),
+            origin=origin,
+            origin_allowed=allowed,
+            key_valid=valid,
+            message=message,
+        )
 
     return router
 
@@ -175,7 +185,8 @@ def _shopper_reply(turn: Any) -> dict[str, Any]:
     """A finished turn as its shopper sees it (scores are for agents)."""
     fields = turn.reply_fields()
     fields.pop("sentiment", None)
-    fields["sources"] = cited_sources(fields["reply"], fields["sources"])
+    fields["reply"], fields["sources"] = as_shown(fields["reply"], fields["sources"])
+    fields["language"] = turn.language
     return fields
 
 

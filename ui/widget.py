@@ -1,8 +1,12 @@
-"""The embeddable store widget: `/widget.js` and the public API it talks to."""
+"""The embeddable store widget: `/widget.js`, the public API it talks to, and (with
+``web.demo_page``, as `make demo` sets) a demo store page at `/demo` that embeds it."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Response
+import html
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse
 
 from bot import ShopBot
 from bot.inflight import ReplyTracker
@@ -16,6 +20,12 @@ def install_widget(app: FastAPI, bot: ShopBot, settings: Settings, replies: Repl
     app.include_router(build_check_router(settings))
     app.include_router(build_public_router(bot, settings, replies))
 
+    if settings.web.demo_page:
+
+        @app.get("/demo", include_in_schema=False, response_class=HTMLResponse)
+        async def demo_page(request: Request) -> HTMLResponse:
+            return HTMLResponse(demo_html(settings, str(request.base_url).rstrip("/")))
+
     @app.get("/widget.js", include_in_schema=False)
     async def widget_js() -> Response:
         return Response(
@@ -23,3 +33,30 @@ def install_widget(app: FastAPI, bot: ShopBot, settings: Settings, replies: Repl
             media_type="text/javascript",
             headers={"Cache-Control": "public, max-age=300"},
         )
+
+
+def widget_tag(server: str, key: str) -> str:
+    """The one tag a store puts on its pages."""
+    return f'<script src="{server}/widget.js" data-key="{key}" data-color="#0f766e" defer></script>'
+
+
+def demo_html(settings: Settings, server: str) -> str:
+    """The demo store page, with the widget embedded by the tag it shows."""
+    keys = list(settings.public_keys)
+    key = keys[0] if keys else ""
+    tag = widget_tag("", html.escape(key, quote=True))
+    note = ""
+    if not keys:
+        note = (
+            '<p class="warning">No public key is configured, so the widget cannot chat: set '
+            "SHOPBOT_PUBLIC_KEYS on the server (make demo sets demo-public-key).</p>"
+        )
+    page = static_text("demo.html")
+    for name, value in (
+        ("{{store}}", html.escape(settings.store_name.title())),
+        ("{{tag}}", html.escape(widget_tag(server, key))),
+        ("{{note}}", note),
+        ("{{widget}}", tag),
+    ):
+        page = page.replace(name, value)
+    return page

@@ -45,14 +45,14 @@ def test_shopper_view_and_history(settings) -> None:
     view = shopper_view(store.get(cid))
     assert view["human"] is True and "sentiment" not in view["messages"][0]
     assert "shopper_token_sha256" not in str(view)
-    history, positions = as_history(view, TEXT["en"])
+    history, positions = as_history(view, "en")
     assert positions == [0, 1, 2, 3]
     assert [m["role"] for m in history] == ["user", "assistant", "assistant", "assistant"]
     assert "[[1] Linen Shirt](https://shop.example/p/linen)" in history[1]["content"]
     assert "Returns" not in history[1]["content"]  # not cited
     assert history[2]["content"].startswith("**Dana · team:**")
     assert history[3]["content"].endswith("(reply interrupted)")
-    zh, _ = as_history(view, TEXT["zh"])
+    zh, _ = as_history(view, "zh")
     assert "参考来源" in zh[1]["content"]
 
 

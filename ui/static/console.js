@@ -26,6 +26,15 @@
     return n;
   }
   function fmt(x) { return x == null ? "–" : Number(x).toFixed(2); }
+  function when(iso) {
+    var d = new Date(iso);
+    if (isNaN(d)) return "";
+    var today = new Date().toDateString() === d.toDateString();
+    return today ? d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
+                 : d.toLocaleDateString([], { month: "short", day: "numeric" }) + " " +
+                   d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+  var shoppers = {};  // conversation id -> how the queue names its shopper
   function show(loggedIn, name) {
     if (!loggedIn) csrf = "";
     $("login").hidden = loggedIn;
@@ -39,19 +48,21 @@
       box.textContent = "";
       if (!rows.length) box.appendChild(el("p", "empty", "No conversation waits for a human."));
       rows.forEach(function (row) {
+        shoppers[row.id] = row.shopper;
         var item = el("div", "item" + (row.id === current ? " active" : ""));
         item.dataset.id = row.id;
         var top = el("div");
         top.appendChild(el("span", "badge" + (row.status === "agent" ? " agent" : ""),
           row.status === "agent" ? "with agent" : "waiting"));
-        top.appendChild(el("b", null, row.id));
+        top.appendChild(el("b", null, row.shopper || row.id));
         item.appendChild(top);
+        item.appendChild(el("div", "meta when", when(row.created_at) + " · " + row.channel));
         if (row.last_message) item.appendChild(el("div", null, "“" + row.last_message.slice(0, 120) + "”"));
         (row.reasons || []).forEach(function (r) { item.appendChild(el("span", "reason", r)); });
         item.appendChild(el("div", "meta",
           "dissatisfaction " + fmt(row.dissatisfaction) + " (max " + fmt(row.max_dissatisfaction) +
           ") · sentiment " + fmt(row.sentiment) + " · predicted CSAT " + fmt(row.predicted_csat) +
-          " · " + (row.language || "?") + " · " + row.channel));
+          " · " + (row.language || "?")));
         item.onclick = function () { open(row.id); };
         box.appendChild(item);
       });
@@ -60,7 +71,8 @@
   function open(id) {
     current = id;
     return call("GET", "/console/api/conversations/" + encodeURIComponent(id)).then(function (c) {
-      $("title").textContent = c.id + " — " + c.status + (c.escalation ? " — " + (c.escalation.reasons || []).join("; ") : "");
+      $("title").textContent = (shoppers[c.id] || c.id) + " — " + c.channel + " — " + c.status +
+        (c.escalation ? " — " + (c.escalation.reasons || []).join("; ") : "");
       var box = $("transcript");
       box.textContent = "";
       c.messages.forEach(function (m) {
