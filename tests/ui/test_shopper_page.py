@@ -6,7 +6,7 @@ import httpx
 
 from bot.shoppers import cited_sources, open_conversation, owns, shopper_view
 from tests.ui.conftest import run_client
-from ui.shopper import TEXT, as_history
+from ui.shopper import as_history
 
 SOURCES = [
     {"n": 1, "id": "p:1", "source": "catalog", "title": "Linen Shirt", "score": 0.9,
