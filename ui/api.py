@@ -5,150 +5,33 @@ import hashlib
 import hmac
 import json
 from collections.abc import AsyncIterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
 
 from bot import ShopBot
 from bot.agents import Agent, AgentDirectory
 from bot.desk import queue_entry
 from bot.errors import ConversationNotFound
 from bot.inflight import ReplyTracker
-from bot.messages import MAX_MESSAGE_CHARS, clean_message
+from bot.messages import clean_message
 from bot.settings import Settings
 from bot.store import StoredConversation
 from ui.errors import primed, sse_errors
 from ui.limits import check_turns
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class NewConversation(_Strict):
-    id: str | None = Field(
-        None,
-        min_length=3,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9_.:-]+$",
-        description="Your own id for the conversation (e.g. the helpdesk ticket); a random "
-        "one if left out.",
-        examples=["ticket-4711"],
-    )
-    channel: str = Field(
-        "api", max_length=32, description="Where the shopper writes from.", examples=["email"]
-    )
-
-
-class ConversationCreated(BaseModel):
-    id: str = Field(..., examples=["5f0c2d7e9a2b4c6e8f1a3b5c7d9e1f20"])
-
-
-class MessageIn(_Strict):
-    content: str = Field(
-        ...,
-        description=f"The text, at most {MAX_MESSAGE_CHARS} characters "
-        "(limits.max_message_chars). Control and zero-width characters are removed; a null "
-        "byte, or nothing but blanks, is refused (422).",
-        examples=["How long do refunds to a credit card take?"],
-        json_schema_extra={"minLength": 1, "maxLength": MAX_MESSAGE_CHARS},
-    )
-
-
-class AgentMessageIn(MessageIn):
-    agent: str = Field(
-        ...,
-        min_length=1,
-        max_length=100,
-        description="The human agent's name, shown to the shopper and kept in the audit log.",
-        examples=["Dana"],
-    )
-
-
-class Source(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    n: int
-    id: str
-    source: str
-    title: str
-    score: float
-
-
-class Reply(BaseModel):
-    reply: str
-    sources: list[Source]
-    sentiment: dict[str, Any]
-    escalated: bool
-    status: str
-
-
-class MessageOut(BaseModel):
-    position: int
-    role: Literal["user", "assistant", "agent"]
-    content: str
-    created_at: str
-    sentiment: dict[str, Any] | None = None
-    sources: list[dict[str, Any]] | None = None
-    agent: str | None = None
-    feedback: Literal["up", "down"] | None = None
-    interrupted: bool = False
-
-
-class ConversationOut(BaseModel):
-    id: str
-    status: str
-    channel: str
-    language: str | None
-    created_at: str
-    updated_at: str
-    escalation: dict[str, Any] | None = None
-    predicted_csat: float | None = None
-    rating: int | None = Field(None, description="The shopper's end-of-chat rating, 1-5.")
-    messages: list[MessageOut]
-
-
-class EscalationOut(BaseModel):
-    id: str
-    status: str
-    language: str | None
-    reasons: list[str]
-    escalated_at: str | None
-    last_message: str | None
-
-
-class Ok(BaseModel):
-    id: str
-    status: str
-
-
-def conversation_out(conversation: StoredConversation) -> ConversationOut:
-    return ConversationOut(
-        id=conversation.id,
-        status=conversation.status,
-        channel=conversation.channel,
-        language=conversation.language,
-        created_at=conversation.created_at.isoformat(),
-        updated_at=conversation.updated_at.isoformat(),
-        escalation=conversation.data.get("escalation"),
-        predicted_csat=conversation.data.get("predicted_csat"),
-        rating=conversation.data.get("rating"),
-        messages=[
-            MessageOut(
-                position=m.position,
-                role=m.role,  # type: ignore[arg-type]
-                content=m.content,
-                created_at=m.created_at.isoformat(),
-                sentiment=m.data.get("sentiment"),
-                sources=m.data.get("sources"),
-                agent=m.data.get("agent"),
-                feedback=m.data.get("feedback"),
-                interrupted=bool(m.data.get("interrupted")),
-            )
-            for m in conversation.messages
-        ],
-    )
+from ui.schemas import (
+    AgentMessageIn,
+    ConversationCreated,
+    ConversationOut,
+    EscalationOut,
+    MessageIn,
+    MessageOut,
+    NewConversation,
+    Ok,
+    Reply,
+    conversation_out,
+)
 
 
 async def existing(bot: ShopBot, conversation_id: str) -> StoredConversation:

@@ -17,7 +17,7 @@ from bot.settings import Settings
 from ui.api import build_router
 from ui.console import build_console_router
 from ui.cors import OriginPolicy
-from ui.errors import install_error_handlers
+from ui.errors import ErrorShape, install_error_handlers
 from ui.limits import AbuseLimits
 from ui.metrics import install_metrics, start_metrics_listener
 from ui.shopper import mount_shopper_chat
@@ -73,6 +73,7 @@ def create_app(settings: Settings, bot: ShopBot | None = None) -> FastAPI:
     install_widget(app, shopbot, settings, replies)
     # Outermost (added last): one policy decides for every route, Gradio's included, and the
     # other middleware's refusals (429, 413) carry its headers.
+    app.add_middleware(ErrorShape, router=app.router)
     app.add_middleware(OriginPolicy, settings=settings)
 
     @app.get("/healthz", tags=["ops"])

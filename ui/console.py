@@ -25,8 +25,9 @@ from bot.desk import agent_queue
 from bot.inflight import ReplyTracker
 from bot.messages import clean_message
 from bot.settings import Settings
-from ui.api import ConversationOut, MessageIn, conversation_out, existing
+from ui.api import existing
 from ui.cors import own_origin, request_origin
+from ui.schemas import ConversationOut, MessageIn, conversation_out
 
 COOKIE = "shopbot_console"
 CSRF_HEADER = "X-CSRF-Token"

@@ -24,7 +24,6 @@ from bot.messages import clean_message
 from bot.settings import Settings
 from bot.shoppers import as_shown, open_conversation, owns, shopper_view
 from bot.store import StoredConversation
-from ui.api import MessageIn
 from ui.cors import (
     CHECK_PATH,
     KEY_HEADER,
@@ -37,29 +36,42 @@ from ui.cors import (
 )
 from ui.errors import primed, sse_errors
 from ui.limits import check_turns
+from ui.schemas import EXAMPLE_ID, MessageIn
 
 
 class OpenedConversation(BaseModel):
-    id: str
-    token: str = Field(..., description=f"Send it back as {TOKEN_HEADER} on every call.")
+    id: str = Field(..., description="The conversation's id.", examples=[EXAMPLE_ID])
+    token: str = Field(
+        ...,
+        description=f"Send it back as {TOKEN_HEADER} on every call.",
+        examples=["q8rT0vXbY2mN5kLp7wZs1dFh3jGc"],
+    )
 
 
 class FeedbackIn(BaseModel):
-    position: int = Field(..., ge=0)
-    helpful: bool
+    position: int = Field(..., ge=0, description="The reply's position.", examples=[1])
+    helpful: bool = Field(..., description="Thumbs up (true) or down.", examples=[True])
 
 
 class RatingIn(BaseModel):
-    stars: int = Field(..., ge=1, le=5)
+    stars: int = Field(..., ge=1, le=5, description="The chat's rating, 1-5.", examples=[5])
 
 
 class WidgetCheck(BaseModel):
-    store: str = Field(..., description="The store's name, for the widget's header.")
-    origin: str | None = Field(..., description="The origin of the page asking.")
-    origin_allowed: bool
-    key_valid: bool
+    store: str = Field(
+        ..., description="The store's name, for the widget's header.", examples=["Northwind Lane"]
+    )
+    origin: str | None = Field(
+        ..., description="The origin of the page asking.", examples=["https://shop.example"]
+    )
+    origin_allowed: bool = Field(
+        ..., description="The page's origin may use the widget.", examples=[True]
+    )
+    key_valid: bool = Field(..., description="The key is a public key.", examples=[True])
     message: str | None = Field(
-        None, description="What the store owner must change, when something is refused."
+        None,
+        description="What the store owner must change, when something is refused.",
+        examples=[None],
     )
 
 

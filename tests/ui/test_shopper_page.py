@@ -41,19 +41,23 @@ def test_shopper_view_and_history(settings) -> None:
     store.append(cid, "assistant", "It costs $49 [1].", {"sources": SOURCES})
     store.append(cid, "agent", "Hi, Dana here.", {"agent": "Dana"})
     store.append(cid, "assistant", "Partial", {"interrupted": True})
+    store.append(cid, "assistant", "退款 5-7 个工作日到账 [2]。", {"sources": SOURCES})
     store.set_status(cid, "agent")
     view = shopper_view(store.get(cid))
     assert view["human"] is True and "sentiment" not in view["messages"][0]
     assert "shopper_token_sha256" not in str(view)
     history, positions = as_history(view, "en")
-    assert positions == [0, 1, 2, 3]
-    assert [m["role"] for m in history] == ["user", "assistant", "assistant", "assistant"]
+    assert positions == [0, 1, 2, 3, 4]
+    assert [m["role"] for m in history] == ["user", *["assistant"] * 4]
     assert "[[1] Linen Shirt](https://shop.example/p/linen)" in history[1]["content"]
     assert "Returns" not in history[1]["content"]  # not cited
     assert history[2]["content"].startswith("**Dana · team:**")
     assert history[3]["content"].endswith("(reply interrupted)")
+    # "Sources" in the language of the reply it follows, numbered as shown.
+    assert "*参考来源:* 📄 [1] Returns" in history[4]["content"]
+    assert history[4]["content"].startswith("退款 5-7 个工作日到账 [1]。")
     zh, _ = as_history(view, "zh")
-    assert "参考来源" in zh[1]["content"]
+    assert "*Sources:*" in zh[1]["content"] and zh[2]["content"].startswith("**Dana · 客服:**")
 
 
 def test_chat_page_offers_suggestions_takeover_rating_and_languages(web_app) -> None:
