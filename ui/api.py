@@ -17,6 +17,7 @@ from bot.errors import ConversationNotFound
 from bot.inflight import ReplyTracker
 from bot.messages import clean_message
 from bot.settings import Settings
+from bot.status import ConversationStatus
 from bot.store import StoredConversation
 from ui.errors import primed, sse_errors
 from ui.limits import check_turns
@@ -96,7 +97,7 @@ def build_router(
         ),
     ) -> Any:
         conversation = await existing(bot, conversation_id)
-        if conversation.status == "closed":
+        if conversation.status == ConversationStatus.CLOSED:
             raise HTTPException(409, "This conversation is closed; create a new one.")
         content = clean_message(body.content, settings.limits.max_message_chars)
         check_turns(conversation, settings.limits)
@@ -129,7 +130,7 @@ def build_router(
         conversation_id: str, body: AgentMessageIn, key: ApiKey
     ) -> MessageOut:
         conversation = await existing(bot, conversation_id)
-        if conversation.status == "closed":
+        if conversation.status == ConversationStatus.CLOSED:
             raise HTTPException(409, "This conversation is closed.")
         content = clean_message(body.content, settings.limits.max_message_chars)
         message = await asyncio.to_thread(bot.agent_message, conversation_id, content, body.agent)
@@ -149,14 +150,14 @@ def build_router(
         await asyncio.to_thread(bot.handback, conversation_id)
         replies.answer_waiting_soon(conversation_id)
         await audit(Agent("helpdesk", "agent", key_fingerprint(key)), "handback", conversation_id)
-        return Ok(id=conversation_id, status="bot")
+        return Ok(id=conversation_id, status=ConversationStatus.BOT)
 
     @router.post("/conversations/{conversation_id}/close", response_model=Ok)
     async def close(conversation_id: str, key: ApiKey) -> Ok:
         await existing(bot, conversation_id)
         await asyncio.to_thread(bot.close_conversation, conversation_id)
         await audit(Agent("helpdesk", "agent", key_fingerprint(key)), "close", conversation_id)
-        return Ok(id=conversation_id, status="closed")
+        return Ok(id=conversation_id, status=ConversationStatus.CLOSED)
 
     from ui.privacy_api import add_privacy_routes
 

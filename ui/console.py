@@ -25,6 +25,7 @@ from bot.desk import agent_queue
 from bot.inflight import ReplyTracker
 from bot.messages import clean_message
 from bot.settings import Settings
+from bot.status import ConversationStatus
 from ui.api import existing
 from ui.cors import own_origin, request_origin
 from ui.schemas import ConversationOut, MessageIn, conversation_out
@@ -190,12 +191,12 @@ def build_console_router(
     @router.post("/console/api/conversations/{conversation_id}/reply")
     async def reply(conversation_id: str, body: MessageIn, agent: Acting) -> dict[str, Any]:
         conversation = await existing(bot, conversation_id)
-        if conversation.status == "closed":
+        if conversation.status == ConversationStatus.CLOSED:
             raise HTTPException(409, "This conversation is closed.")
         content = clean_message(body.content, settings.limits.max_message_chars)
         message = await asyncio.to_thread(bot.agent_message, conversation_id, content, agent.name)
         await audit(agent, "reply", conversation_id, position=message.position)
-        return {"position": message.position, "status": "agent"}
+        return {"position": message.position, "status": ConversationStatus.AGENT}
 
     @router.post("/console/api/conversations/{conversation_id}/handback")
     async def handback(conversation_id: str, agent: Acting) -> dict[str, str]:
@@ -203,14 +204,14 @@ def build_console_router(
         await asyncio.to_thread(bot.handback, conversation_id, agent.name)
         replies.answer_waiting_soon(conversation_id)
         await audit(agent, "handback", conversation_id)
-        return {"id": conversation_id, "status": "bot"}
+        return {"id": conversation_id, "status": ConversationStatus.BOT}
 
     @router.post("/console/api/conversations/{conversation_id}/close")
     async def close(conversation_id: str, agent: Acting) -> dict[str, str]:
         await existing(bot, conversation_id)
         await asyncio.to_thread(bot.close_conversation, conversation_id)
         await audit(agent, "close", conversation_id)
-        return {"id": conversation_id, "status": "closed"}
+        return {"id": conversation_id, "status": ConversationStatus.CLOSED}
 
     @router.get("/console/api/audit")
     async def audit_log(
