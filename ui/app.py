@@ -28,8 +28,11 @@ DRAIN_SECONDS = 25.0
 """At shutdown, how long replies being written may take to finish (uvicorn allows 30 s)."""
 
 
-def create_app(settings: Settings, bot: ShopBot | None = None) -> FastAPI:
-    """The whole web app around one bot (started at start-up, closed at shutdown)."""
+def create_app(
+    settings: Settings, bot: ShopBot | None = None, ready_message: str | None = None
+) -> FastAPI:
+    """The whole web app around one bot (started at start-up, closed at shutdown);
+    ``ready_message`` is logged once it answers."""
     shopbot = bot or ShopBot(settings)
 
     dispatcher = WebhookDispatcher(shopbot.store, settings.escalation)
@@ -45,6 +48,8 @@ def create_app(settings: Settings, bot: ShopBot | None = None) -> FastAPI:
         await asyncio.to_thread(shopbot.warm_up)
         webhooks = asyncio.create_task(dispatcher.run()) if dispatcher.enabled else None
         metrics_listener = start_metrics_listener(registry, settings.web)
+        if ready_message:
+            log.info("%s", ready_message)
         yield
         if metrics_listener is not None:
             metrics_listener.shutdown()
