@@ -57,12 +57,17 @@ ORIGIN = "https://shopbot.test"
 """Where the in-process app is served (over HTTPS, as in production)."""
 
 
-def run_client(app: object, scenario: Callable[[httpx.AsyncClient], Awaitable[None]]) -> None:
-    """Run ``scenario`` with a client talking to ``app`` in-process."""
+def run_client(
+    app: object,
+    scenario: Callable[[httpx.AsyncClient], Awaitable[None]],
+    base_url: str = ORIGIN,
+    client: tuple[str, int] = ("127.0.0.1", 123),
+) -> None:
+    """Run ``scenario`` with a client (at address ``client``) talking to ``app`` in-process."""
 
     async def main() -> None:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=ORIGIN) as c:
+        transport = httpx.ASGITransport(app=app, client=client)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as c:
             await scenario(c)
 
     asyncio.run(main())

@@ -61,6 +61,17 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+def _ask_about_returns(page: Any) -> Any:
+    """Ask the open widget QUESTION; its reply, checked: the fact, cited as [1]."""
+    page.fill(".sb-input", QUESTION)
+    page.click(".sb-send")
+    reply = page.locator(".sb-msg.sb-assistant").last
+    reply.locator(".sb-sources").wait_for(timeout=REPLY_TIMEOUT_MS)
+    assert "30 days" in reply.inner_text()
+    assert "[1]" in reply.locator(".sb-sources").inner_text()
+    return reply
+
+
 def _shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / name))
 
@@ -80,12 +91,7 @@ def test_widget_shopper_and_console_agent(browser: Any, live_server: LiveServer)
     ]
 
     shopper.evaluate(WATCH_STREAM)
-    shopper.fill(".sb-input", QUESTION)
-    shopper.click(".sb-send")
-    reply = shopper.locator(".sb-msg.sb-assistant").last
-    reply.locator(".sb-sources").wait_for(timeout=REPLY_TIMEOUT_MS)
-    assert "30 days" in reply.inner_text()
-    assert "[1]" in reply.locator(".sb-sources").inner_text()
+    reply = _ask_about_returns(shopper)
     streamed = shopper.evaluate("window.__streamed")
     assert streamed, "no text was shown before the reply finished"
     times = shopper.evaluate("window.__times")
@@ -345,12 +351,7 @@ def test_the_demo_store_page_widget_answers_out_of_the_box(
         page.click(".sb-bubble")
         page.locator(".sb-head b", has_text="Northwind Lane").wait_for(timeout=30_000)
         assert page.locator(".sb-refused").is_hidden()
-        page.fill(".sb-input", QUESTION)
-        page.click(".sb-send")
-        reply = page.locator(".sb-msg.sb-assistant").last
-        reply.locator(".sb-sources").wait_for(timeout=REPLY_TIMEOUT_MS)
-        assert "30 days" in reply.inner_text()
-        assert "[1]" in reply.locator(".sb-sources").inner_text()
+        _ask_about_returns(page)
         if mobile:  # the panel fills the screen, its input in view
             _in_first_screen(page, ".sb-input", viewport["height"])
         _shot(page, name)

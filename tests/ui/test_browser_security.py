@@ -7,15 +7,12 @@ may change, and no preflight may be approved."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import ROOT
+from tests.test_cli import shopbot
 from tests.ui.conftest import LIVE_API_KEY, LiveServer
 from tests.ui.test_browser import ARTIFACTS, browser  # noqa: F401  (the module's Chromium)
 
@@ -68,18 +65,9 @@ ATTACK_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Win a p
 
 
 def _shopbot(live_server: LiveServer, *args: str, stdin: str | None = None) -> str:
-    env = {**os.environ, "SHOPBOT_HOME": str(live_server.home), "HF_HUB_OFFLINE": "1"}
-    env.pop("SHOPBOT_CONFIG", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        input=stdin,
-        timeout=120,
-        check=True,
-    )
+    """`shopbot ...` on the live server's home (its database)."""
+    done = shopbot(*args, home=live_server.home, stdin=stdin, timeout=120)
+    assert done.returncode == 0, done.stderr
     return done.stdout
 
 

@@ -18,7 +18,8 @@ HELPDESK = {"Authorization": f"Bearer {API_KEY}"}
 OWN = {"Origin": ORIGIN}
 
 
-async def _escalated(client: httpx.AsyncClient) -> str:
+async def escalated(client: httpx.AsyncClient) -> str:
+    """A helpdesk conversation whose shopper asked for a person (in the agents' queue)."""
     cid = (await client.post("/api/v1/conversations", headers=HELPDESK)).json()["id"]
     reply = await client.post(
         f"/api/v1/conversations/{cid}/messages",
@@ -62,7 +63,7 @@ def test_console_page_and_login(web_app: object) -> None:
 
 def test_agent_works_the_queue(web_app: object) -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        cid = await _escalated(client)
+        cid = await escalated(client)
         acting = await console_login(client)
         queue = (await client.get("/console/api/queue")).json()
         row = next(r for r in queue if r["id"] == cid)

@@ -4,7 +4,6 @@ HTTP on SQLite and PostgreSQL. The same attacks from a real browser: `test_brows
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import urllib.request
 from collections.abc import Iterator
@@ -32,6 +31,7 @@ from tests.ui.conftest import (
     console_login,
     run_client,
 )
+from tests.ui.test_console import escalated
 from ui.app import create_app
 from ui.metrics import start_metrics_listener
 
@@ -53,25 +53,6 @@ def _with(web_settings: Settings, **web: Any) -> Settings:
     return web_settings.model_copy(
         update={"web": web_settings.web.model_copy(update=web)}, deep=True
     )
-
-
-def _run(app: Any, scenario: Any, base_url: str, client: tuple[str, int] | None = None) -> None:
-    async def main() -> None:
-        transport = httpx.ASGITransport(app=app, client=client or ("127.0.0.1", 123))
-        async with httpx.AsyncClient(transport=transport, base_url=base_url) as c:
-            await scenario(c)
-
-    asyncio.run(main())
-
-
-async def _escalated(client: httpx.AsyncClient) -> str:
-    cid = (await client.post("/api/v1/conversations", headers=HELPDESK)).json()["id"]
-    await client.post(
-        f"/api/v1/conversations/{cid}/messages",
-        json={"content": "I want to talk to a real person now"},
-        headers=HELPDESK,
-    )
-    return cid
 
 
 # -- one CORS policy --------------------------------------------------------------------
@@ -183,7 +164,7 @@ def test_a_refused_origin_is_named_in_the_server_log(
 # -- the console: CSRF and Origin ---------------------------------------------------------
 def test_console_changes_need_the_console_origin_and_its_csrf_token(web_app: object) -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        cid = await _escalated(client)
+        cid = await escalated(client)
         acting = await console_login(client)  # the cookie is in the client's jar from now on
         reply = f"/console/api/conversations/{cid}/reply"
         body = {"content": "FORGED"}
@@ -228,7 +209,7 @@ def test_agents_with_accounts_log_in_act_and_are_audited(web_settings: Settings)
     admin_secret = directory.add("Bo", "admin")
 
     async def scenario(client: httpx.AsyncClient) -> None:
-        cid = await _escalated(client)
+        cid = await escalated(client)
         assert (
             await client.post(
                 "/console/login", json={"name": "Ana", "key": AGENT_KEY}, headers={"Origin": ORIGIN}
@@ -285,7 +266,7 @@ def test_agents_with_accounts_log_in_act_and_are_audited(web_settings: Settings)
 
 def test_shared_keys_still_work_for_a_single_agent_store(web_app: object) -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        cid = await _escalated(client)
+        cid = await escalated(client)
         acting = await console_login(client, "Dana")
         sent = await client.post(
             f"/console/api/conversations/{cid}/reply",
@@ -343,7 +324,7 @@ def test_the_session_cookie_is_secure_whenever_served_over_https(
         assert ("secure" in flags) is secure
         assert {"httponly", "samesite=strict", "path=/console"} <= set(flags)
 
-    _run(app, scenario, base_url)
+    run_client(app, scenario, base_url)
     bot.close()
 
 
@@ -357,8 +338,8 @@ def test_metrics_answer_this_machine_only_by_default(web_app: object) -> None:
         assert refused.status_code == 403
         assert "SHOPBOT_WEB__METRICS_KEY" in refused.json()["error"]["message"]
 
-    _run(web_app, local, ORIGIN)
-    _run(web_app, remote, ORIGIN, client=("203.0.113.9", 40000))
+    run_client(web_app, local)
+    run_client(web_app, remote, client=("203.0.113.9", 40000))
 
 
 def test_metrics_behind_a_key(web_settings: Settings) -> None:
@@ -371,7 +352,7 @@ def test_metrics_behind_a_key(web_settings: Settings) -> None:
         right = await client.get("/metrics", headers={"Authorization": "Bearer prom-key-1"})
         assert right.status_code == 200 and "shopbot_http_requests_total" in right.text
 
-    _run(app, scenario, ORIGIN, client=("203.0.113.9", 40000))
+    run_client(app, scenario, client=("203.0.113.9", 40000))
     bot.close()
 
 
@@ -383,7 +364,7 @@ def test_metrics_on_an_internal_address_only(web_settings: Settings) -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         assert (await client.get("/metrics")).status_code == 404
 
-    _run(app, scenario, ORIGIN)
+    run_client(app, scenario)
     bot.close()
     registry = CollectorRegistry()
     Counter("shopbot_probe_total", "A probe.", registry=registry).inc()
@@ -464,7 +445,7 @@ def test_a_reused_idempotency_key_with_another_message_is_a_conflict(any_db_app:
 
 def test_console_replies_are_cleaned_too(web_app: object) -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
-        cid = await _escalated(client)
+        cid = await escalated(client)
         acting = await console_login(client)
         url = f"/console/api/conversations/{cid}/reply"
         nul = await client.post(url, json={"content": "hi\u0000"}, headers=acting)
