@@ -248,6 +248,19 @@ class AgentDirectory:
         action = "account_disabled" if disabled else "account_enabled"
         self.record(CLI, action, detail={"account": name})
 
+    def shared_keys_warning(self) -> str | None:
+        """What to say when shared keys are still set beside agents' own accounts."""
+        if not self.shared_keys:
+            return None
+        count = len(self.accounts())
+        if not count:
+            return None
+        return (
+            f"SHOPBOT_AGENT_KEYS is set while {count} agent account(s) exist: whoever has a "
+            "shared key logs in, as an admin, under any name no account holds. Remove it once "
+            "every agent has an account."
+        )
+
     # -- logging in --------------------------------------------------------------------------
     def authenticate(self, name: str, secret: str) -> Agent | None:
         """The agent these credentials prove, or None. An account's name takes its own

@@ -46,6 +46,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(shopbot.warm_up)
+        if warning := await asyncio.to_thread(agents.shared_keys_warning):
+            log.warning("%s", warning)
         webhooks = asyncio.create_task(dispatcher.run()) if dispatcher.enabled else None
         metrics_listener = start_metrics_listener(registry, settings.web)
         if ready_message:

@@ -33,8 +33,10 @@ def test_secrets_are_stored_as_salted_hashes() -> None:
 
 
 def test_add_log_in_act_disable_and_audit(agents: AgentDirectory) -> None:
+    assert agents.shared_keys_warning() is None  # a single-agent store: nothing to say
     secret = agents.add("Ana", "agent")
     assert len(secret) >= 20
+    assert "SHOPBOT_AGENT_KEYS" in (agents.shared_keys_warning() or "")
     agents.add("Bo", "admin", secret="bo's own long secret")
     with agents._session() as session:
         stored = {r.name: r.secret_hash for r in session.scalars(select(AgentRow))}
