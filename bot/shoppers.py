@@ -17,6 +17,7 @@ from bot.store import ConversationStore, StoredConversation
 TOKEN_FIELD = "shopper_token_sha256"
 SOURCE_FIELDS = ("n", "title", "source", "url", "path", "product_id")
 _CITATION = re.compile(r"\[(\d{1,2})\]")
+_SPACED_CITATION = re.compile(r"(\s*)\[(\d{1,2})\]")
 
 
 def _digest(token: str) -> str:
@@ -62,10 +63,10 @@ def as_shown(reply: str, sources: list[dict[str, Any]]) -> tuple[str, list[dict[
     number = {s.get("n"): i for i, s in enumerate(shown, start=1)}
 
     def renumber(match: re.Match[str]) -> str:
-        new = number.get(int(match.group(1)))
-        return f"[{new}]" if new else ""
+        new = number.get(int(match.group(2)))
+        return f"{match.group(1)}[{new}]" if new else ""  # a marker to nothing goes, space too
 
-    text = _CITATION.sub(renumber, reply) if _CITATION.search(reply) else reply
+    text = _SPACED_CITATION.sub(renumber, reply)
     return text, [{**s, "n": number[s.get("n")]} for s in shown]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 
 from tests.ui.conftest import (
@@ -105,5 +107,44 @@ def test_console_is_not_open_to_other_origins(web_app: object) -> None:
         await console_login(client)
         response = await client.get("/console/api/queue", headers={"Origin": SHOP})
         assert "access-control-allow-origin" not in response.headers
+
+    run_client(web_app, scenario)
+
+
+def test_the_queue_names_each_shopper_and_a_handback_answers_what_waited(web_app: object) -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        named = (await client.post("/api/v1/conversations", headers=HELPDESK)).json()["id"]
+        await client.post(
+            f"/api/v1/conversations/{named}/messages",
+            json={"content": "I'm jane@example.com and I want a human now"},
+            headers=HELPDESK,
+        )
+        cid = await escalated(client)
+        acting = await console_login(client)
+        rows = {r["id"]: r for r in (await client.get("/console/api/queue")).json()}
+        assert rows[named]["shopper"] == "jane@example.com"
+        assert rows[cid]["shopper"] == "This is useless, let me talk to a real person!"
+        assert rows[cid]["channel"] == "api" and rows[cid]["created_at"]
+        listed = (await client.get("/api/v1/escalations", headers=HELPDESK)).json()
+        row = next(r for r in listed if r["id"] == named)
+        assert row["shopper"] == "jane@example.com"
+        assert row["last_message"] == "I'm jane@example.com and I want a human now"
+
+        url = f"/console/api/conversations/{cid}"
+        await client.post(f"{url}/reply", json={"content": "Dana here."}, headers=acting)
+        await client.post(
+            f"/api/v1/conversations/{cid}/messages",
+            json={"content": "How long do refunds to a credit card take?"},
+            headers=HELPDESK,
+        )
+        await client.post(f"{url}/handback", headers=acting)
+        for _ in range(100):  # answered in the background
+            messages = (await client.get(url)).json()["messages"]
+            if messages[-1]["role"] == "assistant" and not messages[-1].get("notice"):
+                break
+            await asyncio.sleep(0.05)
+        notice, answer = messages[-2], messages[-1]
+        assert notice["notice"] == "handback" and "virtual assistant" in notice["content"]
+        assert "5-7 business days" in answer["content"] and not answer.get("notice")
 
     run_client(web_app, scenario)

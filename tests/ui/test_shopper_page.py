@@ -72,3 +72,15 @@ def test_chat_page_offers_suggestions_takeover_rating_and_languages(web_app) -> 
         assert "Northwind Lane" in text
 
     run_client(web_app, scenario)
+
+
+def test_sources_are_numbered_as_shown() -> None:
+    from bot.shoppers import as_shown
+
+    reply, shown = as_shown("Returns within 30 days [2].", SOURCES)
+    assert reply == "Returns within 30 days [1]." and [s["n"] for s in shown] == [1]
+    assert shown[0]["title"] == "Returns > Window"
+    reply, shown = as_shown("It costs $49 [3], returns in 30 days [2] [9].", SOURCES)
+    assert reply == "It costs $49 [2], returns in 30 days [1]."  # [9] points at nothing
+    assert [(s["n"], s["title"]) for s in shown] == [(1, "Returns > Window"), (2, "Bad link")]
+    assert as_shown("No markers.", SOURCES)[1] == cited_sources("No markers.", SOURCES)
