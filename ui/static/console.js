@@ -35,8 +35,9 @@
                    d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   }
   var shoppers = {};  // conversation id -> how the queue names its shopper
-  function show(loggedIn, name) {
+  function show(loggedIn, name, role) {
     if (!loggedIn) csrf = "";
+    $("insights-link").hidden = !loggedIn || role !== "admin";  // insights: admins only
     $("login").hidden = loggedIn;
     $("desk").hidden = !loggedIn;
     $("logout").hidden = !loggedIn;
@@ -99,7 +100,7 @@
   $("login").onsubmit = function (e) {
     e.preventDefault();
     call("POST", "/console/login", { name: $("name").value.trim(), key: $("key").value })
-      .then(function (agent) { $("key").value = ""; csrf = agent.csrf; show(true, agent.name); loadQueue(); })
+      .then(function (agent) { $("key").value = ""; csrf = agent.csrf; show(true, agent.name, agent.role); loadQueue(); })
       .catch(function (err) { $("login-error").textContent = err.message; });
   };
   $("logout").onclick = function () { call("POST", "/console/logout").then(function () { show(false); }); };
@@ -113,6 +114,6 @@
   };
   $("handback").onclick = function () { act("/handback"); };
   $("close").onclick = function () { act("/close"); };
-  call("GET", "/console/api/me").then(function (a) { csrf = a.csrf; show(true, a.name); loadQueue(); }).catch(function () { show(false); });
+  call("GET", "/console/api/me").then(function (a) { csrf = a.csrf; show(true, a.name, a.role); loadQueue(); }).catch(function () { show(false); });
   setInterval(function () { if (!$("desk").hidden) { loadQueue(); if (current) open(current); } }, 5000);
 })();
