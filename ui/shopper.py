@@ -62,17 +62,16 @@ TEXT: dict[str, dict[str, Any]] = {
 
 CSS = """
 .gradio-container { max-width: 880px !important; margin: 0 auto !important; }
-.gradio-container .main { position: relative; }
+.gradio-container .contain { position: relative; }
 #brand { padding-right: 130px; }
 #brand .brand { display: flex; align-items: center; gap: 10px; }
 #brand .logo { flex: none; width: 40px; height: 40px; border-radius: 10px; background: #0f766e;
   color: #fff; display: grid; place-items: center; font: 700 20px/1 system-ui, sans-serif; }
 #brand .name { font-size: 18px; font-weight: 700; line-height: 1.2; }
 #brand .brand > div:last-child { min-width: 0; }
-#brand .tagline { font-size: 13px; opacity: .75; line-height: 1.3; white-space: nowrap;
-  overflow: hidden; text-overflow: ellipsis; }
-#language { position: absolute !important; top: 18px; right: 32px; width: auto !important;
-  z-index: 5; }
+#brand .tagline { font-size: 13px; opacity: .75; line-height: 1.3; }
+#language { position: absolute !important; top: 2px; right: 0;
+  width: max-content !important; min-width: 0 !important; z-index: 5; }
 #language .wrap { flex-wrap: nowrap; gap: 0; }
 #language label { padding: 4px 12px; margin: 0; border-radius: 0; cursor: pointer; }
 #language label:first-child { border-radius: 8px 0 0 8px; }
@@ -90,8 +89,7 @@ CSS = """
 #actions button { flex: none !important; }
 @media (max-width: 640px) {
   .gradio-container .main { padding: 8px 10px !important; }
-  #language { top: 10px; right: 10px; }
-  #brand { padding-right: 112px; }
+  #brand { padding-right: 124px; }
   .gradio-container .contain, .gradio-container .column { gap: 8px !important; }
   #brand .logo { width: 32px; height: 32px; font-size: 16px; border-radius: 8px; }
   #brand .name { font-size: 16px; }
