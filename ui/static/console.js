@@ -58,7 +58,7 @@
         top.appendChild(el("b", null, row.shopper || row.id));
         item.appendChild(top);
         item.appendChild(el("div", "meta when", when(row.created_at) + " · " + row.channel));
-        if (row.last_message) item.appendChild(el("div", null, "“" + row.last_message.slice(0, 120) + "”"));
+        if (row.last_message && row.last_message !== row.shopper) item.appendChild(el("div", null, "“" + row.last_message.slice(0, 120) + "”"));
         (row.reasons || []).forEach(function (r) { item.appendChild(el("span", "reason", r)); });
         item.appendChild(el("div", "meta",
           "dissatisfaction " + fmt(row.dissatisfaction) + " (max " + fmt(row.max_dissatisfaction) +
