@@ -63,19 +63,23 @@ demo:
 	$(BIN)/shopbot serve --host 127.0.0.1 --port $(DEMO_PORT) || status=$$?; \
 	case $$status in 0|130|143) echo "==> shopbot stopped.";; *) exit $$status;; esac
 
-test: setup system-deps
+# Lint first: a style or type error fails the run before the long tests start.
+test: setup system-deps lint
 	$(BIN)/python -m pytest
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
 
+# ruff on everything; mypy, strict, on the runtime packages (bot, retrieval, finetune, ui:
+# [tool.mypy] in pyproject.toml).
 lint: setup
-	$(BIN)/ruff check bot retrieval finetune ui tests
-	$(BIN)/ruff format --check bot retrieval finetune ui tests
+	$(BIN)/ruff check bot retrieval finetune ui evals tests data/build
+	$(BIN)/ruff format --check bot retrieval finetune ui evals tests data/build
+	$(BIN)/python -m mypy
 
 format: setup
-	$(BIN)/ruff check --fix bot retrieval finetune ui tests
-	$(BIN)/ruff format bot retrieval finetune ui tests
+	$(BIN)/ruff check --fix bot retrieval finetune ui evals tests data/build
+	$(BIN)/ruff format bot retrieval finetune ui evals tests data/build
 
 bench: setup
 	$(BIN)/shopbot bench retrieval --json

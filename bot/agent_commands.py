@@ -8,7 +8,7 @@ import sys
 from bot.settings import Settings
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     agents = sub.add_parser("agents", help="Add, list and disable the agents' console accounts.")
     actions = agents.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = actions.add_parser("add", help="Add an agent; prints the new secret once.")
@@ -42,7 +42,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def agents_command(args: argparse.Namespace, settings: Settings) -> int:
     from bot.agents import AgentDirectory
-    from bot.cli import print_json
+    from bot.output import print_json
     from bot.store import SQLConversationStore
 
     directory = AgentDirectory(SQLConversationStore(settings.resolved_database_url).engine)

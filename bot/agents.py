@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.errors import InputError
-from bot.store import Base
+from bot.schema import Base
 
 Role = Literal["agent", "admin"]
 ROLES: tuple[Role, ...] = ("agent", "admin")

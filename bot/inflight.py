@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from bot.errors import IdempotencyConflict, InvalidMessage
 
 if TYPE_CHECKING:
-    from bot.engine import ShopBot
+    from bot.shopbot import ShopBot
     from bot.turns import StreamEvent
 
 log = logging.getLogger(__name__)

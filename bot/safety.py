@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from bot.messages import comparable
 
 if TYPE_CHECKING:
-    from bot.grounding import HitLike
+    from bot.knowledge import HitLike
 
 _INJECTION = [
     (

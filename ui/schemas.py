@@ -188,7 +188,7 @@ def conversation_out(conversation: StoredConversation) -> ConversationOut:
         messages=[
             MessageOut(
                 position=m.position,
-                role=m.role,  # type: ignore[arg-type]
+                role=m.role,
                 content=m.content,
                 created_at=m.created_at.isoformat(),
                 sentiment=m.data.get("sentiment"),

@@ -13,7 +13,7 @@ from bot.messages import MAX_MESSAGE_CHARS, clean_message, comparable
 from bot.settings import Settings
 from bot.store import SQLConversationStore
 from bot.turns import Overrides
-from tests.bot.test_engine import KNOWLEDGE
+from tests.bot.test_shopbot import KNOWLEDGE
 from tests.bot.test_store import store  # noqa: F401  (SQLite and a real PostgreSQL)
 
 QUESTION = [{"role": "user", "content": "How long do refunds to a credit card take?"}]

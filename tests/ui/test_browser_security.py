@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.live import LIVE_API_KEY, LiveServer
 from tests.test_cli import shopbot
-from tests.ui.conftest import LIVE_API_KEY, LiveServer
 from tests.ui.test_browser import ARTIFACTS, browser  # noqa: F401  (the module's Chromium)
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]

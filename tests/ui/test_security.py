@@ -19,7 +19,7 @@ from bot.agents import AgentDirectory
 from bot.backends import FakeBackend
 from bot.fakes import StaticKnowledge
 from bot.settings import Settings
-from tests.bot.test_engine import KNOWLEDGE
+from tests.bot.test_shopbot import KNOWLEDGE
 from tests.servers import free_port
 from tests.ui.conftest import (
     AGENT_KEY,
