@@ -131,6 +131,34 @@ def setup_logging(verbose: bool, level: str = "INFO") -> None:
     )
     for noisy in ("httpx", "chromadb", "urllib3", "sentence_transformers", "filelock"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    if not verbose:
+        quiet_third_party()
+
+
+THIRD_PARTY_QUIET = {
+    # vLLM's and torch's notes on a CPU are about GPU features (Triton, compilation
+    # backends, NUMA binding, deprecations) that do not concern a store; errors still show.
+    "VLLM_LOGGING_LEVEL": "ERROR",
+    "TORCH_CPP_LOG_LEVEL": "ERROR",
+    "TRANSFORMERS_VERBOSITY": "error",
+    "PYTHONWARNINGS": "ignore::FutureWarning,ignore::DeprecationWarning,"
+    "ignore:resource_tracker:UserWarning",
+}
+
+
+def quiet_third_party() -> None:
+    """Leave out third-party warnings that do not concern the user, here and in the engine's
+    processes (each setting yields to one the user gave; `--verbose` shows everything)."""
+    import os
+    import warnings
+
+    for name, value in THIRD_PARTY_QUIET.items():
+        os.environ.setdefault(name, value)
+    for category in (FutureWarning, DeprecationWarning):
+        warnings.filterwarnings("ignore", category=category)
+    warnings.filterwarnings("ignore", message="resource_tracker", category=UserWarning)
+    for name in ("vllm", "transformers", "torch"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def _exit_on_sigterm() -> None:

@@ -257,10 +257,9 @@ class FactGuard:
     def screen(self, text: str) -> str | None:
         """The safety checks alone (secrets, instructions, other people's emails, phones,
         cards and addresses), for text stated from data rather than written by the model."""
-        for secret in self.secrets:
-            if contains_secret(text, secret):
-                self.report.add("[secret withheld]", "contains a configured secret", "secret")
-                return None
+        if self.leaks_secret(text):
+            self.report.add("[secret withheld]", "contains a configured secret", "secret")
+            return None
         if leaks_instructions(text, self.instructions):
             self.report.add(
                 "[instructions withheld]", "repeats the bot's instructions", "instructions"
@@ -274,6 +273,11 @@ class FactGuard:
             )
             return None
         return text
+
+    def leaks_secret(self, text: str) -> bool:
+        """A configured secret anywhere in ``text`` (checked on the whole reply so far, so
+        that a secret split across sentences is caught too)."""
+        return any(contains_secret(text, secret) for secret in self.secrets)
 
     def check(self, sentence: str) -> str | None:
         """The sentence if it is supported, else None (and the reason is recorded)."""
@@ -435,6 +439,12 @@ class GuardedStream:
                 continue
             self._seen.add(key)
             checked = self.guard.check(sentence)
+            if checked is not None and self.guard.leaks_secret(self.text + checked):
+                # Not in this sentence alone: it completes a secret begun before.
+                self.guard.report.add(
+                    "[secret withheld]", "completes a configured secret", "secret"
+                )
+                checked = None
             if checked is not None:
                 out.append(checked)
                 self.released.append(checked)

@@ -94,6 +94,9 @@ PHRASES: dict[str, dict[str, str]] = {
             "A member of our team is looking at your conversation and will reply here."
         ),
         "closed": "This conversation is closed. Start a new one if you need more help.",
+        "back_with_bot": (
+            "You're back with our virtual assistant. If you need a person again, just ask."
+        ),
         "refuse_injection": (
             "I can help with questions about our products, orders, shipping and returns, but I "
             "can't change how I work or share my instructions. What can I help you with?"
@@ -126,6 +129,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "quoted": "我们的英文资料中写道：“{sentence}”",
         "waiting_for_agent": "人工客服正在查看您的对话，会在这里回复您。",
         "closed": "本次对话已结束。如需更多帮助，请开始新的对话。",
+        "back_with_bot": "您已回到智能助手。如需再次转人工客服，随时告诉我。",
         "refuse_injection": (
             "我可以帮您解答商品、订单、配送和退换货方面的问题，但不能更改我的工作方式或透露内部指令。请问有什么可以帮您？"
         ),

@@ -180,6 +180,15 @@ class RecordError:
 
 
 @dataclass
+class SkipReason:
+    """How many records were left out for one reason, and the ids of the first few."""
+
+    EXAMPLES = 3
+    count: int = 0
+    first: list[str] = field(default_factory=list)
+
+
+@dataclass
 class SourceReport:
     """What ingesting one source did."""
 
@@ -191,11 +200,20 @@ class SourceReport:
     unchanged: int = 0
     skipped: int = 0
     errors: list[RecordError] = field(default_factory=list)
+    skip_reasons: dict[str, SkipReason] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in asdict(self).items() if k != "errors"}
         data["errors"] = [e.to_dict() for e in self.errors]
         return data
+
+    def skipped_text(self) -> str:
+        """``79 skipped: 79 not resolved (e.g. c-3, c-9, c-12)``, or ``0 skipped``."""
+        reasons = [
+            f"{r.count} {why}" + (f" (e.g. {', '.join(r.first)})" if r.first else "")
+            for why, r in self.skip_reasons.items()
+        ]
+        return f"{self.skipped} skipped" + (": " + "; ".join(reasons) if reasons else "")
 
 
 @dataclass

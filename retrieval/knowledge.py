@@ -157,7 +157,12 @@ class KnowledgeBase:
         return report
 
     def _ingest_source(self, source: str, result: LoadResult) -> SourceReport:
-        report = SourceReport(records=result.records, skipped=result.skipped, errors=result.errors)
+        report = SourceReport(
+            records=result.records,
+            skipped=result.skipped,
+            errors=result.errors,
+            skip_reasons=result.skip_reasons,
+        )
         for error in result.errors:
             print(f"shopbot: skipped {error.path}:{error.line}: {error.error}", file=sys.stderr)
         existing = self.index.hashes(source)
