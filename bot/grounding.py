@@ -397,6 +397,10 @@ class GuardedStream:
         self.buffer = ""
         self.released: list[str] = []
         self._seen: set[str] = set()
+        self._written = ""
+        """Everything the model wrote, withheld or not: a secret it spelled out across
+        sentences that other checks dropped one by one is still reported as a secret."""
+        self._secret_reported = False
 
     def _tidy_citations(self, sentence: str) -> str:
         """Keep each valid [n] once; drop markers that point at no source."""
@@ -438,17 +442,29 @@ class GuardedStream:
             if key and key in self._seen:  # small models loop: say each thing once
                 continue
             self._seen.add(key)
+            self._written += sentence
+            before = len(self.guard.report.withheld)
             checked = self.guard.check(sentence)
+            if any(w["check"] == "secret" for w in self.guard.report.withheld[before:]):
+                self._secret_reported = True
             if checked is not None and self.guard.leaks_secret(self.text + checked):
                 # Not in this sentence alone: it completes a secret begun before.
-                self.guard.report.add(
-                    "[secret withheld]", "completes a configured secret", "secret"
-                )
+                self._report_secret()
                 checked = None
+            elif (
+                checked is None
+                and not self._secret_reported
+                and self.guard.leaks_secret(self._written)
+            ):
+                self._report_secret()
             if checked is not None:
                 out.append(checked)
                 self.released.append(checked)
         return out
+
+    def _report_secret(self) -> None:
+        self.guard.report.add("[secret withheld]", "completes a configured secret", "secret")
+        self._secret_reported = True
 
     @property
     def text(self) -> str:
