@@ -1,0 +1,221 @@
+"""The human agent's copilot: a three-line summary of a conversation, and the parts of a
+suggested reply that do not depend on how it is written (the order case as facts it may
+use, and the output checks every suggestion passes, the same as the bot's own replies).
+
+The summary is extractive (the shopper's own words, counts and scores, never a model's
+paraphrase), so it cannot invent anything; its labels follow the conversation's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.fakes import SimpleHit
+from bot.grounding import FactGuard, GuardedStream, HitLike
+from bot.language import message_kind
+from bot.store import StoredConversation
+
+CLIP = 140
+_LABELS = {
+    "en": {
+        "asks": "Asks",
+        "then": "then",
+        "so_far": "So far",
+        "bot": "the bot replied {n}×",
+        "bot_failed": "found nothing {n}×",
+        "agents": "{names} replied {n}×",
+        "handed": "handed over: {reasons}",
+        "order": "order {order}: {request} {verdict}",
+        "refused": "refused ({reasons})",
+        "allowed": "allowed",
+        "asked": "asked",
+        "now": "Now",
+        "latest": "latest",
+        "dissatisfaction": "dissatisfaction {now} (peak {peak})",
+        "csat": "predicted CSAT {csat}/5",
+        "email": "e-mail {email}",
+        "no_email": "no e-mail known",
+        "nothing": "nothing yet",
+    },
+    "zh": {
+        "asks": "诉求",
+        "then": "之后",
+        "so_far": "经过",
+        "bot": "机器人回复 {n} 次",
+        "bot_failed": "{n} 次未找到答案",
+        "agents": "{names} 回复 {n} 次",
+        "handed": "转人工原因：{reasons}",
+        "order": "订单 {order}：{request}{verdict}",
+        "refused": "被拒（{reasons}）",
+        "allowed": "可办理",
+        "asked": "已提出",
+        "now": "现状",
+        "latest": "最新",
+        "dissatisfaction": "不满度 {now}（最高 {peak}）",
+        "csat": "预测满意度 {csat}/5",
+        "email": "邮箱 {email}",
+        "no_email": "未知邮箱",
+        "nothing": "暂无",
+    },
+}
+
+
+def _labels(language: str | None) -> dict[str, str]:
+    return _LABELS.get(language or "en", _LABELS["en"])
+
+
+def clip(text: str, limit: int = CLIP) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _quote(text: str, language: str | None) -> str:
+    return f"「{clip(text)}」" if language == "zh" else f"“{clip(text)}”"
+
+
+def _requests(conversation: StoredConversation) -> list[str]:
+    """The shopper's messages that ask or tell something (not hellos and thanks)."""
+    return [
+        m.content
+        for m in conversation.messages
+        if m.role == "user"
+        and m.content.strip()
+        and message_kind(m.content) not in ("greeting", "thanks")
+    ]
+
+
+def _number(value: Any) -> str:
+    return "–" if value is None else f"{float(value):.2f}"
+
+
+def order_case_line(case: dict[str, Any] | None, language: str | None = "en") -> str:
+    """The order case in one clause: which order, what was asked, what the policy said."""
+    if not case or not case.get("order"):
+        return ""
+    words = _labels(language)
+    decision = case.get("decision") or {}
+    reasons = list(decision.get("reasons") or []) or (
+        [case["reason"]] if case.get("reason") else []
+    )
+    if decision.get("allowed") is True:
+        verdict = words["allowed"]
+    elif reasons:
+        verdict = words["refused"].format(
+            reasons=", ".join(str(r).replace("_", " ") for r in reasons)
+        )
+    else:
+        verdict = words["asked"]
+    request = str(case.get("request") or decision.get("action") or "").replace("_", " ")
+    return (
+        words["order"]
+        .format(order=case["order"], request=request, verdict=verdict)
+        .replace("  ", " ")
+    )
+
+
+def summary_lines(conversation: StoredConversation) -> list[str]:
+    """Three lines an agent reads in five seconds: what the shopper wants, what happened so
+    far, and where things stand now (mood, predicted CSAT, whether an e-mail is known)."""
+    language = conversation.language
+    words = _labels(language)
+    sep = "；" if language == "zh" else "; "
+    colon = "：" if language == "zh" else ": "
+    requests = _requests(conversation)
+    if requests:
+        asks = _quote(requests[0], language)
+        if len(requests) > 2:  # the latest request is on the third line
+            asks += f" {words['then']} {_quote(requests[1], language)}"
+    else:
+        asks = words["nothing"]
+
+    bot = [m for m in conversation.messages if m.role == "assistant" and m.content]
+    failed = [m for m in bot if m.data.get("no_knowledge")]
+    agents = [m for m in conversation.messages if m.role == "agent"]
+    history = [words["bot"].format(n=len(bot))]
+    if failed:
+        history.append(words["bot_failed"].format(n=len(failed)))
+    if agents:
+        names = ", ".join(dict.fromkeys(str(m.data.get("agent") or "agent") for m in agents))
+        history.append(words["agents"].format(names=names, n=len(agents)))
+    reasons = (conversation.data.get("escalation") or {}).get("reasons") or []
+    if reasons:
+        history.append(words["handed"].format(reasons=", ".join(reasons)))
+    if order := order_case_line(conversation.data.get("order_case"), language):
+        history.append(order)
+
+    scores = [m.data["sentiment"] for m in conversation.messages if "sentiment" in m.data]
+    now = []
+    if len(requests) > 1:
+        now.append(f"{words['latest']} {_quote(requests[-1], language)}")
+    if scores:
+        peak = max(s.get("dissatisfaction", 0.0) for s in scores)
+        now.append(
+            words["dissatisfaction"].format(
+                now=_number(scores[-1].get("dissatisfaction")), peak=_number(peak)
+            )
+        )
+    csat = conversation.data.get("predicted_csat")
+    if csat is not None:
+        now.append(words["csat"].format(csat=f"{float(csat):.1f}"))
+    email = contact_email(conversation)
+    now.append(words["email"].format(email=email) if email else words["no_email"])
+    return [
+        f"{words['asks']}{colon}{asks}",
+        f"{words['so_far']}{colon}{sep.join(history)}",
+        f"{words['now']}{colon}{sep.join(now)}",
+    ]
+
+
+def contact_email(conversation: StoredConversation) -> str | None:
+    """The shopper's e-mail address as far as shopbot knows it (from the helpdesk's contact,
+    or given in the chat when asked for it)."""
+    helpdesk = conversation.data.get("helpdesk") or {}
+    return (helpdesk.get("contact") or {}).get("email") or conversation.data.get("contact_email")
+
+
+def order_case_hits(case: dict[str, Any] | None) -> list[SimpleHit]:
+    """The order case as facts a suggested reply may state (its numbers and dates are then
+    grounded, like a policy's); nothing when there is no case."""
+    if not case or not case.get("order"):
+        return []
+    decision = case.get("decision") or {}
+    facts = decision.get("facts") or {}
+    parts = [order_case_line(case)]
+    parts += [f"{str(k).replace('_', ' ')}: {v}" for k, v in facts.items() if v not in (None, "")]
+    return [
+        SimpleHit(
+            id=f"order:{case['order']}",
+            source="order",
+            title=f"Order {case['order']}",
+            text=". ".join(p for p in parts if p) + ".",
+            score=1.0,
+            metadata={"order_number": case["order"]},
+        )
+    ]
+
+
+@dataclass
+class CheckedDraft:
+    """A suggested reply after the output checks: what may be sent, and what was held back."""
+
+    text: str
+    withheld: list[dict[str, str]] = field(default_factory=list)
+
+
+def check_draft(
+    text: str,
+    hits: Sequence[HitLike],
+    shopper_texts: Iterable[str],
+    secrets: Iterable[str] = (),
+    instructions: str = "",
+) -> CheckedDraft:
+    """``text`` sentence by sentence through the checks the bot's own replies pass (secrets,
+    instructions, other people's personal data, numbers and promises the facts do not
+    support); what fails is left out and reported."""
+    guard = FactGuard(hits, list(shopper_texts), secrets, instructions=instructions)
+    stream = GuardedStream(guard)
+    stream.feed(text)
+    stream.finish()
+    return CheckedDraft(stream.text.strip(), guard.report.withheld)

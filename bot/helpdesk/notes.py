@@ -1,0 +1,75 @@
+"""The private note a hand-off leaves for the team in the helpdesk: why the bot handed over,
+how unhappy the shopper is, the predicted CSAT, the order case, and the copilot's summary."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.copilot import order_case_line, summary_lines
+from bot.store import StoredConversation
+
+_WORDS = {
+    "en": {
+        "title": "shopbot handed this conversation to the team.",
+        "why": "Why",
+        "scores": "Dissatisfaction {latest} now, {peak} at most · predicted CSAT {csat}/5",
+        "order": "Order case",
+        "facts": "facts",
+        "summary": "Summary",
+        "when": "Team availability",
+    },
+    "zh": {
+        "title": "shopbot 已将此对话转交人工团队。",
+        "why": "原因",
+        "scores": "当前不满度 {latest}，最高 {peak} · 预测满意度 {csat}/5",
+        "order": "订单情况",
+        "facts": "事实",
+        "summary": "摘要",
+        "when": "人工服务时间",
+    },
+}
+
+
+def _fmt(value: object) -> str:
+    return "–" if value is None else f"{float(value):.2f}"  # type: ignore[arg-type]
+
+
+def handoff_note(
+    conversation: StoredConversation,
+    reasons: Sequence[str],
+    *,
+    availability: str | None = None,
+    extra: Sequence[str] = (),
+) -> str:
+    """The note, in the conversation's language; ``availability`` says when a person will
+    answer (outside business hours), ``extra`` adds sections (the copilot's suggestion)."""
+    words = _WORDS.get(conversation.language or "en", _WORDS["en"])
+    colon = "：" if conversation.language == "zh" else ": "
+    lines = [f"**{words['title']}**"]
+    if reasons:
+        lines.append(f"{words['why']}{colon}{'; '.join(reasons)}")
+    scores = [m.data["sentiment"] for m in conversation.messages if "sentiment" in m.data]
+    csat = conversation.data.get("predicted_csat")
+    if scores or csat is not None:
+        lines.append(
+            words["scores"].format(
+                latest=_fmt(scores[-1].get("dissatisfaction") if scores else None),
+                peak=_fmt(max((s.get("dissatisfaction", 0.0) for s in scores), default=None)),
+                csat="–" if csat is None else f"{float(csat):.1f}",
+            )
+        )
+    case = conversation.data.get("order_case")
+    if line := order_case_line(case, conversation.language):
+        facts = (case.get("decision") or {}).get("facts") or {}
+        shown = ", ".join(f"{k}={v}" for k, v in facts.items() if v not in (None, ""))
+        lines.append(
+            f"{words['order']}{colon}{line}" + (f" ({words['facts']}: {shown})" if shown else "")
+        )
+    if availability:
+        lines.append(f"{words['when']}{colon}{availability}")
+    lines.append("")
+    lines.append(f"**{words['summary']}**")
+    lines.extend(f"{n}. {text}" for n, text in enumerate(summary_lines(conversation), start=1))
+    for section in extra:
+        lines.extend(["", section])
+    return "\n".join(lines)
