@@ -11,11 +11,13 @@ from fastapi.responses import JSONResponse
 from bot import ShopBot
 from bot.handoff import WebhookDispatcher
 from bot.health import check_health
+from bot.helpdesk import make_helpdesk_bridge
 from bot.inflight import ReplyTracker
 from bot.settings import Settings
 from ui.api import build_router
 from ui.console import build_console_router
 from ui.errors import install_error_handlers
+from ui.integrations.chatwoot import build_chatwoot_router
 from ui.limits import AbuseLimits
 from ui.metrics import install_metrics
 from ui.shopper import mount_shopper_chat
@@ -26,18 +28,26 @@ DRAIN_SECONDS = 25.0
 """At shutdown, how long replies being written may take to finish (uvicorn allows 30 s)."""
 
 
-def create_app(settings: Settings, bot: ShopBot | None = None) -> FastAPI:
-    """The whole web app around one bot (started at start-up, closed at shutdown)."""
+def create_app(
+    settings: Settings, bot: ShopBot | None = None, *, helpdesk_transport: object = None
+) -> FastAPI:
+    """The whole web app around one bot (started at start-up, closed at shutdown).
+    ``helpdesk_transport``: an httpx transport for the calls to Chatwoot (tests)."""
     shopbot = bot or ShopBot(settings)
 
     dispatcher = WebhookDispatcher(shopbot.store, settings.escalation)
     replies = ReplyTracker(shopbot)
+    helpdesk = make_helpdesk_bridge(shopbot, helpdesk_transport, turns=replies.events)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(shopbot.warm_up)
         webhooks = asyncio.create_task(dispatcher.run()) if dispatcher.enabled else None
+        if helpdesk is not None:
+            helpdesk.start()
         yield
+        if helpdesk is not None:  # events being answered finish (or are answered after a restart)
+            await helpdesk.stop(DRAIN_SECONDS)
         # Replies being written finish first; any cut short are stored as interrupted.
         if replies.in_flight:
             log.info("Shutting down: waiting for %d reply(ies) to finish", replies.in_flight)
@@ -55,11 +65,13 @@ def create_app(settings: Settings, bot: ShopBot | None = None) -> FastAPI:
     )
     app.state.bot = shopbot
     app.state.replies = replies
+    app.state.helpdesk = helpdesk
     install_error_handlers(app)
     app.add_middleware(AbuseLimits, settings=settings)  # inside CORS: refusals carry its headers
     install_metrics(app, shopbot)
     app.include_router(build_router(shopbot, settings, replies))
     app.include_router(build_console_router(shopbot, settings))
+    app.include_router(build_chatwoot_router(helpdesk))
     install_widget(app, shopbot, settings, replies)
 
     @app.get("/healthz", tags=["ops"])

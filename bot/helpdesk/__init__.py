@@ -42,8 +42,11 @@ __all__ = [
 ]
 
 
-def make_helpdesk_bridge(bot: object, transport: object = None) -> HelpdeskBridge | None:
-    """The bridge for the helpdesk configured in ``bot.settings`` (Chatwoot), or None."""
+def make_helpdesk_bridge(
+    bot: object, transport: object = None, turns: object = None
+) -> HelpdeskBridge | None:
+    """The bridge for the helpdesk configured in ``bot.settings`` (Chatwoot), or None;
+    ``turns`` answers a message (a `ReplyTracker`'s ``events`` in the web app)."""
     from bot.helpdesk.chatwoot import ChatwootHelpdesk
     from bot.helpdesk.outbox import Backoff
 
@@ -56,4 +59,5 @@ def make_helpdesk_bridge(bot: object, transport: object = None) -> HelpdeskBridg
         ChatwootHelpdesk(settings, transport),
         backoff=backoff,
         concurrency=settings.concurrency,
+        turns=turns,  # type: ignore[arg-type]
     )
