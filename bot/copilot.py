@@ -183,7 +183,7 @@ def order_case_hits(case: dict[str, Any] | None) -> list[SimpleHit]:
     decision = case.get("decision") or {}
     facts = decision.get("facts") or {}
     parts = [order_case_line(case)]
-    parts += [f"{str(k).replace('_', ' ')}: {v}" for k, v in facts.items() if v not in (None, "")]
+    parts += [_fact(str(k), v) for k, v in facts.items() if v not in (None, "")]
     return [
         SimpleHit(
             id=f"order:{case['order']}",
@@ -194,6 +194,21 @@ def order_case_hits(case: dict[str, Any] | None) -> list[SimpleHit]:
             metadata={"order_number": case["order"]},
         )
     ]
+
+
+_UNITS = ("days", "hours", "weeks", "months", "years")
+
+
+def _fact(key: str, value: Any) -> str:
+    """``days_since_delivery: 40`` as "days since delivery: 40 days", so that "40 days" in a
+    suggestion is grounded with its unit."""
+    label = key.replace("_", " ")
+    unit = next((u for u in _UNITS if u in key.split("_")), None)
+    if unit and isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{label}: {value:g} {unit}"
+    if isinstance(value, list | tuple):
+        value = ", ".join(str(v) for v in value)
+    return f"{label}: {value}"
 
 
 @dataclass

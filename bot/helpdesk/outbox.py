@@ -15,6 +15,7 @@ from bot.helpdesk.contract import Action, Helpdesk
 from bot.helpdesk.ledger import HelpdeskLedger, LedgerEntry
 
 log = logging.getLogger(__name__)
+MADE, GIVEN_UP, WAITING = "made", "given up", "waiting"
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,14 @@ class Outbox:
             due = await asyncio.to_thread(self.ledger.due_calls)
             if not due:
                 return made
-            results = await asyncio.gather(*(self._make(entry) for entry in due))
-            made += sum(results)
-            if not any(results):
-                return made
+            outcomes = await asyncio.gather(*(self._make(entry) for entry in due))
+            made += outcomes.count(MADE)
+            if all(outcome == WAITING for outcome in outcomes):
+                return made  # the next calls wait behind these
 
-    async def _make(self, entry: LedgerEntry) -> bool:
+    async def _make(self, entry: LedgerEntry) -> str:
+        """Make one call: `MADE`, `GIVEN_UP` (the next call of its conversation may go) or
+        `WAITING` (retried later; the conversation's next calls wait)."""
         action = Action.from_dict(entry.data)
         try:
             done = await self.helpdesk.perform(action)
@@ -77,7 +80,7 @@ class Outbox:
                 self.ledger.finish_call, entry.id, error=str(exc), retry_in_s=-1
             )
             self.failures += 1
-            return False
+            return GIVEN_UP
         except HelpdeskUnavailable as exc:
             attempts = entry.attempts + 1
             age = (datetime.now(UTC) - entry.created_at).total_seconds()
@@ -99,10 +102,10 @@ class Outbox:
                 retry_in_s=-1 if give_up else wait,
             )
             self.failures += 1
-            return False
+            return GIVEN_UP if give_up else WAITING
         await asyncio.to_thread(self.ledger.finish_call, entry.id, external_id=done.external_id)
         self.delivered += 1
-        return True
+        return MADE
 
     async def run(self, interval_s: float = 1.0) -> None:
         """Deliver until cancelled."""

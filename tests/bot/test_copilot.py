@@ -1,0 +1,109 @@
+"""The copilot's building blocks: the three-line summary, the order case as facts, and the
+output checks a suggestion passes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.copilot import check_draft, order_case_hits, summary_lines
+from bot.helpdesk.notes import handoff_note
+from bot.store import StoredConversation, StoredMessage
+from tests.bot.test_engine import KNOWLEDGE
+
+NOW = datetime(2026, 6, 9, tzinfo=UTC)
+CASE = {
+    "customer": "C1001",
+    "order": "NW-102955",
+    "request": "return",
+    "reason": "outside the return window",
+    "decision": {
+        "action": "return",
+        "allowed": False,
+        "reasons": ["outside_return_window"],
+        "facts": {"days_since_delivery": 40, "window_days": 30},
+    },
+}
+
+
+def conversation(messages: list[tuple[str, str, dict]], language: str = "en", **data: object):
+    return StoredConversation(
+        "c1",
+        "waiting_for_agent",
+        "chatwoot:web",
+        language,
+        NOW,
+        NOW,
+        dict(data),
+        [
+            StoredMessage(i, role, text, NOW, extra)
+            for i, (role, text, extra) in enumerate(messages)
+        ],
+    )
+
+
+def test_three_lines_what_is_wanted_what_happened_where_it_stands() -> None:
+    angry = {"sentiment": {"dissatisfaction": 0.91}}
+    convo = conversation(
+        [
+            ("user", "hi", {"sentiment": {"dissatisfaction": 0.1}}),
+            ("assistant", "Hello! How can I help you today?", {}),
+            (
+                "user",
+                "I want to return my jeans, order NW-102955",
+                {"sentiment": {"dissatisfaction": 0.3}},
+            ),
+            ("assistant", "That order is outside the return window.", {}),
+            ("user", "This is ridiculous, get me a human", angry),
+            (
+                "assistant",
+                "I've passed this conversation to a member of our team.",
+                {"handoff": True},
+            ),
+        ],
+        predicted_csat=1.8,
+        escalation={"reasons": ["the shopper asked for a human"]},
+        order_case=CASE,
+        helpdesk={"contact": {"email": "emma@example.com"}},
+    )
+    asks, so_far, now = summary_lines(convo)
+    assert asks == "Asks: “I want to return my jeans, order NW-102955”"  # not the "hi"
+    assert "the bot replied 3×" in so_far and "the shopper asked for a human" in so_far
+    assert "order NW-102955: return refused (outside return window)" in so_far
+    assert "“This is ridiculous, get me a human”" in now
+    assert "dissatisfaction 0.91 (peak 0.91)" in now and "predicted CSAT 1.8/5" in now
+    assert "e-mail emma@example.com" in now
+
+
+def test_the_summary_speaks_chinese_for_a_chinese_conversation() -> None:
+    convo = conversation([("user", "退款多久能到账？", {})], language="zh")
+    asks, so_far, now = summary_lines(convo)
+    assert asks == "诉求：「退款多久能到账？」"
+    assert so_far.startswith("经过：机器人回复 0 次") and now.endswith("未知邮箱")
+
+
+def test_the_note_carries_reasons_scores_order_case_and_summary() -> None:
+    convo = conversation(
+        [("user", "I want to return order NW-102955", {"sentiment": {"dissatisfaction": 0.8}})],
+        predicted_csat=2.0,
+        order_case=CASE,
+    )
+    note = handoff_note(convo, ["outside the return window"], availability="tomorrow at 09:00 CST")
+    assert "Why: outside the return window" in note
+    assert "Dissatisfaction 0.80 now, 0.80 at most · predicted CSAT 2.0/5" in note
+    assert "days_since_delivery=40" in note and "tomorrow at 09:00 CST" in note
+    assert "\n1. Asks: " in note and "\n3. Now: " in note
+
+
+def test_a_draft_keeps_what_the_facts_support_and_withholds_the_rest() -> None:
+    hits = [*KNOWLEDGE, *order_case_hits(CASE)]
+    draft = (
+        "Your order NW-102955 was delivered 40 days ago, so it is outside the 30 day window. "
+        "Refunds to a credit card take 5-7 business days. "
+        "I'll give you a full refund and a $50 voucher as an exception. "
+        "The staff code is NL-STAFF-8842."
+    )
+    checked = check_draft(draft, hits, ["I want to return order NW-102955"], ["NL-STAFF-8842"])
+    assert "40 days ago" in checked.text and "5-7 business days" in checked.text
+    assert "voucher" not in checked.text and "NL-STAFF-8842" not in checked.text
+    assert {w["check"] for w in checked.withheld} >= {"secret"}
+    assert len(checked.withheld) == 2
