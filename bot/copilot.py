@@ -8,14 +8,19 @@ paraphrase), so it cannot invent anything; its labels follow the conversation's 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.fakes import SimpleHit
 from bot.grounding import FactGuard, GuardedStream, HitLike
 from bot.language import message_kind
 from bot.store import StoredConversation
+
+if TYPE_CHECKING:
+    from bot.engine import ShopBot
+    from bot.turns import Turn
 
 CLIP = 140
 _LABELS = {
@@ -234,3 +239,162 @@ def check_draft(
     stream.feed(text)
     stream.finish()
     return CheckedDraft(stream.text.strip(), guard.report.withheld)
+
+
+# -- the suggested reply ------------------------------------------------------------------------
+EMPATHY = {
+    "en": "I'm sorry for the trouble, and thank you for your patience.",
+    "zh": "非常抱歉给您带来不便，感谢您的耐心。",
+}
+NOTHING_FOUND = {
+    "en": "Thank you for your message. I'm looking into this for you now and will get back to "
+    "you here shortly.",
+    "zh": "感谢您的留言，我正在为您核实，稍后会在这里回复您。",
+}
+UPSET_FROM = 0.5
+"""Peak dissatisfaction from which the suggestion opens with an apology."""
+
+
+@dataclass
+class Suggestion:
+    """A reply the agent can send as it is or edit: checked, with the sources it stands on."""
+
+    text: str
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    withheld: list[dict[str, str]] = field(default_factory=list)
+    language: str = "en"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "sources": self.sources,
+            "withheld": len(self.withheld),
+            "language": self.language,
+        }
+
+
+def draft_history(conversation: StoredConversation) -> list[dict[str, str]]:
+    """The conversation as the model reads it for a suggestion: up to the shopper's latest
+    message, without the bot's hand-off announcements."""
+    messages = [
+        {"role": m.role, "content": m.content}
+        for m in conversation.messages
+        if m.content and not m.data.get("handoff")
+    ]
+    while messages and messages[-1]["role"] != "user":
+        messages.pop()
+    return messages
+
+
+def upset(conversation: StoredConversation) -> bool:
+    scores = [m.data["sentiment"] for m in conversation.messages if "sentiment" in m.data]
+    return max((s.get("dissatisfaction", 0.0) for s in scores), default=0.0) >= UPSET_FROM
+
+
+class Copilot:
+    """The agent's copilot over a bot's own parts: the same knowledge, the same model, the
+    same output checks as the bot's replies."""
+
+    def __init__(self, bot: ShopBot) -> None:
+        self.bot = bot
+
+    def summary(self, conversation: StoredConversation) -> list[str]:
+        return summary_lines(conversation)
+
+    async def suggest(self, conversation: StoredConversation) -> Suggestion:
+        """A reply to the shopper's latest message, grounded in the knowledge and the order
+        case, checked like the bot's own; opened with an apology for an upset shopper."""
+        from bot.language import detect_language, phrase
+        from bot.prompting import system_message
+
+        history = draft_history(conversation)
+        shopper = [m["content"] for m in history if m["role"] == "user"]
+        language = conversation.language or (detect_language(shopper[-1]) if shopper else "en")
+        if language not in NOTHING_FOUND:
+            language = "en"
+        focus, found = await self._focus(history)
+        facts = [*order_case_hits(conversation.data.get("order_case")), *found]
+        text, sources, withheld = NOTHING_FOUND[language], [], []
+        if facts and focus:
+            drafted = await self._draft(focus, facts, language, conversation.id)
+            if drafted.reply.strip() and drafted.reply != phrase(language, "unsure"):
+                text, sources, withheld = drafted.reply, drafted.sources, list(drafted.withheld)
+        if upset(conversation):
+            text = EMPATHY[language] + ("" if language == "zh" else " ") + text
+        settings = self.bot.settings
+        checked = check_draft(
+            text,
+            facts,
+            shopper,
+            [s.get_secret_value() for s in settings.secrets],
+            system_message(settings.store_name, settings.system_prompt, [], language),
+        )
+        return Suggestion(checked.text, sources, withheld + checked.withheld, language)
+
+    async def _focus(
+        self, history: list[dict[str, str]]
+    ) -> tuple[list[dict[str, str]], list[HitLike]]:
+        """The shopper request the suggestion answers, and the knowledge for it: of the
+        shopper's requests (an angry "this is ridiculous" last is not one the knowledge can
+        answer), the one the knowledge answers best, the latest on a tie. Returns the
+        conversation up to that request, and its passages."""
+        from bot.errors import RetrievalError
+        from bot.safety import detect_injection
+
+        requests = [
+            i
+            for i, m in enumerate(history)
+            if m["role"] == "user" and message_kind(m["content"]) not in ("greeting", "thanks")
+        ]
+        if not requests:
+            return history, []
+        settings = self.bot.settings
+        queries = [history[i]["content"] for i in requests]
+        knowledge: Any = self.bot.knowledge
+        try:
+            results = await asyncio.to_thread(
+                knowledge.search_many, queries, settings.retrieval.top_k
+            )
+        except RetrievalError:
+            return history, []
+        best: tuple[float, int] | None = None
+        chosen: list[HitLike] = []
+        for index, hits in zip(requests, results, strict=True):
+            relevant = [
+                h
+                for h in hits
+                if h.score >= settings.retrieval.min_score and not detect_injection(h.text).flagged
+            ]
+            if relevant and (best is None or (relevant[0].score, index) >= best):
+                best, chosen = (relevant[0].score, index), relevant
+        if best is None:
+            return history, []
+        return history[: best[1] + 1], chosen
+
+    # The model writing from the passages: the engine's own until the turn is composed of
+    # parts (refactor stage 2); then the copilot takes the knowledge-answers part instead.
+    async def _draft(
+        self, history: list[dict[str, str]], facts: list[HitLike], language: str, session: str
+    ) -> Turn:
+        import time
+
+        from bot.sentiment import SentimentResult
+        from bot.turns import Overrides
+
+        bot: Any = self.bot
+        calm = SentimentResult(0.0, 0.0, False, False, False)
+        turn = None
+        async for event in bot._generate(
+            history,
+            f"copilot-{session}",
+            facts,
+            language,
+            calm,
+            Overrides(),
+            time.perf_counter(),
+            {},
+        ):
+            if event.turn is not None:
+                turn = event.turn
+        assert turn is not None
+        return turn
