@@ -252,9 +252,11 @@ def build_router(
         await asyncio.to_thread(bot.close_conversation, conversation_id)
         return Ok(id=conversation_id, status="closed")
 
+    from ui.copilot import add_copilot_routes
     from ui.privacy_api import add_privacy_routes
 
     add_privacy_routes(router, bot)
+    add_copilot_routes(router)
     return router
 
 

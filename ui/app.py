@@ -16,6 +16,7 @@ from bot.inflight import ReplyTracker
 from bot.settings import Settings
 from ui.api import build_router
 from ui.console import build_console_router
+from ui.copilot import CopilotService
 from ui.errors import install_error_handlers
 from ui.integrations.chatwoot import build_chatwoot_router
 from ui.limits import AbuseLimits
@@ -37,7 +38,10 @@ def create_app(
 
     dispatcher = WebhookDispatcher(shopbot.store, settings.escalation)
     replies = ReplyTracker(shopbot)
-    helpdesk = make_helpdesk_bridge(shopbot, helpdesk_transport, turns=replies.events)
+    copilot = CopilotService(shopbot)
+    helpdesk = make_helpdesk_bridge(
+        shopbot, helpdesk_transport, turns=replies.events, copilot=copilot.copilot
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -66,6 +70,7 @@ def create_app(
     app.state.bot = shopbot
     app.state.replies = replies
     app.state.helpdesk = helpdesk
+    app.state.copilot = copilot
     install_error_handlers(app)
     app.add_middleware(AbuseLimits, settings=settings)  # inside CORS: refusals carry its headers
     install_metrics(app, shopbot)

@@ -131,7 +131,9 @@ def build_console_router(bot: ShopBot, settings: Settings) -> APIRouter:
         await asyncio.to_thread(bot.close_conversation, conversation_id)
         return {"id": conversation_id, "status": "closed"}
 
+    from ui.copilot import build_copilot_console_router
     from ui.insights import build_insights_router
 
     router.include_router(build_insights_router(bot, settings, agent))
+    router.include_router(build_copilot_console_router(agent))
     return router

@@ -43,7 +43,7 @@ __all__ = [
 
 
 def make_helpdesk_bridge(
-    bot: object, transport: object = None, turns: object = None
+    bot: object, transport: object = None, turns: object = None, copilot: object = None
 ) -> HelpdeskBridge | None:
     """The bridge for the helpdesk configured in ``bot.settings`` (Chatwoot), or None;
     ``turns`` answers a message (a `ReplyTracker`'s ``events`` in the web app)."""
@@ -60,4 +60,5 @@ def make_helpdesk_bridge(
         backoff=backoff,
         concurrency=settings.concurrency,
         turns=turns,  # type: ignore[arg-type]
+        copilot=copilot,  # type: ignore[arg-type]
     )

@@ -38,11 +38,12 @@ from bot.helpdesk.contract import (
 )
 from bot.helpdesk.formatting import shopper_reply, strip_quoted_email
 from bot.helpdesk.ledger import HelpdeskLedger, LedgerEntry
-from bot.helpdesk.notes import handoff_note
+from bot.helpdesk.notes import handoff_note, suggestion_section
 from bot.helpdesk.outbox import Backoff, Outbox
 from bot.store import StoredConversation
 
 if TYPE_CHECKING:
+    from bot.copilot import Copilot
     from bot.engine import ShopBot
     from bot.turns import StreamEvent, Turn
 
@@ -75,6 +76,7 @@ class HelpdeskBridge:
         backoff: Backoff | None = None,
         concurrency: int = 8,
         turns: TurnEvents | None = None,
+        copilot: Copilot | None = None,
     ) -> None:
         self.bot = bot
         self.helpdesk = helpdesk
@@ -83,6 +85,8 @@ class HelpdeskBridge:
         self._ledger = ledger
         self._outbox: Outbox | None = None
         self._turns = turns or bot.astream_events
+        self.copilot = copilot
+        """Writes the suggested reply into the hand-off note (none without)."""
         self._gate = asyncio.Semaphore(concurrency)
         self._working: dict[str, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
@@ -200,9 +204,28 @@ class HelpdeskBridge:
                 turn = step.turn
         if turn is None or not turn.reply.strip():
             return  # a person owns the conversation: the message is in the history, no reply
-        await asyncio.to_thread(self._queue_reply, event, turn)
+        handed = await asyncio.to_thread(self._queue_reply, event, turn)
+        if handed is not None:
+            conversation, reasons = handed
+            extra = await self._suggestion_section(conversation)
+            await asyncio.to_thread(self._queue_handoff, event, conversation, reasons, extra)
 
-    def _queue_reply(self, event: HelpdeskEvent, turn: Turn) -> None:
+    async def _suggestion_section(self, conversation: StoredConversation) -> list[str]:
+        """The copilot's suggested reply, for the note (nothing if it cannot write one)."""
+        if self.copilot is None:
+            return []
+        try:
+            suggestion = await self.copilot.suggest(conversation)
+        except Exception:  # the note goes out without it rather than not at all
+            log.exception("No copilot suggestion for %s", conversation.id)
+            return []
+        return [suggestion_section(suggestion, conversation.language)]
+
+    def _queue_reply(
+        self, event: HelpdeskEvent, turn: Turn
+    ) -> tuple[StoredConversation, list[str]] | None:
+        """Queue the reply; when the turn handed the conversation over, the conversation
+        and the reasons (the note and the hand-off are queued next)."""
         conversation = self.bot.store.get(event.ref.shopbot_id)
         content = shopper_reply(
             turn.reply,
@@ -213,13 +236,25 @@ class HelpdeskBridge:
             store_name=self.bot.settings.store_name,
         )
         self._enqueue(event, "reply", ActionKind.REPLY, content)
-        if turn.escalated and conversation.status in HUMAN:
-            reasons = turn.escalation_reasons or (
-                (conversation.data.get("escalation") or {}).get("reasons") or []
-            )
-            self._enqueue(event, "note", ActionKind.NOTE, handoff_note(conversation, reasons))
-            self._queue_hand_to_team(event)
         self.outbox.wake()
+        if not (turn.escalated and conversation.status in HUMAN):
+            return None
+        reasons = turn.escalation_reasons or (
+            (conversation.data.get("escalation") or {}).get("reasons") or []
+        )
+        return conversation, list(reasons)
+
+    def _queue_handoff(
+        self,
+        event: HelpdeskEvent,
+        conversation: StoredConversation,
+        reasons: list[str],
+        extra: list[str],
+    ) -> None:
+        """The note for the team, then the conversation opened to them."""
+        note = handoff_note(conversation, reasons, extra=extra)
+        self._enqueue(event, "note", ActionKind.NOTE, note)
+        self._queue_hand_to_team(event)
 
     def _agent_message(self, event: HelpdeskEvent) -> None:
         """A person wrote to the shopper in the helpdesk: into the history, the bot quiet."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.copilot import order_case_line, summary_lines
+from bot.copilot import Suggestion, order_case_line, summary_lines
 from bot.store import StoredConversation
 
 _WORDS = {
@@ -17,6 +17,8 @@ _WORDS = {
         "facts": "facts",
         "summary": "Summary",
         "when": "Team availability",
+        "suggestion": "Suggested reply (checked like the bot's own; edit as you see fit)",
+        "sources": "Sources",
     },
     "zh": {
         "title": "shopbot 已将此对话转交人工团队。",
@@ -26,6 +28,8 @@ _WORDS = {
         "facts": "事实",
         "summary": "摘要",
         "when": "人工服务时间",
+        "suggestion": "建议回复（已按机器人回复的标准检查，可修改后发送）",
+        "sources": "参考资料",
     },
 }
 
@@ -72,4 +76,15 @@ def handoff_note(
     lines.extend(f"{n}. {text}" for n, text in enumerate(summary_lines(conversation), start=1))
     for section in extra:
         lines.extend(["", section])
+    return "\n".join(lines)
+
+
+def suggestion_section(suggestion: Suggestion, language: str | None) -> str:
+    """The copilot's suggested reply as a section of the note."""
+    words = _WORDS.get(language or "en", _WORDS["en"])
+    colon = "：" if language == "zh" else ": "
+    lines = [f"**{words['suggestion']}**", suggestion.text]
+    if suggestion.sources:
+        cited = " · ".join(f"[{s.get('n')}] {s.get('title')}" for s in suggestion.sources)
+        lines.append(f"{words['sources']}{colon}{cited}")
     return "\n".join(lines)

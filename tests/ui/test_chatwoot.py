@@ -76,6 +76,7 @@ def test_an_angry_shopper_is_opened_to_the_team_with_a_note(desk: Desk) -> None:
     assert "the shopper asked for a human" in note
     assert "predicted CSAT" in note and "Dissatisfaction" in note
     assert "Summary" in note and QUESTION in note  # the copilot's three lines
+    assert "Suggested reply" in note and "5-7 business days" in note  # and its suggestion
     assert desk.shopbot_conversation(conversation).status == "waiting_for_agent"
     # The note went before the status change: the team opens it with the note there.
     kinds = [path.rsplit("/", 1)[1] for _m, path, _s in fake.api_calls]
