@@ -39,7 +39,7 @@ from bot.helpdesk.contract import (
 from bot.helpdesk.formatting import shopper_reply, strip_quoted_email
 from bot.helpdesk.ledger import HelpdeskLedger, LedgerEntry
 from bot.helpdesk.notes import handoff_note, suggestion_section
-from bot.helpdesk.outbox import Backoff, Outbox
+from bot.helpdesk.outbox import Backoff, Outbox, keep_running
 from bot.store import StoredConversation
 
 if TYPE_CHECKING:
@@ -344,16 +344,7 @@ class HelpdeskBridge:
     # -- running -----------------------------------------------------------------------------------
     async def run(self, interval_s: float = 1.0) -> None:
         """Handle events until cancelled (a background task of the web app)."""
-        while True:
-            self._wake.clear()
-            try:
-                await self.handle_pending()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # the database may be down for a moment: keep going
-                log.exception("%s event handling error", self.name)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), interval_s)
+        await keep_running(self.handle_pending, self._wake, interval_s, f"{self.name} events")
 
     def start(self) -> None:
         """Start handling events and delivering calls in the background (on this loop)."""

@@ -38,38 +38,35 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-class HelpdeskEventRow(Base):
-    __tablename__ = "helpdesk_events"
-    __table_args__ = (UniqueConstraint("helpdesk", "key", name="uq_helpdesk_events_key"),)
+class _Queued:
+    """What an event to handle and a call to make both keep: whose, under which key, and
+    how far the work on it got."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     helpdesk: Mapped[str] = mapped_column(String(32))
     key: Mapped[str] = mapped_column(String(200))
     conversation_id: Mapped[str] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(32))
-    event: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default=PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class HelpdeskEventRow(_Queued, Base):
+    __tablename__ = "helpdesk_events"
+    __table_args__ = (UniqueConstraint("helpdesk", "key", name="uq_helpdesk_events_key"),)
+
+    event: Mapped[dict[str, Any]] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
-class HelpdeskOutboxRow(Base):
+class HelpdeskOutboxRow(_Queued, Base):
     __tablename__ = "helpdesk_outbox"
     __table_args__ = (UniqueConstraint("helpdesk", "key", name="uq_helpdesk_outbox_key"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    helpdesk: Mapped[str] = mapped_column(String(32))
-    key: Mapped[str] = mapped_column(String(200))
-    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
-    kind: Mapped[str] = mapped_column(String(32))
     action: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default=PENDING, index=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     external_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
@@ -122,7 +119,7 @@ def _outbox_entry(row: HelpdeskOutboxRow) -> LedgerEntry:
 
 def _claim_heads(
     session: Session,
-    table: type[HelpdeskEventRow] | type[HelpdeskOutboxRow],
+    table: type[_Queued],
     helpdesk: str,
     limit: int,
     lease_s: float,
@@ -201,18 +198,7 @@ class HelpdeskLedger:
     def finish_event(self, entry_id: int, error: str | None = None, retry_in_s: float = 0) -> None:
         """Handled (no ``error``), to be retried in ``retry_in_s``, or failed (``retry_in_s``
         below 0)."""
-        with self._session() as session, session.begin():
-            row = session.get(HelpdeskEventRow, entry_id)
-            if row is None:
-                return
-            row.attempts += 1
-            row.last_error = error
-            if error is None:
-                row.status, row.done_at = DONE, _now()
-            elif retry_in_s < 0:
-                row.status = FAILED
-            else:
-                row.next_attempt_at = _now() + timedelta(seconds=retry_in_s)
+        self._finish(HelpdeskEventRow, entry_id, error, retry_in_s, {"done_at": _now()})
 
     def events(self, conversation_id: str | None = None) -> list[LedgerEntry]:
         with self._session() as session:
@@ -258,14 +244,27 @@ class HelpdeskLedger:
     ) -> None:
         """Made (no ``error``; the helpdesk's id for what it created), to be retried in
         ``retry_in_s``, or failed for good (``retry_in_s`` below 0)."""
+        done = {"sent_at": _now(), "external_id": external_id}
+        self._finish(HelpdeskOutboxRow, entry_id, error, retry_in_s, done)
+
+    def _finish(
+        self,
+        table: type[_Queued],
+        entry_id: int,
+        error: str | None,
+        retry_in_s: float,
+        when_done: dict[str, Any],
+    ) -> None:
         with self._session() as session, session.begin():
-            row = session.get(HelpdeskOutboxRow, entry_id)
+            row = session.get(table, entry_id)
             if row is None:
                 return
             row.attempts += 1
             row.last_error = error
             if error is None:
-                row.status, row.sent_at, row.external_id = DONE, _now(), external_id
+                row.status = DONE
+                for name, value in when_done.items():
+                    setattr(row, name, value)
             elif retry_in_s < 0:
                 row.status = FAILED
             else:

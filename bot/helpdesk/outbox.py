@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -109,13 +110,21 @@ class Outbox:
 
     async def run(self, interval_s: float = 1.0) -> None:
         """Deliver until cancelled."""
-        while True:
-            self._wake.clear()
-            try:
-                await self.deliver_due()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # the database may be down for a moment: keep going
-                log.exception("%s outbox error", self.helpdesk.name)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), interval_s)
+        await keep_running(self.deliver_due, self._wake, interval_s, f"{self.helpdesk.name} outbox")
+
+
+async def keep_running(
+    work: Callable[[], Awaitable[object]], wake: asyncio.Event, interval_s: float, what: str
+) -> None:
+    """Do ``work`` every ``interval_s``, or as soon as ``wake`` is set, until cancelled; a
+    failure (the database down for a moment) is logged and the loop goes on."""
+    while True:
+        wake.clear()
+        try:
+            await work()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s error", what)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), interval_s)
