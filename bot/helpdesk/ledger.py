@@ -166,22 +166,25 @@ class HelpdeskLedger:
         self, key: str, conversation_id: str, kind: str, event: dict[str, Any]
     ) -> bool:
         """Keep an event to handle; False when its key was recorded before (a redelivery)."""
+        row = HelpdeskEventRow(event=event)
+        return self._add_once(row, key, conversation_id, kind, "record the helpdesk event")
+
+    def _add_once(self, row: _Queued, key: str, conversation_id: str, kind: str, what: str) -> bool:
+        """Store ``row`` under ``key``; False when the key is taken already."""
+        row.helpdesk, row.key, row.conversation_id, row.kind = (
+            self.helpdesk,
+            key,
+            conversation_id,
+            kind,
+        )
         try:
             with self._session() as session, session.begin():
-                session.add(
-                    HelpdeskEventRow(
-                        helpdesk=self.helpdesk,
-                        key=key,
-                        conversation_id=conversation_id,
-                        kind=kind,
-                        event=event,
-                    )
-                )
+                session.add(row)
             return True
         except IntegrityError:
             return False
         except SQLAlchemyError as exc:
-            raise StoreError(f"Cannot record the helpdesk event: {exc}") from exc
+            raise StoreError(f"Cannot {what}: {exc}") from exc
 
     def pending_events(
         self, limit: int = 50, lease_s: float = 300.0, exclude: Iterable[str] = ()
@@ -210,22 +213,8 @@ class HelpdeskLedger:
     # -- calls to make ---------------------------------------------------------------------
     def enqueue(self, key: str, conversation_id: str, kind: str, action: dict[str, Any]) -> bool:
         """Owe the helpdesk a call; False when one with this key was enqueued before."""
-        try:
-            with self._session() as session, session.begin():
-                session.add(
-                    HelpdeskOutboxRow(
-                        helpdesk=self.helpdesk,
-                        key=key,
-                        conversation_id=conversation_id,
-                        kind=kind,
-                        action=action,
-                    )
-                )
-            return True
-        except IntegrityError:
-            return False
-        except SQLAlchemyError as exc:
-            raise StoreError(f"Cannot queue the call to the helpdesk: {exc}") from exc
+        row = HelpdeskOutboxRow(action=action)
+        return self._add_once(row, key, conversation_id, kind, "queue the call to the helpdesk")
 
     def due_calls(self, limit: int = 50, lease_s: float = 60.0) -> list[LedgerEntry]:
         """Claim the next call of each conversation whose next call is due: a conversation's
