@@ -83,6 +83,8 @@ def create_app(
     async def healthz() -> JSONResponse:
         """`ok`; `degraded` (no retrieval: answers say so); `unavailable` (503), with why."""
         health = await check_health(shopbot)
+        if helpdesk is not None:  # reported, not judged: the bot answers whatever Chatwoot does
+            health.checks["helpdesk"] = await helpdesk.health()
         headers = {"Retry-After": "5"} if health.http_status == 503 else None
         return JSONResponse(health.as_dict(), status_code=health.http_status, headers=headers)
 

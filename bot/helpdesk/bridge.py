@@ -381,6 +381,16 @@ class HelpdeskBridge:
                 return
         raise TimeoutError(f"{self.name}: events still pending after {timeout_s:g} s")
 
-    def status(self) -> dict[str, Any]:
-        """Events and calls by state (for /healthz and the console)."""
-        return {"helpdesk": self.name, **self.ledger.counts()}
+    async def health(self) -> dict[str, Any]:
+        """For /healthz: events and calls by state; ``ok`` while nothing has failed for good
+        and the helpdesk took the last call made."""
+        try:
+            counts = await asyncio.to_thread(self.ledger.counts)
+        except Exception as exc:  # the database check reports the cause
+            return {"ok": False, "helpdesk": self.name, "reason": f"{type(exc).__name__}"}
+        ok = not counts.get("calls_failed") and not counts.get("events_failed")
+        ok = ok and self.outbox.last_error is None
+        report: dict[str, Any] = {"ok": ok, "helpdesk": self.name, **counts}
+        if self.outbox.last_error:
+            report["reason"] = self.outbox.last_error
+        return report

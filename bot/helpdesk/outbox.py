@@ -45,6 +45,8 @@ class Outbox:
         self._wake = asyncio.Event()
         self.delivered = 0
         self.failures = 0
+        self.last_error: str | None = None
+        """Why the helpdesk did not take the last call made (None: it did)."""
 
     def wake(self) -> None:
         """New calls were queued: look now rather than at the next tick."""
@@ -81,6 +83,7 @@ class Outbox:
                 self.ledger.finish_call, entry.id, error=str(exc), retry_in_s=-1
             )
             self.failures += 1
+            self.last_error = str(exc)
             return GIVEN_UP
         except HelpdeskUnavailable as exc:
             attempts = entry.attempts + 1
@@ -103,9 +106,11 @@ class Outbox:
                 retry_in_s=-1 if give_up else wait,
             )
             self.failures += 1
+            self.last_error = str(exc)
             return GIVEN_UP if give_up else WAITING
         await asyncio.to_thread(self.ledger.finish_call, entry.id, external_id=done.external_id)
         self.delivered += 1
+        self.last_error = None
         return MADE
 
     async def run(self, interval_s: float = 1.0) -> None:

@@ -286,6 +286,8 @@ def test_chatwoot_down_for_30_seconds_loses_nothing(desk: Desk) -> None:
             refused = sum(1 for _m, _p, status in fake.api_calls if status == 503)
             assert refused >= 4, fake.api_calls  # retried meanwhile, backing off
             assert [who for who, _ in desk.seen_by_shopper(conversation)] == ["shopper"] * 2
+            health = await desk.bridge.health()
+            assert not health["ok"] and "503" in health["reason"] and health["calls_pending"] == 2
             fake.down = False
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
@@ -302,6 +304,12 @@ def test_chatwoot_down_for_30_seconds_loses_nothing(desk: Desk) -> None:
     assert all("5-7 business days" in text for _, text in seen[2:])
     calls = desk.bridge.ledger.calls()
     assert [c.status for c in calls] == ["done", "done"]
+    assert asyncio.run(desk.bridge.health()) == {
+        "ok": True,
+        "helpdesk": "chatwoot",
+        "calls_done": 2,
+        "events_done": 2,
+    }
     assert calls[0].attempts >= 4  # the first reply waited through the outage
     stored = desk.shopbot_conversation(conversation)
     assert [m.role for m in stored.messages] == ["user", "assistant", "user", "assistant"]
