@@ -8,7 +8,6 @@ paraphrase), so it cannot invent anything; its labels follow the conversation's 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from bot.fakes import SimpleHit
 from bot.grounding import FactGuard, GuardedStream, HitLike
 from bot.language import message_kind
+from bot.offline import contact_email
 from bot.store import StoredConversation
 
 if TYPE_CHECKING:
@@ -171,13 +171,6 @@ def summary_lines(conversation: StoredConversation) -> list[str]:
         f"{words['so_far']}{colon}{sep.join(history)}",
         f"{words['now']}{colon}{sep.join(now)}",
     ]
-
-
-def contact_email(conversation: StoredConversation) -> str | None:
-    """The shopper's e-mail address as far as shopbot knows it (from the helpdesk's contact,
-    or given in the chat when asked for it)."""
-    helpdesk = conversation.data.get("helpdesk") or {}
-    return (helpdesk.get("contact") or {}).get("email") or conversation.data.get("contact_email")
 
 
 def order_case_hits(case: dict[str, Any] | None) -> list[SimpleHit]:
@@ -338,61 +331,35 @@ class Copilot:
         shopper's requests (an angry "this is ridiculous" last is not one the knowledge can
         answer), the one the knowledge answers best, the latest on a tie. Returns the
         conversation up to that request, and its passages."""
-        from bot.errors import RetrievalError
-        from bot.safety import detect_injection
-
-        requests = [
-            i
-            for i, m in enumerate(history)
-            if m["role"] == "user" and message_kind(m["content"]) not in ("greeting", "thanks")
-        ]
-        if not requests:
-            return history, []
-        settings = self.bot.settings
-        queries = [history[i]["content"] for i in requests]
-        knowledge: Any = self.bot.knowledge
-        try:
-            results = await asyncio.to_thread(
-                knowledge.search_many, queries, settings.retrieval.top_k
-            )
-        except RetrievalError:
-            return history, []
+        answers = self.bot.parts.answers
         best: tuple[float, int] | None = None
         chosen: list[HitLike] = []
-        for index, hits in zip(requests, results, strict=True):
-            relevant = [
-                h
-                for h in hits
-                if h.score >= settings.retrieval.min_score and not detect_injection(h.text).flagged
-            ]
-            if relevant and (best is None or (relevant[0].score, index) >= best):
-                best, chosen = (relevant[0].score, index), relevant
+        for index, message in enumerate(history):
+            if message["role"] != "user" or message_kind(message["content"]) in (
+                "greeting",
+                "thanks",
+            ):
+                continue
+            found = await answers.find([message])
+            if found.relevant and (best is None or (found.relevant[0].score, index) >= best):
+                best, chosen = (found.relevant[0].score, index), found.relevant
         if best is None:
             return history, []
         return history[: best[1] + 1], chosen
 
-    # The model writing from the passages: the engine's own until the turn is composed of
-    # parts (refactor stage 2); then the copilot takes the knowledge-answers part instead.
     async def _draft(
         self, history: list[dict[str, str]], facts: list[HitLike], language: str, session: str
     ) -> Turn:
+        """The bot's knowledge-answers part writes it, from ``facts``, as it writes replies."""
         import time
 
         from bot.sentiment import SentimentResult
         from bot.turns import Overrides
 
-        bot: Any = self.bot
         calm = SentimentResult(0.0, 0.0, False, False, False)
         turn = None
-        async for event in bot._generate(
-            history,
-            f"copilot-{session}",
-            facts,
-            language,
-            calm,
-            Overrides(),
-            time.perf_counter(),
-            {},
+        async for event in self.bot.parts.answers.generate(
+            history, f"copilot-{session}", facts, language, calm, Overrides(), time.perf_counter()
         ):
             if event.turn is not None:
                 turn = event.turn

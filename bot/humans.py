@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from bot.escalation import EscalationPolicy
 from bot.handoff import handoff_packet
+from bot.offline import HandoffNotice, Notice, contact_email
 from bot.reasons import Reason, ReasonCode, codes, texts
 from bot.settings import Settings
 from bot.state import ConversationState
@@ -17,21 +18,34 @@ class HumanDesk:
     """Hands conversations to people and takes them back."""
 
     def __init__(
-        self, store: ConversationStore, policy: EscalationPolicy, settings: Settings
+        self,
+        store: ConversationStore,
+        policy: EscalationPolicy,
+        settings: Settings,
+        notice: HandoffNotice | None = None,
     ) -> None:
         self.store = store
         self.policy = policy
         self.settings = settings
+        self.notice = notice or HandoffNotice(settings.hours, policy)
+        """What a hand-off tells the shopper (business hours)."""
 
-    def record_escalation(self, session: str, reasons: list[Reason]) -> None:
-        """Queue the conversation for agents and put the handoff packet in the outbox."""
+    def record_escalation(
+        self, session: str, reasons: list[Reason], notice: Notice | None = None
+    ) -> None:
+        """Queue the conversation for agents and put the handoff packet in the outbox; with
+        the ``notice`` the shopper was given, whether it was handed over outside business
+        hours (``data["offline"]``, None inside them)."""
         self.store.set_status(session, ConversationStatus.WAITING_FOR_AGENT)
         escalation = {
             "reasons": texts(reasons),
             "codes": codes(reasons),
             "at": datetime.now(UTC).isoformat(),
         }
-        self.store.update_data(session, {"escalation": escalation})
+        update: dict[str, object] = {"escalation": escalation}
+        if notice is not None:
+            update["offline"] = notice.offline
+        self.store.update_data(session, update)
         packet = handoff_packet(
             self.store.get(session), reasons, self.settings.privacy.mask_handoff_summary
         )
@@ -44,10 +58,9 @@ class HumanDesk:
             return
         reason = reason or Reason(ReasonCode.ASKED_FOR_HUMAN)
         language = conversation.language or "en"
-        self.store.append(
-            session, "assistant", self.policy.handoff_message(language, [reason]), {"handoff": True}
-        )
-        self.record_escalation(session, [reason])
+        notice = self.notice.handoff(language, [reason], contact_email(conversation))
+        self.store.append(session, "assistant", notice.text, {"handoff": True})
+        self.record_escalation(session, [reason], notice)
 
     def escalations(self) -> list[StoredConversation]:
         """Conversations waiting for a human, oldest escalation first."""

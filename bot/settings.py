@@ -15,7 +15,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.errors import ConfigError
 
@@ -308,6 +316,17 @@ class BusinessHoursSettings(_Group):
     )
 
     _split = field_validator("holidays", mode="before")(_split_list)
+
+    @model_validator(mode="after")
+    def _readable(self) -> BusinessHoursSettings:
+        """Wrong hours are a settings error at start-up, not a failed hand-off later."""
+        from bot.hours import BusinessHours
+
+        try:
+            BusinessHours(self)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from exc
+        return self
 
     @field_validator("weekly", mode="before")
     @classmethod

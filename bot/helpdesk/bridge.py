@@ -23,7 +23,6 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import StoreError
@@ -40,6 +39,8 @@ from bot.helpdesk.formatting import shopper_reply, strip_quoted_email
 from bot.helpdesk.ledger import HelpdeskLedger, LedgerEntry
 from bot.helpdesk.notes import handoff_note, suggestion_section
 from bot.helpdesk.outbox import Backoff, Outbox, keep_running
+from bot.reasons import Reason, ReasonCode
+from bot.status import HUMAN_STATUSES
 from bot.store import StoredConversation
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
     from bot.turns import StreamEvent, Turn
 
 log = logging.getLogger(__name__)
-HUMAN = ("waiting_for_agent", "agent")
+HUMAN = HUMAN_STATUSES
 MAX_EVENT_ATTEMPTS = 5
 """A failure that is not the database's (a bug) is retried this often, then left failed."""
 
@@ -62,6 +63,18 @@ class Accepted:
 
     events: int
     duplicates: int
+
+
+def handed_over(conversation: StoredConversation, turn: Turn) -> bool:
+    """Did ``turn`` hand the conversation over (and not just answer while it waits for a
+    person, as when the shopper leaves an e-mail address)? Its reasons say so; a turn
+    replayed from the store (a redelivered event) by the hand-off message it stored."""
+    if not turn.escalated or conversation.status not in HUMAN:
+        return False
+    if turn.reasons:
+        return True
+    replies = [m for m in conversation.messages if m.role == "assistant" and m.content]
+    return any(m.content == turn.reply and m.data.get("handoff") for m in replies[-1:])
 
 
 class HelpdeskBridge:
@@ -194,9 +207,8 @@ class HelpdeskBridge:
         text = text[: limits.max_message_chars]
         turns = sum(1 for m in conversation.messages if m.role == "user")
         if turns >= limits.max_turns and conversation.status not in HUMAN:
-            await asyncio.to_thread(
-                self._to_team, conversation.id, "the conversation reached limits.max_turns"
-            )
+            too_long = Reason(ReasonCode.CONVERSATION_TOO_LONG, {"turns": turns})
+            await asyncio.to_thread(self._to_team, conversation.id, too_long)
             await asyncio.to_thread(self._queue_hand_to_team, event)
         turn = None
         async for step in self._turns(text, conversation.id, request_key=event.key):
@@ -237,7 +249,7 @@ class HelpdeskBridge:
         )
         self._enqueue(event, "reply", ActionKind.REPLY, content)
         self.outbox.wake()
-        if not (turn.escalated and conversation.status in HUMAN):
+        if not handed_over(conversation, turn):
             return None
         reasons = turn.escalation_reasons or (
             (conversation.data.get("escalation") or {}).get("reasons") or []
@@ -271,7 +283,7 @@ class HelpdeskBridge:
         conversation = self._sync(event)
         status = conversation.status
         if event.desk_status is DeskStatus.TEAM and status not in HUMAN:
-            self._to_team(conversation.id, f"opened to the team in {self.name}")
+            self._to_team(conversation.id, self._opened_here)
         elif event.desk_status is DeskStatus.BOT and status in HUMAN:
             self.bot.handback(conversation.id)
         elif event.desk_status is DeskStatus.RESOLVED and status != "closed":
@@ -310,7 +322,7 @@ class HelpdeskBridge:
         never come: Chatwoot does not tell every version of an agent bot)."""
         status = conversation.status
         if desk is DeskStatus.TEAM and status not in HUMAN:
-            self._to_team(conversation.id, f"opened to the team in {self.name}")
+            self._to_team(conversation.id, self._opened_here)
             conversation.status = "waiting_for_agent"
         elif desk is DeskStatus.BOT and status in HUMAN:
             if self.ledger.owes(conversation.id, ActionKind.HAND_TO_TEAM.value):
@@ -321,12 +333,13 @@ class HelpdeskBridge:
             self.bot.close_conversation(conversation.id)  # the shopper's message reopens it
             conversation.status = "closed"
 
-    def _to_team(self, conversation_id: str, reason: str) -> None:
+    @property
+    def _opened_here(self) -> Reason:
+        return Reason(ReasonCode.OPENED_IN_HELPDESK, {"helpdesk": self.name})
+
+    def _to_team(self, conversation_id: str, reason: Reason) -> None:
         """People took the conversation over in the helpdesk: the bot stays quiet."""
-        store = self.bot.store
-        store.set_status(conversation_id, "waiting_for_agent")
-        stamp = {"reasons": [reason], "at": datetime.now(UTC).isoformat()}
-        store.update_data(conversation_id, {"escalation": stamp})
+        self.bot.humans.record_escalation(conversation_id, [reason])
 
     # -- calls owed to the helpdesk -------------------------------------------------------------
     def _enqueue(

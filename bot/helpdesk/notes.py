@@ -4,8 +4,12 @@ how unhappy the shopper is, the predicted CSAT, the order case, and the copilot'
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.copilot import Suggestion, order_case_line, summary_lines
+from bot.hours import when_text
+from bot.offline import contact_email
 from bot.store import StoredConversation
 
 _WORDS = {
@@ -17,6 +21,10 @@ _WORDS = {
         "facts": "facts",
         "summary": "Summary",
         "when": "Team availability",
+        "outside": "handed over outside business hours",
+        "told": "the shopper was told a person replies {when}",
+        "email": "e-mail {email}",
+        "email_asked": "e-mail asked for, none given yet",
         "suggestion": "Suggested reply (checked like the bot's own; edit as you see fit)",
         "sources": "Sources",
     },
@@ -28,6 +36,10 @@ _WORDS = {
         "facts": "事实",
         "summary": "摘要",
         "when": "人工服务时间",
+        "outside": "非人工服务时间转人工",
+        "told": "已告知顾客人工客服会在{when}回复",
+        "email": "邮箱 {email}",
+        "email_asked": "已请顾客留下邮箱，尚未提供",
         "suggestion": "建议回复（已按机器人回复的标准检查，可修改后发送）",
         "sources": "参考资料",
     },
@@ -38,15 +50,36 @@ def _fmt(value: object) -> str:
     return "–" if value is None else f"{float(value):.2f}"  # type: ignore[arg-type]
 
 
+def availability_line(conversation: StoredConversation) -> str | None:
+    """Handed over outside business hours: what the shopper was told, and whether their
+    e-mail address is known (None inside business hours)."""
+    offline = conversation.data.get("offline") or {}
+    if not offline.get("outside_hours"):
+        return None
+    language = conversation.language or "en"
+    words = _WORDS.get(language, _WORDS["en"])
+    parts = [words["outside"]]
+    if offline.get("next_open") and offline.get("at"):
+        zone = ZoneInfo(offline["timezone"]) if offline.get("timezone") else None
+        next_open = datetime.fromisoformat(offline["next_open"]).astimezone(zone)
+        when = when_text(next_open, datetime.fromisoformat(offline["at"]), language)
+        parts.append(words["told"].format(when=when))
+    if email := contact_email(conversation):
+        parts.append(words["email"].format(email=email))
+    elif offline.get("email_asked"):
+        parts.append(words["email_asked"])
+    return ("；" if language == "zh" else "; ").join(parts)
+
+
 def handoff_note(
     conversation: StoredConversation,
     reasons: Sequence[str],
     *,
-    availability: str | None = None,
     extra: Sequence[str] = (),
 ) -> str:
-    """The note, in the conversation's language; ``availability`` says when a person will
-    answer (outside business hours), ``extra`` adds sections (the copilot's suggestion)."""
+    """The note, in the conversation's language (outside business hours it says so, and
+    what the shopper was told); ``extra`` adds sections (the copilot's suggestion)."""
+    availability = availability_line(conversation)
     words = _WORDS.get(conversation.language or "en", _WORDS["en"])
     colon = "：" if conversation.language == "zh" else ": "
     lines = [f"**{words['title']}**"]

@@ -99,10 +99,22 @@ def test_the_note_carries_reasons_scores_order_case_and_summary() -> None:
         predicted_csat=2.0,
         order_case=CASE,
     )
-    note = handoff_note(convo, ["outside the return window"], availability="tomorrow at 09:00 CST")
+    convo.data["offline"] = {
+        "outside_hours": True,
+        "at": "2026-06-09T22:00:00+08:00",
+        "next_open": "2026-06-10T09:00:00+08:00",
+        "timezone": "Asia/Shanghai",
+        "email_asked": True,
+        "email": None,
+    }
+    note = handoff_note(convo, ["outside the return window"])
     assert "Why: outside the return window" in note
     assert "Dissatisfaction 0.80 now, 0.80 at most · predicted CSAT 2.0/5" in note
-    assert "days_since_delivery=40" in note and "tomorrow at 09:00 CST" in note
+    assert "days_since_delivery=40" in note
+    assert (
+        "Team availability: handed over outside business hours; the shopper was told a person "
+        "replies tomorrow at 09:00 CST; e-mail asked for, none given yet"
+    ) in note
     assert "\n1. Asks: " in note and "\n3. Now: " in note
 
 

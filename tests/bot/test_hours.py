@@ -111,13 +111,15 @@ def test_settings_from_the_environment_and_their_mistakes() -> None:
         }
     )
     assert BusinessHours(settings.hours).is_open(utc(2026, 6, 9, 9, 59))  # 17:59
-    with pytest.raises(ConfigError, match="time zone"):
-        hours("Mars/Olympus")
-    with pytest.raises(ConfigError, match="HH:MM-HH:MM"):
-        hours("UTC", {"mon": ["9 to 5"]})
+    mistakes = {
+        "SHOPBOT_HOURS__TIMEZONE": ("Mars/Olympus", "not a time zone"),
+        "SHOPBOT_HOURS__WEEKLY": ('{"mon": ["9 to 5"]}', "HH:MM-HH:MM"),
+        "SHOPBOT_HOURS__HOLIDAYS": ("Christmas", "not a date"),
+    }
+    for variable, (value, problem) in mistakes.items():
+        with pytest.raises(ConfigError, match=problem):  # at start-up, naming the fix
+            Settings.load({"SHOPBOT_HOURS__WEEKLY": '{"mon": ["09:00-17:00"]}', variable: value})
     with pytest.raises(ConfigError, match="not a day"):
-        hours("UTC", {"weekdays": ["09:00-17:00"]})
-    with pytest.raises(ConfigError, match="not a date"):
-        hours("UTC", holidays=["Christmas"])
+        Settings.load({"SHOPBOT_HOURS__WEEKLY": '{"weekdays": ["09:00-17:00"]}'})
     with pytest.raises(ConfigError, match="SHOPBOT_HOURS__WEEKLY"):
         Settings.load({"SHOPBOT_HOURS__WEEKLY": "mon-fri 9-5"})

@@ -4,6 +4,7 @@ delivers its events to the web app's webhook route, the app calls the fake's API
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -33,13 +34,18 @@ def chatwoot_settings(settings: Settings, fake: FakeChatwoot, **values: Any) -> 
 
 
 class Desk:
-    """The fake Chatwoot and shopbot's web app, wired to each other in-process."""
+    """The fake Chatwoot and shopbot's web app, wired to each other in-process; ``make_bot``
+    builds the bot from the settings with Chatwoot configured."""
 
-    def __init__(self, settings: Settings, bot: ShopBot, fake: FakeChatwoot | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        make_bot: Callable[[Settings], ShopBot],
+        fake: FakeChatwoot | None = None,
+    ) -> None:
         self.fake = fake or FakeChatwoot(bot_url=WEBHOOK)
         self.settings = chatwoot_settings(settings, self.fake)
-        bot.settings = self.settings
-        self.bot = bot
+        self.bot = bot = make_bot(self.settings)
         self.app = create_app(
             self.settings, bot=bot, helpdesk_transport=httpx.ASGITransport(app=self.fake)
         )

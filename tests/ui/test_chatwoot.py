@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -24,18 +25,23 @@ QUESTION = "How long do refunds to a credit card take?"
 ANGRY = "This is useless!!! I want to talk to a real person NOW."
 
 
-@pytest.fixture
-def bot(settings: Settings) -> ShopBot:
+def make_bot(settings: Settings) -> ShopBot:
     backend = FakeBackend(lambda r: REFUND_REPLY)
     shopbot = ShopBot(settings, backend=backend, knowledge=StaticKnowledge(KNOWLEDGE))
     shopbot.warm_up()
-    yield shopbot
-    shopbot.close()
+    return shopbot
 
 
 @pytest.fixture
-def desk(settings: Settings, bot: ShopBot) -> Desk:
-    return Desk(settings, bot)
+def desk(settings: Settings) -> Iterator[Desk]:
+    made = Desk(settings, make_bot)
+    yield made
+    made.bot.close()
+
+
+@pytest.fixture
+def bot(desk: Desk) -> ShopBot:
+    return desk.bot
 
 
 def test_a_shopper_is_answered_in_the_conversation(desk: Desk) -> None:
@@ -114,11 +120,11 @@ def test_the_agent_owns_it_then_hands_it_back(desk: Desk, bot: ShopBot) -> None:
 
 
 def test_a_hand_back_is_seen_even_when_chatwoot_does_not_tell_the_bot(
-    settings: Settings, bot: ShopBot
+    settings: Settings,
 ) -> None:
     """Older Chatwoot versions send a bot no event when a conversation is set to pending:
     the next shopper message, in a pending conversation, says it."""
-    desk = Desk(settings, bot, FakeChatwoot(bot_url=WEBHOOK, status_events=False))
+    desk = Desk(settings, make_bot, FakeChatwoot(bot_url=WEBHOOK, status_events=False))
     fake = desk.fake
     conversation = fake.open_conversation()
 
@@ -131,7 +137,10 @@ def test_a_hand_back_is_seen_even_when_chatwoot_does_not_tell_the_bot(
         await fake.shopper_writes(conversation, QUESTION)
         await desk.settle()
 
-    asyncio.run(scenario())
+    try:
+        asyncio.run(scenario())
+    finally:
+        desk.bot.close()
     assert "5-7 business days" in desk.seen_by_shopper(conversation)[-1][1]
     assert desk.shopbot_conversation(conversation).status == "bot"
 
