@@ -123,10 +123,17 @@ def email_kept_text(language: str, email: str, availability: Availability) -> st
 
 def contact_email(conversation: StoredConversation) -> str | None:
     """The shopper's e-mail address as far as shopbot knows it: the helpdesk's contact (an
-    e-mail conversation, a contact with an address), or left in the chat when asked for."""
+    e-mail conversation, a contact with an address), the one left when asked for it, or the
+    last one the shopper wrote in the conversation (to prove who they are, say)."""
     helpdesk = conversation.data.get("helpdesk") or {}
     offline = conversation.data.get("offline") or {}
-    return (helpdesk.get("contact") or {}).get("email") or offline.get("email")
+    known = (helpdesk.get("contact") or {}).get("email") or offline.get("email")
+    if known:
+        return str(known)
+    for message in reversed(conversation.messages):
+        if message.role == "user" and (email := find_email(message.content)):
+            return email
+    return None
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from bot.helpdesk.contract import (
 )
 from bot.helpdesk.formatting import shopper_reply, strip_quoted_email
 from bot.helpdesk.ledger import HelpdeskLedger, LedgerEntry
-from bot.helpdesk.notes import handoff_note, suggestion_section
+from bot.helpdesk.notes import email_left_note, handoff_note, suggestion_section
 from bot.helpdesk.outbox import Backoff, Outbox, keep_running
 from bot.reasons import Reason, ReasonCode
 from bot.status import HUMAN_STATUSES
@@ -249,6 +249,8 @@ class HelpdeskBridge:
         )
         self._enqueue(event, "reply", ActionKind.REPLY, content)
         self.outbox.wake()
+        if (note := email_left_note(conversation)) is not None:
+            self._enqueue(event, "email_note", ActionKind.NOTE, note)
         if not handed_over(conversation, turn):
             return None
         reasons = turn.escalation_reasons or (

@@ -25,6 +25,7 @@ _WORDS = {
         "told": "the shopper was told a person replies {when}",
         "email": "e-mail {email}",
         "email_asked": "e-mail asked for, none given yet",
+        "email_left": "The shopper left an e-mail address while the team was away: {email}",
         "suggestion": "Suggested reply (checked like the bot's own; edit as you see fit)",
         "sources": "Sources",
     },
@@ -40,6 +41,7 @@ _WORDS = {
         "told": "已告知顾客人工客服会在{when}回复",
         "email": "邮箱 {email}",
         "email_asked": "已请顾客留下邮箱，尚未提供",
+        "email_left": "顾客在非人工服务时间留下了邮箱：{email}",
         "suggestion": "建议回复（已按机器人回复的标准检查，可修改后发送）",
         "sources": "参考资料",
     },
@@ -121,3 +123,14 @@ def suggestion_section(suggestion: Suggestion, language: str | None) -> str:
         cited = " · ".join(f"[{s.get('n')}] {s.get('title')}" for s in suggestion.sources)
         lines.append(f"{words['sources']}{colon}{cited}")
     return "\n".join(lines)
+
+
+def email_left_note(conversation: StoredConversation) -> str | None:
+    """When the bot's last reply thanked the shopper for an e-mail address left while the
+    team was away: a note telling the team (None otherwise)."""
+    replies = [m for m in conversation.messages if m.role == "assistant"]
+    email = contact_email(conversation)
+    if not replies or replies[-1].data.get("offline") != "email_kept" or not email:
+        return None
+    words = _WORDS.get(conversation.language or "en", _WORDS["en"])
+    return words["email_left"].format(email=email)

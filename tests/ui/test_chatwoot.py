@@ -322,3 +322,48 @@ def test_chatwoot_down_for_30_seconds_loses_nothing(desk: Desk) -> None:
     assert calls[0].attempts >= 4  # the first reply waited through the outage
     stored = desk.shopbot_conversation(conversation)
     assert [m.role for m in stored.messages] == ["user", "assistant", "user", "assistant"]
+
+
+def test_outside_business_hours_the_email_is_asked_for_and_noted(settings: Settings) -> None:
+    from datetime import UTC, datetime
+
+    from bot.settings import BusinessHoursSettings
+
+    night = datetime(2026, 6, 9, 14, 0, tzinfo=UTC)  # Tuesday 22:00 in Shanghai
+    hours = BusinessHoursSettings(timezone="Asia/Shanghai", weekly={"mon-fri": ["09:00-18:00"]})
+
+    def night_bot(configured: Settings) -> ShopBot:
+        bot = make_bot(configured.model_copy(update={"hours": hours}))
+        bot.parts.notice.clock = lambda: night
+        return bot
+
+    desk = Desk(settings, night_bot)
+    fake = desk.fake
+    web = fake.open_conversation(name="Sam Lee")
+    email = fake.open_conversation(inbox_id=2, name="Wang Fang", email="wang@example.cn")
+
+    async def scenario() -> None:
+        await fake.shopper_writes(web, ANGRY)
+        await fake.shopper_writes(email, ANGRY)
+        await desk.settle()
+        await fake.shopper_writes(web, "sure: sam.lee@example.com")
+        await desk.settle()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        desk.bot.close()
+    said = [text for who, text in desk.seen_by_shopper(web) if who == "bot"]
+    assert "reply tomorrow at 09:00 CST" in said[0] and "e-mail address" in said[0]
+    assert said[1].startswith("Thank you! We'll reply to sam.lee@example.com tomorrow")
+    first_note, email_note = desk.notes(web)
+    assert (
+        "handed over outside business hours; the shopper was told a person replies tomorrow at "
+        "09:00 CST; e-mail asked for, none given yet"
+    ) in first_note
+    assert email_note.endswith("while the team was away: sam.lee@example.com")
+    assert web.status == "open"
+    # An e-mail conversation: the address is known, so it is not asked for.
+    (mail_reply,) = [text for who, text in desk.seen_by_shopper(email) if who == "bot"]
+    assert "tomorrow at 09:00 CST" in mail_reply and "e-mail address" not in mail_reply
+    assert "e-mail wang@example.cn" in desk.notes(email)[0]
