@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
+from typing import Protocol
 
 from bot.escalation import EscalationPolicy
 from bot.handoff import handoff_packet
@@ -12,6 +14,19 @@ from bot.settings import Settings
 from bot.state import ConversationState
 from bot.status import ConversationStatus
 from bot.store import ConversationStore, StoredConversation, StoredMessage
+
+log = logging.getLogger(__name__)
+
+
+class DeskListener(Protocol):
+    """Told what people do with a conversation through shopbot (its console, its API): a
+    helpdesk bridge does the same in the helpdesk, where the shopper is."""
+
+    def agent_replied(self, session: str, content: str, agent: str) -> None: ...
+
+    def handed_back(self, session: str) -> None: ...
+
+    def closed(self, session: str) -> None: ...
 
 
 class HumanDesk:
@@ -29,6 +44,7 @@ class HumanDesk:
         self.settings = settings
         self.notice = notice or HandoffNotice(settings.hours, policy)
         """What a hand-off tells the shopper (business hours)."""
+        self.listeners: list[DeskListener] = []
 
     def record_escalation(
         self, session: str, reasons: list[Reason], notice: Notice | None = None
@@ -71,6 +87,7 @@ class HumanDesk:
         """A human agent's reply: delivered to the shopper; the bot stays quiet meanwhile."""
         message = self.store.append(session, "agent", content, {"agent": agent})
         self.store.set_status(session, ConversationStatus.AGENT)
+        self._tell("agent_replied", session, content, agent)
         return message
 
     def handback(self, session: str, agent: str | None = None) -> None:
@@ -82,12 +99,21 @@ class HumanDesk:
             {"bot_state": self.policy.record_success(state).to_json(), "handed_back_by": agent},
         )
         self.store.set_status(session, ConversationStatus.BOT)
+        self._tell("handed_back", session)
 
     def close_conversation(self, session: str) -> None:
         # Every close is kept: a shopper writing after the first one reopened the case.
         closes = list(self.store.get(session).data.get("closed_at") or [])
         self.store.update_data(session, {"closed_at": [*closes, datetime.now(UTC).isoformat()]})
         self.store.set_status(session, ConversationStatus.CLOSED)
+        self._tell("closed", session)
+
+    def _tell(self, what: str, *args: str) -> None:
+        for listener in self.listeners:
+            try:
+                getattr(listener, what)(*args)
+            except Exception:  # the person's action is done here; the log says what lags
+                log.exception("A desk listener failed on %s of %s", what, args[0])
 
     def feedback(self, session: str, position: int, helpful: bool) -> None:
         """The shopper's thumbs up or down on one reply."""

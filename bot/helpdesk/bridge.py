@@ -21,7 +21,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +33,7 @@ from bot.helpdesk.contract import (
     Action,
     ActionKind,
     ChannelKind,
+    ConversationRef,
     DeskStatus,
     EventKind,
     Helpdesk,
@@ -50,6 +54,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 HUMAN = HUMAN_STATUSES
+_FROM_HELPDESK: ContextVar[bool] = ContextVar("from_helpdesk", default=False)
+"""Set while the bridge itself hands back or closes: the desk's listeners must not send the
+helpdesk's own change back to it."""
+
+
+@contextmanager
+def _from_helpdesk() -> Iterator[None]:
+    token = _FROM_HELPDESK.set(True)
+    try:
+        yield
+    finally:
+        _FROM_HELPDESK.reset(token)
+
+
 MAX_EVENT_ATTEMPTS = 5
 """A failure that is not the database's (a bug) is retried this often, then left failed."""
 
@@ -287,9 +305,11 @@ class HelpdeskBridge:
         if event.desk_status is DeskStatus.TEAM and status not in HUMAN:
             self._to_team(conversation.id, self._opened_here)
         elif event.desk_status is DeskStatus.BOT and status in HUMAN:
-            self.bot.handback(conversation.id)
+            with _from_helpdesk():
+                self.bot.handback(conversation.id)
         elif event.desk_status is DeskStatus.RESOLVED and status != "closed":
-            self.bot.close_conversation(conversation.id)
+            with _from_helpdesk():
+                self.bot.close_conversation(conversation.id)
 
     # -- the conversation in shopbot's store ----------------------------------------------------
     def _sync(self, event: HelpdeskEvent) -> StoredConversation:
@@ -329,10 +349,12 @@ class HelpdeskBridge:
         elif desk is DeskStatus.BOT and status in HUMAN:
             if self.ledger.owes(conversation.id, ActionKind.HAND_TO_TEAM.value):
                 return  # our own hand-off has not reached the helpdesk yet
-            self.bot.handback(conversation.id)
+            with _from_helpdesk():
+                self.bot.handback(conversation.id)
             conversation.status = "bot"
         elif desk is DeskStatus.RESOLVED and status in HUMAN:
-            self.bot.close_conversation(conversation.id)  # the shopper's message reopens it
+            with _from_helpdesk():  # the shopper's message reopens it
+                self.bot.close_conversation(conversation.id)
             conversation.status = "closed"
 
     @property
@@ -356,6 +378,36 @@ class HelpdeskBridge:
         self._enqueue(event, "hand_to_team", ActionKind.HAND_TO_TEAM)
         self.outbox.wake()
 
+    # -- people acting through shopbot (its console, its API) --------------------------------
+    def attach(self) -> None:
+        """Listen to the bot's desk: what people do through shopbot on this helpdesk's
+        conversations is done in the helpdesk too."""
+        if self not in self.bot.humans.listeners:
+            self.bot.humans.listeners.append(self)
+
+    def agent_replied(self, session: str, content: str, agent: str) -> None:
+        self._relay(session, ActionKind.REPLY, f"{agent}: {content}")
+
+    def handed_back(self, session: str) -> None:
+        self._relay(session, ActionKind.RETURN_TO_BOT)
+
+    def closed(self, session: str) -> None:
+        self._relay(session, ActionKind.RESOLVE)
+
+    def _relay(self, session: str, kind: ActionKind, content: str = "") -> None:
+        if _FROM_HELPDESK.get():
+            return
+        details = self.bot.store.get(session).data.get("helpdesk") or {}
+        if details.get("name") != self.name:
+            return  # not one of this helpdesk's conversations
+        ref = ConversationRef(
+            self.name, details["account"], details["conversation"], details.get("inbox")
+        )
+        action = Action(kind, ref, content)
+        key = f"relay:{session}:{kind.value}:{uuid.uuid4().hex}"
+        self.ledger.enqueue(key, session, kind.value, action.as_dict())
+        self.outbox.wake()
+
     # -- running -----------------------------------------------------------------------------------
     async def run(self, interval_s: float = 1.0) -> None:
         """Handle events until cancelled (a background task of the web app)."""
@@ -363,6 +415,7 @@ class HelpdeskBridge:
 
     def start(self) -> None:
         """Start handling events and delivering calls in the background (on this loop)."""
+        self.attach()
         self._loops = [
             asyncio.create_task(self.run(), name=f"{self.name}-events"),
             asyncio.create_task(self.outbox.run(), name=f"{self.name}-outbox"),

@@ -285,7 +285,11 @@ class ChatwootHelpdesk:
             answer = await self._call(f"{path}/messages", body)
             created = answer.get("id")
             return Done(_text(created) or None)
-        status = "open" if action.kind is ActionKind.HAND_TO_TEAM else "pending"
+        status = {
+            ActionKind.HAND_TO_TEAM: "open",
+            ActionKind.RETURN_TO_BOT: "pending",
+            ActionKind.RESOLVE: "resolved",
+        }[action.kind]
         await self._call(f"{path}/toggle_status", {"status": status})
         return Done()
 

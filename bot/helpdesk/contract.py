@@ -46,6 +46,7 @@ class ActionKind(StrEnum):
     NOTE = "note"  # a private note only the team sees
     HAND_TO_TEAM = "hand_to_team"  # open the conversation to people
     RETURN_TO_BOT = "return_to_bot"  # give the conversation back to the bot
+    RESOLVE = "resolve"  # close it (an agent closed it in shopbot's console)
 
 
 @dataclass(frozen=True)

@@ -367,3 +367,35 @@ def test_outside_business_hours_the_email_is_asked_for_and_noted(settings: Setti
     (mail_reply,) = [text for who, text in desk.seen_by_shopper(email) if who == "bot"]
     assert "tomorrow at 09:00 CST" in mail_reply and "e-mail address" not in mail_reply
     assert "e-mail wang@example.cn" in desk.notes(email)[0]
+
+
+def test_what_an_agent_does_in_shopbots_console_happens_in_chatwoot(desk: Desk) -> None:
+    """The console and the helpdesk API act on the bot (`agent_message`, `handback`,
+    `close_conversation`); for a Chatwoot conversation the shopper is in Chatwoot, so the
+    same reaches Chatwoot, once (its own echoes are not taken for new events)."""
+    fake, bot = desk.fake, desk.bot
+    desk.bridge.attach()  # as `shopbot serve` does at start-up
+    conversation = fake.open_conversation()
+
+    async def scenario() -> None:
+        await fake.shopper_writes(conversation, ANGRY)
+        await desk.settle()
+        shopbot_id = desk.shopbot_conversation(conversation).id
+        await asyncio.to_thread(
+            bot.agent_message, shopbot_id, "Sorry about that! Fixing it.", "Dana"
+        )
+        await desk.settle()
+        assert conversation.status == "open"
+        await asyncio.to_thread(bot.handback, shopbot_id, "Dana")
+        await desk.settle()
+        assert conversation.status == "pending"
+        await asyncio.to_thread(bot.close_conversation, shopbot_id)
+        await desk.settle()
+
+    asyncio.run(scenario())
+    seen = desk.seen_by_shopper(conversation)
+    assert seen[-1] == ("bot", "Dana: Sorry about that! Fixing it.")
+    assert conversation.status == "resolved"
+    stored = desk.shopbot_conversation(conversation)
+    assert [m.role for m in stored.messages] == ["user", "assistant", "agent"]  # no echo
+    assert stored.status == "closed"
