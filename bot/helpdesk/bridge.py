@@ -21,10 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import uuid
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +30,6 @@ from bot.helpdesk.contract import (
     Action,
     ActionKind,
     ChannelKind,
-    ConversationRef,
     DeskStatus,
     EventKind,
     Helpdesk,
@@ -43,6 +39,7 @@ from bot.helpdesk.formatting import shopper_reply, strip_quoted_email
 from bot.helpdesk.ledger import HelpdeskLedger, LedgerEntry
 from bot.helpdesk.notes import email_left_note, handoff_note, suggestion_section
 from bot.helpdesk.outbox import Backoff, Outbox, keep_running
+from bot.helpdesk.relay import DeskRelay, from_helpdesk
 from bot.reasons import Reason, ReasonCode
 from bot.status import HUMAN_STATUSES
 from bot.store import StoredConversation
@@ -54,20 +51,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 HUMAN = HUMAN_STATUSES
-_FROM_HELPDESK: ContextVar[bool] = ContextVar("from_helpdesk", default=False)
-"""Set while the bridge itself hands back or closes: the desk's listeners must not send the
-helpdesk's own change back to it."""
-
-
-@contextmanager
-def _from_helpdesk() -> Iterator[None]:
-    token = _FROM_HELPDESK.set(True)
-    try:
-        yield
-    finally:
-        _FROM_HELPDESK.reset(token)
-
-
 MAX_EVENT_ATTEMPTS = 5
 """A failure that is not the database's (a bug) is retried this often, then left failed."""
 
@@ -305,10 +288,10 @@ class HelpdeskBridge:
         if event.desk_status is DeskStatus.TEAM and status not in HUMAN:
             self._to_team(conversation.id, self._opened_here)
         elif event.desk_status is DeskStatus.BOT and status in HUMAN:
-            with _from_helpdesk():
+            with from_helpdesk():
                 self.bot.handback(conversation.id)
         elif event.desk_status is DeskStatus.RESOLVED and status != "closed":
-            with _from_helpdesk():
+            with from_helpdesk():
                 self.bot.close_conversation(conversation.id)
 
     # -- the conversation in shopbot's store ----------------------------------------------------
@@ -349,11 +332,11 @@ class HelpdeskBridge:
         elif desk is DeskStatus.BOT and status in HUMAN:
             if self.ledger.owes(conversation.id, ActionKind.HAND_TO_TEAM.value):
                 return  # our own hand-off has not reached the helpdesk yet
-            with _from_helpdesk():
+            with from_helpdesk():
                 self.bot.handback(conversation.id)
             conversation.status = "bot"
         elif desk is DeskStatus.RESOLVED and status in HUMAN:
-            with _from_helpdesk():  # the shopper's message reopens it
+            with from_helpdesk():  # the shopper's message reopens it
                 self.bot.close_conversation(conversation.id)
             conversation.status = "closed"
 
@@ -378,35 +361,12 @@ class HelpdeskBridge:
         self._enqueue(event, "hand_to_team", ActionKind.HAND_TO_TEAM)
         self.outbox.wake()
 
-    # -- people acting through shopbot (its console, its API) --------------------------------
     def attach(self) -> None:
         """Listen to the bot's desk: what people do through shopbot on this helpdesk's
-        conversations is done in the helpdesk too."""
-        if self not in self.bot.humans.listeners:
-            self.bot.humans.listeners.append(self)
-
-    def agent_replied(self, session: str, content: str, agent: str) -> None:
-        self._relay(session, ActionKind.REPLY, f"{agent}: {content}")
-
-    def handed_back(self, session: str) -> None:
-        self._relay(session, ActionKind.RETURN_TO_BOT)
-
-    def closed(self, session: str) -> None:
-        self._relay(session, ActionKind.RESOLVE)
-
-    def _relay(self, session: str, kind: ActionKind, content: str = "") -> None:
-        if _FROM_HELPDESK.get():
-            return
-        details = self.bot.store.get(session).data.get("helpdesk") or {}
-        if details.get("name") != self.name:
-            return  # not one of this helpdesk's conversations
-        ref = ConversationRef(
-            self.name, details["account"], details["conversation"], details.get("inbox")
-        )
-        action = Action(kind, ref, content)
-        key = f"relay:{session}:{kind.value}:{uuid.uuid4().hex}"
-        self.ledger.enqueue(key, session, kind.value, action.as_dict())
-        self.outbox.wake()
+        conversations is done in the helpdesk too (`bot.helpdesk.relay`)."""
+        listeners = self.bot.humans.listeners
+        if not any(isinstance(x, DeskRelay) and x.bridge is self for x in listeners):
+            listeners.append(DeskRelay(self))
 
     # -- running -----------------------------------------------------------------------------------
     async def run(self, interval_s: float = 1.0) -> None:
