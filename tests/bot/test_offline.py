@@ -88,6 +88,8 @@ def test_outside_hours_the_case_waits_with_when_and_the_email_left(settings: Set
     row = agent_queue(bot.store)[0]
     assert row["offline"]["next_open"] == "2026-06-10T09:00:00+08:00"
     assert row["email"] == "sam.lee@example.com"
+    packet = bot.store.deliveries("night")[0].payload  # type: ignore[attr-defined]
+    assert packet["offline"]["next_open"] == "2026-06-10T09:00:00+08:00"  # in the webhook
     report = compute_metrics([bot.store.get("night")])["overall"]
     assert report["outside_hours"] == 1 and report["outside_hours_email_rate"] == 1.0
 
