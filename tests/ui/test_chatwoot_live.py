@@ -83,11 +83,12 @@ def test_an_english_conversation_from_question_to_hand_back(live_server: LiveSer
 def test_a_chinese_conversation_on_whatsapp(live_server: LiveServer) -> None:
     chatwoot = live_server.chatwoot
     conversation = chatwoot.open_conversation(inbox_id=3, name="王芳")
-    asyncio.run(chatwoot.shopper_writes(conversation, "退货期限是多久？"))
+    asyncio.run(chatwoot.shopper_writes(conversation, "退款多久能到账？"))  # the README's
     wait_for(lambda: len(bot_replies(conversation)) == 1, "the Chinese answer")
     answer = bot_replies(conversation)[0]
     assert detect_language(answer) == "zh"
-    assert "30天" in answer and "参考资料：" in answer and "](" not in answer  # plain text
+    assert "5–7个工作日" in answer.replace("-", "–")  # cards: 5-7 working days
+    assert "参考资料：" in answer and "](" not in answer  # sources in plain text
     assert transcript(live_server, conversation)["channel"] == "chatwoot:whatsapp"
 
 
