@@ -417,7 +417,8 @@ class Settings(_Group):
 
     def masked(self) -> dict[str, Any]:
         """The effective settings as JSON-able data, secrets masked."""
-        return json.loads(self.model_dump_json())
+        masked: dict[str, Any] = json.loads(self.model_dump_json())
+        return masked
 
 
 ENVIRONMENT_ONLY = {"chatwoot": ("api_token", "webhook_secret", "webhook_token")}

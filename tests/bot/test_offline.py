@@ -12,7 +12,7 @@ from bot.hours import BusinessHours
 from bot.insights.metrics import compute_metrics
 from bot.offline import Availability, email_kept_text, find_email, handoff_text
 from bot.settings import BusinessHoursSettings, Settings
-from tests.bot.test_engine import make_bot
+from tests.bot.test_shopbot import make_bot
 
 SHANGHAI = BusinessHours(
     BusinessHoursSettings(timezone="Asia/Shanghai", weekly={"mon-fri": ["09:00-18:00"]})

@@ -17,7 +17,7 @@ from bot.backends import FakeBackend
 from bot.fakes import StaticKnowledge
 from bot.helpdesk.fake_chatwoot import FakeChatwoot
 from bot.settings import Settings
-from tests.bot.test_engine import KNOWLEDGE
+from tests.bot.test_shopbot import KNOWLEDGE
 from tests.ui.chatwoot_desk import WEBHOOK, Desk
 from tests.ui.conftest import REFUND_REPLY
 

@@ -13,7 +13,7 @@ import pytest
 
 from bot.helpdesk.fake_chatwoot import FakeConversation
 from bot.language import detect_language
-from tests.ui.conftest import LIVE_API_KEY, LiveServer
+from tests.live import LIVE_API_KEY, LiveServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 REPLY_S = 180.0

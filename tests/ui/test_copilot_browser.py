@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.ui.conftest import LIVE_AGENT_KEY, LIVE_API_KEY, LiveServer
+from tests.live import LIVE_AGENT_KEY, LIVE_API_KEY, LiveServer
 from tests.ui.test_browser import ARTIFACTS, browser  # noqa: F401  (the shared browser)
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
