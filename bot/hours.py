@@ -1,6 +1,6 @@
 """Business hours: is a person at work now, and if not, when will one be.
 
-Pure functions of a `BusinessHoursSettings` and a moment in time; the team's time zone
+Pure functions of the ``hours`` settings and a moment in time; the team's time zone
 (``hours.timezone``, IANA names, daylight saving included) decides what "Monday 09:00" is.
 No opening times configured means a team around the clock.
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import ConfigError
-from bot.settings import BusinessHoursSettings
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -95,10 +95,18 @@ def _holiday(text: str) -> tuple[int | None, int, int]:
     raise ConfigError(f"hours.holidays: {text!r} is not a date; write YYYY-MM-DD or MM-DD.")
 
 
+class HoursLike(Protocol):
+    """What business hours are read from (`bot.settings.BusinessHoursSettings`)."""
+
+    timezone: str
+    weekly: dict[str, list[str]]
+    holidays: list[str]
+
+
 class BusinessHours:
     """The team's opening times in its own time zone."""
 
-    def __init__(self, settings: BusinessHoursSettings) -> None:
+    def __init__(self, settings: HoursLike) -> None:
         try:
             self.zone = ZoneInfo(settings.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:

@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.hours import BusinessHours, HoursState, when_text
+from bot.hours import BusinessHours, HoursLike, HoursState, when_text
 from bot.privacy import EMAIL
 
 if TYPE_CHECKING:
     from bot.escalation import EscalationPolicy
     from bot.reasons import Reason
-    from bot.settings import BusinessHoursSettings
     from bot.store import StoredConversation
 
 _TEXTS = {
@@ -151,7 +150,7 @@ class HandoffNotice:
 
     def __init__(
         self,
-        hours: BusinessHoursSettings,
+        hours: HoursLike,
         policy: EscalationPolicy,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
@@ -184,7 +183,7 @@ class HandoffNotice:
         if availability is None:
             if model_failed:
                 return Notice(phrase(language, "backend_failed"))
-            return Notice(self.policy.handoff_message(language, reasons))
+            return Notice(self.policy.handoff_message(language))
         text = handoff_text(language, availability, email_known=bool(email))
         if model_failed:
             text = _texts(language)["sorry"] + ("" if language == "zh" else " ") + text

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from bot.copilot.summary import order_case_line, summary_lines
 from bot.fakes import SimpleHit
-from bot.grounding import FactGuard, GuardedStream, HitLike
+from bot.grounding import FactGuard, GuardedStream
+from bot.knowledge import HitLike
 from bot.language import message_kind
 from bot.store import StoredConversation
 
 if TYPE_CHECKING:
-    from bot.engine import ShopBot
+    from bot.shopbot import ShopBot
     from bot.turns import Turn
 
 

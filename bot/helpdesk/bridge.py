@@ -41,12 +41,12 @@ from bot.helpdesk.notes import email_left_note, handoff_note, suggestion_section
 from bot.helpdesk.outbox import Backoff, Outbox, keep_running
 from bot.helpdesk.relay import DeskRelay, from_helpdesk
 from bot.reasons import Reason, ReasonCode
-from bot.status import HUMAN_STATUSES
-from bot.store import StoredConversation
+from bot.status import HUMAN_STATUSES, ConversationStatus
+from bot.store import ConversationStore, StoredConversation
 
 if TYPE_CHECKING:
     from bot.copilot import Copilot
-    from bot.engine import ShopBot
+    from bot.shopbot import ShopBot
     from bot.turns import StreamEvent, Turn
 
 log = logging.getLogger(__name__)
@@ -111,6 +111,14 @@ class HelpdeskBridge:
         if self._ledger is None:
             self._ledger = HelpdeskLedger(self.bot.store.engine, self.name)  # type: ignore[attr-defined]
         return self._ledger
+
+    @property
+    def store(self) -> ConversationStore:
+        return self.bot.store
+
+    def calls_queued(self) -> None:
+        """Calls were queued (by the relay): make them now rather than at the next tick."""
+        self.outbox.wake()
 
     @property
     def outbox(self) -> Outbox:
@@ -277,7 +285,7 @@ class HelpdeskBridge:
         store = self.bot.store
         data = {"agent": event.author or "agent", "helpdesk": self.name}
         store.append(conversation.id, "agent", event.content, data, request_key=event.key)
-        store.set_status(conversation.id, "agent")
+        store.set_status(conversation.id, ConversationStatus.AGENT)
         if event.desk_status is DeskStatus.BOT:
             # A person answered while the bot owned it: now the person does, in the helpdesk too.
             self._queue_hand_to_team(event)
@@ -290,7 +298,7 @@ class HelpdeskBridge:
         elif event.desk_status is DeskStatus.BOT and status in HUMAN:
             with from_helpdesk():
                 self.bot.handback(conversation.id)
-        elif event.desk_status is DeskStatus.RESOLVED and status != "closed":
+        elif event.desk_status is DeskStatus.RESOLVED and status != ConversationStatus.CLOSED:
             with from_helpdesk():
                 self.bot.close_conversation(conversation.id)
 
@@ -328,17 +336,17 @@ class HelpdeskBridge:
         status = conversation.status
         if desk is DeskStatus.TEAM and status not in HUMAN:
             self._to_team(conversation.id, self._opened_here)
-            conversation.status = "waiting_for_agent"
+            conversation.status = ConversationStatus.WAITING_FOR_AGENT
         elif desk is DeskStatus.BOT and status in HUMAN:
             if self.ledger.owes(conversation.id, ActionKind.HAND_TO_TEAM.value):
                 return  # our own hand-off has not reached the helpdesk yet
             with from_helpdesk():
                 self.bot.handback(conversation.id)
-            conversation.status = "bot"
+            conversation.status = ConversationStatus.BOT
         elif desk is DeskStatus.RESOLVED and status in HUMAN:
             with from_helpdesk():  # the shopper's message reopens it
                 self.bot.close_conversation(conversation.id)
-            conversation.status = "closed"
+            conversation.status = ConversationStatus.CLOSED
 
     @property
     def _opened_here(self) -> Reason:

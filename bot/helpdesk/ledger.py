@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, UniqueConstraint, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import StoreError
-from bot.store import Base
+from bot.schema import HelpdeskEventRow, HelpdeskOutboxRow, QueuedRow
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 SCAN_LIMIT = 2000
@@ -36,40 +36,6 @@ def _now() -> datetime:
 def _aware(value: datetime) -> datetime:
     """SQLite hands datetimes back without their zone; they were stored in UTC."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-class _Queued:
-    """What an event to handle and a call to make both keep: whose, under which key, and
-    how far the work on it got."""
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    helpdesk: Mapped[str] = mapped_column(String(32))
-    key: Mapped[str] = mapped_column(String(200))
-    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default=PENDING, index=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-
-
-class HelpdeskEventRow(_Queued, Base):
-    __tablename__ = "helpdesk_events"
-    __table_args__ = (UniqueConstraint("helpdesk", "key", name="uq_helpdesk_events_key"),)
-
-    event: Mapped[dict[str, Any]] = mapped_column(JSON)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-
-
-class HelpdeskOutboxRow(_Queued, Base):
-    __tablename__ = "helpdesk_outbox"
-    __table_args__ = (UniqueConstraint("helpdesk", "key", name="uq_helpdesk_outbox_key"),)
-
-    action: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    external_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
 
 
 @dataclass
@@ -119,7 +85,7 @@ def _outbox_entry(row: HelpdeskOutboxRow) -> LedgerEntry:
 
 def _claim_heads(
     session: Session,
-    table: type[_Queued],
+    table: type[QueuedRow],
     helpdesk: str,
     limit: int,
     lease_s: float,
@@ -169,7 +135,9 @@ class HelpdeskLedger:
         row = HelpdeskEventRow(event=event)
         return self._add_once(row, key, conversation_id, kind, "record the helpdesk event")
 
-    def _add_once(self, row: _Queued, key: str, conversation_id: str, kind: str, what: str) -> bool:
+    def _add_once(
+        self, row: QueuedRow, key: str, conversation_id: str, kind: str, what: str
+    ) -> bool:
         """Store ``row`` under ``key``; False when the key is taken already."""
         row.helpdesk, row.key, row.conversation_id, row.kind = (
             self.helpdesk,
@@ -238,7 +206,7 @@ class HelpdeskLedger:
 
     def _finish(
         self,
-        table: type[_Queued],
+        table: type[QueuedRow],
         entry_id: int,
         error: str | None,
         retry_in_s: float,

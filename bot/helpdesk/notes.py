@@ -97,7 +97,7 @@ def handoff_note(
                 csat="–" if csat is None else f"{float(csat):.1f}",
             )
         )
-    case = conversation.data.get("order_case")
+    case = conversation.data.get("order_case") or {}
     if line := order_case_line(case, conversation.language):
         facts = (case.get("decision") or {}).get("facts") or {}
         shown = ", ".join(f"{k}={v}" for k, v in facts.items() if v not in (None, ""))

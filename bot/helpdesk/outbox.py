@@ -29,8 +29,8 @@ class Backoff:
     give_up_after_s: float = 72 * 3600.0
 
     def wait(self, attempts: int, hint: float | None = None) -> float:
-        wait = min(self.max_s, self.first_s * 2 ** max(0, attempts - 1))
-        return max(wait, min(hint or 0.0, self.max_s))
+        wait = min(self.max_s, self.first_s * 2.0 ** max(0, attempts - 1))
+        return float(max(wait, min(hint or 0.0, self.max_s)))
 
 
 class Outbox:

@@ -9,12 +9,26 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from bot.helpdesk.contract import Action, ActionKind, ConversationRef
+from bot.helpdesk.ledger import HelpdeskLedger
+from bot.store import ConversationStore
 
-if TYPE_CHECKING:
-    from bot.helpdesk.bridge import HelpdeskBridge
+
+class Relaying(Protocol):
+    """What the relay needs of its bridge (`bot.helpdesk.bridge.HelpdeskBridge`)."""
+
+    name: str
+
+    @property
+    def store(self) -> ConversationStore: ...
+
+    @property
+    def ledger(self) -> HelpdeskLedger: ...
+
+    def calls_queued(self) -> None: ...
+
 
 _FROM_HELPDESK: ContextVar[bool] = ContextVar("from_helpdesk", default=False)
 """Set while the bridge itself hands back or closes, following the helpdesk: that change
@@ -34,7 +48,7 @@ def from_helpdesk() -> Iterator[None]:
 class DeskRelay:
     """A `bot.humans.DeskListener` that relays to one helpdesk."""
 
-    def __init__(self, bridge: HelpdeskBridge) -> None:
+    def __init__(self, bridge: Relaying) -> None:
         self.bridge = bridge
 
     def agent_replied(self, session: str, content: str, agent: str) -> None:
@@ -50,7 +64,7 @@ class DeskRelay:
         if _FROM_HELPDESK.get():
             return
         bridge = self.bridge
-        details = bridge.bot.store.get(session).data.get("helpdesk") or {}
+        details = bridge.store.get(session).data.get("helpdesk") or {}
         if details.get("name") != bridge.name:
             return  # not one of this helpdesk's conversations
         ref = ConversationRef(
@@ -59,4 +73,4 @@ class DeskRelay:
         action = Action(kind, ref, content)
         key = f"relay:{session}:{kind.value}:{uuid.uuid4().hex}"
         bridge.ledger.enqueue(key, session, kind.value, action.as_dict())
-        bridge.outbox.wake()
+        bridge.calls_queued()

@@ -15,10 +15,10 @@ from bot.copilot import Copilot, check_draft, order_case_hits, summary_lines
 from bot.fakes import SimpleHit, StaticKnowledge
 from bot.helpdesk.notes import handoff_note
 from bot.prompting import system_message
-from evals.redteam import ObeyingBackend
-from evals.redteam_judge import StoreData, judge_reply
 from bot.settings import Settings
 from bot.store import StoredConversation, StoredMessage
+from evals.redteam import ObeyingBackend
+from evals.redteam_judge import StoreData, judge_reply
 from tests.bot.test_shopbot import KNOWLEDGE
 from tests.conftest import DATA
 
