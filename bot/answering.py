@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from typing import Any, cast
 
 from bot.backends import ChatBackend, GenerationRequest
+from bot.bundled import writes_whole_answers
 from bot.cpu import CpuPool
 from bot.errors import RetrievalError
 from bot.extractive import SentencePicker
@@ -60,8 +61,9 @@ class KnowledgeAnswers:
         self.backend = backend
         self.knowledge = knowledge
         self.cpu = cpu
-        self.grounded_lead = settings.model == BUNDLED
-        """The bundled model states no fact itself: facts lead, stated from the passages."""
+        self.grounded_lead = not writes_whole_answers(settings.model)
+        """The bundled 135M model states no fact itself: facts lead, stated from the passages.
+        Any other model writes the whole reply; the output checks guard it."""
         self._sentence_picker: SentencePicker | None = None
 
     @property
@@ -99,12 +101,13 @@ class KnowledgeAnswers:
         except RetrievalError as exc:
             return Found([], [], (time.perf_counter() - started) * 1000, exc)
         retrieval_ms = (time.perf_counter() - started) * 1000
+        return Found(hits, self.relevant(hits), retrieval_ms)
+
+    def relevant(self, hits: list[HitLike]) -> list[HitLike]:
+        """The hits a reply may be built on: relevant enough, and not trying to instruct the
+        model (knowledge that does is not knowledge)."""
         min_score = self.settings.retrieval.min_score
-        # Knowledge that tries to instruct the model is not knowledge: leave it out.
-        relevant = [
-            h for h in hits if h.score >= min_score and not detect_injection(h.text).flagged
-        ]
-        return Found(hits, relevant, retrieval_ms)
+        return [h for h in hits if h.score >= min_score and not detect_injection(h.text).flagged]
 
     def retrieve(self, messages: list[Message]) -> list[HitLike]:
         """Search with the last message, and with the one before when it leans on it."""

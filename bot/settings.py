@@ -149,15 +149,30 @@ class FinetuneSettings(_Group):
     min_csat: int = Field(4, ge=1, le=5, description="Train only on resolved chats rated this.")
     heldout_fraction: float = Field(0.1, gt=0, lt=1, description="Conversations held out.")
     seed: int = 0
-    max_length: int = Field(512, ge=64, description="Tokens per training sequence.")
+    max_length: int = Field(
+        768, ge=64, description="Tokens per training sequence (the turn's prompt and reply)."
+    )
+    not_held_share: float = Field(
+        0.2,
+        ge=0,
+        lt=1,
+        description="Share of examples whose facts do not hold the answer (target: say so).",
+    )
     batch_size: int = Field(4, ge=1)
     learning_rate: float = Field(1e-3, gt=0)
     lora_r: int = Field(16, ge=1)
     epochs: float = Field(2.0, gt=0, description="Used when no max_steps is given.")
-    eval_samples: int = Field(24, ge=1, description="Held-out replies generated for the gate.")
+    eval_samples: int = Field(
+        40, ge=1, description="Held-out turns both models answer for the gate (real engine)."
+    )
     threads: int | None = Field(None, ge=1, description="CPU threads; the idle cores if unset.")
     use_promoted: bool = Field(
-        True, description="With model 'bundled', serve the promoted fine-tuned model if any."
+        True, description="With a bundled model, serve the promoted fine-tuned model if any."
+    )
+    serve_as: Literal["merged", "adapter"] = Field(
+        "merged",
+        description="Serve the promoted model as its merged folder, or as its LoRA adapter on "
+        "the base model (vLLM's LoRA support).",
     )
 
 

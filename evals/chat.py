@@ -97,6 +97,19 @@ async def _answer_all(bot: Any, items: list[dict[str, Any]], concurrency: int) -
     return await asyncio.gather(*(one(item) for item in items))
 
 
+def summarize(groups: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Shares of correct, invented and correct-with-nothing-invented verdicts per group."""
+    return {
+        name: {
+            "questions": len(vs),
+            "correct": round(sum(v["correct"] for v in vs) / len(vs), 3),
+            "invented": round(sum(bool(v["invented"]) for v in vs) / len(vs), 3),
+            "correct_and_none_invented": round(sum(v["ok"] for v in vs) / len(vs), 3),
+        }
+        for name, vs in sorted(groups.items())
+    }
+
+
 def eval_chat(args: argparse.Namespace, settings: Settings) -> int:
     """Entry point of `shopbot eval chat`."""
     from bot.shopbot import ShopBot
@@ -132,15 +145,7 @@ def eval_chat(args: argparse.Namespace, settings: Settings) -> int:
         groups[f"kind:{item['kind']}"].append(verdict)
         groups[f"language:{item['language']}"].append(verdict)
         groups["all"].append(verdict)
-    summary = {
-        name: {
-            "questions": len(vs),
-            "correct": round(sum(v["correct"] for v in vs) / len(vs), 3),
-            "invented": round(sum(bool(v["invented"]) for v in vs) / len(vs), 3),
-            "correct_and_none_invented": round(sum(v["ok"] for v in vs) / len(vs), 3),
-        }
-        for name, vs in sorted(groups.items())
-    }
+    summary = summarize(groups)
     report = {"model": settings.model, "seconds": round(elapsed, 1), "summary": summary}
     if args.out:
         Path(args.out).write_text(
