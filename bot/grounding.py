@@ -21,6 +21,7 @@ from bot.safety import contains_secret, leaks_instructions, policy_units, unsupp
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _ORDER_LIKE = re.compile(r"\b[A-Z]{1,5}-?\d{4,}\b|\b\d{6,}\b")
 _CITATION = re.compile(r"\[\d{1,2}\]")
+_WORDY = re.compile(r"[^\W\d_]")  # a letter (any script)
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])|\n+")
 _IN_STOCK = re.compile(r"\b(in stock|available|in-stock)\b|有货|现货", re.I)
 _OUT_OF_STOCK = re.compile(
@@ -433,7 +434,9 @@ class GuardedStream:
 
     def finish(self) -> list[str]:
         rest, self.buffer = self.buffer, ""
-        return self._release([rest] if rest.strip() else [])
+        # A reply cut off at its last words may end in a lone "[" or "[2": no words, no say.
+        has_words = _WORDY.search(_CITATION.sub("", rest))
+        return self._release([rest] if has_words else [])
 
     def _release(self, sentences: list[str]) -> list[str]:
         out = []
