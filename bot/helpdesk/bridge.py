@@ -326,9 +326,16 @@ class HelpdeskBridge:
         if known != details:
             store.update_data(conversation_id, {"helpdesk": details})
             conversation.data["helpdesk"] = details
-        if event.kind is EventKind.SHOPPER_MESSAGE:
+        if event.kind is EventKind.SHOPPER_MESSAGE and not self._answered(event):
+            # A replayed event's status is older than what its first handling did.
             self._reconcile(conversation, event.desk_status)
         return conversation
+
+    def _answered(self, event: HelpdeskEvent) -> bool:
+        """The bot's reply to this shopper message was queued before (the event is handled
+        again after a crash or a redelivery)."""
+        key = f"{event.key}:reply"
+        return any(call.key == key for call in self.ledger.calls(event.ref.shopbot_id))
 
     def _reconcile(self, conversation: StoredConversation, desk: DeskStatus | None) -> None:
         """Follow the helpdesk on who owns the conversation (an event about the change may

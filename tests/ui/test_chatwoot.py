@@ -397,5 +397,7 @@ def test_what_an_agent_does_in_shopbots_console_happens_in_chatwoot(desk: Desk) 
     assert seen[-1] == ("bot", "Dana: Sorry about that! Fixing it.")
     assert conversation.status == "resolved"
     stored = desk.shopbot_conversation(conversation)
-    assert [m.role for m in stored.messages] == ["user", "assistant", "agent"]  # no echo
+    # No echo of Dana's reply; the hand-back's own notice is the bot's last word.
+    assert [m.role for m in stored.messages] == ["user", "assistant", "agent", "assistant"]
+    assert stored.messages[-1].data == {"notice": "handback"}
     assert stored.status == "closed"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.ui.conftest import AGENT_KEY, API_KEY, run_client
+from tests.ui.conftest import API_KEY, console_login, run_client
 
 HELPDESK = {"Authorization": f"Bearer {API_KEY}"}
 
@@ -39,7 +39,7 @@ def test_the_api_and_the_console_give_a_summary_and_a_suggestion(web_app: object
         assert suggestion["sources"][0]["id"] == "policy:refunds#1"
 
         assert (await client.get(f"/console/api/conversations/{cid}/copilot")).status_code == 401
-        await client.post("/console/login", json={"key": AGENT_KEY, "name": "Dana"})
+        await console_login(client)
         console = await client.get(f"/console/api/conversations/{cid}/copilot")
         assert console.json() == body  # the same suggestion, written once
         script = await client.get("/console/copilot.js")
