@@ -19,7 +19,7 @@ from bot.extractive import SentencePicker
 from bot.grounding import FactGuard, GuardedStream, fact_lead
 from bot.knowledge import HitLike, Knowledge
 from bot.language import phrase
-from bot.leads import Lead, LeadWriter
+from bot.leads import Lead, LeadWriter, SearchMany
 from bot.prompting import as_chat_history, fit_to_window, system_message
 from bot.safety import detect_injection
 from bot.sentiment import SentimentResult
@@ -82,8 +82,14 @@ class KnowledgeAnswers:
     def leads(self) -> LeadWriter:
         """Writes the lead: product facts and policy sentences, part by part."""
         if self._leads is None:
-            search_many = getattr(self.knowledge, "search_many", None)
+            found_many = getattr(self.knowledge, "search_many", None)
             knowledge = self.knowledge
+            # Each part of a question is searched deeper than the whole message: its answer
+            # may rank below what the message as a whole is mostly about.
+            depth = 2 * self.settings.retrieval.top_k
+            search_many: SearchMany | None = (
+                (lambda queries: found_many(queries, k=depth)) if found_many else None
+            )
             self._leads = LeadWriter(
                 self.sentence_picker,
                 self.settings.retrieval.min_score,

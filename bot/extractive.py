@@ -116,9 +116,14 @@ class SentencePicker:
         _, number, sentence, _ = candidates[best]
         return f"{sentence} [{number}]"
 
-    def compose(self, question: str, passages: Sequence[Passage], limit: int = 3) -> list[Picked]:
+    def compose(
+        self, question: str, passages: Sequence[Passage], limit: int = 3, whole: str = ""
+    ) -> list[Picked]:
         """The sentences that answer the question, part by part, each from its best passage,
-        with the sentence that qualifies it when the passage goes on with one ("Only if ...")."""
+        with the sentence that qualifies it when the passage goes on with one ("Only if ...").
+
+        ``whole``: the shopper's whole message when ``question`` is one part of it ("how much
+        does it cost" asks about what the part before it names)."""
         parts = question_parts(question)
         candidates = [
             (rank, passage, index, sentence)
@@ -128,10 +133,10 @@ class SentencePicker:
         ]
         if not candidates:
             return []
-        scores, relevant = self._part_scores(question, parts, candidates)
+        scores, relevant = self._part_scores(whole or question, parts, candidates)
         chosen: list[int] = []
         for row in scores:
-            order = np.argsort(-row)
+            order = np.argsort(-row, kind="stable")
             best = next((int(i) for i in order if relevant[int(i)] and row[int(i)] > -1e9), None)
             if best is not None and best not in chosen:
                 chosen.append(best)
@@ -140,7 +145,7 @@ class SentencePicker:
             first = chosen[0]
             chosen += [
                 int(i)
-                for i in np.argsort(-row)
+                for i in np.argsort(-row, kind="stable")
                 if int(i) != first
                 and relevant[int(i)]
                 and row[int(i)] >= row[first] - COMPLETE_MARGIN
@@ -174,10 +179,14 @@ class SentencePicker:
         and a small preference for earlier passages. A sentence in another language than the
         question is measured against the other sentences of its language."""
         heading_terms = [set(_terms(c[1].heading)) for c in candidates]
+        # A word of the question that the section's heading has counts once, for the heading:
+        # it says which section answers, not which of its sentences (the section's rule, not
+        # the exception that repeats the heading's words).
         lexical = np.array(
             [
                 [
-                    _lexical(set(_terms(part)), sentence) + 0.5 * len(set(_terms(part)) & heads)
+                    _lexical(set(_terms(part)) - heads, sentence)
+                    + 0.5 * len(set(_terms(part)) & heads)
                     for (_, _, _, sentence), heads in zip(candidates, heading_terms, strict=True)
                 ]
                 for part in parts

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from bot.extractive import Passage, Picked, SentencePicker, question_parts
@@ -71,8 +72,13 @@ class LeadWriter:
             return self._single(question, hits, language)
         lead = Lead()
         pieces: list[tuple[str, list[HitLike]]] = []
-        for part, searched in zip(parts, self.search_many(parts), strict=True):
-            found = [h for h in searched if self._usable(h)]
+        # A later part often leans on the one before ("Do you ship to Canada and how much does
+        # it cost?"): it is also searched with that part in front.
+        leaning = [f"{before} {part}" for before, part in pairwise(parts)]
+        results = list(self.search_many([*parts, *leaning]))
+        in_context: list[Sequence[HitLike]] = [[], *results[len(parts) :]]
+        for part, searched, context in zip(parts, results[: len(parts)], in_context, strict=True):
+            found = [h for h in _merged(searched, context) if self._usable(h)]
             part_hits = _merged(found, hits)
             if asks_about_product_facts(part) and found and found[0].source == "catalog":
                 text, facts = fact_lead(part, part_hits, language, self.min_score)
@@ -80,7 +86,7 @@ class LeadWriter:
                     lead.facts += facts[:1]
                     pieces.append((text, [_hit_of(facts[0], part_hits)]))
                     continue
-            for picked in self._policy(part, part_hits, SENTENCES_PER_PART):
+            for picked in self._policy(part, part_hits, SENTENCES_PER_PART, whole=question):
                 pieces.append(self._stated(picked, part_hits, language))
         return _assembled(lead, pieces)
 
@@ -139,13 +145,15 @@ class LeadWriter:
         named = {f.hit_id for f in named_products(question, facts)}
         return [h for h in found if h.id in named]
 
-    def _policy(self, question: str, hits: Sequence[HitLike], limit: int) -> list[Picked]:
+    def _policy(
+        self, question: str, hits: Sequence[HitLike], limit: int, whole: str = ""
+    ) -> list[Picked]:
         passages = [
             Passage(n, h.text, h.title, h.score)
             for n, h in enumerate(hits, start=1)
             if h.source == "policy"
         ]
-        return self.picker.compose(question, passages, limit)
+        return self.picker.compose(question, passages, limit, whole)
 
     @staticmethod
     def _stated(
