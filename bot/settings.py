@@ -153,14 +153,60 @@ class FinetuneSettings(_Group):
     )
 
 
+class ShopifySettings(_Group):
+    """A store on Shopify (``orders.backend = "shopify"``), through its Admin API."""
+
+    store_url: str | None = Field(
+        None, description="The store's admin address, e.g. https://your-store.myshopify.com."
+    )
+    access_token: SecretStr | None = Field(
+        None, description="Admin API access token (shpat_...), from the environment only."
+    )
+    api_version: str = Field("2025-01", description="Admin API version (YYYY-MM).")
+    gold_tags: list[str] = Field(
+        default_factory=lambda: ["gold", "vip"],
+        description="Customer tags that mean the Gold tier (longer return window).",
+    )
+    final_sale_tag: str = Field("final-sale", description="Product tag of final-sale items.")
+    timeout_s: float = Field(15.0, gt=0)
+
+    _split = field_validator("gold_tags", mode="before")(_split_list)
+
+
+class WooCommerceSettings(_Group):
+    """A store on WooCommerce (``orders.backend = "woocommerce"``), through its REST API."""
+
+    store_url: str | None = Field(None, description="The WordPress site, e.g. https://shop.example.")
+    consumer_key: SecretStr | None = Field(
+        None, description="REST API consumer key (ck_...), from the environment only."
+    )
+    consumer_secret: SecretStr | None = Field(
+        None, description="REST API consumer secret (cs_...), from the environment only."
+    )
+    query_string_auth: bool = Field(
+        False, description="Send the keys as query parameters (hosts that drop Authorization)."
+    )
+    status_map: dict[str, str] = Field(
+        default_factory=dict,
+        description="The store's order statuses -> shopbot's (pending, processing, packed, "
+        "shipped, out_for_delivery, delivered, cancelled), over the built-in map.",
+    )
+    tier_meta_key: str = Field("loyalty_tier", description="Customer meta holding the tier.")
+    final_sale_tag: str = Field("final-sale", description="Product tag of final-sale items.")
+    timeout_s: float = Field(15.0, gt=0)
+
+
 class OrdersSettings(_Group):
     """The store's order system and the order policy shopbot enforces in code."""
 
-    backend: Literal["none", "demo", "http"] = Field(
+    backend: Literal["none", "demo", "http", "shopify", "woocommerce"] = Field(
         "none",
-        description="'http': the store's REST API; 'demo': the demo store's orders (make demo); "
-        "'none': order questions are answered from the policies only.",
+        description="'shopify' / 'woocommerce': the store's platform; 'http': the store's own "
+        "REST API; 'demo': the demo store's orders (make demo); 'none': order questions are "
+        "answered from the policies only.",
     )
+    shopify: ShopifySettings = Field(default_factory=ShopifySettings)
+    woocommerce: WooCommerceSettings = Field(default_factory=WooCommerceSettings)
     database_url: str | None = Field(
         None, description="Demo backend's SQLAlchemy URL; SQLite orders.db in home if unset."
     )

@@ -465,12 +465,12 @@ class _Renderer:
             gateway = _GATEWAYS.get(p["method"], "shopify_payments")
             details = None
             if gateway == "shopify_payments":
-                last4 = p.get("last4") or "0000"
+                last4 = p.get("last4") or ""
                 details = {
                     "credit_card_bin": None,
                     "avs_result_code": None,
                     "cvv_result_code": None,
-                    "credit_card_number": f"•••• •••• •••• {last4}",
+                    "credit_card_number": f"•••• •••• •••• {last4}" if last4 else None,
                     "credit_card_company": _CARD_COMPANIES.get(last4[:1], "Visa"),
                     "credit_card_name": holder,
                     "credit_card_wallet": p["method"] if p["method"] != "card" else None,

@@ -308,7 +308,8 @@ class _Renderer:
         lines = [self.line(item) for item in o["items"]]
         by_line = {item["line_id"]: line for item, line in zip(o["items"], lines, strict=True)}
         meta = []
-        if o.get("carrier") and o.get("tracking_number") and shipped:
+        if o.get("carrier") and o.get("tracking_number"):  # a label is made when packed
+            labelled = shipped or placed + timedelta(hours=6)
             provider = _provider(o["carrier"])
             meta.append(
                 self.meta_entry(
@@ -319,7 +320,7 @@ class _Renderer:
                             "custom_tracking_provider": "" if provider else o["carrier"],
                             "custom_tracking_link": "" if provider else o.get("tracking_url", ""),
                             "tracking_number": o["tracking_number"],
-                            "date_shipped": str(int(shipped.timestamp())),
+                            "date_shipped": str(int(labelled.timestamp())),
                             "tracking_id": f"{oid:x}{len(meta):02d}",
                         }
                     ],
