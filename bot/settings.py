@@ -176,7 +176,9 @@ class ShopifySettings(_Group):
 class WooCommerceSettings(_Group):
     """A store on WooCommerce (``orders.backend = "woocommerce"``), through its REST API."""
 
-    store_url: str | None = Field(None, description="The WordPress site, e.g. https://shop.example.")
+    store_url: str | None = Field(
+        None, description="The WordPress site, e.g. https://shop.example."
+    )
     consumer_key: SecretStr | None = Field(
         None, description="REST API consumer key (ck_...), from the environment only."
     )
