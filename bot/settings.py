@@ -3,8 +3,9 @@
 Sources, the later winning: defaults, `shopbot.toml` (path in ``SHOPBOT_CONFIG``), then
 ``SHOPBOT_*`` environment variables. Nested groups use ``__`` in variable names, e.g.
 ``SHOPBOT_ESCALATION__DISSATISFACTION_THRESHOLD=0.7``. List settings accept a comma-separated
-string (``SHOPBOT_API_KEYS=key1,key2``). Only :meth:`Settings.load` looks at the environment;
-library code receives a `Settings`.
+string (``SHOPBOT_API_KEYS=key1,key2``) or a JSON array; dict settings and whole groups a JSON
+object (``SHOPBOT_ORDERS__HTTP_FIELD_MAP='{"number": "order_id"}'``). Only
+:meth:`Settings.load` looks at the environment; library code receives a `Settings`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
@@ -361,7 +362,7 @@ class Settings(_Group):
             target = data
             for part in parts[:-1]:
                 target = target.setdefault(part, {})
-            target[parts[-1]] = value
+            target[parts[-1]] = _env_value(key, value, _field_kind(cls, parts))
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
@@ -370,6 +371,44 @@ class Settings(_Group):
     def masked(self) -> dict[str, Any]:
         """The effective settings as JSON-able data, secrets masked."""
         return json.loads(self.model_dump_json())
+
+
+def _field_kind(model: type[BaseModel], parts: list[str]) -> str:
+    """ "dict", "list", "group" (a nested settings group) or "" for the setting at ``parts``."""
+    annotation: Any = model
+    for part in parts:
+        fields = getattr(annotation, "model_fields", None)
+        if not fields or part not in fields:
+            return ""
+        annotation = fields[part].annotation
+    origin = get_origin(annotation) or annotation
+    if isinstance(origin, type) and issubclass(origin, BaseModel):
+        return "group"
+    if origin in (dict, Mapping):
+        return "dict"
+    if origin in (list, tuple, set):
+        return "list"
+    return ""
+
+
+def _env_value(name: str, value: str, kind: str) -> Any:
+    """An environment variable's text as its setting needs it: dict and group settings take a
+    JSON object, list settings a JSON array or comma-separated text."""
+    text = value.strip()
+    if kind in ("dict", "group") or (kind == "list" and text.startswith("[")):
+        want = "array" if kind == "list" else "object"
+        example = '["a", "b"]' if kind == "list" else '{"number": "order_id"}'
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(
+                f"{name} must be a JSON {want} (e.g. {name}='{example}'); it is not valid JSON: "
+                f"{exc.msg} at character {exc.pos}."
+            ) from exc
+        if not isinstance(parsed, list if kind == "list" else dict):
+            raise ConfigError(f"{name} must be a JSON {want} (e.g. {name}='{example}').")
+        return parsed
+    return value
 
 
 def _explain(exc: ValidationError, path: Path) -> str:
