@@ -65,7 +65,7 @@ BENCH_TARGETS["load"] = "ui.loadtest:bench_load"
 BENCH_TARGETS["replicas"] = "bot.bench_replicas:bench_replicas"
 EVAL_TARGETS["sentiment"] = "bot.sentiment.evaluate:eval_sentiment"
 EVAL_TARGETS["attacks"] = "bot.redteam:eval_attacks"
-EVAL_TARGETS["orders"] = "bot.orders.evaluate:eval_orders"
+EVAL_TARGETS["orders"] = "evals.order_stores:eval_orders"
 
 
 def _add_target_command(
@@ -81,6 +81,11 @@ def _add_target_command(
     parser.add_argument("--out", help="Where to write a detailed report.")
     parser.add_argument("--repeats", type=int, help="Runs of each task (eval orders; 4).")
     parser.add_argument("--tasks", help="Task file (eval orders; data/eval/order_tasks.jsonl).")
+    parser.add_argument(
+        "--store",
+        help="Eval orders on a platform store folder (data/stores/NAME), served through its "
+        "platform's fake and shopbot's connector, instead of the demo store.",
+    )
     if name == "bench":
         from ui.loadtest import add_arguments
 
