@@ -58,7 +58,11 @@ class Source(BaseModel):
     id: str
     source: str
     title: str
-    score: float
+    score: float | None = Field(
+        None,
+        description="Relevance of a retrieved passage; null for a page a decision rests on "
+        "(an order reply cites the policy it applied, not a search hit).",
+    )
 
 
 class Reply(BaseModel):
