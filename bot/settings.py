@@ -11,6 +11,7 @@ object (``SHOPBOT_ORDERS__HTTP_FIELD_MAP='{"number": "order_id"}'``). Only
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -225,6 +226,16 @@ class OrdersSettings(_Group):
         default_factory=dict, description="Our field name -> the store API's field name."
     )
     http_timeout_s: float = Field(10.0, gt=0)
+    order_number_pattern: str | None = Field(
+        None,
+        description="A regular expression the store's order numbers match (e.g. 'W\\d{7}'), "
+        "so they are recognised even written bare; optional: numbers are looked up anyway.",
+    )
+    shipped_cancel_to_person: bool = Field(
+        False,
+        description="Send a request to cancel a shipped order to a person (who may stop the "
+        "parcel) instead of explaining how to refuse or return it.",
+    )
     return_window_days: int = Field(30, ge=0, description="Days after delivery to return.")
     gold_return_window_days: int = Field(60, ge=0, description="The same for Gold members.")
     exchange_window_days: int = Field(30, ge=0, description="Days after delivery to exchange.")
@@ -243,6 +254,16 @@ class OrdersSettings(_Group):
     _split = field_validator(
         "exchange_categories", "cancellable_statuses", "address_change_statuses", mode="before"
     )(_split_list)
+
+    @field_validator("order_number_pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {exc}") from exc
+        return value
 
 
 class LimitsSettings(_Group):

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Literal
 
 from bot.errors import ChangeRejected, OrderSystemError
 from bot.language import CJK
 from bot.orders.audit import AuditLog, MemoryAuditLog
 from bot.orders.flow import OrderFlow
 from bot.orders.intents import extract, strip_references
+from bot.orders.meaning import Meaning, bundled_meaning
 from bot.orders.policy import OrderPolicy
 from bot.orders.state import OrderState
 from bot.orders.system import OrderSystem
@@ -39,11 +41,18 @@ class OrderAssistant:
         settings: OrdersSettings,
         audit: AuditLog,
         policy: OrderPolicy | None = None,
+        meaning: Meaning | Literal["bundled"] | None = "bundled",
     ) -> None:
         self.system = system
         self.settings = settings
         self.audit = audit
         self.policy = policy or OrderPolicy(settings)
+        self.meaning = bundled_meaning() if meaning == "bundled" else meaning
+        self.pattern = (
+            re.compile(settings.order_number_pattern, re.I)
+            if settings.order_number_pattern
+            else None
+        )
 
     def handle(
         self,
@@ -61,7 +70,7 @@ class OrderAssistant:
         the audit log: without stored state no yes can confirm.
         """
         state = OrderState.from_json(state.to_json() if state else None)
-        said = extract(text)
+        said = extract(text, self.pattern)
         language = self._language(text, language, state)
         state.language = language
         turn = OrderTurn(
@@ -74,6 +83,7 @@ class OrderAssistant:
             policy=self.policy,
             settings=self.settings,
             audit=self.audit if persist else MemoryAuditLog(),
+            meaning=self.meaning,
         )
         try:
             return OrderFlow(turn).run() or OrderReply("", language, state, handled=False)

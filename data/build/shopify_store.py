@@ -275,5 +275,6 @@ def number(position: int) -> str:
 
 
 SETTINGS = {
+    "shipped_cancel_to_person": True,  # the README: later, a person decides
     "exchange_categories": ["Apparel", "Footwear"],
 }

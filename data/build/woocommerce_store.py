@@ -253,5 +253,6 @@ def number(position: int) -> str:
 
 
 SETTINGS = {
+    "shipped_cancel_to_person": True,  # the README: later, a person decides
     "exchange_categories": ["服装", "鞋履"],
 }
