@@ -209,13 +209,13 @@ def readme(
             f"postcode `{c['postcode'] or '(none)'}`\n- address: {_address(c['address'])}\n"
         )
         for o in [o for o in seed.orders if o["customer_id"] == c["id"]]:
-            out.append(_order_text(o, shown[o["number"]], cur))
+            out.append(_order_text(o, shown[o["number"]], cur, platform))
         out.append("")
     out += _evaluation_section(seed, platform)
     return "\n".join(out) + "\n"
 
 
-def _order_text(o: dict[str, Any], native: str, cur: str) -> str:
+def _order_text(o: dict[str, Any], native: str, cur: str, platform: str) -> str:
     status = o["status"]
     facts = [f"placed {_ago(o['placed_hours_ago'])}"]
     if "delivered_days_ago" in o:
@@ -231,6 +231,7 @@ def _order_text(o: dict[str, Any], native: str, cur: str) -> str:
     if o["address_changes"]:
         facts.append(f"address already changed {o['address_changes']}×")
     lines = []
+    replaced = 0
     for i in o["items"]:
         opts = " / ".join(i["options"].values())
         text = f"{i['line_id']}: {i['name']}" + (f" ({opts})" if opts else "")
@@ -245,6 +246,12 @@ def _order_text(o: dict[str, Any], native: str, cur: str) -> str:
             text += f" — exchange open for `{i['exchange_sku']}`"
         elif i["exchanges"]:
             text += " — already exchanged once"
+            if platform == "shopify":  # Shopify keeps the line it replaced, at quantity 0
+                replaced += 1
+                text += (
+                    f" (the store's data also holds the line it replaced, line "
+                    f"{len(o['items']) + replaced}, quantity 0)"
+                )
         lines.append(text)
     ship = ""
     if o["address"]["postcode"] != "" and o["address"]["line1"] != "":
