@@ -113,9 +113,14 @@ class KnowledgeAnswers:
             return Found([], [], (time.perf_counter() - started) * 1000, exc)
         retrieval_ms = (time.perf_counter() - started) * 1000
         min_score = self.settings.retrieval.min_score
-        # Knowledge that tries to instruct the model is not knowledge: leave it out.
+        # Knowledge that tries to instruct the model is not knowledge, and pages written for
+        # the store's staff (front matter `audience: staff`) are never quoted: leave them out.
         relevant = [
-            h for h in hits if h.score >= min_score and not detect_injection(h.text).flagged
+            h
+            for h in hits
+            if h.score >= min_score
+            and not detect_injection(h.text).flagged
+            and (h.metadata or {}).get("audience") != "staff"
         ]
         return Found(hits, relevant, retrieval_ms)
 
