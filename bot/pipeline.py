@@ -12,6 +12,7 @@ import time
 from collections.abc import AsyncIterator
 
 from bot.language import detect_language
+from bot.orders.references import without_data
 from bot.parts import BotParts
 from bot.responders import (
     Courtesy,
@@ -89,7 +90,9 @@ class TurnPipeline:
         started = time.perf_counter()
         persist = user_position is not None
         question = messages[-1]["content"]
-        sentiment = await parts.cpu.run(parts.scorer.score, messages, len(messages) - 1)
+        # Addresses, e-mails and numbers are data, not feelings: the mood is read without them.
+        scored = [*messages[:-1], {**messages[-1], "content": without_data(question)}]
+        sentiment = await parts.cpu.run(parts.scorer.score, scored, len(scored) - 1)
         scoring_ms = elapsed_ms(started)
         state = ConversationState()
         status = ConversationStatus.BOT

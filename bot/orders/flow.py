@@ -149,8 +149,14 @@ class OrderFlow:
                 or said.order_numbers
                 or said.order_hints
             )
-        if awaiting == "proof":
-            return bool(said.email or said.postcodes or said.order_numbers or said.order_hints)
+        if awaiting == "proof":  # the details asked for, or the new address meanwhile
+            return bool(
+                said.email
+                or said.postcodes
+                or said.order_numbers
+                or said.order_hints
+                or said.address
+            )
         if awaiting == "order":
             return bool(said.order_numbers) or self.finder.names_any_item()
         if awaiting == "address":
