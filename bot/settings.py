@@ -231,6 +231,12 @@ class OrdersSettings(_Group):
         description="A regular expression the store's order numbers match (e.g. 'W\\d{7}'), "
         "so they are recognised even written bare; optional: numbers are looked up anyway.",
     )
+    model_reader: Literal["auto", "on", "off"] = Field(
+        "auto",
+        description="Let the chat model read order messages into a structured request (vLLM "
+        "structured outputs) besides the rules; 'auto': only with a model other than the "
+        "bundled one.",
+    )
     shipped_cancel_to_person: bool = Field(
         False,
         description="Send a request to cancel a shipped order to a person (who may stop the "

@@ -20,6 +20,7 @@ from bot.orders.flow import OrderFlow
 from bot.orders.intents import extract, strip_references
 from bot.orders.meaning import Meaning, bundled_meaning
 from bot.orders.policy import OrderPolicy
+from bot.orders.reader import ModelRead, apply
 from bot.orders.state import OrderState
 from bot.orders.system import OrderSystem
 from bot.orders.turn import OrderReply, OrderTurn
@@ -61,6 +62,7 @@ class OrderAssistant:
         language: str,
         session: str,
         persist: bool = True,
+        read: ModelRead | None = None,
     ) -> OrderReply:
         """The reply to an order message; ``handled`` is False when it is not about an order
         (the conversation's order state may still have changed: store ``state``).
@@ -71,6 +73,8 @@ class OrderAssistant:
         """
         state = OrderState.from_json(state.to_json() if state else None)
         said = extract(text, self.pattern)
+        if read is not None:  # what a capable model read, where the rules missed it
+            said = apply(said, read, text)
         language = self._language(text, language, state)
         state.language = language
         turn = OrderTurn(
