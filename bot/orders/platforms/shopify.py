@@ -40,6 +40,12 @@ import httpx
 
 from bot.errors import ChangeRejected, ConfigError, OrderNotFound, OrderSystemError
 from bot.orders.platforms.catalog import catalog_line, catalog_variants
+from bot.orders.platforms.checks import (
+    chosen_lines,
+    may_cancel,
+    may_readdress,
+    must_be_delivered,
+)
 from bot.orders.platforms.matching import full_name, order_key, same_name, same_postcode
 from bot.orders.platforms.seed import split_name
 from bot.orders.platforms.transport import PlatformAPI
@@ -451,11 +457,7 @@ class ShopifyOrderSystem:
 
     def cancel_order(self, number: str, reason: str) -> Order:
         native, order = self._current(number)
-        if order.status not in self._cancellable:
-            raise ChangeRejected(
-                f"Order {order.number} is {order.status.replace('_', ' ')} and can no longer be "
-                "cancelled."
-            )
+        may_cancel(order, self._cancellable)
         held = sum(p.amount for p in order.payments if p.status in ("authorized", "captured"))
         body = {"reason": "customer", "email": True}
         if held:
@@ -465,11 +467,7 @@ class ShopifyOrderSystem:
 
     def change_address(self, number: str, address: Address) -> Order:
         native, order = self._current(number)
-        if order.status not in self._address_changeable:
-            raise ChangeRejected(
-                f"Order {order.number} is {order.status.replace('_', ' ')}: its address can no "
-                "longer be changed."
-            )
+        may_readdress(order, self._address_changeable)
         first, last = split_name(address.name)
         attributes = [
             a for a in native.get("note_attributes") or [] if a.get("name") != ADDRESS_CHANGES
@@ -486,29 +484,9 @@ class ShopifyOrderSystem:
         self.api.send("PUT", f"orders/{native['id']}.json", body)
         return self._after(order.number)
 
-    def _line_items(self, order: Order, line_ids: Sequence[str]) -> list[OrderItem]:
-        if not line_ids:
-            raise ChangeRejected(f"No item of order {order.number} was chosen.")
-        chosen = []
-        for line_id in dict.fromkeys(str(x) for x in line_ids):
-            item = order.item(line_id)
-            if item is None:
-                raise ChangeRejected(f"Order {order.number} has no item line {line_id}.")
-            if item.status != "ordered":
-                raise ChangeRejected(
-                    f"Item {line_id} of order {order.number} already has a "
-                    f"{item.status.replace('_', ' ')} open or done."
-                )
-            chosen.append(item)
-        return chosen
-
     def _delivered(self, number: str, what: str) -> tuple[dict[str, Any], Order]:
         native, order = self._current(number)
-        if order.status != "delivered":
-            raise ChangeRejected(
-                f"Order {order.number} is {order.status.replace('_', ' ')}: only delivered items "
-                f"can be {what}."
-            )
+        must_be_delivered(order, what)
         return native, order
 
     def _fulfillment_lines(self, native: dict[str, Any]) -> dict[str, tuple[str, int]]:
@@ -548,7 +526,7 @@ class ShopifyOrderSystem:
         if refund_method not in ("original_payment", "store_credit"):
             raise ChangeRejected(f"Unknown refund method {refund_method!r}.")
         native, order = self._delivered(number, "returned")
-        chosen = self._line_items(order, line_ids)
+        chosen = chosen_lines(order, line_ids)
         flis = self._fulfillment_lines(native)
         lines = []
         for item in chosen:
@@ -565,7 +543,7 @@ class ShopifyOrderSystem:
 
     def exchange_item(self, number: str, line_id: str, new_sku: str) -> Order:
         native, order = self._delivered(number, "exchanged")
-        (item,) = self._line_items(order, [line_id])
+        (item,) = chosen_lines(order, [line_id])
         product = self._product(item.product_id, fresh=True) or {}
         wanted = next(
             (

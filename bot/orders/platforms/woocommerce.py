@@ -41,6 +41,12 @@ import httpx
 
 from bot.errors import ChangeRejected, ConfigError, OrderNotFound, OrderSystemError
 from bot.orders.platforms.catalog import catalog_line, catalog_variants
+from bot.orders.platforms.checks import (
+    chosen_lines,
+    may_cancel,
+    may_readdress,
+    must_be_delivered,
+)
 from bot.orders.platforms.matching import full_name, order_key, same_name, same_postcode
 from bot.orders.platforms.seed import split_name
 from bot.orders.platforms.transport import PlatformAPI
@@ -533,11 +539,7 @@ class WooCommerceOrderSystem:
     def cancel_order(self, number: str, reason: str) -> Order:
         with self._write_lock:
             native, order = self._current(number)
-            if order.status not in self._cancellable:
-                raise ChangeRejected(
-                    f"Order {order.number} is {order.status.replace('_', ' ')} and can no longer "
-                    "be cancelled."
-                )
+            may_cancel(order, self._cancellable)
             self.api.send("PUT", f"orders/{native['id']}", {"status": "cancelled"})
             owed = order.payments[0].amount - sum(r.amount for r in order.refunds)
             if order.payments[0].status in ("captured", "partially_refunded") and owed > 0:
@@ -553,11 +555,7 @@ class WooCommerceOrderSystem:
     def change_address(self, number: str, address: Address) -> Order:
         with self._write_lock:
             native, order = self._current(number)
-            if order.status not in self._address_changeable:
-                raise ChangeRejected(
-                    f"Order {order.number} is {order.status.replace('_', ' ')}: its address can "
-                    "no longer be changed."
-                )
+            may_readdress(order, self._address_changeable)
             first, last = split_name(address.name)
             shipping = {"first_name": first, "last_name": last, "address_1": address.line1,
                         "address_2": address.line2, "city": address.city, "state": address.region,
@@ -569,29 +567,9 @@ class WooCommerceOrderSystem:
             self._note(native, f"Shipping address changed by shopbot to {address.one_line()}")
         return self._after(order.number)
 
-    def _line_items(self, order: Order, line_ids: Sequence[str]) -> list[OrderItem]:
-        if not line_ids:
-            raise ChangeRejected(f"No item of order {order.number} was chosen.")
-        chosen = []
-        for line_id in dict.fromkeys(str(x) for x in line_ids):
-            item = order.item(line_id)
-            if item is None:
-                raise ChangeRejected(f"Order {order.number} has no item line {line_id}.")
-            if item.status != "ordered":
-                raise ChangeRejected(
-                    f"Item {line_id} of order {order.number} already has a "
-                    f"{item.status.replace('_', ' ')} open or done."
-                )
-            chosen.append(item)
-        return chosen
-
     def _delivered(self, number: str, what: str) -> tuple[dict[str, Any], Order]:
         native, order = self._current(number)
-        if order.status != "delivered":
-            raise ChangeRejected(
-                f"Order {order.number} is {order.status.replace('_', ' ')}: only delivered items "
-                f"can be {what}."
-            )
+        must_be_delivered(order, what)
         return native, order
 
     def _add_requests(self, native: dict[str, Any], entries: list[dict[str, Any]]) -> None:
@@ -608,7 +586,7 @@ class WooCommerceOrderSystem:
             raise ChangeRejected(f"Unknown refund method {refund_method!r}.")
         with self._write_lock:
             native, order = self._delivered(number, "returned")
-            chosen = self._line_items(order, line_ids)
+            chosen = chosen_lines(order, line_ids)
             lines = native.get("line_items") or []
             now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
             self._add_requests(native, [
@@ -626,7 +604,7 @@ class WooCommerceOrderSystem:
     def exchange_item(self, number: str, line_id: str, new_sku: str) -> Order:
         with self._write_lock:  # stock is read, then written: one exchange at a time
             native, order = self._delivered(number, "exchanged")
-            (item,) = self._line_items(order, [line_id])
+            (item,) = chosen_lines(order, [line_id])
             line = (native.get("line_items") or [])[int(item.line_id) - 1]
             wanted = new_sku.strip().upper()
             product = self.api.get(f"products/{item.product_id}") or {}

@@ -52,16 +52,21 @@ def _reader(request: GenerationRequest) -> str:
     return "Refunds take 5-7 business days [1]."
 
 
-def test_a_capable_model_reads_what_the_rules_miss(tmp_path: Path) -> None:
+def _bot(tmp_path: Path, **values: object) -> tuple[ShopBot, FakeBackend]:
     settings = make_settings(
         tmp_path / "home",
-        model="some-org/a-capable-7b-instruct",  # not the bundled model: the reader is on
         engine={"backend": "fake"},
         orders={"backend": "demo", "seed_file": str(SEED),
                 "database_url": f"sqlite:///{tmp_path / 'orders.db'}"},
+        **values,
     )  # fmt: skip
     backend = FakeBackend(_reader)
-    bot = ShopBot(settings, backend=backend, knowledge=StaticKnowledge(KNOWLEDGE))
+    return ShopBot(settings, backend=backend, knowledge=StaticKnowledge(KNOWLEDGE)), backend
+
+
+def test_a_capable_model_reads_what_the_rules_miss(tmp_path: Path) -> None:
+    # Not the bundled model: the reader is on.
+    bot, backend = _bot(tmp_path, model="some-org/a-capable-7b-instruct")
     try:
         bot.warm_up()
         message = "I no longer want the parcel NW-104301. emma.johnson@example.com"
@@ -76,14 +81,7 @@ def test_a_capable_model_reads_what_the_rules_miss(tmp_path: Path) -> None:
 
 
 def test_the_bundled_model_is_not_asked(tmp_path: Path) -> None:
-    settings = make_settings(
-        tmp_path / "home",
-        engine={"backend": "fake"},
-        orders={"backend": "demo", "seed_file": str(SEED),
-                "database_url": f"sqlite:///{tmp_path / 'orders.db'}"},
-    )  # fmt: skip
-    backend = FakeBackend(_reader)
-    bot = ShopBot(settings, backend=backend, knowledge=StaticKnowledge(KNOWLEDGE))
+    bot, backend = _bot(tmp_path)
     try:
         bot.warm_up()
         bot.chat("Cancel my order NW-104301, emma.johnson@example.com", session="b")
