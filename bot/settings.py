@@ -397,7 +397,8 @@ class Settings(_Group):
 
     def masked(self) -> dict[str, Any]:
         """The effective settings as JSON-able data, secrets masked."""
-        return json.loads(self.model_dump_json())
+        masked: dict[str, Any] = json.loads(self.model_dump_json())
+        return masked
 
 
 def _field_kind(model: type[BaseModel], parts: list[str]) -> str:

@@ -25,20 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import InputError
-from bot.orders.evaluate import load_tasks
 from bot.settings import Settings
+from evals.orders import load_tasks
 
 log = logging.getLogger(__name__)
 KINDS = ("status", "cancel", "address", "return", "exchange", "nochange", "identity", "billing")
-
-
-def eval_orders(args: argparse.Namespace, settings: Settings) -> int:
-    """`shopbot eval orders`: the demo store's tasks, or a platform store's with ``--store``."""
-    if getattr(args, "store", None):
-        return eval_store(args, settings)
-    from bot.orders.evaluate import eval_orders as eval_demo
-
-    return eval_demo(args, settings)
 
 
 # -- judging -------------------------------------------------------------------------------
@@ -227,10 +218,10 @@ def store_tasks(path: Path, store: str) -> list[dict[str, Any]]:
 
 
 def eval_store(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import print_json
-    from bot.engine import ShopBot
     from bot.orders.platforms.fakestore import read_store
     from bot.orders.platforms.served import make_fake, served_store, store_platform
+    from bot.output import print_json
+    from bot.shopbot import ShopBot
 
     folder = Path(args.store)
     platform = store_platform(folder)

@@ -37,7 +37,8 @@ def _normalize(vectors: np.ndarray) -> np.ndarray:
         vectors = vectors[None, :]
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (vectors / norms).astype(np.float32, copy=False)
+    unit: np.ndarray = (vectors / norms).astype(np.float32, copy=False)
+    return unit
 
 
 class HashingEmbedder:
@@ -155,7 +156,7 @@ class SentenceTransformerEmbedder:
     @classmethod
     def from_settings(cls, settings: Settings) -> SentenceTransformerEmbedder:
         """The configured embedder ('bundled' is all-MiniLM-L6-v2 from its package)."""
-        from bot.models import resolve_embedder
+        from bot.model_files import resolve_embedder
 
         embedder = cls(resolve_embedder(settings), batch_size=settings.retrieval.batch_size)
         if settings.embedder != "bundled":

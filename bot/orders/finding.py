@@ -74,8 +74,8 @@ class OrderFinder:
             return turn.reply(turn.say("no_orders"))
         if intent in ("status", "orders", "refund_status"):
             return self._status_orders(intent, orders)
-        fits = _FITS_REQUEST.get(intent, lambda order: True)
-        candidates = [order for order in orders if fits(order)]
+        fits = _FITS_REQUEST.get(intent)
+        candidates = [order for order in orders if fits is None or fits(order)]
         # Words first (among all orders: "the hoodie" that has not arrived is explained), then
         # meaning.
         named = (
@@ -242,7 +242,7 @@ def _named_last(text: str, key: str, values: list[str]) -> str | None:
     """The value of this option the text names last, or None."""
     if values and {fold(v) for v in values} <= _YES_NO:
         return _yes_or_no(text, key, values)
-    spots = []
+    spots: list[tuple[int, str]] = []
     for value in values:  # the longest first: "XL" is not also "L"
         at = _last_mention(text, value)
         if at >= 0 and all(at != spot for spot, _ in spots):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bot.orders.meaning import Meaning, similarities
 from bot.orders.references import fold
@@ -69,11 +69,19 @@ _STOP = set(
 class Line(Protocol):
     """An order line as this module needs it (`bot.orders.system.OrderItem`)."""
 
-    line_id: str
-    name: str
-    category: str
-    options: dict[str, str]
-    quantity: int
+    @property
+    def line_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def options(self) -> dict[str, str]: ...
+    @property
+    def quantity(self) -> int: ...
+
+
+L = TypeVar("L", bound=Line)
 
 
 def describe(line: Line) -> str:
@@ -202,7 +210,7 @@ def position(text: str, count: int) -> int | None:
     return index if 0 <= index < count else None
 
 
-def lines_named(text: str, lines: Sequence[Line], meaning: Meaning | None) -> list[Line]:
+def lines_named(text: str, lines: Sequence[L], meaning: Meaning | None) -> list[L]:
     """The lines the text names best (ties kept), by words, options, or else by meaning."""
     scores = [name_score(text, line) + option_score(text, line) for line in lines]
     best = max(scores, default=0.0)
@@ -235,8 +243,8 @@ def best_line(meaning: Meaning | None, queries: list[str], lines: Sequence[Line]
 
 
 def resolve_lines(
-    text: str, lines: Sequence[Line], meaning: Meaning | None, *, single: bool
-) -> list[Line]:
+    text: str, lines: Sequence[L], meaning: Meaning | None, *, single: bool
+) -> list[L]:
     """The lines a request is about ([] when the text does not tell)."""
     if len(lines) == 1:
         return list(lines)
@@ -257,10 +265,10 @@ def resolve_lines(
     return named
 
 
-def _every_named(phrase: str, lines: Sequence[Line], meaning: Meaning | None) -> list[Line]:
+def _every_named(phrase: str, lines: Sequence[L], meaning: Meaning | None) -> list[L]:
     """Each line a list such as "the coffee machine and the mugs" names."""
     parts = [p for p in re.split(r"\band\b|\bor\b|和|跟|与|、|,|，", phrase) if p.strip()]
-    found: list[Line] = []
+    found: list[L] = []
     for part in parts or [phrase]:
         for line in lines_named(part, lines, meaning):
             if line not in found:

@@ -37,7 +37,8 @@ class BundledMeaning:
                 BundledMeaning._model = USE(threads=1)
             vectors = np.asarray(BundledMeaning._model.encode(list(texts)), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.maximum(norms, 1e-9)
+        unit: np.ndarray = vectors / np.maximum(norms, 1e-9)
+        return unit
 
 
 def bundled_meaning() -> Meaning | None:
@@ -75,4 +76,5 @@ def similarities(meaning: Meaning, queries: Sequence[str], targets: Sequence[str
     """For each target, its best cosine similarity with any query."""
     vectors = meaning.embed([*queries, *targets])
     q, t = vectors[: len(queries)], vectors[len(queries) :]
-    return (q @ t.T).max(axis=0)
+    best: np.ndarray = (q @ t.T).max(axis=0)
+    return best

@@ -87,7 +87,7 @@ async def read_request(backend: ChatBackend, text: str) -> ModelRead | None:
         return None
     address = data.get("new_address") if isinstance(data.get("new_address"), dict) else {}
     return ModelRead(
-        intent=data.get("intent") if data.get("intent") in INTENTS else "none",
+        intent=str(data["intent"]) if data.get("intent") in INTENTS else "none",
         order_number=str(data.get("order_number") or ""),
         email=str(data.get("email") or ""),
         postcode=str(data.get("postcode") or ""),

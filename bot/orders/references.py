@@ -283,9 +283,9 @@ def _cut_cjk(run: str) -> str:
 
 
 def _words_forward(text: str) -> list[str]:
-    words = []
+    words: list[tuple[str, int]] = []
     for m in _WORD.finditer(text):
-        gap = text[(words and words[-1][1]) or 0 : m.start()] if words else text[: m.start()]
+        gap = text[words[-1][1] : m.start()] if words else text[: m.start()]
         if words and re.search(r"[.?!;:,\n]", gap):
             break
         if m.group(0).lower() in _NOT_NAME:

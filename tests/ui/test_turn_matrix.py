@@ -25,7 +25,7 @@ from bot.cli import main
 from bot.fakes import StaticKnowledge
 from bot.settings import Settings
 from tests.bot.orders.conftest import SEED
-from tests.bot.test_engine import KNOWLEDGE
+from tests.bot.test_shopbot import KNOWLEDGE
 from tests.ui.conftest import API_KEY, PUBLIC_KEY, SHOP, run_client
 from ui.api import Reply
 from ui.app import create_app
@@ -206,7 +206,7 @@ def test_cli(
         "SHOPBOT_ORDERS__SEED_FILE": str(SEED),
     }.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr("bot.engine.ShopBot", _bot)
+    monkeypatch.setattr("bot.shopbot.ShopBot", _bot)
     assert main(["chat", KINDS[kind][0], "--session", f"cli-{kind}", "--json"]) == 0
     printed = capsys.readouterr().out.strip().splitlines()
     assert len(printed) == 1

@@ -73,14 +73,18 @@ def since(generated_at: datetime) -> timedelta:
 @contextmanager
 def serve_app(app: Any, name: str) -> Iterator[str]:
     """``app`` served by uvicorn on a free loopback port in a thread; yields its base URL."""
+    import socket
+
     import uvicorn
 
-    from bot.stack import free_port
-
-    port = free_port()
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))  # the port is held from here on: no race for it
+    port = int(listening.getsockname()[1])
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name=name, daemon=True)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [listening]}, name=name, daemon=True
+    )
     thread.start()
     for _ in range(500):
         if server.started:
@@ -93,3 +97,4 @@ def serve_app(app: Any, name: str) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        listening.close()

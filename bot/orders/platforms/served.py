@@ -68,18 +68,23 @@ class ServedStore:
         self.fake.cancel_by_name(number)
 
     def product_id(self, seed_id: str) -> str:
-        return self.fake.ids.get("products", {}).get(seed_id, seed_id)
+        return str(self.fake.ids.get("products", {}).get(seed_id, seed_id))
 
     def customer_id(self, seed_id: str) -> str:
-        return self.fake.ids.get("customers", {}).get(seed_id, seed_id)
+        return str(self.fake.ids.get("customers", {}).get(seed_id, seed_id))
 
 
 def make_fake(platform: str, *, folder: Path | None = None, seed: Any = None, **kw: Any) -> Any:
     """A platform's fake with a store from a folder of its payloads or from a seed."""
+    fake_class: Any
     if platform == "shopify":
-        from bot.orders.platforms.shopify_fake import FakeShopify as fake_class
+        from bot.orders.platforms.shopify_fake import FakeShopify
+
+        fake_class = FakeShopify
     elif platform == "woocommerce":
-        from bot.orders.platforms.woocommerce_fake import FakeWooCommerce as fake_class
+        from bot.orders.platforms.woocommerce_fake import FakeWooCommerce
+
+        fake_class = FakeWooCommerce
     else:
         raise ValueError(f"no fake for the platform {platform!r}")
     if folder is not None:

@@ -242,7 +242,7 @@ class ShopifyOrderSystem:
             for o in self.api.pages("orders.json", {"name": name, "status": "any", "limit": 50},
                                     "orders"):  # fmt: skip
                 if order_key(o.get("name", "")) in wanted:
-                    return o
+                    return dict(o)
         return None
 
     def get_order(self, number: str) -> Order | None:
@@ -305,9 +305,9 @@ class ShopifyOrderSystem:
             moments = [
                 times.get(_gid("Fulfillment", f["id"]), {}).get("deliveredAt") for f in shipped
             ]
-            delivered_at = max((_time(m) for m in moments if m), default=None) or _time(
-                (tracked or shipped[-1]).get("updated_at")
-            )
+            delivered_at = max(
+                (t for m in moments if m and (t := _time(m))), default=None
+            ) or _time((tracked or shipped[-1]).get("updated_at"))
         items = self._items(o, extra)
         note = {a.get("name"): a.get("value") for a in o.get("note_attributes") or []}
         shipping = (o.get("total_shipping_price_set") or {}).get("shop_money") or {}
@@ -510,7 +510,7 @@ class ShopifyOrderSystem:
         return found
 
     def _create_return(
-        self, native: dict[str, Any], lines: list[dict], exchanges: list[dict]
+        self, native: dict[str, Any], lines: list[dict[str, Any]], exchanges: list[dict[str, Any]]
     ) -> None:
         variables = {"returnInput": {"orderId": _gid("Order", native["id"]),
                                      "returnLineItems": lines, "exchangeLineItems": exchanges,

@@ -282,7 +282,7 @@ class _Renderer:
                 hidden.append((item, self.earlier_line(item)))
         all_lines = lines + [line for _, line in hidden]
         fulfilled = status in _SHIPMENT_STATUS
-        fulfillments = []
+        fulfillments: list[dict[str, Any]] = []
         graph = data["graphql"]
         if fulfilled or status == "processing":
             fid = self.next("fulfillment")

@@ -98,7 +98,7 @@ class FakeShopify:
             self.products = {p["id"]: p for p in data["products"]}
             self.variants = {v["id"]: v for p in data["products"] for v in p["variants"]}
             self.customers = {c["id"]: c for c in data["customers"]}
-            self.orders = {o["id"]: o for o in data["orders"]}
+            self.orders: dict[int, dict[str, Any]] = {o["id"]: o for o in data["orders"]}
             self.transactions = {int(k): v for k, v in data["transactions"].items()}
             self.fulfillment_details = data["graphql"]["fulfillments"]
             self.returns = {int(k): v for k, v in data["graphql"]["returns"].items()}
@@ -131,7 +131,9 @@ class FakeShopify:
         self.cancel(self.order_by_name(name)["id"], "other", amount="all")
 
     # -- the store's own changes (the merchant in Shopify admin) -----------------------------
-    def cancel(self, order_id: int, reason: str = "customer", amount: str | None = None) -> dict:
+    def cancel(
+        self, order_id: int, reason: str = "customer", amount: str | None = None
+    ) -> dict[str, Any]:
         with self.lock:
             order = self.orders[order_id]
             if order["cancelled_at"]:
@@ -171,13 +173,17 @@ class FakeShopify:
                     variant["inventory_quantity"] += line["current_quantity"]
             return {"order": order}
 
-    def _txn(self, parent: dict, kind: str, amount: str, now: str | None) -> dict[str, Any]:
+    def _txn(
+        self, parent: dict[str, Any], kind: str, amount: str, now: str | None
+    ) -> dict[str, Any]:
         tid = next(self.next_id)
         return {**parent, "id": tid, "admin_graphql_api_id": gid("OrderTransaction", tid),
                 "kind": kind, "parent_id": parent["id"], "amount": amount, "created_at": now,
                 "processed_at": now, "authorization": None}  # fmt: skip
 
-    def _refund(self, order: dict, txns: list[dict], restock: str, now: str | None) -> dict:
+    def _refund(
+        self, order: dict[str, Any], txns: list[dict[str, Any]], restock: str, now: str | None
+    ) -> dict[str, Any]:
         rid = next(self.next_id)
         return {
             "id": rid,

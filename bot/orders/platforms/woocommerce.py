@@ -237,7 +237,7 @@ class WooCommerceOrderSystem:
         if not key:
             return None
         if digits:  # WooCommerce's own numbers are the order ids
-            found = self.api.get(f"orders/{int(digits.group(0))}")
+            found: dict[str, Any] | None = self.api.get(f"orders/{int(digits.group(0))}")
             if found and (key.isdigit() or order_key(str(found.get("number", ""))) == key):
                 return found
         written = reference.strip().lstrip("#").strip()
@@ -306,7 +306,7 @@ class WooCommerceOrderSystem:
             refunds=tuple(refunds),
             currency=o.get("currency") or "USD",
             shipping_cost=float(o.get("shipping_total") or 0.0),
-            shipping_method="express"  # type: ignore[arg-type]
+            shipping_method="express"
             if "express" in method
             else "next_day"
             if "next" in method
@@ -334,18 +334,18 @@ class WooCommerceOrderSystem:
             for line in refund.line_ids:
                 state[line].update(status="returned", refund_method=refund.method)
         for request in meta.get(RETURNS) or []:
-            line = position.get(request.get("line_item_id"))
-            if not line:
+            at = position.get(request.get("line_item_id"))
+            if not at:
                 continue
             open_ = request.get("status") == "requested"
             if request.get("kind") == "exchange":
-                state[line]["exchanges"] += 1
+                state[at]["exchanges"] += 1
                 if open_:
-                    state[line].update(status="exchange_requested",
-                                       exchange_sku=request.get("exchange_sku", ""))  # fmt: skip
+                    state[at].update(status="exchange_requested",
+                                     exchange_sku=request.get("exchange_sku", ""))  # fmt: skip
             elif open_:
                 method = request.get("refund_method") or "original_payment"
-                state[line].update(status="return_requested", refund_method=method)
+                state[at].update(status="return_requested", refund_method=method)
         items = []
         for n, line in enumerate(lines, 1):
             product = self._product(line.get("product_id"))
@@ -464,7 +464,7 @@ class WooCommerceOrderSystem:
         cached = self._products.get(pid)
         if cached and time.monotonic() - cached[0] < _CACHE_S:
             return cached[1]
-        product = self.api.get(f"products/{pid}")
+        product: dict[str, Any] | None = self.api.get(f"products/{pid}")
         self._products[pid] = (time.monotonic(), product)
         return product
 
@@ -483,8 +483,9 @@ class WooCommerceOrderSystem:
                 category_id = every[category_id].get("parent") or 0
             return names
 
-        paths = [path(c["id"]) or [c["name"]] for c in product["categories"]]
-        return " > ".join(max(paths, key=len))
+        paths: list[list[str]] = [path(c["id"]) or [c["name"]] for c in product["categories"]]
+        longest = max(paths, key=len)
+        return " > ".join(longest)
 
     def variants(self, product_id: str) -> list[VariantStock]:
         product_id = product_id.strip()

@@ -158,7 +158,9 @@ class _Renderer:
         self.tags[name]["count"] += 1
         return self.tags[name]
 
-    def product(self, p: dict[str, Any], variations: dict[str, list[dict[str, Any]]]) -> dict:
+    def product(
+        self, p: dict[str, Any], variations: dict[str, list[dict[str, Any]]]
+    ) -> dict[str, Any]:
         pid = next(self.post)
         self.product_ids[p["id"]] = pid
         created = woo_times(self.now - timedelta(days=380), "date_created")
@@ -292,7 +294,9 @@ class _Renderer:
         }
 
     # -- orders ---------------------------------------------------------------------------
-    def order(self, o: dict[str, Any], customer_ids: dict[str, int], refunds: dict) -> dict:
+    def order(
+        self, o: dict[str, Any], customer_ids: dict[str, int], refunds: dict[str, Any]
+    ) -> dict[str, Any]:
         oid = self.order_ids[o["number"]]
         seed_customer = self.seed.customer(o["customer_id"])
         status = o["status"]
@@ -307,7 +311,7 @@ class _Renderer:
             woo_status = "refunded"
         lines = [self.line(item) for item in o["items"]]
         by_line = {item["line_id"]: line for item, line in zip(o["items"], lines, strict=True)}
-        meta = []
+        meta: list[dict[str, Any]] = []
         if o.get("carrier") and o.get("tracking_number"):  # a label is made when packed
             labelled = shipped or placed + timedelta(hours=6)
             provider = _provider(o["carrier"])
@@ -456,7 +460,9 @@ class _Renderer:
             "parent_name": product["name"] if is_variation else None,
         }  # fmt: skip
 
-    def refund(self, r: dict[str, Any], by_line: dict[str, dict], placed: datetime) -> dict:
+    def refund(
+        self, r: dict[str, Any], by_line: dict[str, dict[str, Any]], placed: datetime
+    ) -> dict[str, Any]:
         created = when(r, "created", self.now) or placed
         refund_id = next(self.post)
         lines = []

@@ -76,7 +76,7 @@ class FakeWooCommerce:
             self.variations = {int(k): v for k, v in data["variations"].items()}
             self.categories = data["categories"]
             self.customers = {c["id"]: c for c in data["customers"]}
-            self.orders = {o["id"]: o for o in data["orders"]}
+            self.orders: dict[int, dict[str, Any]] = {o["id"]: o for o in data["orders"]}
             self.refunds = {int(k): v for k, v in data["refunds"].items()}
             self.providers = data["providers"]
             self.currency = data.get("store", {}).get("currency", "USD")

@@ -14,7 +14,7 @@ from bot import ShopBot
 from bot.backends import FakeBackend
 from bot.fakes import StaticKnowledge
 from tests.bot.orders.conftest import SEED
-from tests.bot.test_engine import KNOWLEDGE
+from tests.bot.test_shopbot import KNOWLEDGE
 from tests.conftest import make_settings
 
 EMMA = "my email is emma.johnson@example.com and my zip is 43215"

@@ -30,7 +30,7 @@ from bot.orders.platforms.shopify_fake import FakeShopify
 from bot.orders.platforms.woocommerce import WooCommerceOrderSystem
 from bot.orders.platforms.woocommerce_fake import FakeWooCommerce
 from bot.settings import OrdersSettings
-from retrieval.loaders import load_source
+from retrieval.sources import load_source
 from tests.bot.orders.conftest import SEED
 from tests.conftest import DATA, make_settings
 

@@ -14,7 +14,7 @@ from bot.fakes import StaticKnowledge
 from bot.orders.intents import extract
 from bot.orders.reader import SCHEMA, ModelRead, apply
 from tests.bot.orders.conftest import SEED
-from tests.bot.test_engine import KNOWLEDGE
+from tests.bot.test_shopbot import KNOWLEDGE
 from tests.conftest import make_settings
 
 
