@@ -26,10 +26,9 @@ from typing import Any
 
 from bot.errors import InputError
 from bot.settings import Settings
-from evals.orders import load_tasks
+from evals.orders import load_tasks, summarise
 
 log = logging.getLogger(__name__)
-KINDS = ("status", "cancel", "address", "return", "exchange", "nochange", "identity", "billing")
 
 
 # -- judging -------------------------------------------------------------------------------
@@ -166,30 +165,14 @@ def judge(task: dict[str, Any], replies: list[Any], initial: dict, final: dict) 
 
 
 # -- running -------------------------------------------------------------------------------
-def kind_of(task_id: str) -> str:
-    return next((part for part in task_id.split("-") if part in KINDS), task_id.split("-")[0])
-
-
 def summary(results: list[dict[str, Any]], repeats: int) -> dict[str, Any]:
-    by_task: dict[str, list[bool]] = defaultdict(list)
-    groups: dict[str, list[bool]] = defaultdict(list)
-    for r in results:
-        by_task[r["id"]].append(r["ok"])
-        groups[f"kind:{kind_of(r['id'])}"].append(r["ok"])
-        groups[f"language:{r['language']}"].append(r["ok"])
-    n = max(1, len(results))
+    """The demo eval's summary, with its two shares named pass^1 and pass^k."""
+    base = summarise(results, repeats)
     return {
-        "tasks": len(by_task),
-        "repeats": repeats,
-        "runs": len(results),
-        "pass^1": round(sum(r["ok"] for r in results) / n, 3),
-        f"pass^{repeats}": round(sum(all(v) for v in by_task.values()) / max(1, len(by_task)), 3),
+        **base,
+        "pass^1": base["run_success"],
+        f"pass^{repeats}": base["task_success_all_runs"],
         "runs_with_unasked_changes": sum(r["unasked_change"] for r in results),
-        "by_group": {
-            name: {"runs": len(v), "success": round(sum(v) / len(v), 3)}
-            for name, v in sorted(groups.items())
-        },
-        "failed_tasks": sorted(t for t, v in by_task.items() if not all(v)),
     }
 
 

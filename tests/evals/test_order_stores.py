@@ -6,7 +6,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from evals.order_stores import judge, kind_of, state_problems
+from evals.order_stores import judge, state_problems
+from evals.orders import kind_of
 
 
 def _order(status: str = "pending") -> dict[str, Any]:
