@@ -4,15 +4,18 @@ bundled model keeps working without it (issue 18, item 8)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
+import pytest
+
 from bot import ShopBot
 from bot.backends import FakeBackend
-from bot.backends.base import GenerationRequest
+from bot.backends.base import ChatBackend, GenerationRequest
 from bot.fakes import StaticKnowledge
 from bot.orders.intents import extract
-from bot.orders.reader import SCHEMA, ModelRead, apply
+from bot.orders.reader import INSTRUCTIONS, INTENTS, SCHEMA, ModelRead, apply
 from tests.bot.orders.conftest import SEED
 from tests.bot.test_shopbot import KNOWLEDGE
 from tests.conftest import make_settings
@@ -88,3 +91,26 @@ def test_the_bundled_model_is_not_asked(tmp_path: Path) -> None:
         assert not any(r.json_schema is not None for r in backend.requests)
     finally:
         bot.close()
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_the_engine_keeps_to_the_schema(vllm_backend: ChatBackend) -> None:
+    """Through vLLM's structured outputs even the bundled model answers with JSON of the
+    schema (the reader is off for it by default; this is the engine's side of the deal)."""
+    request = GenerationRequest(
+        messages=[
+            {"role": "system", "content": INSTRUCTIONS},
+            {"role": "user", "content": "Please cancel order #1188. My e-mail is ann@example.com"},
+        ],
+        max_tokens=600,
+        temperature=0.0,
+        json_schema=SCHEMA,
+    )
+
+    async def reply() -> str:
+        return "".join([chunk.text async for chunk in vllm_backend.stream(request)])
+
+    data = json.loads(asyncio.run(reply()))
+    assert set(data) <= set(SCHEMA["properties"]) and {"intent", "declines"} <= set(data)
+    assert data["intent"] in INTENTS and isinstance(data["declines"], bool)
