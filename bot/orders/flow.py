@@ -57,6 +57,8 @@ class OrderFlow:
             awaiting = None
         elif awaiting == "proof" and self.answers("proof"):
             return self.more_proof()
+        elif awaiting and said.yes and not starts and not self.answers(awaiting):
+            pass  # "yes, go ahead" to a question (which order? who are you?): it is asked again
         elif awaiting and not starts and not self.answers(awaiting):
             state.forget_request()  # the shopper moved on: answer them from the knowledge
             self.keep_identity()

@@ -29,9 +29,11 @@ ALL = re.compile(
 _EXCEPT = re.compile(
     r"(?:\bexcept(?: for)?|\bbut not\b|\bapart from|\bother than|\bbesides|\bexcluding|"
     r"\ball but|\beverything but|\bwithout)\s+(?P<x>[^.?!;\n]+)"
-    r"|除了(?P<zh>[^，。,.!?！？；;]+)",
+    r"|(?:除了|不包括|不含)(?P<zh>[^，。,.!?！？；;]+)"
+    r"|(?P<zh_after>[^，。,.!?！？；;\s]+?)除外",
     re.I,
 )
+_BARE_VALUES = {"yes", "no", "true", "false", "none", "是", "否", "有", "无"}
 _ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
     "fifth": 5, "5th": 5, "last": -1,
@@ -102,7 +104,8 @@ def descriptors(line: Line) -> list[str]:
     leaf = line.category.split(">")[-1].strip()
     if leaf:
         found.append(leaf)
-    found += [v for v in line.options.values() if len(v) > 2]  # "防水款", not "M"
+    # "防水款", not "M"; nor a bare "Yes"/"No" (it names no thing: "hi" is near "Yes")
+    found += [v for v in line.options.values() if len(v) > 2 and fold(v) not in _BARE_VALUES]
     return list(dict.fromkeys(f for f in found if f))
 
 
@@ -248,10 +251,16 @@ def resolve_lines(
     """The lines a request is about ([] when the text does not tell)."""
     if len(lines) == 1:
         return list(lines)
-    excluded = _EXCEPT.search(text)
-    if excluded and not single:
-        phrase = excluded.group("x") or excluded.group("zh") or ""
-        dropped = {id(line) for line in _every_named(phrase, lines, meaning)}
+    if not single:  # "all but the mug", "除了咖啡机以外…，马克杯除外": every exclusion counts
+        dropped = {
+            id(line)
+            for excluded in _EXCEPT.finditer(text)
+            for line in _every_named(
+                excluded.group("x") or excluded.group("zh") or excluded.group("zh_after") or "",
+                lines,
+                meaning,
+            )
+        }
         if dropped:
             return [line for line in lines if id(line) not in dropped]
     at = position(text, len(lines))
@@ -259,6 +268,10 @@ def resolve_lines(
         return [lines[at]]
     if not single and ALL.search(text):
         return list(lines)
+    if not single:  # "the headlamp and the sun hat": each listed part names its own line
+        listed = _every_named(text, lines, meaning)
+        if len(listed) > 1:
+            return listed
     named = lines_named(text, lines, meaning)
     if single and len(named) > 1:
         return []

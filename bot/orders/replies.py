@@ -72,6 +72,9 @@ TEXT: dict[str, dict[str, str]] = {
         "no_matching_order": "I don't see an order on your account that {what}. Your orders: {orders}.",
         "which_order": "Which order do you mean? {orders}",
         "order_line": "{order} (placed {placed}, {status}: {items})",
+        "order_line_tracking": (
+            "{order} (placed {placed}, {status}, {carrier} tracking number {tracking}: {items})"
+        ),
         "status": "Order {order}, placed {placed}, is {status}.",
         "status_tracking": " It shipped with {carrier} on {shipped}; tracking number {tracking}{url}.",
         "status_eta": " Expected delivery: {eta}.",
@@ -235,6 +238,7 @@ TEXT: dict[str, dict[str, str]] = {
         "no_matching_order": "您的账户中没有{what}的订单。您的订单：{orders}。",
         "which_order": "请问是哪个订单？{orders}",
         "order_line": "{order}（{placed}下单，{status}：{items}）",
+        "order_line_tracking": "{order}（{placed}下单，{status}，{carrier}运单号 {tracking}：{items}）",
         "status": "订单 {order}（{placed}下单）{status}。",
         "status_tracking": "已于{shipped}由 {carrier} 发出，运单号 {tracking}{url}。",
         "status_eta": "预计送达：{eta}。",
@@ -346,13 +350,17 @@ def items_text(items: Sequence[OrderItem], language: str) -> str:
 
 
 def order_line(order: Order, language: str) -> str:
+    """One order in a list; one still on its way carries its tracking number."""
+    on_its_way = order.tracking_number and order.status not in ("delivered", "cancelled")
     return say(
         language,
-        "order_line",
+        "order_line_tracking" if on_its_way else "order_line",
         order=order.number,
         placed=day(order.placed_at, language),
         status=STATUS[language if language in STATUS else "en"][order.status],
         items=items_text(order.items, language),
+        carrier=order.carrier or ("承运商" if language == "zh" else "the carrier"),
+        tracking=order.tracking_number,
     )
 
 

@@ -105,3 +105,20 @@ def test_an_address_line_is_data(bot: ShopBot) -> None:
     assert not any(t.escalated for t in turns), [t.reasons for t in turns]
     assert turns[1].sentiment["dissatisfaction"] < 0.5
     assert "Wrong Way" in turns[1].reply  # proposed, to be confirmed
+
+
+def test_a_list_of_orders_carries_the_tracking_of_those_on_their_way(bot: ShopBot) -> None:
+    reply = say(bot, "list", f"show me all my orders please, {EMMA}")[0]
+    for number in ("NW-104233", "NW-108824", "NW-104301"):
+        assert number in reply
+    for number in ("NW-104233", "NW-108824"):  # shipped: their tracking numbers too
+        tracking = bot.orders.system.get_order(number).tracking_number  # type: ignore[union-attr]
+        assert tracking and tracking in reply
+
+
+def test_a_yes_to_a_question_gets_the_question_again(bot: ShopBot) -> None:
+    """Asked who they are, a shopper who answers "yes, go ahead" is asked again, not dropped
+    to the knowledge."""
+    replies = say(bot, "again", "please cancel my order, emma.johnson@example.com", "yes go ahead")
+    assert replies[1] == replies[0]
+    assert order(bot, "NW-104301")["status"] == "pending"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.orders.items import mentions_value, resolve_lines
+from bot.orders.items import mentions_value, order_named, resolve_lines
 from bot.orders.meaning import BundledMeaning, bundled_meaning
 
 
@@ -78,12 +78,28 @@ def ids(lines: list[Line]) -> list[str]:
         ("the coffee machine", ZHOU, True, ["1"]),  # by meaning: 半自动意式咖啡机
         ("我的头灯", PRIYA, True, ["3"]),  # Chinese for an English name
         ("the candle", ZHOU, True, ["5"]),
+        # Several lines listed: each part names its own ("sun hat" outscoring "headlamp" by
+        # words does not drop the headlamp); a part that names none adds none.
+        ("I want to send back the headlamp and the sun hat", PRIYA, False, ["3", "5"]),
+        ("订单里的磨豆机和砧板我想退货", ZHOU, False, ["2", "4"]),
+        ("return the headlamp and refund to my card", PRIYA, False, ["3"]),
+        # Every exclusion counts, before or after what it excludes.
+        ("除了咖啡机以外其他的都退了，马克杯除外", ZHOU, False, ["2", "4", "5"]),
     ],
 )
 def test_lines_resolved(
     text: str, lines: list[Line], single: bool, expected: list[str], meaning: BundledMeaning
 ) -> None:
     assert ids(resolve_lines(text, lines, meaning, single=single)) == expected
+
+
+def test_a_bare_yes_or_no_option_names_nothing(meaning: BundledMeaning) -> None:
+    """An option such as waterproof: Yes is no name for the line ("hi" is near "Yes")."""
+    boots = [Line("1", "Trailhead Hiking Boots", "Footwear > Boots", {"waterproof": "Yes"})]
+    jacket = [Line("1", "Ridgeline Rain Jacket", "Apparel > Jackets", {"color": "Moss"})]
+    assert (
+        order_named("hi it's me, what's happening with my orders?", [jacket, boots], meaning) == []
+    )
 
 
 def test_option_values_as_shoppers_write_them() -> None:
