@@ -12,7 +12,7 @@ import time
 from collections.abc import AsyncIterator
 
 from bot.language import detect_language
-from bot.orders.references import without_data
+from bot.orders.references import language_words, without_data
 from bot.parts import BotParts
 from bot.responders import (
     Courtesy,
@@ -113,9 +113,20 @@ class TurnPipeline:
             persist=persist,
             overrides=overrides,
             started=started,
-            language=detect_language(question),
+            language=shopper_language(messages),
             sentiment=sentiment,
             scoring_ms=scoring_ms,
             status=status,
             state=state,
         )
+
+
+def shopper_language(messages: list[Message]) -> str:
+    """The language of the shopper's words, not of the data in them: a message that is only
+    data (an e-mail, a postcode, an address) is in the language of their last words before."""
+    for message in reversed(messages):
+        if message.get("role") == "user":
+            words = language_words(message.get("content") or "")
+            if words:
+                return detect_language(words)
+    return detect_language(messages[-1].get("content") or "")

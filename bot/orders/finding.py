@@ -21,6 +21,7 @@ SMALLER = re.compile(
     r"smaller|size down|one size down|too (big|large|loose|long)|小一(号|码)|小点|换小|大了", re.I
 )
 SIZE_ORDER = ["xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl"]
+_SIZE_KEY = re.compile(r"size|taille|größe|talla|尺码|尺寸|码数|号码", re.I)  # the option
 LATEST = re.compile(r"\b(latest|last|most recent|newest|recent)\b|最近|最新|上一个|刚(下|买)", re.I)
 ACTIVE = ("pending", "processing", "packed", "shipped", "out_for_delivery")
 _KEEP = re.compile(
@@ -216,7 +217,7 @@ class OrderFinder:
             if choice is not None and choice != current:
                 wanted[key] = choice
                 changed = True
-            elif choice is None and "size" in key.lower():
+            elif choice is None and _SIZE_KEY.search(key):
                 step = 1 if BIGGER.search(text) else -1 if SMALLER.search(text) else 0
                 ordered = _sorted_sizes(values)
                 if (

@@ -395,8 +395,8 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
             region = before
         elif before:
             city = before
-        if after:
-            city = after
+        if _place(after):  # "80802 München"; not "518063 instead", "SW1A 1AA please"
+            city = _place(after)
         rest = rest[:i] + rest[i + 1 :]
         break
     if not postcode and not rest:
@@ -418,6 +418,29 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
         country=country,
         region=region,
     )
+
+
+_FILLER = re.compile(
+    r"(?:^|\s+)(?:instead|please|pls|plz|thanks|thank you|thx|asap|now|then|too|as well|ok|"
+    r"okay|for me|this time)[.!?]*$|(?:谢谢|麻烦了|吧|哦|啊|呢)[。！!]*$",
+    re.I,
+)
+
+
+def _place(text: str) -> str:
+    """A town written after the postcode, without the words that close a request."""
+    before = None
+    while before != text:
+        before, text = text, _FILLER.sub("", text).strip(" .!。！")
+    return text if text and (text[0].isupper() or _CJK.match(text)) else ""
+
+
+def language_words(text: str) -> str:
+    """What the shopper's language is read from: the text without its data (a Chinese address
+    or name in an English message keeps it English); "" when nothing else is left (a message
+    that is only an e-mail or an address tells no language)."""
+    words = without_data(text, names=True)
+    return words if re.search(r"[A-Za-z\u3400-\u9fff]", words) else ""
 
 
 def _last_postcode(part: str) -> re.Match[str] | None:
@@ -461,15 +484,16 @@ def country_of(address: Address) -> str:
     return ""
 
 
-def without_data(text: str) -> str:
-    """The text with its addresses, e-mails, postcodes, phone and order numbers replaced by
-    neutral words: what a shopper's mood is read from ("12 Wrong Way, Sorrow Lane" is an
-    address, not a feeling)."""
+def without_data(text: str, *, names: bool = False) -> str:
+    """The text with its addresses, e-mails, postcodes, phone and order numbers (and, asked,
+    the names in it) replaced by neutral words: what a shopper's mood is read from ("12 Wrong
+    Way, Sorrow Lane" is an address, not a feeling)."""
     refs = read_references(text)
     if refs.address_span is not None:
         start, end = refs.address_span
-        text = f"{text[:start]} address {text[end:]}"
-    for value in [refs.email or "", *refs.postcodes, *refs.phones]:
+        text = f"{text[:start]} {'' if names else 'address'} {text[end:]}"
+    people = [refs.cued_name or "", *refs.names] if names else []
+    for value in [refs.email or "", *refs.postcodes, *refs.phones, *people]:
         if value:
             text = re.sub(re.escape(value), " ", text, flags=re.I)
     for order in refs.orders:

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot.orders.intents import extract
-from bot.orders.references import country_of, read_references
+from bot.orders.references import country_of, language_words, parse_address, read_references
 from bot.orders.system import Address
 
 
@@ -140,3 +140,22 @@ def test_taking_it_back_is_a_no() -> None:
     for text in ("算了，还是不取消了", "Actually no, please don't cancel it", "never mind"):
         assert extract(text).no, text
     assert not extract("yes but when will I get the money back?").yes
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Leopoldstraße 5, 80802 München", "München"),
+        ("12 High Street, London SW1A 1AA please", "London"),
+        ("4 Quay Road, Cork T12 X70A thanks", "Cork"),
+    ],
+)
+def test_words_that_close_a_request_are_no_town(text: str, city: str) -> None:
+    address = parse_address(text)
+    assert address is not None
+    assert address.city == city
+
+
+def test_the_language_is_read_from_words_not_data() -> None:
+    assert language_words("zhang.wei@example.com") == ""
+    assert "张伟" not in language_words("I am 张伟, what is my order status")
