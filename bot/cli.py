@@ -84,11 +84,14 @@ def _add_target_command(
     parser.add_argument("--out", help="Where to write a detailed report.")
     parser.add_argument("--repeats", type=int, help="Runs of each task (eval orders; 4).")
     parser.add_argument("--tasks", help="Task file (eval orders; data/eval/order_tasks.jsonl).")
-    parser.add_argument(
-        "--store",
-        help="Eval orders on a platform store folder (data/stores/NAME), served through its "
-        "platform's fake and shopbot's connector, instead of the demo store.",
-    )
+    if name == "eval":
+        parser.add_argument(
+            "--store",
+            help="A store folder: ingested and asked (eval chat); its orders served through "
+            "its platform's fake and shopbot's connector, not the demo store's (eval orders).",
+        )
+        parser.add_argument("--questions", help="Questions file (eval chat; JSON Lines).")
+        parser.add_argument("--home", help="Where --store is ingested (eval chat).")
     if name == "bench":
         load = parser.add_argument_group("bench load")
         load.add_argument("--url", help="Load an app already running there (default: start one).")
@@ -132,6 +135,34 @@ def setup_logging(verbose: bool, level: str = "INFO") -> None:
     )
     for noisy in ("httpx", "chromadb", "urllib3", "sentence_transformers", "filelock"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    if not verbose:
+        quiet_third_party()
+
+
+THIRD_PARTY_QUIET = {
+    # vLLM's and torch's notes on a CPU are about GPU features (Triton, compilation
+    # backends, NUMA binding, deprecations) that do not concern a store; errors still show.
+    "VLLM_LOGGING_LEVEL": "ERROR",
+    "TORCH_CPP_LOG_LEVEL": "ERROR",
+    "TRANSFORMERS_VERBOSITY": "error",
+    "PYTHONWARNINGS": "ignore::FutureWarning,ignore::DeprecationWarning,"
+    "ignore:resource_tracker:UserWarning",
+}
+
+
+def quiet_third_party() -> None:
+    """Leave out third-party warnings that do not concern the user, here and in the engine's
+    processes (each setting yields to one the user gave; `--verbose` shows everything)."""
+    import os
+    import warnings
+
+    for name, value in THIRD_PARTY_QUIET.items():
+        os.environ.setdefault(name, value)
+    for category in (FutureWarning, DeprecationWarning):
+        warnings.filterwarnings("ignore", category=category)
+    warnings.filterwarnings("ignore", message="resource_tracker", category=UserWarning)
+    for name in ("vllm", "transformers", "torch"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def _exit_on_sigterm() -> None:
