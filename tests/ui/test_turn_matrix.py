@@ -53,6 +53,7 @@ class ShopperReply(BaseModel):
     sources: list[ShopperSource]
     escalated: bool
     status: str
+    language: str  # the widget answers in it (en, zh)
 
 
 def _answer(request: Any) -> str:
