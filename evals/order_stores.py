@@ -228,8 +228,8 @@ def eval_store(args: argparse.Namespace, settings: Settings) -> int:
             update={"orders": served.settings, "database_url": f"sqlite:///{scratch}/c.db"}
         )
         bot = ShopBot(local)
-        bot.warm_up()
-        try:
+        try:  # a warm-up that fails (e.g. an index of another embedder) still closes
+            bot.warm_up()  # the engine it started, or the process never exits
             results = run_store_tasks(bot, served, tasks, repeats)
         finally:
             bot.close()

@@ -174,8 +174,8 @@ def eval_orders(args: argparse.Namespace, settings: Settings) -> int:
             update={"orders": orders, "database_url": f"sqlite:///{scratch}/conversations.db"}
         )
         bot = ShopBot(local)
-        bot.warm_up()
-        try:
+        try:  # a warm-up that fails (e.g. an index of another embedder) still closes
+            bot.warm_up()  # the engine it started, or the process never exits
             results, seconds = run_tasks(bot, tasks, repeats)
         finally:
             bot.close()
