@@ -138,9 +138,16 @@ class KnowledgeAnswers:
 
     def relevant(self, hits: list[HitLike]) -> list[HitLike]:
         """The hits a reply may be built on: relevant enough, and not trying to instruct the
-        model (knowledge that does is not knowledge)."""
+        model (knowledge that does is not knowledge), and not written for staff only."""
         min_score = self.settings.retrieval.min_score
-        return [h for h in hits if h.score >= min_score and not detect_injection(h.text).flagged]
+        # Pages written for the store's staff (front matter `audience: staff`) are never quoted.
+        return [
+            h
+            for h in hits
+            if h.score >= min_score
+            and not detect_injection(h.text).flagged
+            and (h.metadata or {}).get("audience") != "staff"
+        ]
 
     def retrieve(self, messages: list[Message]) -> list[HitLike]:
         """Search with the last message, and with the one before when it leans on it."""

@@ -172,12 +172,18 @@ class VLLMBackend(LoopBackend):
         from vllm.inputs import TokensPrompt
 
         token_ids = self.template.encode(request.messages, request.assistant_prefix)
+        structured: dict[str, Any] = {}
+        if request.json_schema is not None:
+            from vllm.sampling_params import StructuredOutputsParams
+
+            structured["structured_outputs"] = StructuredOutputsParams(json=request.json_schema)
         params = self._sampling_cls(
             max_tokens=request.max_tokens,
             temperature=request.temperature,
             repetition_penalty=request.repetition_penalty,
             stop=list(request.stop) or None,
             min_tokens=request.min_tokens,
+            **structured,
         )
         sent = 0
         if request.assistant_prefix:
