@@ -29,6 +29,11 @@ FAST = {
     "SHOPBOT_STORE_NAME": "Northwind Lane",
     "SHOPBOT_ENGINE__MAX_MODEL_LEN": "1024",
     "SHOPBOT_ENGINE__MAX_TOKENS": "48",
+    # The whole suite runs in one session: its shared engines (tests/conftest.py) are alive
+    # while this test starts three more in subprocesses. A few short replies at once need
+    # far less than the default 2 GiB each, and asking for more than the memory left fails
+    # the engine's start.
+    "SHOPBOT_ENGINE__KV_CACHE_GB": "0.5",
 }
 
 
