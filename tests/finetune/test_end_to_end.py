@@ -132,7 +132,10 @@ def test_the_gate_refuses_a_model_that_is_not_better_and_rollback_is_one_command
     record = home / "finetune" / "promoted.json"
     before = record.read_text()
     settings = make_settings(
-        home, store_name="Northwind Lane", finetune={"eval_samples": 2, "heldout_fraction": 0.2}
+        home,
+        store_name="Northwind Lane",
+        finetune={"eval_samples": 2, "heldout_fraction": 0.2},
+        engine={"kv_cache_gb": 0.5},  # the gate's engines start beside the session's
     )
     data = demo_slice(tmp_path / "c.jsonl", 24)
     # A learning rate of zero leaves the model as it was: not better than the current one.
