@@ -53,12 +53,15 @@ def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """One real run through the command line: the store's policies and 80 past conversations
+    """One real run through the command line: the store's policies and 100 past conversations
     ingested, 10 steps, then the gate through the real engine."""
     tmp = tmp_path_factory.mktemp("finetune")
     home = tmp / "home"
     make_settings(home)  # shares the converted bundled model with the other tests
-    data = demo_slice(tmp / "conversations.jsonl", 80)
+    # 100, not 80: the 80 first conversations hold out only two Chinese ones, both about an
+    # order the store's knowledge does not hold; with the not-held share's cap no Chinese turn
+    # was left for the gate to measure. The first 100 leave 4 English and 1 Chinese.
+    data = demo_slice(tmp / "conversations.jsonl", 100)
     env = {**os.environ, **FAST, "SHOPBOT_HOME": str(home)}
     cli("ingest", "--policies", str(ROOT / "data" / "policies"), "--dialogues", str(data),
         env=env)  # fmt: skip
