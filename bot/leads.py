@@ -161,14 +161,14 @@ class LeadWriter:
         query = without_names(question, names)
         found = self.search_many([query])[0]
         rules = [h for h in found if self._usable(h) and h.id not in listing]
-        picked = self._policy(query, rules, RULE_SENTENCES, section_margin=SECTION_MARGIN)
-        pieces = [self._stated(p, rules, language) for p in picked]
+        said = self._policy(query, rules, RULE_SENTENCES, section_margin=SECTION_MARGIN)
+        pieces = [self._stated(p, rules, language) for p in said]
         if not pieces:
             return Lead()
         for listed in names:
             if line := listed.line:
-                picked = Picked(line, 1, detect_language(line))
-                pieces.append(self._stated(picked, [listed.hit], language))
+                item = Picked(line, 1, detect_language(line))
+                pieces.append(self._stated(item, [listed.hit], language))
         return _assembled(Lead(), pieces)
 
     def _named_in_catalog(self, question: str, hits: Sequence[HitLike]) -> list[HitLike]:
