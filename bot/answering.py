@@ -20,6 +20,7 @@ from bot.grounding import FactGuard, GuardedStream, fact_lead
 from bot.knowledge import HitLike, Knowledge
 from bot.language import phrase
 from bot.leads import Lead, LeadWriter, SearchMany
+from bot.orders.meaning import bundled_meaning
 from bot.prompting import as_chat_history, fit_to_window, system_message
 from bot.safety import detect_injection
 from bot.sentiment import SentimentResult
@@ -107,9 +108,12 @@ class KnowledgeAnswers:
         if self._sentence_picker is None:
             # The knowledge base's embedder, when it has one, also ranks sentences.
             embedder = getattr(self.knowledge, "embedder", None)
+            reads_chinese = self.settings.embedder != BUNDLED  # all-MiniLM-L6-v2: English only
+            meaning = None if reads_chinese else bundled_meaning()
             self._sentence_picker = SentencePicker(
                 getattr(embedder, "embed", None),
-                cjk=self.settings.embedder != BUNDLED,  # all-MiniLM-L6-v2 reads English only
+                cjk=reads_chinese,
+                cjk_embed=meaning.embed if meaning is not None else None,
             )
         return self._sentence_picker
 
@@ -140,9 +144,16 @@ class KnowledgeAnswers:
 
     def relevant(self, hits: list[HitLike]) -> list[HitLike]:
         """The hits a reply may be built on: relevant enough, and not trying to instruct the
-        model (knowledge that does is not knowledge)."""
+        model (knowledge that does is not knowledge), and not written for staff only."""
         min_score = self.settings.retrieval.min_score
-        return [h for h in hits if h.score >= min_score and not detect_injection(h.text).flagged]
+        # Pages written for the store's staff (front matter `audience: staff`) are never quoted.
+        return [
+            h
+            for h in hits
+            if h.score >= min_score
+            and not detect_injection(h.text).flagged
+            and (h.metadata or {}).get("audience") != "staff"
+        ]
 
     def retrieve(self, messages: list[Message]) -> list[HitLike]:
         """Search with the last message, and with the one before when it leans on it."""

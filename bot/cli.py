@@ -85,7 +85,11 @@ def _add_target_command(
     parser.add_argument("--repeats", type=int, help="Runs of each task (eval orders; 4).")
     parser.add_argument("--tasks", help="Task file (eval orders; data/eval/order_tasks.jsonl).")
     if name == "eval":
-        parser.add_argument("--store", help="A store folder to ingest and ask (eval chat).")
+        parser.add_argument(
+            "--store",
+            help="A store folder: ingested and asked (eval chat); its orders served through "
+            "its platform's fake and shopbot's connector, not the demo store's (eval orders).",
+        )
         parser.add_argument("--questions", help="Questions file (eval chat; JSON Lines).")
         parser.add_argument("--home", help="Where --store is ingested (eval chat).")
     if name == "bench":

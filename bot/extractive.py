@@ -66,13 +66,30 @@ class SentencePicker:
     """
 
     def __init__(
-        self, embed: Embed | None = None, *, cjk: bool = True, cache_size: int = 20_000
+        self,
+        embed: Embed | None = None,
+        *,
+        cjk: bool = True,
+        cjk_embed: Embed | None = None,
+        cache_size: int = 20_000,
     ) -> None:
         self._embed = embed
         self._embed_cjk = cjk
         """False when the embedder does not understand Chinese (the bundled one does not)."""
         self._cache: dict[str, np.ndarray] = {}
         self._cache_size = cache_size
+        self._chinese = (
+            SentencePicker(cjk_embed, cache_size=cache_size)
+            if cjk_embed is not None and not cjk
+            else None
+        )
+        """Picks for a question in Chinese, by a multilingual encoder's meaning, when the
+        main embedder cannot read Chinese."""
+
+    def _for(self, question: str) -> SentencePicker:
+        if self._chinese is not None and CJK.search(question):
+            return self._chinese
+        return self
 
     def prime(self, passages: Iterable[str]) -> int:
         """Embed the sentences of these passages now (in bulk) rather than while a shopper
@@ -87,6 +104,8 @@ class SentencePicker:
 
     def pick(self, question: str, passages: Sequence[tuple[int, str]]) -> str:
         """The best sentence with its citation, from ``(number, text)`` in preference order."""
+        if (picker := self._for(question)) is not self:
+            return picker.pick(question, passages)
         wanted = set(_terms(question))
         candidates = [
             (rank, number, sentence, _lexical(wanted, sentence))
@@ -131,6 +150,8 @@ class SentencePicker:
         does it cost" asks about what the part before it names). ``section_margin``: how close
         a sentence of the best sentence's own passage must score to complete a one-part answer
         (a question about a kind of thing in general wants its section's rules together)."""
+        if (picker := self._for(whole or question)) is not self:
+            return picker.compose(question, passages, limit, whole, section_margin)
         parts = question_parts(question)
         candidates = [
             (rank, passage, index, sentence)

@@ -100,8 +100,13 @@ class LeadWriter:
         return _assembled(lead, pieces)
 
     def _usable(self, hit: HitLike) -> bool:
-        """Relevant, and not knowledge that tries to instruct the bot."""
-        return hit.score >= self.min_score and not detect_injection(hit.text).flagged
+        """Relevant, not knowledge that tries to instruct the bot, and not a page written for the
+        store's staff (front matter `audience: staff`: never quoted to a shopper)."""
+        return (
+            hit.score >= self.min_score
+            and not detect_injection(hit.text).flagged
+            and (hit.metadata or {}).get("audience") != "staff"
+        )
 
     def product_facts(self, question: str, hits: Sequence[HitLike], language: str) -> Lead:
         """Price and stock of the product the shopper asks about, from the catalog (an empty

@@ -21,6 +21,7 @@ from bot.errors import BackendError
 from bot.escalation import Decision
 from bot.language import message_kind, phrase
 from bot.offline import Notice, contact_email, find_email
+from bot.orders.reader import read_request as read_order_request
 from bot.orders.turn import OrderReply
 from bot.parts import BotParts
 from bot.reasons import Reason, ReasonCode
@@ -204,6 +205,11 @@ class OrderRequests(Responder):
         orders = self.parts.orders
         if orders is None:
             return False
+        # A capable model may read the message into a structured request first (the rules
+        # stay in charge; bot.orders.reader).
+        read = None
+        if self.parts.reads_orders_with_model:
+            read = await read_order_request(self.parts.backend, context.question)
         # Asking is answering: the reply is kept, and the order state is kept even when the
         # message is not about orders (identity details given in passing).
         reply = await asyncio.to_thread(
@@ -213,6 +219,7 @@ class OrderRequests(Responder):
             context.language,
             context.session,
             context.persist,
+            read,
         )
         context.state.orders = reply.state
         context.order_reply = reply
