@@ -84,6 +84,7 @@ class KnowledgeAnswers:
         """Writes the lead: product facts and policy sentences, part by part."""
         if self._leads is None:
             found_many = getattr(self.knowledge, "search_many", None)
+            documents = getattr(self.knowledge, "documents", None)
             knowledge = self.knowledge
             # Each part of a question is searched deeper than the whole message: its answer
             # may rank below what the message as a whole is mostly about.
@@ -97,6 +98,7 @@ class KnowledgeAnswers:
                 search_many,
                 lambda query: knowledge.search(query, k=5, source="catalog"),
                 getattr(knowledge, "products", None),
+                (lambda: documents("policy")) if documents else None,
             )
         return self._leads
 

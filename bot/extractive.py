@@ -136,15 +136,22 @@ class SentencePicker:
         return f"{sentence} [{number}]"
 
     def compose(
-        self, question: str, passages: Sequence[Passage], limit: int = 3, whole: str = ""
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        limit: int = 3,
+        whole: str = "",
+        section_margin: float | None = None,
     ) -> list[Picked]:
         """The sentences that answer the question, part by part, each from its best passage,
         with the sentence that qualifies it when the passage goes on with one ("Only if ...").
 
         ``whole``: the shopper's whole message when ``question`` is one part of it ("how much
-        does it cost" asks about what the part before it names)."""
+        does it cost" asks about what the part before it names). ``section_margin``: how close
+        a sentence of the best sentence's own passage must score to complete a one-part answer
+        (a question about a kind of thing in general wants its section's rules together)."""
         if (picker := self._for(whole or question)) is not self:
-            return picker.compose(question, passages, limit, whole)
+            return picker.compose(question, passages, limit, whole, section_margin)
         parts = question_parts(question)
         candidates = [
             (rank, passage, index, sentence)
@@ -164,12 +171,15 @@ class SentencePicker:
         if len(parts) == 1 and chosen:  # one question: close runners-up may complete it
             row = scores[0]
             first = chosen[0]
+            same = candidates[first][1]
+            own_margin = COMPLETE_MARGIN if section_margin is None else section_margin
             chosen += [
                 int(i)
                 for i in np.argsort(-row, kind="stable")
                 if int(i) != first
                 and relevant[int(i)]
-                and row[int(i)] >= row[first] - COMPLETE_MARGIN
+                and row[int(i)]
+                >= row[first] - (own_margin if candidates[int(i)][1] is same else COMPLETE_MARGIN)
             ][: limit - 1]
         picked: list[Picked] = []
         seen: set[tuple[int, int]] = set()

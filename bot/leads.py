@@ -23,7 +23,8 @@ from bot.grounding import (
     named_products,
 )
 from bot.knowledge import HitLike
-from bot.language import phrase
+from bot.language import detect_language, phrase
+from bot.listed import listed_names, without_names
 from bot.safety import detect_injection
 
 SearchMany = Callable[[Sequence[str]], Sequence[Sequence[HitLike]]]
@@ -32,7 +33,13 @@ SearchCatalog = Callable[[str], Sequence[HitLike]]
 """The catalog alone searched for a query."""
 Products = Callable[[Sequence[str]], Sequence[Any]]
 """Product records (`retrieval.products.ProductView`) by id."""
+Documents = Callable[[], Sequence[str]]
+"""The texts of the policy passages (to tell a rare name from a word of every page)."""
 SENTENCES_PER_PART = 2
+RULE_SENTENCES = 2
+SECTION_MARGIN = 0.1
+"""A question about listed things in general ("can I use these two codes together?") wants
+the rules of the section that answers it: its sentences this close to the best complete it."""
 MAX_VARIANTS = 8
 
 
@@ -59,12 +66,14 @@ class LeadWriter:
         search_many: SearchMany | None = None,
         search_catalog: SearchCatalog | None = None,
         products: Products | None = None,
+        documents: Documents | None = None,
     ) -> None:
         self.picker = picker
         self.min_score = min_score
         self.search_many = search_many
         self.search_catalog = search_catalog
         self.products = products
+        self.documents = documents
 
     def write(self, question: str, hits: Sequence[HitLike], language: str) -> Lead:
         parts = question_parts(question)
@@ -136,7 +145,35 @@ class LeadWriter:
         lead = self.product_facts(question, hits, language)
         if lead.text:
             return lead
+        lead = self._listed_rule(question, hits, language)
+        if lead.text:
+            return lead
         pieces = [self._stated(p, hits, language) for p in self._policy(question, hits, 3)]
+        return _assembled(Lead(), pieces)
+
+    def _listed_rule(self, question: str, hits: Sequence[HitLike], language: str) -> Lead:
+        """When the question names items a page lists (promo codes, plans): the rule about
+        that kind of thing, found by asking with the page's title for the names, then the
+        items' own lines (an empty lead when it names none, or no rule is found)."""
+        if self.search_many is None:
+            return Lead()
+        usable = [h for h in hits if self._usable(h)]
+        documents = self.documents() if self.documents else [h.text for h in hits]
+        names = listed_names(question, usable, documents)
+        if not names:
+            return Lead()
+        listing = {n.hit.id for n in names}
+        query = without_names(question, names)
+        found = self.search_many([query])[0]
+        rules = [h for h in found if self._usable(h) and h.id not in listing]
+        said = self._policy(query, rules, RULE_SENTENCES, section_margin=SECTION_MARGIN)
+        pieces = [self._stated(p, rules, language) for p in said]
+        if not pieces:
+            return Lead()
+        for listed in names:
+            if line := listed.line:
+                item = Picked(line, 1, detect_language(line))
+                pieces.append(self._stated(item, [listed.hit], language))
         return _assembled(Lead(), pieces)
 
     def _named_in_catalog(self, question: str, hits: Sequence[HitLike]) -> list[HitLike]:
@@ -151,14 +188,19 @@ class LeadWriter:
         return [h for h in found if h.id in named]
 
     def _policy(
-        self, question: str, hits: Sequence[HitLike], limit: int, whole: str = ""
+        self,
+        question: str,
+        hits: Sequence[HitLike],
+        limit: int,
+        whole: str = "",
+        section_margin: float | None = None,
     ) -> list[Picked]:
         passages = [
             Passage(n, h.text, h.title, h.score)
             for n, h in enumerate(hits, start=1)
             if h.source == "policy"
         ]
-        return self.picker.compose(question, passages, limit, whole)
+        return self.picker.compose(question, passages, limit, whole, section_margin)
 
     @staticmethod
     def _stated(
