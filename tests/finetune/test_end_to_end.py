@@ -37,9 +37,16 @@ FAST = {
 }
 
 
+# Chinese conversations the split holds out (by their ids) whose answers the store's policies
+# hold (international shipping, express cost, dispatch time, payment): with only the first 100,
+# whether a Chinese turn is left for the gate depends on how retrieval grounds one or two.
+CHINESE_HELD_OUT = (101, 183, 444, 461)
+
+
 def demo_slice(path: Path, lines: int) -> Path:
     rows = (ROOT / "data" / "conversations.jsonl").read_text(encoding="utf-8").splitlines()
-    path.write_text("\n".join(rows[:lines]) + "\n", encoding="utf-8")
+    chosen = rows[:lines] + [rows[i] for i in CHINESE_HELD_OUT if i >= lines]
+    path.write_text("\n".join(chosen) + "\n", encoding="utf-8")
     return path
 
 
@@ -60,7 +67,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     make_settings(home)  # shares the converted bundled model with the other tests
     # 100, not 80: the 80 first conversations hold out only two Chinese ones, both about an
     # order the store's knowledge does not hold; with the not-held share's cap no Chinese turn
-    # was left for the gate to measure. The first 100 leave 4 English and 1 Chinese.
+    # was left for the gate to measure; the Chinese held-out ones of CHINESE_HELD_OUT are added.
     data = demo_slice(tmp / "conversations.jsonl", 100)
     env = {**os.environ, **FAST, "SHOPBOT_HOME": str(home)}
     cli("ingest", "--policies", str(ROOT / "data" / "policies"), "--dialogues", str(data),
@@ -108,6 +115,9 @@ def test_the_promoted_adapter_answers_through_the_live_server(run: dict, tmp_pat
     port = free_port()
     env = {**run["env"], "SHOPBOT_FINETUNE__SERVE_AS": "adapter", "SHOPBOT_API_KEYS": "k1"}
     env["SHOPBOT_ENGINE__ENFORCE_EAGER"] = "true"
+    # The first reply through a LoRA adapter on a busy CPU can take longer than the watchdog's
+    # 30 s; this test is about the adapter answering, not about how soon.
+    env["SHOPBOT_ENGINE__WATCHDOG_S"] = "180"
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "serve.log"
     command = shopbot_command("serve", "--port", str(port))
