@@ -428,7 +428,6 @@ class GuardedStream:
         self._written = ""
         """Everything the model wrote, withheld or not: a secret it spelled out across
         sentences that other checks dropped one by one is still reported as a secret."""
-        self._secret_reported = False
 
     def _tidy_citations(self, sentence: str) -> str:
         """Keep each valid [n] once; drop markers that point at no source."""
@@ -473,17 +472,14 @@ class GuardedStream:
                 continue
             self._seen.add(key)
             self._written += sentence
-            before = len(self.guard.report.withheld)
             checked = self.guard.check(sentence)
-            if any(w["check"] == "secret" for w in self.guard.report.withheld[before:]):
-                self._secret_reported = True
             if checked is not None and self.guard.leaks_secret(self.text + checked):
                 # Not in this sentence alone: it completes a secret begun before.
                 self._report_secret()
                 checked = None
             elif (
                 checked is None
-                and not self._secret_reported
+                and not self._secret_reported()
                 and self.guard.leaks_secret(self._written)
             ):
                 self._report_secret()
@@ -494,7 +490,9 @@ class GuardedStream:
 
     def _report_secret(self) -> None:
         self.guard.report.add("[secret withheld]", "completes a configured secret", "secret")
-        self._secret_reported = True
+
+    def _secret_reported(self) -> bool:
+        return any(w["check"] == "secret" for w in self.guard.report.withheld)
 
     @property
     def text(self) -> str:
