@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 from pathlib import Path
 
@@ -50,12 +51,27 @@ def demo_slice(path: Path, lines: int) -> Path:
     return path
 
 
-def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        shopbot_command(*args), env=env, capture_output=True, text=True, timeout=2400, cwd=ROOT
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done
+def cli(*args: str, env: dict[str, str], timeout: float = 2100) -> subprocess.CompletedProcess[str]:
+    """Run one command; its output goes to files, not pipes, so an engine process left behind
+    cannot keep the call waiting, and a timeout shows where the command was."""
+    logs = Path(env["SHOPBOT_HOME"]) / "cli-logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    out_path, err_path = logs / f"{args[0]}.out", logs / f"{args[0]}.err"
+    with out_path.open("w") as out, err_path.open("w") as err:
+        process = subprocess.Popen(
+            shopbot_command(*args), env=env, stdout=out, stderr=err, text=True, cwd=ROOT,
+            start_new_session=True,
+        )  # fmt: skip
+        try:
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            pytest.fail(f"`shopbot {' '.join(args)}` ran over {timeout:.0f} s; its stderr "
+                        f"ended with:\n{err_path.read_text()[-4000:]}")  # fmt: skip
+    stdout, stderr = out_path.read_text(), err_path.read_text()
+    assert code == 0, stderr[-3000:]
+    return subprocess.CompletedProcess(process.args, code, stdout, stderr)
 
 
 @pytest.fixture(scope="module")
