@@ -98,6 +98,20 @@ class OrderChanges:
             listing = ", ".join(wanted[:-1]) + (" and " if len(wanted) > 1 else "") + wanted[-1]
         return self.turn.say("ask_proof", what=listing, order=order.number)
 
+    def cancel(self, order: Order) -> OrderReply:
+        """Cancel the whole order; a cancellation of only some of its items goes to a person
+        (an order is only ever cancelled whole: cancelling it all was not asked for)."""
+        decision = self.turn.policy.cancel(order)
+        if decision.allowed:
+            kept = self.finder.partial_cancel(order)
+            if kept:
+                facts = dict(decision.facts)
+                facts["items"] = items_text(order.items, self.turn.language)
+                facts["kept"] = [item.line_id for item in kept]
+                reasons = ("partial_cancel",)
+                decision = Decision("cancel", False, reasons, facts=facts, escalate=True)
+        return self.decide(order, decision)
+
     def return_items(self, order: Order) -> OrderReply:
         turn = self.turn
         picked = self.finder.pick_items(order, single=False)
@@ -147,6 +161,7 @@ class OrderChanges:
                 sku=state.sku,
                 address=address or state.address,
                 refund=state.refund or "original_payment",
+                kept=state.kept,
             )
             state.awaiting = "confirm"
             turn.log(
@@ -203,14 +218,18 @@ class OrderChanges:
                 old_address=facts["old_address"],
                 new_address=facts["new_address"],
             )
-        if decision.action == "return":
+        if decision.action == "return":  # what it changes, and what it leaves as it is
             chosen = [item for item in order.items if item.line_id in facts["lines"]]
-            return say(
+            left = [i for i in order.items if i not in chosen and i.status == "ordered"]
+            text = say(
                 "confirm_return",
                 order=order.number,
                 items=items_text(chosen, language),
                 amount=money(facts["amount"], order.currency),
             )
+            if left:
+                text += say("confirm_not_returned", kept=items_text(left, language))
+            return text
         return say(
             "confirm_exchange", order=order.number, item=facts["item"], wanted=facts["wanted"]
         )

@@ -218,7 +218,7 @@ class OrderFlow:
         if intent == "billing":
             return self.changes.billing(order)
         if intent == "cancel":
-            return self.changes.decide(order, turn.policy.cancel(order))
+            return self.changes.cancel(order)
         if intent == "change_address":
             return self.changes.change_address(order)
         if intent == "return":

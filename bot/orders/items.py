@@ -26,13 +26,6 @@ ALL = re.compile(
     r"|全部|都退|全退|整个订单|所有|都要退|都不要",
     re.I,
 )
-_EXCEPT = re.compile(
-    r"(?:\bexcept(?: for)?|\bbut not\b|\bapart from|\bother than|\bbesides|\bexcluding|"
-    r"\ball but|\beverything but|\bwithout)\s+(?P<x>[^.?!;\n]+)"
-    r"|(?:除了|不包括|不含)(?P<zh>[^，。,.!?！？；;]+)"
-    r"|(?P<zh_after>[^，。,.!?！？；;\s]+?)除外",
-    re.I,
-)
 _BARE_VALUES = {"yes", "no", "true", "false", "none", "是", "否", "有", "无"}
 _ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
@@ -243,50 +236,6 @@ def best_line(meaning: Meaning | None, queries: list[str], lines: Sequence[Line]
     if best >= 0.5 and best - second >= 0.06:
         return ranked[0]
     return None
-
-
-def resolve_lines(
-    text: str, lines: Sequence[L], meaning: Meaning | None, *, single: bool
-) -> list[L]:
-    """The lines a request is about ([] when the text does not tell)."""
-    if len(lines) == 1:
-        return list(lines)
-    if not single:  # "all but the mug", "除了咖啡机以外…，马克杯除外": every exclusion counts
-        dropped = {
-            id(line)
-            for excluded in _EXCEPT.finditer(text)
-            for line in _every_named(
-                excluded.group("x") or excluded.group("zh") or excluded.group("zh_after") or "",
-                lines,
-                meaning,
-            )
-        }
-        if dropped:
-            return [line for line in lines if id(line) not in dropped]
-    at = position(text, len(lines))
-    if at is not None:
-        return [lines[at]]
-    if not single and ALL.search(text):
-        return list(lines)
-    if not single:  # "the headlamp and the sun hat": each listed part names its own line
-        listed = _every_named(text, lines, meaning)
-        if len(listed) > 1:
-            return listed
-    named = lines_named(text, lines, meaning)
-    if single and len(named) > 1:
-        return []
-    return named
-
-
-def _every_named(phrase: str, lines: Sequence[L], meaning: Meaning | None) -> list[L]:
-    """Each line a list such as "the coffee machine and the mugs" names."""
-    parts = [p for p in re.split(r"\band\b|\bor\b|和|跟|与|、|,|，", phrase) if p.strip()]
-    found: list[L] = []
-    for part in parts or [phrase]:
-        for line in lines_named(part, lines, meaning):
-            if line not in found:
-                found.append(line)
-    return found
 
 
 def order_named(

@@ -84,6 +84,9 @@ TEXT: dict[str, dict[str, str]] = {
         "status_released": " It was never charged: the payment authorization was released.",
         "orders_list": "Your orders: {orders}.",
         "which_item": "Which item of order {order} do you mean? {items}",
+        "which_item_keeping": (
+            "You're keeping {kept}. Which of the other items of order {order} do you mean? {items}"
+        ),
         "which_variant": "Which size or color would you like instead? In stock now: {variants}.",
         "ask_proof": (
             "Before I send order {order} to a new address I need to be sure it's you: please "
@@ -97,6 +100,7 @@ TEXT: dict[str, dict[str, str]] = {
         "confirm_address": "To confirm: change the shipping address of order {order} from "
         "{old_address} to {new_address}.",
         "confirm_return": "To confirm: return {items} from order {order}, refund {amount}.",
+        "confirm_not_returned": " Not returned, kept as they are: {kept}.",
         "confirm_exchange": "To confirm: exchange {item} from order {order} for {wanted}.",
         "confirm_question": " Shall I go ahead? Please reply yes or no.",
         "confirm_again": "Shall I go ahead with this change to order {order}? Please reply yes or no.",
@@ -142,6 +146,10 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "in_warehouse": (
             "Order {order} is already {status_text}, so I can't cancel or change it myself."
+        ),
+        "partial_cancel": (
+            "Order {order} can only be cancelled as a whole ({items}), so I can't cancel just "
+            "part of it myself."
         ),
         "address_after_shipping": (
             "Order {order} has already shipped, so we can't change its address. The carrier "
@@ -248,12 +256,14 @@ TEXT: dict[str, dict[str, str]] = {
         "status_released": "该订单未被扣款：支付预授权已释放。",
         "orders_list": "您的订单：{orders}。",
         "which_item": "请问是订单 {order} 中的哪件商品？{items}",
+        "which_item_keeping": "您要保留{kept}。请问是订单 {order} 中其余的哪件商品？{items}",
         "which_variant": "您想换成哪个尺码或颜色？目前有货：{variants}。",
         "ask_proof": "要把订单 {order} 改寄到新地址，我需要再确认一下是您本人：请再提供{what}。",
         "ask_address": "新的收货地址是什么？请写完整，例如“12 Oak Street, Apt 4, Springfield, IL 62704”。",
         "confirm_cancel": "请确认：取消订单 {order}（{items}）。",
         "confirm_address": "请确认：将订单 {order} 的收货地址从 {old_address} 改为 {new_address}。",
         "confirm_return": "请确认：退回订单 {order} 中的 {items}，退款 {amount}。",
+        "confirm_not_returned": "不退、保持不变：{kept}。",
         "confirm_exchange": "请确认：将订单 {order} 中的 {item} 换成 {wanted}。",
         "confirm_question": "要我现在办理吗？请回复“是”或“否”。",
         "confirm_again": "要我为订单 {order} 办理这项更改吗？请回复“是”或“否”。",
@@ -278,6 +288,7 @@ TEXT: dict[str, dict[str, str]] = {
         "already_shipped_cancel": "订单 {order} 已经发货，无法再取消。您可以拒收包裹，或在收到后办理退货。",
         "delivered_cancel": "订单 {order} 已经签收，无法取消；您可以办理退货。",
         "in_warehouse": "订单 {order} {status_text}，我无法自行取消或更改。",
+        "partial_cancel": "订单 {order} 只能整单取消（{items}），我无法自行只取消其中一部分。",
         "address_after_shipping": "订单 {order} 已经发货，无法更改地址。快递公司可能可以在其物流页面上付费改派{url}。",
         "delivered_address": "订单 {order} 已经签收。",
         "address_packed": "订单 {order} 已打包，我无法自行更改地址。",

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.orders.items import mentions_value, order_named, resolve_lines
+from bot.orders.items import mentions_value, order_named
 from bot.orders.meaning import BundledMeaning, bundled_meaning
+from bot.orders.selection import resolve_lines
 
 
 @dataclass(eq=False)
