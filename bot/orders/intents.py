@@ -75,7 +75,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     (
         "return",
         re.compile(
-            r"\breturn(s|ing)?\b|send (it|them|this|these)? ?back|退货|退回|退掉|都退|退了吧|"
+            r"\breturn(s|ing)?\b|\b(send|sending|ship|mail|post|bring|take)\b[^.?!;。？！\n]{0,40}?"
+            r"\bback\b|(?<!\bto )\bgo(es)? back\b(?! to\b)|退货|退回|退掉|都退|退了吧|寄回|寄还|"
             r"(想|要|能|可以|申请|帮我|也想)退(?!出|款)|退一下",
             re.I,
         ),

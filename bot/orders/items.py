@@ -206,17 +206,32 @@ def position(text: str, count: int) -> int | None:
     return index if 0 <= index < count else None
 
 
-def lines_named(text: str, lines: Sequence[L], meaning: Meaning | None) -> list[L]:
-    """The lines the text names best (ties kept), by words, options, or else by meaning."""
+def lines_named(
+    text: str,
+    lines: Sequence[L],
+    meaning: Meaning | None,
+    *,
+    floor: float = 0.5,
+    margin: float = 0.06,
+) -> list[L]:
+    """The lines the text names best (ties kept), by words, options, or else by meaning (the
+    best line at least `floor` similar and `margin` ahead of the next)."""
     scores = [name_score(text, line) + option_score(text, line) for line in lines]
     best = max(scores, default=0.0)
     if best > 0:
         return [line for line, score in zip(lines, scores, strict=True) if score == best]
-    picked = best_line(meaning, chunks(text), lines)
+    picked = best_line(meaning, chunks(text), lines, floor=floor, margin=margin)
     return [lines[picked]] if picked is not None else []
 
 
-def best_line(meaning: Meaning | None, queries: list[str], lines: Sequence[Line]) -> int | None:
+def best_line(
+    meaning: Meaning | None,
+    queries: list[str],
+    lines: Sequence[Line],
+    *,
+    floor: float = 0.5,
+    margin: float = 0.06,
+) -> int | None:
     """The line the queries mean, by its best descriptor, when it clearly stands out."""
     if meaning is None or not queries or not lines:
         return None
@@ -233,7 +248,7 @@ def best_line(meaning: Meaning | None, queries: list[str], lines: Sequence[Line]
     ranked = sorted(range(len(lines)), key=lambda i: -per_line[i])
     best = per_line[ranked[0]]
     second = per_line[ranked[1]] if len(ranked) > 1 else 0.0
-    if best >= 0.5 and best - second >= 0.06:
+    if best >= floor and best - second >= margin:
         return ranked[0]
     return None
 

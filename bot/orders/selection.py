@@ -44,7 +44,8 @@ _KEEP = (
     r"(?:can|will|'ll|should)\s+stay|stays|staying|"
     r"(?:do\s*n[o']?t|won't|will\s+not|not|never)\s+(?:want\s+to\s+|need\s+to\s+|going\s+to\s+)?"
     r"(?:return|send|refund|exchange|swap|cancel)(?:ing)?|"
-    r"no\s+need\s+to\s+(?:return|send)|not\s+(?:the|my|this|that|these|those)\b)"
+    r"no\s+need\s+to\s+(?:return|send)|not\s+(?:the|my|this|that|these|those)\b|"
+    r"(?:do\s*n[o']?t|does\s*n[o']?t|won't|will\s+not)(?=\s*$))"
     r"|留着|留下|保留|自己留|我留|要留|留用|不退|不用退|先不退|别退|不要退|不想退|不需要退|不换|不取消"
 )
 # Inclusions: what the request changes.
@@ -144,7 +145,10 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
     for obj in _objects(text.replace("’", "'")):
         rest = bool(_REST.search(obj.text))
         every = bool(ALL.search(obj.text)) and not rest
-        named = _resolve(obj.text, lines, meaning, words_only=rest or every)
+        # A line to keep is taken by meaning only when it clearly stands out: a wrong one
+        # would send back what the shopper keeps.
+        strict = obj.polarity == "exclude"
+        named = _resolve(obj.text, lines, meaning, words_only=rest or every, strict=strict)
         if obj.polarity == "exclude":
             if rest:
                 keep_rest = True  # "keep the rest", 其他不退
@@ -178,7 +182,7 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
         chosen = included  # "just the mug, not the bottle"
     else:
         chosen = remaining if len(remaining) == 1 else []  # "keep the navy one" of two
-    selection.chosen = chosen
+    selection.chosen = [line for line in lines if line in chosen]
     selection.kept = [line for line in lines if line not in chosen] if chosen else excluded
     selection.unclear = not chosen
     return selection
@@ -189,7 +193,12 @@ def _add(into: list[L], lines: Sequence[L]) -> None:
 
 
 def _resolve(
-    text: str, lines: Sequence[L], meaning: Meaning | None, *, words_only: bool
+    text: str,
+    lines: Sequence[L],
+    meaning: Meaning | None,
+    *,
+    words_only: bool,
+    strict: bool = False,
 ) -> list[L]:
     """The lines an object names: each listed part by position, words or meaning."""
     bare = _REST.sub(" ", ALL.sub(" ", text))
@@ -202,7 +211,9 @@ def _resolve(
         if at is not None:
             _add(found, [lines[at]])
         else:
-            _add(found, lines_named(part, lines, None if words_only else meaning))
+            by_meaning = None if words_only else meaning
+            limits = {"floor": 0.55, "margin": 0.1} if strict else {}
+            _add(found, lines_named(part, lines, by_meaning, **limits))
     return found
 
 
