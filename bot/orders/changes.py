@@ -85,6 +85,17 @@ class OrderChanges:
         new = _addressed_to(given, order)
         return self.decide(order, turn.policy.change_address(order, new), address=given)
 
+    def proof_still_needed(self) -> OrderReply:
+        """The shopper presses on without the proof: the change still waits for it."""
+        turn = self.turn
+        order = turn.system.get_order(turn.state.order or "")
+        if order is None:
+            turn.state.forget_request()
+            return turn.reply(turn.say("ask_what"))
+        missing = self.identity.missing_for(order) or ["postcode"]
+        text = turn.say("proof_still_needed", order=order.number) + self._ask_proof(missing, order)
+        return turn.reply(text, SOURCES["change_address"])
+
     def _ask_proof(self, missing: list[str], order: Order) -> str:
         names = {
             "en": {"email": "the e-mail address on the order", "order": "the order number",
@@ -233,6 +244,15 @@ class OrderChanges:
         return say(
             "confirm_exchange", order=order.number, item=facts["item"], wanted=facts["wanted"]
         )
+
+    def present_again(self, pending: PendingChange) -> OrderReply:
+        """The proposal described again, checked on the order as it is now."""
+        order = self.turn.system.get_order(pending.order)
+        if order is None or order.customer_id != self.turn.state.customer:
+            self.turn.state.forget_request()
+            return self.turn.reply(self.turn.say("declined", order=pending.order))
+        self.turn.log("asked_again", order=order.number, action=pending.action)
+        return self.decide(order, self.recheck(order, pending), address=pending.address)
 
     def carry_out(self) -> OrderReply:
         """The shopper said yes: check the proposal again, then make the change."""

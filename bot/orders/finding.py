@@ -140,6 +140,23 @@ class OrderFinder:
         order = self._order_in_hand()
         return bool(order and lines_named(self.turn.text, order.items, None))
 
+    def names_pending_item(self, number: str) -> bool:
+        """Whether the message names an item of this order, an option of one (also a yes/no
+        option by its name: "the waterproof ones"), by words or by meaning."""
+        order = self.turn.system.get_order(number)
+        if order is None:
+            return False
+        text = item_words(self.turn.text)
+        if lines_named(text, order.items, self.turn.meaning):
+            return True
+        folded = fold(text)
+        return any(
+            fold(key) in folded or mentions_value(text, value) >= 0
+            for item in order.items
+            for key, value in item.options.items()
+            if len(key) > 3 and len(value) > 1
+        )
+
     def names_any_option(self) -> bool:
         """Whether the shopper named an option (size, color) of an item of the order in hand."""
         system = self.turn.system

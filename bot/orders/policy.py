@@ -132,9 +132,12 @@ class OrderPolicy:
             else self.settings.return_window_days
         )
         end = delivered + timedelta(days=days)
-        # Holiday returns: delivered Nov 15 - Dec 24 may come back until Jan 31.
-        if date(delivered.year, 11, 15) <= delivered <= date(delivered.year, 12, 24):
-            end = max(end, date(delivered.year + 1, 1, 31))
+        holiday = self.settings.holiday_returns  # "11-15..12-24:01-31": the store's own rule
+        if holiday:
+            span, until = holiday.split(":")
+            first, last = (_month_day(delivered.year, part) for part in span.split(".."))
+            if first <= delivered <= last:
+                end = max(end, _month_day(delivered.year + 1, until))
         return end
 
     def return_items(
@@ -270,3 +273,8 @@ def _closeness(candidate: VariantStock, wanted: VariantStock) -> tuple[int, str]
     """Alternatives that share more of the wanted options come first."""
     shared = sum(1 for k, v in wanted.options.items() if candidate.options.get(k) == v)
     return (-shared, candidate.sku)
+
+
+def _month_day(year: int, text: str) -> date:
+    month, day = (int(part) for part in text.split("-"))
+    return date(year, month, day)

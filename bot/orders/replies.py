@@ -77,6 +77,10 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "status": "Order {order}, placed {placed}, is {status}.",
         "status_tracking": " It shipped with {carrier} on {shipped}; tracking number {tracking}{url}.",
+        "status_label": (
+            " Its {carrier} tracking number is {tracking}{url}: the label is printed and the "
+            "carrier has not picked it up yet."
+        ),
         "status_eta": " Expected delivery: {eta}.",
         "status_delivered": " It was delivered on {delivered}.",
         "status_items": " Items: {items}.",
@@ -91,6 +95,10 @@ TEXT: dict[str, dict[str, str]] = {
         "ask_proof": (
             "Before I send order {order} to a new address I need to be sure it's you: please "
             "also give me {what}."
+        ),
+        "proof_still_needed": (
+            "I'm sorry, I can't send order {order} somewhere new without that proof: it keeps "
+            "anyone else from redirecting your parcel. "
         ),
         "ask_address": (
             "What is the new shipping address? Please write it in full, for example "
@@ -249,6 +257,7 @@ TEXT: dict[str, dict[str, str]] = {
         "order_line_tracking": "{order}（{placed}下单，{status}，{carrier}运单号 {tracking}：{items}）",
         "status": "订单 {order}（{placed}下单）{status}。",
         "status_tracking": "已于{shipped}由 {carrier} 发出，运单号 {tracking}{url}。",
+        "status_label": "{carrier} 运单号 {tracking}{url}：面单已打印，快递尚未揽收。",
         "status_eta": "预计送达：{eta}。",
         "status_delivered": "已于{delivered}送达。",
         "status_items": "商品：{items}。",
@@ -259,6 +268,7 @@ TEXT: dict[str, dict[str, str]] = {
         "which_item_keeping": "您要保留{kept}。请问是订单 {order} 中其余的哪件商品？{items}",
         "which_variant": "您想换成哪个尺码或颜色？目前有货：{variants}。",
         "ask_proof": "要把订单 {order} 改寄到新地址，我需要再确认一下是您本人：请再提供{what}。",
+        "proof_still_needed": "抱歉，没有这项证明我无法把订单 {order} 改寄到新地址：这是为了防止他人改寄您的包裹。",
         "ask_address": "新的收货地址是什么？请写完整，例如“12 Oak Street, Apt 4, Springfield, IL 62704”。",
         "confirm_cancel": "请确认：取消订单 {order}（{items}）。",
         "confirm_address": "请确认：将订单 {order} 的收货地址从 {old_address} 改为 {new_address}。",
@@ -405,6 +415,10 @@ def status_text(order: Order, language: str) -> str:
             tracking=order.tracking_number,
             url=url,
         )
+    elif order.tracking_number and order.status not in ("cancelled", "delivered"):
+        url = f" ({order.tracking_url})" if order.tracking_url else ""
+        carrier = order.carrier or ("快递" if lang == "zh" else "carrier")
+        text += say(lang, "status_label", carrier=carrier, tracking=order.tracking_number, url=url)
     if order.status == "delivered" and order.delivered_at:
         text += say(lang, "status_delivered", delivered=day(order.delivered_at, lang))
     elif order.estimated_delivery and order.status not in ("cancelled", "delivered"):

@@ -54,7 +54,13 @@ _INCLUDE = (
     r"go(?:es|ing)?\s+back|(?:do\s*n[o']?t|no\s+longer)\s+(?:want|need|like)|only)\b"
     r"|退货|退掉|退回|寄回|退了|退|换|取消|不要了|不想要|不需要了|只|仅"
 )
-_CUE = re.compile(rf"(?P<x>{_EXCEPT})|(?P<k>{_KEEP})|(?P<i>{_INCLUDE})", re.I)
+# Soft keeps: "the black one is fine", "happy with the lamp" (naming no line, they say nothing).
+_SOFT_KEEP = (
+    r"\b(?:(?:is|are|was|were|'s)\s+(?:fine|ok|okay|good|great|perfect|alright|all\s+right)\b|"
+    r"fits?\s+(?:fine|well|great|perfectly)|happy\s+with|love\s+(?:the|my|it|them))\b"
+    r"|没问题|挺好|合适|不错"
+)
+_CUE = re.compile(rf"(?P<x>{_EXCEPT})|(?P<k>{_KEEP})|(?P<s>{_SOFT_KEEP})|(?P<i>{_INCLUDE})", re.I)
 # "the rest": everything not named elsewhere.
 _REST = re.compile(
     r"\b(?:the\s+)?(?:rest|others|remainder|remaining\s+(?:ones?|items?|things?))\b"
@@ -262,6 +268,8 @@ def _cue_kind(cue: re.Match[str]) -> tuple[Polarity, bool, bool]:
     """(polarity, strong, implies the rest) of a cue."""
     if cue.group("x"):
         return "exclude", True, True
+    if cue.group("s"):
+        return "exclude", False, False
     if cue.group("k"):
         words = cue.group(0).lower().split()
         loose = words[0] == "not" and words[-1] in {"the", "my", "this", "that", "these", "those"}
