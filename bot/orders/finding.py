@@ -186,7 +186,7 @@ class OrderFinder:
         if not picked and single and not selection.framed:
             picked = self._by_wanted_option(order)
         if picked:
-            turn.state.kept = [item.line_id for item in order.items if item not in picked]
+            turn.state.kept = [item.line_id for item in selection.excluded] or None
             return [item for item in order.items if item in picked]
         turn.state.awaiting = "item"
         if selection.framed and selection.kept:  # never guess around what they keep
@@ -248,9 +248,15 @@ class OrderFinder:
         plain = strip_references(text)
         wanted = dict(item.options)
         changed = False
+        # "the navy one is too tight ... the black one is fine": a value that tells a line the
+        # shopper keeps from this one names that line, not the variant wanted.
+        order = self._order_in_hand()
+        kept_ids = self.turn.state.kept or []
+        keeps = [i for i in order.items if i.line_id in kept_ids] if order else []
         for key, current in item.options.items():
+            telling = {i.options.get(key, "") for i in keeps} - {current, ""}
             values = sorted(
-                {v.options.get(key, "") for v in variants} - {""}, key=len, reverse=True
+                {v.options.get(key, "") for v in variants} - {""} - telling, key=len, reverse=True
             )
             kept = _KEEP.search(plain)
             if kept and fold(key)[:4] in fold(kept.group(0)):

@@ -90,6 +90,7 @@ class Selection(Generic[L]):
     kept: list[L] = field(default_factory=list)
     unclear: bool = False
     framed: bool = False
+    excluded: list[L] = field(default_factory=list)  # the lines the shopper said to keep
 
 
 @dataclass
@@ -174,7 +175,7 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
         _add(excluded, [line for line in unmarked if line not in included])
     else:
         _add(included, [line for line in unmarked if line not in excluded])
-    selection: Selection[L] = Selection(framed=True)
+    selection: Selection[L] = Selection(framed=True, excluded=list(excluded))
     remaining = [line for line in lines if line not in excluded]
     if unclear or any(line in excluded for line in included):
         chosen: list[L] = []
