@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.orders.meaning import BundledMeaning, bundled_meaning
+from bot.orders.meaning import BundledMeaning
 from bot.orders.selection import select_items
-from tests.bot.orders.test_items import Line
+from tests.bot.orders.test_items import Line, ids
 
 # An English catalog (names a Chinese shopper may say in Chinese: 烤面包机, 围巾, 台灯).
 KITCHEN = [
@@ -30,17 +30,6 @@ TEA = [
     Line("2", "竹制茶盘", "茶具 > 茶盘", {}),
     Line("3", "白瓷品茗杯", "茶具 > 茶杯", {"数量": "六只装"}),
 ]
-
-
-@pytest.fixture(scope="module")
-def meaning() -> BundledMeaning:
-    found = bundled_meaning()
-    assert found is not None, "the multilingual encoder is a dependency"
-    return found  # type: ignore[return-value]
-
-
-def ids(lines: list[Line]) -> list[str]:
-    return [line.line_id for line in lines]
 
 
 @pytest.mark.parametrize(
