@@ -79,7 +79,7 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
         re.compile(
             r"\breturn(s|ing)?\b|\b(send|sending|ship|mail|post|bring|take)\b[^.?!;。？！\n]{0,40}?"
             r"\bback\b|(?<!\bto )\bgo(es)? back\b(?! to\b)|退货|退回|退掉|都退|退了吧|寄回|寄还|"
-            r"(想|要|能|可以|申请|帮我|也想)退(?!出|款)|退一下",
+            r"(想|要|能|可以|申请|帮我|也想|只|仅|就|都|全)退(?!出|款)|退一下",
             re.I,
         ),
     ),
@@ -209,8 +209,12 @@ def item_words(text: str) -> str:
     if refs.address_span is not None:
         start, end = refs.address_span
         text = text[:start] + " " + text[end:]
-    for name in [refs.cued_name or "", *refs.names]:
-        if name:
+    if refs.cued_name:
+        text = text.replace(refs.cued_name, " ")
+    for name in refs.names:  # a candidate inside a run of Chinese ("其他的都退") is no name
+        if name and CJK.search(name):
+            text = re.sub(rf"(?<![\u3400-\u9fff]){re.escape(name)}(?![\u3400-\u9fff])", " ", text)
+        elif name:
             text = text.replace(name, " ")
     return strip_references(text)
 
@@ -234,7 +238,7 @@ _PERSONAL = re.compile(
     r"(cancel|cancle|return|exchange|change|send|swap|update|track)|\b(cancel|return|exchange|swap|track|change)\b"
     r".{0,20}\b(it|them|this|these|that one)\b|我的|帮我|我要|我想|给我|我买的|我订的|我下的|我在"
     # Chinese drops the "I": 想退货, 换成38-39的, 上次那单, 那双布鞋
-    r"|(?<![你您们店])(想|要|能|可以|申请)(退|换|取消|改|寄)|换成|(上次|这|那)(一)?(单|双|件|笔订单)",
+    r"|(?<![你您们店])(想|要|能|可以|申请|只|仅)(退|换|取消|改|寄)|换成|(上次|这|那)(一)?(单|双|件|笔订单)",
     re.I,
 )
 # A general question about the policy is answered from the knowledge, not from an order.

@@ -34,8 +34,16 @@ _PART = re.compile(
 )
 
 # Cues, the longer forms first. Exclusions: what stays with the shopper.
+# "all but the hat", "all items but the first one", "everything in it but the mugs"; not "all
+# of it, but I'm keeping ..." (a new clause).
+_ALL_BUT = (
+    r"\b(?:all|everything|anything|every\s+\w+|both|(?:the\s+)?whole\s+\w+)"
+    r"(?:\s+(?!but\b)[\w']+){0,4}?\s+but\b(?!\s+(?:not|i|i'm|i'll|i'd|i've|we|it|it's|they|"
+    r"you|he|she|there|that's|please|also)\b)"
+)
 _EXCEPT = (
-    r"\b(?:(?:all|everything|anything)\s+but|except(?:\s+for)?|apart\s+from|aside\s+from|other\s+than|besides|excluding|exclude|"
+    _ALL_BUT + "|"
+    r"\b(?:except(?:\s+for)?|apart\s+from|aside\s+from|other\s+than|besides|excluding|exclude|"
     r"minus|save\s+for|but\s+not|leav(?:e|ing)\s+out)\b"
     r"|除了|除去|除开|不包括|不含|除外"
 )
@@ -229,7 +237,7 @@ def _objects(text: str) -> list[_Object]:
     found: list[_Object] = []
     for sentence in _SENTENCE.split(text):
         last: Polarity | None = None
-        for part in _PART.split(sentence):
+        for part in _parts(sentence):
             if not part.strip():
                 continue
             cues = list(_CUE.finditer(part))
@@ -265,6 +273,18 @@ def _objects(text: str) -> list[_Object]:
     return found
 
 
+def _parts(sentence: str) -> list[str]:
+    """The sentence cut at commas and clause words, never inside "all ... but"."""
+    kept = [(m.start(), m.end()) for m in re.finditer(_ALL_BUT, sentence, re.I)]
+    parts, at = [], 0
+    for cut in _PART.finditer(sentence):
+        if any(a <= cut.start() < b for a, b in kept):
+            continue
+        parts.append(sentence[at : cut.start()])
+        at = cut.end()
+    return [*parts, sentence[at:]]
+
+
 def _cue_kind(cue: re.Match[str]) -> tuple[Polarity, bool, bool]:
     """(polarity, strong, implies the rest) of a cue."""
     if cue.group("x"):
@@ -279,4 +299,5 @@ def _cue_kind(cue: re.Match[str]) -> tuple[Polarity, bool, bool]:
 
 
 def _names_something(segment: str) -> bool:
-    return bool(_FILLER.sub(" ", segment).strip())
+    """Whether a segment names lines, all of them or the rest ("all of it", "其他的")."""
+    return bool(_FILLER.sub(" ", segment).strip() or ALL.search(segment) or _REST.search(segment))

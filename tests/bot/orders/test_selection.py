@@ -48,6 +48,11 @@ TEA = [
         ("I want a refund on the whole order other than the toaster", KITCHEN, "234", "1"),
         ("everything except for the first item", KITCHEN, "234", "1"),
         ("return all items excluding the last one", KITCHEN, "123", "4"),
+        ("return all items but the first one", KITCHEN, "234", "1"),  # never "the first one"
+        ("everything in that order but the scarf please", KITCHEN, "124", "3"),
+        ("return all of it but I'm keeping the lamp", KITCHEN, "123", "4"),
+        ("I want to send them all back, but the toaster I keep", KITCHEN, "234", "1"),
+        ("都退了吧，台灯除外", KITCHEN, "123", "4"),
         # inclusion with the others kept or not sent
         ("return only the lamp, I'm keeping the rest", KITCHEN, "4", "123"),
         ("just the toaster and the scarf please, not the lamp", KITCHEN, "13", "24"),
