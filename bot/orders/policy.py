@@ -213,8 +213,7 @@ class OrderPolicy:
             return Decision("exchange", False, ("exchange_before_delivery",), facts=facts)
         if top_category not in self.settings.exchange_categories:
             facts["category"] = top_category
-            # Outside the policy: a person decides (the shopper may still return and re-order).
-            return Decision("exchange", False, ("not_exchangeable",), facts=facts, escalate=True)
+            return Decision("exchange", False, ("not_exchangeable",), facts=facts)
         assert order.delivered_at is not None
         days = (self.clock().date() - order.delivered_at.date()).days
         facts["days_since_delivery"] = days
