@@ -211,13 +211,18 @@ class OrderPolicy:
             return Decision("exchange", False, (code,), facts=facts, escalate=True)
         if order.status in SHIPPED:
             return Decision("exchange", False, ("exchange_before_delivery",), facts=facts)
-        if top_category not in self.settings.exchange_categories:
-            facts["category"] = top_category
-            return Decision("exchange", False, ("not_exchangeable",), facts=facts)
         assert order.delivered_at is not None
         days = (self.clock().date() - order.delivered_at.date()).days
         facts["days_since_delivery"] = days
-        if days > self.settings.exchange_window_days:
+        late = days > self.settings.exchange_window_days
+        if top_category not in self.settings.exchange_categories:
+            facts["category"] = top_category
+            if late:  # outside the window too: like every late request, a person decides
+                facts["window_days"] = self.settings.exchange_window_days
+                reasons = ("not_exchangeable", "outside_exchange_window")
+                return Decision("exchange", False, reasons, facts=facts, escalate=True)
+            return Decision("exchange", False, ("not_exchangeable",), facts=facts)
+        if late:
             facts["window_days"] = self.settings.exchange_window_days
             return Decision(
                 "exchange", False, ("outside_exchange_window",), facts=facts, escalate=True
