@@ -219,7 +219,10 @@ def eval_store(args: argparse.Namespace, settings: Settings) -> int:
     # The store's policy is its store.json's: the demo store's holiday returns are no rule of
     # another store unless its settings say so.
     own = {"holiday_returns": ""} | store_file.get("settings", {}).get("orders", {})
-    policy = settings.orders.model_copy(update=own)
+    try:  # validated: a key the settings do not know is an error, not silently ignored
+        policy = type(settings.orders).model_validate(settings.orders.model_dump() | own)
+    except ValueError as exc:
+        raise InputError(f"store.json settings.orders: {exc}", path=str(folder)) from exc
     limits = {"bucket_size": 400, "leak_per_s": 20.0} if platform == "shopify" else {}  # Plus
     fake = make_fake(platform, folder=folder, **limits)
     started = time.perf_counter()
