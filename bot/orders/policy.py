@@ -214,15 +214,12 @@ class OrderPolicy:
         assert order.delivered_at is not None
         days = (self.clock().date() - order.delivered_at.date()).days
         facts["days_since_delivery"] = days
-        late = days > self.settings.exchange_window_days
         if top_category not in self.settings.exchange_categories:
+            # Never exchangeable, in the window or not: return and re-order (the demo store's
+            # own tasks expect this, with no hand-off).
             facts["category"] = top_category
-            if late:  # outside the window too: like every late request, a person decides
-                facts["window_days"] = self.settings.exchange_window_days
-                reasons = ("not_exchangeable", "outside_exchange_window")
-                return Decision("exchange", False, reasons, facts=facts, escalate=True)
             return Decision("exchange", False, ("not_exchangeable",), facts=facts)
-        if late:
+        if days > self.settings.exchange_window_days:
             facts["window_days"] = self.settings.exchange_window_days
             return Decision(
                 "exchange", False, ("outside_exchange_window",), facts=facts, escalate=True

@@ -157,8 +157,7 @@ def test_exchange_limits(policy) -> None:
     late = policy.exchange(order(delivered_days=31), SHIRT, wanted, [wanted])
     assert late.reasons == ("outside_exchange_window",) and late.escalate
     late_lamp = policy.exchange(order(delivered_days=31), LAMP, wanted, [wanted])
-    assert late_lamp.reasons == ("not_exchangeable", "outside_exchange_window")
-    assert late_lamp.escalate and not policy.exchange(order(), LAMP, wanted, [wanted]).escalate
+    assert late_lamp.reasons == ("not_exchangeable",) and not late_lamp.escalate
     other = VariantStock("X-1", "P9", "Other", {"size": "L"}, 10.0, True)
     assert policy.exchange(order(), SHIRT, other, [other]).reasons == ("other_product",)
 
