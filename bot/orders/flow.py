@@ -47,7 +47,9 @@ class OrderFlow:
         awaiting = state.awaiting
         if state.customer and state.order and said.address is not None and not said.intents:
             said.intents = ["change_address"]  # "改成 6060 Minoru Blvd, ...": the order in hand
-        starts = starts_order_request(turn.text, said, verified=bool(state.customer))
+        # Once verified, or asked who they are for a request, the talk is about their orders.
+        in_context = bool(state.customer) or (awaiting == "identity" and state.intent is not None)
+        starts = starts_order_request(turn.text, said, verified=in_context)
         if awaiting == "confirm":
             if said.yes:
                 return self.changes.carry_out()

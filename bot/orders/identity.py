@@ -146,7 +146,14 @@ class IdentityCheck:
         system = self.turn.system
         pair = proof.name  # the name was looked up with a postcode: a pair already
         if given.postcodes:
-            fitting = [p for p in given.postcodes if same_postcode(p, customer.postcode)]
+            # The account's postcode, or the one the order named with it ships to (an order
+            # whose address was changed: "order 4098, postcode <its new one>").
+            places = [customer.postcode] + [
+                order.address.postcode
+                for order in (system.get_order(number) for number in given.orders)
+                if order is not None and order.customer_id == customer.id
+            ]
+            fitting = [p for p in given.postcodes if any(same_postcode(p, w) for w in places)]
             if not fitting and not proof.name:  # (with a name, the look-up checked it)
                 return None
             proof.postcodes = fitting or list(given.postcodes)

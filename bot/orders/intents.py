@@ -55,7 +55,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"|\btoo (big|small|large|tight|loose|long|short)\b.{0,40}"
             r"\b(instead|for an?|swap|get)\b"
             r"|\b(get|have|like|want)\b.{0,30}\binstead\b"
-            r"|换(货|尺码|颜色|大|小|成|一)|换.{0,4}(码|号|色)|调换|想换\s*[\dA-Za-z]",
+            r"|\btrade[ds]?\b.{0,30}\b(for|in)\b|\brather than the\b"
+            r"|换(货|尺码|颜色|大|小|成|一|个)|换.{0,4}(码|号|色)|调换|想换\s*[\dA-Za-z]",
             re.I,
         ),
     ),
@@ -72,7 +73,10 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     ),
     (
         "refund",
-        re.compile(r"\brefunds?\b|money back|退款|退钱", re.I),
+        re.compile(
+            r"\brefunds?\b|money back|退款|退钱|退给我",
+            re.I,
+        ),
     ),
     (
         "return",
@@ -86,7 +90,9 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     (
         "cancel",
         re.compile(
-            r"\b(cancel|cancle|cancell|cansel|cancal)|取消(订单|这个订单|我的订单)?|不想要了|不要了|撤销订单",
+            r"\b(cancel|cancle|cancell|cansel|cancal)|取消(订单|这个订单|我的订单)?|不想要了|不要了|撤销订单"
+            r"|\b(stop|kill|scrap|call off|void|drop)\b.{0,12}\b(order|it|that|this)\b"
+            r"|撤(单|销|了|回)|别(发|寄)了|不用(发|寄)了",
             re.I,
         ),
     ),
@@ -102,7 +108,13 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"\b(left|shipped|sent|dispatched|gone out) yet\b|\bhas it (left|gone)\b|"
             r"\b(get|got|been|was|were) delivered\b|还没发|发了没|发出(去)?了?(吗|没)|"
             r"didn'?t (arrive|get|receive)|not (arrived|received)|到哪|物流|快递|发货了?吗|签收|"
-            r"什么时候(到|发货)|订单(状态|进度)|查(一下|询)?(我的)?订单|还没(到|收到)|单号",
+            r"什么时候(到|发货)|订单(状态|进度)|查(一下|询)?(我的)?订单|还没(到|收到)|单号|"
+            r"\b(anything|something) new (on|with|about)\b|\bany (news|updates?)\b|\bupdate on\b|"
+            r"\bwhat'?s (happening|going on|up) with\b|\bnever (showed|turned|came|arrived)\b|"
+            r"\b(hasn'?t|haven'?t|has not|have not|still not|not yet) (come|arrived|shown up|"
+            r"turned up|been sent|shipped)\b|\bstill waiting\b|\bsent (out|off)\b|\bcheck on\b|"
+            r"什么时候.{0,4}(到|收到|发|寄)|(能|才能)收到|收到了?吗|(一直|还|怎么还)没(收到|到|发|寄)|寄出|"
+            r"发出|到了吗|进展|在哪",
             re.I,
         ),
     ),
@@ -174,6 +186,11 @@ def extract(text: str, pattern: re.Pattern[str] | None = None) -> Said:
         start, end = refs.address_span
         plain = text[:start] + " " + text[end:]
     found.intents = [intent for intent, pattern_ in _INTENTS if pattern_.search(plain)]
+    if not set(found.intents) & _ACTION_INTENTS:  # the request said without its verb
+        if _UNWANTED.search(plain):
+            found.intents.append("refund")  # cancelled before it ships, returned after
+        elif _DOES_NOT_FIT.search(plain):
+            found.intents.append("exchange")
     moving = found.address is not None and not set(found.intents) & _ACTION_INTENTS
     if moving and _SHIP_TO.search(plain):
         found.intents.insert(0, "change_address")
@@ -196,6 +213,19 @@ _CHANGED_MIND = re.compile(
 )
 
 
+# "I no longer need the pannier bag", 茶服那单我不需要了: undo the purchase, whichever way
+# fits where the order is (an explicit "cancel" or "return" in the message says which).
+_UNWANTED = re.compile(
+    r"\bno longer (need|want)\b|\b(don'?t|do not) (need|want) (it|them|this|that|these|those|"
+    r"the \w+)( \w+)? any ?more\b|不(需要|想要)了|用不(上|着)了",
+    re.I,
+)
+# "the jacket doesn't fit", 尺码不对: an exchange, unless the message asks for another change.
+_DOES_NOT_FIT = re.compile(
+    r"\b(doesn'?t|does not|don'?t|do not|didn'?t) fit\b|\bwrong (size|colou?r)\b|不合身|"
+    r"尺码不(对|合)|(太|有点)(大|小)了",
+    re.I,
+)
 _ACTION_INTENTS = {"cancel", "return", "exchange", "change_address", "refund"}
 _SHIP_TO = re.compile(
     r"\b(ship|send|sent|deliver|mail|redirect|move)\b|寄到|送到|发到|改寄|改成|改为|换到", re.I
@@ -238,7 +268,9 @@ _PERSONAL = re.compile(
     r"(cancel|cancle|return|exchange|change|send|swap|update|track)|\b(cancel|return|exchange|swap|track|change)\b"
     r".{0,20}\b(it|them|this|these|that one)\b|我的|帮我|我要|我想|给我|我买的|我订的|我下的|我在"
     # Chinese drops the "I": 想退货, 换成38-39的, 上次那单, 那双布鞋
-    r"|(?<![你您们店])(想|要|能|可以|申请|只|仅)(退|换|取消|改|寄)|换成|(上次|这|那)(一)?(单|双|件|笔订单)",
+    r"|(?<![你您们店])(想|要|能|可以|申请|只|仅)(退|换|取消|改|寄)|换成|(上次|这|那)(一)?(单|双|件|笔订单)"
+    r"|\b(that|this|the) order\b|\b(doesn'?t|don'?t|didn'?t) fit\b|\bstatus (on|of) (them|it)\b"
+    r"|\bmy (stuff|things|parcel|package)\b|(买|订)的|那单|我(不需要|不想要)",
     re.I,
 )
 # A general question about the policy is answered from the knowledge, not from an order.
@@ -252,8 +284,9 @@ _GENERAL = re.compile(
 
 def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     """Whether a message starts an order request (not a general policy question); a verified
-    shopper asking for a change ("keep the jacket, send the rest back") needs no "my"."""
-    asks = {"cancel", "change_address", "return", "exchange", "status", "refund_status"}
+    shopper asking for a change ("keep the jacket, send the rest back") needs no "my", nor one
+    already asked who they are: the conversation is about their orders."""
+    asks = {"cancel", "change_address", "return", "exchange", "status", "refund_status", "refund"}
     if verified and set(said.intents) & asks and not _GENERAL.search(text):
         return True
     actions = {"cancel", "change_address", "return", "exchange"}

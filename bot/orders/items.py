@@ -219,9 +219,62 @@ def lines_named(
     scores = [name_score(text, line) + option_score(text, line) for line in lines]
     best = max(scores, default=0.0)
     if best > 0:
-        return [line for line, score in zip(lines, scores, strict=True) if score == best]
+        tied = [line for line, score in zip(lines, scores, strict=True) if score == best]
+        if len(tied) > 1 and _same_product(tied) and not _plural(text, tied[0]):
+            # "粉红的那双" of a pink and a navy pair: the option the words mean, or none (the
+            # caller asks); never both because their shared name matched.
+            picked = _by_option(meaning, text, tied)
+            return [tied[picked]] if picked is not None else []
+        return tied
     picked = best_line(meaning, chunks(text), lines, floor=floor, margin=margin)
     return [lines[picked]] if picked is not None else []
+
+
+def _base_name(line: Line) -> str:
+    return fold(re.sub(r"\([^)]*\)|\s[-–]\s.*$", " ", line.name)).strip()
+
+
+def _plural(text: str, line: Line) -> bool:
+    """ "the fleeces", 两双: the text means every line of the product."""
+    lowered = fold(text)
+    words = [w for w in _LATIN.findall(_base_name(line)) if len(w) > 2 and w not in _STOP]
+    if any(re.search(rf"\b{re.escape(w)}e?s\b", lowered) for w in words if not w.endswith("s")):
+        return True
+    return bool(re.search(r"[两俩二]\s*[双件个条套]|都", text))
+
+
+def _same_product(lines: Sequence[Line]) -> bool:
+    """Lines of one product that differ only by their options (colour, size)."""
+    return len({_base_name(line) for line in lines}) == 1 and len(
+        {tuple(sorted(line.options.items())) for line in lines}
+    ) == len(lines)
+
+
+# A colour or style suffix (粉色, 防水款) says nothing about which one: compare the rest.
+_VALUE_SUFFIX = re.compile(r"(?<=[\u3400-\u9fff])[色款的]")
+
+
+def _by_option(meaning: Meaning | None, text: str, lines: Sequence[Line]) -> int | None:
+    """Which of several lines of one product the words mean by an option value that tells
+    them apart ("粉红的" for 粉色, "dark blue" for 藏青), when one clearly stands out."""
+    if meaning is None:
+        return None
+    shared = set.intersection(*(set(line.options.values()) for line in lines))
+    values = [[v for v in line.options.values() if v not in shared] for line in lines]
+    if not all(values):
+        return None
+    queries = [c for c in chunks(_VALUE_SUFFIX.sub("", text)) if len(c) <= 12]
+    flat = [_VALUE_SUFFIX.sub("", v) or v for vs in values for v in vs]
+    if not queries:
+        return None
+    scores = similarities(meaning, queries, flat)
+    per_line, at = [], 0
+    for vs in values:
+        per_line.append(float(scores[at : at + len(vs)].max()))
+        at += len(vs)
+    ranked = sorted(range(len(lines)), key=lambda i: -per_line[i])
+    best, second = per_line[ranked[0]], per_line[ranked[1]]
+    return ranked[0] if best >= 0.5 and best - second >= 0.15 else None
 
 
 def best_line(

@@ -166,3 +166,25 @@ def test_cancelling_part_of_an_order_goes_to_a_person(bot: ShopBot) -> None:
     bot.orders.system.reset()  # type: ignore[union-attr]
     say(bot, "whole", f"please cancel order NW-104301, {EMMA}", "yes")
     assert order(bot, "NW-104301")["status"] == "cancelled"
+
+
+@pytest.mark.parametrize("question", ["what's the status on them?", "我的订单都到哪了？"])
+def test_a_general_status_question_lists_every_order_on_its_way_and_recently_delivered(
+    bot: ShopBot, question: str
+) -> None:
+    orders = bot.orders  # type: ignore[union-attr]
+    today = orders.policy.clock().date()
+    window = orders.settings.return_window_days
+    mine = orders.system.list_orders(orders.system.find_customer_by_email(EMMA.split()[3]).id)
+    expected = [
+        o
+        for o in mine
+        if o.status in ("pending", "processing", "packed", "shipped", "out_for_delivery")
+        or (o.status == "delivered" and (today - o.delivered_at.date()).days <= window)
+    ]
+    assert len(expected) > 1
+    reply = say(bot, "general-" + question[:4], f"{question} {EMMA}")[0]
+    for o in expected[:5]:
+        assert o.number in reply
+        if o.tracking_number:
+            assert o.tracking_number in reply

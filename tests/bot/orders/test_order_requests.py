@@ -1,0 +1,59 @@
+"""A shopper's first message about their own order starts the order flow in many wordings,
+English and Chinese; a follow-up once verified is read in that context; general questions
+stay with the knowledge."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.orders.intents import extract, starts_order_request
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Hey, anything new on the floor pump I bought?", "status"),
+        ("what's happening with my stuff?", "status"),
+        ("my parcel still hasn't arrived", "status"),
+        ("我买的打气筒到底什么时候能收到", "status"),
+        ("订的东西一直没收到", "status"),
+        ("I no longer need the pannier bag, please stop that order", "cancel"),
+        ("I no longer need the pannier bag I ordered", "refund"),  # cancel or return: by status
+        ("茶服那单我不需要了", "refund"),
+        ("the jacket doesn't fit, can it be traded for a bigger one?", "exchange"),
+        ("what's the status on them?", "status"),
+    ],
+)
+def test_first_messages_start_the_order_flow(text: str, intent: str) -> None:
+    said = extract(text)
+    assert said.intents and said.intents[0] == intent
+    assert starts_order_request(text, said)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("actually just kill that order", "cancel"),
+        ("那就撤单吧", "cancel"),
+        ("帮我撤销吧", "cancel"),
+        ("I'd rather get my money back, please scrap it", "refund"),
+    ],
+)
+def test_follow_ups_once_verified_continue_the_order_flow(text: str, intent: str) -> None:
+    said = extract(text)
+    assert said.intents and said.intents[0] == intent
+    assert starts_order_request(text, said, verified=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How long do refunds take?",
+        "Do you have this in red?",
+        "What happens if the shoes don't fit?",
+        "Is the rain jacket in stock?",
+        "退货政策是什么？",
+    ],
+)
+def test_general_questions_stay_with_the_knowledge(text: str) -> None:
+    assert not starts_order_request(text, extract(text))
