@@ -17,7 +17,7 @@ from bot.errors import ChangeRejected, OrderSystemError
 from bot.language import CJK
 from bot.orders.audit import AuditLog, MemoryAuditLog
 from bot.orders.flow import OrderFlow
-from bot.orders.intents import extract, strip_references
+from bot.orders.intents import extract, starts_order_request, strip_references
 from bot.orders.meaning import Meaning, bundled_meaning
 from bot.orders.policy import OrderPolicy
 from bot.orders.reader import ModelRead, apply
@@ -31,6 +31,11 @@ __all__ = ["OrderAssistant", "OrderReply", "OrderState"]
 
 log = logging.getLogger(__name__)
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_ABOUT_A_PURCHASE = re.compile(
+    r"\b(I|we)( have|'ve)? (just )?(bought|ordered|purchased|received|got)\b|\bmy (order|"
+    r"purchase|package|parcel|delivery)\b|我(买|订|收到)的|我的(订单|包裹|快递)|我下的单|我在你们(店|这)",
+    re.I,
+)
 
 
 class OrderAssistant:
@@ -99,6 +104,27 @@ class OrderAssistant:
             log.warning("Order system failed in %s: %s", session, exc)
             failed = Reason(ReasonCode.ORDER_SYSTEM_FAILED, {"error": str(exc)})
             return turn.hand_off("system_down", failed)
+
+    def takes(self, text: str, state: OrderState | None) -> bool:
+        """Whether the message is an order request the order flow answers (nothing changes)."""
+        said = extract(text, self.pattern)
+        in_context = bool(state and (state.customer or (state.awaiting and state.intent)))
+        return starts_order_request(text, said, verified=in_context)
+
+    def offer_lookup(self, text: str, state: OrderState | None) -> OrderState | None:
+        """The knowledge has nothing for a message about the shopper's own purchase ("the
+        pump I got last week ..."): the order flow can look it up, so the state that asks who
+        they are (None when the message is about no purchase, or they are known already)."""
+        if state is not None and state.customer:
+            return None
+        said = extract(text, self.pattern)
+        if not (_ABOUT_A_PURCHASE.search(text) or said.order_numbers):
+            return None
+        offered = OrderState.from_json(state.to_json() if state else None)
+        offered.intent = "status"  # what is known of it is shown; the request may follow
+        offered.request = text[:500]
+        offered.awaiting = "identity"
+        return offered
 
     @staticmethod
     def _language(text: str, detected: str, state: OrderState) -> str:

@@ -264,17 +264,25 @@ def _by_option(meaning: Meaning | None, text: str, lines: Sequence[Line]) -> int
     if not all(values):
         return None
     queries = [c for c in chunks(_VALUE_SUFFIX.sub("", text)) if len(c) <= 12]
-    flat = [_VALUE_SUFFIX.sub("", v) or v for vs in values for v in vs]
     if not queries:
         return None
-    scores = similarities(meaning, queries, flat)
-    per_line, at = [], 0
-    for vs in values:
-        per_line.append(float(scores[at : at + len(vs)].max()))
-        at += len(vs)
-    ranked = sorted(range(len(lines)), key=lambda i: -per_line[i])
-    best, second = per_line[ranked[0]], per_line[ranked[1]]
-    return ranked[0] if best >= 0.5 and best - second >= 0.15 else None
+    stripped = [[_VALUE_SUFFIX.sub("", v) or v for v in vs] for vs in values]
+    return _clear_best(meaning, queries, stripped, floor=0.5, margin=0.15)
+
+
+def _clear_best(
+    meaning: Meaning, queries: list[str], groups: list[list[str]], *, floor: float, margin: float
+) -> int | None:
+    """The group whose best text the queries mean most, when it clearly stands out."""
+    scores = similarities(meaning, queries, [text for group in groups for text in group])
+    per_group, at = [], 0
+    for group in groups:
+        per_group.append(float(scores[at : at + len(group)].max()))
+        at += len(group)
+    ranked = sorted(range(len(groups)), key=lambda i: -per_group[i])
+    best = per_group[ranked[0]]
+    second = per_group[ranked[1]] if len(ranked) > 1 else 0.0
+    return ranked[0] if best >= floor and best - second >= margin else None
 
 
 def best_line(
@@ -292,18 +300,7 @@ def best_line(
     counts = Counter(d for names in named for d in set(names))
     # What several lines share ("Coffee" for a grinder and a machine) tells them not apart.
     named = [[d for d in names if counts[d] == 1] or names for names in named]
-    flat = [d for names in named for d in names]
-    scores = similarities(meaning, queries, flat)
-    per_line, at = [], 0
-    for names in named:
-        per_line.append(float(scores[at : at + len(names)].max()))
-        at += len(names)
-    ranked = sorted(range(len(lines)), key=lambda i: -per_line[i])
-    best = per_line[ranked[0]]
-    second = per_line[ranked[1]] if len(ranked) > 1 else 0.0
-    if best >= floor and best - second >= margin:
-        return ranked[0]
-    return None
+    return _clear_best(meaning, queries, named, floor=floor, margin=margin)
 
 
 def order_named(

@@ -188,3 +188,44 @@ def test_a_general_status_question_lists_every_order_on_its_way_and_recently_del
         assert o.number in reply
         if o.tracking_number:
             assert o.tracking_number in reply
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        "I'd rather get my money back, please scrap it",
+        "actually just kill that order",
+        "那就撤单吧",
+    ],
+)
+def test_a_verified_shoppers_next_request_is_done_not_handed_off(
+    bot: ShopBot, request_: str
+) -> None:
+    session = "held-" + request_[:6]
+    turns = [
+        bot.chat(m, session=session)
+        for m in (
+            f"where is order NW-104301? {EMMA}",
+            request_,
+            "yes" if request_[0] != "那" else "是",
+        )
+    ]
+    assert not any(t.escalated for t in turns), [t.reasons for t in turns]
+    assert order(bot, "NW-104301")["status"] == "cancelled"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["I ordered a gift last month, why does the box smell of smoke?", "我买的衬衫扣子怎么掉了？"],
+)
+def test_no_knowledge_about_a_purchase_offers_the_order_not_a_person(
+    bot: ShopBot, question: str
+) -> None:
+    first, second = (
+        bot.chat(m, session="lookup-" + question[:4])
+        for m in (question, "emma.johnson@example.com 43215")
+    )
+    assert "member of our team" not in first.reply and "人工" not in first.reply
+    assert "order number" in first.reply or "订单号" in first.reply
+    assert not first.escalated and not second.escalated
+    assert "NW-" in second.reply  # verified, and shown their order
