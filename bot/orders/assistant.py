@@ -17,7 +17,7 @@ from bot.errors import ChangeRejected, OrderSystemError
 from bot.language import CJK
 from bot.orders.audit import AuditLog, MemoryAuditLog
 from bot.orders.flow import OrderFlow
-from bot.orders.intents import extract, starts_order_request, strip_references
+from bot.orders.intents import DOES_NOT_FIT, extract, starts_order_request, strip_references
 from bot.orders.meaning import Meaning, bundled_meaning
 from bot.orders.policy import OrderPolicy
 from bot.orders.reader import ModelRead, apply
@@ -118,7 +118,7 @@ class OrderAssistant:
         if state is not None and state.customer:
             return None
         said = extract(text, self.pattern)
-        if not (_ABOUT_A_PURCHASE.search(text) or said.order_numbers):
+        if not (_ABOUT_A_PURCHASE.search(text) or DOES_NOT_FIT.search(text) or said.order_numbers):
             return None
         offered = OrderState.from_json(state.to_json() if state else None)
         offered.intent = "status"  # what is known of it is shown; the request may follow

@@ -15,6 +15,7 @@ from bot.orders.references import POSTCODE_HINT, read_references
 from bot.orders.system import Address
 
 __all__ = [
+    "DOES_NOT_FIT",
     "POSTCODE_HINT",
     "Said",
     "extract",
@@ -114,7 +115,7 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"\b(hasn'?t|haven'?t|has not|have not|still not|not yet) (come|arrived|shown up|"
             r"turned up|been sent|shipped)\b|\bstill waiting\b|\bsent (out|off)\b|\bcheck on\b|"
             r"什么时候.{0,4}(到|收到|发|寄)|(能|才能)收到|收到了?吗|(一直|还|怎么还)没(收到|到|发|寄)|寄出|"
-            r"发出|到了吗|进展|在哪",
+            r"发出|到了吗|进展|(包裹|快递|订单|货|东西).{0,4}在哪",
             re.I,
         ),
     ),
@@ -189,7 +190,7 @@ def extract(text: str, pattern: re.Pattern[str] | None = None) -> Said:
     if not set(found.intents) & _ACTION_INTENTS:  # the request said without its verb
         if _UNWANTED.search(plain):
             found.intents.append("refund")  # cancelled before it ships, returned after
-        elif _DOES_NOT_FIT.search(plain):
+        elif DOES_NOT_FIT.search(plain):
             found.intents.append("exchange")
     moving = found.address is not None and not set(found.intents) & _ACTION_INTENTS
     if moving and _SHIP_TO.search(plain):
@@ -216,12 +217,12 @@ _CHANGED_MIND = re.compile(
 # "I no longer need the pannier bag", 茶服那单我不需要了: undo the purchase, whichever way
 # fits where the order is (an explicit "cancel" or "return" in the message says which).
 _UNWANTED = re.compile(
-    r"\bno longer (need|want)\b|\b(don'?t|do not) (need|want) (it|them|this|that|these|those|"
-    r"the \w+)( \w+)? any ?more\b|不(需要|想要)了|用不(上|着)了",
+    r"\bno longer (need|want)\b(?! to\b)|\b(don'?t|do not) (need|want) "
+    r"(it|them|this|that|these|those|the \w+)( \w+)? any ?more\b|不(需要|想要)了|用不(上|着)了",
     re.I,
 )
 # "the jacket doesn't fit", 尺码不对: an exchange, unless the message asks for another change.
-_DOES_NOT_FIT = re.compile(
+DOES_NOT_FIT = re.compile(
     r"\b(doesn'?t|does not|don'?t|do not|didn'?t) fit\b|\bwrong (size|colou?r)\b|不合身|"
     r"尺码不(对|合)|(太|有点)(大|小)了",
     re.I,
@@ -269,15 +270,18 @@ _PERSONAL = re.compile(
     r".{0,20}\b(it|them|this|these|that one)\b|我的|帮我|我要|我想|给我|我买的|我订的|我下的|我在"
     # Chinese drops the "I": 想退货, 换成38-39的, 上次那单, 那双布鞋
     r"|(?<![你您们店])(想|要|能|可以|申请|只|仅)(退|换|取消|改|寄)|换成|(上次|这|那)(一)?(单|双|件|笔订单)"
-    r"|\b(that|this|the) order\b|\b(doesn'?t|don'?t|didn'?t) fit\b|\bstatus (on|of) (them|it)\b"
+    r"|\b(that|this|the) order\b|\bstatus (on|of) (them|it)\b"
     r"|\bmy (stuff|things|parcel|package)\b|(买|订)的|那单|我(不需要|不想要)",
     re.I,
 )
 # A general question about the policy is answered from the knowledge, not from an order.
 _GENERAL = re.compile(
     r"^\s*(how (long|many|much|do|does|can|soon)|what('s| is| are)? (is |are )?(your|the)|"
-    r"do you|does your|is there|are there|can (i|you) (ever|usually)|what happens)|"
-    r"政策|规定|多久|几天|多少天|怎么|如何|(你们|您们|贵店|店里).{0,6}(可以|能|支持|接受)",
+    r"do you|does your|is there|are there|can (i|you) (ever|usually)|what happens|what if)|"
+    r"政策|规定|多久|几天|多少天|怎么|如何|(你们|您们|贵店|店里).{0,6}(可以|能|支持|接受)|"
+    # about the catalog, not an order: "any updates on when it's back in stock?"
+    r"\b(back )?in stock\b|\brestock|\bavailab|有货|补货|到货通知|"
+    r"^\s*(do|are|will) (returns|exchanges|refunds|orders)\b",
     re.I,
 )
 

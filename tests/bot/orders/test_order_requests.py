@@ -20,7 +20,8 @@ from bot.orders.intents import extract, starts_order_request
         ("I no longer need the pannier bag, please stop that order", "cancel"),
         ("I no longer need the pannier bag I ordered", "refund"),  # cancel or return: by status
         ("茶服那单我不需要了", "refund"),
-        ("the jacket doesn't fit, can it be traded for a bigger one?", "exchange"),
+        ("my jacket doesn't fit, can it be traded for a bigger one?", "exchange"),
+        ("我的包裹在哪里", "status"),
         ("what's the status on them?", "status"),
     ],
 )
@@ -53,7 +54,23 @@ def test_follow_ups_once_verified_continue_the_order_flow(text: str, intent: str
         "What happens if the shoes don't fit?",
         "Is the rain jacket in stock?",
         "退货政策是什么？",
+        "Is it true that the kettle doesn't fit on induction hobs?",
+        "这款茶壶在哪里生产的？",
+        "I no longer want to get your newsletter",
     ],
 )
 def test_general_questions_stay_with_the_knowledge(text: str) -> None:
     assert not starts_order_request(text, extract(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Any updates on when the navy jacket is back in stock?",
+        "What if the shoes don't fit?",
+        "这款茶壶在哪里生产的？",
+        "I no longer want to get your newsletter",
+    ],
+)
+def test_catalog_questions_stay_with_the_knowledge_once_verified(text: str) -> None:
+    assert not starts_order_request(text, extract(text), verified=True)
