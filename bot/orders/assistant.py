@@ -121,7 +121,9 @@ class OrderAssistant:
         if not (_ABOUT_A_PURCHASE.search(text) or DOES_NOT_FIT.search(text) or said.order_numbers):
             return None
         offered = OrderState.from_json(state.to_json() if state else None)
-        offered.intent = "status"  # what is known of it is shown; the request may follow
+        # What it asks for, if the words say ("... doesn't fit": an exchange), else what is
+        # known of the order is shown and the request may follow.
+        offered.intent = said.intents[0] if said.intents else "status"
         offered.request = text[:500]
         offered.awaiting = "identity"
         return offered
