@@ -18,7 +18,7 @@ from bot.grounding import FactGuard, GuardedStream, HitLike, fact_lead
 from bot.language import detect_language, phrase
 from bot.prompting import as_chat_history, fit_to_window, system_message
 from bot.sentiment import SentimentResult
-from bot.settings import BUNDLED, Settings
+from bot.settings import Settings
 from bot.turns import Overrides, StreamEvent, Turn, elapsed_ms, source_entry
 
 log = logging.getLogger(__name__)
@@ -65,11 +65,12 @@ class GroundedAnswers:
     def sentence_picker(self) -> SentencePicker:
         """Finds the policy sentence that answers a question (by meaning when it can)."""
         if self._sentence_picker is None:
+            from retrieval.embedder import reads_chinese
+
             # The knowledge base's embedder, when it has one, also ranks sentences.
             embedder = getattr(self.knowledge, "embedder", None)
             self._sentence_picker = SentencePicker(
-                getattr(embedder, "embed", None),
-                cjk=self.settings.embedder != BUNDLED,  # all-MiniLM-L6-v2 reads English only
+                getattr(embedder, "embed", None), cjk=reads_chinese(embedder)
             )
         return self._sentence_picker
 

@@ -66,6 +66,7 @@ BENCH_TARGETS["replicas"] = "bot.bench_replicas:bench_replicas"
 EVAL_TARGETS["sentiment"] = "bot.sentiment.evaluate:eval_sentiment"
 EVAL_TARGETS["attacks"] = "bot.redteam:eval_attacks"
 EVAL_TARGETS["orders"] = "bot.orders.evaluate:eval_orders"
+EVAL_TARGETS["encoders"] = "evals.encoders:eval_encoders"
 
 
 def _add_target_command(
@@ -81,6 +82,11 @@ def _add_target_command(
     parser.add_argument("--out", help="Where to write a detailed report.")
     parser.add_argument("--repeats", type=int, help="Runs of each task (eval orders; 4).")
     parser.add_argument("--tasks", help="Task file (eval orders; data/eval/order_tasks.jsonl).")
+    parser.add_argument(
+        "--cross-domain",
+        action="store_true",
+        help="(eval sentiment) Hold out each outside corpus in turn; baselines in the same run.",
+    )
     if name == "bench":
         from ui.loadtest import add_arguments
 

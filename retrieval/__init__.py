@@ -6,7 +6,14 @@ Heavy libraries (chromadb, sentence-transformers, langchain-core) load only when
 from __future__ import annotations
 
 from retrieval.documents import Hit, IngestReport, Passage, SearchFilters, SourceReport
-from retrieval.embedder import Embedder, HashingEmbedder, SentenceTransformerEmbedder
+from retrieval.embedder import (
+    Embedder,
+    HashingEmbedder,
+    SentenceTransformerEmbedder,
+    UniversalSentenceEncoder,
+    embedder_from_settings,
+    reads_chinese,
+)
 from retrieval.index import ChromaIndex, Index, MemoryIndex
 from retrieval.knowledge import KnowledgeBase
 from retrieval.ranking import DEFAULT_MIN_SCORE
@@ -25,4 +32,7 @@ __all__ = [
     "SearchFilters",
     "SentenceTransformerEmbedder",
     "SourceReport",
+    "UniversalSentenceEncoder",
+    "embedder_from_settings",
+    "reads_chinese",
 ]

@@ -133,12 +133,21 @@ def eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
     from retrieval.evaluate import run_eval
 
     data = Path(getattr(args, "data", None) or "data")
+    questions = getattr(args, "questions", None)
+    use_home = bool(getattr(args, "use_home", False))
+    also = {}
+    crosslingual = data / "eval/retrieval_crosslingual.jsonl"
+    if not questions and not use_home and crosslingual.exists():
+        from evals.crosslingual import crosslingual as across  # Chinese over English pages...
+
+        also["crosslingual"] = lambda kb: across(kb, data / "policies", crosslingual)
     result = run_eval(
         settings,
         data=data,
-        questions=Path(getattr(args, "questions", None) or data / "eval/retrieval_questions.jsonl"),
+        questions=Path(questions or data / "eval/retrieval_questions.jsonl"),
         limit=getattr(args, "queries", None),
-        use_home=bool(getattr(args, "use_home", False)),
+        use_home=use_home,
+        also=also,
     )
     _emit(result, args)
     return 0

@@ -7,6 +7,7 @@ import logging
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -121,9 +122,11 @@ def run_eval(
     questions: Path,
     limit: int | None = None,
     use_home: bool = False,
+    also: dict[str, Callable[[Any], Any]] | None = None,
 ) -> dict[str, Any]:
     """Ingest the store in `data` into a temporary home (or use the configured index) and
-    evaluate the questions."""
+    evaluate the questions; each of ``also`` is then called with the same knowledge base
+    and its result reported under its key."""
     from retrieval.knowledge import KnowledgeBase
 
     items = load_questions(questions)[: limit or None]
@@ -149,6 +152,8 @@ def run_eval(
             }
             ingest["seconds"] = round(report.seconds, 2)
         result = evaluate(kb, items)
+        for key, function in (also or {}).items():
+            result[key] = function(kb)
     result["index"] = "configured home" if use_home else "temporary home, demo store ingested"
     result["ingest"] = ingest
     result["questions"] = str(questions)

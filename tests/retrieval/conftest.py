@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from retrieval import HashingEmbedder, SentenceTransformerEmbedder
+from retrieval import (
+    Embedder,
+    HashingEmbedder,
+    SentenceTransformerEmbedder,
+    embedder_from_settings,
+)
 from tests.servers import free_port, running_process
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -31,10 +36,18 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def real_embedder() -> SentenceTransformerEmbedder:
-    """The bundled all-MiniLM-L6-v2, loaded once per test session."""
+def real_embedder() -> Embedder:
+    """The default embedder (the bundled multilingual encoder), loaded once per session."""
+    embedder = embedder_from_settings(Settings())
+    embedder.warm_up()
+    return embedder
+
+
+@pytest.fixture(scope="session")
+def minilm_embedder() -> SentenceTransformerEmbedder:
+    """The bundled English all-MiniLM-L6-v2 (SHOPBOT_EMBEDDER=minilm), loaded once."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    embedder = SentenceTransformerEmbedder.from_settings(Settings())
+    embedder = SentenceTransformerEmbedder.from_settings(Settings(embedder="minilm"))
     embedder.warm_up()
     return embedder
 
