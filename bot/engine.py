@@ -20,7 +20,7 @@ from bot.escalation import EscalationPolicy
 from bot.extractive import SentencePicker
 from bot.humans import HumanHandoff
 from bot.language import detect_language, message_kind, phrase
-from bot.orders.assistant import OrderAssistant, OrderReply
+from bot.orders.assistant import OrderAssistant, OrderReply, OrderState
 from bot.replay import history_before, stored_reply
 from bot.safety import detect_injection
 from bot.sentiment import SentimentResult, SentimentScorer, make_scorer
@@ -316,10 +316,11 @@ class ShopBot(GroundedAnswers, HumanHandoff):
             return
 
         if self.orders is not None:
+            order_state = OrderState.from_json(state.get("orders"))
             order_reply = await asyncio.to_thread(
-                self.orders.handle, question, state.get("orders"), language, session, persist
+                self.orders.handle, question, order_state, language, session, persist
             )
-            state["orders"] = order_reply.state
+            state["orders"] = order_reply.state.to_json()
             if order_reply.handled:
                 async for event in self._order_turn(
                     order_reply, session, sentiment, persist, state, started

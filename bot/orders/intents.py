@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.language import CJK
 from bot.orders.system import Address
 
 # "status", "refund_status", "refund", "cancel", "change_address", "return", "exchange",
@@ -161,8 +162,8 @@ _SHADOWED = {
 
 
 @dataclass
-class Extracted:
-    """References found in one message."""
+class Said:
+    """What one message says about orders: intents, references, identity details, yes or no."""
 
     intents: list[Intent] = field(default_factory=list)
     order_numbers: list[str] = field(default_factory=list)
@@ -176,8 +177,9 @@ class Extracted:
     other_refund: bool = False  # the refund asked to go somewhere else (another card, cash)
 
 
-def extract(text: str) -> Extracted:
-    found = Extracted()
+def extract(text: str) -> Said:
+    """Read one message."""
+    found = Said()
     found.intents = [intent for intent, pattern in _INTENTS if pattern.search(text)]
     found.order_numbers = list(
         dict.fromkeys(
@@ -260,7 +262,7 @@ def strip_references(text: str) -> str:
     return _REFERENCES.sub(" ", text)
 
 
-def _postcode(text: str, found: Extracted) -> str | None:
+def _postcode(text: str, found: Said) -> str | None:
     """A postcode: a named one ("postcode NW1 6XE"), or 5 digits that are not part of an
     order number or a street address."""
     hinted = _HINTED_POSTCODE.search(text)
@@ -333,3 +335,50 @@ def names_item(text: str, product_name: str, category: str = "") -> int:
         ):
             score += 1
     return score
+
+
+_PERSONAL = re.compile(
+    r"\bmy\b|\bmine\b|\bI('ve| have)? ?(ordered|bought|purchased|paid|was charged|got charged|"
+    r"received|placed)\b|\bI ?('d like|would like|want|wanna|need|have)( to)? "
+    r"(cancel|cancle|return|exchange|change|send|swap|update|track)|\b(cancel|return|exchange|swap|track|change)\b"
+    r".{0,20}\b(it|them|this|these|that one)\b|我的|帮我|我要|我想|给我|我买的|我订的|我下的|我在",
+    re.I,
+)
+# A general question about the policy is answered from the knowledge, not from an order.
+_GENERAL = re.compile(
+    r"^\s*(how (long|many|much|do|does|can|soon)|what('s| is| are)? (is |are )?(your|the)|"
+    r"do you|does your|is there|are there|can (i|you) (ever|usually)|what happens)|"
+    r"政策|规定|多久|几天|多少天|怎么|如何",
+    re.I,
+)
+
+
+def starts_order_request(text: str, said: Said) -> bool:
+    """Whether a message starts an order request (not a general policy question)."""
+    if said.email and (said.postcode or said.name):  # "I'm ..., email ..., zip ...": identifying
+        return True
+    if (said.email or said.postcode) and _identity_only(text):  # "Emma Johnson 43215"
+        return True
+    if not said.intents and not said.order_numbers:
+        return False
+    if said.order_numbers or said.email:
+        return True
+    actions = {"cancel", "change_address", "return", "exchange"}
+    if set(said.intents) <= actions and _GENERAL.search(text):
+        return False
+    return bool(_PERSONAL.search(text))
+
+
+_FILLER = re.compile(
+    r"(?i)\b(my|name|is|zip|code|postcode|postal|email|e-mail|address|and|the|hi|hello|hey|this|"
+    r"i'?m|i am|it'?s|here|thanks|thank you|please|ok|sure)\b|邮箱|邮编|我是|我叫|名字|是|谢谢|你好"
+)
+
+
+def _identity_only(text: str) -> bool:
+    """A message that only gives identity details (no question, at most a name besides)."""
+    if "?" in text or "？" in text:
+        return False
+    rest = re.sub(r"\S+@\S+|\d[\d\s-]*", " ", text)
+    rest = _FILLER.sub(" ", rest)
+    return len(re.findall(r"[A-Za-z]+", rest)) <= 3 and len(CJK.findall(rest)) <= 4

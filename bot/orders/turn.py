@@ -1,17 +1,19 @@
-"""What one message's trip through the order conversation shares: its state, the audit
-trail, the reply it builds and the hand-off to a human."""
+"""One message's trip through the order conversation: what every step shares (the message,
+the conversation's state, the order system and policy, the audit trail) and the replies it
+builds, the hand-off to a human among them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.orders.audit import AuditEvent, AuditLog
-from bot.orders.intents import Extracted
+from bot.orders.intents import Said
+from bot.orders.policy import OrderPolicy
 from bot.orders.replies import say
-
-if TYPE_CHECKING:
-    from bot.orders.assistant import OrderAssistant
+from bot.orders.state import OrderState
+from bot.orders.system import OrderSystem
+from bot.settings import OrdersSettings
 
 
 @dataclass
@@ -20,72 +22,81 @@ class OrderReply:
 
     text: str
     language: str
-    state: dict[str, Any]
+    state: OrderState
     sources: list[str] = field(default_factory=list)  # policy pages (file names)
     escalate: list[str] = field(default_factory=list)  # reasons, when handed to a human
     case: dict[str, Any] = field(default_factory=dict)  # the details the human needs
     handled: bool = True  # False: not about orders, answer from the knowledge (keep `state`)
 
 
-class TurnBase:
-    """One message worked through the order conversation (the parts every step uses)."""
+class OrderTurn:
+    """One shopper message worked through the order conversation.
+
+    The steps (`IdentityCheck`, `OrderFinder`, `OrderChanges`, `OrderFlow`) each hold this
+    turn and read and change its ``state``; it writes the audit trail and the reply.
+    """
 
     def __init__(
         self,
-        owner: OrderAssistant,
-        st: dict[str, Any],
-        ex: Extracted,
+        *,
         text: str,
-        lang: str,
+        said: Said,
+        state: OrderState,
+        language: str,
         session: str,
+        system: OrderSystem,
+        policy: OrderPolicy,
+        settings: OrdersSettings,
         audit: AuditLog,
     ) -> None:
-        self.o = owner
-        self.audit = audit
-        self.st = st
-        self.ex = ex
         self.text = text
-        self.lang = lang
+        self.said = said
+        self.state = state
+        self.language = language
         self.session = session
-        self.prefix = ""
+        self.system = system
+        self.policy = policy
+        self.settings = settings
+        self.audit = audit
+        self.greeting = ""  # said before the reply ("Thanks, Emma, you're verified.")
 
-    # -- helpers --------------------------------------------------------------------------
-    def log(self, event: str, **kw: Any) -> None:
+    def log(self, event: str, **detail: Any) -> None:
+        """An audit event about the order and request in hand (unless named here)."""
         self.audit.record(
             AuditEvent(
                 self.session,
                 event,
-                customer_id=self.st.get("customer"),
-                order_number=kw.pop("order", None) or self.st.get("order"),
-                action=kw.pop("action", None) or self.st.get("intent"),
-                detail=kw or None,
+                customer_id=self.state.customer,
+                order_number=detail.pop("order", None) or self.state.order,
+                action=detail.pop("action", None) or self.state.intent,
+                detail=detail or None,
             )
         )
 
-    def reply(self, text: str, sources: tuple[str, ...] = (), **kw: Any) -> OrderReply:
-        body = (self.prefix + " " + text).strip() if self.lang != "zh" else self.prefix + text
-        return OrderReply(body, self.lang, self.st, list(sources), **kw)
+    def reply(self, text: str, sources: tuple[str, ...] = (), **fields: Any) -> OrderReply:
+        if self.language == "zh":
+            body = self.greeting + text
+        else:
+            body = (self.greeting + " " + text).strip()
+        return OrderReply(body, self.language, self.state, list(sources), **fields)
 
     def say(self, key: str, **values: Any) -> str:
-        return say(self.lang, key, **values)
-
-    def reset(self) -> None:
-        keys = ("intent", "order", "lines", "sku", "address", "refund", "awaiting", "pending")
-        for key in (*keys, "request"):
-            self.st.pop(key, None)
+        return say(self.language, key, **values)
 
     def hand_off(
         self, key: str, reason: str, lead: str = "", sources: tuple[str, ...] = (), **values: Any
     ) -> OrderReply:
+        """Hand the request to a human with the case filled in, and tell the shopper."""
+        state = self.state
         case = {
-            "customer": self.st.get("customer"),
-            "order": self.st.get("order"),
-            "request": self.st.get("intent"),
-            "pending": self.st.get("pending"),
+            "customer": state.customer,
+            "order": state.order,
+            "request": state.intent,
+            "pending": state.pending.to_json() if state.pending else None,
             "reason": reason,
         }
         self.log("escalated", reason=reason)
-        self.reset()
-        glue = "" if self.lang == "zh" or not lead else " "
+        state.forget_request()
+        glue = "" if self.language == "zh" or not lead else " "
         text = (lead + glue + self.say(key, **values)).replace("  ", " ")
         return self.reply(text, sources, escalate=[reason], case=case)
