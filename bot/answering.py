@@ -8,15 +8,17 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import Any, Protocol
+from collections.abc import AsyncIterator, Sequence
+from typing import Protocol
 
 from bot.backends import ChatBackend, GenerationRequest
+from bot.cpu import CpuPool
 from bot.errors import RetrievalError
 from bot.extractive import SentencePicker
 from bot.grounding import FactGuard, GuardedStream, HitLike, fact_lead
 from bot.language import detect_language, phrase
 from bot.prompting import as_chat_history, fit_to_window, system_message
+from bot.safety import detect_injection
 from bot.sentiment import SentimentResult
 from bot.settings import Settings
 from bot.turns import Overrides, StreamEvent, Turn, elapsed_ms, source_entry
@@ -37,6 +39,16 @@ class PreparedReply:
     request: GenerationRequest | None
 
 
+@dataclasses.dataclass
+class Found:
+    """What retrieval found for a turn: the passages fit to answer from, or the failure."""
+
+    hits: list[HitLike]
+    relevant: list[HitLike]
+    retrieval_ms: float
+    error: RetrievalError | None = None
+
+
 class Knowledge(Protocol):
     """What the engine needs of retrieval (`retrieval.KnowledgeBase` is one)."""
 
@@ -51,15 +63,19 @@ class Knowledge(Protocol):
         ...
 
 
-class GroundedAnswers:
-    """The part of `ShopBot` that finds the knowledge and writes the reply from it."""
+class KnowledgeAnswers:
+    """Finds the knowledge for a question and writes the reply from it."""
 
-    settings: Settings
-    backend: ChatBackend
-    grounded_lead: bool
-    _sentence_picker: SentencePicker | None
-    knowledge: Knowledge
-    _on_cpu: Callable[..., Awaitable[Any]]
+    def __init__(
+        self, settings: Settings, backend: ChatBackend, knowledge: Knowledge, cpu: CpuPool
+    ) -> None:
+        self.settings = settings
+        self.backend = backend
+        self.knowledge = knowledge
+        self.cpu = cpu
+        self.grounded_lead = settings.model == BUNDLED
+        """The bundled model states no fact itself: facts lead, stated from the passages."""
+        self._sentence_picker: SentencePicker | None = None
 
     @property
     def sentence_picker(self) -> SentencePicker:
@@ -89,7 +105,22 @@ class GroundedAnswers:
         if count:
             log.info("Embedded %d policy sentences in %.1f s.", count, elapsed_ms(started) / 1000)
 
-    def _retrieve(self, messages: list[Message]) -> list[HitLike]:
+    async def find(self, messages: list[Message]) -> Found:
+        """The passages for the last message (CPU work: off the event loop)."""
+        started = time.perf_counter()
+        try:
+            hits = await self.cpu.run(self.retrieve, messages)
+        except RetrievalError as exc:
+            return Found([], [], (time.perf_counter() - started) * 1000, exc)
+        retrieval_ms = (time.perf_counter() - started) * 1000
+        min_score = self.settings.retrieval.min_score
+        # Knowledge that tries to instruct the model is not knowledge: leave it out.
+        relevant = [
+            h for h in hits if h.score >= min_score and not detect_injection(h.text).flagged
+        ]
+        return Found(hits, relevant, retrieval_ms)
+
+    def retrieve(self, messages: list[Message]) -> list[HitLike]:
         """Search with the last message, and with the one before when it leans on it."""
         question = messages[-1]["content"]
         k = self.settings.retrieval.top_k
@@ -110,7 +141,7 @@ class GroundedAnswers:
             hits = sorted(seen.values(), key=lambda h: h.score, reverse=True)[:k]
         return hits
 
-    async def _generate(
+    async def generate(
         self,
         messages: list[Message],
         session: str,
@@ -119,11 +150,11 @@ class GroundedAnswers:
         sentiment: SentimentResult,
         overrides: Overrides,
         started: float,
-        state: dict[str, Any],
     ) -> AsyncIterator[StreamEvent]:
+        """The reply as it is written, then the finished `Turn` (not stored)."""
         # Picking the lead embeds sentences and the prompt is tokenized: CPU work that would
         # hold up every other conversation on this loop.
-        prepared = await self._on_cpu(self._prepare, messages, session, hits, language, overrides)
+        prepared = await self.cpu.run(self.prepare, messages, session, hits, language, overrides)
         guard, request = prepared.guard, prepared.request
         if request is None:
             # The bundled model cannot write this language: the facts stated from data, or an
@@ -132,7 +163,7 @@ class GroundedAnswers:
             reply = lead or phrase(language, "unsure")
             yield StreamEvent("delta", reply)
             sources = [source_entry(i + 1, h) for i, h in enumerate(hits)] if lead else []
-            turn = Turn(session, reply, sources, sentiment.as_dict(), False, "bot", language)
+            turn = Turn(session, reply, sources, sentiment.as_dict(), False, language=language)
             turn.withheld = guard.report.withheld
             turn.timings = {"total_ms": elapsed_ms(started)}
             yield StreamEvent("turn", turn=turn)
@@ -170,7 +201,7 @@ class GroundedAnswers:
             reply = phrase(language, "unsure")
             yield StreamEvent("delta", reply)
         sources = [source_entry(i + 1, h) for i, h in enumerate(hits)]
-        turn = Turn(session, reply, sources, sentiment.as_dict(), False, "bot", language)
+        turn = Turn(session, reply, sources, sentiment.as_dict(), False, language=language)
         turn.usage = usage
         turn.withheld = guard.report.withheld
         turn.timings = {
@@ -181,7 +212,7 @@ class GroundedAnswers:
         }
         yield StreamEvent("turn", turn=turn)
 
-    def _prepare(
+    def prepare(
         self,
         messages: list[Message],
         session: str,
@@ -193,7 +224,7 @@ class GroundedAnswers:
         question = messages[-1]["content"]
         lead, facts = fact_lead(question, hits, language, self.settings.retrieval.min_score)
         if not lead and self.grounded_lead:
-            lead = self._policy_lead(question, hits, language)
+            lead = self.policy_lead(question, hits, language)
         secrets = [s.get_secret_value() for s in self.settings.secrets] + list(overrides.secrets)
         user_texts = [m["content"] for m in messages if m["role"] == "user"]
         persona = overrides.system_prompt or self.settings.system_prompt
@@ -235,7 +266,7 @@ class GroundedAnswers:
         )
         return PreparedReply(lead, guard, request)
 
-    def _policy_lead(self, question: str, hits: list[HitLike], language: str) -> str:
+    def policy_lead(self, question: str, hits: list[HitLike], language: str) -> str:
         """The sentence of the best policy passage that answers the question, cited; passages
         in the shopper's language first."""
         numbered = [(n, h.text) for n, h in enumerate(hits, start=1) if h.source == "policy"]

@@ -154,7 +154,7 @@ def sentiment_command(args: argparse.Namespace, settings: Settings) -> int:
             failures += 1
             continue
         for index, result, decision in judge_conversation(scorer, policy, record["messages"]):
-            extra = [r for r in decision.reasons if r not in result.reasons]
+            extra = [r.text for r in decision.reasons if r.text not in result.reasons]
             print_json(
                 {
                     "id": record.get("id"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.shoppers import HUMAN_STATUSES
+from bot.reasons import stored_codes
+from bot.status import HUMAN_STATUSES, ConversationStatus
 from bot.store import ConversationStore, StoredConversation
 
 
@@ -19,6 +20,7 @@ def queue_entry(conversation: StoredConversation) -> dict[str, Any]:
         "channel": conversation.channel,
         "language": conversation.language,
         "reasons": escalation.get("reasons", []),
+        "reason_codes": [code.value for code in stored_codes(escalation)],
         "escalated_at": escalation.get("at"),
         "updated_at": conversation.updated_at.isoformat(),
         "dissatisfaction": scores[-1].get("dissatisfaction") if scores else None,
@@ -37,5 +39,6 @@ def agent_queue(store: ConversationStore, limit: int = 200) -> list[dict[str, An
     for status in HUMAN_STATUSES:
         for summary in store.list(status=status, limit=limit):
             rows.append(queue_entry(store.get(summary.id)))
-    rows.sort(key=lambda r: (r["status"] != "waiting_for_agent", r["escalated_at"] or ""))
+    waiting = ConversationStatus.WAITING_FOR_AGENT
+    rows.sort(key=lambda r: (r["status"] != waiting, r["escalated_at"] or ""))
     return rows

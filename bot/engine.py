@@ -1,39 +1,41 @@
-"""`ShopBot`: one shopper turn from message to stored, grounded, scored reply."""
+"""`ShopBot`: one shopper turn from message to stored, grounded, scored reply.
+
+`ShopBot` is the Python API. It is made of `bot.parts.BotParts` (the backend, knowledge,
+store, scorer, policies and the parts built from them); a turn runs through
+`bot.pipeline.TurnPipeline`, its ordered responders; people take conversations over through
+`bot.humans.HumanDesk`.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
-import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
-from bot.answering import GroundedAnswers, Knowledge
-from bot.backends import ChatBackend, make_backend
+from bot.answering import Knowledge
+from bot.backends import ChatBackend
 from bot.backends.base import LoopThread
-from bot.errors import BackendError, RetrievalError
 from bot.escalation import EscalationPolicy
-from bot.extractive import SentencePicker
-from bot.humans import HumanHandoff
-from bot.language import detect_language, message_kind, phrase
-from bot.orders.assistant import OrderAssistant, OrderReply, OrderState
+from bot.humans import HumanDesk
+from bot.orders.assistant import OrderAssistant
+from bot.parts import BotParts
+from bot.pipeline import TurnPipeline
+from bot.reasons import Reason
 from bot.replay import history_before, stored_reply
-from bot.safety import detect_injection
-from bot.sentiment import SentimentResult, SentimentScorer, make_scorer
-from bot.settings import BUNDLED, Settings
-from bot.store import ConversationStore, SQLConversationStore, StoredConversation
+from bot.sentiment import SentimentScorer
+from bot.settings import Settings
+from bot.status import ConversationStatus
+from bot.store import ConversationStore, StoredConversation, StoredMessage
 from bot.turns import Overrides, StreamEvent, Turn, elapsed_ms
 
 log = logging.getLogger(__name__)
 Message = dict[str, str]
-T = TypeVar("T")
 
 
-class ShopBot(GroundedAnswers, HumanHandoff):
+class ShopBot:
     """The chat engine. Cheap to construct; ``warm_up()`` starts the model and the index."""
 
     def __init__(
@@ -48,20 +50,21 @@ class ShopBot(GroundedAnswers, HumanHandoff):
         orders: OrderAssistant | None = None,
     ) -> None:
         self.settings = settings or Settings()
-        self._owns_backend = backend is None
-        self.backend = backend or make_backend(self.settings)
-        self._knowledge = knowledge
-        self._store = store
-        self.scorer = scorer or make_scorer(self.settings)
-        self.policy = policy or EscalationPolicy(self.settings.escalation)
+        self.parts = BotParts(
+            self.settings,
+            backend=backend,
+            knowledge=knowledge,
+            store=store,
+            scorer=scorer,
+            policy=policy,
+            orders=orders,
+        )
+        self.pipeline = TurnPipeline(self.parts)
         self._loop: LoopThread | None = None
-        self._cpu_pool: ThreadPoolExecutor | None = None
         self.observers: list[Callable[[Turn], None]] = []
         """Called with every finished turn (metrics, analytics)."""
-        self.grounded_lead = self.settings.model == BUNDLED
-        self._sentence_picker: SentencePicker | None = None
-        self._orders = orders
-        self._orders_built = orders is not None
+        self.last_turn: Turn | None = None
+        """The turn `stream` finished last."""
 
     @classmethod
     def from_config(cls, **kwargs: Any) -> ShopBot:
@@ -72,52 +75,51 @@ class ShopBot(GroundedAnswers, HumanHandoff):
         return cls(Settings.load(), **kwargs)
 
     @property
-    def knowledge(self) -> Knowledge:
-        if self._knowledge is None:
-            from retrieval import KnowledgeBase
+    def backend(self) -> ChatBackend:
+        return self.parts.backend
 
-            self._knowledge = KnowledgeBase(self.settings)
-        return self._knowledge
+    @property
+    def scorer(self) -> SentimentScorer:
+        return self.parts.scorer
+
+    @property
+    def policy(self) -> EscalationPolicy:
+        """The escalation policy."""
+        return self.parts.policy
+
+    @property
+    def knowledge(self) -> Knowledge:
+        return self.parts.knowledge
 
     @property
     def store(self) -> ConversationStore:
-        if self._store is None:
-            self._store = SQLConversationStore(self.settings.resolved_database_url)
-        return self._store
+        return self.parts.store
 
     @property
     def orders(self) -> OrderAssistant | None:
         """The order assistant, or None when no order system is configured."""
-        if not self._orders_built:
-            from bot.orders.audit import MemoryAuditLog, SQLAuditLog
-            from bot.orders.factory import build_order_system
+        return self.parts.orders
 
-            system = build_order_system(self.settings)
-            if system is not None:
-                engine = getattr(self.store, "engine", None)
-                audit = SQLAuditLog(engine) if engine is not None else MemoryAuditLog()
-                self._orders = OrderAssistant(system, self.settings.orders, audit)
-            self._orders_built = True
-        return self._orders
+    @property
+    def humans(self) -> HumanDesk:
+        """Hands conversations to people and takes them back."""
+        return self.parts.desk
 
     def warm_up(self) -> None:
-        self.backend.warm_up()
-        self.knowledge.warm_up()
-        self.prime_policy_sentences()
-        self.scorer.warm_up()
-        _ = self.store
-        _ = self.orders
+        parts = self.parts
+        parts.backend.warm_up()
+        parts.knowledge.warm_up()
+        parts.answers.prime_policy_sentences()
+        parts.scorer.warm_up()
+        _ = parts.store
+        _ = parts.orders
 
     def close(self) -> None:
         """Release what this bot started (a backend passed in is left to its owner)."""
-        if self._owns_backend:
-            self.backend.close()
+        self.parts.close()
         if self._loop is not None:
             self._loop.stop()
             self._loop = None
-        if self._cpu_pool is not None:
-            self._cpu_pool.shutdown(wait=False)
-            self._cpu_pool = None
 
     def __enter__(self) -> ShopBot:
         return self
@@ -156,26 +158,14 @@ class ShopBot(GroundedAnswers, HumanHandoff):
 
     async def aanswer(self, messages: list[Message], overrides: Overrides | None = None) -> Turn:
         turn = None
-        async for event in self._respond(messages, "offline", overrides or Overrides(), None):
+        events = self.pipeline.run(messages, "offline", overrides or Overrides(), None)
+        async for event in events:
             if event.kind == "turn":
                 turn = event.turn
         assert turn is not None
         return turn
 
     # -- the turn -------------------------------------------------------------------------
-    async def _on_cpu(self, function: Callable[..., T], *args: Any) -> T:
-        """Run CPU-bound work off the event loop, in a pool of about one thread per core.
-
-        The loop's default pool has more threads than cores; while the engine keeps the cores
-        busy, extra threads only take turns at the GIL. With 16 conversations that made a
-        20 ms search take 370 ms; on two threads it took 60-90 ms (`shopbot bench chat`).
-        Waiting on the database stays on the default pool."""
-        if self._cpu_pool is None:
-            threads = self.settings.cpu_threads or os.cpu_count() or 2
-            self._cpu_pool = ThreadPoolExecutor(threads, thread_name_prefix="shopbot-cpu")
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._cpu_pool, functools.partial(function, *args))
-
     def _bot_loop(self) -> LoopThread:
         if self._loop is None:
             self._loop = LoopThread("shopbot-engine")
@@ -236,7 +226,8 @@ class ShopBot(GroundedAnswers, HumanHandoff):
             return
         history = history_before(conversation, position)
         history.append({"role": "user", "content": message})
-        async for event in self._respond(history, session, Overrides(), position, conversation):
+        events = self.pipeline.run(history, session, Overrides(), position, conversation)
+        async for event in events:
             if event.turn is not None:
                 event.turn.timings["store_ms"] = round(
                     store_ms + event.turn.timings.get("store_ms", 0.0), 1
@@ -250,249 +241,36 @@ class ShopBot(GroundedAnswers, HumanHandoff):
         store = self.store
         store.ensure(session)
         conversation = store.get(session)
-        if conversation.status == "closed":
-            store.set_status(session, "bot")
-            conversation.status = "bot"
+        if conversation.status == ConversationStatus.CLOSED:
+            store.set_status(session, ConversationStatus.BOT)
+            conversation.status = ConversationStatus.BOT
         stored = store.append(session, "user", message, request_key=request_key)
         return conversation, stored.position
 
-    async def _respond(
-        self,
-        messages: list[Message],
-        session: str,
-        overrides: Overrides,
-        user_position: int | None,
-        conversation: StoredConversation | None = None,
-    ) -> AsyncIterator[StreamEvent]:
-        started = time.perf_counter()
-        persist = user_position is not None
-        question = messages[-1]["content"]
-        language = detect_language(question)
-        index = len(messages) - 1
-        sentiment = await self._on_cpu(self.scorer.score, messages, index)
-        scoring_ms = elapsed_ms(started)
-        state: dict[str, Any] = {}
-        status = "bot"
-        if persist:
-            if conversation is None:
-                conversation = await asyncio.to_thread(self.store.get, session)
-            state = dict(conversation.data.get("bot_state") or {})
-            status = conversation.status
-        state = self.policy.observe(sentiment, state)
-        if persist:
-            scores = {**sentiment.as_dict(), "predicted_csat": state["predicted_csat"]}
-            await asyncio.to_thread(
-                self.store.update_message, session, user_position, {"sentiment": scores}
-            )
-        if status in ("waiting_for_agent", "agent"):
-            if persist:  # no reply is stored: keep the scores with the conversation
-                await asyncio.to_thread(
-                    self.store.update_data,
-                    session,
-                    {"bot_state": state, "predicted_csat": state["predicted_csat"]},
-                )
-            turn = Turn(session, "", [], sentiment.as_dict(), True, status, language)
-            yield StreamEvent("turn", turn=turn)
-            return
+    # -- humans -------------------------------------------------------------------------
+    def request_human(self, session: str, reason: Reason | None = None) -> None:
+        """Hand a conversation over on request (the "talk to a person" button)."""
+        self.humans.request_human(session, reason)
 
-        injection = detect_injection(question)
-        if injection.flagged:
-            log.warning("Prompt injection attempt in %s: %s", session, ", ".join(injection.reasons))
-            turn = self._bot_turn(session, "refuse_injection", language, sentiment)
-            turn.withheld = [
-                {"sentence": "[shopper message]", "reason": r} for r in injection.reasons
-            ]
-            turn.timings = {"total_ms": elapsed_ms(started)}
-            async for event in self._say(turn, persist, state, {"injection": injection.reasons}):
-                yield event
-            return
+    def escalations(self) -> list[StoredConversation]:
+        """Conversations waiting for a human, oldest escalation first."""
+        return self.humans.escalations()
 
-        decision = self.policy.before_reply(sentiment, state, question, messages)
-        if decision.escalate:
-            async for event in self._hand_off(
-                session, language, sentiment, decision.reasons, persist, started, state
-            ):
-                yield event
-            return
+    def agent_message(self, session: str, content: str, agent: str) -> StoredMessage:
+        """A human agent's reply: delivered to the shopper; the bot stays quiet meanwhile."""
+        return self.humans.agent_message(session, content, agent)
 
-        if self.orders is not None:
-            order_state = OrderState.from_json(state.get("orders"))
-            order_reply = await asyncio.to_thread(
-                self.orders.handle, question, order_state, language, session, persist
-            )
-            state["orders"] = order_reply.state.to_json()
-            if order_reply.handled:
-                async for event in self._order_turn(
-                    order_reply, session, sentiment, persist, state, started
-                ):
-                    yield event
-                return
+    def handback(self, session: str, agent: str | None = None) -> None:
+        """Return the conversation to the bot, keeping its context."""
+        self.humans.handback(session, agent)
 
-        kind = message_kind(question)
-        if kind in ("greeting", "thanks"):
-            turn = self._bot_turn(session, kind, language, sentiment)
-            async for event in self._say(turn, persist, state, {"courtesy": kind}):
-                yield event
-            return
+    def close_conversation(self, session: str) -> None:
+        self.humans.close_conversation(session)
 
-        t0 = time.perf_counter()
-        try:
-            hits = await self._on_cpu(self._retrieve, messages)
-        except RetrievalError as exc:  # degraded: say so honestly and offer a person
-            log.warning("Knowledge unavailable for %s: %s", session, exc)
-            turn = self._bot_turn(session, "knowledge_unavailable", language, sentiment)
-            async for event in self._say(turn, persist, state, {"degraded": "retrieval"}):
-                yield event
-            return
-        retrieval_ms = (time.perf_counter() - t0) * 1000
-        min_score = self.settings.retrieval.min_score
-        # Knowledge that tries to instruct the model is not knowledge: leave it out.
-        relevant = [
-            h for h in hits if h.score >= min_score and not detect_injection(h.text).flagged
-        ]
-        if not relevant and kind == "statement":  # "I ordered the hoodie last week": go on
-            turn = self._bot_turn(session, kind, language, sentiment)
-            async for event in self._say(turn, persist, state, {"courtesy": kind}):
-                yield event
-            return
-        if not relevant:
-            state = self.policy.record_failure(state)
-            if self.policy.too_many_failures(state):
-                async for event in self._hand_off(
-                    session,
-                    language,
-                    sentiment,
-                    ["the bot could not answer repeatedly"],
-                    persist,
-                    started,
-                    state,
-                ):
-                    yield event
-                return
-            turn = self._bot_turn(session, "no_knowledge", language, sentiment)
-            turn.timings = {"retrieval_ms": retrieval_ms, "total_ms": elapsed_ms(started)}
-            async for event in self._say(turn, persist, state, {"no_knowledge": True}):
-                yield event
-            return
+    def feedback(self, session: str, position: int, helpful: bool) -> None:
+        """The shopper's thumbs up or down on one reply."""
+        self.humans.feedback(session, position, helpful)
 
-        try:
-            async for event in self._generate(
-                messages, session, relevant, language, sentiment, overrides, started, state
-            ):
-                if event.turn is not None:
-                    event.turn.timings["scoring_ms"] = scoring_ms
-                    event.turn.timings["retrieval_ms"] = round(retrieval_ms, 1)
-                    stored_at = time.perf_counter()
-                    await self._store_reply(event.turn, persist, self.policy.record_success(state))
-                    event.turn.timings["store_ms"] = elapsed_ms(stored_at)
-                yield event
-        except BackendError as exc:
-            log.warning("Backend failed for %s: %s", session, exc)
-            async for event in self._hand_off(
-                session,
-                language,
-                sentiment,
-                [f"model backend failed: {exc}"],
-                persist,
-                started,
-                fallback=True,
-            ):
-                yield event
-
-    @staticmethod
-    def _bot_turn(session: str, phrase_key: str, language: str, sentiment: SentimentResult) -> Turn:
-        """One of the bot's set phrases as the reply; the conversation stays with the bot."""
-        reply = phrase(language, phrase_key)
-        return Turn(session, reply, [], sentiment.as_dict(), False, "bot", language)
-
-    async def _say(
-        self, turn: Turn, persist: bool, state: dict[str, Any], extra: dict[str, Any]
-    ) -> AsyncIterator[StreamEvent]:
-        """A reply that needs no model: shown whole, stored, done."""
-        yield StreamEvent("delta", turn.reply)
-        await self._store_reply(turn, persist, state, extra)
-        yield StreamEvent("turn", turn=turn)
-
-    async def _order_turn(
-        self,
-        reply: OrderReply,
-        session: str,
-        sentiment: SentimentResult,
-        persist: bool,
-        state: dict[str, Any],
-        started: float,
-    ) -> AsyncIterator[StreamEvent]:
-        """An order reply: stated from the order system's data, handed over if it says so."""
-        escalated = bool(reply.escalate)
-        status = "waiting_for_agent" if escalated else "bot"
-        sources = [
-            {
-                "n": i + 1,
-                "id": f"policy:{name}",
-                "source": "policy",
-                "title": name.rsplit(".", 1)[0].replace("_", " ").capitalize(),
-                "path": name,
-            }
-            for i, name in enumerate(reply.sources)
-        ]
-        turn = Turn(session, reply.text, sources, sentiment.as_dict(), escalated, status)
-        turn.language = reply.language
-        turn.escalation_reasons = list(reply.escalate)
-        turn.timings = {"total_ms": elapsed_ms(started)}
-        yield StreamEvent("delta", turn.reply)
-        await self._store_reply(turn, persist, self.policy.record_success(state), {"orders": True})
-        if persist and escalated:
-            await asyncio.to_thread(self._escalate_order_case, session, reply)
-        yield StreamEvent("turn", turn=turn)
-
-    def _escalate_order_case(self, session: str, reply: OrderReply) -> None:
-        self.store.update_data(session, {"order_case": reply.case})
-        self._record_escalation(session, list(reply.escalate))
-
-    async def _hand_off(
-        self,
-        session: str,
-        language: str,
-        sentiment: SentimentResult,
-        reasons: list[str],
-        persist: bool,
-        started: float,
-        state: dict[str, Any] | None = None,
-        fallback: bool = False,
-    ) -> AsyncIterator[StreamEvent]:
-        reply = phrase(language, "backend_failed" if fallback else "waiting_for_agent")
-        if not fallback:
-            reply = self.policy.handoff_message(language, reasons)
-        yield StreamEvent("delta", reply)
-        turn = Turn(session, reply, [], sentiment.as_dict(), True, "waiting_for_agent", language)
-        turn.escalation_reasons = reasons
-        turn.timings = {"total_ms": elapsed_ms(started)}
-        if persist:
-            await self._store_reply(turn, persist, state or {}, {"handoff": True})
-            await asyncio.to_thread(self._record_escalation, session, reasons)
-        yield StreamEvent("turn", turn=turn)
-
-    # -- humans ---------------------------------------------------------------------------
-    async def _store_reply(
-        self, turn: Turn, persist: bool, state: dict[str, Any], extra: dict[str, Any] | None = None
-    ) -> None:
-        if not persist:
-            return
-        data = {
-            "sources": turn.sources,
-            "usage": turn.usage,
-            "withheld": turn.withheld,
-            "timings": turn.timings,
-            **(extra or {}),
-        }
-        conversation = {
-            "bot_state": state,
-            "language": turn.language,
-            "predicted_csat": state.get("predicted_csat"),
-        }
-        await asyncio.to_thread(self._finish_turn, turn, data, conversation)
-
-    def _finish_turn(self, turn: Turn, data: dict[str, Any], conversation: dict[str, Any]) -> None:
-        """Store the reply and the conversation's state in one trip to the store's thread."""
-        self.store.append(turn.session, "assistant", turn.reply, data)
-        self.store.update_data(turn.session, conversation)
+    def rate(self, session: str, stars: int) -> None:
+        """The shopper's end-of-chat rating, 1 to 5."""
+        self.humans.rate(session, stars)

@@ -1,22 +1,23 @@
 """When a conversation goes to a human, and why. Pure decisions over scores and state.
 
-The state is a plain dict kept with the conversation (``bot_state``): the dissatisfaction
-of each shopper message so far, whether the shopper was abusive, and how many answers in a
-row found no knowledge. Every rule that fires adds a reason a person can read.
+The state is the conversation's `ConversationState`: the dissatisfaction of each shopper
+message so far, whether the shopper was abusive, and how many answers in a row found no
+knowledge. Every rule that fires adds a `Reason` (a code, and the text a person reads).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
-from typing import Any
 
+from bot.reasons import Reason, ReasonCode
 from bot.sentiment import SentimentResult, SentimentScorer, predicted_csat
 from bot.sentiment.lexicon import FAILED_REPLY
 from bot.sentiment.signals import similarity
 from bot.settings import EscalationSettings
+from bot.state import ConversationState
 
 Message = dict[str, str]
 HISTORY = 20
@@ -29,7 +30,7 @@ _DIGITS = re.compile(r"\d+")
 @dataclass
 class Decision:
     escalate: bool
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
 
 
 def _since_agent(messages: list[Message]) -> list[Message]:
@@ -89,21 +90,21 @@ class EscalationPolicy:
         self._topics = re.compile(pattern, re.I) if pattern else None
 
     # -- state ----------------------------------------------------------------------------
-    def observe(self, sentiment: SentimentResult, state: dict[str, Any]) -> dict[str, Any]:
+    def observe(self, sentiment: SentimentResult, state: ConversationState) -> ConversationState:
         """The state with this message's scores added, and the predicted CSAT updated."""
-        history = [*state.get("dissatisfaction", []), sentiment.dissatisfaction][-HISTORY:]
-        abusive = bool(state.get("abusive")) or sentiment.abusive
-        csat = predicted_csat(history, abusive, int(state.get("failed_answers", 0)))
-        return {**state, "dissatisfaction": history, "abusive": abusive, "predicted_csat": csat}
+        history = [*state.dissatisfaction, sentiment.dissatisfaction][-HISTORY:]
+        abusive = state.abusive or sentiment.abusive
+        csat = predicted_csat(history, abusive, state.failures)
+        return replace(state, dissatisfaction=history, abusive=abusive, predicted_csat=csat)
 
-    def record_failure(self, state: dict[str, Any]) -> dict[str, Any]:
-        return {**state, "failed_answers": int(state.get("failed_answers", 0)) + 1}
+    def record_failure(self, state: ConversationState) -> ConversationState:
+        return replace(state, failed_answers=state.failures + 1)
 
-    def record_success(self, state: dict[str, Any]) -> dict[str, Any]:
-        return {**state, "failed_answers": 0}
+    def record_success(self, state: ConversationState) -> ConversationState:
+        return replace(state, failed_answers=0)
 
-    def too_many_failures(self, state: dict[str, Any]) -> bool:
-        return int(state.get("failed_answers", 0)) >= self.settings.max_failed_answers
+    def too_many_failures(self, state: ConversationState) -> bool:
+        return state.failures >= self.settings.max_failed_answers
 
     def rising(self, history: list[float]) -> bool:
         """Dissatisfaction went up over the last ``rising_turns`` messages, is still going up,
@@ -119,38 +120,38 @@ class EscalationPolicy:
     def before_reply(
         self,
         sentiment: SentimentResult,
-        state: dict[str, Any],
+        state: ConversationState,
         text: str = "",
         messages: list[Message] | None = None,
     ) -> Decision:
         """Whether to hand over now; ``state`` should already include this message."""
         s = self.settings
-        reasons: list[str] = []
+        reasons: list[Reason] = []
         if sentiment.wants_human:
-            reasons.append("the shopper asked for a human")
+            reasons.append(Reason(ReasonCode.ASKED_FOR_HUMAN))
         if sentiment.abusive:
-            reasons.append("abusive language")
+            reasons.append(Reason(ReasonCode.ABUSIVE))
         if sentiment.dissatisfaction >= s.dissatisfaction_threshold:
-            reasons.append(
-                f"dissatisfaction {sentiment.dissatisfaction:.2f} >= "
-                f"{s.dissatisfaction_threshold:.2f}"
-            )
-        history = list(state.get("dissatisfaction") or [sentiment.dissatisfaction])
+            score = {"score": sentiment.dissatisfaction, "threshold": s.dissatisfaction_threshold}
+            reasons.append(Reason(ReasonCode.DISSATISFIED, score))
+        history = list(state.dissatisfaction or [sentiment.dissatisfaction])
         if self.rising(history):
             shown = " -> ".join(f"{v:.2f}" for v in history[-s.rising_turns :])
-            reasons.append(f"dissatisfaction rising over {s.rising_turns} turns ({shown})")
+            rising = {"turns": s.rising_turns, "scores": shown}
+            reasons.append(Reason(ReasonCode.DISSATISFACTION_RISING, rising))
         if self._topics and text and (match := self._topics.search(text)):
-            reasons.append(f"human-only topic: {match.group(1).lower()}")
+            topic = {"topic": match.group(1).lower()}
+            reasons.append(Reason(ReasonCode.HUMAN_ONLY_TOPIC, topic))
         if self.too_many_failures(state):
-            reasons.append(f"no relevant knowledge {state['failed_answers']} times in a row")
+            reasons.append(Reason(ReasonCode.NO_KNOWLEDGE, {"count": state.failures}))
         if messages:
             if (repeats := repeated_questions(messages)) >= s.max_repeats:
-                reasons.append(f"the shopper asked the same question again {repeats} times")
+                reasons.append(Reason(ReasonCode.REPEATED_QUESTION, {"count": repeats}))
             if (loops := repeated_replies(messages)) >= s.max_loops:
-                reasons.append(f"the bot repeated the same reply {loops} times")
+                reasons.append(Reason(ReasonCode.REPEATED_REPLY, {"count": loops}))
         return Decision(bool(reasons), reasons)
 
-    def handoff_message(self, language: str, reasons: list[str]) -> str:
+    def handoff_message(self, language: str, reasons: list[Reason]) -> str:
         if language == "zh":
             return "我已为您转接人工客服，同事会查看我们的对话记录，并尽快在这里回复您。"
         return (
@@ -164,7 +165,7 @@ def judge_conversation(
 ) -> Iterator[tuple[int, SentimentResult, Decision]]:
     """Every shopper message judged as the engine judges it: scored in context, then the
     policy decides with the scores so far (offline: no retrieval failures are known)."""
-    state: dict[str, Any] = {}
+    state = ConversationState()
     for index, message in enumerate(messages):
         if message["role"] != "user":
             continue

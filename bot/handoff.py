@@ -16,7 +16,9 @@ import time
 from typing import Any
 
 from bot.privacy import mask_personal_data
+from bot.reasons import Reason, codes, texts
 from bot.settings import EscalationSettings
+from bot.status import ConversationStatus
 from bot.store import ConversationStore, StoredConversation
 
 log = logging.getLogger(__name__)
@@ -56,7 +58,7 @@ def summarize(
 
 
 def handoff_packet(
-    conversation: StoredConversation, reasons: list[str], mask_summary: bool = False
+    conversation: StoredConversation, reasons: list[Reason], mask_summary: bool = False
 ) -> dict[str, Any]:
     """Everything the human needs: transcript, summary, what the bot tried, scores, reasons."""
     transcript = [
@@ -86,10 +88,11 @@ def handoff_packet(
     return {
         "event": "conversation.escalated",
         "conversation_id": conversation.id,
-        "status": "waiting_for_agent",
+        "status": ConversationStatus.WAITING_FOR_AGENT.value,
         "language": conversation.language,
-        "reasons": reasons,
-        "summary": summarize(conversation, reasons, mask_summary),
+        "reasons": texts(reasons),
+        "reason_codes": codes(reasons),
+        "summary": summarize(conversation, texts(reasons), mask_summary),
         "transcript": transcript,
         "bot_tried": tried,
         # An order request outside the policy: what was asked, checked and refused.

@@ -2,77 +2,79 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
 
-from bot.store import StoredConversation, StoredMessage
+from bot.escalation import EscalationPolicy
+from bot.handoff import handoff_packet
+from bot.reasons import Reason, ReasonCode, codes, texts
+from bot.settings import Settings
+from bot.state import ConversationState
+from bot.status import ConversationStatus
+from bot.store import ConversationStore, StoredConversation, StoredMessage
 
-if TYPE_CHECKING:
-    from bot.escalation import EscalationPolicy
-    from bot.settings import Settings
-    from bot.store import ConversationStore
 
+class HumanDesk:
+    """Hands conversations to people and takes them back."""
 
-class HumanHandoff:
-    """The part of `ShopBot` that hands conversations to people and takes them back."""
+    def __init__(
+        self, store: ConversationStore, policy: EscalationPolicy, settings: Settings
+    ) -> None:
+        self.store = store
+        self.policy = policy
+        self.settings = settings
 
-    store: ConversationStore
-    policy: EscalationPolicy
-    settings: Settings
-
-    def _record_escalation(self, session: str, reasons: list[str]) -> None:
+    def record_escalation(self, session: str, reasons: list[Reason]) -> None:
         """Queue the conversation for agents and put the handoff packet in the outbox."""
-        from datetime import UTC, datetime
-
-        from bot.handoff import handoff_packet
-
-        self.store.set_status(session, "waiting_for_agent")
-        self.store.update_data(
-            session,
-            {"escalation": {"reasons": reasons, "at": datetime.now(UTC).isoformat()}},
-        )
+        self.store.set_status(session, ConversationStatus.WAITING_FOR_AGENT)
+        escalation = {
+            "reasons": texts(reasons),
+            "codes": codes(reasons),
+            "at": datetime.now(UTC).isoformat(),
+        }
+        self.store.update_data(session, {"escalation": escalation})
         packet = handoff_packet(
             self.store.get(session), reasons, self.settings.privacy.mask_handoff_summary
         )
         self.store.enqueue_delivery(session, "escalation", packet)
 
-    def request_human(self, session: str, reason: str = "the shopper asked for a human") -> None:
+    def request_human(self, session: str, reason: Reason | None = None) -> None:
         """Hand a conversation over on request (the "talk to a person" button)."""
         conversation = self.store.get(session)
-        if conversation.status in ("waiting_for_agent", "agent"):
+        if conversation.status.with_humans:
             return
+        reason = reason or Reason(ReasonCode.ASKED_FOR_HUMAN)
         language = conversation.language or "en"
         self.store.append(
             session, "assistant", self.policy.handoff_message(language, [reason]), {"handoff": True}
         )
-        self._record_escalation(session, [reason])
+        self.record_escalation(session, [reason])
 
     def escalations(self) -> list[StoredConversation]:
         """Conversations waiting for a human, oldest escalation first."""
-        waiting = self.store.list(status="waiting_for_agent", limit=500)
+        waiting = self.store.list(status=ConversationStatus.WAITING_FOR_AGENT, limit=500)
         return sorted(waiting, key=lambda c: c.data.get("escalation", {}).get("at", ""))
 
     def agent_message(self, session: str, content: str, agent: str) -> StoredMessage:
         """A human agent's reply: delivered to the shopper; the bot stays quiet meanwhile."""
         message = self.store.append(session, "agent", content, {"agent": agent})
-        self.store.set_status(session, "agent")
+        self.store.set_status(session, ConversationStatus.AGENT)
         return message
 
     def handback(self, session: str, agent: str | None = None) -> None:
         """Return the conversation to the bot, keeping its context."""
         conversation = self.store.get(session)
-        state = dict(conversation.data.get("bot_state") or {})
+        state = ConversationState.from_json(conversation.data.get("bot_state"))
         self.store.update_data(
-            session, {"bot_state": self.policy.record_success(state), "handed_back_by": agent}
+            session,
+            {"bot_state": self.policy.record_success(state).to_json(), "handed_back_by": agent},
         )
-        self.store.set_status(session, "bot")
+        self.store.set_status(session, ConversationStatus.BOT)
 
     def close_conversation(self, session: str) -> None:
-        from datetime import UTC, datetime
-
         # Every close is kept: a shopper writing after the first one reopened the case.
         closes = list(self.store.get(session).data.get("closed_at") or [])
         self.store.update_data(session, {"closed_at": [*closes, datetime.now(UTC).isoformat()]})
-        self.store.set_status(session, "closed")
+        self.store.set_status(session, ConversationStatus.CLOSED)
 
     def feedback(self, session: str, position: int, helpful: bool) -> None:
         """The shopper's thumbs up or down on one reply."""

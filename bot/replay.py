@@ -23,7 +23,7 @@ def stored_reply(conversation: StoredConversation, position: int) -> Turn | None
     if question is None or not later or later[0].role != "assistant":
         return None
     reply = later[0]
-    escalated = conversation.status in ("waiting_for_agent", "agent")
+    escalated = conversation.status.with_humans
     return Turn(
         conversation.id,
         reply.content,

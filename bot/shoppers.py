@@ -15,7 +15,6 @@ from typing import Any
 from bot.store import ConversationStore, StoredConversation
 
 TOKEN_FIELD = "shopper_token_sha256"
-HUMAN_STATUSES = ("waiting_for_agent", "agent")
 SOURCE_FIELDS = ("n", "title", "source", "url", "path", "product_id")
 _CITATION = re.compile(r"\[(\d{1,2})\]")
 
@@ -73,7 +72,7 @@ def shopper_view(conversation: StoredConversation, after: int = -1) -> dict[str,
     return {
         "id": conversation.id,
         "status": conversation.status,
-        "human": conversation.status in HUMAN_STATUSES,
+        "human": conversation.status.with_humans,
         "rating": conversation.data.get("rating"),
         "messages": messages,
     }

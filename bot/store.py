@@ -30,8 +30,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 
 from bot.database import open_engine
 from bot.errors import ConversationNotFound, StoreError
+from bot.status import ConversationStatus
 
-STATUSES = ("bot", "waiting_for_agent", "agent", "closed")
+STATUSES = tuple(status.value for status in ConversationStatus)
 
 
 def _now() -> datetime:
@@ -46,7 +47,9 @@ class ConversationRow(Base):
     __tablename__ = "conversations"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    status: Mapped[str] = mapped_column(String(32), default="bot", index=True)
+    status: Mapped[str] = mapped_column(
+        String(32), default=ConversationStatus.BOT.value, index=True
+    )
     channel: Mapped[str] = mapped_column(String(32), default="api")
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
@@ -124,7 +127,7 @@ class StoredMessage:
 @dataclass
 class StoredConversation:
     id: str
-    status: str
+    status: ConversationStatus
     channel: str
     language: str | None
     created_at: datetime
@@ -156,11 +159,13 @@ class ConversationStore(Protocol):
 
     def get(self, conversation_id: str) -> StoredConversation: ...
 
-    def set_status(self, conversation_id: str, status: str) -> None: ...
+    def set_status(self, conversation_id: str, status: ConversationStatus) -> None: ...
 
     def update_data(self, conversation_id: str, data: dict[str, Any]) -> None: ...
 
-    def list(self, status: str | None = None, limit: int = 100) -> list[StoredConversation]: ...
+    def list(
+        self, status: ConversationStatus | None = None, limit: int = 100
+    ) -> list[StoredConversation]: ...
 
     def enqueue_delivery(self, conversation_id: str, kind: str, payload: dict[str, Any]) -> int: ...
 
@@ -297,14 +302,14 @@ class SQLConversationStore:
             ).all()
             return _conversation(row, messages)
 
-    def set_status(self, conversation_id: str, status: str) -> None:
+    def set_status(self, conversation_id: str, status: ConversationStatus) -> None:
         if status not in STATUSES:
             raise ValueError(f"Unknown status {status!r}; one of {STATUSES}.")
         with self._session() as session, session.begin():
             row = session.get(ConversationRow, conversation_id)
             if row is None:
                 raise ConversationNotFound(f"No conversation {conversation_id!r}.")
-            row.status = status
+            row.status = ConversationStatus(status).value
             row.updated_at = _now()
 
     def update_data(self, conversation_id: str, data: dict[str, Any]) -> None:
@@ -316,7 +321,9 @@ class SQLConversationStore:
             if "language" in data:
                 row.language = data["language"]
 
-    def list(self, status: str | None = None, limit: int = 100) -> list[StoredConversation]:
+    def list(
+        self, status: ConversationStatus | None = None, limit: int = 100
+    ) -> list[StoredConversation]:
         with self._session() as session:
             query = select(ConversationRow).order_by(ConversationRow.updated_at.desc()).limit(limit)
             if status:
@@ -450,7 +457,7 @@ def _message(row: MessageRow) -> StoredMessage:
 def _conversation(row: ConversationRow, messages: Any) -> StoredConversation:
     return StoredConversation(
         id=row.id,
-        status=row.status,
+        status=ConversationStatus(row.status),
         channel=row.channel,
         language=row.language,
         created_at=row.created_at,

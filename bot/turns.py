@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from bot.grounding import HitLike
+from bot.reasons import Reason
+from bot.status import ConversationStatus
 
 
 @dataclass
@@ -18,15 +20,24 @@ class Turn:
     sources: list[dict[str, Any]]
     sentiment: dict[str, Any]
     escalated: bool
-    status: str = "bot"
+    status: ConversationStatus = ConversationStatus.BOT
     language: str = "en"
     usage: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     withheld: list[dict[str, str]] = field(default_factory=list)
-    escalation_reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
+    """Why the conversation was handed to a human this turn."""
+
+    @property
+    def escalation_reasons(self) -> list[str]:
+        """The reasons as a person reads them."""
+        return [reason.text for reason in self.reasons]
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["reasons"] = [reason.code.value for reason in self.reasons]
+        data["escalation_reasons"] = self.escalation_reasons
+        return data
 
     def reply_fields(self) -> dict[str, Any]:
         """What a shopper-facing answer carries (CLI `--json`, the helpdesk API)."""

@@ -16,6 +16,7 @@ from bot import ShopBot
 from bot.errors import ConversationNotFound
 from bot.inflight import ReplyTracker
 from bot.settings import Settings
+from bot.status import ConversationStatus
 from bot.store import StoredConversation
 from ui.errors import primed, sse_errors
 from ui.limits import check_message, check_turns
@@ -181,7 +182,7 @@ def build_router(
         idempotency_key: str | None = Header(None, max_length=200),
     ) -> Any:
         conversation = await existing(conversation_id)
-        if conversation.status == "closed":
+        if conversation.status == ConversationStatus.CLOSED:
             raise HTTPException(409, "This conversation is closed; create a new one.")
         check_message(body.content, settings.limits)
         check_turns(conversation, settings.limits)
@@ -227,7 +228,7 @@ def build_router(
     @router.post("/conversations/{conversation_id}/agent-messages", response_model=MessageOut)
     async def post_agent_message(conversation_id: str, body: AgentMessageIn) -> MessageOut:
         conversation = await existing(conversation_id)
-        if conversation.status == "closed":
+        if conversation.status == ConversationStatus.CLOSED:
             raise HTTPException(409, "This conversation is closed.")
         message = await asyncio.to_thread(
             bot.agent_message, conversation_id, body.content, body.agent
@@ -244,13 +245,13 @@ def build_router(
     async def handback(conversation_id: str) -> Ok:
         await existing(conversation_id)
         await asyncio.to_thread(bot.handback, conversation_id)
-        return Ok(id=conversation_id, status="bot")
+        return Ok(id=conversation_id, status=ConversationStatus.BOT)
 
     @router.post("/conversations/{conversation_id}/close", response_model=Ok)
     async def close(conversation_id: str) -> Ok:
         await existing(conversation_id)
         await asyncio.to_thread(bot.close_conversation, conversation_id)
-        return Ok(id=conversation_id, status="closed")
+        return Ok(id=conversation_id, status=ConversationStatus.CLOSED)
 
     from ui.privacy_api import add_privacy_routes
 

@@ -21,6 +21,7 @@ from bot import ShopBot
 from bot.desk import agent_queue
 from bot.errors import ConversationNotFound
 from bot.settings import Settings
+from bot.status import ConversationStatus
 from ui.api import AgentMessageIn, ConversationOut, MessageIn, conversation_out
 
 COOKIE = "shopbot_console"
@@ -113,23 +114,23 @@ def build_console_router(bot: ShopBot, settings: Settings) -> APIRouter:
         conversation_id: str, body: MessageIn, name: str = Depends(agent)
     ) -> dict[str, Any]:
         conversation = await existing(conversation_id)
-        if conversation.status == "closed":
+        if conversation.status == ConversationStatus.CLOSED:
             raise HTTPException(409, "This conversation is closed.")
         AgentMessageIn(content=body.content, agent=name)  # the same limits as the API
         message = await asyncio.to_thread(bot.agent_message, conversation_id, body.content, name)
-        return {"position": message.position, "status": "agent"}
+        return {"position": message.position, "status": ConversationStatus.AGENT}
 
     @router.post("/console/api/conversations/{conversation_id}/handback")
     async def handback(conversation_id: str, name: str = Depends(agent)) -> dict[str, str]:
         await existing(conversation_id)
         await asyncio.to_thread(bot.handback, conversation_id, name)
-        return {"id": conversation_id, "status": "bot"}
+        return {"id": conversation_id, "status": ConversationStatus.BOT}
 
     @router.post("/console/api/conversations/{conversation_id}/close")
     async def close(conversation_id: str, _: str = Depends(agent)) -> dict[str, str]:
         await existing(conversation_id)
         await asyncio.to_thread(bot.close_conversation, conversation_id)
-        return {"id": conversation_id, "status": "closed"}
+        return {"id": conversation_id, "status": ConversationStatus.CLOSED}
 
     from ui.insights import build_insights_router
 

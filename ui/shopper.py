@@ -14,6 +14,7 @@ from bot.errors import ConversationNotFound
 from bot.inflight import ReplyTracker
 from bot.settings import Settings
 from bot.shoppers import open_conversation, owns, shopper_view
+from bot.status import ConversationStatus
 
 TEXT: dict[str, dict[str, Any]] = {
     "en": {
@@ -104,7 +105,7 @@ def build_shopper_chat(bot: ShopBot, settings: Settings, replies: ReplyTracker) 
     def banner(view: dict[str, Any] | None, lang: str) -> Any:
         if not view or not view["human"]:
             return gr.update(visible=False)
-        key = "agent" if view["status"] == "agent" else "waiting"
+        key = "agent" if view["status"] == ConversationStatus.AGENT else "waiting"
         return gr.update(visible=True, value=TEXT[lang][key])
 
     async def refresh(owner: dict | None, lang: str) -> tuple[Any, Any, Any]:

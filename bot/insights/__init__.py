@@ -3,7 +3,7 @@ contact reasons (clustered, no hand-made labels) and knowledge gaps."""
 
 from bot.insights.gaps import find_gaps
 from bot.insights.history import SQLHistory, import_history, parse_day
-from bot.insights.metrics import compute_metrics, reason_category
+from bot.insights.metrics import compute_metrics
 from bot.insights.reasons import agreement, contact_reasons
 from bot.insights.report import ReportOptions, build_report, report_csv, report_text
 
@@ -17,7 +17,6 @@ __all__ = [
     "find_gaps",
     "import_history",
     "parse_day",
-    "reason_category",
     "report_csv",
     "report_text",
 ]

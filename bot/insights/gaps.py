@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from bot.extractive import sentences
-from bot.insights.metrics import reason_category
 from bot.language import message_kind
+from bot.reasons import ReasonCode, stored_codes
 from bot.store import StoredConversation
 from retrieval.text import is_cjk
 
@@ -57,9 +57,7 @@ class Question:
 def candidate_questions(conversation: StoredConversation) -> list[Question]:
     """The shopper's opening question, and every question whose reply failed them."""
     escalation = conversation.data.get("escalation") or {}
-    for_knowledge = any(
-        reason_category(r) == "missing knowledge" for r in escalation.get("reasons") or []
-    )
+    for_knowledge = ReasonCode.NO_KNOWLEDGE in stored_codes(escalation)
     messages = conversation.messages
     picked: dict[int, Question] = {}
     shopper = [m for m in messages if m.role == "user"]

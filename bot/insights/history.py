@@ -23,6 +23,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.conversations import read_conversations
 from bot.errors import InputError, StoreError
 from bot.language import PHRASES, detect_language
+from bot.reasons import Reason, ReasonCode, codes, texts
+from bot.state import ConversationState
+from bot.status import ConversationStatus
 from bot.store import (
     ConversationRow,
     MessageRow,
@@ -40,8 +43,6 @@ HISTORY_DAYS = 84
 """A conversation without ``created_at`` gets a fixed date in these 12 weeks, from its id."""
 LABELS = ("reason", "topic", "planted", "answered_by")
 """Fields of an input line kept with the conversation (ground truth for evaluations)."""
-HUMAN_ONLY = "human-agent only conversation"
-BOT_HANDED_OVER = "the bot handed over (reason not recorded)"
 NO_KNOWLEDGE_REPLIES = {PHRASES[lang]["no_knowledge"] for lang in PHRASES}
 
 
@@ -186,16 +187,18 @@ def _rows(
     )
     first_agent = next((i for i, m in enumerate(messages) if m["role"] == "agent"), None)
     rows: list[MessageRow] = []
-    state: dict[str, Any] = {}
-    reasons: list[str] = list(record.get("escalation_reasons") or [])
+    state = ConversationState()
+    given: list[str] = list(record.get("escalation_reasons") or [])  # as the file says
+    reasons: list[Reason] = []
     for index, message in enumerate(messages):
         data: dict[str, Any] = {}
         if message["role"] == "user":
             result = scorer.score(messages, index)
             state = policy.observe(result, state)
-            data["sentiment"] = {**result.as_dict(), "predicted_csat": state["predicted_csat"]}
+            data["sentiment"] = {**result.as_dict(), "predicted_csat": state.predicted_csat}
             decision = policy.before_reply(result, state, message["content"], messages[: index + 1])
-            if decision.escalate and not reasons and (first_agent is None or index < first_agent):
+            first = not given and not reasons
+            if decision.escalate and first and (first_agent is None or index < first_agent):
                 reasons = list(decision.reasons)
         elif message["role"] == "assistant" and message["content"] in NO_KNOWLEDGE_REPLIES:
             data["no_knowledge"] = True
@@ -218,8 +221,8 @@ def _rows(
     escalated = escalated or bool(record.get("escalation_reasons"))
     data: dict[str, Any] = {
         "language": language,
-        "bot_state": state,
-        "predicted_csat": state.get("predicted_csat"),
+        "bot_state": state.to_json(),
+        "predicted_csat": state.predicted_csat,
         "labels": {k: record[k] for k in LABELS if k in record},
     }
     if outcome.get("csat") is not None:
@@ -228,16 +231,21 @@ def _rows(
         if not reasons:
             bot_spoke = any(m["role"] == "assistant" for m in messages[: first_agent or 0])
             human_only = first_agent is not None and not bot_spoke
-            reasons = [HUMAN_ONLY if human_only else BOT_HANDED_OVER]
+            code = ReasonCode.HUMAN_AGENT_ONLY if human_only else ReasonCode.NOT_RECORDED
+            reasons = [Reason(code)]
         at = started + timedelta(minutes=max((first_agent or 1) - 1, 0))
-        data["escalation"] = {"reasons": reasons, "at": at.isoformat()}
+        data["escalation"] = {
+            "reasons": given or texts(reasons),
+            "codes": [ReasonCode.of_text(t).value for t in given] if given else codes(reasons),
+            "at": at.isoformat(),
+        }
     # History is over: nothing imported waits in the agents' queue.
-    status = "closed" if outcome.get("resolved") else "bot"
-    if status == "closed":
+    status = ConversationStatus.CLOSED if outcome.get("resolved") else ConversationStatus.BOT
+    if status == ConversationStatus.CLOSED:
         data["closed_at"] = [ended.isoformat()]
     row = ConversationRow(
         id=record["id"],
-        status=status,
+        status=status.value,
         channel=channel,
         language=language,
         created_at=started,

@@ -1,37 +1,18 @@
 """Service metrics over stored conversations: volume, automated resolution, escalations by
-reason, handling turns, rated and predicted CSAT, thumbs, overall and per ISO week."""
+reason code (`bot.reasons.ReasonCode`), handling turns, rated and predicted CSAT, thumbs,
+overall and per ISO week."""
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.reasons import ReasonCode, stored_codes
+from bot.status import ConversationStatus
 from bot.store import StoredConversation
-
-# Escalation reasons are free text (they name thresholds and counts): grouped for reporting.
-REASON_CATEGORIES: list[tuple[str, re.Pattern[str]]] = [
-    ("asked for a human", re.compile(r"asked for a human")),
-    ("abusive language", re.compile(r"abusive")),
-    ("dissatisfaction", re.compile(r"dissatisfaction")),
-    ("missing knowledge", re.compile(r"no relevant knowledge|could not answer")),
-    ("human-only topic", re.compile(r"human-only topic")),
-    ("repeated question or reply", re.compile(r"same question|repeated the same")),
-    ("model backend failed", re.compile(r"backend failed")),
-    ("human-agent only", re.compile(r"human-agent only")),
-    ("bot handed over", re.compile(r"bot handed over")),
-]
-
-
-def reason_category(reason: str) -> str:
-    """The reporting category of one escalation reason."""
-    for name, pattern in REASON_CATEGORIES:
-        if pattern.search(reason):
-            return name
-    return "other"
 
 
 def _moment(value: datetime | str) -> datetime:
@@ -52,7 +33,7 @@ class Facts:
     id: str
     week: str
     escalated: bool
-    reasons: list[str]
+    reasons: list[str]  # reason codes
     human: bool  # escalated, or a human agent wrote in it
     closed: bool
     reopened: bool
@@ -67,10 +48,9 @@ class Facts:
 def facts(conversation: StoredConversation) -> Facts:
     data = conversation.data
     escalation = data.get("escalation") or {}
-    reasons = list(escalation.get("reasons") or [])
     escalated = bool(escalation)
     human = escalated or any(m.role == "agent" for m in conversation.messages)
-    closed = conversation.status == "closed"
+    closed = conversation.status == ConversationStatus.CLOSED
     closes = sorted(_moment(c) for c in data.get("closed_at") or [])
     # Reopened: the shopper wrote again after the conversation was first closed.
     reopened = bool(closes) and any(
@@ -83,7 +63,7 @@ def facts(conversation: StoredConversation) -> Facts:
         id=conversation.id,
         week=week_of(conversation.created_at),
         escalated=escalated,
-        reasons=sorted({reason_category(r) for r in reasons}),
+        reasons=sorted({code.value for code in stored_codes(escalation)}),
         human=human,
         closed=closed,
         reopened=reopened,
@@ -152,7 +132,7 @@ def summarize(items: list[Facts]) -> Summary:
     reasons: Counter[str] = Counter()
     for item in items:
         if item.escalated:
-            reasons.update(item.reasons or ["other"])
+            reasons.update(item.reasons or [ReasonCode.OTHER.value])
     rated = [f.rating for f in items if f.rating is not None]
     predicted = [f.predicted for f in items if f.predicted is not None]
     return Summary(

@@ -21,6 +21,7 @@ from bot.orders.policy import OrderPolicy
 from bot.orders.state import OrderState
 from bot.orders.system import OrderSystem
 from bot.orders.turn import OrderReply, OrderTurn
+from bot.reasons import Reason, ReasonCode
 from bot.settings import OrdersSettings
 
 __all__ = ["OrderAssistant", "OrderReply", "OrderState"]
@@ -78,10 +79,12 @@ class OrderAssistant:
             return OrderFlow(turn).run() or OrderReply("", language, state, handled=False)
         except ChangeRejected as exc:
             log.warning("Order system refused a change in %s: %s", session, exc)
-            return turn.hand_off("changed_meanwhile", f"the order system refused: {exc}")
+            refused = Reason(ReasonCode.ORDER_CHANGE_REJECTED, {"error": str(exc)})
+            return turn.hand_off("changed_meanwhile", refused)
         except OrderSystemError as exc:
             log.warning("Order system failed in %s: %s", session, exc)
-            return turn.hand_off("system_down", f"the order system failed: {exc}")
+            failed = Reason(ReasonCode.ORDER_SYSTEM_FAILED, {"error": str(exc)})
+            return turn.hand_off("system_down", failed)
 
     @staticmethod
     def _language(text: str, detected: str, state: OrderState) -> str:

@@ -12,6 +12,7 @@ from bot.orders.replies import day, decision_text, items_text, money, variants_t
 from bot.orders.state import PendingChange
 from bot.orders.system import Address, Order
 from bot.orders.turn import OrderReply, OrderTurn
+from bot.reasons import Reason, ReasonCode
 
 
 class OrderChanges:
@@ -38,7 +39,9 @@ class OrderChanges:
                 turn.state.intent = "billing"
                 return turn.hand_off(
                     "escalated",
-                    f"duplicate charge on {order.number}: {amounts}",
+                    Reason(
+                        ReasonCode.DUPLICATE_CHARGE, {"order": order.number, "amounts": amounts}
+                    ),
                     lead=turn.say("billing_escalate", order=order.number, amounts=amounts),
                     sources=sources,
                 )
@@ -131,10 +134,12 @@ class OrderChanges:
             )
         turn.log("refused", order=order.number, action=decision.action, decision=decision.summary())
         if decision.escalate:
-            reason = (
-                f"order request outside the policy: {decision.action} on {order.number} "
-                f"({', '.join(decision.reasons)})"
-            )
+            outside = {
+                "action": decision.action,
+                "order": order.number,
+                "policy_reasons": ", ".join(decision.reasons),
+            }
+            reason = Reason(ReasonCode.OUTSIDE_ORDER_POLICY, outside)
             reply = turn.hand_off("escalated", reason, lead=explained, sources=decision.sources)
             reply.case["decision"] = decision.summary()
             return reply
@@ -197,12 +202,13 @@ class OrderChanges:
         decision = self.recheck(order, pending)
         if not decision.allowed:
             state.order = order.number
-            return turn.hand_off(
-                "changed_meanwhile",
-                f"{pending.action} on {order.number} no longer allowed: "
-                + ", ".join(decision.reasons),
-                order=order.number,
-            )
+            changed = {
+                "action": pending.action,
+                "order": order.number,
+                "policy_reasons": ", ".join(decision.reasons),
+            }
+            reason = Reason(ReasonCode.ORDER_CHANGED_MEANWHILE, changed)
+            return turn.hand_off("changed_meanwhile", reason, order=order.number)
         action = pending.action
         lines = pending.lines or []
         before = _order_state(order)

@@ -22,6 +22,7 @@ from typing import Any
 
 from bot.errors import InputError
 from bot.settings import Settings
+from bot.status import ConversationStatus
 
 log = logging.getLogger(__name__)
 TASKS = Path(__file__).resolve().parents[2] / "data" / "eval" / "order_tasks.jsonl"
@@ -112,7 +113,7 @@ def run_tasks(
             for message in task["turns"]:
                 turn = bot.chat(message, session=session)
                 replies.append(turn)
-                if turn.status == "waiting_for_agent":
+                if turn.status == ConversationStatus.WAITING_FOR_AGENT:
                     break
             verdict = judge(task, replies, initial, system.snapshot())
             results.append({"id": task["id"], "run": run, "language": task["language"], **verdict})

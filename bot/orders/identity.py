@@ -8,6 +8,7 @@ from bot.orders.intents import Said
 from bot.orders.state import GivenIdentity, OrderState
 from bot.orders.system import Customer
 from bot.orders.turn import OrderReply, OrderTurn
+from bot.reasons import Reason, ReasonCode
 
 _LATIN_WORDS = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -118,9 +119,8 @@ class IdentityCheck:
             turn.log("identity_failed", given=given.given(), attempt=state.failed)
             if state.failed >= turn.settings.identity_attempts:
                 state.failed = None
-                return turn.hand_off(
-                    "identity_escalate", "the shopper's identity could not be verified"
-                )
+                unverified = Reason(ReasonCode.IDENTITY_NOT_VERIFIED)
+                return turn.hand_off("identity_escalate", unverified)
             return turn.reply(turn.say("identity_failed"))
         if given.email:
             return turn.reply(turn.say("ask_second_factor"))

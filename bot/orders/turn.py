@@ -13,6 +13,7 @@ from bot.orders.policy import OrderPolicy
 from bot.orders.replies import say
 from bot.orders.state import OrderState
 from bot.orders.system import OrderSystem
+from bot.reasons import Reason
 from bot.settings import OrdersSettings
 
 
@@ -24,7 +25,7 @@ class OrderReply:
     language: str
     state: OrderState
     sources: list[str] = field(default_factory=list)  # policy pages (file names)
-    escalate: list[str] = field(default_factory=list)  # reasons, when handed to a human
+    escalate: list[Reason] = field(default_factory=list)  # when handed to a human
     case: dict[str, Any] = field(default_factory=dict)  # the details the human needs
     handled: bool = True  # False: not about orders, answer from the knowledge (keep `state`)
 
@@ -84,7 +85,12 @@ class OrderTurn:
         return say(self.language, key, **values)
 
     def hand_off(
-        self, key: str, reason: str, lead: str = "", sources: tuple[str, ...] = (), **values: Any
+        self,
+        key: str,
+        reason: Reason,
+        lead: str = "",
+        sources: tuple[str, ...] = (),
+        **values: Any,
     ) -> OrderReply:
         """Hand the request to a human with the case filled in, and tell the shopper."""
         state = self.state
@@ -93,9 +99,9 @@ class OrderTurn:
             "order": state.order,
             "request": state.intent,
             "pending": state.pending.to_json() if state.pending else None,
-            "reason": reason,
+            "reason": reason.text,
         }
-        self.log("escalated", reason=reason)
+        self.log("escalated", reason=reason.text)
         state.forget_request()
         glue = "" if self.language == "zh" or not lead else " "
         text = (lead + glue + self.say(key, **values)).replace("  ", " ")

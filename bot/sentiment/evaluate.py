@@ -25,6 +25,7 @@ from bot.sentiment import LexiconSentimentScorer, SentimentScorer, make_scorer, 
 from bot.sentiment.metrics import prf, roc_auc
 from bot.sentiment.training import TRAIN, as_messages, load_labelled, train
 from bot.settings import Settings
+from bot.state import ConversationState
 
 DATA = Path("data")
 EVAL_SET = DATA / "eval" / "sentiment_labelled.jsonl"
@@ -88,7 +89,7 @@ def conversations_check(
         for line in handle:
             record = json.loads(line)
             messages, outcome = record["messages"], record.get("outcome") or {}
-            state: dict[str, Any] = {}
+            state = ConversationState()
             first_agent = next(
                 (i for i, m in enumerate(messages) if m["role"] == "agent"), len(messages)
             )
@@ -100,7 +101,8 @@ def conversations_check(
                 escalated.append(bool(outcome["escalated"]))
                 would.append(escalate)
             if outcome.get("csat") is not None:
-                predicted.append(state.get("predicted_csat", predicted_csat([])))
+                csat = state.predicted_csat
+                predicted.append(csat if csat is not None else predicted_csat([]))
                 actual.append(float(outcome["csat"]))
     mean = statistics.fmean(actual)
     return {

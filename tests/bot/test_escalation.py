@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.escalation import EscalationPolicy, repeated_questions, repeated_replies
+from bot.escalation import Decision, EscalationPolicy, repeated_questions, repeated_replies
+from bot.reasons import ReasonCode, texts
 from bot.sentiment import SentimentResult
 from bot.settings import EscalationSettings, Settings
+from bot.state import ConversationState
 from tests.bot.test_engine import make_bot
 
 
@@ -16,7 +18,7 @@ def result(dis: float = 0.1, abusive: bool = False, human: bool = False) -> Sent
 
 def decide(policy: EscalationPolicy, history: list[float], text: str = "", messages=None, **state):
     current = result(history[-1])
-    observed: dict = dict(state)
+    observed = ConversationState(**state)
     for value in history:
         observed = policy.observe(result(value), observed)
     return policy.before_reply(current, observed, text, messages)
@@ -25,6 +27,11 @@ def decide(policy: EscalationPolicy, history: list[float], text: str = "", messa
 @pytest.fixture
 def policy() -> EscalationPolicy:
     return EscalationPolicy(EscalationSettings())
+
+
+def said(decision: Decision) -> list[str]:
+    """The decision's reasons as a person reads them."""
+    return texts(decision.reasons)
 
 
 def user(text: str) -> dict[str, str]:
@@ -41,27 +48,30 @@ def test_calm_conversation_stays_with_the_bot(policy) -> None:
 
 
 def test_explicit_request_for_a_human(policy) -> None:
-    decision = policy.before_reply(result(human=True), {}, "a person please")
-    assert decision.escalate and decision.reasons == ["the shopper asked for a human"]
+    decision = policy.before_reply(result(human=True), ConversationState(), "a person please")
+    assert decision.escalate and said(decision) == ["the shopper asked for a human"]
+    assert decision.reasons[0].code == ReasonCode.ASKED_FOR_HUMAN
 
 
 def test_abuse(policy) -> None:
-    decision = policy.before_reply(result(0.9, abusive=True), {})
-    assert decision.escalate and "abusive language" in decision.reasons
+    decision = policy.before_reply(result(0.9, abusive=True), ConversationState())
+    assert decision.escalate and "abusive language" in said(decision)
 
 
 def test_dissatisfaction_threshold_is_configurable() -> None:
     strict = EscalationPolicy(EscalationSettings(dissatisfaction_threshold=0.5))
     lenient = EscalationPolicy(EscalationSettings(dissatisfaction_threshold=0.9))
-    assert strict.before_reply(result(0.6), {}).escalate
-    assert not lenient.before_reply(result(0.6), {}).escalate
-    assert strict.before_reply(result(0.6), {}).reasons == ["dissatisfaction 0.60 >= 0.50"]
+    assert strict.before_reply(result(0.6), ConversationState()).escalate
+    assert not lenient.before_reply(result(0.6), ConversationState()).escalate
+    assert said(strict.before_reply(result(0.6), ConversationState())) == [
+        "dissatisfaction 0.60 >= 0.50"
+    ]
 
 
 def test_rising_dissatisfaction_below_the_threshold(policy) -> None:
     decision = decide(policy, [0.05, 0.3, 0.6])
     assert decision.escalate
-    assert decision.reasons == ["dissatisfaction rising over 3 turns (0.05 -> 0.30 -> 0.60)"]
+    assert said(decision) == ["dissatisfaction rising over 3 turns (0.05 -> 0.30 -> 0.60)"]
     assert not decide(policy, [0.3, 0.6, 0.4]).escalate  # went down again
     assert not decide(policy, [0.05, 0.6, 0.6]).escalate  # a jump, then no further rise
     assert not decide(policy, [0.3, 0.4, 0.45]).escalate  # rose, but stayed low
@@ -75,22 +85,25 @@ def test_rising_is_configurable() -> None:
 
 @pytest.mark.parametrize("text", ["I'll report this as fraud", "Is this legal?", "CHARGEBACK now"])
 def test_human_only_topics(policy, text: str) -> None:
-    decision = policy.before_reply(result(), {}, text)
-    assert decision.escalate and decision.reasons[0].startswith("human-only topic: ")
+    decision = policy.before_reply(result(), ConversationState(), text)
+    assert decision.escalate and said(decision)[0].startswith("human-only topic: ")
 
 
 def test_human_only_topics_match_whole_words_and_are_configurable() -> None:
     policy = EscalationPolicy(EscalationSettings(human_only_topics=["warranty"]))
-    assert policy.before_reply(result(), {}, "How long is the warranty?").escalate
-    assert not policy.before_reply(result(), {}, "Is that illegal?").escalate
-    assert not EscalationPolicy(EscalationSettings()).before_reply(result(), {}, "illegal").escalate
+    calm = ConversationState()
+    assert policy.before_reply(result(), calm, "How long is the warranty?").escalate
+    assert not policy.before_reply(result(), calm, "Is that illegal?").escalate
+    assert (
+        not EscalationPolicy(EscalationSettings()).before_reply(result(), calm, "illegal").escalate
+    )
 
 
 def test_repeated_failures(policy) -> None:
-    state = policy.record_failure(policy.record_failure({}))
+    state = policy.record_failure(policy.record_failure(ConversationState()))
     assert policy.too_many_failures(state)
     decision = policy.before_reply(result(), state)
-    assert decision.reasons == ["no relevant knowledge 2 times in a row"]
+    assert said(decision) == ["no relevant knowledge 2 times in a row"]
     assert not policy.too_many_failures(policy.record_success(state))
 
 
@@ -98,10 +111,10 @@ def test_the_same_question_again(policy) -> None:
     q = "Can I return a gift without the receipt?"
     messages = [user(q), bot("Gifts can be returned within 30 days."), user(q)]
     assert repeated_questions(messages) == 1
-    assert not policy.before_reply(result(), {}, q, messages).escalate
+    assert not policy.before_reply(result(), ConversationState(), q, messages).escalate
     messages += [bot("Gifts can be returned within 30 days, yes."), user(q)]
-    decision = policy.before_reply(result(), {}, q, messages)
-    assert "the shopper asked the same question again 2 times" in decision.reasons
+    decision = policy.before_reply(result(), ConversationState(), q, messages)
+    assert "the shopper asked the same question again 2 times" in said(decision)
 
 
 def test_other_order_numbers_are_other_questions() -> None:
@@ -113,10 +126,8 @@ def test_bot_loops(policy) -> None:
     q, reply = "How do I change my size?", "You can find our size guide on every product page."
     messages = [user(q), bot(reply), user(q + " please"), bot(reply), user(q + "??"), bot(reply)]
     assert repeated_replies(messages) == 2
-    assert (
-        "the bot repeated the same reply 2 times"
-        in policy.before_reply(result(), {}, "", [*messages, user("hello?")]).reasons
-    )
+    decision = policy.before_reply(result(), ConversationState(), "", [*messages, user("hello?")])
+    assert "the bot repeated the same reply 2 times" in said(decision)
 
 
 def test_the_same_reply_to_different_questions_is_no_loop() -> None:
@@ -133,13 +144,15 @@ def test_a_handback_starts_afresh() -> None:
 
 
 def test_observe_keeps_scores_and_predicts_csat(policy) -> None:
-    state: dict = {}
+    state = ConversationState()
     for value in [0.1] * 30:
         state = policy.observe(result(value), state)
     # many calm turns: still satisfied, if a little less than a quick answer
-    assert len(state["dissatisfaction"]) == 20 and 3.5 <= state["predicted_csat"] < 4.5
+    assert state.predicted_csat is not None
+    assert len(state.dissatisfaction) == 20 and 3.5 <= state.predicted_csat < 4.5
     angry = policy.observe(result(0.95, abusive=True), state)
-    assert angry["abusive"] and angry["predicted_csat"] < state["predicted_csat"]
+    assert angry.abusive and angry.predicted_csat is not None
+    assert angry.predicted_csat < state.predicted_csat
 
 
 def test_engine_stores_scores_and_predicted_csat(settings: Settings) -> None:
@@ -158,11 +171,11 @@ def test_engine_stores_scores_and_predicted_csat(settings: Settings) -> None:
 def test_engine_escalates_on_rising_dissatisfaction(settings: Settings) -> None:
     chat = make_bot(settings, lambda r: "Refunds to a credit card take 5-7 business days [1].")
     policy = chat.policy
-    state: dict = {}
+    state = ConversationState()
     for value in (0.05, 0.3):
         state = policy.observe(result(value), state)
     chat.store.ensure("r1")
-    chat.store.update_data("r1", {"bot_state": state})
+    chat.store.update_data("r1", {"bot_state": state.to_json()})
     turn = chat.chat("Hmm, 5-7 days is longer than I hoped, to be honest.", session="r1")
     assert turn.escalated, turn.sentiment
     assert any("rising" in reason for reason in turn.escalation_reasons)

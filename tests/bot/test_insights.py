@@ -110,7 +110,7 @@ def test_metrics_match_counts_taken_from_the_data(history: SQLHistory) -> None:
         and r["messages"][1]["role"] == "agent"
         and not any(m["role"] == "assistant" for m in r["messages"])
     )
-    assert by_reason["human-agent only"]["conversations"] >= only_human - 2  # some ask first
+    assert by_reason["human_agent_only"]["conversations"] >= only_human - 2  # some ask first
     assert sum(v["conversations"] for v in by_reason.values()) >= overall["escalations"]
     # Predicted CSAT is the engine's own, and it agrees with the ratings (measured ~0.7 MAE).
     agreement_ = overall["csat_agreement"]
@@ -168,7 +168,7 @@ def test_live_conversations_resolution_reopening_thumbs_and_reasons(tmp_path: Pa
         1,
     )
     assert overall["escalations_by_reason"] == {
-        "asked for a human": {"conversations": 1, "rate": 0.3333}
+        "asked_for_human": {"conversations": 1, "rate": 0.3333}
     }
     assert (overall["thumbs_up"], overall["thumbs_down"], overall["rated_csat"]) == (1, 1, 5.0)
 

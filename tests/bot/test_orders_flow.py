@@ -13,6 +13,7 @@ import pytest
 from bot import ShopBot
 from bot.backends import FakeBackend
 from bot.fakes import SimpleHit, StaticKnowledge
+from bot.insights.metrics import compute_metrics
 from bot.orders.evaluate import TASKS, judge, load_tasks
 from bot.settings import Settings
 from tests.conftest import make_settings
@@ -125,6 +126,11 @@ def test_an_escalated_order_request_reaches_the_queue_with_its_case(fresh: ShopB
     assert case["decision"]["reasons"] == ["outside_return_window"]
     packet = fresh.store.deliveries("late")[0].payload  # type: ignore[attr-defined]
     assert packet["order_case"]["decision"]["facts"]["days_since_delivery"] == 40
+    # The hand-off is reported by its code (it used to be counted as "other").
+    assert packet["reason_codes"] == ["outside_order_policy"]
+    assert packet["reasons"][0].startswith("order request outside the policy: return on")
+    overall = compute_metrics([fresh.store.get("late")])["overall"]
+    assert list(overall["escalations_by_reason"]) == ["outside_order_policy"]
 
 
 def test_offline_answers_never_change_orders(fresh: ShopBot) -> None:

@@ -1,0 +1,325 @@
+"""The possible outcomes of a shopper turn, one small class each.
+
+A responder answers one question, "is this message mine?" (`claims`), and when it is, gives
+the reply (`respond`): text deltas for the shopper, then the finished `Turn`. They are asked
+in the order `bot.pipeline.RESPONDERS` lists; the first that claims the message answers it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from bot.answering import Found
+from bot.errors import BackendError
+from bot.escalation import Decision
+from bot.language import message_kind, phrase
+from bot.orders.turn import OrderReply
+from bot.parts import BotParts
+from bot.reasons import Reason, ReasonCode
+from bot.safety import detect_injection
+from bot.sentiment import SentimentResult
+from bot.state import ConversationState
+from bot.status import ConversationStatus
+from bot.turns import Overrides, StreamEvent, Turn, elapsed_ms
+
+log = logging.getLogger(__name__)
+Message = dict[str, str]
+
+
+@dataclass
+class TurnContext:
+    """The shopper message being answered, and what the turn has learnt about it so far."""
+
+    messages: list[Message]  # the conversation up to and including the message
+    session: str
+    persist: bool  # False: a conversation given as data (nothing is stored or changed)
+    overrides: Overrides
+    started: float  # `time.perf_counter()` when the turn began
+    language: str
+    sentiment: SentimentResult
+    scoring_ms: float
+    status: ConversationStatus
+    state: ConversationState  # with this message's scores
+    decision: Decision | None = None  # the escalation policy's, once asked
+    order_reply: OrderReply | None = None  # the order assistant's, once asked
+    found: Found | None = field(default=None, repr=False)  # retrieval's, once searched
+
+    @property
+    def question(self) -> str:
+        return self.messages[-1]["content"]
+
+    @cached_property
+    def kind(self) -> str:
+        """'greeting', 'thanks', 'statement' or 'question' (`bot.language.message_kind`)."""
+        return message_kind(self.question)
+
+    def phrase_turn(self, key: str) -> Turn:
+        """One of the bot's set phrases as the reply; the conversation stays with the bot."""
+        reply = phrase(self.language, key)
+        return Turn(
+            self.session, reply, [], self.sentiment.as_dict(), False, language=self.language
+        )
+
+
+class Responder(ABC):
+    """One possible outcome of a turn."""
+
+    def __init__(self, parts: BotParts) -> None:
+        self.parts = parts
+
+    @abstractmethod
+    async def claims(self, context: TurnContext) -> bool:
+        """Whether this responder answers the message."""
+
+    @abstractmethod
+    def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
+        """The reply: text deltas, then the finished turn (stored unless given as data)."""
+
+    async def knowledge(self, context: TurnContext) -> Found:
+        """What retrieval found for the message (searched once per turn)."""
+        if context.found is None:
+            context.found = await self.parts.answers.find(context.messages)
+        return context.found
+
+
+class HumanHasConversation(Responder):
+    """A human has the conversation (or it waits for one): the bot stays quiet."""
+
+    async def claims(self, context: TurnContext) -> bool:
+        return context.status.with_humans
+
+    async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
+        state = context.state
+        if context.persist:  # no reply is stored: keep the scores with the conversation
+            kept = {"bot_state": state.to_json(), "predicted_csat": state.predicted_csat}
+            await asyncio.to_thread(self.parts.store.update_data, context.session, kept)
+        sentiment = context.sentiment.as_dict()
+        turn = Turn(context.session, "", [], sentiment, True, context.status, context.language)
+        yield StreamEvent("turn", turn=turn)
+
+
+class InjectionRefusal(Responder):
+    """The message tries to instruct the bot: refuse."""
+
+    async def claims(self, context: TurnContext) -> bool:
+        return detect_injection(context.question).flagged
+
+    async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
+        reasons = detect_injection(context.question).reasons
+        log.warning("Prompt injection attempt in %s: %s", context.session, ", ".join(reasons))
+        turn = context.phrase_turn("refuse_injection")
+        turn.withheld = [{"sentence": "[shopper message]", "reason": r} for r in reasons]
+        turn.timings = {"total_ms": elapsed_ms(context.started)}
+        extra = {"injection": reasons}
+        async for event in self.parts.replier.say(turn, context.persist, context.state, extra):
+            yield event
+
+
+class EscalationRules(Responder):
+    """The escalation policy says a person should take over (asked for, unhappy, stuck)."""
+
+    async def claims(self, context: TurnContext) -> bool:
+        context.decision = self.parts.policy.before_reply(
+            context.sentiment, context.state, context.question, context.messages
+        )
+        return context.decision.escalate
+
+    async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
+        assert context.decision is not None
+        async for event in _hand_off(self.parts, context, context.decision.reasons):
+            yield event
+
+
+class OrderRequests(Responder):
+    """The shopper's own orders: the order assistant answers from the order system."""
+
+    async def claims(self, context: TurnContext) -> bool:
+        orders = self.parts.orders
+        if orders is None:
+            return False
+        # Asking is answering: the reply is kept, and the order state is kept even when the
+        # message is not about orders (identity details given in passing).
+        reply = await asyncio.to_thread(
+            orders.handle,
+            context.question,
+            context.state.orders,
+            context.language,
+            context.session,
+            context.persist,
+        )
+        context.state.orders = reply.state
+        context.order_reply = reply
+        return reply.handled
+
+    async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
+        reply = context.order_reply
+        assert reply is not None
+        escalated = bool(reply.escalate)
+        status = ConversationStatus.WAITING_FOR_AGENT if escalated else ConversationStatus.BOT
+        sources = [
+            {
+                "n": i + 1,
+                "id": f"policy:{name}",
+                "source": "policy",
+                "title": name.rsplit(".", 1)[0].replace("_", " ").capitalize(),
+                "path": name,
+            }
+            for i, name in enumerate(reply.sources)
+        ]
+        sentiment = context.sentiment.as_dict()
+        turn = Turn(context.session, reply.text, sources, sentiment, escalated, status)
+        turn.language = reply.language
+        turn.reasons = list(reply.escalate)
+        turn.timings = {"total_ms": elapsed_ms(context.started)}
+        yield StreamEvent("delta", turn.reply)
+        state = self.parts.policy.record_success(context.state)
+        await self.parts.replier.store_reply(turn, context.persist, state, {"orders": True})
+        if context.persist and escalated:
+            await asyncio.to_thread(self._escalate_case, context.session, reply)
+        yield StreamEvent("turn", turn=turn)
+
+    def _escalate_case(self, session: str, reply: OrderReply) -> None:
+        self.parts.store.update_data(session, {"order_case": reply.case})
+        self.parts.desk.record_escalation(session, list(reply.escalate))
+
+
+class Courtesy(Responder):
+    """A greeting or a thank-you: answered kindly, no search."""
+
+    async def claims(self, context: TurnContext) -> bool:
+        return context.kind in ("greeting", "thanks")
+
+    async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
+        turn = context.phrase_turn(context.kind)
+        extra = {"courtesy": context.kind}
+        async for event in self.parts.replier.say(turn, context.persist, context.state, extra):
+            yield event
+
+
+class KnowledgeUnavailable(Responder):
+    """The knowledge cannot be searched: say so honestly and offer a person."""
+
+    async def claims(self, context: TurnContext) -> bool:
+        return (await self.knowledge(context)).error is not None
+
+    async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
+        error = (await self.knowledge(context)).error
+        log.warning("Knowledge unavailable for %s: %s", context.session, error)
+        turn = context.phrase_turn("knowledge_unavailable")
+        extra = {"degraded": "retrieval"}
+        async for event in self.parts.replier.say(turn, context.persist, context.state, extra):
+            yield event
+
+
+class StatementWithoutKnowledge(Responder):
+    """The shopper told something about themselves ("I ordered the hoodie last week") and
+    nothing matches it: ask how to help, which is no failure."""
+
+    async def claims(self, context: TurnContext) -> bool:
+        return context.kind == "statement" and not (await self.knowledge(context)).relevant
+
+    async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
+        turn = context.phrase_turn("statement")
+        extra = {"courtesy": "statement"}
+        async for event in self.parts.replier.say(turn, context.persist, context.state, extra):
+            yield event
+
+
+class RepeatedNoKnowledge(Responder):
+    """Nothing relevant found, once too often in a row: a person takes over."""
+
+    async def claims(self, context: TurnContext) -> bool:
+        if (await self.knowledge(context)).relevant:
+            return False
+        policy = self.parts.policy
+        return policy.too_many_failures(policy.record_failure(context.state))
+
+    async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
+        context.state = self.parts.policy.record_failure(context.state)
+        reasons = [Reason(ReasonCode.NO_KNOWLEDGE, {"count": context.state.failures})]
+        async for event in _hand_off(self.parts, context, reasons):
+            yield event
+
+
+class NoKnowledge(Responder):
+    """Nothing relevant found: say so rather than guess (the failure is counted)."""
+
+    async def claims(self, context: TurnContext) -> bool:
+        return not (await self.knowledge(context)).relevant
+
+    async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
+        found = await self.knowledge(context)
+        context.state = self.parts.policy.record_failure(context.state)
+        turn = context.phrase_turn("no_knowledge")
+        turn.timings = {
+            "retrieval_ms": found.retrieval_ms,
+            "total_ms": elapsed_ms(context.started),
+        }
+        extra = {"no_knowledge": True}
+        async for event in self.parts.replier.say(turn, context.persist, context.state, extra):
+            yield event
+
+
+class GroundedAnswer(Responder):
+    """Everything else: the reply written from the passages found, checked as it streams; a
+    person takes over when the model fails."""
+
+    async def claims(self, context: TurnContext) -> bool:
+        return True
+
+    async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
+        found = await self.knowledge(context)
+        parts = self.parts
+        try:
+            async for event in parts.answers.generate(
+                context.messages,
+                context.session,
+                found.relevant,
+                context.language,
+                context.sentiment,
+                context.overrides,
+                context.started,
+            ):
+                if event.turn is not None:
+                    event.turn.timings["scoring_ms"] = context.scoring_ms
+                    event.turn.timings["retrieval_ms"] = round(found.retrieval_ms, 1)
+                    stored_at = time.perf_counter()
+                    state = parts.policy.record_success(context.state)
+                    await parts.replier.store_reply(event.turn, context.persist, state)
+                    event.turn.timings["store_ms"] = elapsed_ms(stored_at)
+                yield event
+        except BackendError as exc:
+            log.warning("Backend failed for %s: %s", context.session, exc)
+            reasons = [Reason(ReasonCode.BACKEND_FAILED, {"error": str(exc)})]
+            # As before the turn pipeline: the state is not kept when the model failed.
+            async for event in _hand_off(
+                parts, context, reasons, state=ConversationState(), model_failed=True
+            ):
+                yield event
+
+
+async def _hand_off(
+    parts: BotParts,
+    context: TurnContext,
+    reasons: list[Reason],
+    *,
+    state: ConversationState | None = None,
+    model_failed: bool = False,
+) -> AsyncIterator[StreamEvent]:
+    async for event in parts.replier.hand_off(
+        session=context.session,
+        language=context.language,
+        sentiment=context.sentiment,
+        reasons=reasons,
+        persist=context.persist,
+        started=context.started,
+        state=context.state if state is None else state,
+        model_failed=model_failed,
+    ):
+        yield event

@@ -1,0 +1,66 @@
+"""A turn is an ordered list of responders: the first that claims the message answers it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from bot import ShopBot
+from bot.backends import FakeBackend
+from bot.fakes import StaticKnowledge
+from bot.pipeline import RESPONDERS, TurnPipeline
+from bot.responders import (
+    Courtesy,
+    GroundedAnswer,
+    HumanHasConversation,
+    Responder,
+    TurnContext,
+)
+from bot.settings import Settings
+from bot.status import ConversationStatus
+from bot.turns import StreamEvent
+from tests.bot.test_engine import KNOWLEDGE
+
+
+def test_the_order_is_written_once_and_something_always_answers() -> None:
+    assert RESPONDERS[0] is HumanHasConversation and RESPONDERS[-1] is GroundedAnswer
+    assert len(set(RESPONDERS)) == len(RESPONDERS)
+    for responder in RESPONDERS:
+        assert responder.__doc__, f"{responder.__name__} says what it answers"
+
+
+class Weather(Responder):
+    """Questions about the weather (a step added by one entry in the list)."""
+
+    async def claims(self, context: TurnContext) -> bool:
+        return "weather" in context.question.lower()
+
+    async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
+        turn = context.phrase_turn("unsure")
+        async for event in self.parts.replier.say(turn, context.persist, context.state, {}):
+            yield event
+
+
+def test_adding_a_step_is_one_entry(settings: Settings) -> None:
+    bot = ShopBot(settings, backend=FakeBackend(), knowledge=StaticKnowledge(KNOWLEDGE))
+    at = RESPONDERS.index(Courtesy)
+    bot.pipeline = TurnPipeline(bot.parts, (*RESPONDERS[:at], Weather, *RESPONDERS[at:]))
+    try:
+        turn = bot.chat("What's the weather like today?", session="w")
+        assert "not certain" in turn.reply and turn.status == ConversationStatus.BOT
+        assert bot.backend.requests == []  # type: ignore[attr-defined]  # the model never asked
+        assert "How can I help" in bot.chat("hi", session="w2").reply  # the others answer
+    finally:
+        bot.close()
+
+
+def test_a_conversation_a_human_has_gets_no_reply(settings: Settings) -> None:
+    bot = ShopBot(settings, backend=FakeBackend(), knowledge=StaticKnowledge(KNOWLEDGE))
+    try:
+        bot.chat("hi", session="h")
+        bot.agent_message("h", "Sam here.", "sam")
+        turn = bot.chat("How long do refunds to a credit card take?", session="h")
+        assert turn.reply == "" and turn.status == ConversationStatus.AGENT and turn.escalated
+        state = bot.store.get("h").data["bot_state"]
+        assert len(state["dissatisfaction"]) == 2  # the scores are still kept
+    finally:
+        bot.close()
