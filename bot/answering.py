@@ -20,7 +20,7 @@ from bot.language import detect_language, phrase
 from bot.prompting import as_chat_history, fit_to_window, system_message
 from bot.safety import detect_injection
 from bot.sentiment import SentimentResult
-from bot.settings import Settings
+from bot.settings import BUNDLED, Settings
 from bot.turns import Overrides, StreamEvent, Turn, elapsed_ms, source_entry
 
 log = logging.getLogger(__name__)
