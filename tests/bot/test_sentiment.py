@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from bot.sentiment import LearnedSentimentScorer, LexiconSentimentScorer, predicted_csat
 from bot.sentiment.metrics import prf, roc_auc
-from bot.sentiment.scorers import FEATURE_NAMES, WEIGHTS, LogisticModel
+from bot.sentiment.model import MODEL_FILE, DissatisfactionModel
+from bot.sentiment.scorers import FEATURE_NAMES, LogisticModel
 from bot.sentiment.training import train
 
 FAILED = [
@@ -190,17 +190,22 @@ def test_logistic_model_separates_and_round_trips() -> None:
     assert np.allclose(again.predict(x), model.predict(x), atol=1e-4)
 
 
-def test_committed_weights_match_the_features() -> None:
-    data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
-    assert tuple(data["features"]) == FEATURE_NAMES
-    assert "eval" not in data["trained_on"]
+def test_committed_model_matches_the_features_and_the_encoder() -> None:
+    from bot.sentiment.encoding import CONTEXT_NAMES
+    from retrieval.embedder import USEM3_NAME
+
+    model = DissatisfactionModel.load(MODEL_FILE)
+    assert model.encoder == USEM3_NAME
+    width = len(FEATURE_NAMES) + 512 + (len(CONTEXT_NAMES) if model.context else 0)
+    assert len(model.dissatisfied.coef) == len(model.strong.coef) == width
+    trained_on = model.info["trained_on"]
+    assert {"redial", "ccpe", "waimai", "hotel", "own"} <= set(trained_on)
+    assert not any("eval" in name for name in trained_on)
 
 
-def test_learned_beats_rules_on_held_out_training_folds(tmp_path: Path) -> None:
-    report = train(out=tmp_path / "w.json")
-    held = report["all"]
+def test_signals_model_beats_rules_on_held_out_training_folds() -> None:
+    held = train()["all"]
     assert held["learned"]["dissatisfaction_auc"] > held["lexicon_rules"]["dissatisfaction_auc"]
-    assert (tmp_path / "w.json").exists()
 
 
 def test_training_set_is_apart_from_the_eval_set() -> None:
