@@ -46,19 +46,23 @@ demo: ingest
 	SHOPBOT_ORDERS__BACKEND="$${SHOPBOT_ORDERS__BACKEND:-demo}" \
 	$(BIN)/shopbot serve --host 127.0.0.1 --port 8000
 
-test: setup system-deps
+# Lint first: a style or type error fails the run before the long tests start.
+test: setup system-deps lint
 	$(BIN)/python -m pytest
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
 
+# ruff on everything; mypy, strict, on the runtime packages (bot, retrieval, finetune, ui:
+# [tool.mypy] in pyproject.toml).
 lint: setup
-	$(BIN)/ruff check bot retrieval finetune ui tests
-	$(BIN)/ruff format --check bot retrieval finetune ui tests
+	$(BIN)/ruff check bot retrieval finetune ui evals tests data/build
+	$(BIN)/ruff format --check bot retrieval finetune ui evals tests data/build
+	$(BIN)/python -m mypy
 
 format: setup
-	$(BIN)/ruff check --fix bot retrieval finetune ui tests
-	$(BIN)/ruff format bot retrieval finetune ui tests
+	$(BIN)/ruff check --fix bot retrieval finetune ui evals tests data/build
+	$(BIN)/ruff format bot retrieval finetune ui evals tests data/build
 
 bench: setup
 	$(BIN)/shopbot bench retrieval --json

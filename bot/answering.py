@@ -8,14 +8,15 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
-from typing import Protocol
+from collections.abc import AsyncIterator
+from typing import Any, cast
 
 from bot.backends import ChatBackend, GenerationRequest
 from bot.cpu import CpuPool
 from bot.errors import RetrievalError
 from bot.extractive import SentencePicker
-from bot.grounding import FactGuard, GuardedStream, HitLike, fact_lead
+from bot.grounding import FactGuard, GuardedStream, fact_lead
+from bot.knowledge import HitLike, Knowledge
 from bot.language import detect_language, phrase
 from bot.prompting import as_chat_history, fit_to_window, system_message
 from bot.safety import detect_injection
@@ -47,20 +48,6 @@ class Found:
     relevant: list[HitLike]
     retrieval_ms: float
     error: RetrievalError | None = None
-
-
-class Knowledge(Protocol):
-    """What the engine needs of retrieval (`retrieval.KnowledgeBase` is one)."""
-
-    def warm_up(self) -> None: ...
-
-    def search(self, query: str, k: int = 5, source: str | None = None) -> Sequence[HitLike]: ...
-
-    def search_many(
-        self, queries: Sequence[str], k: int = 5, source: str | None = None
-    ) -> Sequence[Sequence[HitLike]]:
-        """Several queries at once (one embedding batch)."""
-        ...
 
 
 class KnowledgeAnswers:
@@ -137,7 +124,9 @@ class KnowledgeAnswers:
                 # The combined query helps with follow-ups ("can I change its size?") but
                 # must not outrank what the question itself found.
                 if hit.id not in seen:
-                    seen[hit.id] = dataclasses.replace(hit, score=hit.score * 0.9)
+                    # Hits are dataclasses (`retrieval.Hit`, `bot.fakes.SimpleHit`).
+                    lowered = dataclasses.replace(cast(Any, hit), score=hit.score * 0.9)
+                    seen[hit.id] = lowered
             hits = sorted(seen.values(), key=lambda h: h.score, reverse=True)[:k]
         return hits
 

@@ -8,24 +8,17 @@ print exactly one JSON document (or JSON Lines) on stdout; logs go to stderr.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from bot.errors import ShopbotError
-from bot.models import force_offline
+from bot.model_files import force_offline
+from bot.output import print_json
 from bot.settings import Settings
 
 Command = Callable[[argparse.Namespace, Settings], int]
 log = logging.getLogger("shopbot")
-
-
-def print_json(document: Any) -> None:
-    """Print one JSON document on stdout."""
-    sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
 
 
 def _config(args: argparse.Namespace, settings: Settings) -> int:
@@ -57,20 +50,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# target -> "module:function"; each function takes (args, settings) and returns an exit code.
-BENCH_TARGETS = {"retrieval": "retrieval.commands:bench_retrieval", "chat": "bot.bench:bench_chat"}
-EVAL_TARGETS = {"retrieval": "retrieval.commands:eval_retrieval", "chat": "bot.evaluate:eval_chat"}
-BENCH_TARGETS["sentiment"] = "bot.sentiment.evaluate:bench_sentiment"
-BENCH_TARGETS["load"] = "ui.loadtest:bench_load"
-BENCH_TARGETS["replicas"] = "bot.bench_replicas:bench_replicas"
-EVAL_TARGETS["sentiment"] = "bot.sentiment.evaluate:eval_sentiment"
-EVAL_TARGETS["attacks"] = "bot.redteam:eval_attacks"
-EVAL_TARGETS["orders"] = "bot.orders.evaluate:eval_orders"
-EVAL_TARGETS["encoders"] = "evals.encoders:eval_encoders"
+# target -> "module:function" of the evaluation package (`evals`), imported only when that
+# target runs; each function takes (args, settings) and returns an exit code.
+BENCH_TARGETS = {
+    "chat": "evals.bench_chat:bench_chat",
+    "load": "evals.bench_load:bench_load",
+    "replicas": "evals.bench_replicas:bench_replicas",
+    "retrieval": "evals.bench_retrieval:bench_retrieval",
+    "sentiment": "evals.sentiment:bench_sentiment",
+}
+EVAL_TARGETS = {
+    "attacks": "evals.redteam:eval_attacks",
+    "chat": "evals.chat:eval_chat",
+    "orders": "evals.orders:eval_orders",
+    "retrieval": "evals.retrieval:eval_retrieval",
+    "sentiment": "evals.sentiment:eval_sentiment",
+    "encoders": "evals.encoders:eval_encoders",
+}
 
 
 def _add_target_command(
-    sub: argparse._SubParsersAction, name: str, help_text: str, targets: dict[str, str]
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help_text: str,
+    targets: dict[str, str],
 ) -> None:
     parser = sub.add_parser(name, help=help_text)
     parser.add_argument("target", choices=sorted(targets), help="What to measure.")
@@ -88,9 +91,16 @@ def _add_target_command(
         help="(eval sentiment) Hold out each outside corpus in turn; baselines in the same run.",
     )
     if name == "bench":
-        from ui.loadtest import add_arguments
-
-        add_arguments(parser)
+        load = parser.add_argument_group("bench load")
+        load.add_argument("--url", help="Load an app already running there (default: start one).")
+        load.add_argument("--api-key", help="Helpdesk API key for --url.")
+        load.add_argument(
+            "--kill-engine-at", type=float, help="Then run again, killing the engine S s in."
+        )
+        load.add_argument("--server-pid", type=int, help="Process of the app at --url (for kills).")
+        load.add_argument(
+            "--skip-clean-run", action="store_true", help="With --kill-engine-at: only that run."
+        )
     parser.set_defaults(
         handler=lambda args, settings: _dispatch(targets[args.target], args, settings)
     )
@@ -103,7 +113,7 @@ def _dispatch(target: str, args: argparse.Namespace, settings: Settings) -> int:
     return int(getattr(importlib.import_module(module), function)(args, settings))
 
 
-def _add_optional_commands(sub: argparse._SubParsersAction) -> None:
+def _add_optional_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Subcommands of packages that may not be complete in every installation."""
     import importlib
 

@@ -9,10 +9,11 @@ from typing import Any
 
 from bot.conversations import read_conversations
 from bot.errors import InputError
+from bot.output import print_json
 from bot.settings import Settings
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     chat = sub.add_parser("chat", help="Chat with the bot: one turn, or a session.")
     chat.add_argument("message", nargs="?", help="One message; without it, an interactive session.")
     chat.add_argument("--session", help="Conversation id to continue (kept in the database).")
@@ -51,8 +52,8 @@ def _turn_json(turn: Any) -> dict[str, Any]:
 
 
 def chat_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import print_json
-    from bot.engine import Overrides, ShopBot
+    from bot.shopbot import ShopBot
+    from bot.turns import Overrides
 
     if args.input and args.message:
         raise InputError("give either MESSAGE or --input, not both")
@@ -79,8 +80,6 @@ def chat_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _chat_file(bot: Any, path: Path, overrides_cls: Any) -> int:
-    from bot.cli import print_json
-
     failures = 0
     for number, record in read_conversations(path):
         if isinstance(record, InputError):
@@ -116,8 +115,6 @@ def _print_sources(turn: Any) -> None:
 def _interactive(bot: Any, session: str | None, as_json: bool) -> int:
     import uuid
 
-    from bot.cli import print_json
-
     session = session or uuid.uuid4().hex
     print(f"Session {session}. Type your message; an empty line or Ctrl-D ends.", file=sys.stderr)
     while True:
@@ -140,7 +137,6 @@ def _interactive(bot: Any, session: str | None, as_json: bool) -> int:
 
 
 def sentiment_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import print_json
     from bot.escalation import EscalationPolicy, judge_conversation
     from bot.sentiment import make_scorer
 

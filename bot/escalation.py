@@ -151,7 +151,8 @@ class EscalationPolicy:
                 reasons.append(Reason(ReasonCode.REPEATED_REPLY, {"count": loops}))
         return Decision(bool(reasons), reasons)
 
-    def handoff_message(self, language: str, reasons: list[Reason]) -> str:
+    def handoff_message(self, language: str) -> str:
+        """What the shopper is told when a person takes over (the same for every reason)."""
         if language == "zh":
             return "我已为您转接人工客服，同事会查看我们的对话记录，并尽快在这里回复您。"
         return (

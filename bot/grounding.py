@@ -11,21 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
+from bot.knowledge import HitLike
 from bot.language import phrase
 from bot.privacy import foreign_personal_data, identities_in, mask_personal_data
 from bot.safety import contains_secret, leaks_instructions, policy_units, unsupported_promise
-
-
-class HitLike(Protocol):
-    id: str
-    source: str
-    title: str
-    text: str
-    score: float
-    metadata: dict[str, Any]
-
 
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _ORDER_LIKE = re.compile(r"\b[A-Z]{1,5}-?\d{4,}\b|\b\d{6,}\b")

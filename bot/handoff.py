@@ -131,11 +131,12 @@ class WebhookDispatcher:
         return bool(self.settings.webhook_url)
 
     def _backoff(self, attempts: int) -> float:
-        return min(300.0, 0.5 * 2**attempts)
+        return min(300.0, 0.5 * 2.0**attempts)
 
     async def deliver_due(self) -> int:
         """Try every delivery that is due once; the number delivered."""
-        if not self.enabled:
+        url = self.settings.webhook_url
+        if not url:
             return 0
         import httpx
 
@@ -156,9 +157,7 @@ class WebhookDispatcher:
                 headers["X-Shopbot-Delivery"] = str(delivery.id)
                 error = None
                 try:
-                    response = await client.post(
-                        self.settings.webhook_url, content=body, headers=headers
-                    )
+                    response = await client.post(url, content=body, headers=headers)
                     if response.status_code >= 300:
                         error = f"HTTP {response.status_code}"
                 except httpx.HTTPError as exc:

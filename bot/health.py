@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.engine import ShopBot
+    from bot.shopbot import ShopBot
 
 PROBE_ID = "healthz-probe"
 

@@ -44,9 +44,8 @@ class HumanDesk:
             return
         reason = reason or Reason(ReasonCode.ASKED_FOR_HUMAN)
         language = conversation.language or "en"
-        self.store.append(
-            session, "assistant", self.policy.handoff_message(language, [reason]), {"handoff": True}
-        )
+        told = self.policy.handoff_message(language)
+        self.store.append(session, "assistant", told, {"handoff": True})
         self.record_escalation(session, [reason])
 
     def escalations(self) -> list[StoredConversation]:

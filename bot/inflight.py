@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.engine import ShopBot
+    from bot.shopbot import ShopBot
     from bot.turns import StreamEvent
 
 log = logging.getLogger(__name__)

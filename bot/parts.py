@@ -4,11 +4,12 @@ built from them. Cheap to construct: each part is built when first needed."""
 
 from __future__ import annotations
 
-from bot.answering import Knowledge, KnowledgeAnswers
+from bot.answering import KnowledgeAnswers
 from bot.backends import ChatBackend, make_backend
 from bot.cpu import CpuPool
 from bot.escalation import EscalationPolicy
 from bot.humans import HumanDesk
+from bot.knowledge import Knowledge
 from bot.orders.assistant import OrderAssistant
 from bot.replier import Replier
 from bot.sentiment import SentimentScorer, make_scorer

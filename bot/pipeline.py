@@ -99,7 +99,7 @@ class TurnPipeline:
             state = ConversationState.from_json(conversation.data.get("bot_state"))
             status = conversation.status
         state = parts.policy.observe(sentiment, state)
-        if persist:
+        if user_position is not None:
             scores = {**sentiment.as_dict(), "predicted_csat": state.predicted_csat}
             await asyncio.to_thread(
                 parts.store.update_message, session, user_position, {"sentiment": scores}

@@ -164,14 +164,6 @@ def mask_data(value: object) -> object:
     return value
 
 
-class PersonalDataFilter(logging.Filter):
-    """Masks personal data in a log record's message (its arguments formatted in first)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        mask_record(record)
-        return True
-
-
 def mask_record(record: logging.LogRecord) -> logging.LogRecord:
     if getattr(record, "_pii_masked", False):
         return record

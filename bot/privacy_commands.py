@@ -7,10 +7,11 @@ import json
 import sys
 from pathlib import Path
 
+from bot.output import print_json
 from bot.settings import Settings
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     privacy = sub.add_parser("privacy", help="Export or delete a shopper's stored conversations.")
     actions = privacy.add_subparsers(dest="action", required=True, metavar="ACTION")
     for name, help_text in (
@@ -35,7 +36,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def privacy_command(args: argparse.Namespace, settings: Settings) -> int:
     from bot import data_rights
-    from bot.cli import print_json
     from bot.store import SQLConversationStore
 
     store = SQLConversationStore(settings.resolved_database_url)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from bot.grounding import HitLike
+from bot.knowledge import HitLike
 
 Message = dict[str, str]
 

@@ -50,7 +50,7 @@ class Replier:
         if model_failed:
             reply = phrase(language, "backend_failed")
         else:
-            reply = self.policy.handoff_message(language, reasons)
+            reply = self.policy.handoff_message(language)
         yield StreamEvent("delta", reply)
         waiting = ConversationStatus.WAITING_FOR_AGENT
         turn = Turn(session, reply, [], sentiment.as_dict(), True, waiting, language)

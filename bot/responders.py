@@ -297,10 +297,7 @@ class GroundedAnswer(Responder):
         except BackendError as exc:
             log.warning("Backend failed for %s: %s", context.session, exc)
             reasons = [Reason(ReasonCode.BACKEND_FAILED, {"error": str(exc)})]
-            # As before the turn pipeline: the state is not kept when the model failed.
-            async for event in _hand_off(
-                parts, context, reasons, state=ConversationState(), model_failed=True
-            ):
+            async for event in _hand_off(parts, context, reasons, model_failed=True):
                 yield event
 
 
@@ -309,7 +306,6 @@ async def _hand_off(
     context: TurnContext,
     reasons: list[Reason],
     *,
-    state: ConversationState | None = None,
     model_failed: bool = False,
 ) -> AsyncIterator[StreamEvent]:
     async for event in parts.replier.hand_off(
@@ -319,7 +315,7 @@ async def _hand_off(
         reasons=reasons,
         persist=context.persist,
         started=context.started,
-        state=context.state if state is None else state,
+        state=context.state,
         model_failed=model_failed,
     ):
         yield event

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.grounding import HitLike
+    from bot.knowledge import HitLike
 
 _INJECTION = [
     (

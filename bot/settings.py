@@ -328,7 +328,8 @@ class Settings(_Group):
 
     def masked(self) -> dict[str, Any]:
         """The effective settings as JSON-able data, secrets masked."""
-        return json.loads(self.model_dump_json())
+        masked: dict[str, Any] = json.loads(self.model_dump_json())
+        return masked
 
 
 def _explain(exc: ValidationError, path: Path) -> str:

@@ -34,7 +34,9 @@ def open_conversation(store: ConversationStore, channel: str = "widget") -> tupl
 def owns(conversation: StoredConversation, token: str | None) -> bool:
     """True when ``token`` is the shopper token of ``conversation``."""
     expected = conversation.data.get(TOKEN_FIELD)
-    return bool(expected and token) and hmac.compare_digest(expected, _digest(token or ""))
+    if not (isinstance(expected, str) and expected and token):
+        return False
+    return hmac.compare_digest(expected, _digest(token))
 
 
 def shopper_source(source: dict[str, Any]) -> dict[str, Any]:

@@ -3,105 +3,37 @@ by URL). Every message is committed before it is acknowledged."""
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import random
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import (
-    JSON,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
     event,
     func,
     select,
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.database import open_engine
 from bot.errors import ConversationNotFound, StoreError
+from bot.schema import (
+    Base,
+    ConversationRow,
+    DeliveryRow,
+    IdempotencyRow,
+    MessageRow,
+    utc_now,
+)
 from bot.status import ConversationStatus
 
 STATUSES = tuple(status.value for status in ConversationStatus)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class ConversationRow(Base):
-    __tablename__ = "conversations"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    status: Mapped[str] = mapped_column(
-        String(32), default=ConversationStatus.BOT.value, index=True
-    )
-    channel: Mapped[str] = mapped_column(String(32), default="api")
-    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-
-
-class MessageRow(Base):
-    __tablename__ = "messages"
-    __table_args__ = (
-        UniqueConstraint("conversation_id", "position"),
-        # A retried request (same idempotency key, maybe through another replica) finds
-        # its message instead of storing it twice.
-        Index("uq_messages_request_key", "conversation_id", "request_key", unique=True),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    conversation_id: Mapped[str] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
-    )
-    position: Mapped[int] = mapped_column(Integer)
-    role: Mapped[str] = mapped_column(String(16))
-    content: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    request_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
-
-
-class DeliveryRow(Base):
-    """An outgoing webhook call, kept until delivered (the outbox)."""
-
-    __tablename__ = "deliveries"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-
-
-class IdempotencyRow(Base):
-    """The answer already given to a request with this idempotency key."""
-
-    __tablename__ = "idempotency"
-
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    response: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
 @dataclass
@@ -136,6 +68,7 @@ class StoredConversation:
     messages: list[StoredMessage]
 
 
+@runtime_checkable
 class ConversationStore(Protocol):
     """Where conversations live."""
 
@@ -165,11 +98,11 @@ class ConversationStore(Protocol):
 
     def list(
         self, status: ConversationStatus | None = None, limit: int = 100
-    ) -> list[StoredConversation]: ...
+    ) -> builtins.list[StoredConversation]: ...
 
     def enqueue_delivery(self, conversation_id: str, kind: str, payload: dict[str, Any]) -> int: ...
 
-    def due_deliveries(self, limit: int = 20, lease_s: float = 60.0) -> list[Delivery]: ...
+    def due_deliveries(self, limit: int = 20, lease_s: float = 60.0) -> builtins.list[Delivery]: ...
 
     def finish_delivery(
         self, delivery_id: int, ok: bool, error: str | None = None, retry_in_s: float = 0
@@ -263,14 +196,14 @@ class SQLConversationStore:
                     )
                     row = MessageRow(
                         conversation_id=conversation_id,
-                        position=int(position) + 1,
+                        position=(position if position is not None else -1) + 1,
                         role=role,
                         content=content,
                         data=data or {},
                         request_key=request_key,
                     )
                     session.add(row)
-                    conversation.updated_at = _now()
+                    conversation.updated_at = utc_now()
                 return _message(row)
             except IntegrityError:
                 time.sleep(random.uniform(0, 0.01 * (attempt + 1)))  # let the other one finish
@@ -310,7 +243,7 @@ class SQLConversationStore:
             if row is None:
                 raise ConversationNotFound(f"No conversation {conversation_id!r}.")
             row.status = ConversationStatus(status).value
-            row.updated_at = _now()
+            row.updated_at = utc_now()
 
     def update_data(self, conversation_id: str, data: dict[str, Any]) -> None:
         with self._session() as session, session.begin():
@@ -323,7 +256,7 @@ class SQLConversationStore:
 
     def list(
         self, status: ConversationStatus | None = None, limit: int = 100
-    ) -> list[StoredConversation]:
+    ) -> builtins.list[StoredConversation]:
         with self._session() as session:
             query = select(ConversationRow).order_by(ConversationRow.updated_at.desc()).limit(limit)
             if status:
@@ -346,7 +279,7 @@ class SQLConversationStore:
             )
             session.delete(row)
 
-    def conversations_mentioning(self, fragment: str, role: str = "user") -> list[str]:
+    def conversations_mentioning(self, fragment: str, role: str = "user") -> builtins.list[str]:
         """Ids of conversations where ``role`` wrote ``fragment`` (case-insensitive), newest
         first: candidates for a shopper's export or deletion, to be verified by the caller."""
         with self._session() as session:
@@ -367,7 +300,7 @@ class SQLConversationStore:
             session.flush()
             return row.id
 
-    def due_deliveries(self, limit: int = 20, lease_s: float = 60.0) -> list[Delivery]:
+    def due_deliveries(self, limit: int = 20, lease_s: float = 60.0) -> builtins.list[Delivery]:
         """Claim deliveries that are due: no other replica gets them for ``lease_s`` (after
         which, if this one died meanwhile, another retries them)."""
         from datetime import timedelta
@@ -375,12 +308,12 @@ class SQLConversationStore:
         with self._session() as session, session.begin():
             rows = session.scalars(
                 select(DeliveryRow)
-                .where(DeliveryRow.status == "pending", DeliveryRow.next_attempt_at <= _now())
+                .where(DeliveryRow.status == "pending", DeliveryRow.next_attempt_at <= utc_now())
                 .order_by(DeliveryRow.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one writer
             ).all()
-            lease_until = _now() + timedelta(seconds=lease_s)
+            lease_until = utc_now() + timedelta(seconds=lease_s)
             for row in rows:
                 row.next_attempt_at = lease_until
             return [
@@ -390,7 +323,7 @@ class SQLConversationStore:
                 for r in rows
             ]
 
-    def deliveries(self, conversation_id: str) -> list[Delivery]:
+    def deliveries(self, conversation_id: str) -> builtins.list[Delivery]:
         with self._session() as session:
             rows = session.scalars(
                 select(DeliveryRow).where(DeliveryRow.conversation_id == conversation_id)
@@ -418,7 +351,7 @@ class SQLConversationStore:
             elif retry_in_s < 0:
                 row.status = "failed"
             else:
-                row.next_attempt_at = _now() + timedelta(seconds=retry_in_s)
+                row.next_attempt_at = utc_now() + timedelta(seconds=retry_in_s)
 
     # -- idempotency keys ------------------------------------------------------------------
     def remembered(self, key: str) -> dict[str, Any] | None:
@@ -468,8 +401,3 @@ def _conversation(row: ConversationRow, messages: Any) -> StoredConversation:
             for m in messages
         ],
     )
-
-
-# Tables other modules declare on `Base`, imported here so that every user of `Base.metadata`
-# (start-up, migrations, their checks) sees the whole schema.
-from bot.orders import audit as _order_audit  # noqa: E402, F401

@@ -6,7 +6,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot.grounding import HitLike
+from bot.knowledge import HitLike
 from bot.reasons import Reason
 from bot.status import ConversationStatus
 

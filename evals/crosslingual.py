@@ -34,7 +34,7 @@ REMOVED = {
 
 def crosslingual(kb: Any, policies: Path, questions: Path = QUESTIONS) -> dict[str, Any]:
     """hit@1, hit@5 and MRR per direction on ``kb``, which holds the store of ``policies``."""
-    from retrieval.evaluate import evaluate, load_questions
+    from evals.retrieval import evaluate, load_questions
 
     items = load_questions(questions)
     report: dict[str, Any] = {"questions": str(questions)}

@@ -69,10 +69,10 @@ def reason_agreement(embedder: Embedder, path: Path = DATA / "conversations.json
 
 
 def compare(settings: Settings, data: Path = DATA, encoders: tuple[str, ...] = ENCODERS) -> dict:
+    from evals.bench_retrieval import run_bench
     from evals.crosslingual import QUESTIONS, crosslingual
-    from retrieval.bench import run_bench
+    from evals.retrieval import run_eval
     from retrieval.embedder import embedder_from_settings
-    from retrieval.evaluate import run_eval
 
     report: dict[str, Any] = {}
     for name in encoders:

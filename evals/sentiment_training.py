@@ -320,7 +320,7 @@ def shipped_config() -> Config:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bot.models import force_offline
+    from bot.model_files import force_offline
 
     force_offline()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

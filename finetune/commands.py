@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bot.output import print_json
 from bot.settings import Settings
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "finetune",
         help="Fine-tune the chat model (LoRA) on resolved, well-rated past conversations.",
@@ -32,7 +33,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def run_finetune(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import print_json
     from finetune.run import finetune
 
     if args.resume and not args.out:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.models import promotion_file, resolve_chat_model
+from bot.model_files import promotion_file, resolve_chat_model
 from bot.settings import Settings
 from finetune.data import build_dataset
 
@@ -81,7 +81,7 @@ def finetune(
     require_training_libraries()
     import torch
 
-    from finetune import evaluate as ev
+    from finetune import gate as ev
     from finetune import train as tr
     from finetune.encode import encode_all
 
@@ -213,7 +213,9 @@ def idle_cores() -> int:
     return max(1, min(cores or 1, round((cores or 1) - os.getloadavg()[0])))
 
 
-def _measure(ev: Any, model: Any, tokenizer: Any, heldout: list, turns: list) -> dict[str, Any]:
+def _measure(
+    ev: Any, model: Any, tokenizer: Any, heldout: list[Any], turns: list[Any]
+) -> dict[str, Any]:
     loss = ev.heldout_loss(model, tokenizer, heldout)
     quality = ev.reply_quality(model, tokenizer, turns, max_new_tokens=48)
     metrics = {
@@ -230,7 +232,7 @@ def _measure(ev: Any, model: Any, tokenizer: Any, heldout: list, turns: list) ->
     return {"metrics": metrics, "samples": quality.samples}
 
 
-def _write_samples(path: Path, before: list[dict], after: list[dict]) -> None:
+def _write_samples(path: Path, before: list[dict[str, Any]], after: list[dict[str, Any]]) -> None:
     with path.open("w", encoding="utf-8") as handle:
         for old, new in zip(before, after, strict=True):
             row = {

@@ -1,6 +1,10 @@
 """Retrieval: a catalog-aware knowledge index in Chroma with citations.
 
-Heavy libraries (chromadb, sentence-transformers, langchain-core) load only when used.
+It owns loading the catalog, policies and past dialogues, embedding them, the index and
+search. It may import only the foundation of `bot` (settings, errors, model files, personal
+data masking), never the chat pipeline that asks it; `retrieval.commands` (`shopbot ingest`,
+`shopbot search`) is the command line's. Heavy libraries (chromadb, sentence-transformers,
+langchain-core) load only when used.
 """
 
 from __future__ import annotations

@@ -304,7 +304,7 @@ def _product_from_rows(
             plain = rows[0][1]
             record.update({k: plain.get(k) for k in ("sku", "price", "in_stock")})
             return product_from_json(record)
-        variants = []
+        variants: list[dict[str, Any]] = []
         for _, plain, options, _ in rows:
             variants.append(
                 {
@@ -406,13 +406,14 @@ def product_passages(product: Product) -> list[Passage]:
     if len(short) > 200:
         short = short[:200].rsplit(" ", 1)[0] + "…"
     for v in product.variants:
-        price = v.price if v.price is not None else product.price
+        variant_price = v.price if v.price is not None else product.price
         stock = v.in_stock if v.in_stock is not None else product.in_stock
         opts = _options_text(v.options)
         title = f"{product.name} ({opts})" if opts else f"{product.name} ({v.sku})"
         body = (
             f"{head} — variant {opts or v.sku}, SKU {v.sku}. "
-            f"Price: {_money(price, product.currency)}. {_stock(stock).capitalize()}. {short}"
+            f"Price: {_money(variant_price, product.currency)}. "
+            f"{_stock(stock).capitalize()}. {short}"
         ).strip()
         passages.append(
             Passage(
@@ -426,7 +427,7 @@ def product_passages(product: Product) -> list[Passage]:
                     "kind": "variant",
                     "sku": v.sku,
                     "options": v.options,
-                    "price": price,
+                    "price": variant_price,
                     "in_stock": stock,
                 },
             )

@@ -7,14 +7,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli import print_json
+from bot.output import print_json
 
 if TYPE_CHECKING:
     from bot.settings import Settings
     from retrieval.documents import Hit, SearchFilters
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``ingest`` and ``search``."""
     ingest = sub.add_parser(
         "ingest", help="Load the catalog, policies and dialogues into the index."
@@ -115,53 +115,3 @@ def _print_hits(hits: list[Hit]) -> None:
         text = " ".join(hit.text.split())
         print(f"{n}. [{hit.score:.2f}] {hit.title}  ({hit.id})")
         print(f"   {text[:160]}{'…' if len(text) > 160 else ''}")
-
-
-def bench_retrieval(args: argparse.Namespace, settings: Settings) -> int:
-    """``shopbot bench retrieval``: ingestion rate and query latency vs. brute force."""
-    from retrieval.bench import run_bench
-
-    sizes = [int(s) for s in (getattr(args, "sizes", None) or "10000,100000").split(",") if s]
-    queries = getattr(args, "queries", None) or 200
-    result = run_bench(settings, sizes=sizes, queries=queries)
-    _emit(result, args)
-    return 0
-
-
-def eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
-    """``shopbot eval retrieval``: hit@1, hit@5 and MRR over the labelled questions."""
-    from retrieval.evaluate import run_eval
-
-    data = Path(getattr(args, "data", None) or "data")
-    questions = getattr(args, "questions", None)
-    use_home = bool(getattr(args, "use_home", False))
-    also = {}
-    crosslingual = data / "eval/retrieval_crosslingual.jsonl"
-    if not questions and not use_home and crosslingual.exists():
-        from evals.crosslingual import crosslingual as across  # Chinese over English pages...
-
-        also["crosslingual"] = lambda kb: across(kb, data / "policies", crosslingual)
-    result = run_eval(
-        settings,
-        data=data,
-        questions=Path(questions or data / "eval/retrieval_questions.jsonl"),
-        limit=getattr(args, "queries", None),
-        use_home=use_home,
-        also=also,
-    )
-    _emit(result, args)
-    return 0
-
-
-def _emit(result: dict[str, Any], args: argparse.Namespace) -> None:
-    out = getattr(args, "out", None)
-    if out:
-        import json
-
-        Path(out).write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
-    if getattr(args, "json", False):
-        print_json(result)
-    else:
-        import json
-
-        print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -41,7 +41,8 @@ def _normalize(vectors: np.ndarray) -> np.ndarray:
         vectors = vectors[None, :]
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (vectors / norms).astype(np.float32, copy=False)
+    unit: np.ndarray = (vectors / norms).astype(np.float32, copy=False)
+    return unit
 
 
 class HashingEmbedder:
@@ -88,7 +89,7 @@ def embedder_from_settings(settings: Settings) -> Embedder:
     its package; ``minilm``: the bundled English all-MiniLM-L6-v2; ``hashing`` (or
     ``hashing:DIM``): the fast fake; anything else: a sentence-transformers id or folder.
     """
-    from bot.models import MINILM, USEM3, bundled_embedder_kind
+    from bot.model_files import MINILM, USEM3, bundled_embedder_kind
 
     if settings.embedder.startswith("hashing"):
         _, _, dim = settings.embedder.partition(":")
@@ -186,7 +187,7 @@ class SentenceTransformerEmbedder:
     def from_settings(cls, settings: Settings) -> SentenceTransformerEmbedder:
         """The configured sentence-transformers model ('minilm' is the bundled
         all-MiniLM-L6-v2 from its package)."""
-        from bot.models import MINILM, bundled_embedder_kind, resolve_embedder
+        from bot.model_files import MINILM, bundled_embedder_kind, resolve_embedder
 
         embedder = cls(resolve_embedder(settings), batch_size=settings.retrieval.batch_size)
         if bundled_embedder_kind(settings.embedder) == MINILM:

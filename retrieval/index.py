@@ -131,8 +131,9 @@ class ChromaIndex:
             return
         with _chroma_errors(f"open the index at {self.describe()}"):
             import chromadb
+            from chromadb.config import Settings as ChromaSettings
 
-            options = chromadb.Settings(anonymized_telemetry=False)
+            options = ChromaSettings(anonymized_telemetry=False)
             if self.url:
                 parsed = urlparse(self.url if "://" in self.url else f"http://{self.url}")
                 self._client = chromadb.HttpClient(
@@ -256,7 +257,8 @@ class ChromaIndex:
 
     def sample(self, n: int) -> np.ndarray:
         """Up to `n` stored vectors spread over the collection (the background of queries)."""
-        return self._read("sample vectors", lambda col: self._sample(col, n))
+        sampled: np.ndarray = self._read("sample vectors", lambda col: self._sample(col, n))
+        return sampled
 
     @staticmethod
     def _sample(col: Any, n: int) -> np.ndarray:
@@ -418,13 +420,15 @@ def _where(meta: Metadata, where: dict[str, Any] | None) -> bool:
     ((key, cond),) = where.items()
     value = meta.get(key)
     if not isinstance(cond, dict):
-        return value == cond
+        return bool(value == cond)
     ((op, arg),) = cond.items()
     if value is None:
         return False
-    return {
-        "$gte": lambda: value >= arg,
-        "$lte": lambda: value <= arg,
-        "$eq": lambda: value == arg,
-        "$ne": lambda: value != arg,
-    }[op]()
+    return bool(
+        {
+            "$gte": lambda: value >= arg,
+            "$lte": lambda: value <= arg,
+            "$eq": lambda: value == arg,
+            "$ne": lambda: value != arg,
+        }[op]()
+    )

@@ -137,7 +137,7 @@ class KeywordIndex:
         self._lengths = lengths
         self._avg_len = float(lengths.mean()) if len(lengths) else 1.0
         meta = self._meta
-        codes = {s: i for i, s in enumerate(SOURCES)}
+        codes: dict[str | None, int] = {s: i for i, s in enumerate(SOURCES)}
         self._source = np.asarray([codes.get(m.get("source"), -1) for m in meta], dtype=np.int8)
         self._price = np.asarray(
             [float(m["price"]) if m.get("price") is not None else np.nan for m in meta],
@@ -188,7 +188,7 @@ class KeywordIndex:
             return None
         keep = np.ones(len(self._built_ids), dtype=bool)
         if source is not None:
-            keep &= self._source == SOURCES.index(source)  # type: ignore[arg-type]
+            keep &= self._source == SOURCES.index(source)
         if filters is not None:
             if filters.category is not None:
                 keep &= self._category == filters.category.strip().casefold()

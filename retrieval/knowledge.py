@@ -120,7 +120,7 @@ class KnowledgeBase:
         reset: bool = False,
     ) -> IngestReport:
         """Upsert the given sources; passages that vanished from a given source are removed."""
-        from retrieval.loaders import load_source
+        from retrieval.sources import load_source
 
         started = time.monotonic()
         report = IngestReport(reset=reset)
@@ -347,7 +347,7 @@ class KnowledgeBase:
     def stats(self) -> dict[str, Any]:
         """Passages per source in the index."""
         self._sync(force=True)
-        counts = dict.fromkeys(SOURCES, 0)
+        counts: dict[str, Any] = dict.fromkeys(SOURCES, 0)
         for meta in self.keyword.all_metadata():
             counts[str(meta.get("source"))] = counts.get(str(meta.get("source")), 0) + 1
         return counts

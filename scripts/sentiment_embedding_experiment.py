@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from bot.models import force_offline
+from bot.model_files import force_offline
 from bot.sentiment.metrics import roc_auc
 from bot.sentiment.scorers import LogisticModel, combine, features
 from bot.sentiment.signals import Lexicons, extract

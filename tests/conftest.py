@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import force_offline
+from bot.model_files import force_offline
 from bot.settings import Settings
 
 force_offline()
@@ -63,3 +63,22 @@ def postgres_url() -> Iterator[str]:
     # as its own user.
     with postgres_server(Path(tempfile.mkdtemp(prefix="shopbot-pg-"))) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def vllm_serve() -> Iterator[str]:
+    """A real `vllm serve` of the bundled model for the session (the remote backend's contract
+    and the scale-out stack share it); yields its ``/v1`` base URL once it answers."""
+    import tempfile
+
+    from bot.model_files import prepare_bundled_chat_model
+    from tests.servers import vllm_server
+
+    folder = prepare_bundled_chat_model(MODELS_CACHE)
+    workdir = Path(tempfile.mkdtemp(prefix="shopbot-vllm-serve-"))
+    with vllm_server(str(folder), workdir, kv_cache_gb=1) as url:
+        yield url
+
+
+# One real `shopbot serve` for the whole session (the web app's tests and the load benchmark's).
+from tests.live import live_server  # noqa: E402, F401

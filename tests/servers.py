@@ -1,10 +1,10 @@
 """Real servers that tests start themselves on 127.0.0.1 (and stop): PostgreSQL, `vllm
-serve`, a Chroma server, `shopbot serve` replicas. They live in `bot.stack`, which
+serve`, a Chroma server, `shopbot serve` replicas. They live in `evals.stack`, which
 `shopbot bench replicas` uses too."""
 
 from __future__ import annotations
 
-from bot.stack import (
+from evals.stack import (
     Replica,
     chroma_server,
     free_port,

@@ -71,7 +71,7 @@ def test_chat_in_process_with_the_real_engine(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr("bot.engine.make_backend", lambda settings: vllm_backend)
+    monkeypatch.setattr("bot.parts.make_backend", lambda settings: vllm_backend)
     monkeypatch.setenv("SHOPBOT_HOME", str(tmp_path))
     monkeypatch.setenv("SHOPBOT_EMBEDDER", "hashing")
     assert main(["ingest", "--policies", str(ROOT / "data" / "policies"), "--json"]) == 0

@@ -122,7 +122,7 @@ def conversation_out(conversation: StoredConversation) -> ConversationOut:
         messages=[
             MessageOut(
                 position=m.position,
-                role=m.role,  # type: ignore[arg-type]
+                role=m.role,
                 content=m.content,
                 created_at=m.created_at.isoformat(),
                 sentiment=m.data.get("sentiment"),
@@ -165,8 +165,10 @@ def build_router(
     @router.post("/conversations", response_model=ConversationCreated, status_code=201)
     async def create_conversation(body: NewConversation | None = None) -> ConversationCreated:
         body = body or NewConversation()
-        if body.id and await asyncio.to_thread(bot.store.exists, body.id):
-            raise HTTPException(409, f"A conversation {body.id!r} already exists.")
+        if body.id:
+            taken = await asyncio.to_thread(bot.store.exists, body.id)
+            if taken:
+                raise HTTPException(409, f"A conversation {body.id!r} already exists.")
         conversation_id = await asyncio.to_thread(bot.store.create, body.id, body.channel)
         return ConversationCreated(id=conversation_id)
 

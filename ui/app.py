@@ -69,4 +69,5 @@ def create_app(settings: Settings, bot: ShopBot | None = None) -> FastAPI:
         headers = {"Retry-After": "5"} if health.http_status == 503 else None
         return JSONResponse(health.as_dict(), status_code=health.http_status, headers=headers)
 
-    return mount_shopper_chat(app, shopbot, settings, replies)
+    mounted: FastAPI = mount_shopper_chat(app, shopbot, settings, replies)
+    return mounted

@@ -11,7 +11,7 @@ GRACE_SECONDS = 30
 """On SIGTERM/SIGINT, how long open requests (replies being streamed) may take to finish."""
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = sub.add_parser("serve", help="Serve the web app (shopper chat, console, API).")
     serve.add_argument("--host", help="Address to listen on (default from settings).")
     serve.add_argument("--port", type=int, help="Port (default from settings, 8000).")

@@ -163,7 +163,7 @@ def build_public_router(bot: ShopBot, settings: Settings, replies: ReplyTracker)
 
 def _shopper_reply(turn: Any) -> dict[str, Any]:
     """A finished turn as its shopper sees it (scores are for agents)."""
-    fields = turn.reply_fields()
+    fields: dict[str, Any] = turn.reply_fields()
     fields.pop("sentiment", None)
     fields["sources"] = cited_sources(fields["reply"], fields["sources"])
     return fields

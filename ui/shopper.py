@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 import gradio as gr
 
@@ -72,7 +72,9 @@ def _source_md(source: dict[str, Any]) -> str:
     return f"📄 {label}"
 
 
-def as_history(view: dict[str, Any], text: dict[str, Any]) -> tuple[list[dict], list[int]]:
+def as_history(
+    view: dict[str, Any], text: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[int]]:
     """The stored conversation as Gradio chat messages, and each one's stored position."""
     history, positions = [], []
     for m in view["messages"]:
@@ -93,7 +95,7 @@ def build_shopper_chat(bot: ShopBot, settings: Settings, replies: ReplyTracker) 
     store_name = settings.store_name.title()
     busy: set[str] = set()  # conversations with a reply being written: polling waits
 
-    async def owned(owner: dict | None) -> Any:
+    async def owned(owner: dict[str, Any] | None) -> Any:
         if not owner or not owner.get("id"):
             return None
         try:
@@ -108,7 +110,7 @@ def build_shopper_chat(bot: ShopBot, settings: Settings, replies: ReplyTracker) 
         key = "agent" if view["status"] == ConversationStatus.AGENT else "waiting"
         return gr.update(visible=True, value=TEXT[lang][key])
 
-    async def refresh(owner: dict | None, lang: str) -> tuple[Any, Any, Any]:
+    async def refresh(owner: dict[str, Any] | None, lang: str) -> tuple[Any, Any, Any]:
         conversation = await owned(owner)
         if conversation is None:
             return [], [], banner(None, lang)
@@ -116,14 +118,18 @@ def build_shopper_chat(bot: ShopBot, settings: Settings, replies: ReplyTracker) 
         history, positions = as_history(view, TEXT[lang])
         return history, positions, banner(view, lang)
 
-    async def ensure(owner: dict | None) -> dict:
+    async def ensure(owner: dict[str, Any] | None) -> dict[str, Any]:
         if await owned(owner):
             return owner  # type: ignore[return-value]
         cid, token = await asyncio.to_thread(open_conversation, bot.store, "web")
         return {"id": cid, "token": token}
 
     async def respond(
-        message: str, history: list[dict], owner: dict | None, positions: list[int], lang: str
+        message: str,
+        history: list[dict[str, Any]],
+        owner: dict[str, Any] | None,
+        positions: list[int],
+        lang: str,
     ) -> AsyncIterator[tuple[Any, ...]]:
         message = (message or "").strip()[:4000]
         if not message:
@@ -150,7 +156,9 @@ def build_shopper_chat(bot: ShopBot, settings: Settings, replies: ReplyTracker) 
         full, positions, note = await refresh(owner, lang)
         yield full, "", owner, positions, note
 
-    async def poll(owner: dict | None, positions: list[int], lang: str) -> tuple[Any, ...]:
+    async def poll(
+        owner: dict[str, Any] | None, positions: list[int], lang: str
+    ) -> tuple[Any, ...]:
         if not owner or owner.get("id") in busy:
             return gr.skip(), gr.skip(), gr.skip()
         history, new_positions, note = await refresh(owner, lang)
@@ -158,13 +166,13 @@ def build_shopper_chat(bot: ShopBot, settings: Settings, replies: ReplyTracker) 
             return gr.skip(), gr.skip(), note
         return history, new_positions, note
 
-    async def take_human(owner: dict | None, lang: str) -> tuple[Any, ...]:
+    async def take_human(owner: dict[str, Any] | None, lang: str) -> tuple[Any, ...]:
         owner = await ensure(owner)
         await asyncio.to_thread(bot.request_human, owner["id"])
         history, positions, note = await refresh(owner, lang)
         return history, positions, note, owner
 
-    async def liked(data: gr.LikeData, owner: dict | None, positions: list[int]) -> None:
+    async def liked(data: gr.LikeData, owner: dict[str, Any] | None, positions: list[int]) -> None:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         if await owned(owner) is None or not 0 <= index < len(positions):
             return
@@ -172,7 +180,7 @@ def build_shopper_chat(bot: ShopBot, settings: Settings, replies: ReplyTracker) 
         with contextlib.suppress(ValueError):  # a thumb on the shopper's own message
             await asyncio.to_thread(bot.feedback, owner["id"], positions[index], helpful)  # type: ignore[index]
 
-    async def rate(stars: str | None, owner: dict | None, lang: str) -> Any:
+    async def rate(stars: str | None, owner: dict[str, Any] | None, lang: str) -> Any:
         if not stars or await owned(owner) is None:
             return gr.skip()
         await asyncio.to_thread(bot.rate, owner["id"], int(stars))  # type: ignore[index]
@@ -232,7 +240,7 @@ def build_shopper_chat(bot: ShopBot, settings: Settings, replies: ReplyTracker) 
         timer = gr.Timer(3.0)
 
         labelled = [lang, title, box, send, human, rating, *suggestions]
-        chat_io = dict(
+        chat_io: dict[str, Any] = dict(
             inputs=[box, chatbot, owner, positions, lang],
             outputs=[chatbot, box, owner, positions, note],
         )
@@ -260,7 +268,7 @@ def build_shopper_chat(bot: ShopBot, settings: Settings, replies: ReplyTracker) 
             [language, *labelled],
             js="(x) => navigator.language || 'en'",
         ).then(refresh, [owner, lang], [chatbot, positions, note])
-    return demo
+    return cast(gr.Blocks, demo)  # Blocks.__enter__ is untyped
 
 
 def mount_shopper_chat(app: Any, bot: ShopBot, settings: Settings, replies: ReplyTracker) -> Any:

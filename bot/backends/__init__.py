@@ -1,4 +1,7 @@
-"""Chat model backends behind one protocol, and the function that picks one."""
+"""Chat model backends behind one protocol (`ChatBackend`: the in-process vLLM engine, a remote
+OpenAI-compatible server, a fake for tests), and the function that picks one from the settings.
+It owns generation and the engine's life (start, watchdog, restart); it may import only the
+foundation of `bot` (settings, errors, model files), never the turn pipeline above it."""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ __all__ = [
 
 def make_backend(settings: Settings) -> ChatBackend:
     """The backend the settings ask for (not started: call ``warm_up()``)."""
-    from bot.models import resolve_chat_model
+    from bot.model_files import resolve_chat_model
 
     kind = settings.engine.backend
     if kind == "fake":

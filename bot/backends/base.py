@@ -18,7 +18,7 @@ import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 
 from bot.errors import BackendError, BackendOverloaded, BackendTimeout, BackendUnavailable
 
@@ -76,11 +76,6 @@ class ChatBackend(Protocol):
     def context_window(self) -> int:
         """Maximum prompt plus reply tokens."""
 
-    def _timeout(self) -> BackendTimeout:
-        return BackendTimeout(
-            f"No complete reply within {self.timeout_s:.0f} s (engine.timeout_s)."
-        )
-
     async def health(self) -> bool:
         """True when the engine really produces a token."""
 
@@ -121,7 +116,7 @@ def _unwrap(item: Any) -> Chunk | None:
         return None
     if isinstance(item, BaseException):
         raise item
-    return item
+    return cast(Chunk, item)
 
 
 class LoopBackend:

@@ -80,7 +80,7 @@ class RemoteBackend(LoopBackend):
             try:
                 response = await self._client.get(f"{url}/models")
                 response.raise_for_status()
-                return response.json()["data"][0]["id"]
+                return str(response.json()["data"][0]["id"])
             except Exception as exc:
                 log.warning("Cannot list models at %s: %s", url, exc)
         raise BackendUnavailable(
@@ -111,7 +111,7 @@ class RemoteBackend(LoopBackend):
         async def one(url: str) -> bool:
             try:
                 response = await self._client.get(f"{url}/models", timeout=5.0)
-                return response.status_code == 200
+                return bool(response.status_code == 200)
             except Exception:
                 return False
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from functools import cached_property
+from typing import Any
 
 from bot.errors import ModelNotFoundError
 
@@ -19,7 +20,7 @@ class ChatTemplate:
         self.model = model
 
     @cached_property
-    def tokenizer(self):
+    def tokenizer(self) -> Any:
         from transformers import AutoTokenizer
 
         try:
@@ -35,11 +36,11 @@ class ChatTemplate:
         text = self.tokenizer.apply_chat_template(
             messages, tokenize=False, add_generation_prompt=True
         )
-        return text + assistant_prefix
+        return str(text) + assistant_prefix
 
     def encode(self, messages: list[Message], assistant_prefix: str = "") -> list[int]:
         text = self.render(messages, assistant_prefix)
-        return self.tokenizer(text, add_special_tokens=False)["input_ids"]
+        return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
 
     def count(self, messages: list[Message]) -> int:
         return len(self.encode(messages))

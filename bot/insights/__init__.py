@@ -1,5 +1,9 @@
-"""Service insights over stored conversations: resolution, escalations, satisfaction,
-contact reasons (clustered, no hand-made labels) and knowledge gaps."""
+"""Service insights over stored conversations: resolution, escalations by reason code,
+satisfaction, contact reasons (clustered, no hand-made labels) and knowledge gaps.
+
+It reads the conversation store and may import the turn pipeline's pieces (the escalation
+policy to score imported history), retrieval (embedders, the knowledge) and the foundation;
+the web app's insights page and `shopbot insights` sit above it."""
 
 from bot.insights.gaps import find_gaps
 from bot.insights.history import SQLHistory, import_history, parse_day

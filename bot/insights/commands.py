@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import InputError
+from bot.output import print_json
 from bot.settings import Settings
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "insights",
         help="Resolution, escalations, CSAT, contact reasons and knowledge gaps.",
@@ -37,7 +38,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def insights_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import print_json
     from bot.insights.history import SQLHistory, parse_day
     from bot.insights.report import ReportOptions, build_report, report_csv, report_text
     from bot.store import SQLConversationStore

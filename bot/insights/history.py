@@ -24,15 +24,10 @@ from bot.conversations import read_conversations
 from bot.errors import InputError, StoreError
 from bot.language import PHRASES, detect_language
 from bot.reasons import Reason, ReasonCode, codes, texts
+from bot.schema import ConversationRow, MessageRow
 from bot.state import ConversationState
 from bot.status import ConversationStatus
-from bot.store import (
-    ConversationRow,
-    MessageRow,
-    SQLConversationStore,
-    StoredConversation,
-    _conversation,
-)
+from bot.store import SQLConversationStore, StoredConversation, _conversation
 
 if TYPE_CHECKING:
     from bot.escalation import EscalationPolicy
@@ -219,14 +214,14 @@ def _rows(
     # The policy's reasons explain an escalation that happened; they do not make one.
     escalated = bool(outcome.get("escalated")) or first_agent is not None
     escalated = escalated or bool(record.get("escalation_reasons"))
-    data: dict[str, Any] = {
+    conversation: dict[str, Any] = {
         "language": language,
         "bot_state": state.to_json(),
         "predicted_csat": state.predicted_csat,
         "labels": {k: record[k] for k in LABELS if k in record},
     }
     if outcome.get("csat") is not None:
-        data["rating"] = int(outcome["csat"])
+        conversation["rating"] = int(outcome["csat"])
     if escalated:
         if not reasons:
             bot_spoke = any(m["role"] == "assistant" for m in messages[: first_agent or 0])
@@ -234,7 +229,7 @@ def _rows(
             code = ReasonCode.HUMAN_AGENT_ONLY if human_only else ReasonCode.NOT_RECORDED
             reasons = [Reason(code)]
         at = started + timedelta(minutes=max((first_agent or 1) - 1, 0))
-        data["escalation"] = {
+        conversation["escalation"] = {
             "reasons": given or texts(reasons),
             "codes": [ReasonCode.of_text(t).value for t in given] if given else codes(reasons),
             "at": at.isoformat(),
@@ -242,7 +237,7 @@ def _rows(
     # History is over: nothing imported waits in the agents' queue.
     status = ConversationStatus.CLOSED if outcome.get("resolved") else ConversationStatus.BOT
     if status == ConversationStatus.CLOSED:
-        data["closed_at"] = [ended.isoformat()]
+        conversation["closed_at"] = [ended.isoformat()]
     row = ConversationRow(
         id=record["id"],
         status=status.value,
@@ -250,6 +245,6 @@ def _rows(
         language=language,
         created_at=started,
         updated_at=ended,
-        data=data,
+        data=conversation,
     )
     return row, rows

@@ -93,7 +93,8 @@ def cluster_vectors(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray
 def _unit(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return vectors / norms
+    unit: np.ndarray = vectors / norms
+    return unit
 
 
 def contact_reasons(

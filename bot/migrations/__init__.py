@@ -4,11 +4,13 @@
 newest schema, under a lock so that replicas starting at once against one PostgreSQL do not
 race (a PostgreSQL advisory lock; a file lock next to a SQLite file). A database created
 before migrations existed (by ``create_all``) is adopted: stamped at the baseline revision,
-then upgraded, keeping its data.
+then upgraded, keeping its data. It may import only the foundation of `bot` and the schema
+(`bot.schema`); the store that runs it sits above.
 
 How to add a table (or a column)
 ================================
-1. Declare it on ``bot.store.Base`` as usual (any module may; import it from ``bot.store``).
+1. Declare it in ``bot/schema.py``, on its ``Base`` (a module elsewhere may declare one on
+   ``bot.schema.Base`` too: every module that declares a ``__tablename__`` is imported).
 2. Add a revision: ``python -m bot.migrations new "order audit table"`` writes
    ``bot/migrations/versions/NNNN_order_audit_table.py`` with the next number and
    ``down_revision`` filled in and, when the models differ from the migrated schema,
@@ -58,12 +60,12 @@ def _config(connection: Connection | None = None, url: str | None = None) -> Any
 
 
 def load_models() -> Any:
-    """``bot.store.Base.metadata`` with every table shopbot declares on it: each module of
+    """``bot.schema.Base.metadata`` with every table shopbot declares on it: each module of
     the shopbot packages that declares a ``__tablename__`` is imported (so that `check`,
     `new` and the tests see tables of modules nothing else imported)."""
     import importlib
 
-    from bot.store import Base
+    from bot.schema import Base
 
     root = HERE.parents[1]
     for package in ("bot", "retrieval", "ui", "finetune"):
@@ -135,7 +137,7 @@ def _migration_lock(engine: Engine) -> Iterator[Connection]:
 def upgrade(engine: Engine, metadata: Any = None) -> str:
     """Bring the database to the newest schema (idempotent); the revision it is now at.
 
-    ``metadata`` (normally ``bot.store.Base.metadata``): tables declared there that no
+    ``metadata`` (normally ``bot.schema.Base.metadata``): tables declared there that no
     revision creates yet are created too, with a warning.
     """
     from alembic import command

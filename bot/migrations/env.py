@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine
+from sqlalchemy.engine import Connection
 
 from bot.migrations import load_models
 
@@ -12,7 +13,7 @@ config = context.config
 target_metadata = load_models()
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -27,5 +28,7 @@ connection = config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
-    with create_engine(config.get_main_option("sqlalchemy.url")).begin() as fresh:
+    url = config.get_main_option("sqlalchemy.url")
+    assert url, "bot.migrations sets sqlalchemy.url when it hands over no connection"
+    with create_engine(url).begin() as fresh:
         _run(fresh)

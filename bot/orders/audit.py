@@ -7,33 +7,15 @@ declined or abandoned, a hand-off. Kept in the conversation database (table `ord
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import JSON, DateTime, Integer, String, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
 from bot.errors import StoreError
-from bot.store import Base
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class OrderAuditRow(Base):
-    __tablename__ = "order_audit"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
-    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
-    customer_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
-    order_number: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
-    event: Mapped[str] = mapped_column(String(32))
-    action: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-
+from bot.schema import OrderAuditRow
 
 EVENTS = (
     "identity_verified",  # the shopper proved who they are

@@ -4,13 +4,13 @@ out only as the policy allows."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from bot.orders.finding import OrderFinder
 from bot.orders.policy import SOURCES, Decision
 from bot.orders.replies import day, decision_text, items_text, money, variants_text
 from bot.orders.state import PendingChange
-from bot.orders.system import Address, Order
+from bot.orders.system import Address, Order, RefundMethod
 from bot.orders.turn import OrderReply, OrderTurn
 from bot.reasons import Reason, ReasonCode
 
@@ -221,9 +221,8 @@ class OrderChanges:
             after = system.change_address(order.number, new)
             text = turn.say("done_address", order=order.number, new_address=new.one_line())
         elif action == "return":
-            after = system.return_items(
-                order.number, lines, pending.refund, reason="shopper asked in chat"
-            )
+            refund = cast(RefundMethod, pending.refund)  # rechecked: the policy allows it
+            after = system.return_items(order.number, lines, refund, reason="shopper asked in chat")
             chosen = [item for item in order.items if item.line_id in lines]
             text = turn.say(
                 "done_return", order=order.number, items=items_text(chosen, turn.language)

@@ -143,7 +143,7 @@ class SQLOrderSystem:
     # --- reading -------------------------------------------------------------------------
 
     @staticmethod
-    def _customer(row: Row) -> Customer:
+    def _customer(row: Row[Any]) -> Customer:
         return Customer(
             id=row.id,
             name=row.name,
@@ -286,7 +286,7 @@ class SQLOrderSystem:
 
     # --- changes -------------------------------------------------------------------------
 
-    def _lock_order(self, conn: Connection, number: str) -> Row:
+    def _lock_order(self, conn: Connection, number: str) -> Row[Any]:
         row = conn.execute(
             select(orders).where(orders.c.number == number).with_for_update()
         ).first()
@@ -294,7 +294,7 @@ class SQLOrderSystem:
             raise OrderNotFound(f"There is no order {number}.")
         return row
 
-    def _set_order(self, conn: Connection, row: Row, note: str, **values: Any) -> None:
+    def _set_order(self, conn: Connection, row: Row[Any], note: str, **values: Any) -> None:
         """Update the order only if nobody changed it since we read it."""
         done = conn.execute(
             update(orders)
@@ -308,7 +308,7 @@ class SQLOrderSystem:
         if done.rowcount != 1:
             raise ChangeRejected(f"Order {row.number} changed meanwhile; nothing was done.")
 
-    def _lines(self, conn: Connection, number: str, line_ids: Sequence[str]) -> list[Row]:
+    def _lines(self, conn: Connection, number: str, line_ids: Sequence[str]) -> list[Row[Any]]:
         if not line_ids:
             raise ChangeRejected(f"No item of order {number} was chosen.")
         rows = {
@@ -328,7 +328,7 @@ class SQLOrderSystem:
             chosen.append(row)
         return chosen
 
-    def _set_line(self, conn: Connection, row: Row, **values: Any) -> None:
+    def _set_line(self, conn: Connection, row: Row[Any], **values: Any) -> None:
         done = conn.execute(
             update(order_items)
             .where(

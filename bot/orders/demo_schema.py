@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import (
     JSON,
@@ -135,6 +135,14 @@ def postcode_key(postcode: str) -> str:
     return "".join(postcode.split()).upper()
 
 
+@overload
+def aware(value: datetime) -> datetime: ...
+
+
+@overload
+def aware(value: None) -> None: ...
+
+
 def aware(value: datetime | None) -> datetime | None:
     """SQLite hands datetimes back without their zone; everything here is UTC."""
     if value is None:
@@ -154,7 +162,7 @@ def load_seed(seed_file: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         ) from exc
     default = int(seed.get("stock", {}).get("default_quantity", 10))
     overrides = seed.get("stock", {}).get("overrides", {})
-    rows = []
+    rows: list[dict[str, Any]] = []
     for line in lines:
         product = json.loads(line)
         for v in product.get("variants") or []:

@@ -44,6 +44,10 @@ _NONE_FITS = {
 }
 
 
+def _any_order(order: Order) -> bool:
+    return True
+
+
 class OrderFinder:
     """Finds the order, items and variant a request is about, or asks which."""
 
@@ -55,7 +59,7 @@ class OrderFinder:
         if not orders:
             turn.state.forget_request()
             return turn.reply(turn.say("no_orders"))
-        fits = _FITS_REQUEST.get(intent, lambda order: True)
+        fits = _FITS_REQUEST.get(intent, _any_order)
         candidates = [order for order in orders if fits(order)]
         named = [order for order in candidates if self.names_an_item_of(order)] or [
             order for order in orders if self.names_an_item_of(order)

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -142,8 +142,8 @@ class HTTPOrderSystem:
             return response.text[:300]
         if isinstance(data, dict):
             for key in ("detail", "error", "message"):
-                if isinstance(data.get(key), str):
-                    return data[key]
+                if isinstance(message := data.get(key), str):
+                    return message
         return ""
 
     def _change(self, number: str, action: str, body: dict[str, Any]) -> Order:
@@ -245,7 +245,7 @@ class HTTPOrderSystem:
             method=g(d, "payment", "method"),
             amount=float(g(d, "payment", "amount")),
             status=g(d, "payment", "status"),
-            created_at=_time(g(d, "payment", "created_at")),
+            created_at=_required_time(g(d, "payment", "created_at")),
             last4=str(g(d, "payment", "last4", "")),
             reference=str(g(d, "payment", "reference", "")),
         )
@@ -255,7 +255,7 @@ class HTTPOrderSystem:
         return Refund(
             amount=float(g(d, "refund", "amount")),
             method=g(d, "refund", "method"),
-            created_at=_time(g(d, "refund", "created_at")),
+            created_at=_required_time(g(d, "refund", "created_at")),
             line_ids=tuple(str(x) for x in g(d, "refund", "line_ids", ())),
             reason=g(d, "refund", "reason", ""),
         )
@@ -266,7 +266,7 @@ class HTTPOrderSystem:
             number=normalise_order_number(str(g(d, "order", "number"))),
             customer_id=str(g(d, "order", "customer_id")),
             status=g(d, "order", "status"),
-            placed_at=_time(g(d, "order", "placed_at")),
+            placed_at=_required_time(g(d, "order", "placed_at")),
             address=self._address(g(d, "order", "address", {})),
             items=tuple(self._item(i) for i in g(d, "order", "items", [])),
             payments=tuple(self._payment(p) for p in g(d, "order", "payments", [])),
@@ -294,6 +294,11 @@ class HTTPOrderSystem:
             price=float(g(d, "variant", "price")),
             in_stock=bool(g(d, "variant", "in_stock")),
         )
+
+
+def _required_time(value: Any) -> datetime:
+    """A time the mapping requires (when an order was placed, paid, refunded)."""
+    return cast(datetime, _time(value))
 
 
 def _time(value: Any) -> datetime | None:

@@ -268,7 +268,7 @@ def _postcode(text: str, found: Said) -> str | None:
     hinted = _HINTED_POSTCODE.search(text)
     if hinted and any(ch.isdigit() for ch in hinted.group(1)):
         return hinted.group(1).upper()
-    numbers = _US_POSTCODE.findall(text)
+    numbers: list[str] = _US_POSTCODE.findall(text)
     taken = [n[3:] for n in found.order_numbers]
     if found.address is not None:
         taken.append(found.address.postcode[:5])

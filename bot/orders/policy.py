@@ -69,7 +69,7 @@ class OrderPolicy:
 
     # -- cancel ---------------------------------------------------------------------------
     def cancel(self, order: Order) -> Decision:
-        facts = {"order": order.number, "status": order.status}
+        facts: dict[str, Any] = {"order": order.number, "status": order.status}
         if order.status == "cancelled":
             return Decision("cancel", False, ("already_cancelled",), facts=facts)
         if order.status in self.settings.cancellable_statuses:

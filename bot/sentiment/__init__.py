@@ -1,4 +1,7 @@
-"""How the shopper feels, per message, judged in the context of the conversation so far."""
+"""How the shopper feels, per message, judged in the context of the conversation so far
+(`SentimentScorer`: sentiment, dissatisfaction, abuse, asking for a person) and the CSAT that
+predicts. It may import only the foundation of `bot` (settings, errors, languages); the
+escalation policy that acts on its scores lives above it, in the pipeline."""
 
 from __future__ import annotations
 

@@ -71,4 +71,5 @@ def encoder_features(
     cos_reply = float(own @ vectors[1]) if reply else 0.0
     rest = vectors[2:] if reply else vectors[1:]
     cos_earlier = float(np.max(rest @ own)) if len(rest) else 0.0
-    return np.concatenate([own, [cos_reply, cos_earlier]]).astype(np.float32)
+    out: np.ndarray = np.concatenate([own, [cos_reply, cos_earlier]]).astype(np.float32)
+    return out

@@ -34,7 +34,8 @@ class Calibration:
     def __call__(self, p: np.ndarray) -> np.ndarray:
         p = np.clip(p, 1e-6, 1 - 1e-6)
         z = self.a * np.log(p / (1 - p)) + self.b
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        return out
 
     @classmethod
     def fit(cls, p: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> Calibration:

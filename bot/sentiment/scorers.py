@@ -137,7 +137,8 @@ class LogisticModel:
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         logits = ((x - self.mean) / self.scale) @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+        probability: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+        return probability
 
     def as_dict(self) -> dict[str, Any]:
         return {

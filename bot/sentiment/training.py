@@ -59,7 +59,9 @@ def fit(x: np.ndarray, rows: list[dict[str, Any]]) -> tuple[LogisticModel, Logis
     return LogisticModel.fit(x, dis, L2), LogisticModel.fit(x, strong, L2)
 
 
-def predict(models: tuple[LogisticModel, LogisticModel], x: np.ndarray, s: list[Signals]) -> list:
+def predict(
+    models: tuple[LogisticModel, LogisticModel], x: np.ndarray, s: list[Signals]
+) -> list[float]:
     p_dis, p_strong = (m.predict(x) for m in models)
     out = [combine(float(a), float(b)) for a, b in zip(p_dis, p_strong, strict=True)]
     return [max(d, 0.85) if sig.abusive else d for d, sig in zip(out, s, strict=True)]
@@ -71,8 +73,9 @@ def summary(rows: list[dict[str, Any]], dis: list[float], s: list[Signals]) -> d
         sig.abusive or sig.wants_human or d >= DEFAULT_THRESHOLD
         for d, sig in zip(dis, s, strict=True)
     ]
+    auc = roc_auc([lab["dissatisfied"] for lab in labels], dis)
     return {
-        "dissatisfaction_auc": round(roc_auc([lab["dissatisfied"] for lab in labels], dis), 4),
+        "dissatisfaction_auc": round(auc, 4) if auc is not None else None,
         "escalation": prf([lab["escalate"] for lab in labels], escalate),
     }
 

@@ -26,7 +26,7 @@ from bot.errors import BackendUnavailable
 from bot.fakes import SimpleHit, StaticKnowledge
 from bot.language import phrase
 from bot.settings import Settings
-from tests.bot.test_engine import KNOWLEDGE
+from tests.bot.test_shopbot import KNOWLEDGE
 
 LONG = " ".join(f"word{i}" for i in range(150))
 REQUEST = GenerationRequest(messages=[{"role": "user", "content": "Tell me everything"}])
@@ -167,6 +167,8 @@ def test_shoppers_get_the_fallback_and_a_human_while_the_engine_is_down(
     assert [m.role for m in stored.messages] == ["user", "assistant"]
     assert stored.messages[1].content == turn.reply
     assert "down-en" in {c.id for c in bot.escalations()}
+    # The conversation keeps what the bot knew of it (the scores, the predicted CSAT).
+    assert stored.data["bot_state"]["dissatisfaction"] and stored.data["predicted_csat"]
     # With the bundled model, Chinese answers are taken from the passages without the
     # model: they still come while the engine is down.
     answer = bot.chat("国际配送要多久呢？", session="down-zh")

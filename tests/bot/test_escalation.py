@@ -9,7 +9,7 @@ from bot.reasons import ReasonCode, texts
 from bot.sentiment import SentimentResult
 from bot.settings import EscalationSettings, Settings
 from bot.state import ConversationState
-from tests.bot.test_engine import make_bot
+from tests.bot.test_shopbot import make_bot
 
 
 def result(dis: float = 0.1, abusive: bool = False, human: bool = False) -> SentimentResult:

@@ -17,7 +17,7 @@ from bot.backends import FakeBackend
 from bot.fakes import StaticKnowledge
 from bot.handoff import SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookDispatcher, verify
 from bot.settings import Settings
-from tests.bot.test_engine import KNOWLEDGE
+from tests.bot.test_shopbot import KNOWLEDGE
 from tests.conftest import make_settings
 
 SECRET = "whsec-test"

@@ -139,7 +139,7 @@ def test_live_conversations_resolution_reopening_thumbs_and_reasons(tmp_path: Pa
     from bot import ShopBot
     from bot.backends import FakeBackend
     from bot.fakes import StaticKnowledge
-    from tests.bot.test_engine import KNOWLEDGE
+    from tests.bot.test_shopbot import KNOWLEDGE
 
     settings = make_settings(tmp_path / "home", engine={"backend": "fake"})
     bot = ShopBot(

@@ -14,8 +14,8 @@ from bot import ShopBot
 from bot.backends import FakeBackend
 from bot.fakes import SimpleHit, StaticKnowledge
 from bot.insights.metrics import compute_metrics
-from bot.orders.evaluate import TASKS, judge, load_tasks
 from bot.settings import Settings
+from evals.orders import TASKS, judge, load_tasks
 from tests.conftest import make_settings
 
 POLICY = SimpleHit(

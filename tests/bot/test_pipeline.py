@@ -18,7 +18,7 @@ from bot.responders import (
 from bot.settings import Settings
 from bot.status import ConversationStatus
 from bot.turns import StreamEvent
-from tests.bot.test_engine import KNOWLEDGE
+from tests.bot.test_shopbot import KNOWLEDGE
 
 
 def test_the_order_is_written_once_and_something_always_answers() -> None:

@@ -29,7 +29,7 @@ from bot.privacy import (
 from bot.settings import Settings
 from bot.store import SQLConversationStore
 from retrieval.dialogues import load_dialogues
-from tests.bot.test_engine import KNOWLEDGE
+from tests.bot.test_shopbot import KNOWLEDGE
 from tests.conftest import DATA
 
 

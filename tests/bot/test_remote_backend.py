@@ -40,6 +40,7 @@ def openai_like(name: str, fail: bool = False, word_delay_s: float = 0.0) -> Fas
         if app.state.fail:
             return JSONResponse({"error": "overloaded"}, status_code=503)
         words = f"Hello from {name}, you said {body['messages'][-1]['content']}".split()
+        words = words[: body.get("max_tokens") or len(words)]  # one word, one token
 
         async def events() -> Iterator[str]:
             for i, word in enumerate(words):

@@ -9,7 +9,7 @@ from bot.backends import FakeBackend
 from bot.fakes import SimpleHit, StaticKnowledge
 from bot.safety import detect_injection, leaks_instructions, unsupported_promise
 from bot.settings import Settings
-from tests.bot.test_engine import KNOWLEDGE
+from tests.bot.test_shopbot import KNOWLEDGE
 
 POLICY = SimpleHit(
     "policy:refunds.md#damaged",

@@ -209,9 +209,9 @@ def test_signals_model_beats_rules_on_held_out_training_folds() -> None:
 
 
 def test_training_set_is_apart_from_the_eval_set() -> None:
-    from bot.sentiment.evaluate import EVAL_SET
     from bot.sentiment.signals import similarity
     from bot.sentiment.training import TRAIN, load_labelled
+    from evals.sentiment import EVAL_SET
 
     evaluation = [r["message"] for r in load_labelled(EVAL_SET)]
     for row in load_labelled(TRAIN):

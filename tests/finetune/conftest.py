@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import resolve_chat_model
+from bot.model_files import resolve_chat_model
 from tests.conftest import make_settings
 
 

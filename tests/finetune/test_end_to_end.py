@@ -70,7 +70,7 @@ def test_finetune_trains_evaluates_and_promotes(run: dict) -> None:
     promoted = json.loads((run["home"] / "finetune" / "promoted.json").read_text())
     assert promoted["model"] == str(out)
     settings = Settings.model_validate({"home": run["home"]})
-    from bot.models import resolve_chat_model
+    from bot.model_files import resolve_chat_model
 
     assert resolve_chat_model(settings) == str(out)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
-from bot.models import promoted_chat_model, resolve_chat_model
+from bot.model_files import promoted_chat_model, resolve_chat_model
 from bot.settings import Settings
-from finetune.evaluate import decide, token_f1, unsupported
+from finetune.gate import decide, token_f1, unsupported
 
 CURRENT = {"loss": 2.0, "overlap_f1": 0.30, "unsupported_rate": 0.10}
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.errors import InputError
-from retrieval.loaders import load_catalog, load_dialogues, load_policies
 from retrieval.policies import file_passages
+from retrieval.sources import load_catalog, load_dialogues, load_policies
 
 
 def test_catalog_jsonl_products_and_variants(store: Path) -> None:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MODELS_CACHE, ROOT
-from tests.servers import chroma_server, vllm_server, wait_for_vllm
+from tests.conftest import ROOT
+from tests.servers import chroma_server
 
 API_KEY = "scaleout-api-key"
 log = logging.getLogger(__name__)
@@ -62,20 +62,15 @@ def new_database(server_url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def stack(postgres_url: str) -> Iterator[Stack]:
-    """Started together: `vllm serve` warms up while Chroma starts and the policies are
-    ingested into it."""
-    from bot.models import prepare_bundled_chat_model
-
-    folder = prepare_bundled_chat_model(MODELS_CACHE)
+def stack(postgres_url: str, vllm_serve: str) -> Iterator[Stack]:
+    """The session's `vllm serve`, a Chroma server with the policies ingested into it, and a
+    database of its own."""
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="shopbot-scaleout-"))
     (workdir / "none.toml").write_text("", encoding="utf-8")
+    vllm_url = vllm_serve
     try:
-        with (
-            vllm_server(str(folder), workdir / "vllm", kv_cache_gb=1, wait=False) as vllm_url,
-            chroma_server(workdir / "chroma") as chroma_url,
-        ):
+        with chroma_server(workdir / "chroma") as chroma_url:
             database = new_database(postgres_url, f"scaleout_{workdir.name[-8:].lower()}")
             stack = Stack(vllm_url, chroma_url, database, workdir)
             ingest = [sys.executable, "-m", "bot.cli", "ingest", "--json"]
@@ -89,8 +84,6 @@ def stack(postgres_url: str) -> Iterator[Stack]:
             )
             assert done.returncode == 0, done.stderr[-3000:]
             log.info("scale-out stack: Chroma filled after %.0f s", time.monotonic() - started)
-            wait_for_vllm(vllm_url)
-            log.info("scale-out stack: vllm serve ready after %.0f s", time.monotonic() - started)
             yield stack
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

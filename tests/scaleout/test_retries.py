@@ -8,7 +8,7 @@ import asyncio
 from bot import ShopBot
 from bot.settings import Settings
 from bot.turns import Turn
-from tests.bot.test_engine import make_bot
+from tests.bot.test_shopbot import make_bot
 
 
 def turn_for(bot: ShopBot, message: str, session: str, key: str) -> Turn:

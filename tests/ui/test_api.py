@@ -14,7 +14,7 @@ from bot import ShopBot
 from bot.backends import FakeBackend
 from bot.fakes import StaticKnowledge
 from bot.settings import Settings
-from tests.bot.test_engine import KNOWLEDGE
+from tests.bot.test_shopbot import KNOWLEDGE
 from ui.app import create_app
 
 KEY = "test-key-123"

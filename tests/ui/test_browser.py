@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
-from tests.ui.conftest import LIVE_AGENT_KEY, LIVE_API_KEY, LiveServer
+from tests.live import LIVE_AGENT_KEY, LIVE_API_KEY, LiveServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 CHROMIUM = Path(os.environ.get("SHOPBOT_TEST_CHROMIUM", "/usr/bin/chromium"))

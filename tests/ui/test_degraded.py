@@ -29,8 +29,8 @@ from bot.backends import FakeBackend
 from bot.fakes import StaticKnowledge
 from bot.language import phrase
 from bot.settings import Settings
-from bot.stack import _postgres_bin
-from tests.bot.test_engine import KNOWLEDGE
+from evals.stack import _postgres_bin
+from tests.bot.test_shopbot import KNOWLEDGE
 from tests.conftest import DATA
 from tests.servers import free_port, postgres_server, running_process
 from ui.app import create_app

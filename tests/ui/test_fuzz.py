@@ -20,7 +20,7 @@ from bot import ShopBot
 from bot.backends import FakeBackend
 from bot.fakes import StaticKnowledge
 from bot.shoppers import open_conversation
-from tests.bot.test_engine import KNOWLEDGE
+from tests.bot.test_shopbot import KNOWLEDGE
 from tests.conftest import make_settings
 from tests.ui.conftest import API_KEY, PUBLIC_KEY, REFUND_REPLY, SHOP
 from ui.app import create_app

@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from tests.conftest import DATA, ROOT
-from tests.ui.conftest import AGENT_KEY, LIVE_AGENT_KEY, LiveServer, run_client
+from tests.live import LIVE_AGENT_KEY, LiveServer
+from tests.ui.conftest import AGENT_KEY, run_client
 from tests.ui.test_browser import ARTIFACTS, browser  # noqa: F401  (the module's Chromium)
 
 

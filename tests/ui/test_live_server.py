@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from tests.ui.conftest import LIVE_API_KEY, LiveServer
+from tests.live import LIVE_API_KEY, LiveServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 KEY = LIVE_API_KEY

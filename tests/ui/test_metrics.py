@@ -11,7 +11,7 @@ from bot import ShopBot
 from bot.backends import FakeBackend
 from bot.fakes import StaticKnowledge
 from bot.settings import Settings
-from tests.bot.test_engine import KNOWLEDGE
+from tests.bot.test_shopbot import KNOWLEDGE
 from ui.metrics import install_metrics
 
 

@@ -9,7 +9,7 @@ from bot.backends import FakeBackend
 from bot.fakes import StaticKnowledge
 from bot.inflight import ReplyTracker
 from bot.settings import Settings
-from tests.bot.test_engine import KNOWLEDGE
+from tests.bot.test_shopbot import KNOWLEDGE
 
 LONG = "Refunds to a credit card take 5-7 business days. " * 6
 

@@ -109,15 +109,16 @@ def test_cases_the_policy_needs(demo: dict, variants: dict) -> None:
 
 
 def test_the_generator_reproduces_the_file_and_readme(demo: dict) -> None:
-    sys.path.insert(0, str(ORDERS))
+    build = DATA / "build"
+    sys.path.insert(0, str(build))
     try:
-        spec = importlib.util.spec_from_file_location("build_orders", ORDERS / "build_orders.py")
+        spec = importlib.util.spec_from_file_location("build_orders", build / "build_orders.py")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         built = module.build()
         readme = module._readme(built)
     finally:
-        sys.path.remove(str(ORDERS))
+        sys.path.remove(str(build))
     assert json.loads(json.dumps(built)) == demo
     assert readme == (ORDERS / "README.md").read_text(encoding="utf-8")
     for number in ("NW-104233", "NW-104789", "NW-104930"):
