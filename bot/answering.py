@@ -8,20 +8,22 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any, cast
 
 from bot.backends import ChatBackend, GenerationRequest
+from bot.bundled import writes_whole_answers
 from bot.cpu import CpuPool
 from bot.errors import RetrievalError
 from bot.extractive import SentencePicker
 from bot.grounding import FactGuard, GuardedStream, fact_lead
 from bot.knowledge import HitLike, Knowledge
-from bot.language import detect_language, phrase
+from bot.language import phrase
+from bot.leads import Lead, LeadWriter
 from bot.prompting import as_chat_history, fit_to_window, system_message
 from bot.safety import detect_injection
 from bot.sentiment import SentimentResult
-from bot.settings import BUNDLED, Settings
+from bot.settings import Settings
 from bot.turns import Overrides, StreamEvent, Turn, elapsed_ms, source_entry
 
 log = logging.getLogger(__name__)
@@ -33,11 +35,13 @@ BUNDLED_MODEL_LANGUAGES = ("en",)
 @dataclasses.dataclass
 class PreparedReply:
     """What a reply starts from: the lead stated from data (checked), the guard for the
-    model's words, and the request to the model (None when the model should not write)."""
+    model's words, the request to the model (None when the model should not write), and the
+    hits as numbered for the shopper (those the lead cites first)."""
 
     lead: str
     guard: FactGuard
     request: GenerationRequest | None
+    hits: list[HitLike] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -50,6 +54,14 @@ class Found:
     error: RetrievalError | None = None
 
 
+def cited_sources(reply: str, hits: Sequence[HitLike]) -> list[dict[str, object]]:
+    """The sources the reply cites ([n] numbers the hits from 1); all of them when it cites
+    none (a model that used the passages without saying which)."""
+    used = sorted({int(n) for n in re.findall(r"\[(\d{1,2})\]", reply) if 0 < int(n) <= len(hits)})
+    numbers = used or list(range(1, len(hits) + 1))
+    return [source_entry(n, hits[n - 1]) for n in numbers]
+
+
 class KnowledgeAnswers:
     """Finds the knowledge for a question and writes the reply from it."""
 
@@ -60,9 +72,26 @@ class KnowledgeAnswers:
         self.backend = backend
         self.knowledge = knowledge
         self.cpu = cpu
-        self.grounded_lead = settings.model == BUNDLED
-        """The bundled model states no fact itself: facts lead, stated from the passages."""
+        self.grounded_lead = not writes_whole_answers(settings.model)
+        """The bundled 135M model states no fact itself: facts lead, stated from the passages.
+        Any other model writes the whole reply; the output checks guard it."""
         self._sentence_picker: SentencePicker | None = None
+        self._leads: LeadWriter | None = None
+
+    @property
+    def leads(self) -> LeadWriter:
+        """Writes the lead: product facts and policy sentences, part by part."""
+        if self._leads is None:
+            search_many = getattr(self.knowledge, "search_many", None)
+            knowledge = self.knowledge
+            self._leads = LeadWriter(
+                self.sentence_picker,
+                self.settings.retrieval.min_score,
+                search_many,
+                lambda query: knowledge.search(query, k=5, source="catalog"),
+                getattr(knowledge, "products", None),
+            )
+        return self._leads
 
     @property
     def sentence_picker(self) -> SentencePicker:
@@ -100,12 +129,13 @@ class KnowledgeAnswers:
         except RetrievalError as exc:
             return Found([], [], (time.perf_counter() - started) * 1000, exc)
         retrieval_ms = (time.perf_counter() - started) * 1000
+        return Found(hits, self.relevant(hits), retrieval_ms)
+
+    def relevant(self, hits: list[HitLike]) -> list[HitLike]:
+        """The hits a reply may be built on: relevant enough, and not trying to instruct the
+        model (knowledge that does is not knowledge)."""
         min_score = self.settings.retrieval.min_score
-        # Knowledge that tries to instruct the model is not knowledge: leave it out.
-        relevant = [
-            h for h in hits if h.score >= min_score and not detect_injection(h.text).flagged
-        ]
-        return Found(hits, relevant, retrieval_ms)
+        return [h for h in hits if h.score >= min_score and not detect_injection(h.text).flagged]
 
     def retrieve(self, messages: list[Message]) -> list[HitLike]:
         """Search with the last message, and with the one before when it leans on it."""
@@ -139,19 +169,24 @@ class KnowledgeAnswers:
         sentiment: SentimentResult,
         overrides: Overrides,
         started: float,
+        opening: str = "",
     ) -> AsyncIterator[StreamEvent]:
-        """The reply as it is written, then the finished `Turn` (not stored)."""
+        """The reply as it is written, then the finished `Turn` (not stored); ``opening``
+        (an apology) comes first."""
+        if opening:
+            yield StreamEvent("delta", opening)
         # Picking the lead embeds sentences and the prompt is tokenized: CPU work that would
         # hold up every other conversation on this loop.
         prepared = await self.cpu.run(self.prepare, messages, session, hits, language, overrides)
-        guard, request = prepared.guard, prepared.request
+        guard, request, hits = prepared.guard, prepared.request, prepared.hits
         if request is None:
             # The bundled model cannot write this language: the facts stated from data, or an
             # honest "not sure", rather than babble.
             lead = prepared.lead
             reply = lead or phrase(language, "unsure")
             yield StreamEvent("delta", reply)
-            sources = [source_entry(i + 1, h) for i, h in enumerate(hits)] if lead else []
+            reply = opening + reply
+            sources = cited_sources(reply, hits) if lead else []
             turn = Turn(session, reply, sources, sentiment.as_dict(), False, language=language)
             turn.withheld = guard.report.withheld
             turn.timings = {"total_ms": elapsed_ms(started)}
@@ -189,7 +224,8 @@ class KnowledgeAnswers:
         if not reply:
             reply = phrase(language, "unsure")
             yield StreamEvent("delta", reply)
-        sources = [source_entry(i + 1, h) for i, h in enumerate(hits)]
+        reply = opening + reply
+        sources = cited_sources(reply, hits)
         turn = Turn(session, reply, sources, sentiment.as_dict(), False, language=language)
         turn.usage = usage
         turn.withheld = guard.report.withheld
@@ -211,9 +247,10 @@ class KnowledgeAnswers:
     ) -> PreparedReply:
         """The lead, its guard and the model's prompt (CPU work: called in a thread)."""
         question = messages[-1]["content"]
-        lead, facts = fact_lead(question, hits, language, self.settings.retrieval.min_score)
-        if not lead and self.grounded_lead:
-            lead = self.policy_lead(question, hits, language)
+        written = self.write_lead(question, hits, language)
+        lead, facts = written.text, written.facts
+        # Sources are numbered as the shopper sees them: those the lead cites first.
+        hits = [*written.cited, *(h for h in hits if h not in written.cited)]
         secrets = [s.get_secret_value() for s in self.settings.secrets] + list(overrides.secrets)
         user_texts = [m["content"] for m in messages if m["role"] == "user"]
         persona = overrides.system_prompt or self.settings.system_prompt
@@ -226,8 +263,9 @@ class KnowledgeAnswers:
         )
         if lead and guard.screen(lead) is None:  # stated from data, yet still checked
             lead, guard.primary = "", None
+        guard.lead = lead
         if self.grounded_lead and language not in BUNDLED_MODEL_LANGUAGES:
-            return PreparedReply(lead, guard, None)
+            return PreparedReply(lead, guard, None, hits)
         budget = self.backend.context_window - self.settings.engine.max_tokens
         # The best passages, and every passage the lead cites (citations number the hits).
         cited = [int(n) for n in re.findall(r"\[(\d+)\]", lead)]
@@ -253,11 +291,13 @@ class KnowledgeAnswers:
             assistant_prefix=(lead + " ") if lead else "",
             stop=stop,
         )
-        return PreparedReply(lead, guard, request)
+        return PreparedReply(lead, guard, request, hits)
 
-    def policy_lead(self, question: str, hits: list[HitLike], language: str) -> str:
-        """The sentence of the best policy passage that answers the question, cited; passages
-        in the shopper's language first."""
-        numbered = [(n, h.text) for n, h in enumerate(hits, start=1) if h.source == "policy"]
-        numbered.sort(key=lambda item: detect_language(item[1]) != language)
-        return self.sentence_picker.pick(question, numbered)
+    def write_lead(self, question: str, hits: list[HitLike], language: str) -> Lead:
+        """The facts the reply leads with. With the bundled model, everything the reply states
+        (product facts and policy sentences, part by part); a capable model writes the policy
+        answer itself, so it gets the product facts only."""
+        if self.grounded_lead:
+            return self.leads.write(question, hits, language)
+        text, facts = fact_lead(question, hits, language, self.settings.retrieval.min_score)
+        return Lead(text, facts, [])

@@ -90,6 +90,10 @@ def _add_target_command(
         action="store_true",
         help="(eval sentiment) Hold out each outside corpus in turn; baselines in the same run.",
     )
+    if name == "eval":
+        parser.add_argument("--store", help="A store folder to ingest and ask (eval chat).")
+        parser.add_argument("--questions", help="Questions file (eval chat; JSON Lines).")
+        parser.add_argument("--home", help="Where --store is ingested (eval chat).")
     if name == "bench":
         load = parser.add_argument_group("bench load")
         load.add_argument("--url", help="Load an app already running there (default: start one).")
@@ -133,6 +137,34 @@ def setup_logging(verbose: bool, level: str = "INFO") -> None:
     )
     for noisy in ("httpx", "chromadb", "urllib3", "sentence_transformers", "filelock"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    if not verbose:
+        quiet_third_party()
+
+
+THIRD_PARTY_QUIET = {
+    # vLLM's and torch's notes on a CPU are about GPU features (Triton, compilation
+    # backends, NUMA binding, deprecations) that do not concern a store; errors still show.
+    "VLLM_LOGGING_LEVEL": "ERROR",
+    "TORCH_CPP_LOG_LEVEL": "ERROR",
+    "TRANSFORMERS_VERBOSITY": "error",
+    "PYTHONWARNINGS": "ignore::FutureWarning,ignore::DeprecationWarning,"
+    "ignore:resource_tracker:UserWarning",
+}
+
+
+def quiet_third_party() -> None:
+    """Leave out third-party warnings that do not concern the user, here and in the engine's
+    processes (each setting yields to one the user gave; `--verbose` shows everything)."""
+    import os
+    import warnings
+
+    for name, value in THIRD_PARTY_QUIET.items():
+        os.environ.setdefault(name, value)
+    for category in (FutureWarning, DeprecationWarning):
+        warnings.filterwarnings("ignore", category=category)
+    warnings.filterwarnings("ignore", message="resource_tracker", category=UserWarning)
+    for name in ("vllm", "transformers", "torch"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def _exit_on_sigterm() -> None:

@@ -28,9 +28,11 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     sentiment.add_argument("--json", action="store_true", help="Print JSON Lines (always).")
     sentiment.set_defaults(handler=sentiment_command)
 
+    from bot.agent_commands import add_commands as add_agent_commands
     from bot.privacy_commands import add_commands as add_privacy_commands
 
     add_privacy_commands(sub)
+    add_agent_commands(sub)
 
 
 def _check_of(withheld: dict[str, str]) -> str:

@@ -4,9 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.privacy import find_personal_data
 from bot.reasons import stored_codes
 from bot.status import HUMAN_STATUSES, ConversationStatus
 from bot.store import ConversationStore, StoredConversation
+
+SHOPPER_LABEL_CHARS = 80
+
+
+def shopper_label(conversation: StoredConversation) -> str:
+    """How agents know the shopper: a name they gave (to the helpdesk or to check an
+    order), else the first e-mail they wrote, else their first message."""
+    known = conversation.data.get("shopper") or {}
+    orders = (conversation.data.get("bot_state") or {}).get("orders") or {}
+    name = known.get("name") or (orders.get("identity") or {}).get("name") or known.get("email")
+    if name:
+        return str(name)[:SHOPPER_LABEL_CHARS]
+    written = [m.content for m in conversation.messages if m.role == "user"]
+    for text in written:
+        email = next((f.value for f in find_personal_data(text) if f.kind == "email"), None)
+        if email:
+            return email
+    if not written:
+        return "(no message yet)"
+    first = " ".join(written[0].split())
+    return first if len(first) <= SHOPPER_LABEL_CHARS else first[: SHOPPER_LABEL_CHARS - 1] + "…"
 
 
 def queue_entry(conversation: StoredConversation) -> dict[str, Any]:
@@ -16,6 +38,8 @@ def queue_entry(conversation: StoredConversation) -> dict[str, Any]:
     shopper = [m.content for m in conversation.messages if m.role == "user"]
     return {
         "id": conversation.id,
+        "shopper": shopper_label(conversation),
+        "created_at": conversation.created_at.isoformat(),
         "status": conversation.status,
         "channel": conversation.channel,
         "language": conversation.language,

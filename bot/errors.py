@@ -11,6 +11,8 @@ Every error shopbot raises on purpose derives from :class:`ShopbotError` and say
     │   ├── BackendOverloaded       the request queue is full
     │   └── BackendUnavailable      the engine or server is down or not started
     ├── LimitExceeded               a configured abuse limit was reached (setting named)
+    ├── InvalidMessage              a message cannot be accepted as it is (null byte, blank)
+    ├── IdempotencyConflict         a request key reused for a different message
     ├── RetrievalError              the index (Chroma) or the embedder failed
     ├── StoreError                  the conversation database failed
     │   └── ConversationNotFound    no conversation with that id
@@ -68,6 +70,18 @@ class LimitExceeded(ShopbotError):
     def __init__(self, message: str, *, setting: str, retry_after_s: float | None = None):
         self.setting = setting
         self.retry_after_s = retry_after_s
+        super().__init__(message)
+
+
+class InvalidMessage(ShopbotError):
+    """A message cannot be accepted as it is (a null byte, nothing but blanks); says why."""
+
+
+class IdempotencyConflict(ShopbotError):
+    """A request (idempotency) key already names a different message of the conversation."""
+
+    def __init__(self, message: str, *, key: str):
+        self.key = key
         super().__init__(message)
 
 

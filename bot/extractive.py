@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
 
-from bot.language import CJK
+from bot.language import CJK, detect_language
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 """Texts to unit-length vectors (an `Embedder.embed`)."""
@@ -16,6 +17,9 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 _WORD = re.compile(r"[a-z0-9]+|[\u4e00-\u9fff]", re.I)
 # "$5.95" and "northwindlane.com" are not sentence ends: Latin punctuation needs a space after.
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*|\n+")
+_EMPHASIS = re.compile(r"\*\*|__")
+_ANSWER_MARK = re.compile(r"^(?:A|Answer|答)\s*[:：]\s*", re.I)
+_QUESTION_MARK = re.compile(r"^(?:Q|Question|问)\s*[:：]", re.I)
 _STOP = frozenset(
     """
     a an the is are was were be do does did can could i you we my your our to of in on for
@@ -36,10 +40,13 @@ def _terms(text: str) -> list[str]:
 def sentences(passage: str) -> list[str]:
     """The passage's sentences long enough to answer something."""
     # Documents wrap lines inside sentences; list items and paragraphs stay apart.
+    passage = _EMPHASIS.sub("", passage)
     passage = re.sub(r"(?<![.!?:。！？\n])\n(?!\s*(?:[-*•]|\d+\.)\s)", " ", passage)
     found = []
     for sentence in _SENTENCE.split(passage):
-        sentence = sentence.strip(" -*#>\t")
+        sentence = _ANSWER_MARK.sub("", sentence.strip(" -*#>\t"))
+        if _QUESTION_MARK.match(sentence) or sentence.endswith(("?", "？")):
+            continue  # an FAQ's question is not its answer
         # A Chinese sentence says in 6 characters what takes 12 letters.
         if len(sentence) >= (6 if CJK.search(sentence) else 12):
             found.append(sentence)
@@ -109,6 +116,100 @@ class SentencePicker:
         _, number, sentence, _ = candidates[best]
         return f"{sentence} [{number}]"
 
+    def compose(self, question: str, passages: Sequence[Passage], limit: int = 3) -> list[Picked]:
+        """The sentences that answer the question, part by part, each from its best passage,
+        with the sentence that qualifies it when the passage goes on with one ("Only if ...")."""
+        parts = question_parts(question)
+        candidates = [
+            (rank, passage, index, sentence)
+            for rank, passage in enumerate(passages)
+            for index, sentence in enumerate(sentences(passage.text))
+            if _states_something(sentence, passage.heading)
+        ]
+        if not candidates:
+            return []
+        scores, relevant = self._part_scores(question, parts, candidates)
+        chosen: list[int] = []
+        for row in scores:
+            order = np.argsort(-row)
+            best = next((int(i) for i in order if relevant[int(i)] and row[int(i)] > -1e9), None)
+            if best is not None and best not in chosen:
+                chosen.append(best)
+        if len(parts) == 1 and chosen:  # one question: close runners-up may complete it
+            row = scores[0]
+            first = chosen[0]
+            chosen += [
+                int(i)
+                for i in np.argsort(-row)
+                if int(i) != first
+                and relevant[int(i)]
+                and row[int(i)] >= row[first] - COMPLETE_MARGIN
+            ][: limit - 1]
+        picked: list[Picked] = []
+        seen: set[tuple[int, int]] = set()
+        for i in chosen[:limit]:
+            _, passage, index, sentence = candidates[i]
+            following = sentences(passage.text)
+            group = [(index, sentence)]
+            if index + 1 < len(following) and (
+                sentence.rstrip().endswith((":", "：")) or _CONTINUES.match(following[index + 1])
+            ):
+                group.append((index + 1, following[index + 1]))
+            for at, text in group:
+                if (passage.number, at) not in seen:
+                    seen.add((passage.number, at))
+                    picked.append(Picked(text, passage.number, detect_language(text)))
+        return picked
+
+    def _part_scores(
+        self,
+        question: str,
+        parts: list[str],
+        candidates: list[tuple[int, Passage, int, str]],
+    ) -> tuple[np.ndarray, list[bool]]:
+        """Each candidate sentence's score for each part, and whether it is relevant at all.
+
+        Meaning (with the section heading in front of the sentence: "damaged" is not
+        "missing"), shared terms (the heading's count half), the passage's retrieval score,
+        and a small preference for earlier passages. A sentence in another language than the
+        question is measured against the other sentences of its language."""
+        heading_terms = [set(_terms(c[1].heading)) for c in candidates]
+        lexical = np.array(
+            [
+                [
+                    _lexical(set(_terms(part)), sentence) + 0.5 * len(set(_terms(part)) & heads)
+                    for (_, _, _, sentence), heads in zip(candidates, heading_terms, strict=True)
+                ]
+                for part in parts
+            ]
+        )
+        rank = np.array([c[0] for c in candidates], dtype=np.float32)
+        retrieval = np.array([c[1].score for c in candidates], dtype=np.float32)
+        if self._embed is None or (not self._embed_cjk and CJK.search(question)):
+            scores = lexical - 0.75 * rank + 0.5 * retrieval
+            matched: np.ndarray = np.asarray((lexical >= 1).any(axis=0))
+            return scores, [bool(x) for x in matched]
+        contexts = [f"{c[1].heading}: {c[3]}" if c[1].heading else c[3] for c in candidates]
+        vectors = self._vectors(contexts)
+        queries = self._vectors([*parts, question])
+        cos = vectors @ queries[:-1].T  # candidates x parts
+        whole = vectors @ queries[-1]
+        cos = np.maximum(cos, 0.5 * (cos + whole[:, None])).T  # parts x candidates
+        own = detect_language(question)
+        written = [detect_language(c[3]) for c in candidates]
+        mine = [i for i, lang in enumerate(written) if lang == own]
+        for language in set(written) - {own}:
+            theirs = [i for i, lang in enumerate(written) if lang == language]
+            if mine and theirs:  # other-language sentences run lower: compare like with like
+                shift = cos[:, mine].mean(axis=1) - cos[:, theirs].mean(axis=1)
+                cos[:, theirs] += np.maximum(shift, 0.0)[:, None]
+        scores = cos + 0.04 * np.minimum(lexical, 5) - 0.03 * rank + RETRIEVAL_WEIGHT * retrieval
+        eligible: np.ndarray = np.asarray(
+            ((lexical >= 1) | (cos >= 0.45) | (retrieval >= 0.5)).any(axis=0)
+        )
+        relevant = [bool(x) for x in eligible]
+        return scores, relevant
+
     def _vectors(self, texts: list[str]) -> np.ndarray:
         assert self._embed is not None
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
@@ -118,3 +219,81 @@ class SentencePicker:
             for text, vector in zip(missing, self._embed(missing), strict=True):
                 self._cache[text] = np.asarray(vector, dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
+
+
+# -- whole answers ----------------------------------------------------------------------------
+
+COMPLETE_MARGIN = 0.06
+"""Sentences that score this close to the best one complete a one-part answer (the rule and its
+exception, processing days and then bank days)."""
+RETRIEVAL_WEIGHT = 0.2
+"""How much the passage's retrieval score counts for each of its sentences."""
+
+
+def _states_something(sentence: str, heading: str) -> bool:
+    """Not the FAQ entry's own question again, nor a bare "(see Returns)" reference."""
+    if sentence.startswith(("(", "（")) and sentence.endswith((")", "）")):
+        return False
+    return not (heading and sentence.rstrip(".。").casefold() in heading.casefold())
+
+
+_ASKING = (
+    r"how|what|what's|whats|when|where|which|who|why|is|are|do|does|did|can|could|will|would|"
+    r"should|may|must|shall|has|have"
+)
+# "Do you ship to Canada and how much does it cost?": a new question starts at a question word
+# after "and" or a comma; "？" and "?" end one.
+_PART_BREAK = re.compile(
+    rf"(?<=[?？!！])\s*|[,;，；]?\s+(?:and|&|also|plus)\s+(?=(?:{_ASKING})\b)|[,;]\s+(?=(?:{_ASKING})\b)",
+    re.I,
+)
+_ZH_PART_BREAK = re.compile(
+    r"(?<=[，；,])(?=[^，；,]*(?:吗|多少|多久|几|什么|怎么|哪|是否|能否|可以|有没有))"
+)
+_CONTINUES = re.compile(
+    r"^(?:this|these|that|those|it|they|only|but|however|unless|except|if|then|after that|"
+    r"otherwise|also|note|please note|仅|但|如果|否则|此外|另外|注意)\b",
+    re.I,
+)
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions a message asks, in order ("Do you ship to Canada and how much does it
+    cost?" asks two); one part when it asks one thing."""
+    pieces = [p.strip(" ,;，；") for p in _PART_BREAK.split(question)]
+    parts: list[str] = []
+    for piece in pieces:
+        parts += (
+            [q.strip(" ,;，；") for q in _ZH_PART_BREAK.split(piece)]
+            if CJK.search(piece)
+            else [piece]
+        )
+    parts = [p for p in parts if p]
+    kept: list[str] = []
+    for part in parts:
+        short = len(part) < 4 if CJK.search(part) else len(part.split()) < 2
+        if kept and short:
+            kept[-1] = f"{kept[-1]} {part}"
+        else:
+            kept.append(part)
+    return kept or [question]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved passage offered to the composer: its citation number, text and heading."""
+
+    number: int
+    text: str
+    heading: str = ""
+    score: float = 0.0
+    """Retrieval's calibrated relevance (0..1), comparable across languages."""
+
+
+@dataclass(frozen=True)
+class Picked:
+    """A sentence of the answer, with the passage it comes from."""
+
+    sentence: str
+    number: int
+    language: str

@@ -135,6 +135,25 @@ class ProductFact:
         )
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.casefold())
+
+
+def named_products(question: str, products: Sequence[Any]) -> list[Any]:
+    """The products (anything with a ``name``) the question names: the start of a product's
+    name up to and including its first number ("Trek 45" of "Trek 45 Backpack"), else its
+    first two words."""
+    words = f" {' '.join(_words(question))} "
+    named = []
+    for product in products:
+        name = _words(re.sub(r"\([^)]*\)", " ", product.name))
+        numbered = next((i for i, w in enumerate(name) if any(c.isdigit() for c in w)), None)
+        start = name[: 2 if numbered is None else numbered + 1]
+        if len(start) >= 2 and f" {' '.join(start)} " in words:
+            named.append(product)
+    return named
+
+
 def asks_about_product_facts(question: str) -> bool:
     return bool(PRICE_WORDS.search(question) or STOCK_WORDS.search(question))
 
@@ -143,12 +162,17 @@ def fact_lead(
     question: str, hits: Sequence[HitLike], language: str, min_score: float
 ) -> tuple[str, list[ProductFact]]:
     """A sentence stating price and stock from the catalog when the shopper asks for them."""
-    facts = [
-        fact
-        for hit in hits
-        if hit.score >= min_score and (fact := ProductFact.from_hit(hit)) is not None
-    ]
-    if not facts or not asks_about_product_facts(question) or facts[0].price is None:
+    every = [fact for hit in hits if (fact := ProductFact.from_hit(hit)) is not None]
+    named = named_products(question, every)
+    relevant = {h.id for h in hits if h.score >= min_score}
+    # A product named by its name is the shopper's, however retrieval scored it.
+    facts = [f for f in every if f.hit_id in relevant or f in named]
+    if not facts or not asks_about_product_facts(question):
+        return "", facts
+    if named and named[0] is not facts[0]:  # the product the shopper names, not a neighbour
+        facts.remove(named[0])
+        facts.insert(0, named[0])
+    if facts[0].price is None:
         return "", facts
     best = facts[0]
     lead = best.sentence(language)
@@ -226,14 +250,16 @@ class FactGuard:
             for n in _LONG_NUMBER.findall(text)
         }
         self._policy_units = policy_units(self.hits)
+        self.lead = ""
+        """Facts already stated from data: the model's words after them must add to them."""
+        self._grounded_words = _stems(grounded_text)
 
     def screen(self, text: str) -> str | None:
         """The safety checks alone (secrets, instructions, other people's emails, phones,
         cards and addresses), for text stated from data rather than written by the model."""
-        for secret in self.secrets:
-            if contains_secret(text, secret):
-                self.report.add("[secret withheld]", "contains a configured secret", "secret")
-                return None
+        if self.leaks_secret(text):
+            self.report.add("[secret withheld]", "contains a configured secret", "secret")
+            return None
         if leaks_instructions(text, self.instructions):
             self.report.add(
                 "[instructions withheld]", "repeats the bot's instructions", "instructions"
@@ -247,6 +273,11 @@ class FactGuard:
             )
             return None
         return text
+
+    def leaks_secret(self, text: str) -> bool:
+        """A configured secret anywhere in ``text`` (checked on the whole reply so far, so
+        that a secret split across sentences is caught too)."""
+        return any(contains_secret(text, secret) for secret in self.secrets)
 
     def check(self, sentence: str) -> str | None:
         """The sentence if it is supported, else None (and the reason is recorded)."""
@@ -297,7 +328,41 @@ class FactGuard:
             if (says_in and not self.primary.in_stock) or (says_out and self.primary.in_stock):
                 self.report.add(sentence, "stock contradicts the catalog")
                 return None
+        if self.lead and (reason := self._after_lead(sentence_facts)):
+            self.report.add(sentence, reason, "added_line")
+            return None
         return sentence
+
+    def _after_lead(self, sentence: str) -> str | None:
+        """Why a sentence the model adds after the facts is not kept: it adds nothing to them,
+        or says things the passages it was given do not."""
+        words = _stems(sentence)
+        new = words - _stems(self.lead)
+        if len(new) < MIN_NEW_WORDS:
+            return "adds nothing to the facts already stated"
+        unsupported = new - self._grounded_words
+        if len(unsupported) > SUPPORT_SLACK * len(new):
+            shown = ", ".join(sorted(unsupported)[:5])
+            return f"words the passages do not support: {shown}"
+        return None
+
+
+MIN_NEW_WORDS = 2
+"""A sentence after the facts must bring at least this many content words of its own."""
+SUPPORT_SLACK = 0.34
+"""At most this share of those words may be missing from the passages (and the shopper's)."""
+_CONTENT = re.compile(r"[a-z]{4,}")
+_FUNCTION_WORDS = frozenset(
+    """about above after again also been before being below between both could does doing
+    down during each from further have having here into just more most much must only other
+    over same should some such than that their them then there these they this those through
+    very what when where which while whom will with would your yours shall cannot""".split()
+)
+
+
+def _stems(text: str) -> set[str]:
+    """Content words, cut to their first five letters (a crude stem: refund, refunds)."""
+    return {w[:5] for w in _CONTENT.findall(text.lower()) if w not in _FUNCTION_WORDS}
 
 
 def _meta_text(metadata: dict[str, Any] | None) -> str:
@@ -374,6 +439,12 @@ class GuardedStream:
                 continue
             self._seen.add(key)
             checked = self.guard.check(sentence)
+            if checked is not None and self.guard.leaks_secret(self.text + checked):
+                # Not in this sentence alone: it completes a secret begun before.
+                self.guard.report.add(
+                    "[secret withheld]", "completes a configured secret", "secret"
+                )
+                checked = None
             if checked is not None:
                 out.append(checked)
                 self.released.append(checked)

@@ -116,7 +116,7 @@ def sign(body: bytes, secret: str, timestamp: str) -> str:
 
 
 def verify(body: bytes, secret: str, timestamp: str, signature: str) -> bool:
-    return hmac.compare_digest(sign(body, secret, timestamp), signature)
+    return hmac.compare_digest(sign(body, secret, timestamp).encode(), signature.encode())
 
 
 class WebhookDispatcher:

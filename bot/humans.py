@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 
 from bot.escalation import EscalationPolicy
 from bot.handoff import handoff_packet
+from bot.language import phrase
+from bot.messages import clean_message
 from bot.reasons import Reason, ReasonCode, codes, texts
 from bot.settings import Settings
 from bot.state import ConversationState
-from bot.status import ConversationStatus
+from bot.status import HUMAN_STATUSES, ConversationStatus
 from bot.store import ConversationStore, StoredConversation, StoredMessage
 
 
@@ -55,12 +57,13 @@ class HumanDesk:
 
     def agent_message(self, session: str, content: str, agent: str) -> StoredMessage:
         """A human agent's reply: delivered to the shopper; the bot stays quiet meanwhile."""
+        content = clean_message(content, self.settings.limits.max_message_chars)
         message = self.store.append(session, "agent", content, {"agent": agent})
         self.store.set_status(session, ConversationStatus.AGENT)
         return message
 
     def handback(self, session: str, agent: str | None = None) -> None:
-        """Return the conversation to the bot, keeping its context."""
+        """Return the conversation to the bot, keeping its context; the shopper is told."""
         conversation = self.store.get(session)
         state = ConversationState.from_json(conversation.data.get("bot_state"))
         self.store.update_data(
@@ -68,6 +71,9 @@ class HumanDesk:
             {"bot_state": self.policy.record_success(state).to_json(), "handed_back_by": agent},
         )
         self.store.set_status(session, ConversationStatus.BOT)
+        if conversation.status in HUMAN_STATUSES:
+            notice = phrase(conversation.language or "en", "back_with_bot")
+            self.store.append(session, "assistant", notice, {"notice": "handback"})
 
     def close_conversation(self, session: str) -> None:
         # Every close is kept: a shopper writing after the first one reopened the case.

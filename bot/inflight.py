@@ -9,6 +9,8 @@ import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
+from bot.errors import IdempotencyConflict, InvalidMessage
+
 if TYPE_CHECKING:
     from bot.shopbot import ShopBot
     from bot.turns import StreamEvent
@@ -22,6 +24,24 @@ class ReplyTracker:
     def __init__(self, bot: ShopBot) -> None:
         self.bot = bot
         self.in_flight = 0
+        self._background: set[asyncio.Task[None]] = set()
+
+    def answer_waiting_soon(self, session: str) -> None:
+        """After a hand-back, in the background: the bot answers what the shopper asked
+        while waiting for a person (the shopper's page shows it as it polls)."""
+        task = asyncio.get_running_loop().create_task(self._answer_waiting(session))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _answer_waiting(self, session: str) -> None:
+        self.in_flight += 1
+        try:
+            async for _event in self.bot.astream_waiting(session):
+                pass
+        except Exception:
+            log.exception("Could not answer the waiting question of %s", session)
+        finally:
+            self.in_flight -= 1
 
     async def events(
         self, message: str, session: str, request_key: str | None = None
@@ -39,6 +59,9 @@ class ReplyTracker:
                 else:
                     shown.append(event.text)
                 yield event
+        except (InvalidMessage, IdempotencyConflict):
+            finished = True  # the message was refused, not stored: no reply was cut short
+            raise
         finally:
             self.in_flight -= 1
             if not finished:

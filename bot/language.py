@@ -83,10 +83,20 @@ PHRASES: dict[str, dict[str, str]] = {
         "in_stock": "in stock",
         "out_of_stock": "currently out of stock",
         "alternatives": "Available alternatives: {items}.",
+        "suggestions_intro": "Here is what we have that fits:",
+        "suggestion": "{name} — {price}, in stock{options}.",
+        "price_from": "from {price}",
+        "variants_stock": "{name}: {items}.",
+        "variant_stock": "{options} {price}, {stock}",
+        "sorry_for_trouble": "I'm sorry for the trouble, and thank you for your patience.",
+        "quoted": 'Our store information (in Chinese) says: "{sentence}"',
         "waiting_for_agent": (
             "A member of our team is looking at your conversation and will reply here."
         ),
         "closed": "This conversation is closed. Start a new one if you need more help.",
+        "back_with_bot": (
+            "You're back with our virtual assistant. If you need a person again, just ask."
+        ),
         "refuse_injection": (
             "I can help with questions about our products, orders, shipping and returns, but I "
             "can't change how I work or share my instructions. What can I help you with?"
@@ -110,8 +120,16 @@ PHRASES: dict[str, dict[str, str]] = {
         "in_stock": "目前有货",
         "out_of_stock": "目前缺货",
         "alternatives": "可选的有货款式：{items}。",
+        "suggestions_intro": "为您找到以下合适的商品：",
+        "suggestion": "{name} — {price}，有货{options}。",
+        "price_from": "{price} 起",
+        "variants_stock": "{name}：{items}。",
+        "variant_stock": "{options} {price}，{stock}",
+        "sorry_for_trouble": "很抱歉给您带来不便，感谢您的耐心。",
+        "quoted": "我们的英文资料中写道：“{sentence}”",
         "waiting_for_agent": "人工客服正在查看您的对话，会在这里回复您。",
         "closed": "本次对话已结束。如需更多帮助，请开始新的对话。",
+        "back_with_bot": "您已回到智能助手。如需再次转人工客服，随时告诉我。",
         "refuse_injection": (
             "我可以帮您解答商品、订单、配送和退换货方面的问题，但不能更改我的工作方式或透露内部指令。请问有什么可以帮您？"
         ),

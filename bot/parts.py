@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot.answering import KnowledgeAnswers
 from bot.backends import ChatBackend, make_backend
 from bot.cpu import CpuPool
+from bot.discovery import ProductFinder
 from bot.escalation import EscalationPolicy
 from bot.humans import HumanDesk
 from bot.knowledge import Knowledge
@@ -42,6 +43,7 @@ class BotParts:
         self._orders = orders
         self._orders_built = orders is not None
         self._answers: KnowledgeAnswers | None = None
+        self._discovery: ProductFinder | None = None
         self._desk: HumanDesk | None = None
         self._replier: Replier | None = None
 
@@ -79,6 +81,14 @@ class BotParts:
         if self._answers is None:
             self._answers = KnowledgeAnswers(self.settings, self.backend, self.knowledge, self.cpu)
         return self._answers
+
+    @property
+    def discovery(self) -> ProductFinder:
+        """Finds products in the catalog for a shopper who is looking for something."""
+        if self._discovery is None:
+            embedder = getattr(self.knowledge, "embedder", None)
+            self._discovery = ProductFinder(self.knowledge, getattr(embedder, "embed", None))  # type: ignore[arg-type]
+        return self._discovery
 
     @property
     def desk(self) -> HumanDesk:

@@ -22,6 +22,7 @@ from bot.responders import (
     KnowledgeUnavailable,
     NoKnowledge,
     OrderRequests,
+    ProductDiscovery,
     RepeatedNoKnowledge,
     Responder,
     StatementWithoutKnowledge,
@@ -41,6 +42,7 @@ RESPONDERS: tuple[type[Responder], ...] = (
     OrderRequests,  # the shopper's own orders, from the order system
     Courtesy,  # hello, thank you
     KnowledgeUnavailable,  # the knowledge cannot be searched
+    ProductDiscovery,  # looking for a product: real ones from the catalog
     StatementWithoutKnowledge,  # "I ordered the hoodie last week", nothing found
     RepeatedNoKnowledge,  # nothing found, too many times in a row: a person
     NoKnowledge,  # nothing found: say so

@@ -45,12 +45,14 @@ class Replier:
         started: float,
         state: ConversationState,
         model_failed: bool = False,
+        opening: str = "",
     ) -> AsyncIterator[StreamEvent]:
-        """Tell the shopper a person will take over, and queue the conversation for one."""
+        """Tell the shopper a person will take over, and queue the conversation for one;
+        ``opening`` (an apology to an unhappy shopper) comes first."""
         if model_failed:
             reply = phrase(language, "backend_failed")
         else:
-            reply = self.policy.handoff_message(language)
+            reply = opening + self.policy.handoff_message(language)
         yield StreamEvent("delta", reply)
         waiting = ConversationStatus.WAITING_FOR_AGENT
         turn = Turn(session, reply, [], sentiment.as_dict(), True, waiting, language)

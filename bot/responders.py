@@ -15,7 +15,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from bot.answering import Found
+from bot.answering import Found, cited_sources
+from bot.discovery import Discovery, discovery_reply, read_request
 from bot.errors import BackendError
 from bot.escalation import Decision
 from bot.language import message_kind, phrase
@@ -30,6 +31,8 @@ from bot.turns import Overrides, StreamEvent, Turn, elapsed_ms
 
 log = logging.getLogger(__name__)
 Message = dict[str, str]
+DISSATISFIED = 0.5
+"""The dissatisfaction (0..1) at which a reply opens with an apology."""
 
 
 @dataclass
@@ -49,6 +52,7 @@ class TurnContext:
     decision: Decision | None = None  # the escalation policy's, once asked
     order_reply: OrderReply | None = None  # the order assistant's, once asked
     found: Found | None = field(default=None, repr=False)  # retrieval's, once searched
+    discovery: Discovery | None = field(default=None, repr=False)  # products, once looked for
 
     @property
     def question(self) -> str:
@@ -58,6 +62,13 @@ class TurnContext:
     def kind(self) -> str:
         """'greeting', 'thanks', 'statement' or 'question' (`bot.language.message_kind`)."""
         return message_kind(self.question)
+
+    @property
+    def opening(self) -> str:
+        """An apology first when the shopper is unhappy (the answer follows all the same)."""
+        if self.sentiment.dissatisfaction >= DISSATISFIED:
+            return phrase(self.language, "sorry_for_trouble") + " "
+        return ""
 
     def phrase_turn(self, key: str) -> Turn:
         """One of the bot's set phrases as the reply; the conversation stays with the bot."""
@@ -132,7 +143,20 @@ class EscalationRules(Responder):
 
     async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
         assert context.decision is not None
-        async for event in _hand_off(self.parts, context, context.decision.reasons):
+        # The facts asked for come with the hand-off: nobody should wait for a person to
+        # learn a price or a return window.
+        answer = ""
+        if context.kind == "question":
+            found = await self.knowledge(context)
+            if found.relevant:
+                lead = await self.parts.cpu.run(
+                    self.parts.answers.leads.write,
+                    context.question,
+                    found.relevant,
+                    context.language,
+                )
+                answer = lead.text + " " if lead.text else ""
+        async for event in _hand_off(self.parts, context, context.decision.reasons, answer=answer):
             yield event
 
 
@@ -217,6 +241,57 @@ class KnowledgeUnavailable(Responder):
             yield event
 
 
+class ProductDiscovery(Responder):
+    """The shopper is looking for something ("a headlamp under 25", "something like X but
+    cheaper", "is X in stock? if not, what else?"): real products from the catalog, each with
+    its price, stock and link, after the named product's own price and stock."""
+
+    STANDOUT = 2.2
+    """How far (standard deviations) the best product must stand out from the other
+    candidates: a request the catalog has nothing for finds no product that does."""
+
+    async def claims(self, context: TurnContext) -> bool:
+        request = read_request(context.question)
+        if not request.is_discovery or not hasattr(self.parts.knowledge, "products"):
+            return False  # not looking for products, or a knowledge without a catalog
+        found = await self.knowledge(context)
+        discovery = await self.parts.cpu.run(self.parts.discovery.find, context.question, request)
+        context.discovery = discovery
+        if not discovery.suggestions:
+            return False
+        if discovery.named and (request.alternative or request.cheaper):
+            return True
+        if discovery.standout < self.STANDOUT:
+            return False
+        # A policy answers it outright ("how many points do I need for a voucher?").
+        policy_first = bool(found.relevant) and found.relevant[0].source == "policy"
+        sure_policy = policy_first and found.relevant[0].score >= 0.95
+        return not (sure_policy and not request.has_limits and discovery.standout < 3.0)
+
+    async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
+        discovery = context.discovery
+        assert discovery is not None
+        found = await self.knowledge(context)
+        answers = self.parts.answers
+        lead = await self.parts.cpu.run(
+            answers.leads.product_facts, context.question, found.relevant, context.language
+        )
+        listing, suggested = discovery_reply(discovery, context.language, len(lead.cited) + 1)
+        reply = context.opening + " ".join(t for t in (lead.text, listing) if t)
+        hits = [*lead.cited, *suggested]
+        sentiment = context.sentiment.as_dict()
+        turn = Turn(context.session, reply, cited_sources(reply, hits), sentiment, False)
+        turn.language = context.language
+        turn.timings = {
+            "retrieval_ms": round(found.retrieval_ms, 1),
+            "total_ms": elapsed_ms(context.started),
+        }
+        state = self.parts.policy.record_success(context.state)
+        extra = {"discovery": [s.product.id for s in discovery.suggestions]}
+        async for event in self.parts.replier.say(turn, context.persist, state, extra):
+            yield event
+
+
 class StatementWithoutKnowledge(Responder):
     """The shopper told something about themselves ("I ordered the hoodie last week") and
     nothing matches it: ask how to help, which is no failure."""
@@ -285,6 +360,7 @@ class GroundedAnswer(Responder):
                 context.sentiment,
                 context.overrides,
                 context.started,
+                opening=context.opening,
             ):
                 if event.turn is not None:
                     event.turn.timings["scoring_ms"] = context.scoring_ms
@@ -307,6 +383,7 @@ async def _hand_off(
     reasons: list[Reason],
     *,
     model_failed: bool = False,
+    answer: str = "",
 ) -> AsyncIterator[StreamEvent]:
     async for event in parts.replier.hand_off(
         session=context.session,
@@ -317,5 +394,6 @@ async def _hand_off(
         started=context.started,
         state=context.state,
         model_failed=model_failed,
+        opening=context.opening + answer,
     ):
         yield event

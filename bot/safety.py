@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.messages import comparable
+
 if TYPE_CHECKING:
     from bot.knowledge import HitLike
 
@@ -148,29 +150,26 @@ _CODE_LIKE = re.compile(
 )
 
 
-def _alnum(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text).lower()
-
-
 def distinctive_tokens(instructions: str) -> set[str]:
     """Code-like strings of the instructions (build ids, codes, tokens), letters and digits
     only: repeating one of them leaks the instructions however it is spelt out."""
     tokens = set()
     for token in _CODE_LIKE.findall(instructions):
-        flat = _alnum(token)
+        flat = comparable(token)
         if len(flat) >= 5 and re.search(r"\d", flat) and re.search(r"[a-z]", flat):
             tokens.add(flat)
     return tokens
 
 
-def contains_secret(sentence: str, secret: str) -> bool:
-    """The secret in the sentence, compared on letters and digits only (so "S-T-A-F-F" and
-    the secret written backwards count)."""
-    key = _alnum(secret)
+def contains_secret(text: str, secret: str) -> bool:
+    """The secret in the text, compared on letters and digits only, case and width folded
+    (so "S-T-A-F-F", full-width letters, zero-width spaces and the secret written backwards
+    count)."""
+    key = comparable(secret)
     if not key:
         return False
-    flat = _alnum(sentence)
-    return secret.lower() in sentence.lower() or key in flat or key[::-1] in flat
+    flat = comparable(text)
+    return secret.lower() in text.lower() or key in flat or key[::-1] in flat
 
 
 def leaks_instructions(sentence: str, instructions: str, size: int = 5) -> bool:

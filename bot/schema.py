@@ -86,7 +86,10 @@ class DeliveryRow(Base):
 
 
 class IdempotencyRow(Base):
-    """The answer already given to a request with this idempotency key."""
+    """Replies remembered by idempotency key before shopbot kept one rule for retries (the
+    message's ``request_key``). Nothing writes it now; it stays for replicas of the older
+    version during a rolling upgrade (migrations only add), and a conversation's deletion
+    still erases its rows."""
 
     __tablename__ = "idempotency"
 

@@ -141,15 +141,30 @@ class FinetuneSettings(_Group):
     min_csat: int = Field(4, ge=1, le=5, description="Train only on resolved chats rated this.")
     heldout_fraction: float = Field(0.1, gt=0, lt=1, description="Conversations held out.")
     seed: int = 0
-    max_length: int = Field(512, ge=64, description="Tokens per training sequence.")
+    max_length: int = Field(
+        768, ge=64, description="Tokens per training sequence (the turn's prompt and reply)."
+    )
+    not_held_share: float = Field(
+        0.2,
+        ge=0,
+        lt=1,
+        description="Share of examples whose facts do not hold the answer (target: say so).",
+    )
     batch_size: int = Field(4, ge=1)
     learning_rate: float = Field(1e-3, gt=0)
     lora_r: int = Field(16, ge=1)
     epochs: float = Field(2.0, gt=0, description="Used when no max_steps is given.")
-    eval_samples: int = Field(24, ge=1, description="Held-out replies generated for the gate.")
+    eval_samples: int = Field(
+        40, ge=1, description="Held-out turns both models answer for the gate (real engine)."
+    )
     threads: int | None = Field(None, ge=1, description="CPU threads; the idle cores if unset.")
     use_promoted: bool = Field(
-        True, description="With model 'bundled', serve the promoted fine-tuned model if any."
+        True, description="With a bundled model, serve the promoted fine-tuned model if any."
+    )
+    serve_as: Literal["merged", "adapter"] = Field(
+        "merged",
+        description="Serve the promoted model as its merged folder, or as its LoRA adapter on "
+        "the base model (vLLM's LoRA support).",
     )
 
 
@@ -246,6 +261,51 @@ class InsightsSettings(_Group):
     cache_s: float = Field(300.0, ge=0, description="How long the console reuses a report.")
 
 
+class WebSettings(_Group):
+    """Who may reach the web app, and how (see README, Security)."""
+
+    secure_cookies: bool | None = Field(
+        None,
+        description="Mark the console's session cookie Secure (HTTPS only); unset: whenever "
+        "the request came over HTTPS or the host is not localhost.",
+    )
+    session_hours: float = Field(12, gt=0, description="How long a console login lasts.")
+    metrics_key: SecretStr | None = Field(
+        None,
+        description="Bearer key /metrics asks for; unset: /metrics answers only local "
+        "addresses (127.0.0.1, ::1).",
+    )
+    metrics_address: str | None = Field(
+        None,
+        description="'host:port' to serve /metrics on instead (an internal address); the "
+        "web app's own /metrics then answers 404.",
+    )
+    demo_page: bool = Field(False, description="Serve the demo store page at /demo (make demo).")
+
+    @field_validator("metrics_address")
+    @classmethod
+    def _host_port(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("give it as host:port, e.g. 127.0.0.1:9464")
+        return value
+
+
+def _origin(value: str) -> str:
+    """An origin as browsers send it: scheme://host[:port], lower case, no path."""
+    text = value.strip().rstrip("/").lower()
+    scheme, sep, rest = text.partition("://")
+    if not sep or scheme not in ("http", "https") or not rest or "/" in rest:
+        raise ValueError(
+            f"{value!r} is not an origin; write it as https://shop.example (scheme and host, "
+            "a port if not the default, no path)"
+        )
+    default = {"http": ":80", "https": ":443"}[scheme]
+    return f"{scheme}://{rest.removesuffix(default)}"
+
+
 class Settings(_Group):
     """Everything shopbot can be configured with."""
 
@@ -287,10 +347,16 @@ class Settings(_Group):
     orders: OrdersSettings = Field(default_factory=OrdersSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     insights: InsightsSettings = Field(default_factory=InsightsSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
 
     _split = field_validator(
         "secrets", "api_keys", "agent_keys", "public_keys", "allowed_origins", mode="before"
     )(_split_list)
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, values: list[str]) -> list[str]:
+        return [_origin(v) for v in values]
 
     @property
     def resolved_database_url(self) -> str:

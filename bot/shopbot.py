@@ -20,11 +20,12 @@ from bot.backends.base import LoopThread
 from bot.escalation import EscalationPolicy
 from bot.humans import HumanDesk
 from bot.knowledge import Knowledge
+from bot.messages import clean_message
 from bot.orders.assistant import OrderAssistant
 from bot.parts import BotParts
 from bot.pipeline import TurnPipeline
 from bot.reasons import Reason
-from bot.replay import history_before, stored_reply
+from bot.replay import history_before, stored_reply, unanswered_question
 from bot.sentiment import SentimentScorer
 from bot.settings import Settings
 from bot.status import ConversationStatus
@@ -208,14 +209,34 @@ class ShopBot:
 
         ``request_key`` (an idempotency key): a retry finds the message stored before and
         answers it, or returns its stored reply, instead of storing it twice."""
+        message = clean_message(message, self.settings.limits.max_message_chars)
         session = session or uuid.uuid4().hex
-        async for event in self._turn_events(message, session, request_key):
+        async for event in self._observed(self._turn_events(message, session, request_key)):
+            yield event
+
+    async def _observed(self, events: AsyncIterator[StreamEvent]) -> AsyncIterator[StreamEvent]:
+        """``events``, each finished turn shown to the observers on its way."""
+        async for event in events:
             if event.turn is not None:
                 for observe in self.observers:
                     try:
                         observe(event.turn)
                     except Exception:  # an observer must never break a conversation
                         log.exception("Turn observer failed")
+            yield event
+
+    async def astream_waiting(self, session: str) -> AsyncIterator[StreamEvent]:
+        """After a hand-back: the bot answers the shopper's last message if no one has (it
+        was written while the conversation waited for a person). Nothing when all is answered."""
+        conversation = await asyncio.to_thread(self.store.get, session)
+        position = unanswered_question(conversation)
+        if position is None or conversation.status != ConversationStatus.BOT:
+            return
+        history = history_before(conversation, position)
+        question = next(m for m in conversation.messages if m.position == position)
+        history.append({"role": "user", "content": question.content})
+        events = self.pipeline.run(history, session, Overrides(), position, conversation)
+        async for event in self._observed(events):
             yield event
 
     async def _turn_events(

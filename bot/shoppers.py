@@ -17,6 +17,7 @@ from bot.store import ConversationStore, StoredConversation
 TOKEN_FIELD = "shopper_token_sha256"
 SOURCE_FIELDS = ("n", "title", "source", "url", "path", "product_id")
 _CITATION = re.compile(r"\[(\d{1,2})\]")
+_SPACED_CITATION = re.compile(r"(\s*)\[(\d{1,2})\]")
 
 
 def _digest(token: str) -> str:
@@ -55,6 +56,20 @@ def cited_sources(reply: str, sources: list[dict[str, Any]]) -> list[dict[str, A
     return [s for s in shown if s.get("n") in cited] or shown
 
 
+def as_shown(reply: str, sources: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+    """The reply and the sources shown with it, numbered as shown: [1], [2]... in the order
+    listed (a reply citing only its fourth hit shows "[1]" and one source numbered 1)."""
+    shown = cited_sources(reply, sources)
+    number = {s.get("n"): i for i, s in enumerate(shown, start=1)}
+
+    def renumber(match: re.Match[str]) -> str:
+        new = number.get(int(match.group(2)))
+        return f"{match.group(1)}[{new}]" if new else ""  # a marker to nothing goes, space too
+
+    text = _SPACED_CITATION.sub(renumber, reply)
+    return text, [{**s, "n": number[s.get("n")]} for s in shown]
+
+
 def shopper_view(conversation: StoredConversation, after: int = -1) -> dict[str, Any]:
     """The conversation as its shopper may see it: messages after position ``after``."""
     messages = []
@@ -63,7 +78,9 @@ def shopper_view(conversation: StoredConversation, after: int = -1) -> dict[str,
             continue
         item: dict[str, Any] = {"position": m.position, "role": m.role, "content": m.content}
         if m.role == "assistant":
-            item["sources"] = cited_sources(m.content, m.data.get("sources") or [])
+            item["content"], item["sources"] = as_shown(m.content, m.data.get("sources") or [])
+        if m.data.get("notice"):
+            item["notice"] = m.data["notice"]
         if m.role == "agent":
             item["agent"] = m.data.get("agent") or ""
         if m.data.get("feedback"):
@@ -75,6 +92,7 @@ def shopper_view(conversation: StoredConversation, after: int = -1) -> dict[str,
         "id": conversation.id,
         "status": conversation.status,
         "human": conversation.status.with_humans,
+        "language": conversation.language,
         "rating": conversation.data.get("rating"),
         "messages": messages,
     }

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.database import open_engine
-from bot.errors import ConversationNotFound, StoreError
+from bot.errors import ConversationNotFound, IdempotencyConflict, InvalidMessage, StoreError
 from bot.schema import (
     Base,
     ConversationRow,
@@ -108,10 +108,6 @@ class ConversationStore(Protocol):
         self, delivery_id: int, ok: bool, error: str | None = None, retry_in_s: float = 0
     ) -> None: ...
 
-    def remembered(self, key: str) -> dict[str, Any] | None: ...
-
-    def remember(self, key: str, response: dict[str, Any]) -> None: ...
-
 
 class SQLConversationStore:
     """`ConversationStore` on any SQLAlchemy database."""
@@ -174,7 +170,11 @@ class SQLConversationStore:
         request_key: str | None = None,
     ) -> StoredMessage:
         """Store a message at the next position; with ``request_key``, a message stored
-        before under the same key is returned instead (the retry of a request)."""
+        before under the same key is returned instead (the retry of a request), and a
+        different message under that key is an `IdempotencyConflict`. Text with a null byte
+        is refused on every database (`InvalidMessage`; PostgreSQL cannot store it)."""
+        if "\x00" in content:
+            raise InvalidMessage("A message with a null byte (\\u0000) cannot be stored.")
         for attempt in range(10):  # another writer may take the same position: retry
             try:
                 with self._append_lock, self._session() as session, session.begin():
@@ -188,6 +188,12 @@ class SQLConversationStore:
                     if request_key and (
                         earlier := _by_request(session, conversation_id, request_key)
                     ):
+                        if (earlier.role, earlier.content) != (role, content):
+                            raise IdempotencyConflict(
+                                f"The request key {request_key!r} was used before for another "
+                                "message of this conversation; send a new key with a new message.",
+                                key=request_key,
+                            )
                         return _message(earlier)
                     position = session.scalar(
                         select(func.coalesce(func.max(MessageRow.position), -1)).where(
@@ -352,19 +358,6 @@ class SQLConversationStore:
                 row.status = "failed"
             else:
                 row.next_attempt_at = utc_now() + timedelta(seconds=retry_in_s)
-
-    # -- idempotency keys ------------------------------------------------------------------
-    def remembered(self, key: str) -> dict[str, Any] | None:
-        with self._session() as session:
-            row = session.get(IdempotencyRow, key)
-            return dict(row.response) if row else None
-
-    def remember(self, key: str, response: dict[str, Any]) -> None:
-        try:
-            with self._session() as session, session.begin():
-                session.add(IdempotencyRow(key=key, response=response))
-        except IntegrityError:
-            pass  # the same request finished twice: the first answer stands
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

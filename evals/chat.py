@@ -1,10 +1,12 @@
-"""`shopbot eval chat`: does the bot state the right fact and invent none?
+"""`shopbot eval chat`: the whole bot answers a store's labelled questions; each reply is judged
+(see `evals.judge`) and the figures are given by kind, language and cross-language.
 
-Each question of ``data/eval/chat_facts.jsonl`` is answered by the full bot (retrieval,
-grounding, the configured model). A reply is *correct* when it states every expected fact;
-it *invents* when it states a price, stock level or number that the store's own data (the
-product's catalog entry, the expected policy file) does not hold. Judged against the data
-files, not against what retrieval returned, so the check is independent of the bot.
+Without options the demo store is asked (``data/eval/chat_facts.jsonl``), from the knowledge
+already ingested in ``SHOPBOT_HOME``. With ``--store DIR`` any store is asked: its catalog
+(``DIR/catalog.jsonl``, ``.json`` or ``.csv``), policies (``DIR/policies/``) and past dialogues
+(``DIR/conversations.jsonl``, optional) are ingested into a home of their own
+(``--home``, default ``SHOPBOT_HOME/eval-stores/NAME``; re-ingesting unchanged data is cheap),
+and its questions come from ``--questions FILE`` (default ``DIR/questions*.jsonl``).
 """
 
 from __future__ import annotations
@@ -12,79 +14,112 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import re
 import sys
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.grounding import numbers_in
-from bot.output import print_json
+from bot.errors import InputError
 from bot.settings import Settings
+from evals.judge import StoreData, judge, rate
 
 DATA = Path("data")
-_PRICE = re.compile(r"[$¥€£]\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?(?:USD|dollars|美元|元)")
-_IN = re.compile(r"\bin stock\b|有货", re.I)
-_OUT = re.compile(r"out of stock|sold out|unavailable|缺货|售罄|无货", re.I)
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("–", "-").replace("—", "-")).lower()
+@dataclass
+class StoreFiles:
+    """A store to evaluate: its knowledge and its questions."""
+
+    name: str
+    catalog: Path
+    policies: Path | None
+    dialogues: Path | None
+    questions: Path
+    ingest: bool
+    """False for the store already ingested in the configured home (the demo store)."""
 
 
-def _fact_present(fact: str, reply: str) -> bool:
-    fact_n, reply_n = _norm(fact), _norm(reply)
-    if fact_n in reply_n:
-        return True
-    fact_numbers = numbers_in(fact)
-    if fact_numbers and fact_numbers <= numbers_in(reply):
-        words = [w for w in re.findall(r"[a-z]+", fact_n) if len(w) > 3]
-        return all(w in reply_n for w in words)
-    if fact_n in ("in stock", "有货"):
-        return bool(_IN.search(reply)) and not _OUT.search(reply)
-    if fact_n in ("out of stock", "缺货"):
-        return bool(_OUT.search(reply))
-    return False
+def _first(folder: Path, names: list[str]) -> Path | None:
+    return next((folder / n for n in names if (folder / n).exists()), None)
 
 
-def load_catalog(path: Path) -> dict[str, dict[str, Any]]:
-    products = {}
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                product = json.loads(line)
-                products[product["id"]] = product
-    return products
+def store_files(store: Path | None, questions: Path | None) -> StoreFiles:
+    """The files of ``--store`` (or of the demo store), with a clear error if one is missing."""
+    if store is None:
+        return StoreFiles(
+            "demo",
+            DATA / "catalog.jsonl",
+            DATA / "policies",
+            None,
+            questions or DATA / "eval" / "chat_facts.jsonl",
+            ingest=False,
+        )
+    if not store.is_dir():
+        raise InputError("--store must be a store folder (catalog and policies/)", path=str(store))
+    catalog = _first(store, ["catalog.jsonl", "catalog.ndjson", "catalog.json", "catalog.csv"])
+    if catalog is None:
+        raise InputError("no catalog.jsonl (or .json, .csv) in the store folder", path=str(store))
+    if questions is None:
+        found = sorted(store.glob("questions*.jsonl"))
+        if len(found) != 1:
+            raise InputError(
+                "give the store's questions with --questions FILE "
+                f"({len(found)} questions*.jsonl files in the store folder)",
+                path=str(store),
+            )
+        questions = found[0]
+    policies = store / "policies"
+    return StoreFiles(
+        store.resolve().name,
+        catalog,
+        policies if policies.is_dir() else None,
+        _first(store, ["conversations.jsonl", "dialogues.jsonl"]),
+        questions,
+        ingest=True,
+    )
 
 
-def _allowed_numbers(item: dict[str, Any], catalog: dict[str, Any], policies: Path) -> set[float]:
-    allowed = numbers_in(item["question"]) | numbers_in(" ".join(item["expected_facts"]))
-    product = catalog.get(item.get("product_id") or "")
-    if product:
-        allowed |= numbers_in(json.dumps(product, ensure_ascii=False))
-    if item.get("policy_path"):
-        path = policies / item["policy_path"]
-        if path.exists():
-            allowed |= numbers_in(path.read_text(encoding="utf-8"))
-    return allowed
+def read_questions(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        raise InputError("questions file not found", path=str(path))
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"invalid JSON: {exc.msg}", path=str(path), line=number) from exc
+        if not isinstance(item, dict) or "question" not in item or "id" not in item:
+            raise InputError(
+                "each line needs an 'id' and a 'question'", path=str(path), line=number
+            )
+        items.append(item)
+    return items
 
 
-def judge(
-    item: dict[str, Any], reply: str, catalog: dict[str, Any], policies: Path
-) -> dict[str, Any]:
-    correct = all(_fact_present(f, reply) for f in item["expected_facts"])
-    invented: list[str] = []
-    stray = numbers_in(re.sub(r"\[\d+\]", "", reply)) - _allowed_numbers(item, catalog, policies)
-    if stray:
-        invented.append("numbers not in the store's data: " + ", ".join(f"{n:g}" for n in stray))
-    if item["kind"] == "stock":
-        expected_out = any(_norm(f) in ("out of stock", "缺货") for f in item["expected_facts"])
-        if expected_out and _IN.search(reply) and not _OUT.search(reply):
-            invented.append("says in stock")
-        if not expected_out and _OUT.search(reply) and not _IN.search(reply):
-            invented.append("says out of stock")
-    return {"correct": correct, "invented": invented, "ok": correct and not invented}
+def store_settings(settings: Settings, store: StoreFiles, home: Path | None) -> Settings:
+    """The settings with the store's own home (converted models shared with the configured one)."""
+    if not store.ingest:
+        return settings
+    home = home or settings.home / "eval-stores" / store.name
+    home.mkdir(parents=True, exist_ok=True)
+    models = home / "models"
+    shared = (settings.home / "models").resolve()
+    if not models.exists() and models.resolve() != shared:
+        shared.mkdir(parents=True, exist_ok=True)
+        models.symlink_to(shared, target_is_directory=True)
+    retrieval = settings.retrieval.model_copy(update={"collection": f"eval-{store.name}"[:60]})
+    return settings.model_copy(update={"home": home, "retrieval": retrieval})
+
+
+def ingest(settings: Settings, store: StoreFiles) -> dict[str, Any]:
+    from retrieval.knowledge import KnowledgeBase
+
+    report = KnowledgeBase(settings).ingest(store.catalog, store.policies, store.dialogues)
+    return report.to_dict()
 
 
 async def _answer_all(bot: Any, items: list[dict[str, Any]], concurrency: int) -> list[Any]:
@@ -97,17 +132,10 @@ async def _answer_all(bot: Any, items: list[dict[str, Any]], concurrency: int) -
     return await asyncio.gather(*(one(item) for item in items))
 
 
-def eval_chat(args: argparse.Namespace, settings: Settings) -> int:
-    """Entry point of `shopbot eval chat`."""
+def answer(settings: Settings, items: list[dict[str, Any]]) -> tuple[list[Any], float]:
+    """Every question answered by the whole bot; also the seconds it took."""
     from bot.shopbot import ShopBot
 
-    path = DATA / "eval" / "chat_facts.jsonl"
-    items = [
-        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
-    if args.queries:
-        items = items[: args.queries]
-    catalog = load_catalog(DATA / "catalog.jsonl")
     bot = ShopBot(settings)
     bot.warm_up()
     started = time.perf_counter()
@@ -115,45 +143,103 @@ def eval_chat(args: argparse.Namespace, settings: Settings) -> int:
         turns = bot.run(_answer_all(bot, items, 16))
     finally:
         bot.close()
-    elapsed = time.perf_counter() - started
-    results = []
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for item, turn in zip(items, turns, strict=True):
-        verdict = judge(item, turn.reply, catalog, DATA / "policies")
-        record = {
-            "id": item["id"],
-            "kind": item["kind"],
-            "language": item["language"],
-            "question": item["question"],
-            "reply": turn.reply,
-            **verdict,
-        }
-        results.append(record)
-        groups[f"kind:{item['kind']}"].append(verdict)
-        groups[f"language:{item['language']}"].append(verdict)
-        groups["all"].append(verdict)
-    summary = {
-        name: {
-            "questions": len(vs),
-            "correct": round(sum(v["correct"] for v in vs) / len(vs), 3),
-            "invented": round(sum(bool(v["invented"]) for v in vs) / len(vs), 3),
-            "correct_and_none_invented": round(sum(v["ok"] for v in vs) / len(vs), 3),
-        }
-        for name, vs in sorted(groups.items())
+    return turns, time.perf_counter() - started
+
+
+def record(item: dict[str, Any], turn: Any, store: StoreData) -> dict[str, Any]:
+    """One question's line in the detailed report."""
+    verdict = judge(item, turn.reply, store)
+    return {
+        "id": item["id"],
+        "kind": item.get("kind", "other"),
+        "language": item.get("language", "en"),
+        "cross_language": bool(item.get("cross_language")),
+        "question": item["question"],
+        "reply": turn.reply,
+        "sources": [s.get("title") for s in turn.sources],
+        "escalated": bool(turn.escalated),
+        **verdict.as_dict(),
     }
-    report = {"model": settings.model, "seconds": round(elapsed, 1), "summary": summary}
+
+
+def summarize(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Rates per group: all, kind, language, cross-language, and kind by language."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in records:
+        groups["all"].append(r)
+        groups[f"kind:{r['kind']}"].append(r)
+        groups[f"language:{r['language']}"].append(r)
+        groups[f"cross_language:{str(r['cross_language']).lower()}"].append(r)
+    summary = {}
+    for name, rs in sorted(groups.items()):
+        line: dict[str, Any] = {
+            "questions": len(rs),
+            "correct": rate(r["correct"] for r in rs),
+            "invented": rate(bool(r["invented"]) for r in rs),
+            "correct_and_none_invented": rate(r["ok"] for r in rs),
+            "reply_in_language": rate(r["reply_language"] == r["language"] for r in rs),
+        }
+        if name == "kind:discovery":
+            line["wrong_suggestions"] = rate(bool(r["wrong_suggestions"]) for r in rs)
+        summary[name] = line
+    return summary
+
+
+def eval_chat(args: argparse.Namespace, settings: Settings) -> int:
+    """Entry point of `shopbot eval chat`."""
+    from bot.output import print_json
+
+    store = store_files(
+        Path(args.store) if getattr(args, "store", None) else None,
+        Path(args.questions) if getattr(args, "questions", None) else None,
+    )
+    items = read_questions(store.questions)
+    if args.queries:
+        items = items[: args.queries]
+    data = StoreData.load(store.catalog, store.policies)
+    run_settings = store_settings(
+        settings, store, Path(args.home) if getattr(args, "home", None) else None
+    )
+    ingested = None
+    if store.ingest:
+        print(f"Ingesting the store {store.name} into {run_settings.home} ...", file=sys.stderr)
+        ingested = ingest(run_settings, store)
+    turns, seconds = answer(run_settings, items)
+    records = [record(item, turn, data) for item, turn in zip(items, turns, strict=True)]
+    report: dict[str, Any] = {
+        "store": store.name,
+        "questions_file": str(store.questions),
+        "model": settings.model,
+        "embedder": settings.embedder,
+        "seconds": round(seconds, 1),
+        "summary": summarize(records),
+    }
+    if ingested is not None:
+        report["ingested"] = {k: v.get("passages") for k, v in ingested.items()}
     if args.out:
         Path(args.out).write_text(
-            "\n".join(json.dumps(r, ensure_ascii=False) for r in results) + "\n", encoding="utf-8"
+            "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8"
         )
     if args.json:
         print_json(report)
     else:
         print(json.dumps(report, indent=2, ensure_ascii=False))
-    failed = [r for r in results if not r["ok"]][:5]
-    for r in failed:
+    for r in [r for r in records if not r["ok"]][:5]:
         print(
-            f"not ok {r['id']}: {r['question']!r} -> {r['reply']!r} {r['invented']}",
+            f"not ok {r['id']} ({r['kind']}): {r['question']!r} -> {r['reply']!r} "
+            f"missing={r['missing']} {r['invented']} {r['wrong_suggestions']}",
             file=sys.stderr,
         )
     return 0
+
+
+def rejudge(details: Path, store: StoreFiles) -> dict[str, dict[str, Any]]:
+    """Judge the replies of a detailed report again (after the judge changed)."""
+    data = StoreData.load(store.catalog, store.policies)
+    items = {item["id"]: item for item in read_questions(store.questions)}
+    records = []
+    for line in details.read_text(encoding="utf-8").splitlines():
+        old = json.loads(line)
+        verdict = judge(items[old["id"]], old["reply"], data)
+        records.append({**old, **verdict.as_dict()})
+    return summarize(records)

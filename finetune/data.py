@@ -1,9 +1,10 @@
-"""Training examples from the store's past support conversations.
+"""The store replies worth learning from, out of the store's past support conversations.
 
 Only resolved conversations with a good CSAT are used. The store's side (human agents, and
-the bot's own turns when the shopper did not push back on them) are the targets; the
-shopper's turns and the store's system prompt are context. Personal data is masked first,
-identical examples are kept once, and the split into train and held-out is by conversation.
+the bot's own turns when the shopper did not push back on them) are the replies; each comes
+with the conversation before it. Personal data is masked first, identical turns are kept
+once, and the split into train and held-out is by conversation. `finetune.grounded` turns
+them into training examples with the prompt the bot itself would build.
 """
 
 from __future__ import annotations
@@ -14,13 +15,19 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from bot.errors import InputError
-from bot.prompting import DEFAULT_PERSONA, LANGUAGE_RULE
 from finetune.privacy import mask_personal_data, strip_agent_intro
 
 Message = dict[str, str]
+
+
+class _ByConversation(Protocol):
+    conversation_id: str
+
+
+T = TypeVar("T", bound=_ByConversation)
 
 # A shopper's reply that says the previous bot answer missed: that answer is not a target.
 _PUSHBACK = re.compile(
@@ -73,16 +80,9 @@ class DataStats:
 
 @dataclass
 class Dataset:
-    train: list[Example]
-    heldout: list[Example]
+    train: list[StoreTurn]
+    heldout: list[StoreTurn]
     stats: DataStats = field(default_factory=DataStats)
-
-
-def system_prompt(store_name: str, persona: str | None, language: str) -> str:
-    """The store's system prompt as the bot uses it (persona and reply language)."""
-    text = (persona or DEFAULT_PERSONA).replace("{store}", store_name)
-    rule = LANGUAGE_RULE.get(language, "")
-    return f"{text}\n{rule}" if rule else text
 
 
 def read_conversations(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -122,40 +122,59 @@ def _validate(record: Any, path: str, line: int) -> None:
         raise InputError('"outcome" must be an object', path=path, line=line)
 
 
-def conversation_example(
-    record: dict[str, Any], system: str, conversation_id: str
-) -> Example | None:
-    """The example of one conversation, or None when it has no good store turn."""
-    messages: list[Message] = [{"role": "system", "content": system}]
-    targets = [False]
+@dataclass
+class StoreTurn:
+    """One reply of the store's side worth learning, with the conversation before it (stored
+    roles: user, assistant, agent; personal data masked)."""
+
+    conversation_id: str
+    language: str
+    context: list[Message]
+    reply: str
+
+    @property
+    def key(self) -> str:
+        text = json.dumps([self.context, self.reply], ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.conversation_id,
+            "language": self.language,
+            "context": self.context,
+            "reply": self.reply,
+        }
+
+
+def store_turns(record: dict[str, Any], conversation_id: str) -> list[StoreTurn]:
+    """The good store replies of one conversation: every human agent's reply, and the bot's
+    replies the shopper did not push back on (nor that repeat themselves), each after a
+    shopper message."""
+    language = record.get("language") or "en"
+    context: list[Message] = []
+    turns: list[StoreTurn] = []
     raw = record["messages"]
     for i, message in enumerate(raw):
         content = mask_personal_data(message["content"].strip())
-        if message["role"] == "user":
-            if messages[-1]["role"] == "user":  # two shopper messages in a row: one turn
-                messages[-1]["content"] += "\n" + content
+        role = message["role"]
+        if role == "user":
+            if context and context[-1]["role"] == "user":  # two in a row: one turn
+                context[-1] = {"role": "user", "content": context[-1]["content"] + "\n" + content}
             else:
-                messages.append({"role": "user", "content": content})
-                targets.append(False)
+                context.append({"role": "user", "content": content})
             continue
-        if message["role"] == "agent":
+        if role == "agent":
             content, good = strip_agent_intro(content), True
         else:
             following = next((m for m in raw[i + 1 :] if m["role"] == "user"), None)
             pushed_back = following is not None and _shouting_or_pushback(following["content"])
-            repeated = any(m["content"] == content for m in messages if m["role"] == "assistant")
+            repeated = any(m["content"] == content for m in context if m["role"] != "user")
             good = not (pushed_back or repeated or _REPEAT.search(content))
-        if messages[-1]["role"] == "system":  # the store spoke first: not a reply
-            continue
-        messages.append({"role": "assistant", "content": content})
-        targets.append(good)
-    while messages[-1]["role"] != "assistant" and len(messages) > 1:
-        messages.pop()
-        targets.pop()
-    if not any(targets):
-        return None
-    language = record.get("language") or "en"
-    return Example(conversation_id, language, messages, targets)
+        if good and context and context[-1]["role"] == "user":
+            turns.append(StoreTurn(conversation_id, language, list(context), content))
+        if context:  # the store speaking first is not a reply, nor context worth keeping
+            context.append({"role": role, "content": content})
+    return turns
 
 
 def _shouting_or_pushback(text: str) -> bool:
@@ -167,15 +186,13 @@ def _shouting_or_pushback(text: str) -> bool:
 def build_dataset(
     path: Path,
     *,
-    store_name: str,
-    persona: str | None = None,
     min_csat: int = 4,
     heldout_fraction: float = 0.1,
     seed: int = 0,
 ) -> Dataset:
-    """Read, filter, mask, deduplicate and split the conversations of ``path``."""
+    """Read, filter, mask, deduplicate and split the store replies of ``path``."""
     stats = DataStats()
-    examples: list[Example] = []
+    turns: list[StoreTurn] = []
     seen: set[str] = set()
     for number, record in read_conversations(path):
         stats.conversations += 1
@@ -188,34 +205,36 @@ def build_dataset(
             stats.skipped_low_csat += 1
             continue
         conversation_id = str(record.get("id") or f"line-{number}")
-        language = record.get("language") or "en"
-        system = system_prompt(store_name, persona, language)
-        example = conversation_example(record, system, conversation_id)
-        if example is None:
+        found = store_turns(record, conversation_id)
+        if not found:
             stats.skipped_no_target += 1
             continue
-        if example.key in seen:
-            stats.duplicates += 1
-            continue
-        seen.add(example.key)
         stats.used += 1
-        stats.target_turns += sum(example.targets)
-        examples.append(example)
-    train, heldout = split_by_conversation(examples, heldout_fraction, seed)
+        for turn in found:
+            if turn.key in seen:  # templated conversations that mask to the same text
+                stats.duplicates += 1
+                continue
+            seen.add(turn.key)
+            stats.target_turns += 1
+            turns.append(turn)
+    train, heldout = split_by_conversation(turns, heldout_fraction, seed)
     return Dataset(train, heldout, stats)
 
 
 def split_by_conversation(
-    examples: list[Example], heldout_fraction: float, seed: int
-) -> tuple[list[Example], list[Example]]:
-    """Deterministic split: a conversation's examples all land on the same side."""
+    items: list[T], heldout_fraction: float, seed: int
+) -> tuple[list[T], list[T]]:
+    """Deterministic split: a conversation's items all land on the same side."""
 
-    def bucket(example: Example) -> float:
-        digest = hashlib.sha256(f"{seed}:{example.conversation_id}".encode()).digest()
+    def bucket(item: T) -> float:
+        digest = hashlib.sha256(f"{seed}:{item.conversation_id}".encode()).digest()
         return int.from_bytes(digest[:8], "big") / 2**64
 
-    train = [e for e in examples if bucket(e) >= heldout_fraction]
-    heldout = [e for e in examples if bucket(e) < heldout_fraction]
-    if not heldout and len(train) > 1:  # tiny inputs: still hold one conversation out
-        heldout = [train.pop()]
+    train = [e for e in items if bucket(e) >= heldout_fraction]
+    heldout = [e for e in items if bucket(e) < heldout_fraction]
+    if not heldout and len({e.conversation_id for e in train}) > 1:
+        # tiny inputs: still hold one conversation out
+        last = train[-1].conversation_id
+        heldout = [e for e in train if e.conversation_id == last]
+        train = [e for e in train if e.conversation_id != last]
     return train, heldout

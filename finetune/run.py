@@ -2,12 +2,14 @@
 `shopbot finetune`.
 
 Output folder ``out``: the merged bf16 model with tokenizer and chat template (a folder vLLM
-and shopbot serve), ``adapter/`` (the LoRA adapter), ``checkpoints/``, ``report.json``,
-``loss_curve.png`` and ``samples.jsonl`` (held-out replies before and after).
+and shopbot serve), ``adapter/`` (the LoRA adapter, servable on the base model through vLLM's
+LoRA support), ``checkpoints/``, ``report.json``, ``loss_curve.png``, ``examples.jsonl`` (the
+grounded training examples' kinds) and ``samples.jsonl`` (held-out replies of both models).
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -15,13 +17,27 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from bot.model_files import promotion_file, resolve_chat_model
+from bot.bundled import bundled_chat_model
+from bot.errors import ConfigError, InputError
+from bot.model_files import promotion_file, read_promotion, resolve_chat_model
 from bot.settings import Settings
 from finetune.data import build_dataset
 
+if TYPE_CHECKING:
+    from finetune.gate import TurnScore
+    from finetune.grounded import GroundedTurn
+
 log = logging.getLogger(__name__)
+
+
+class _InALanguage(Protocol):
+    @property
+    def language(self) -> str: ...
+
+
+T = TypeVar("T", bound=_InALanguage)
 DEFAULT_DATA = Path("data/conversations.jsonl")
 
 
@@ -35,10 +51,12 @@ class FinetuneReport:
     heldout_examples: int
     eval_loss_before: float
     eval_loss_after: float
-    overlap_before: float
-    overlap_after: float
-    unsupported_before: float
-    unsupported_after: float
+    overlap_before: float | None
+    """Token F1 with the agents' replies, current model (through the real engine)."""
+    overlap_after: float | None
+    unsupported_before: float | None
+    """Share of replies in which the checks withheld an invented figure, current model."""
+    unsupported_after: float | None
     steps: int
     seconds_training: float
     seconds_total: float
@@ -49,6 +67,8 @@ class FinetuneReport:
     gate_reasons: list[str]
     adapter: str
     loss_curve: str
+    gate: dict[str, Any] = field(default_factory=dict)
+    """Both models' measures through the real engine, overall and per language."""
     data: dict[str, Any] = field(default_factory=dict)
     current_model: str = ""
     resumed_from: int = 0
@@ -74,16 +94,21 @@ def finetune(
     promote: bool = True,
     resume: bool = False,
     progress: bool = True,
+    knowledge: Any = None,
 ) -> FinetuneReport:
-    """Build the data, fine-tune ``base`` with LoRA, evaluate, save, and promote if better."""
+    """Build grounded examples, fine-tune ``base`` with LoRA, compare it with the served model
+    through the real engine, save, and promote it if better. ``knowledge``: the store's
+    index (default: the one in ``settings.home``, filled by `shopbot ingest`)."""
     from finetune.train import require_training_libraries
 
     require_training_libraries()
     import torch
 
-    from finetune import gate as ev
+    from finetune import gate as gt
+    from finetune import measures as ev
     from finetune import train as tr
     from finetune.encode import encode_all
+    from finetune.grounded import GroundedExamples, prompt_bot
 
     started = time.monotonic()
     cfg = settings.finetune
@@ -96,46 +121,42 @@ def finetune(
     )
     if (out_dir / "config.json").exists() and not resume:
         raise_exists(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     base_model = base or resolve_chat_model(settings, promoted=False)
     current_model = resolve_chat_model(settings)
     dataset = build_dataset(
         Path(data),
-        store_name=settings.store_name,
-        persona=settings.system_prompt,
         min_csat=cfg.min_csat if min_csat is None else min_csat,
         heldout_fraction=cfg.heldout_fraction,
         seed=cfg.seed,
     )
-    log.info(
-        "Training data: %s; %d train, %d held-out conversations.",
-        dataset.stats,
-        len(dataset.train),
-        len(dataset.heldout),
-    )
+    knowledge = knowledge or _store_knowledge(settings)
+    prompts = prompt_bot(settings, knowledge, base_model, cfg.max_length)
+    builder = GroundedExamples(prompts, knowledge)
+    log.info("Building grounded examples for %d store replies...", len(dataset.train))
+    train_turns, train_stats = builder.build(dataset.train, cfg.not_held_share)
+    held_turns, held_stats = builder.build(dataset.heldout, cfg.not_held_share)
+    log.info("Training examples: %s; held-out: %s", train_stats, held_stats)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _write_examples(out_dir / "examples.jsonl", train_turns)
+
     device, _, _ = tr.device_and_dtype()
     model, tokenizer = tr.load_model(base_model, device)
-    train_set = encode_all(tokenizer, dataset.train, cfg.max_length)
-    heldout_set = encode_all(tokenizer, dataset.heldout, cfg.max_length)
+    train_set = encode_all(tokenizer, [g.example() for g in train_turns], cfg.max_length)
+    heldout_set = encode_all(tokenizer, [g.example() for g in held_turns], cfg.max_length)
     if not train_set or not heldout_set:
-        from bot.errors import InputError
-
         raise InputError(
-            f"too few usable conversations ({len(train_set)} train, {len(heldout_set)} "
-            f"held-out) with resolved=true and csat >= {min_csat or cfg.min_csat}",
+            f"too few usable store replies ({len(train_set)} train, {len(heldout_set)} "
+            f"held-out) in resolved conversations with csat >= {min_csat or cfg.min_csat} "
+            "whose questions the store's knowledge answers",
             path=str(data),
         )
-    turns = ev.sample_turns(dataset.heldout, cfg.eval_samples)
-    log.info(
-        "Evaluating the base model %s on %d held-out conversations...", base_model, len(heldout_set)
-    )
-    before = _measure(ev, model, tokenizer, heldout_set, turns)
-    current = before
+    loss_before = ev.heldout_loss(model, tokenizer, heldout_set)
+    loss_current = loss_before
     if Path(current_model).resolve() != Path(base_model).resolve():
-        log.info("Evaluating the currently served model %s...", current_model)
         served, served_tok = tr.load_model(current_model, device)
-        current = _measure(ev, served, served_tok, heldout_set, turns)
+        loss_current = ev.heldout_loss(served, served_tok, heldout_set)
         del served
+    log.info("Held-out loss: base %.4f, served %.4f", loss_before, loss_current)
 
     steps = max_steps or max(1, round(cfg.epochs * len(train_set) / cfg.batch_size))
     config = tr.TrainConfig(
@@ -155,14 +176,30 @@ def finetune(
     model = tr.add_lora(model, config)
     result = tr.train(model, tokenizer, train_set, config, out_dir)
     adapter = tr.save_outputs(model, tokenizer, out_dir)
+    del model
     merged, merged_tok = tr.load_model(str(out_dir), device)  # exactly what will be served
-    after = _measure(ev, merged, merged_tok, heldout_set, turns)
-    gate = ev.decide(current["metrics"], after["metrics"], force=force)
+    loss_after = ev.heldout_loss(merged, merged_tok, heldout_set)
+    del merged
+    gc.collect()
     curve = out_dir / "loss_curve.png"
     tr.plot_losses(
-        result.losses,
-        {"held-out before": before["metrics"]["loss"], "held-out after": after["metrics"]["loss"]},
-        curve,
+        result.losses, {"held-out before": loss_before, "held-out after": loss_after}, curve
+    )
+
+    gate_turns = balanced(held_turns, cfg.eval_samples)
+    now: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    now_scores: list[gt.TurnScore] = []
+    new_scores: list[gt.TurnScore] = []
+    if loss_after < loss_current or force:
+        gate_knowledge = gt.WithoutConversations(knowledge, {t.conversation_id for t in held_turns})
+        log.info("The gate: %d held-out turns, both models, real engine...", len(gate_turns))
+        now, now_scores = gt.measure_model(settings, current_model, gate_knowledge, gate_turns)
+        new, new_scores = gt.measure_model(settings, str(out_dir), gate_knowledge, gate_turns)
+    else:
+        log.info("Held-out loss did not fall: the replies are not measured.")
+    decision = gt.decide(
+        now, new, loss_current=loss_current, loss_candidate=loss_after, force=force
     )
     report = FinetuneReport(
         out=str(out_dir.resolve()),
@@ -170,37 +207,68 @@ def finetune(
         current_model=current_model,
         train_examples=len(train_set),
         heldout_examples=len(heldout_set),
-        eval_loss_before=round(before["metrics"]["loss"], 4),
-        eval_loss_after=round(after["metrics"]["loss"], 4),
-        overlap_before=round(before["metrics"]["overlap_f1"], 4),
-        overlap_after=round(after["metrics"]["overlap_f1"], 4),
-        unsupported_before=round(before["metrics"]["unsupported_rate"], 4),
-        unsupported_after=round(after["metrics"]["unsupported_rate"], 4),
+        eval_loss_before=round(loss_current, 4),
+        eval_loss_after=round(loss_after, 4),
+        overlap_before=now.get("all", {}).get("token_f1"),
+        overlap_after=new.get("all", {}).get("token_f1"),
+        unsupported_before=now.get("all", {}).get("invented"),
+        unsupported_after=new.get("all", {}).get("invented"),
         steps=result.steps,
         seconds_training=round(result.seconds, 1),
         seconds_total=0.0,
         steps_per_second=round(result.steps_per_second, 3),
         tokens_per_second=round(result.tokens / result.seconds, 1) if result.seconds else 0.0,
-        promoted=gate.promote and promote,
-        forced=gate.forced,
-        gate_reasons=gate.reasons,
+        promoted=decision.promote and promote,
+        forced=decision.forced,
+        gate_reasons=decision.reasons,
         adapter=str(adapter.resolve()),
         loss_curve=str(curve.resolve()),
+        gate={"current": now, "candidate": new, "turns": len(gate_turns)},
         data={
             **asdict(dataset.stats),
+            "train_grounding": train_stats.to_json(),
+            "heldout_grounding": held_stats.to_json(),
             "train_target_tokens": sum(e.target_tokens for e in train_set),
-            "eval_replies": len(turns),
             "device": device,
             "threads": threads,
         },
         resumed_from=result.resumed_from,
     )
-    _write_samples(out_dir / "samples.jsonl", before["samples"], after["samples"])
+    _write_samples(out_dir / "samples.jsonl", now_scores, new_scores)
     if report.promoted:
         write_promotion(settings, report)
     report.seconds_total = round(time.monotonic() - started, 1)
     (out_dir / "report.json").write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     return report
+
+
+def _store_knowledge(settings: Settings) -> Any:
+    """The store's own index, which must hold its knowledge already."""
+    from retrieval import KnowledgeBase
+
+    knowledge = KnowledgeBase(settings)
+    knowledge.warm_up()
+    if not any(knowledge.stats().values()):
+        raise ConfigError(
+            f"The store's index in {settings.home} is empty: training examples are built with "
+            "the passages the bot retrieves. Run `shopbot ingest --catalog ... --policies ... "
+            "--dialogues ...` first (`make finetune-demo` does it for the demo store)."
+        )
+    return knowledge
+
+
+def balanced(turns: list[T], limit: int) -> list[T]:
+    """Up to ``limit`` turns, the languages taking turns (so each is measured)."""
+    by_language: dict[str, list[T]] = {}
+    for turn in turns:
+        by_language.setdefault(turn.language, []).append(turn)
+    picked: list[T] = []
+    queues = list(by_language.values())
+    while len(picked) < limit and any(queues):
+        for queue in queues:
+            if queue and len(picked) < limit:
+                picked.append(queue.pop(0))
+    return picked
 
 
 def idle_cores() -> int:
@@ -213,61 +281,77 @@ def idle_cores() -> int:
     return max(1, min(cores or 1, round((cores or 1) - os.getloadavg()[0])))
 
 
-def _measure(
-    ev: Any, model: Any, tokenizer: Any, heldout: list[Any], turns: list[Any]
-) -> dict[str, Any]:
-    loss = ev.heldout_loss(model, tokenizer, heldout)
-    quality = ev.reply_quality(model, tokenizer, turns, max_new_tokens=48)
-    metrics = {
-        "loss": loss,
-        "overlap_f1": quality.overlap_f1,
-        "unsupported_rate": quality.unsupported_rate,
-    }
-    log.info(
-        "held-out loss %.4f, reply overlap %.3f, unsupported %.2f",
-        loss,
-        quality.overlap_f1,
-        quality.unsupported_rate,
-    )
-    return {"metrics": metrics, "samples": quality.samples}
+def _write_examples(path: Path, turns: list[GroundedTurn]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for g in turns:
+            row: dict[str, Any] = {"id": g.conversation_id, "kind": g.kind, "language": g.language}
+            row["prompt"] = g.prompt.messages
+            row["target"] = g.target
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def _write_samples(path: Path, before: list[dict[str, Any]], after: list[dict[str, Any]]) -> None:
+def _write_samples(path: Path, before: list[TurnScore], after: list[TurnScore]) -> None:
     with path.open("w", encoding="utf-8") as handle:
         for old, new in zip(before, after, strict=True):
             row = {
-                "shopper": old["shopper"],
-                "reference": old["reference"],
-                "reply_before": old["reply"],
-                "unsupported_before": old["unsupported"],
-                "reply_after": new["reply"],
-                "unsupported_after": new["unsupported"],
+                "language": old.language,
+                "reference": old.reference,
+                "reply_current": old.reply,
+                "invented_current": old.invented,
+                "reply_new": new.reply,
+                "invented_new": new.invented,
             }
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def write_promotion(settings: Settings, report: FinetuneReport) -> Path:
-    """Record ``report.out`` as the model `shopbot serve` / `chat` use with model 'bundled'."""
+    """Record ``report.out`` as the model `shopbot serve` / `chat` use for the configured
+    bundled model; the record it replaces is kept inside it, for `shopbot finetune
+    --rollback`."""
     path = promotion_file(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
+    bundled = bundled_chat_model(settings.model)
     record = {
         "model": report.out,
+        "adapter": report.adapter,
+        "base": report.base,
+        "bundled": bundled.name if bundled else settings.model,
         "promoted_at": datetime.now(UTC).isoformat(),
         "forced": report.forced,
         "eval_loss": report.eval_loss_after,
-        "overlap_f1": report.overlap_after,
+        "token_f1": report.overlap_after,
         "replaces": report.current_model,
+        "previous": read_promotion(settings),
     }
-    staging = path.with_suffix(".tmp")
-    staging.write_text(json.dumps(record, indent=2))
-    staging.replace(path)
+    _write_record(path, record)
     log.info("Promoted %s: `shopbot serve` and `shopbot chat` now use it.", report.out)
     return path
 
 
-def raise_exists(out_dir: Path) -> None:
-    from bot.errors import ConfigError
+def rollback(settings: Settings) -> dict[str, Any]:
+    """Serve what was served before the last promotion: the previous promoted model, or the
+    bundled one. Returns ``{"serving", "removed"}``."""
+    path = promotion_file(settings)
+    record = read_promotion(settings)
+    if record is None:
+        raise ConfigError(f"Nothing is promoted ({path} does not exist): nothing to roll back.")
+    previous = record.get("previous")
+    if previous:
+        _write_record(path, previous)
+    else:
+        path.unlink()
+    serving = resolve_chat_model(settings)
+    log.info("Rolled back %s; now serving %s.", record["model"], serving)
+    return {"serving": serving, "removed": record["model"]}
 
+
+def _write_record(path: Path, record: dict[str, Any]) -> None:
+    staging = path.with_suffix(".tmp")
+    staging.write_text(json.dumps(record, indent=2))
+    staging.replace(path)
+
+
+def raise_exists(out_dir: Path) -> None:
     raise ConfigError(
         f"{out_dir} already holds a model; choose another --out, or pass --resume to continue "
         "the run whose checkpoints are there."

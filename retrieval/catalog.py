@@ -389,7 +389,14 @@ def product_passages(product: Product) -> list[Passage]:
         price_text = _money(product.price, product.currency)
         lines.append(f"Price: {price_text}. {_stock(in_stock).capitalize()}.{sku}")
     text = " ".join(line for line in lines if line)
-    meta = {**base, "kind": "product", "price": low, "price_max": high, "in_stock": in_stock}
+    meta = {
+        **base,
+        "kind": "product",
+        "price": low,
+        "price_max": high,
+        "in_stock": in_stock,
+        "attributes": product.attributes or None,
+    }
     if product.sku and not product.variants:
         meta["sku"] = product.sku
     passages = [

@@ -62,7 +62,7 @@ def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
             print(
                 f"{source}: {counts.records} records, {counts.passages} passages "
                 f"({counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged, "
-                f"{counts.removed} removed, {counts.skipped} skipped, {len(counts.errors)} errors)"
+                f"{counts.removed} removed, {len(counts.errors)} errors, {counts.skipped_text()})"
             )
         print(f"done in {report.seconds:.1f} s")
     return 0  # bad records are reported (stderr and report) and skipped, not a failure

@@ -120,7 +120,7 @@ def load_dialogues(path: Path) -> LoadResult:
             if key is not None:
                 seen[key] = line_no
             if passage is None:
-                result.skipped += 1
+                result.skip("not resolved (only resolved conversations are learned from)", key)
             else:
                 result.passages.append(passage)
         except ValueError as exc:

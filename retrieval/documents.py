@@ -12,8 +12,18 @@ SOURCES: tuple[Source, ...] = ("catalog", "policy", "dialogue")
 
 # Metadata keys used by the index itself, not shown in hits.
 INTERNAL_KEYS = frozenset(
-    {"content_hash", "doc_key", "options_json", "category_norm", "brand_norm", "chunk"}
+    {
+        "content_hash",
+        "doc_key",
+        "options_json",
+        "attributes_json",
+        "category_norm",
+        "brand_norm",
+        "chunk",
+    }
 )
+JSON_KEYS = {"options": "options_json", "attributes": "attributes_json"}
+"""Mappings stored as JSON text (Chroma keeps scalars only) and decoded again in hits."""
 
 
 @dataclass
@@ -58,8 +68,8 @@ class Passage:
         for key, value in self.metadata.items():
             if value is None:
                 continue
-            if key == "options":
-                flat["options_json"] = json.dumps(value, ensure_ascii=False, sort_keys=True)
+            if key in JSON_KEYS:
+                flat[JSON_KEYS[key]] = json.dumps(value, ensure_ascii=False, sort_keys=True)
             elif isinstance(value, bool | int | float | str):
                 flat[key] = value
             else:
@@ -85,12 +95,19 @@ class Hit:
 def public_metadata(stored: dict[str, Any]) -> dict[str, Any]:
     """Metadata as shown in a hit: internal keys dropped, options decoded."""
     out = {k: v for k, v in stored.items() if k not in INTERNAL_KEYS and k != "title"}
-    if "options_json" in stored:
-        try:
-            out["options"] = json.loads(stored["options_json"])
-        except (TypeError, ValueError):
-            out["options"] = {}
+    for key, stored_as in JSON_KEYS.items():
+        if stored_as in stored:
+            out[key] = decoded(stored[stored_as])
     return out
+
+
+def decoded(value: Any) -> dict[str, Any]:
+    """A mapping stored as JSON text; empty if it cannot be read."""
+    try:
+        found = json.loads(value)
+    except (TypeError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 @dataclass(frozen=True)
@@ -163,6 +180,15 @@ class RecordError:
 
 
 @dataclass
+class SkipReason:
+    """How many records were left out for one reason, and the ids of the first few."""
+
+    EXAMPLES = 3
+    count: int = 0
+    first: list[str] = field(default_factory=list)
+
+
+@dataclass
 class SourceReport:
     """What ingesting one source did."""
 
@@ -174,11 +200,20 @@ class SourceReport:
     unchanged: int = 0
     skipped: int = 0
     errors: list[RecordError] = field(default_factory=list)
+    skip_reasons: dict[str, SkipReason] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in asdict(self).items() if k != "errors"}
         data["errors"] = [e.to_dict() for e in self.errors]
         return data
+
+    def skipped_text(self) -> str:
+        """``79 skipped: 79 not resolved (e.g. c-3, c-9, c-12)``, or ``0 skipped``."""
+        reasons = [
+            f"{r.count} {why}" + (f" (e.g. {', '.join(r.first)})" if r.first else "")
+            for why, r in self.skip_reasons.items()
+        ]
+        return f"{self.skipped} skipped" + (": " + "; ".join(reasons) if reasons else "")
 
 
 @dataclass

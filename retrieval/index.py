@@ -424,6 +424,8 @@ def _where(meta: Metadata, where: dict[str, Any] | None) -> bool:
     ((op, arg),) = cond.items()
     if value is None:
         return False
+    if op == "$in":
+        return bool(value in arg)
     return bool(
         {
             "$gte": lambda: value >= arg,

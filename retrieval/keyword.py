@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from bot.language import detect_language
 from retrieval.documents import SOURCES, SearchFilters
 from retrieval.text import keyword_terms
 
@@ -31,6 +32,7 @@ class KeywordIndex:
         self._counts: list[Counter[str] | None] = []
         self._meta: list[dict[str, Any]] = []
         self._docs: list[str] = []
+        self._languages: list[str] = []
         self._groups: dict[str, set[str]] = {}
         self._dirty = True
         self._built_ids: list[str] = []
@@ -58,18 +60,21 @@ class KeywordIndex:
     def add(self, doc_id: str, document: str, metadata: dict[str, Any]) -> None:
         """Add or replace one passage (its title, from `metadata`, is searched too)."""
         counts = Counter(keyword_terms(f"{metadata.get('title', '')}\n{document}"))
+        language = str(metadata.get("language") or detect_language(document))
         if doc_id in self._pos:
             i = self._pos[doc_id]
             self._discard_group(doc_id, self._meta[i])
             self._counts[i] = counts
             self._meta[i] = metadata
             self._docs[i] = document
+            self._languages[i] = language
         else:
             self._pos[doc_id] = len(self._ids)
             self._ids.append(doc_id)
             self._counts.append(counts)
             self._meta.append(metadata)
             self._docs.append(document)
+            self._languages.append(language)
         key = metadata.get("doc_key")
         if key is not None:
             self._groups.setdefault(f"{metadata.get('source')}:{key}", set()).add(doc_id)
@@ -100,6 +105,18 @@ class KeywordIndex:
         i = self._pos.get(doc_id)
         return None if i is None else self._docs[i]
 
+    def language(self, doc_id: str) -> str | None:
+        """The language a passage is written in ("en", "zh"), from its metadata or its text."""
+        i = self._pos.get(doc_id)
+        return None if i is None else self._languages[i]
+
+    def ids_by_language(self) -> dict[str, list[str]]:
+        """Live passage ids per language."""
+        out: dict[str, list[str]] = {}
+        for doc_id, i in self._pos.items():
+            out.setdefault(self._languages[i], []).append(doc_id)
+        return out
+
     def documents(self, source: str) -> list[str]:
         """The text of every live passage from ``source``."""
         return [self._docs[i] for i in self._pos.values() if self._meta[i].get("source") == source]
@@ -118,6 +135,7 @@ class KeywordIndex:
         self._counts = [self._counts[i] for i in live]
         self._meta = [self._meta[i] for i in live]
         self._docs = [self._docs[i] for i in live]
+        self._languages = [self._languages[i] for i in live]
         self._pos = {doc_id: n for n, doc_id in enumerate(self._ids)}
         self._built_ids = self._ids
         self._built_pos = self._pos
@@ -180,6 +198,19 @@ class KeywordIndex:
         if total > 0:
             scores /= total
         return scores
+
+    def query_weight(self, query: str) -> float:
+        """The total IDF weight of a query's terms (what `scores` divides by)."""
+        self._build()
+        total = 0.0
+        for term in set(keyword_terms(query)):
+            posting = self._postings.get(term)
+            total += (
+                self._idf(1) * UNKNOWN_TERM_FACTOR
+                if posting is None
+                else self._idf(len(posting[0]))
+            )
+        return total
 
     def mask(self, source: str | None, filters: SearchFilters | None) -> np.ndarray | None:
         """Which passages pass a source restriction and filters (None: all)."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from bot.errors import RetrievalError
+from bot.language import detect_language
 from retrieval.documents import (
     SOURCES,
     Hit,
@@ -25,8 +26,16 @@ from retrieval.documents import (
     where_clause,
 )
 from retrieval.keyword import KeywordIndex
-from retrieval.ranking import Candidate, collapse, dense_trust, diversify, options_named
-from retrieval.text import is_cjk
+from retrieval.products import ProductView, product_view
+from retrieval.ranking import (
+    Candidate,
+    collapse,
+    dense_trust,
+    diversify,
+    keep_one_across,
+    options_named,
+)
+from retrieval.text import is_cjk, script_part
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -38,6 +47,8 @@ log = logging.getLogger(__name__)
 
 CANDIDATES = 40  # per signal and query, before fusion and collapsing
 BACKGROUND = 256  # stored vectors sampled to estimate a query's background similarity
+ACROSS_CANDIDATES = 10  # dense candidates per query from passages in the other languages
+MIN_LANGUAGE_PASSAGES = 3  # a language with fewer passages has no background of its own
 
 
 class KnowledgeBase:
@@ -68,6 +79,7 @@ class KnowledgeBase:
         self.sync_interval = sync_interval
         self._revision: str | None = None
         self._background = np.zeros((0, 0), dtype=np.float32)
+        self._language_backgrounds: dict[str, np.ndarray] = {}
         self._trust: dict[str, float] | None = None
         self._checked = 0.0
         self._lock = threading.RLock()
@@ -102,6 +114,7 @@ class KnowledgeBase:
                 self.keyword.add(doc_id, document or "", dict(metadata or {}))
             self.keyword.scores("")  # build postings now, not on the first query
             self._background = self.index.sample(BACKGROUND)
+            self._language_backgrounds = self._sample_languages()
             self._revision = revision
             log.debug(
                 "Keyword index: %d passages in %.2f s.",
@@ -139,11 +152,17 @@ class KnowledgeBase:
             finally:
                 self._revision = self.index.bump_revision()
                 self._background = self.index.sample(BACKGROUND)
+                self._language_backgrounds = self._sample_languages()
         report.seconds = time.monotonic() - started
         return report
 
     def _ingest_source(self, source: str, result: LoadResult) -> SourceReport:
-        report = SourceReport(records=result.records, skipped=result.skipped, errors=result.errors)
+        report = SourceReport(
+            records=result.records,
+            skipped=result.skipped,
+            errors=result.errors,
+            skip_reasons=result.skip_reasons,
+        )
         for error in result.errors:
             print(f"shopbot: skipped {error.path}:{error.line}: {error.error}", file=sys.stderr)
         existing = self.index.hashes(source)
@@ -191,6 +210,25 @@ class KnowledgeBase:
             finally:
                 self._revision = self.index.bump_revision()
                 self._background = self.index.sample(BACKGROUND)
+                self._language_backgrounds = self._sample_languages()
+
+    def _sample_languages(self) -> dict[str, np.ndarray]:
+        """Stored vectors per language, when the store is written in more than one: a query's
+        similarity to text in another language runs at another level than to its own."""
+        by_language = {
+            language: ids
+            for language, ids in self.keyword.ids_by_language().items()
+            if len(ids) >= MIN_LANGUAGE_PASSAGES
+        }
+        if len(by_language) < 2:
+            return {}
+        samples = {}
+        for language, ids in by_language.items():
+            step = max(1, len(ids) // BACKGROUND)
+            vectors = self.index.vectors(sorted(ids)[::step][:BACKGROUND])
+            if vectors:
+                samples[language] = np.stack(list(vectors.values()))
+        return samples if len(samples) > 1 else {}
 
     def _store(self, passages: list[Passage], source: str) -> None:
         """Embed in batches (progress on stderr) and upsert."""
@@ -257,11 +295,39 @@ class KnowledgeBase:
         k = k or self.settings.retrieval.top_k
         self._sync()
         n = max(CANDIDATES, 4 * k)
-        dense = self.index.query(vectors, n, where_clause(source, filters))
+        where = where_clause(source, filters)
+        dense = self.index.query(vectors, n, where)
+        languages = [detect_language(q) for q in queries]
+        self._add_across(dense, vectors, languages, where)
         return [
-            self._rank(query, vector, found, k, source, filters)
-            for query, vector, found in zip(queries, vectors, dense, strict=True)
+            self._rank(query, vector, found, k, source, filters, language)
+            for query, vector, found, language in zip(
+                queries, vectors, dense, languages, strict=True
+            )
         ]
+
+    def _add_across(
+        self,
+        dense: list[list[tuple[str, float]]],
+        vectors: np.ndarray,
+        languages: list[str],
+        where: dict[str, Any] | None,
+    ) -> None:
+        """Add each query's best passages in the store's other languages: their similarity
+        runs lower than that of text in the query's language, so they rarely make the top."""
+        others = list(self._language_backgrounds)
+        for language in set(languages):
+            rest = [other for other in others if other != language]
+            rows = [i for i, lang in enumerate(languages) if lang == language]
+            if not rest or not rows or language not in self._language_backgrounds:
+                continue
+            clause: dict[str, Any] = {"language": {"$in": rest}}
+            found = self.index.query(
+                vectors[rows], ACROSS_CANDIDATES, {"$and": [where, clause]} if where else clause
+            )
+            for row, extra in zip(rows, found, strict=True):
+                seen = {doc_id for doc_id, _ in dense[row]}
+                dense[row] = dense[row] + [hit for hit in extra if hit[0] not in seen]
 
     def _rank(
         self,
@@ -271,6 +337,7 @@ class KnowledgeBase:
         k: int,
         source: str | None,
         filters: SearchFilters | None,
+        language: str = "en",
     ) -> list[Hit]:
         with self._lock:
             keyword = self.keyword.search(query, max(CANDIDATES, 4 * k), source, filters)
@@ -279,6 +346,17 @@ class KnowledgeBase:
             extra = self._named_variants(query, ids, source, filters)
             ids += [i for i in extra if i not in set(ids)]
             metas = {i: self.keyword.metadata(i) for i in ids}
+            written_in = {i: self.keyword.language(i) for i in ids}
+            # Words in another script than a passage's cannot be in it: a passage in another
+            # language is matched on the query's words in its own script, the others counting
+            # only as far as the encoder is not trusted across languages.
+            in_script: dict[str, tuple[Any, float]] = {}
+            for lang in {w for w in written_in.values() if w and w != language}:
+                ours = script_part(query, lang)
+                weight = self.keyword.query_weight(ours)
+                rest = self.keyword.query_weight(query) - weight
+                share = weight / max(1e-9, weight + (1.0 - self.trust()["across"]) * rest)
+                in_script[lang] = (self.keyword.search(ours, 1, source, filters), share)
             cands: list[Candidate] = []
             missing = [i for i in ids if i not in cos and metas[i] is not None]
         if missing:
@@ -286,17 +364,56 @@ class KnowledgeBase:
                 cos[doc_id] = float(np.dot(vec, vector))
         background = self._background
         base = float(np.mean(background @ vector)) if background.size else 0.0
-        trust = self.trust()["cjk" if is_cjk(query) else "latin"]
+        trusts = self.trust()
+        trust = trusts["cjk" if is_cjk(query) else "latin"]
+        level = {}
+        for lang, sample in self._language_backgrounds.items():
+            sims = sample @ vector
+            level[lang] = (float(np.mean(sims)), float(np.std(sims)) or 1.0)
         for doc_id in ids:
             meta = metas.get(doc_id)
             if meta is None or doc_id not in cos:
                 continue  # written by another process since the last sync
-            cand = Candidate(doc_id, cos[doc_id], keyword.coverage(doc_id), meta, base, trust)
+            written = written_in.get(doc_id)
+            if level and written in level and written != language:
+                cand = Candidate(
+                    doc_id,
+                    cos[doc_id],
+                    in_script[written][0].coverage(doc_id) * in_script[written][1],
+                    meta,
+                    level[written][0],
+                    trusts["across"],
+                    across=True,
+                    surprise=(cos[doc_id] - level[written][0]) / level[written][1],
+                )
+            else:
+                cand = Candidate(doc_id, cos[doc_id], keyword.coverage(doc_id), meta, base, trust)
             if meta.get("kind") == "variant" and meta.get("options_json"):
                 cand.option_matches = options_named(query, json.loads(meta["options_json"]))
             cands.append(cand)
-        ranked = diversify(collapse(cands, query), k, mixed=source is None)
-        return [self._hit(c) for c in ranked]
+        ranked = collapse(cands, query)
+        top = diversify(ranked, k, mixed=source is None)
+        if level:
+            top = keep_one_across(ranked, top, k)
+        return [self._hit(c) for c in top]
+
+    def products(self, product_ids: Sequence[str]) -> list[ProductView]:
+        """The catalog records of these products (unknown ids are left out), in that order."""
+        with self._lock:
+            self._sync()
+            out = []
+            for pid in product_ids:
+                passages = [
+                    (doc_id, self.keyword.metadata(doc_id) or {})
+                    for doc_id in sorted(self.keyword.group("catalog", str(pid)))
+                ]
+                product = next(((i, m) for i, m in passages if m.get("kind") == "product"), None)
+                if product is None:
+                    continue
+                variants = [m for _, m in passages if m.get("kind") == "variant"]
+                text = self.keyword.document(product[0]) or ""
+                out.append(product_view(product[1], variants, product[0], text))
+            return out
 
     def documents(self, source: str) -> list[str]:
         """The text of every passage from ``source`` ("policy", "catalog", "dialogue")."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import InputError
-from retrieval.documents import Passage, RecordError
+from retrieval.documents import Passage, RecordError, SkipReason
 
 _UNSAFE = re.compile(r"[^\w.\-/~@+]+", re.UNICODE)
 
@@ -20,6 +20,15 @@ class LoadResult:
     errors: list[RecordError] = field(default_factory=list)
     records: int = 0
     skipped: int = 0
+    skip_reasons: dict[str, SkipReason] = field(default_factory=dict)
+
+    def skip(self, reason: str, key: str | None) -> None:
+        """Count a record left out on purpose (not an error), and why."""
+        self.skipped += 1
+        entry = self.skip_reasons.setdefault(reason, SkipReason())
+        entry.count += 1
+        if key is not None and len(entry.first) < SkipReason.EXAMPLES:
+            entry.first.append(key)
 
 
 def read_text(path: Path) -> str:

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import InputError
+from bot.language import detect_language
 from retrieval.documents import Passage, RecordError
 from retrieval.loading import LoadResult, read_text, safe_id
+from retrieval.tables import is_table_paragraph, linearize_tables
 from retrieval.text import is_cjk
 
 SUFFIXES = {".md", ".markdown", ".txt", ".text"}
@@ -17,7 +19,10 @@ _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(={3,}|-{3,})\s*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _FAQ_Q = re.compile(r"^\s*(?:\*\*)?(?:Q|Question|问)\s*[:：.]\s*(.+?)(?:\*\*)?\s*$", re.IGNORECASE)
-_SENTENCE = re.compile(r"(?<=[.!?。！？])\s*")
+# A question set in bold on a line of its own ("**Can I pay by invoice?**") opens an FAQ entry.
+_BOLD_Q = re.compile(r"^\s*(?:\*\*|__)(.+?[?？])(?:\*\*|__)\s*$")
+# Latin sentence ends need a space after them: "€3.95" and "3.5 kg" are not two sentences.
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
 
 
 @dataclass
@@ -67,19 +72,29 @@ def _size(text: str) -> float:
     return len(text.split()) + cjk / 2
 
 
+def _units(paragraph: str) -> tuple[list[str], str]:
+    """A long paragraph's pieces and how they join: table rows by line, prose by sentence."""
+    if is_table_paragraph(paragraph):
+        return paragraph.splitlines(), "\n"
+    return _SENTENCE.split(paragraph), " "
+
+
 def chunk(paragraphs: list[str], limit: float = MAX_WORDS) -> list[str]:
-    """Group paragraphs into chunks of about `limit` words; split long ones at sentences."""
+    """Group paragraphs into chunks of about `limit` words; split long ones at sentences
+    (tables between rows)."""
     pieces: list[str] = []
     for para in paragraphs:
         if _size(para) <= limit:
             pieces.append(para)
             continue
         current = ""
-        for sentence in _SENTENCE.split(para):
-            if current and _size(current + " " + sentence) > limit:
+        units, joint = _units(para)
+        for unit in units:
+            if current and _size(current + joint + unit) > limit:
                 pieces.append(current.strip())
                 current = ""
-            current += (" " if current and not is_cjk(sentence[:1]) else "") + sentence
+            glue = joint if current and (joint == "\n" or not is_cjk(unit[:1])) else ""
+            current += glue + unit
         if current.strip():
             pieces.append(current.strip())
     chunks: list[str] = []
@@ -107,8 +122,9 @@ def _faq_sections(section: Section) -> list[Section]:
     """Split a section of 'Q: ... / A: ...' pairs into one section per question."""
     out: list[Section] = []
     for line in section.lines:
-        if m := _FAQ_Q.match(line):
-            out.append(Section([*section.path, m.group(1).strip()], [line]))
+        if m := _FAQ_Q.match(line) or _BOLD_Q.match(line):
+            question = re.sub(r"^(?:Q|Question|问)\s*[:：.]\s*", "", m.group(1).strip(), flags=re.I)
+            out.append(Section([*section.path, question], [line]))
         elif out:
             out[-1].lines.append(line)
         else:
@@ -124,7 +140,7 @@ def file_passages(text: str, rel: str) -> list[Passage]:
     used: dict[str, int] = {}
     doc_title = next((s.path[0] for s in sections if s.path), stem)
     for section in sections:
-        paras = _paragraphs(section.lines)
+        paras = _paragraphs(linearize_tables(section.lines))
         if not paras:
             continue
         heading = " > ".join(section.path)
@@ -147,7 +163,7 @@ def file_passages(text: str, rel: str) -> list[Passage]:
                         "path": rel,
                         "heading": heading,
                         "chunk": n,
-                        "language": "zh" if is_cjk(body) else "en",
+                        "language": detect_language(body),
                     },
                     embed_text=f"{context + ': ' if context else ''}{title}\n{body}",
                 )

@@ -34,15 +34,30 @@ DEFAULT_MIN_SCORE = 0.5
 FULL_MARGIN = 0.4  # probe margin at which the dense signal is fully trusted
 
 
-def calibrated(cos: float, coverage: float, background: float = 0.0, trust: float = 1.0) -> float:
+def calibrated(
+    cos: float,
+    coverage: float,
+    background: float = 0.0,
+    trust: float = 1.0,
+    *,
+    across: bool = False,
+) -> float:
     """The relevance probability (0..1) of a passage given both signals.
 
     `background` is the query's mean similarity to passages in general (embedders are
     anisotropic, more so on scripts they were not trained on); `trust` (0..1) is how well
     the embedder separates relevant from irrelevant text in the query's script.
+
+    ``across``: the passage is written in another language than the query. Its words cannot
+    be the query's words, so missing keywords say little: their penalty shrinks as far as the
+    embedder is trusted across the two languages (words both share, such as product names,
+    still count in full).
     """
     dense = DENSE_WEIGHT * trust * (cos - background - DENSE_MID)
-    z = dense + KEYWORD_WEIGHT * (coverage - KEYWORD_MID)
+    keyword = KEYWORD_WEIGHT * (coverage - KEYWORD_MID)
+    if across:
+        keyword = max(keyword, -KEYWORD_WEIGHT * KEYWORD_MID * (1.0 - trust))
+    z = dense + keyword
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -75,19 +90,44 @@ PROBES: dict[str, list[tuple[str, str, str]]] = {
 }  # fmt: skip
 
 
-def dense_trust(embed: Callable[[list[str]], np.ndarray]) -> dict[str, float]:
-    """How far to trust the embedder per script: its probe margin relative to FULL_MARGIN."""
-    trust: dict[str, float] = {}
-    for script, probes in PROBES.items():
-        vectors = embed([text for triple in probes for text in triple]).reshape(len(probes), 3, -1)
-        margin = float(
-            np.mean(
-                np.sum(vectors[:, 0] * vectors[:, 1], axis=1)
-                - np.sum(vectors[:, 0] * vectors[:, 2], axis=1)
-            )
+def _probe_trust(
+    embed: Callable[[list[str]], np.ndarray], probes: list[tuple[str, str, str]]
+) -> float:
+    vectors = embed([text for triple in probes for text in triple]).reshape(len(probes), 3, -1)
+    margin = float(
+        np.mean(
+            np.sum(vectors[:, 0] * vectors[:, 1], axis=1)
+            - np.sum(vectors[:, 0] * vectors[:, 2], axis=1)
         )
-        trust[script] = min(1.0, max(0.1, margin / FULL_MARGIN))
+    )
+    return min(1.0, max(0.1, margin / FULL_MARGIN))
+
+
+def dense_trust(embed: Callable[[list[str]], np.ndarray]) -> dict[str, float]:
+    """How far to trust the embedder per script: its probe margin relative to FULL_MARGIN.
+
+    "across": a query in one script against passages in the other (the probes of the two
+    scripts say the same things, so each query is paired with the other script's passages)."""
+    trust = {script: _probe_trust(embed, probes) for script, probes in PROBES.items()}
+    crossed = [
+        (query, relevant, irrelevant)
+        for ours, theirs in (("latin", "cjk"), ("cjk", "latin"))
+        for (query, _, _), (_, relevant, irrelevant) in zip(
+            PROBES[ours], PROBES[theirs], strict=True
+        )
+    ]
+    trust["across"] = _probe_trust(embed, crossed)
     return trust
+
+
+ACROSS_SURPRISE = 2.0
+ACROSS_SURPRISE_MID = 2.5
+SURPRISE_WEIGHT = 2.0
+"""A passage in another language than the query's is also judged by how far its similarity
+stands out from the query's similarity to that language in general (its "surprise", in
+standard deviations): half-relevant at ACROSS_SURPRISE_MID, scaled by the trust across."""
+"""A passage in another language than the query's that stands this far above its language's
+background keeps the last place of the top when no such passage made it on its own."""
 
 
 @dataclass
@@ -102,9 +142,19 @@ class Candidate:
     trust: float = 1.0
     score: float = 0.0
     option_matches: int = 0
+    across: bool = False
+    """Written in another language than the query."""
+    surprise: float = 0.0
+    """For a passage in another language: how many standard deviations its similarity stands
+    above the query's similarity to text in that language in general."""
 
     def __post_init__(self) -> None:
-        self.score = calibrated(self.cos, self.coverage, self.background, self.trust)
+        self.score = calibrated(
+            self.cos, self.coverage, self.background, self.trust, across=self.across
+        )
+        if self.across:  # how far it stands out from its own language counts too
+            stands_out = SURPRISE_WEIGHT * self.trust * (self.surprise - ACROSS_SURPRISE_MID)
+            self.score = max(self.score, 1.0 / (1.0 + math.exp(-stands_out)))
 
 
 def options_named(query: str, options: dict[str, str]) -> int:
@@ -139,6 +189,21 @@ def collapse(candidates: list[Candidate], query: str) -> list[Candidate]:
         out.append(best)
     out.sort(key=lambda c: c.score, reverse=True)
     return out
+
+
+def keep_one_across(ranked: list[Candidate], top: list[Candidate], k: int) -> list[Candidate]:
+    """The top, with the best passage in another language in its last place if none is there:
+    an answer written only in the store's other language must reach the reply at all."""
+    if any(c.across for c in top):
+        return top
+    best = max(
+        (c for c in ranked if c.across and c.surprise >= ACROSS_SURPRISE),
+        key=lambda c: c.surprise,
+        default=None,
+    )
+    if best is None:
+        return top
+    return [*top[: k - 1], best] if len(top) >= k else [*top, best]
 
 
 MIXED_DIALOGUE_LIMIT = 2

@@ -41,6 +41,17 @@ def is_cjk(text: str) -> bool:
     return bool(re.search(rf"[{_CJK}]", text))
 
 
+_CJK_RUN = re.compile(rf"[{_CJK}]+")
+
+
+def script_part(text: str, language: str) -> str:
+    """The part of a text written in the script of ``language``: its CJK runs for "zh" (and
+    the other CJK languages), everything else for the rest."""
+    if language in {"zh", "ja", "ko"}:
+        return " ".join(_CJK_RUN.findall(text))
+    return _CJK_RUN.sub(" ", text)
+
+
 def _stem(word: str) -> str:
     """A light plural stemmer for English words (shirts -> shirt, policies -> policy)."""
     if not word.isalpha() or len(word) <= 3:

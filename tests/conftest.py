@@ -53,6 +53,24 @@ def vllm_backend(session_home: Path) -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
+def instruct_backend() -> Iterator[object]:
+    """The real engine with the bundled 0.5B instruct model: the path any model but the 135M
+    takes (it writes the whole reply), shared by the session. About 2.5x slower than the
+    135M: its tests stay few and short."""
+    from bot.backends.vllm_engine import VLLMBackend
+    from bot.bundled import QWEN_05B
+    from bot.model_files import prepare_bundled_chat_model
+    from bot.settings import EngineSettings
+
+    folder = prepare_bundled_chat_model(MODELS_CACHE, QWEN_05B)
+    engine = EngineSettings(enforce_eager=True, max_model_len=2048, max_num_seqs=8)
+    backend = VLLMBackend(str(folder), engine)
+    backend.warm_up()
+    yield backend
+    backend.close()
+
+
+@pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A real PostgreSQL server for the session (from Debian's packages)."""
     import tempfile

@@ -63,6 +63,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "SHOPBOT_AGENT_KEYS": LIVE_AGENT_KEY,
         "SHOPBOT_PUBLIC_KEYS": LIVE_PUBLIC_KEY,
         "SHOPBOT_ALLOWED_ORIGINS": site_url,
+        "SHOPBOT_WEB__DEMO_PAGE": "true",
         "SHOPBOT_ENGINE__ENFORCE_EAGER": "true",
         "HF_HUB_OFFLINE": "1",
     }

@@ -9,15 +9,17 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from bot import ShopBot
+from bot.agents import AgentDirectory
 from bot.handoff import WebhookDispatcher
 from bot.health import check_health
 from bot.inflight import ReplyTracker
 from bot.settings import Settings
 from ui.api import build_router
 from ui.console import build_console_router
-from ui.errors import install_error_handlers
+from ui.cors import OriginPolicy
+from ui.errors import ErrorShape, install_error_handlers
 from ui.limits import AbuseLimits
-from ui.metrics import install_metrics
+from ui.metrics import install_metrics, start_metrics_listener
 from ui.shopper import mount_shopper_chat
 from ui.widget import install_widget
 
@@ -26,18 +28,33 @@ DRAIN_SECONDS = 25.0
 """At shutdown, how long replies being written may take to finish (uvicorn allows 30 s)."""
 
 
-def create_app(settings: Settings, bot: ShopBot | None = None) -> FastAPI:
-    """The whole web app around one bot (started at start-up, closed at shutdown)."""
+def create_app(
+    settings: Settings, bot: ShopBot | None = None, ready_message: str | None = None
+) -> FastAPI:
+    """The whole web app around one bot (started at start-up, closed at shutdown);
+    ``ready_message`` is logged once it answers."""
     shopbot = bot or ShopBot(settings)
 
     dispatcher = WebhookDispatcher(shopbot.store, settings.escalation)
     replies = ReplyTracker(shopbot)
+    agents = AgentDirectory(
+        lambda: shopbot.store.engine,  # type: ignore[attr-defined]
+        [k.get_secret_value() for k in settings.agent_keys],
+        settings.web.session_hours,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(shopbot.warm_up)
+        if warning := await asyncio.to_thread(agents.shared_keys_warning):
+            log.warning("%s", warning)
         webhooks = asyncio.create_task(dispatcher.run()) if dispatcher.enabled else None
+        metrics_listener = start_metrics_listener(registry, settings.web)
+        if ready_message:
+            log.info("%s", ready_message)
         yield
+        if metrics_listener is not None:
+            metrics_listener.shutdown()
         # Replies being written finish first; any cut short are stored as interrupted.
         if replies.in_flight:
             log.info("Shutting down: waiting for %d reply(ies) to finish", replies.in_flight)
@@ -56,11 +73,15 @@ def create_app(settings: Settings, bot: ShopBot | None = None) -> FastAPI:
     app.state.bot = shopbot
     app.state.replies = replies
     install_error_handlers(app)
-    app.add_middleware(AbuseLimits, settings=settings)  # inside CORS: refusals carry its headers
-    install_metrics(app, shopbot)
-    app.include_router(build_router(shopbot, settings, replies))
-    app.include_router(build_console_router(shopbot, settings))
+    app.add_middleware(AbuseLimits, settings=settings)
+    registry = install_metrics(app, shopbot, settings)
+    app.include_router(build_router(shopbot, settings, replies, agents))
+    app.include_router(build_console_router(shopbot, settings, agents, replies))
     install_widget(app, shopbot, settings, replies)
+    # Outermost (added last): one policy decides for every route, Gradio's included, and the
+    # other middleware's refusals (429, 413) carry its headers.
+    app.add_middleware(ErrorShape, router=app.router)
+    app.add_middleware(OriginPolicy, settings=settings)
 
     @app.get("/healthz", tags=["ops"])
     async def healthz() -> JSONResponse:

@@ -40,7 +40,18 @@ def make_server(
 def serve_command(args: argparse.Namespace, settings: Settings) -> int:
     from ui.app import create_app
 
-    app = create_app(settings)
     host, port = args.host or settings.host, args.port or settings.port
+    app = create_app(settings, ready_message=ready_message(settings, host, port))
     make_server(app, host, port, settings.log_level).run()
     return 0
+
+
+def ready_message(settings: Settings, host: str, port: int) -> str:
+    """What to open, once the app answers."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    base = f"http://{shown}:{port}"
+    lines = [f"shopbot is ready. The shopper chat: {base}/"]
+    if settings.web.demo_page:
+        lines.append(f"  the demo store page, with the widget: {base}/demo")
+    lines.append(f"  the agents' console: {base}/console   the API: {base}/openapi.json")
+    return "\n".join(lines)

@@ -4,7 +4,7 @@ console's agent login. Charts are inline SVG drawn here: no script, no CDN."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -46,8 +46,10 @@ pre { white-space: pre-wrap; background: #f8fafc; padding: 8px; border-radius: 6
 """
 
 
-def build_insights_router(bot: ShopBot, settings: Settings, agent: Callable[..., str]) -> APIRouter:
-    """The page and its exports; ``agent`` is the console's login check."""
+def build_insights_router(
+    bot: ShopBot, settings: Settings, admin: Callable[[Request], Awaitable[Any]]
+) -> APIRouter:
+    """The page and its exports; ``admin`` is the console's check for an admin's login."""
     service = InsightsService(bot, settings)
     router = APIRouter(tags=["console"], include_in_schema=False)
 
@@ -60,19 +62,21 @@ def build_insights_router(bot: ShopBot, settings: Settings, agent: Callable[...,
     @router.get("/console/insights", response_class=HTMLResponse)
     async def page(request: Request, since: str = "", until: str = "") -> Response:
         try:
-            agent(request)
-        except HTTPException:
+            await admin(request)
+        except HTTPException as exc:
+            if exc.status_code != 401:
+                raise
             return RedirectResponse("/console", status_code=303)
         document = await report(since, until)
         html = render_page(settings.store_name.title(), document, since, until)
         return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
     @router.get("/console/insights.json")
-    async def as_json(since: str = "", until: str = "", _: str = Depends(agent)) -> JSONResponse:
+    async def as_json(since: str = "", until: str = "", _: object = Depends(admin)) -> JSONResponse:
         return JSONResponse(await report(since, until))
 
     @router.get("/console/insights.csv")
-    async def as_csv(since: str = "", until: str = "", _: str = Depends(agent)) -> Response:
+    async def as_csv(since: str = "", until: str = "", _: object = Depends(admin)) -> Response:
         text = report_csv(await report(since, until))
         headers = {"Content-Disposition": 'attachment; filename="shopbot-insights.csv"'}
         return Response(text, media_type="text/csv; charset=utf-8", headers=headers)

@@ -4,9 +4,9 @@
   address (everything else: widget shoppers, the console, unknown keys); 429 with Retry-After.
   Buckets live in this process's memory: with several replicas behind a load balancer each
   replica allows the configured rate, so divide it by the replica count.
-- Size: request bodies over ``limits.max_body_bytes`` (413), messages over
-  ``limits.max_message_chars`` (413), conversations past ``limits.max_turns`` shopper
-  messages (409).
+- Size: request bodies over ``limits.max_body_bytes`` (413), conversations past
+  ``limits.max_turns`` shopper messages (409); messages over ``limits.max_message_chars``
+  are refused by `bot.messages` (413).
 - Time: a response must start within ``limits.request_timeout_s`` (504; a body still being
   sent then gets 408). Streamed replies then run on under the engine's own time limit.
 """
@@ -17,7 +17,6 @@ import asyncio
 import contextlib
 import hashlib
 import hmac
-import json
 import math
 import time
 from collections import OrderedDict
@@ -28,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.errors import LimitExceeded
 from bot.settings import LimitsSettings, Settings
 from bot.store import StoredConversation
+from ui.errors import asgi_error
 
 LIMITED_PREFIXES = ("/api/", "/console", "/gradio_api/")
 MAX_BUCKETS = 50_000
@@ -74,16 +74,6 @@ class RateLimiter:
         else:
             self._buckets.move_to_end(name)
         return bucket.take(time.monotonic())
-
-
-def check_message(content: str, limits: LimitsSettings) -> None:
-    """A message within ``limits.max_message_chars``."""
-    if len(content) > limits.max_message_chars:
-        raise LimitExceeded(
-            f"The message has {len(content)} characters; at most {limits.max_message_chars} "
-            "are accepted (limits.max_message_chars). Shorten it or split it in two.",
-            setting="limits.max_message_chars",
-        )
 
 
 def check_turns(conversation: StoredConversation, limits: LimitsSettings) -> None:
@@ -149,7 +139,7 @@ class AbuseLimits:
             return
         except TimeoutError:
             message = f"The request body did not arrive within {timeout:g} s"
-            await _error(408, "timeout", f"{message} (limits.request_timeout_s).")(
+            await asgi_error(408, "timeout", f"{message} (limits.request_timeout_s).")(
                 scope, receive, send
             )
             return
@@ -185,7 +175,7 @@ class AbuseLimits:
         if not wait:
             return None
         retry = max(1, math.ceil(wait))
-        return _error(
+        return asgi_error(
             429,
             "rate_limited",
             f"Too many requests from {what}: at most {values[0]:g} a second with bursts of "
@@ -201,7 +191,7 @@ class AbuseLimits:
         return None
 
     def _too_large(self) -> Any:
-        return _error(
+        return asgi_error(
             413,
             "too_large",
             f"The request body is larger than {self.limits.max_body_bytes} bytes "
@@ -246,7 +236,7 @@ class AbuseLimits:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-            refusal = _error(
+            refusal = asgi_error(
                 504,
                 "timeout",
                 f"No response within {self.limits.request_timeout_s:g} s "
@@ -257,16 +247,3 @@ class AbuseLimits:
             await refusal(scope, receive, send)
             return
         await task
-
-
-def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Any:
-    """An ASGI app answering with shopbot's error shape."""
-    body = json.dumps({"error": {"code": code, "message": message}}).encode()
-
-    async def app(_scope: Scope, _receive: Receive, send: Send) -> None:
-        raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-        raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
-        await send({"type": "http.response.start", "status": status, "headers": raw})
-        await send({"type": "http.response.body", "body": body})
-
-    return app

@@ -14,25 +14,39 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot import ShopBot, data_rights
 from bot.errors import ConversationNotFound, InputError
+from ui.schemas import EXAMPLE_ID, EXAMPLE_TIME
 
 
 class ShopperIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     shopper: str = Field(
-        ..., min_length=3, max_length=200, description="The shopper's email or phone number."
+        ...,
+        min_length=3,
+        max_length=200,
+        description="The shopper's email or phone number.",
+        examples=["jane@example.com"],
     )
 
 
 class ExportOut(BaseModel):
-    exported_at: str
-    shopper: str | None = None
-    conversations: list[dict[str, Any]]
+    exported_at: str = Field(..., description="ISO 8601, UTC.", examples=[EXAMPLE_TIME])
+    shopper: str | None = Field(
+        None,
+        description="Whose conversations (when asked by shopper).",
+        examples=["jane@example.com"],
+    )
+    conversations: list[dict[str, Any]] = Field(
+        ..., description="Everything stored about each conversation.", examples=[[]]
+    )
 
 
 class DeletedOut(BaseModel):
-    deleted: list[str] = Field(description="Ids of the conversations deleted.")
+    deleted: list[str] = Field(
+        description="Ids of the conversations deleted.", examples=[[EXAMPLE_ID]]
+    )
     index_passages_removed: list[str] = Field(
-        description="Passages of the past-conversation index that were removed."
+        description="Passages of the past-conversation index that were removed.",
+        examples=[[f"dialogue:{EXAMPLE_ID}"]],
     )
 
 

@@ -1,7 +1,8 @@
 """The shoppers' public API (`/api/v1/public`), used by the store widget.
 
 A public key is printed in the store's pages, so it proves little on its own: it is accepted
-only from the allowed origins (``SHOPBOT_ALLOWED_ORIGINS``, plus shopbot's own), and it only
+only from the allowed origins (``SHOPBOT_ALLOWED_ORIGINS``, plus shopbot's own; `ui.cors`
+answers the browsers' preflights), and it only
 lets a shopper open a conversation and act on the conversations whose token they hold. Agent
 and helpdesk actions are never reachable with it.
 """
@@ -15,72 +16,101 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
-from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot import ShopBot
 from bot.errors import ConversationNotFound
 from bot.inflight import ReplyTracker
+from bot.messages import clean_message
 from bot.settings import Settings
-from bot.shoppers import cited_sources, open_conversation, owns, shopper_view
+from bot.shoppers import as_shown, open_conversation, owns, shopper_view
 from bot.store import StoredConversation
-from ui.api import MessageIn
+from ui.cors import (
+    CHECK_PATH,
+    KEY_HEADER,
+    PUBLIC_PREFIX,
+    TOKEN_HEADER,
+    allowed_origins,
+    request_origin,
+    warn_refused,
+    widget_origin_allowed,
+)
 from ui.errors import primed, sse_errors
-from ui.limits import check_message, check_turns
-
-PREFIX = "/api/v1/public"
-KEY_HEADER = "X-Shopbot-Key"
-TOKEN_HEADER = "X-Shopbot-Token"
+from ui.limits import check_turns
+from ui.schemas import EXAMPLE_ID, MessageIn
 
 
 class OpenedConversation(BaseModel):
-    id: str
-    token: str = Field(..., description=f"Send it back as {TOKEN_HEADER} on every call.")
+    id: str = Field(..., description="The conversation's id.", examples=[EXAMPLE_ID])
+    token: str = Field(
+        ...,
+        description=f"Send it back as {TOKEN_HEADER} on every call.",
+        examples=["q8rT0vXbY2mN5kLp7wZs1dFh3jGc"],
+    )
 
 
 class FeedbackIn(BaseModel):
-    position: int = Field(..., ge=0)
-    helpful: bool
+    position: int = Field(..., ge=0, description="The reply's position.", examples=[1])
+    helpful: bool = Field(..., description="Thumbs up (true) or down.", examples=[True])
 
 
 class RatingIn(BaseModel):
-    stars: int = Field(..., ge=1, le=5)
+    stars: int = Field(..., ge=1, le=5, description="The chat's rating, 1-5.", examples=[5])
 
 
-class ScopedCORS:
-    """CORS for the public API only: the helpdesk API and the console stay same-origin."""
+class WidgetCheck(BaseModel):
+    store: str = Field(
+        ..., description="The store's name, for the widget's header.", examples=["Northwind Lane"]
+    )
+    origin: str | None = Field(
+        ..., description="The origin of the page asking.", examples=["https://shop.example"]
+    )
+    origin_allowed: bool = Field(
+        ..., description="The page's origin may use the widget.", examples=[True]
+    )
+    key_valid: bool = Field(..., description="The key is a public key.", examples=[True])
+    message: str | None = Field(
+        None,
+        description="What the store owner must change, when something is refused.",
+        examples=[None],
+    )
 
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
-        self.app = app
-        self.cors = CORSMiddleware(
-            app,
-            allow_origins=list(settings.allowed_origins),
-            allow_methods=["GET", "POST"],
-            allow_headers=["Content-Type", "Accept", KEY_HEADER, TOKEN_HEADER],
-            max_age=600,
+
+def build_check_router(settings: Settings) -> APIRouter:
+    """``GET /api/v1/public/check``: may a page here use the widget? Any page may ask (no key,
+    no preflight), so the widget can say why it is refused instead of failing silently."""
+    router = APIRouter(tags=["shopper (widget)"])
+    keys = list(settings.public_keys)
+
+    @router.get(CHECK_PATH, response_model=WidgetCheck)
+    async def check(request: Request, key: str = "") -> WidgetCheck:
+        origin = request_origin(request.headers)
+        allowed = widget_origin_allowed(request.scope, settings)
+        valid = any(hmac.compare_digest(key.encode(), k.encode()) for k in keys)
+        message = None
+        if not allowed:
+            warn_refused(origin or "(no origin)", allowed_origins(settings))
+            message = (
+                f"This site ({origin or 'unknown origin'}) is not allowed to use the chat: add "
+                "it to SHOPBOT_ALLOWED_ORIGINS on the shopbot server."
+            )
+        elif not valid:
+            message = "The widget's data-key is not one of SHOPBOT_PUBLIC_KEYS on the server."
+        return WidgetCheck(
+            store=settings.store_name.title(),
+            origin=origin,
+            origin_allowed=allowed,
+            key_valid=valid,
+            message=message,
         )
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith(PREFIX):
-            await self.cors(scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
-
-
-def origin_allowed(request: Request, settings: Settings) -> bool:
-    """The page calling is on an allowed origin (or is shopbot's own page)."""
-    origin = request.headers.get("origin")
-    if origin is None:  # browsers leave Origin off same-origin GETs only
-        return request.headers.get("sec-fetch-site") == "same-origin"
-    own = f"{request.url.scheme}://{request.url.netloc}"
-    return origin == own or origin in settings.allowed_origins
+    return router
 
 
 def build_public_router(bot: ShopBot, settings: Settings, replies: ReplyTracker) -> APIRouter:
     keys = list(settings.public_keys)
 
     def require_public_key(request: Request, x_shopbot_key: str | None = Header(None)) -> None:
-        if not origin_allowed(request, settings):
+        if not widget_origin_allowed(request.scope, settings):
             origin = request.headers.get("origin") or "(none)"
             raise HTTPException(
                 403,
@@ -89,11 +119,13 @@ def build_public_router(bot: ShopBot, settings: Settings, replies: ReplyTracker)
             )
         if not keys:
             raise HTTPException(401, "No public keys are configured: set SHOPBOT_PUBLIC_KEYS.")
-        if not x_shopbot_key or not any(hmac.compare_digest(x_shopbot_key, k) for k in keys):
+        if not x_shopbot_key or not any(
+            hmac.compare_digest(x_shopbot_key.encode(), k.encode()) for k in keys
+        ):
             raise HTTPException(401, f"Send a valid public key as {KEY_HEADER}.")
 
     router = APIRouter(
-        prefix=PREFIX, dependencies=[Depends(require_public_key)], tags=["shopper (widget)"]
+        prefix=PUBLIC_PREFIX, dependencies=[Depends(require_public_key)], tags=["shopper (widget)"]
     )
 
     async def own(
@@ -125,9 +157,9 @@ def build_public_router(bot: ShopBot, settings: Settings, replies: ReplyTracker)
         responses={200: {"content": {"text/event-stream": {}}}},
     )
     async def post_message(body: MessageIn, request: Request, conversation: Owned) -> Any:
-        check_message(body.content, settings.limits)
+        content = clean_message(body.content, settings.limits.max_message_chars)
         check_turns(conversation, settings.limits)
-        events = replies.events(body.content, conversation.id)
+        events = replies.events(content, conversation.id)
         if "text/event-stream" in request.headers.get("accept", ""):
             return StreamingResponse(
                 sse_errors(_shopper_sse(await primed(events))),
@@ -165,7 +197,8 @@ def _shopper_reply(turn: Any) -> dict[str, Any]:
     """A finished turn as its shopper sees it (scores are for agents)."""
     fields: dict[str, Any] = turn.reply_fields()
     fields.pop("sentiment", None)
-    fields["sources"] = cited_sources(fields["reply"], fields["sources"])
+    fields["reply"], fields["sources"] = as_shown(fields["reply"], fields["sources"])
+    fields["language"] = turn.language
     return fields
 
 

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 from collections.abc import AsyncIterator
 from typing import Any, cast
 
 import gradio as gr
 
 from bot import ShopBot
-from bot.errors import ConversationNotFound
+from bot.errors import ConversationNotFound, InvalidMessage, LimitExceeded
 from bot.inflight import ReplyTracker
+from bot.language import detect_language
+from bot.messages import clean_message
 from bot.settings import Settings
 from bot.shoppers import open_conversation, owns, shopper_view
 from bot.status import ConversationStatus
 
 TEXT: dict[str, dict[str, Any]] = {
     "en": {
-        "title": "## {store} — customer support\nAsk about products, orders, shipping and returns.",
+        "subtitle": "Customer support · products, orders, shipping and returns",
         "placeholder": "Type your question…",
         "send": "Send",
         "human": "Talk to a person",
+        "new": "New conversation",
         "rate": "How was this chat? (1-5)",
         "thanks": "Thank you for rating this chat {stars}/5.",
         "waiting": (
@@ -31,6 +35,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "sources": "Sources",
         "team": "team",
         "interrupted": "(reply interrupted)",
+        "too_long": "Your message is too long: at most {limit} characters.",
         "suggestions": [
             "How long do refunds to a credit card take?",
             "Do you have the linen shirt in blue, size M?",
@@ -38,10 +43,11 @@ TEXT: dict[str, dict[str, Any]] = {
         ],
     },
     "zh": {
-        "title": "## {store} — 在线客服\n可以咨询商品、订单、配送和退换货。",
+        "subtitle": "在线客服 · 商品、订单、配送和退换货",
         "placeholder": "请输入您的问题…",
         "send": "发送",
         "human": "转人工客服",
+        "new": "新对话",
         "rate": "为本次对话评分（1-5）",
         "thanks": "感谢您的评分：{stars}/5。",
         "waiting": "🙋 人工客服即将加入对话，回复会显示在这里。",
@@ -49,20 +55,63 @@ TEXT: dict[str, dict[str, Any]] = {
         "sources": "参考来源",
         "team": "客服",
         "interrupted": "（回复被中断）",
+        "too_long": "消息太长了：最多 {limit} 个字符。",
         "suggestions": ["退款多久能到账？", "包裹破损了怎么办？", "可以修改收货地址吗？"],
     },
 }
 
 CSS = """
-#shopbot-chat { min-height: 320px; }
+.gradio-container { max-width: 880px !important; margin: 0 auto !important; }
+.gradio-container .contain { position: relative; }
+#brand { padding-right: 130px; }
+#brand .brand { display: flex; align-items: center; gap: 10px; }
+#brand .logo { flex: none; width: 40px; height: 40px; border-radius: 10px; background: #0f766e;
+  color: #fff; display: grid; place-items: center; font: 700 20px/1 system-ui, sans-serif; }
+#brand .name { font-size: 18px; font-weight: 700; line-height: 1.2; }
+#brand .brand > div:last-child { min-width: 0; }
+#brand .tagline { font-size: 13px; opacity: .75; line-height: 1.3; }
+#language { position: absolute !important; top: 2px; right: 0;
+  width: max-content !important; min-width: 0 !important; z-index: 5; }
+#language .wrap { flex-wrap: nowrap; gap: 0; }
+#language label { padding: 4px 12px; margin: 0; border-radius: 0; cursor: pointer; }
+#language label:first-child { border-radius: 8px 0 0 8px; }
+#language label:last-child { border-radius: 0 8px 8px 0; }
+#language input[type=radio] { display: none; }
+#language label.selected { background: #0f766e; color: #fff; border-color: #0f766e; }
 #human-banner { background: #fff7d6; border: 1px solid #f0e0a0; border-radius: 8px;
-  padding: 8px 12px; color: #5b4600; }
-@media (max-width: 480px) {
-  .gradio-container { padding: 4px !important; }
-  #shopbot-chat { height: 58vh !important; }
-  #suggestions button { font-size: 13px; }
+  padding: 6px 12px; color: #5b4600; }
+#shopbot-chat { height: calc(100vh - 330px) !important; height: calc(100dvh - 330px) !important;
+  min-height: 260px; }
+#suggestions button { font-size: 13px; }
+#message { min-width: 0 !important; }
+#send { min-width: 72px !important; flex: none !important; }
+#actions { align-items: center; }
+#actions button { flex: none !important; }
+@media (max-width: 640px) {
+  .gradio-container .main { padding: 8px 10px !important; }
+  #brand { padding-right: 124px; }
+  .gradio-container .contain, .gradio-container .column { gap: 8px !important; }
+  #brand .logo { width: 32px; height: 32px; font-size: 16px; border-radius: 8px; }
+  #brand .name { font-size: 16px; }
+  #brand .tagline { font-size: 12px; }
+  #shopbot-chat { height: calc(100vh - 360px) !important;
+    height: calc(100dvh - 360px) !important; min-height: 180px; }
+  #suggestions { gap: 6px !important; }
+  #suggestions button { font-size: 12px; padding: 4px 8px; }
+  #input-row { flex-wrap: nowrap !important; gap: 6px !important; }
 }
 """
+
+
+def brand_html(store: str, subtitle: str) -> str:
+    """The page's header: the store's initial, its name, what the page is for."""
+    name = html.escape(store)
+    initial = html.escape(store[:1].upper() or "S")
+    return (
+        f'<div class="brand"><div class="logo" aria-hidden="true">{initial}</div><div>'
+        f'<div class="name">{name}</div><div class="tagline">{html.escape(subtitle)}</div>'
+        "</div></div>"
+    )
 
 
 def _source_md(source: dict[str, Any]) -> str:
@@ -72,18 +121,21 @@ def _source_md(source: dict[str, Any]) -> str:
     return f"📄 {label}"
 
 
-def as_history(
-    view: dict[str, Any], text: dict[str, Any]
-) -> tuple[list[dict[str, Any]], list[int]]:
-    """The stored conversation as Gradio chat messages, and each one's stored position."""
+def as_history(view: dict[str, Any], lang: str) -> tuple[list[dict[str, Any]], list[int]]:
+    """The stored conversation as Gradio chat messages, and each one's stored position.
+    Labels are in the page's language; "Sources" in the language of the reply it follows."""
+    text = TEXT[lang]
     history, positions = [], []
     for m in view["messages"]:
         content = m["content"] + (f" {text['interrupted']}" if m.get("interrupted") else "")
         if m["role"] == "agent":
             content = f"**{m.get('agent') or text['team']} · {text['team']}:** {content}"
+        if m.get("notice"):
+            content = f"ℹ️ *{content}*"
         if m.get("sources"):
             links = " · ".join(_source_md(s) for s in m["sources"])
-            content += f"\n\n*{text['sources']}:* {links}"
+            label = TEXT[detect_language(m["content"])]["sources"]
+            content += f"\n\n*{label}:* {links}"
         role = "user" if m["role"] == "user" else "assistant"
         history.append({"role": role, "content": content})
         positions.append(m["position"])
@@ -115,7 +167,7 @@ def build_shopper_chat(bot: ShopBot, settings: Settings, replies: ReplyTracker) 
         if conversation is None:
             return [], [], banner(None, lang)
         view = shopper_view(conversation)
-        history, positions = as_history(view, TEXT[lang])
+        history, positions = as_history(view, lang)
         return history, positions, banner(view, lang)
 
     async def ensure(owner: dict[str, Any] | None) -> dict[str, Any]:
@@ -131,8 +183,14 @@ def build_shopper_chat(bot: ShopBot, settings: Settings, replies: ReplyTracker) 
         positions: list[int],
         lang: str,
     ) -> AsyncIterator[tuple[Any, ...]]:
-        message = (message or "").strip()[:4000]
-        if not message:
+        try:
+            message = clean_message(message or "", settings.limits.max_message_chars)
+        except InvalidMessage:  # nothing to send
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        except LimitExceeded:
+            limit = settings.limits.max_message_chars
+            gr.Warning(TEXT[lang]["too_long"].format(limit=limit))
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
         owner = await ensure(owner)
@@ -186,76 +244,96 @@ def build_shopper_chat(bot: ShopBot, settings: Settings, replies: ReplyTracker) 
         await asyncio.to_thread(bot.rate, owner["id"], int(stars))  # type: ignore[index]
         return gr.update(value=TEXT[lang]["thanks"].format(stars=stars), visible=True)
 
+    async def follow_language(owner: dict[str, Any] | None, lang: str) -> Any:
+        """The page speaks the language the shopper writes in."""
+        conversation = await owned(owner)
+        spoken = conversation.language if conversation is not None else None
+        return gr.update(value=spoken) if spoken in TEXT and spoken != lang else gr.skip()
+
+    def new_conversation() -> tuple[Any, ...]:
+        """Forget this browser's conversation: the next message starts a new one."""
+        hidden = gr.update(visible=False)
+        return None, [], [], hidden, "", gr.update(value=None), hidden
+
     def relabel(lang: str) -> tuple[Any, ...]:
         t = TEXT[lang if lang in TEXT else "en"]
         return (
             lang,
-            gr.update(value=t["title"].format(store=store_name)),
+            gr.update(value=brand_html(store_name, t["subtitle"])),
             gr.update(placeholder=t["placeholder"]),
             gr.update(value=t["send"]),
             gr.update(value=t["human"]),
+            gr.update(value=t["new"]),
             gr.update(label=t["rate"]),
             *[gr.update(value=s) for s in t["suggestions"]],
         )
 
-    with gr.Blocks(title=f"{store_name} support") as demo:
+    with gr.Blocks(title=f"{store_name} — support") as demo:
         owner = gr.BrowserState(None, storage_key="shopbot-conversation")
         positions = gr.State([])
         lang = gr.State("en")
-        with gr.Row():
-            title = gr.Markdown(TEXT["en"]["title"].format(store=store_name))
-            language = gr.Radio(
-                [("English", "en"), ("中文", "zh")],
-                value="en",
-                show_label=False,
-                container=False,
-                elem_id="language",
-            )
+        title = gr.HTML(brand_html(store_name, TEXT["en"]["subtitle"]), elem_id="brand")
+        language = gr.Radio(  # placed at the header's right by CSS
+            [("EN", "en"), ("中文", "zh")],
+            value="en",
+            show_label=False,
+            container=False,
+            elem_id="language",
+        )
         note = gr.Markdown(visible=False, elem_id="human-banner")
         chatbot = gr.Chatbot(
             elem_id="shopbot-chat",
-            height="60vh",
             layout="bubble",
             show_label=False,
             buttons=["copy"],
             group_consecutive_messages=False,  # one bubble, and one pair of thumbs, per reply
         )
         with gr.Row(elem_id="suggestions") as suggestion_row:
-            suggestions = [gr.Button(s, size="sm") for s in TEXT["en"]["suggestions"]]
-        with gr.Row(equal_height=True):
+            suggestions = [gr.Button(s, size="sm", min_width=0) for s in TEXT["en"]["suggestions"]]
+        with gr.Row(equal_height=True, elem_id="input-row"):
             box = gr.Textbox(
                 placeholder=TEXT["en"]["placeholder"],
                 show_label=False,
+                container=False,
                 scale=5,
-                max_length=4000,
+                min_width=0,
+                max_length=settings.limits.max_message_chars,
                 elem_id="message",
                 submit_btn=False,
             )
-            send = gr.Button(TEXT["en"]["send"], variant="primary", scale=1, elem_id="send")
-        with gr.Row():
-            human = gr.Button(TEXT["en"]["human"], size="sm", elem_id="human")
-            rating = gr.Radio(["1", "2", "3", "4", "5"], label=TEXT["en"]["rate"], elem_id="rating")
+            send = gr.Button(
+                TEXT["en"]["send"], variant="primary", scale=0, min_width=72, elem_id="send"
+            )
+        with gr.Row(elem_id="actions"):
+            human = gr.Button(TEXT["en"]["human"], size="sm", min_width=0, elem_id="human")
+            restart = gr.Button(TEXT["en"]["new"], size="sm", min_width=0, elem_id="new-chat")
+        rating = gr.Radio(["1", "2", "3", "4", "5"], label=TEXT["en"]["rate"], elem_id="rating")
         thanks = gr.Markdown(visible=False, elem_id="thanks")
         browser_lang = gr.Textbox(visible=False)
         timer = gr.Timer(3.0)
 
-        labelled = [lang, title, box, send, human, rating, *suggestions]
+        labelled = [lang, title, box, send, human, restart, rating, *suggestions]
         chat_io: dict[str, Any] = dict(
             inputs=[box, chatbot, owner, positions, lang],
             outputs=[chatbot, box, owner, positions, note],
         )
-        send.click(respond, **chat_io)
-        box.submit(respond, **chat_io)
+        quiet: dict[str, Any] = {"show_progress": "hidden"}
+        follow = dict(fn=follow_language, inputs=[owner, lang], outputs=language, **quiet)
+        send.click(respond, **chat_io).then(**follow)
+        box.submit(respond, **chat_io).then(**follow)
         for button in suggestions:
-            button.click(lambda s: s, button, box).then(respond, **chat_io)
+            button.click(lambda s: s, button, box, **quiet).then(respond, **chat_io).then(**follow)
+        cleared = [owner, chatbot, positions, note, box, rating, thanks]
+        restart.click(new_conversation, None, cleared, **quiet)
+        chatbot.clear(new_conversation, None, cleared, **quiet)
         human.click(take_human, [owner, lang], [chatbot, positions, note, owner])
         chatbot.like(liked, [owner, positions], None)
         # Suggested first questions: only before the first message.
-        chatbot.change(lambda h: gr.update(visible=not h), chatbot, suggestion_row)
-        rating.change(rate, [rating, owner, lang], thanks)
-        timer.tick(poll, [owner, positions, lang], [chatbot, positions, note])
-        language.change(relabel, language, labelled).then(
-            refresh, [owner, lang], [chatbot, positions, note]
+        chatbot.change(lambda h: gr.update(visible=not h), chatbot, suggestion_row, **quiet)
+        rating.change(rate, [rating, owner, lang], thanks, **quiet)
+        timer.tick(poll, [owner, positions, lang], [chatbot, positions, note], **quiet)
+        language.change(relabel, language, labelled, **quiet).then(
+            refresh, [owner, lang], [chatbot, positions, note], **quiet
         )
 
         def first_language(code: str) -> tuple[Any, ...]:
@@ -267,10 +345,15 @@ def build_shopper_chat(bot: ShopBot, settings: Settings, replies: ReplyTracker) 
             browser_lang,
             [language, *labelled],
             js="(x) => navigator.language || 'en'",
-        ).then(refresh, [owner, lang], [chatbot, positions, note])
+            **quiet,
+        ).then(refresh, [owner, lang], [chatbot, positions, note], **quiet)
     return cast(gr.Blocks, demo)  # Blocks.__enter__ is untyped
 
 
 def mount_shopper_chat(app: Any, bot: ShopBot, settings: Settings, replies: ReplyTracker) -> Any:
     """Mount the shopper chat at `/` of the FastAPI app."""
-    return gr.mount_gradio_app(app, build_shopper_chat(bot, settings, replies), path="/", css=CSS)
+    blocks = build_shopper_chat(bot, settings, replies)
+    # In <head>: Gradio rewrites `css` selectors (inside media queries it scopes them away).
+    head = f"<style>{CSS}</style>"
+    theme = gr.themes.Default(primary_hue="teal")
+    return gr.mount_gradio_app(app, blocks, path="/", head=head, theme=theme, footer_links=[])

@@ -6,11 +6,14 @@ foundation of `bot` (settings, errors, model files), never the turn pipeline abo
 from __future__ import annotations
 
 import contextlib
+import logging
 
 from bot.backends.base import ChatBackend, Chunk, GenerationRequest, LoopBackend
 from bot.backends.fake import FakeBackend
 from bot.errors import ShopbotError
-from bot.settings import BUNDLED, Settings
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "ChatBackend",
@@ -24,7 +27,8 @@ __all__ = [
 
 def make_backend(settings: Settings) -> ChatBackend:
     """The backend the settings ask for (not started: call ``warm_up()``)."""
-    from bot.model_files import resolve_chat_model
+    from bot.bundled import bundled_chat_model
+    from bot.model_files import promoted_adapter, resolve_chat_model
 
     kind = settings.engine.backend
     if kind == "fake":
@@ -35,11 +39,16 @@ def make_backend(settings: Settings) -> ChatBackend:
         # Count tokens with the model's own tokenizer when it is here; else estimate.
         tokenizer = None
         with contextlib.suppress(ShopbotError):
-            tokenizer = resolve_chat_model(settings) if settings.model != BUNDLED else None
+            if bundled_chat_model(settings.model) is None:
+                tokenizer = resolve_chat_model(settings)
         return RemoteBackend(settings.engine, tokenizer_model=tokenizer)
     from bot.backends.vllm_engine import VLLMBackend
 
     lora = settings.engine.lora_path
-    # An adapter applies to its base model, never on top of a promoted (merged) one.
-    model = resolve_chat_model(settings, promoted=lora is None)
+    promoted = promoted_adapter(settings) if lora is None else None
+    if promoted is not None:  # the promoted fine-tune, as its adapter on the base model
+        model, lora = promoted
+        log.info("Serving the promoted fine-tune as its LoRA adapter %s on %s", lora, model)
+    else:  # an adapter applies to its base model, never on top of a promoted (merged) one
+        model = resolve_chat_model(settings, promoted=lora is None)
     return VLLMBackend(model, settings.engine, lora)

@@ -10,6 +10,8 @@ import asyncio
 import contextlib
 import logging
 import os
+import threading
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -37,6 +39,7 @@ class VLLMBackend(LoopBackend):
         self.settings = engine
         self.lora_path = lora_path
         self.template = ChatTemplate(model)
+        self._closing = threading.Event()
         self._engine: Any = None
         self._sampling_cls: Any = None
         self._lora_request: Any = None
@@ -51,11 +54,13 @@ class VLLMBackend(LoopBackend):
         return self.template.count(messages)
 
     async def _start(self) -> None:
+        self._closing.clear()
         os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", f"{self.settings.kv_cache_gb:g}")
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ.setdefault("VLLM_LOGGING_STREAM", "ext://sys.stderr")
-        # vLLM is chatty at INFO; its own logs show only with --verbose.
-        level = "DEBUG" if log.isEnabledFor(logging.DEBUG) else "WARNING"
+        # vLLM is chatty; its warnings on a CPU are about GPU features (Triton, compilation
+        # backends, NUMA) that do not concern a store. Its errors show; --verbose shows all.
+        level = "DEBUG" if log.isEnabledFor(logging.DEBUG) else "ERROR"
         os.environ.setdefault("VLLM_LOGGING_LEVEL", level)
         try:
             from vllm import SamplingParams
@@ -83,10 +88,19 @@ class VLLMBackend(LoopBackend):
             args["block_size"] = block_size
         if self.lora_path:
             args.update(enable_lora=True, max_lora_rank=64)
-        log.info("Starting the vLLM engine with %s (this takes a while)...", self.model)
+        log.info(
+            "Starting the vLLM engine with %s: usually %s on a CPU (the first start of a "
+            "model compiles it; later starts reuse vLLM's cache)...",
+            self.model,
+            "1-3 minutes" if self.settings.enforce_eager else "2-6 minutes",
+        )
         self._args = (AsyncLLM, AsyncEngineArgs(**args))
         # Built off the loop, as a restart is: the loop keeps answering meanwhile.
-        self._engine = await asyncio.to_thread(self._build_engine)
+        heartbeat = asyncio.create_task(_still_starting(time.monotonic()))
+        try:
+            self._engine = await asyncio.to_thread(self._build_engine)
+        finally:
+            heartbeat.cancel()
         if self.lora_path:
             from vllm.lora.request import LoRARequest
 
@@ -104,7 +118,14 @@ class VLLMBackend(LoopBackend):
 
     def _build_engine(self) -> Any:
         engine_cls, engine_args = self._args
-        return engine_cls.from_engine_args(engine_args)
+        engine = engine_cls.from_engine_args(engine_args)
+        if self._closing.is_set():
+            # Closed while a restart was building it (the restart's task is cancelled, its
+            # thread is not): nobody will shut this engine down, and its processes would
+            # keep the interpreter from exiting.
+            _shutdown_quietly(engine)
+            return None
+        return engine
 
     # -- supervision ----------------------------------------------------------------------
     def engine_pids(self) -> list[int]:
@@ -136,6 +157,7 @@ class VLLMBackend(LoopBackend):
             self._loop().run(self._engine.reset_prefix_cache())
 
     async def _stop(self) -> None:
+        self._closing.set()
         if self.supervisor is not None:
             await self.supervisor.stop()
             self.supervisor = None
@@ -211,3 +233,10 @@ def _shutdown_quietly(engine: Any) -> None:
             process.kill()
     with contextlib.suppress(Exception):
         engine.shutdown(timeout=5)
+
+
+async def _still_starting(started: float, every_s: float = 30.0) -> None:
+    """A line now and then while the engine starts, so a quiet console is not a hung one."""
+    while True:
+        await asyncio.sleep(every_s)
+        log.info("Still starting the vLLM engine (%.0f s so far)...", time.monotonic() - started)

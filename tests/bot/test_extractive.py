@@ -93,3 +93,63 @@ def test_primed_sentences_are_not_embedded_again_while_a_shopper_waits() -> None
     embedded.clear()
     assert picker.pick("How much is express shipping?", [(1, SHIPPING)])
     assert embedded == [["How much is express shipping?"]]
+
+
+# -- whole answers ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("Do you ship to Canada and how much does it cost?", 2),
+        ("can you ship to australia, how much and is there free shipping?", 3),
+        ("中国订单可以用银联卡付款吗？退款多久到账？", 2),
+        ("租一个双人帐篷周末多少钱？押金多少？", 2),
+        ("How long do refunds take?", 1),
+        ("Can I return shoes and boots?", 1),
+    ],
+)
+def test_question_parts(question: str, parts: int) -> None:
+    from bot.extractive import question_parts
+
+    assert len(question_parts(question)) == parts
+
+
+def test_the_section_heading_counts_and_conditions_come_along() -> None:
+    from bot.extractive import Passage
+
+    passages = [
+        Passage(1, "Contact us within 14 days with your order number.", "Missing items"),
+        Passage(
+            2, "Send us photos of the item and the box within 7 days.", "Parcel arrived damaged"
+        ),
+        Passage(
+            3,
+            "One promo code per order. This also applies to codes from our newsletter. "
+            "Gift cards can always be used.",
+            "Using codes",
+        ),
+    ]
+    picker = SentencePicker()
+    picked = picker.compose("My parcel arrived damaged, what now?", passages)
+    assert picked[0].number == 2
+    combined = picker.compose("Can I use two promo codes on one order?", passages)
+    texts = [p.sentence for p in combined]
+    assert texts[:2] == [
+        "One promo code per order.",
+        "This also applies to codes from our newsletter.",
+    ]
+
+
+def test_each_part_gets_its_own_sentence() -> None:
+    from bot.extractive import Passage
+
+    passages = [
+        Passage(1, "We ship to Canada and the United States. Shipping to Canada costs $12.95."),
+        Passage(2, "Refunds take 5 business days."),
+    ]
+    picked = SentencePicker().compose("Do you ship to Canada and how much does it cost?", passages)
+    assert [p.sentence for p in picked] == [
+        "We ship to Canada and the United States.",
+        "Shipping to Canada costs $12.95.",
+    ]

@@ -143,3 +143,66 @@ def test_signature_rejects_tampering() -> None:
     assert verify(body, SECRET, "123", signature)
     assert not verify(b'{"a": 2}', SECRET, "123", signature)
     assert not verify(body, "other", "123", signature)
+
+
+def _run_waiting(bot: ShopBot, session: str) -> list[object]:
+    async def collect() -> list[object]:
+        return [event async for event in bot.astream_waiting(session)]
+
+    return asyncio.run(collect())
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "notice"),
+    [
+        ("en", "How long do refunds to a credit card take?", "back with our virtual assistant"),
+        ("zh", "退款到信用卡要多久？", "您已回到智能助手"),
+    ],
+)
+def test_after_a_handback_the_bot_answers_the_question_left_waiting(
+    tmp_path: Path, language: str, question: str, notice: str
+) -> None:
+    bot = ShopBot(
+        make_settings(tmp_path / "home"),
+        backend=FakeBackend(lambda r: "Refunds take 5-7 business days [1]."),
+        knowledge=StaticKnowledge(KNOWLEDGE),
+    )
+    first = "我要人工客服！" if language == "zh" else "I want to talk to a person please"
+    assert bot.chat(first, session="h1").escalated
+    bot.agent_message("h1", "Hi, Sam here.", agent="Sam")
+    assert bot.chat(question, session="h1").reply == ""  # with the person: no bot reply
+    assert _run_waiting(bot, "h1") == []  # still with the person: nothing happens
+
+    bot.handback("h1", agent="Sam")
+    events = _run_waiting(bot, "h1")
+    turn = events[-1].turn  # type: ignore[attr-defined]
+    assert turn is not None and turn.status == "bot" and turn.reply
+    messages = bot.store.get("h1").messages
+    assert [m.role for m in messages[-4:]] == ["agent", "user", "assistant", "assistant"]
+    told, answer = messages[-2], messages[-1]
+    assert told.data["notice"] == "handback" and notice in told.content
+    assert answer.content == turn.reply and not answer.data.get("notice")
+    assert _run_waiting(bot, "h1") == []  # answered once
+    bot.close()
+
+
+def test_the_unanswered_question_is_the_shoppers_last_message_after_any_reply() -> None:
+    from datetime import UTC, datetime
+
+    from bot.replay import unanswered_question
+    from bot.status import ConversationStatus
+    from bot.store import StoredConversation, StoredMessage
+
+    def conversation(*messages: tuple[str, dict[str, object]]) -> StoredConversation:
+        now = datetime.now(UTC)
+        stored = [
+            StoredMessage(i, role, f"m{i}", now, dict(data))
+            for i, (role, data) in enumerate(messages)
+        ]
+        return StoredConversation("c", ConversationStatus.BOT, "web", "en", now, now, {}, stored)
+
+    user, bot_reply, notice = ("user", {}), ("assistant", {}), ("assistant", {"notice": "handback"})
+    assert unanswered_question(conversation(user, bot_reply)) is None
+    assert unanswered_question(conversation(user, bot_reply, user, user)) == 3
+    assert unanswered_question(conversation(user, ("agent", {}), user, notice)) == 2
+    assert unanswered_question(conversation()) is None

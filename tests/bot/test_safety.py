@@ -191,7 +191,11 @@ def test_secrets_spelt_out_or_reversed_are_withheld(settings: Settings) -> None:
     turn = bot.answer(messages, Overrides(secrets=("STAFF8842",)))
     assert "8842" not in turn.reply and "2488" not in turn.reply
     assert "5-7 business days" in turn.reply
-    assert [w["check"] for w in turn.withheld] == ["secret", "secret"]
+    # (The repeated refund time is withheld too, as adding nothing to the facts: issue 20.)
+    assert [w["check"] for w in turn.withheld if w["check"] != "added_line"] == [
+        "secret",
+        "secret",
+    ]
 
 
 def test_the_stated_lead_is_screened_too(settings: Settings) -> None:

@@ -80,8 +80,21 @@ def test_invented_price_is_withheld_and_catalog_price_stated(settings: Settings)
     turn = bot.chat("How much is the blue linen shirt in M?", session="s2")
     assert "$49.00" in turn.reply
     assert "19.99" not in turn.reply
-    assert "great shirt" in turn.reply
+    # After the facts, a line that adds nothing to them is not kept either (issue 20).
+    assert "great shirt" not in turn.reply
     assert turn.withheld and "19.99" in turn.withheld[0]["reason"]
+    assert {w["check"] for w in turn.withheld} >= {"added_line"}
+
+
+def test_the_models_line_after_the_facts_is_kept_when_supported_and_new(
+    settings: Settings,
+) -> None:
+    kept = "The linen shirt comes in colour Blue and size M."
+    invented = "Do you want me to make something special for him?"
+    bot = make_bot(settings, lambda r: f"{kept} {invented}")
+    turn = bot.chat("How much is the blue linen shirt in M?", session="s3")
+    assert "$49.00" in turn.reply
+    assert kept in turn.reply and "special" not in turn.reply
 
 
 def test_unknown_question_says_so_and_offers_a_human(settings: Settings) -> None:
@@ -114,8 +127,10 @@ def test_backend_timeout_is_handled(settings: Settings) -> None:
 
 
 def test_stream_yields_pieces_that_make_the_reply(settings: Settings) -> None:
+    # A model that writes the whole answer (no facts stated ahead of it) streams it.
+    capable = settings.model_copy(update={"model": "a-capable-model"})
     bot = make_bot(
-        settings, lambda r: "Refunds take 5-7 business days [1]. Anything else? Happy to help."
+        capable, lambda r: "Refunds take 5-7 business days [1]. Anything else? Happy to help."
     )
     pieces = list(bot.stream("How long do refunds to a credit card take?", session="s7"))
     assert len(pieces) >= 2

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ConversationNotFound, StoreError
+from bot.errors import ConversationNotFound, IdempotencyConflict, StoreError
 from bot.status import ConversationStatus
 from bot.store import ConversationStore, SQLConversationStore
 
@@ -94,16 +94,19 @@ def test_concurrent_writers_lose_nothing(store: SQLConversationStore) -> None:
     assert {m.content for m in messages} == {f"{w}-{i}" for w in range(4) for i in range(10)}
 
 
-def test_outbox_and_idempotency(store: SQLConversationStore) -> None:
+def test_outbox_and_request_keys(store: SQLConversationStore) -> None:
     cid = store.create()
     delivery = store.enqueue_delivery(cid, "escalation", {"conversation_id": cid})
     assert [d.id for d in store.due_deliveries()] == [delivery]
     store.finish_delivery(delivery, False, "HTTP 500", retry_in_s=3600)
     assert store.due_deliveries() == []
     assert store.deliveries(cid)[0].attempts == 1
-    store.remember("k1", {"reply": "hi"})
-    store.remember("k1", {"reply": "other"})
-    assert store.remembered("k1") == {"reply": "hi"} and store.remembered("k2") is None
+    # One rule for retries: a request key names one message of the conversation.
+    first = store.append(cid, "user", "hi", request_key="k1")
+    assert store.append(cid, "user", "hi", request_key="k1").position == first.position
+    with pytest.raises(IdempotencyConflict):
+        store.append(cid, "user", "something else", request_key="k1")
+    assert [m.content for m in store.get(cid).messages] == ["hi"]
 
 
 def test_a_bad_url_is_a_clear_error(tmp_path: Path) -> None:

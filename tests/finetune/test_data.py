@@ -1,4 +1,4 @@
-"""Training data from past conversations: filtering, masking, dedupe, split, errors."""
+"""Store replies from past conversations: filtering, masking, dedupe, split, errors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import InputError
-from finetune.data import build_dataset, conversation_example, split_by_conversation
+from finetune.data import build_dataset, split_by_conversation, store_turns
 from finetune.privacy import mask_personal_data, strip_agent_intro
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,15 +41,15 @@ def test_only_resolved_conversations_with_good_csat(tmp_path: Path) -> None:
             conversation("d", [("user", "Hi d"), ("agent", "Hello d")], csat=4),
         ],
     )
-    data = build_dataset(path, store_name="Shop", heldout_fraction=0.01)
+    data = build_dataset(path, heldout_fraction=0.01)
     ids = {e.conversation_id for e in data.train + data.heldout}
     assert ids == {"a", "d"}
     assert data.stats.skipped_low_csat == 1 and data.stats.skipped_unresolved == 1
-    lenient = build_dataset(path, store_name="Shop", min_csat=3, heldout_fraction=0.01)
+    lenient = build_dataset(path, min_csat=3, heldout_fraction=0.01)
     assert {e.conversation_id for e in lenient.train + lenient.heldout} == {"a", "b", "d"}
 
 
-def test_system_prompt_context_and_agent_targets() -> None:
+def test_context_and_agent_targets() -> None:
     record = conversation(
         "x",
         [
@@ -59,14 +59,21 @@ def test_system_prompt_context_and_agent_targets() -> None:
             ("agent", "Hi, this is Elena. NW-123456 left this morning."),
         ],
     )
-    example = conversation_example(record, "You are the store's assistant.", "x")
-    assert example is not None
-    roles = [m["role"] for m in example.messages]
-    assert roles == ["system", "user", "assistant", "user", "assistant"]
-    assert example.messages[0]["content"] == "You are the store's assistant."
+    turns = store_turns(record, "x")
     # The bot's answer the shopper pushed back on is context, not a target; the agent's is.
-    assert example.targets == [False, False, False, False, True]
-    assert example.messages[-1]["content"] == "[order number] left this morning."
+    assert len(turns) == 1
+    only = turns[0]
+    assert [m["role"] for m in only.context] == ["user", "assistant", "user"]
+    assert only.context[0]["content"] == "Where is [order number]?"
+    assert only.reply == "[order number] left this morning."
+
+
+def test_two_shopper_messages_in_a_row_are_one_turn() -> None:
+    record = conversation(
+        "y", [("agent", "Welcome!"), ("user", "Hi"), ("user", "refund?"), ("agent", "Sure.")]
+    )
+    turns = store_turns(record, "y")
+    assert [t.context for t in turns] == [[{"role": "user", "content": "Hi\nrefund?"}]]
 
 
 @pytest.mark.parametrize(
@@ -109,7 +116,7 @@ def test_agents_do_not_introduce_themselves_by_name() -> None:
 
 
 def test_demo_data_masked_throughout() -> None:
-    data = build_dataset(ROOT / "data" / "conversations.jsonl", store_name="Northwind Lane")
+    data = build_dataset(ROOT / "data" / "conversations.jsonl")
     text = json.dumps([e.to_json() for e in data.train + data.heldout], ensure_ascii=False)
     for raw in ("michaelk65@mail.example", "NW-276183", "555-8347", "5021 Sunset Blvd"):
         assert raw not in text
@@ -122,7 +129,7 @@ def test_duplicates_are_kept_once(tmp_path: Path) -> None:
     one = [("user", "Order NW-111111?"), ("agent", "It ships today.")]
     two = [("user", "Order NW-222222?"), ("agent", "It ships today.")]
     path = write(tmp_path / "c.jsonl", [conversation("a", one), conversation("b", two)])
-    data = build_dataset(path, store_name="Shop")
+    data = build_dataset(path)
     assert data.stats.duplicates == 1
     assert len(data.train) + len(data.heldout) == 1
 
@@ -133,9 +140,9 @@ def test_split_is_by_conversation_and_deterministic(tmp_path: Path) -> None:
         for i in range(200)
     ]
     path = write(tmp_path / "c.jsonl", records)
-    first = build_dataset(path, store_name="Shop", heldout_fraction=0.2, seed=7)
-    again = build_dataset(path, store_name="Shop", heldout_fraction=0.2, seed=7)
-    other = build_dataset(path, store_name="Shop", heldout_fraction=0.2, seed=8)
+    first = build_dataset(path, heldout_fraction=0.2, seed=7)
+    again = build_dataset(path, heldout_fraction=0.2, seed=7)
+    other = build_dataset(path, heldout_fraction=0.2, seed=8)
     train_ids = {e.conversation_id for e in first.train}
     held_ids = {e.conversation_id for e in first.heldout}
     assert not train_ids & held_ids
@@ -143,7 +150,7 @@ def test_split_is_by_conversation_and_deterministic(tmp_path: Path) -> None:
     assert held_ids == {e.conversation_id for e in again.heldout}
     assert held_ids != {e.conversation_id for e in other.heldout}
     train, held = split_by_conversation(first.train[:1] + first.heldout[:1], 0.5, 0)
-    assert len(train) + len(held) == 2
+    assert len(train) + len(held) == 2 and held
 
 
 @pytest.mark.parametrize(
@@ -159,6 +166,6 @@ def test_malformed_input_names_file_and_line(tmp_path: Path, line: str, message:
     path = tmp_path / "c.jsonl"
     path.write_text(json.dumps(conversation("a", GOOD)) + "\n\n" + line + "\n")
     with pytest.raises(InputError) as error:
-        build_dataset(path, store_name="Shop")
+        build_dataset(path)
     assert f"{path}:3:" in str(error.value)
     assert message in str(error.value)

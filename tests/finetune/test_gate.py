@@ -8,30 +8,52 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
+from bot.fakes import SimpleHit
 from bot.model_files import promoted_chat_model, resolve_chat_model
 from bot.settings import Settings
-from finetune.gate import decide, token_f1, unsupported
+from bot.turn_prompt import TurnPrompt
+from bot.turns import Turn
+from finetune.data import StoreTurn
+from finetune.gate import decide, score_turn, summarize
+from finetune.grounded import GROUNDED, NOT_HELD, GroundedTurn
+from finetune.measures import token_f1
+from finetune.run import rollback
 
-CURRENT = {"loss": 2.0, "overlap_f1": 0.30, "unsupported_rate": 0.10}
+CURRENT = {
+    "all": {"token_f1": 0.30, "facts_correct": 0.5, "invented": 0.10, "unsupported": 0.0},
+    "en": {"token_f1": 0.30, "facts_correct": 0.5, "invented": 0.10},
+    "zh": {"token_f1": 0.30, "facts_correct": 0.5, "invented": 0.10},
+}
+
+
+def better(**changes) -> dict:
+    new = {k: dict(v) for k, v in CURRENT.items()}
+    for group in ("all", "en", "zh"):
+        new[group]["token_f1"] = 0.35
+    for key, value in changes.items():
+        group, measure = key.split("__")
+        new[group][measure] = value
+    return new
 
 
 def test_gate_promotes_only_a_better_model() -> None:
-    better = {"loss": 1.5, "overlap_f1": 0.35, "unsupported_rate": 0.05}
-    assert decide(CURRENT, better).promote
-    worse = {"loss": 2.1, "overlap_f1": 0.35, "unsupported_rate": 0.05}
-    gate = decide(CURRENT, worse)
+    assert decide(CURRENT, better(), loss_current=2.0, loss_candidate=1.5).promote
+    gate = decide(CURRENT, better(), loss_current=2.0, loss_candidate=2.1)
     assert not gate.promote and "held-out loss" in gate.reasons[0]
-    chatty = {"loss": 1.5, "overlap_f1": 0.10, "unsupported_rate": 0.05}
-    assert not decide(CURRENT, chatty).promote
-    inventive = {"loss": 1.5, "overlap_f1": 0.35, "unsupported_rate": 0.40}
-    assert not decide(CURRENT, inventive).promote
-    assert not decide(CURRENT, dict(CURRENT)).promote  # equal is not better
+    same = decide(CURRENT, CURRENT, loss_current=2.0, loss_candidate=1.5)
+    assert not same.promote and "token-F1" in same.reasons[0]  # equal is not better
+    inventive = decide(CURRENT, better(all__invented=0.2), loss_current=2, loss_candidate=1)
+    assert not inventive.promote and "invented" in inventive.reasons[0]
+    wrong = decide(CURRENT, better(all__facts_correct=0.4), loss_current=2, loss_candidate=1)
+    assert not wrong.promote
+    # Better overall but worse in Chinese: not promoted.
+    chinese = decide(CURRENT, better(zh__token_f1=0.2), loss_current=2, loss_candidate=1)
+    assert not chinese.promote and chinese.reasons[0].startswith("zh:")
 
 
 def test_force_overrides_the_gate() -> None:
-    worse = {"loss": 3.0, "overlap_f1": 0.0, "unsupported_rate": 1.0}
-    gate = decide(CURRENT, worse, force=True)
-    assert gate.promote and gate.forced and len(gate.reasons) == 3
+    gate = decide(CURRENT, CURRENT, loss_current=1.0, loss_candidate=3.0, force=True)
+    assert gate.promote and gate.forced and len(gate.reasons) == 2
 
 
 def test_token_f1_english_and_chinese() -> None:
@@ -40,11 +62,41 @@ def test_token_f1_english_and_chinese() -> None:
     assert 0 < token_f1("退款五天到账", "退款需要五个工作日") < 1
 
 
-def test_unsupported_facts_are_flagged() -> None:
-    context = [{"role": "user", "content": "Where is order NW-123456?"}]
-    assert not unsupported("Order NW-123456 ships today.", context, "It ships today.")
-    assert unsupported("Order NW-999999 ships today.", context, "It ships today.")
-    assert unsupported("That costs $79.00.", context, "It ships today.")
+def test_a_turn_is_scored_on_the_replies_the_shopper_gets() -> None:
+    hit = SimpleHit("policy:r", "policy", "Refunds", "Refunds take 5-7 business days.")
+    prompt = TurnPrompt([{"role": "system", "content": "x"}], "", [hit], "en")
+    store = StoreTurn("c", "en", [{"role": "user", "content": "refund time?"}], "5-7 days.")
+    grounded = GroundedTurn(store, prompt, store.reply, GROUNDED)
+    right = Turn("s", "Refunds take 5-7 business days.", [], {}, False)
+    caught = Turn("s", "Refunds take a while.", [], {}, False)
+    caught.withheld = [{"sentence": "It takes 3 days.", "reason": "3", "check": "grounding"}]
+    scores = [score_turn(grounded, right), score_turn(grounded, caught)]
+    assert scores[0].figures_correct and not scores[0].invented
+    assert not scores[1].figures_correct and scores[1].invented
+    unsure = Turn("s", "I'm not certain about that detail.", [], {}, False)
+    scores.append(score_turn(GroundedTurn(store, prompt, "x", NOT_HELD), unsure))
+    summary = summarize(scores)
+    assert summary["all"]["facts_correct"] == 0.5 and summary["all"]["invented"] == 0.3333
+    assert summary["en"]["offers_person"] == 1.0 and summary["all"]["turns"] == 3
+
+
+def test_rollback_serves_the_previous_model_then_the_bundled_one(tmp_path: Path) -> None:
+    settings = Settings.model_validate({"home": tmp_path / "home"})
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "config.json").write_text("{}")
+    record = settings.home / "finetune" / "promoted.json"
+    record.parent.mkdir(parents=True)
+    record.write_text(json.dumps({"model": str(second), "previous": {"model": str(first)}}))
+    models = tmp_path / "home" / "models" / "SmolLM2-135M-Instruct"
+    models.mkdir(parents=True)
+    (models / "config.json").write_text("{}")
+    assert rollback(settings) == {"serving": str(first), "removed": str(second)}
+    assert rollback(settings) == {"serving": str(models), "removed": str(first)}
+    assert not record.exists()
+    with pytest.raises(ConfigError, match="nothing to roll back"):
+        rollback(settings)
 
 
 def promote(settings: Settings, folder: Path) -> None:

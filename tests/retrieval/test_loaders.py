@@ -98,7 +98,9 @@ def test_dialogues_only_resolved_count(store: Path) -> None:
     result = load_dialogues(store / "conversations.jsonl")
     ids = {p.metadata["conversation_id"] for p in result.passages}
     assert ids == {"c-001", "c-002", "c-004"}
-    assert result.skipped == 1  # c-003 was not resolved
+    assert result.skipped == 1  # c-003 was not resolved, and the report says so
+    [(why, skipped)] = result.skip_reasons.items()
+    assert why.startswith("not resolved") and (skipped.count, skipped.first) == (1, ["c-003"])
     assert {e.line for e in result.errors} == {5, 6}
     case = next(p for p in result.passages if p.doc_key == "c-001")
     assert "broken mug" in case.text and "replacement" in case.text

@@ -46,12 +46,32 @@ def web_app(web_settings: Settings) -> Iterator[object]:
     bot.close()
 
 
-def run_client(app: object, scenario: Callable[[httpx.AsyncClient], Awaitable[None]]) -> None:
-    """Run ``scenario`` with a client talking to ``app`` in-process."""
+ORIGIN = "https://shopbot.test"
+"""Where the in-process app is served (over HTTPS, as in production)."""
+
+
+def run_client(
+    app: object,
+    scenario: Callable[[httpx.AsyncClient], Awaitable[None]],
+    base_url: str = ORIGIN,
+    client: tuple[str, int] = ("127.0.0.1", 123),
+) -> None:
+    """Run ``scenario`` with a client (at address ``client``) talking to ``app`` in-process."""
 
     async def main() -> None:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://shopbot.test") as c:
+        transport = httpx.ASGITransport(app=app, client=client)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as c:
             await scenario(c)
 
     asyncio.run(main())
+
+
+async def console_login(
+    client: httpx.AsyncClient, name: str = "Dana", key: str = AGENT_KEY
+) -> dict[str, str]:
+    """Log in to the console as its page does; the headers its later changes carry."""
+    login = await client.post(
+        "/console/login", json={"name": name, "key": key}, headers={"Origin": ORIGIN}
+    )
+    assert login.status_code == 200, login.text
+    return {"Origin": ORIGIN, "X-CSRF-Token": login.json()["csrf"]}

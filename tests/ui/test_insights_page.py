@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import DATA, ROOT
 from tests.live import LIVE_AGENT_KEY, LiveServer
-from tests.ui.conftest import AGENT_KEY, run_client
+from tests.ui.conftest import console_login, run_client
 from tests.ui.test_browser import ARTIFACTS, browser  # noqa: F401  (the module's Chromium)
 
 
@@ -35,8 +35,7 @@ def test_insights_need_an_agent_login_and_export_json_and_csv(web_app: Any) -> N
         page = await client.get("/console/insights", follow_redirects=False)
         assert page.status_code == 303 and page.headers["location"] == "/console"
 
-        login = await client.post("/console/login", json={"key": AGENT_KEY, "name": "Lee"})
-        assert login.status_code == 200
+        await console_login(client, "Lee")  # the shared key: an admin
         report = (await client.get("/console/insights.json")).json()
         overall = report["metrics"]["overall"]
         assert overall["conversations"] == 1 and overall["median_turns"] == 1.0

@@ -18,7 +18,7 @@ from ui.metrics import install_metrics
 def test_metrics_count_turns_and_escalations(settings: Settings) -> None:
     bot = ShopBot(settings, backend=FakeBackend(), knowledge=StaticKnowledge(KNOWLEDGE))
     app = FastAPI()
-    install_metrics(app, bot)
+    install_metrics(app, bot, settings)
 
     @app.get("/ping")
     async def ping() -> dict[str, str]:

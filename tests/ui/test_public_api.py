@@ -6,7 +6,7 @@ import json
 
 import httpx
 
-from tests.ui.conftest import API_KEY, PUBLIC_KEY, SHOP, run_client
+from tests.ui.conftest import API_KEY, ORIGIN, PUBLIC_KEY, SHOP, run_client
 
 URL = "/api/v1/public/conversations"
 FROM_SHOP = {"Origin": SHOP, "X-Shopbot-Key": PUBLIC_KEY}
@@ -29,8 +29,9 @@ def test_allowed_origin_gets_cors_headers_and_a_streamed_cited_reply(web_app: ob
                 "Access-Control-Request-Headers": "content-type,x-shopbot-key,x-shopbot-token",
             },
         )
-        assert preflight.status_code == 200
+        assert preflight.status_code == 204
         assert preflight.headers["access-control-allow-origin"] == SHOP
+        assert "access-control-allow-credentials" not in preflight.headers
         cid, headers = await _open(client)
         reply = await client.post(
             f"{URL}/{cid}/messages",
@@ -62,11 +63,13 @@ def test_other_origins_are_refused_with_a_clear_403(web_app: object) -> None:
             URL,
             headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
         )
+        assert preflight.status_code == 403
         assert "access-control-allow-origin" not in preflight.headers
+        assert "SHOPBOT_ALLOWED_ORIGINS" in preflight.json()["error"]["message"]
         no_origin = await client.post(URL, headers={"X-Shopbot-Key": PUBLIC_KEY})
         assert no_origin.status_code == 403
         same_origin = await client.post(
-            URL, headers={"Origin": "http://shopbot.test", "X-Shopbot-Key": PUBLIC_KEY}
+            URL, headers={"Origin": ORIGIN, "X-Shopbot-Key": PUBLIC_KEY}
         )
         assert same_origin.status_code == 201
 
@@ -79,23 +82,27 @@ def test_public_key_is_required_and_only_opens_shopper_doors(web_app: object) ->
         wrong = await client.post(URL, headers={"Origin": SHOP, "X-Shopbot-Key": "nope"})
         assert wrong.status_code == 401
         cid, headers = await _open(client)
-        as_bearer = {"Authorization": f"Bearer {PUBLIC_KEY}", "Origin": SHOP}
-        # Helpdesk and agent actions: never with a public key, whichever way it is sent.
+        as_bearer = {"Authorization": f"Bearer {PUBLIC_KEY}"}  # a script: no Origin
+        # Helpdesk and agent actions: never with a public key, whichever way it is sent. A
+        # script is told the key is unknown; a page of the shop may read nothing there (401)
+        # and change nothing there (403: not shopbot's own origin).
         for method, path in [
             ("GET", "/api/v1/escalations"),
             ("GET", f"/api/v1/conversations/{cid}"),
             ("POST", f"/api/v1/conversations/{cid}/handback"),
             ("POST", f"/api/v1/conversations/{cid}/close"),
         ]:
-            for auth in (as_bearer, headers):
-                response = await client.request(method, path, headers=auth)
-                assert response.status_code == 401, (method, path)
-        agent = await client.post(
-            f"/api/v1/conversations/{cid}/agent-messages",
-            json={"content": "hi", "agent": "mallory"},
-            headers=as_bearer,
-        )
-        assert agent.status_code == 401
+            response = await client.request(method, path, headers=as_bearer)
+            assert response.status_code == 401, (method, path)
+            response = await client.request(method, path, headers=headers)
+            assert response.status_code == (401 if method == "GET" else 403), (method, path)
+        for auth in (as_bearer, {**as_bearer, "Origin": SHOP}):
+            agent = await client.post(
+                f"/api/v1/conversations/{cid}/agent-messages",
+                json={"content": "hi", "agent": "mallory"},
+                headers=auth,
+            )
+            assert agent.status_code == (401 if "Origin" not in auth else 403)
         queue = await client.get("/console/api/queue", headers=headers)
         assert queue.status_code == 401
 

@@ -3,11 +3,13 @@
   "use strict";
   var $ = function (id) { return document.getElementById(id); };
   var current = null;
+  var csrf = "";  // the session's CSRF token: sent back on every change
 
   function call(method, path, body) {
+    var headers = body ? { "Content-Type": "application/json" } : {};
+    if (method !== "GET" && csrf) headers["X-CSRF-Token"] = csrf;
     return fetch(path, {
-      method: method, credentials: "same-origin",
-      headers: body ? { "Content-Type": "application/json" } : {},
+      method: method, credentials: "same-origin", headers: headers,
       body: body ? JSON.stringify(body) : undefined
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (data) {
@@ -24,7 +26,18 @@
     return n;
   }
   function fmt(x) { return x == null ? "–" : Number(x).toFixed(2); }
-  function show(loggedIn, name) {
+  function when(iso) {
+    var d = new Date(iso);
+    if (isNaN(d)) return "";
+    var today = new Date().toDateString() === d.toDateString();
+    return today ? d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
+                 : d.toLocaleDateString([], { month: "short", day: "numeric" }) + " " +
+                   d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+  var shoppers = {};  // conversation id -> how the queue names its shopper
+  function show(loggedIn, name, role) {
+    if (!loggedIn) csrf = "";
+    $("insights-link").hidden = !loggedIn || role !== "admin";  // insights: admins only
     $("login").hidden = loggedIn;
     $("desk").hidden = !loggedIn;
     $("logout").hidden = !loggedIn;
@@ -36,19 +49,21 @@
       box.textContent = "";
       if (!rows.length) box.appendChild(el("p", "empty", "No conversation waits for a human."));
       rows.forEach(function (row) {
+        shoppers[row.id] = row.shopper;
         var item = el("div", "item" + (row.id === current ? " active" : ""));
         item.dataset.id = row.id;
         var top = el("div");
         top.appendChild(el("span", "badge" + (row.status === "agent" ? " agent" : ""),
           row.status === "agent" ? "with agent" : "waiting"));
-        top.appendChild(el("b", null, row.id));
+        top.appendChild(el("b", null, row.shopper || row.id));
         item.appendChild(top);
-        if (row.last_message) item.appendChild(el("div", null, "“" + row.last_message.slice(0, 120) + "”"));
+        item.appendChild(el("div", "meta when", when(row.created_at) + " · " + row.channel));
+        if (row.last_message && row.last_message !== row.shopper) item.appendChild(el("div", null, "“" + row.last_message.slice(0, 120) + "”"));
         (row.reasons || []).forEach(function (r) { item.appendChild(el("span", "reason", r)); });
         item.appendChild(el("div", "meta",
           "dissatisfaction " + fmt(row.dissatisfaction) + " (max " + fmt(row.max_dissatisfaction) +
           ") · sentiment " + fmt(row.sentiment) + " · predicted CSAT " + fmt(row.predicted_csat) +
-          " · " + (row.language || "?") + " · " + row.channel));
+          " · " + (row.language || "?")));
         item.onclick = function () { open(row.id); };
         box.appendChild(item);
       });
@@ -57,7 +72,8 @@
   function open(id) {
     current = id;
     return call("GET", "/console/api/conversations/" + encodeURIComponent(id)).then(function (c) {
-      $("title").textContent = c.id + " — " + c.status + (c.escalation ? " — " + (c.escalation.reasons || []).join("; ") : "");
+      $("title").textContent = (shoppers[c.id] || c.id) + " — " + c.channel + " — " + c.status +
+        (c.escalation ? " — " + (c.escalation.reasons || []).join("; ") : "");
       var box = $("transcript");
       box.textContent = "";
       c.messages.forEach(function (m) {
@@ -83,8 +99,8 @@
   }
   $("login").onsubmit = function (e) {
     e.preventDefault();
-    call("POST", "/console/login", { key: $("key").value, name: $("name").value.trim() || "agent" })
-      .then(function (agent) { $("key").value = ""; show(true, agent.name); loadQueue(); })
+    call("POST", "/console/login", { name: $("name").value.trim(), key: $("key").value })
+      .then(function (agent) { $("key").value = ""; csrf = agent.csrf; show(true, agent.name, agent.role); loadQueue(); })
       .catch(function (err) { $("login-error").textContent = err.message; });
   };
   $("logout").onclick = function () { call("POST", "/console/logout").then(function () { show(false); }); };
@@ -98,6 +114,6 @@
   };
   $("handback").onclick = function () { act("/handback"); };
   $("close").onclick = function () { act("/close"); };
-  call("GET", "/console/api/me").then(function (a) { show(true, a.name); loadQueue(); }).catch(function () { show(false); });
+  call("GET", "/console/api/me").then(function (a) { csrf = a.csrf; show(true, a.name, a.role); loadQueue(); }).catch(function () { show(false); });
   setInterval(function () { if (!$("desk").hidden) { loadQueue(); if (current) open(current); } }, 5000);
 })();

@@ -10,10 +10,12 @@
   var fetch = window.fetch.bind(window); // the page's later changes to window.fetch do not reach us
   var base = data.api || new URL(script.src, location.href).origin;
   var key = data.key || "";
-  var lang = (data.lang || navigator.language || "en").toLowerCase().indexOf("zh") === 0 ? "zh" : "en";
+  function pick(code) { return (code || "en").toLowerCase().indexOf("zh") === 0 ? "zh" : "en"; }
+  var fixedLang = data.lang ? pick(data.lang) : null;  // data-lang wins; else the shopper's
+  var lang = fixedLang || pick(navigator.language);
   var color = /^#[0-9a-f]{3,8}$|^[a-z]+$/i.test(data.color || "") ? data.color : "#2563eb";
   var side = data.position === "left" ? "left" : "right";
-  var T = {
+  var TEXTS = {
     en: {
       title: "Customer support", open: "Open chat", close: "Close chat", send: "Send",
       placeholder: "Type your question…", human: "Talk to a person",
@@ -22,7 +24,9 @@
       agent: "You are now chatting with a person from our team.",
       sources: "Sources", up: "Helpful", down: "Not helpful", rate: "Rate this chat:",
       thanks: "Thank you for your rating!", error: "Sorry, something went wrong. Please try again.",
-      interrupted: "(reply interrupted)", team: "Team"
+      interrupted: "(reply interrupted)", team: "Team", restart: "New conversation",
+      refused: "Sorry, the chat is not available on this page yet.",
+      owner: "For the store owner: "
     },
     zh: {
       title: "在线客服", open: "打开聊天", close: "关闭聊天", send: "发送",
@@ -32,11 +36,14 @@
       agent: "您正在与人工客服对话。",
       sources: "参考来源", up: "有帮助", down: "没帮助", rate: "为本次对话评分：",
       thanks: "感谢您的评分！", error: "抱歉，出了点问题，请重试。",
-      interrupted: "（回复被中断）", team: "客服"
+      interrupted: "（回复被中断）", team: "客服", restart: "新对话",
+      refused: "抱歉，本页面暂时无法使用在线客服。",
+      owner: "店主请注意："
     }
-  }[lang];
+  };
+  var T = TEXTS[lang];
   var storeKey = "shopbot:" + key + ":conversation";
-  var state = { conv: load(), view: null, busy: false, timer: null, rated: false };
+  var state = { conv: load(), view: null, busy: false, timer: null, rated: false, refused: null, store: null };
 
   function load() {
     try { return JSON.parse(localStorage.getItem(storeKey) || "null"); } catch (e) { return null; }
@@ -82,39 +89,62 @@
     ".sb-form{display:flex;gap:6px;padding:10px;border-top:1px solid #eee;background:#fff}",
     ".sb-input{flex:1;border:1px solid #ccc;border-radius:8px;padding:8px;font-size:14px;min-width:0}",
     ".sb-send{background:" + color + ";color:#fff;border:0;border-radius:8px;padding:0 14px;cursor:pointer}",
-    ".sb-send:disabled{opacity:.5}"
+    ".sb-send:disabled{opacity:.5}",
+    ".sb-notice{align-self:center;max-width:92%;font-size:12px;color:#555;font-style:italic;text-align:center;padding:2px 8px}",
+    ".sb-refused{margin:12px;padding:10px 12px;border-radius:10px;background:#fdecea;color:#7f1d1d;border:1px solid #f5c2c0;font-size:13px}",
+    ".sb-refused small{display:block;margin-top:6px;color:#555;font-size:11px;word-break:break-word}",
+    ".sb-refused[hidden]{display:none}",
+    "@media (max-width:480px){.sb-panel{top:0;bottom:0;left:0;right:0;width:100vw;height:100%;border-radius:0}" +
+      ".sb-panel:not([hidden])~.sb-bubble,.sb-bubble.sb-open{display:none}}"
   ].join("\n");
   var bubble = el("button", "sb-bubble", "💬");
-  bubble.setAttribute("aria-label", T.open);
   var panel = el("div", "sb-panel");
   panel.hidden = true;
   panel.setAttribute("role", "dialog");
-  panel.setAttribute("aria-label", T.title);
   var head = el("div", "sb-head");
-  head.appendChild(el("b", null, T.title));
-  var humanBtn = el("button", "sb-human", T.human);
+  var title = el("b");
+  var restartBtn = el("button", "sb-restart", "↺");
+  var humanBtn = el("button", "sb-human");
   var closeBtn = el("button", "sb-close", "✕");
-  closeBtn.setAttribute("aria-label", T.close);
-  head.appendChild(humanBtn);
-  head.appendChild(closeBtn);
+  [title, restartBtn, humanBtn, closeBtn].forEach(function (n) { head.appendChild(n); });
   var banner = el("div", "sb-banner");
   banner.hidden = true;
   banner.setAttribute("role", "status");
+  var refusedBox = el("div", "sb-refused");
+  refusedBox.hidden = true;
+  refusedBox.setAttribute("role", "alert");
   var log = el("div", "sb-log");
   log.setAttribute("aria-live", "polite");
   var rate = el("div", "sb-rate");
   rate.hidden = true;
   var form = el("form", "sb-form");
   var input = el("input", "sb-input");
-  input.placeholder = T.placeholder;
   input.maxLength = 4000;
-  input.setAttribute("aria-label", T.placeholder);
-  var sendBtn = el("button", "sb-send", T.send);
+  var sendBtn = el("button", "sb-send");
   sendBtn.type = "submit";
   form.appendChild(input);
   form.appendChild(sendBtn);
-  [head, banner, log, rate, form].forEach(function (n) { panel.appendChild(n); });
-  [style, bubble, panel].forEach(function (n) { root.appendChild(n); });
+  [head, banner, refusedBox, log, rate, form].forEach(function (n) { panel.appendChild(n); });
+  [style, panel, bubble].forEach(function (n) { root.appendChild(n); });
+
+  function label() {
+    T = TEXTS[lang];
+    bubble.setAttribute("aria-label", panel.hidden ? T.open : T.close);
+    panel.setAttribute("aria-label", T.title);
+    title.textContent = state.store ? state.store + " · " + T.title : T.title;
+    restartBtn.title = T.restart;
+    restartBtn.setAttribute("aria-label", T.restart);
+    humanBtn.textContent = T.human;
+    closeBtn.setAttribute("aria-label", T.close);
+    input.placeholder = T.placeholder;
+    input.setAttribute("aria-label", T.placeholder);
+    sendBtn.textContent = T.send;
+  }
+  function follow(language) {  // labels in the language the shopper writes in
+    var next = fixedLang || (language ? pick(language) : lang);
+    if (next !== lang) { lang = next; label(); }
+  }
+  label();
 
   function headers(extra) {
     var h = { "X-Shopbot-Key": key, "Content-Type": "application/json" };
@@ -129,6 +159,29 @@
       body: options.body ? JSON.stringify(options.body) : undefined, mode: "cors", credentials: "omit"
     });
   }
+  // May this page use the chat? Asked without a key header, so no preflight: a page the server
+  // refuses still learns why, and says so instead of failing on every message.
+  function check() {
+    return fetch(base + "/api/v1/public/check?key=" + encodeURIComponent(key), { mode: "cors", credentials: "omit" })
+      .then(function (r) { return r.json(); })
+      .then(function (c) {
+        state.store = c.store;
+        title.textContent = c.store ? c.store + " · " + T.title : T.title;
+        state.refused = c.origin_allowed && c.key_valid ? null : c.message;
+        showRefusal();
+        return !state.refused;
+      })
+      .catch(function () { return true; });  // offline: let the next message try
+  }
+  function showRefusal() {
+    refusedBox.hidden = !state.refused;
+    input.disabled = sendBtn.disabled = humanBtn.disabled = !!state.refused;
+    refusedBox.textContent = "";
+    if (!state.refused) return;
+    refusedBox.appendChild(document.createTextNode(T.refused));
+    refusedBox.appendChild(el("small", null, T.owner + state.refused));
+    if (window.console) console.warn("shopbot widget: " + state.refused);
+  }
   function ensureConversation() {
     if (state.conv) return Promise.resolve(state.conv);
     return api("", { method: "POST" }).then(function (r) {
@@ -137,7 +190,7 @@
     }).then(function (c) { save({ id: c.id, token: c.token }); return state.conv; });
   }
   function sync() {
-    if (!state.conv || state.busy) return Promise.resolve();
+    if (!state.conv || state.busy || state.refused) return Promise.resolve();
     return api("/" + encodeURIComponent(state.conv.id)).then(function (r) {
       if (r.status === 404) { save(null); state.view = null; render(); return; }
       if (!r.ok) return;
@@ -146,16 +199,16 @@
       });
     }).catch(function () { /* offline: try again on the next tick */ });
   }
-  function sourcesNode(sources) {
-    var box = el("div", "sb-sources", T.sources + ": ");
+  function sourcesNode(sources, language) {
+    var box = el("div", "sb-sources", TEXTS[pick(language || lang)].sources + ": ");
     sources.forEach(function (s, i) {
       if (i) box.appendChild(document.createTextNode(" · "));
-      var label = "[" + s.n + "] " + s.title;
+      var text = "[" + s.n + "] " + s.title;
       if (s.url) {
-        var a = el("a", null, label);
+        var a = el("a", null, text);
         a.href = s.url; a.target = "_blank"; a.rel = "noopener noreferrer";
         box.appendChild(a);
-      } else box.appendChild(el("span", null, label));
+      } else box.appendChild(el("span", null, text));
     });
     return box;
   }
@@ -171,18 +224,21 @@
     });
     return box;
   }
+  function written(text) { return /[\u3400-\u9fff]/.test(text) ? "zh" : "en"; }
   function messageNode(m) {
+    if (m.notice) return el("div", "sb-msg sb-notice", m.content);
     var node = el("div", "sb-msg sb-" + m.role);
     if (m.role === "agent") node.appendChild(el("span", "sb-who", (m.agent || T.team) + " · " + T.team));
     node.appendChild(document.createTextNode(m.content + (m.interrupted ? " " + T.interrupted : "")));
-    if (m.role === "assistant" && m.sources && m.sources.length) node.appendChild(sourcesNode(m.sources));
+    if (m.role === "assistant" && m.sources && m.sources.length) node.appendChild(sourcesNode(m.sources, written(m.content)));
     if (m.role !== "user") node.appendChild(feedbackNode(m));
     return node;
   }
   function render() {
+    var view = state.view;
+    if (view) follow(view.language);
     log.textContent = "";
     log.appendChild(el("div", "sb-msg sb-greeting", data.greeting || T.greeting));
-    var view = state.view;
     (view ? view.messages : []).forEach(function (m) { log.appendChild(messageNode(m)); });
     banner.hidden = !(view && view.human);
     banner.textContent = view && view.status === "agent" ? T.agent : T.waiting;
@@ -191,7 +247,7 @@
     log.scrollTop = log.scrollHeight;
   }
   function renderRating(view) {
-    var replies = view ? view.messages.filter(function (m) { return m.role !== "user"; }).length : 0;
+    var replies = view ? view.messages.filter(function (m) { return m.role !== "user" && !m.notice; }).length : 0;
     rate.hidden = replies === 0;
     rate.textContent = "";
     if (view && view.rating) { rate.textContent = T.thanks + " " + "★".repeat(view.rating); return; }
@@ -223,8 +279,13 @@
         if (kind === "delta") {
           shown += JSON.parse(payload).text;
           pending.textContent = shown;
-          log.scrollTop = log.scrollHeight;
+        } else if (kind === "done") {  // the whole reply, its sources numbered as shown
+          var done = JSON.parse(payload);
+          follow(done.language);
+          pending.textContent = done.reply;
+          if (done.sources && done.sources.length) pending.appendChild(sourcesNode(done.sources, written(done.reply)));
         }
+        log.scrollTop = log.scrollHeight;
       }
       function pump() {
         return reader.read().then(function (chunk) {
@@ -240,35 +301,43 @@
   }
   function send(text) {
     text = text.trim();
-    if (!text || state.busy) return;
+    if (!text || state.busy || state.refused) return;
     state.busy = true;
     sendBtn.disabled = true;
     input.value = "";
+    follow(written(text));
     log.appendChild(el("div", "sb-msg sb-user", text));
     ensureConversation().then(function () { return streamReply(text); }).catch(function () {
-      log.appendChild(el("div", "sb-msg sb-assistant sb-error", T.error));
+      // A network or CORS failure: ask the server whether this page may chat at all.
+      return check().then(function (allowed) {
+        if (allowed) log.appendChild(el("div", "sb-msg sb-assistant sb-error", T.error));
+      });
     }).then(function () {
       state.busy = false;
-      sendBtn.disabled = false;
+      sendBtn.disabled = !!state.refused;
       return sync();
     });
   }
   function open() {
     panel.hidden = false;
+    bubble.classList.add("sb-open");
     bubble.setAttribute("aria-label", T.close);
     render();
-    sync();
+    check().then(function (allowed) { if (allowed) sync(); });
     if (!state.timer) state.timer = setInterval(sync, 3000);
     input.focus();
   }
   function close() {
     panel.hidden = true;
+    bubble.classList.remove("sb-open");
     bubble.setAttribute("aria-label", T.open);
     clearInterval(state.timer);
     state.timer = null;
   }
+  function restart() { save(null); state.view = null; render(); input.focus(); }
   bubble.onclick = function () { panel.hidden ? open() : close(); };
   closeBtn.onclick = close;
+  restartBtn.onclick = restart;
   form.onsubmit = function (e) { e.preventDefault(); send(input.value); };
   humanBtn.onclick = function () {
     ensureConversation().then(function () {
@@ -277,5 +346,5 @@
   };
   function mount() { document.body.appendChild(host); }
   document.body ? mount() : document.addEventListener("DOMContentLoaded", mount);
-  window.ShopbotWidget = { open: open, close: close, send: send, reset: function () { save(null); state.view = null; render(); } };
+  window.ShopbotWidget = { open: open, close: close, send: send, reset: restart };
 })();

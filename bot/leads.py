@@ -1,0 +1,185 @@
+"""What a reply leads with: the facts stated from data, part by part, with the sources used.
+
+A question may ask several things ("Is the Dome 2 in blue in stock, and what does shipping to
+Belgium cost?"): each part is answered from its own best evidence, a product's price and stock
+from the catalog, anything else by the policy sentences that answer it (with the sentence that
+qualifies them). A sentence written in another language than the shopper's is quoted, with a
+lead-in in the shopper's language. Citations number the sources the lead uses, from 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.extractive import Passage, Picked, SentencePicker, question_parts
+from bot.grounding import (
+    ProductFact,
+    asks_about_product_facts,
+    fact_lead,
+    format_price,
+    named_products,
+)
+from bot.knowledge import HitLike
+from bot.language import phrase
+from bot.safety import detect_injection
+
+SearchMany = Callable[[Sequence[str]], Sequence[Sequence[HitLike]]]
+"""Several queries searched at once (`KnowledgeBase.search_many` with its default k)."""
+SearchCatalog = Callable[[str], Sequence[HitLike]]
+"""The catalog alone searched for a query."""
+Products = Callable[[Sequence[str]], Sequence[Any]]
+"""Product records (`retrieval.products.ProductView`) by id."""
+SENTENCES_PER_PART = 2
+MAX_VARIANTS = 8
+
+
+@dataclass
+class Lead:
+    """The lead's text (citations numbering `cited` from 1) and the product facts it states."""
+
+    text: str = ""
+    facts: list[ProductFact] = field(default_factory=list)
+    cited: list[HitLike] = field(default_factory=list)
+
+    @property
+    def primary(self) -> ProductFact | None:
+        return self.facts[0] if self.facts else None
+
+
+class LeadWriter:
+    """Writes the lead of a reply from the hits retrieval found."""
+
+    def __init__(
+        self,
+        picker: SentencePicker,
+        min_score: float,
+        search_many: SearchMany | None = None,
+        search_catalog: SearchCatalog | None = None,
+        products: Products | None = None,
+    ) -> None:
+        self.picker = picker
+        self.min_score = min_score
+        self.search_many = search_many
+        self.search_catalog = search_catalog
+        self.products = products
+
+    def write(self, question: str, hits: Sequence[HitLike], language: str) -> Lead:
+        parts = question_parts(question)
+        if len(parts) == 1 or self.search_many is None:
+            return self._single(question, hits, language)
+        lead = Lead()
+        pieces: list[tuple[str, list[HitLike]]] = []
+        for part, searched in zip(parts, self.search_many(parts), strict=True):
+            found = [h for h in searched if self._usable(h)]
+            part_hits = _merged(found, hits)
+            if asks_about_product_facts(part) and found and found[0].source == "catalog":
+                text, facts = fact_lead(part, part_hits, language, self.min_score)
+                if text:
+                    lead.facts += facts[:1]
+                    pieces.append((text, [_hit_of(facts[0], part_hits)]))
+                    continue
+            for picked in self._policy(part, part_hits, SENTENCES_PER_PART):
+                pieces.append(self._stated(picked, part_hits, language))
+        return _assembled(lead, pieces)
+
+    def _usable(self, hit: HitLike) -> bool:
+        """Relevant, and not knowledge that tries to instruct the bot."""
+        return hit.score >= self.min_score and not detect_injection(hit.text).flagged
+
+    def product_facts(self, question: str, hits: Sequence[HitLike], language: str) -> Lead:
+        """Price and stock of the product the shopper asks about, from the catalog (an empty
+        lead when the question asks no such thing)."""
+        hits = [*hits, *self._named_in_catalog(question, hits)]
+        text, facts = fact_lead(question, hits, language, self.min_score)
+        if not text:
+            return Lead(facts=facts)
+        if facts[0].sku is None:  # the product, not one variant: say which are in stock
+            text = self._variants_stock(facts[0], language) or text
+        return _assembled(Lead(facts=facts), [(text, [_hit_of(facts[0], hits)])])
+
+    def _variants_stock(self, fact: ProductFact, language: str) -> str:
+        """Each variant's price and stock, when some are in stock and some are not: a product
+        "in stock" as a whole says nothing of the colour or size the shopper wants."""
+        if self.products is None or fact.product_id is None:
+            return ""
+        found = list(self.products([fact.product_id]))
+        variants = found[0].variants if found else []
+        if len({bool(v.in_stock) for v in variants}) < 2:
+            return ""
+        items = [
+            phrase(
+                language,
+                "variant_stock",
+                options=", ".join(v.options.values()) or v.sku,
+                price=format_price(v.price, fact.currency),
+                stock=phrase(language, "in_stock" if v.in_stock else "out_of_stock"),
+            )
+            for v in variants[:MAX_VARIANTS]
+        ]
+        separator = "；" if language == "zh" else "; "
+        return phrase(language, "variants_stock", name=fact.name, items=separator.join(items))
+
+    def _single(self, question: str, hits: Sequence[HitLike], language: str) -> Lead:
+        lead = self.product_facts(question, hits, language)
+        if lead.text:
+            return lead
+        pieces = [self._stated(p, hits, language) for p in self._policy(question, hits, 3)]
+        return _assembled(Lead(), pieces)
+
+    def _named_in_catalog(self, question: str, hits: Sequence[HitLike]) -> list[HitLike]:
+        """Catalog hits of a product the question names by name, when the general search
+        left them out (a size table naming the product can outrank it)."""
+        if self.search_catalog is None or not asks_about_product_facts(question):
+            return []
+        seen = {h.id for h in hits}
+        found = [h for h in self.search_catalog(question) if h.id not in seen]
+        facts = [f for h in found if (f := ProductFact.from_hit(h)) is not None]
+        named = {f.hit_id for f in named_products(question, facts)}
+        return [h for h in found if h.id in named]
+
+    def _policy(self, question: str, hits: Sequence[HitLike], limit: int) -> list[Picked]:
+        passages = [
+            Passage(n, h.text, h.title, h.score)
+            for n, h in enumerate(hits, start=1)
+            if h.source == "policy"
+        ]
+        return self.picker.compose(question, passages, limit)
+
+    @staticmethod
+    def _stated(
+        picked: Picked, hits: Sequence[HitLike], language: str
+    ) -> tuple[str, list[HitLike]]:
+        """The sentence as said to the shopper: quoted with a lead-in when it is written in
+        another language than theirs."""
+        hit = hits[picked.number - 1]
+        if picked.language == language:
+            return picked.sentence, [hit]
+        quoted = phrase(language, "quoted", sentence=picked.sentence)
+        return quoted, [hit]
+
+
+def _merged(first: Sequence[HitLike], then: Sequence[HitLike]) -> list[HitLike]:
+    seen = {h.id for h in first}
+    return [*first, *(h for h in then if h.id not in seen)]
+
+
+def _hit_of(fact: ProductFact, hits: Sequence[HitLike]) -> HitLike:
+    return next(h for h in hits if h.id == fact.hit_id)
+
+
+def _assembled(lead: Lead, pieces: list[tuple[str, list[HitLike]]]) -> Lead:
+    """The pieces joined, each cited by its sources' numbers in the order first used."""
+    numbers: dict[str, int] = {}
+    texts = []
+    for text, sources in pieces:
+        marks = []
+        for hit in sources:
+            if hit.id not in numbers:
+                numbers[hit.id] = len(numbers) + 1
+                lead.cited.append(hit)
+            marks.append(f"[{numbers[hit.id]}]")
+        texts.append(f"{text} {''.join(marks)}".strip())
+    lead.text = " ".join(dict.fromkeys(texts))
+    return lead

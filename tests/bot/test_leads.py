@@ -1,0 +1,70 @@
+"""The lead of a reply: product facts and policy sentences part by part, sources from 1."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.extractive import SentencePicker
+from bot.fakes import SimpleHit
+from bot.leads import LeadWriter
+from retrieval.catalog import Variant
+from retrieval.products import ProductView
+
+HEADLAMP = SimpleHit(
+    "catalog:B151",
+    "catalog",
+    "Trail 400 Headlamp",
+    "Trail 400 Headlamp (Camping > Lighting). Price: 44.95 EUR. 1 of 2 variants in stock.",
+    0.9,
+    {"product_id": "B151", "name": "Trail 400 Headlamp", "price": 44.95, "currency": "EUR",
+     "in_stock": True, "kind": "product"},
+)  # fmt: skip
+SHIPPING = SimpleHit(
+    "policy:shipping#zones",
+    "policy",
+    "Shipping > Zones",
+    "Destination: Belgium; Standard shipping: €5.95; Free standard shipping from: €79.",
+    0.9,
+    {"path": "shipping.md"},
+)
+CHINA = SimpleHit(
+    "policy:china#fees",
+    "policy",
+    "中国大陆配送 > 运费",
+    "国际标准快递运费 €26.95，商品满 €280 免运费。",
+    0.9,
+    {"path": "china_zh.md"},
+)
+
+
+def _products(ids: Sequence[str]) -> list[ProductView]:
+    variants = [
+        Variant("BV-T400-BLAC", {"color": "Black"}, 44.95, True),
+        Variant("BV-T400-ORAN", {"color": "Orange"}, 44.95, False),
+    ]
+    return [ProductView("B151", "Trail 400 Headlamp", currency="EUR", variants=variants)]
+
+
+def test_a_product_asked_as_a_whole_is_answered_variant_by_variant() -> None:
+    writer = LeadWriter(SentencePicker(), 0.5, products=_products)
+    lead = writer.write("Trail 400 头灯橙色有货吗？", [HEADLAMP], "zh")
+    assert "Black €44.95，目前有货" in lead.text and "Orange €44.95，目前缺货" in lead.text
+    assert lead.text.endswith("[1]") and lead.cited == [HEADLAMP]
+
+
+def test_each_part_from_its_own_evidence_and_sources_numbered_from_1() -> None:
+    def search_many(parts: Sequence[str]) -> list[list[SimpleHit]]:
+        return [[HEADLAMP] if "headlamp" in p.lower() else [SHIPPING] for p in parts]
+
+    writer = LeadWriter(SentencePicker(), 0.5, search_many, products=_products)
+    question = "How much is the Trail 400 headlamp, and what does shipping to Belgium cost?"
+    lead = writer.write(question, [SHIPPING, HEADLAMP], "en")
+    assert "€44.95" in lead.text and "€5.95" in lead.text
+    assert lead.cited == [HEADLAMP, SHIPPING]
+    assert "[1]" in lead.text and "[2]" in lead.text and "[3]" not in lead.text
+
+
+def test_a_sentence_in_the_other_language_is_quoted_with_a_lead_in() -> None:
+    lead = LeadWriter(SentencePicker(), 0.5).write("China shipping fee €26.95?", [CHINA], "en")
+    assert lead.text.startswith('Our store information (in Chinese) says: "')
+    assert "€26.95" in lead.text

@@ -1,0 +1,121 @@
+"""Training examples are the bot's own prompts: retrieved passages in the bot's format, the
+reply's figures held by them (or the passages that hold them given, or the target says the
+facts do not answer), the conversation's own transcript never a passage."""
+
+from __future__ import annotations
+
+from bot import ShopBot
+from bot.backends import FakeBackend
+from bot.fakes import SimpleHit, StaticKnowledge
+from bot.language import phrase
+from finetune.data import StoreTurn
+from finetune.grounded import GIVEN_PASSAGES, GROUNDED, NOT_HELD, GroundedExamples
+from finetune.run import balanced
+
+REFUNDS = SimpleHit(
+    "policy:refunds#1",
+    "policy",
+    "Refunds > Credit cards",
+    "Refunds to a credit card take 5-7 business days after the return is processed.",
+    metadata={"path": "refunds.md"},
+)
+SHIPPING = SimpleHit(
+    "policy:shipping#1",
+    "policy",
+    "Shipping > Express",
+    "Express shipping costs $12.95 and arrives in 2 business days.",
+    metadata={"path": "shipping.md"},
+)
+OWN_TRANSCRIPT = SimpleHit(
+    "dialogue:c1#0",
+    "dialogue",
+    "Past conversation about refunds to a credit card",
+    "Shopper: how long do refunds to a credit card take? Agent: refunds take 9 days.",
+    metadata={"conversation_id": "c1"},
+)
+
+
+def make(settings, hits=(REFUNDS, SHIPPING, OWN_TRANSCRIPT)):
+    settings = settings.model_copy(update={"retrieval": settings.retrieval.model_copy(
+        update={"min_score": 0.3})})  # fmt: skip
+    backend = FakeBackend(lambda r: "Refunds take 5-7 business days [1].")
+    knowledge = StaticKnowledge(list(hits))
+    bot = ShopBot(settings, backend=backend, knowledge=knowledge)
+    bot.parts.answers.grounded_lead = False  # the model writes the whole reply
+    return GroundedExamples(bot, knowledge), bot, backend
+
+
+def turn(reply: str, question="How long do refunds to my credit card take?", cid="c1"):
+    return StoreTurn(cid, "en", [{"role": "user", "content": question}], reply)
+
+
+def test_the_example_is_exactly_the_prompt_the_bot_sends_the_model(settings) -> None:
+    builder, bot, backend = make(settings, hits=(REFUNDS, SHIPPING))
+    grounded = builder.ground(turn("They take 5-7 business days once we process the return."))
+    assert grounded is not None and grounded.kind == GROUNDED
+    bot.answer(grounded.turn.context)
+    assert backend.requests[-1].messages == grounded.prompt.messages
+    example = grounded.example()
+    assert example.messages[-1] == {"role": "assistant", "content": grounded.target}
+    assert example.targets == [False] * (len(example.messages) - 1) + [True]
+    system = example.messages[0]["content"]
+    assert "[1] Refunds > Credit cards: Refunds to a credit card take 5-7" in system
+
+
+def test_the_passage_that_holds_a_figure_is_given(settings) -> None:
+    builder, _, _ = make(settings)
+    grounded = builder.ground(
+        turn("Refunds take 5-7 business days. Express costs $12.95 and arrives in 2 business days.")
+    )
+    assert grounded is not None and grounded.kind == GIVEN_PASSAGES
+    assert "Express shipping costs $12.95" in grounded.prompt.messages[0]["content"]
+    assert grounded.target.startswith("Refunds take 5-7")
+
+
+def test_a_reply_the_facts_do_not_hold_becomes_say_so_and_offer_a_person(settings) -> None:
+    builder, _, _ = make(settings)
+    grounded = builder.ground(turn("Your refund of $83.20 went out on the 14th."))
+    assert grounded is not None and grounded.kind == NOT_HELD
+    assert grounded.target == phrase("en", "unsure")
+    assert "connect you with a member of our team" in grounded.target
+
+
+def test_the_conversations_own_transcript_is_never_a_passage(settings) -> None:
+    builder, _, _ = make(settings)
+    grounded = builder.ground(turn("Refunds take 9 days."))
+    assert grounded is not None
+    assert "refunds take 9 days" not in grounded.prompt.messages[0]["content"]
+    assert grounded.kind == NOT_HELD  # only its own transcript held the 9
+    other = builder.ground(turn("Refunds take 9 days.", cid="c2"))
+    assert other is not None and other.kind != NOT_HELD
+
+
+def test_turns_the_bot_answers_without_the_model_are_not_examples(settings) -> None:
+    builder, _, _ = make(settings)
+    examples, stats = builder.build(
+        [turn("Hello!", question="Hi there"), turn("No idea.", question="Do you sell tractors?")]
+    )
+    assert examples == [] and stats.answered_without_model == 2
+
+
+def test_not_held_examples_are_a_bounded_share(settings) -> None:
+    builder, _, _ = make(settings)
+    turns = [turn("They take 5-7 business days.", cid=f"g{i}") for i in range(8)]
+    turns += [turn(f"Your refund of ${i}.50 went out.", cid=f"n{i}") for i in range(8)]
+    examples, stats = builder.build(turns, not_held_share=0.2)
+    assert stats.grounded == 8 and stats.not_held == 2 and stats.dropped == 6
+    assert len(examples) == 10
+
+
+def test_the_gate_measures_both_languages() -> None:
+    turns = [turn("a", cid=f"e{i}") for i in range(5)]
+    turns += [StoreTurn(f"z{i}", "zh", [], "b") for i in range(2)]
+    picked = balanced(turns, 6)
+    assert [t.language for t in picked].count("zh") == 2 and len(picked) == 6
+
+
+def test_a_reply_still_unsupported_with_its_passages_given_is_dropped(settings) -> None:
+    builder, _, _ = make(settings)
+    # The passage holds $12.95, but not "12.95 by": the checks would withhold this sentence.
+    examples, stats = builder.build([turn("Express costs $12.95 by the way.")])
+    assert examples == [] and stats.dropped == 1 and stats.not_held == 0
