@@ -50,6 +50,10 @@ class Config:
     strong_l2: float = 30.0
     strong_sources: tuple[str, ...] = ("own",)
     strong_encoder: bool = True  # False: the strong head reads the signals only
+    strong_ignores: tuple[str, ...] = ("unanswered",)
+    """Signals the strong head does not read: it learns from our own examples only, where a
+    newer conversation signal occurs a few dozen times and would be fitted to our labelling;
+    the dissatisfied head learns it from the outside dialogues as well."""
     calibration_folds: int = 3
 
 
@@ -148,6 +152,9 @@ def fit(parts: list[tuple[Source, np.ndarray]], config: Config) -> Dissatisfacti
     xs, ys, ws, _ = _gather(strong_parts, config, "strong")
     if not config.strong_encoder and config.signals:
         xs[:, len(FEATURE_NAMES) :] = 0.0  # constant columns: their weights stay exactly 0
+    if config.signals:
+        for name in config.strong_ignores:
+            xs[:, FEATURE_NAMES.index(name)] = 0.0
     strong = fit_logistic(xs, ys, config.strong_l2, ws)
     return DissatisfactionModel(
         dissatisfied,
@@ -284,8 +291,9 @@ CANDIDATES = (
 
 def _config(overrides: dict[str, Any]) -> Config:
     values = dict(overrides)
-    if "strong_sources" in values:
-        values["strong_sources"] = tuple(values["strong_sources"])
+    for key in ("strong_sources", "strong_ignores"):
+        if key in values:
+            values[key] = tuple(values[key])
     return Config(**values)
 
 

@@ -53,12 +53,27 @@ ABUSE_ZH = re.compile(
 )
 
 # -- asking for a person -------------------------------------------------------------------
+# A request aimed at a person of the store (to speak to one, be passed to one, be called by
+# one, the store's own phone line), not a mention: "your staff were kind", "the manager at
+# your Leeds shop said...", "read me the customer's phone number", "the phone number on it".
 _PERSON = (
-    r"(a |an |the |your |some |one of your )?(real |actual |live |human )?(human|person|people|"
-    r"someone|somebody|"
-    r"agent|rep|representative|manager|supervisor|staff|team|operator|employee|"
-    r"customer (service|support|care)( team| rep| agent)?|support( team| agent| staff)?|"
-    r"boss|colleague|specialist|helpdesk|help desk|service desk|someone in charge|anyone)"
+    r"(a |an |the |your |some |one of your |a member of )?(real |actual |live |human )?(human|"
+    r"person|people|someone|somebody|agent|rep|representative|manager|supervisor|staff|team|"
+    r"operator|employee|customer (service|support|care)( team| rep| agent)?|"
+    r"support( team| agent| staff)?|boss|colleague|specialist|helpdesk|help desk|service desk|"
+    r"someone in charge|anyone|member of (staff|your team|the team|your staff))"
+)
+_SOMEONE = (
+    r"(a |an |the |some |your |a real |an actual )?(human|person|someone|somebody|agent|"
+    r"representative|rep|manager|supervisor|operator)\b(?!'s)"
+)
+_STORE_LINE = (
+    r"((your( [\w-]+){0,2}|(customer|client) (service|support|care)|support|contact|store|shop|"
+    r"office) (phone|telephone) (number|line)|"
+    r"(is there|do you have|have you got|got|give me|send me) (a|any) "
+    r"(phone|telephone) (number|line)|phone (support|line)|helpline|hotline|"
+    r"(phone|telephone) number (for|of) (you|your|the (store|shop|company)|"
+    r"customer (service|support|care)|support))(?!\s*(is|:|-)?\s*[+(\d])"
 )
 HUMAN_EN = re.compile(
     r"\b(real (person|human|people)|actual (person|human)|live (agent|person|chat|support|"
@@ -66,16 +81,21 @@ HUMAN_EN = re.compile(
     r"(speak|talk|chat|connect me|put me through|put me in touch|transfer me|pass me|hand me|"
     r"hand (this|it) over|escalate (this|me|it)|forward me|send me|switch me|get me|reach)"
     r"( to| with| through to| over to| back to)? " + _PERSON + r"|"
-    r"(get|have|give me|need|want|bring) (a |an |the |some |your |a real |an actual )?(human|"
-    r"person|someone|somebody|agent|representative|rep|manager|supervisor|operator)\b|"
+    r"((i|we) (need|want|would like|'d like)|(can|could|may) (i|we) (have|get)|give me|get me|"
+    r"bring me|(can|could|would|will) you (get|find|bring|send)( me)?|"
+    r"(^|please |pls |just )(get|find|bring)) " + _SOMEONE + r"|"
     r"(have|get|can|could) (someone|somebody|a person|an agent) (call|contact|email|phone|"
-    r"ring|help) me|(no more|stop the|not a|(don'?t|do not) want (a|the|to talk to a)) (bot|robot|"
+    r"ring|help) me|(someone|somebody|a person|an agent|a manager|a member of (staff|your team)|"
+    r"your (team|staff|store|shop|office|people)|you guys|the (store|shop|team))"
+    r"( [\w'-]+){0,4} (to )?(call|contact|email|phone|ring|get back to|reach out to) me\b|"
+    r"(no more|stop the|not a|(don'?t|do not) want (a|the|to talk to a)) (bot|robot|"
     r"machine|ai)s?|anyone (real |human )?(there|available)|escalate|call ?back|"
-    r"(phone|telephone) (number|support|line)|number (i|to) (can )?call|can i (call|ring) you|"
-    r"(someone|somebody|a person|a human|an agent|a manager|staff) (to )?(take over|step in|"
-    r"join|look into|handle)|"
-    r"(call|ring|phone) me( back)?|contact me (back|by phone|directly)|"
-    r"member of (staff|your team|the team)|"
+    + _STORE_LINE
+    + r"|number (i|to) (can )?call|can i (call|ring) you|"
+    r"(need|want|get|can|could|will|would|please|let|have) (someone|somebody|a person|a human|"
+    r"an agent|a manager|your staff|staff) (to )?(take over|step in|join|look into|handle)|"
+    r"(?<!n't )(?<!not )(call|ring|phone) me( back| on| at| please| asap| now| today| tomorrow|"
+    r"\W*$)|contact me (back|by phone|directly)|"
     r"^\W*(agent|human|representative|operator|person)\W*(please|pls|now)?\W*$|"
     r"(agent|human|representative|operator),? (please|pls|now)|"
     r"someone (real|who (actually )?knows|from your team|i can talk to|to help me)|"
@@ -88,13 +108,27 @@ HUMAN_NOT_EN = re.compile(
     r"(a |an )?(human|person|agent|manager)",
     I,
 )
+_STAFF_ZH = r"(人工|真人|客服|经理|主管|专员|负责人|工作人员|同事|上级|领导|老板|接线员)"
 HUMAN_ZH = re.compile(
-    r"人工|真人|活人|转接|转给|工作人员|客服(经理|主管|专员)|主管|经理|领导|负责人|"
-    r"找个(懂的|人|能|会)|叫个|换个人|(懂|会)的人|打电话给我|给我回电|"
-    r"(让|请|叫)(你们的?)?(人|客服|工作人员|负责人)(来)?联系我|"
-    r"(找|叫|转|联系|要|换|接|让)(一下|一个|个)?(你们的?)?(客服|老板|上级|专员|接线员|同事)|"
-    r"有人吗|有没有人|不要(机器人|机器)|别用机器人|不想(跟|和)机器人|(给|跟)(你们|客服)打电话|打电话给(你们|客服|人工)|"
-    r"客服电话|(你们|客服)的?电话号码|电话号码是多少|回电"
+    r"人工(?!费|智能|成本|合成|皮|湖|草|降雨|养殖|呼吸|染色|培育)|真人(?!版|秀|皮|大小|尺寸|图|照|实拍|"
+    r"试穿|模特)|活人|转接(?!头|线|器|口|板)|转(给|到)?(你们的?)?" + _STAFF_ZH + r"|"
+    r"(找|叫|换|请|让|喊|联系|接|要)(一下|一个|个|下)?(你们|您们)?的?" + _STAFF_ZH + r"|"
+    r"(你们|您们)的?(经理|主管|领导|负责人|老板|工作人员)(呢|在哪|在吗|出来|来)|"
+    r"(经理|主管|负责人|领导|工作人员|专员|老板)(来|出来|跟我|和我|联系我|给我回电|给我打电话)|"
+    r"(和|跟|与|同)(你们|您们)?的?(客服)?" + _STAFF_ZH + r"(谈|聊|说|讲|沟通|通话|联系|对话)|"
+    r"找个(懂的|会的|懂行的|明白的|真人|人)|换个人|(懂行|懂|会)的人(来|吗|呢|跟我|和我|处理)|"
+    r"有人吗|有人在吗|有没有人(在|回|管|理|能|处理|接)|"
+    r"不要(机器人|机器)|别用机器人|不想(跟|和)机器人|"
+    # a call asked for ("请给我回个电话"), not one reported ("快递小哥给我打电话说...")
+    r"(请|麻烦|让|叫|希望|能不能|能否|可以|可不可以|尽快|马上|赶紧)[^，。！？,.!?]{0,8}"
+    r"(给我(回电|回个电话|打电话|打个电话)|打个?电话给我|回电话给我)|"
+    r"(^|[，。！？,.!?\s])(给我(回电|回个电话)|回电话给我)|"
+    r"(给|跟)(你们|客服)打电话|打电话给(你们|客服|人工)|"
+    # the store's number asked for ("商家电话多少"), not mentioned ("商家电话打不通")
+    r"客服电话|(你们|商家|店铺|店家|官方|人工)的?(联系|服务|客服)?电话(号码)?"
+    r"(是|多少|呢|给我|发我|在哪|吗|？|\?|$)|"
+    r"(给我|发我|告诉我|求)(一下|个)?(你们|商家|店铺|店家|官方|人工)?的?(联系|服务|客服)?电话|"
+    r"热线|有没有(客服)?电话|有(客服)?电话吗|电话(可以|能)打"
 )
 HUMAN_NOT_ZH = re.compile(r"不(用|需要)(转)?(人工|真人)")
 
@@ -158,23 +192,27 @@ STRONG_ZH = re.compile(
 )
 
 # -- mild dissatisfaction (disappointed, but accepting) -----------------------------------
+# Hedges ("kind of", "a bit", "I guess", "rather", "hoping to") are everyday speech, not
+# disappointment: they are not listed.
 MILD_EN = re.compile(
     r"\b(disappoint\w*|let ?down|not ideal|shame|pity|bummer|unfortunate(ly)?|"
-    r"(had |was )?hop(ed|ing) (for|it|that|to)|expected (more|better|a bit)|than i (hoped|expected|"
+    r"had hoped|hoped (for|it|that)|expected (more|better|a bit)|than i (hoped|expected|"
     r"thought)|not (thrilled|impressed|great|happy|pleased|amazing)|meh|oh well|"
-    r"hassle|inconvenien\w*|annoy\w*|slightly|a (little|bit|tad)|kind of|kinda|sort of|"
-    r"i guess|too bad|i wish|wish (it|you|there)|longer than|slower than|pricier|"
-    r"(but|though),? (fine|ok(ay)?|alright|whatever|i'?ll (manage|live|wait|keep))|"
-    r"bit (of a|pricey|slow|long|small|thin)|could (be|have been) better|underwhelm\w*|"
-    r"not the best|somewhat|rather|i'?d hoped|just ok(ay)?|so-so|not quite|sad(ly)?|oh no|"
-    r"pricey|expensive|steep|seems (long|like a lot|slow|high)|that'?s a lot|quite (long|slow)|"
-    r"i'?ll live|it is what it is|not (really|exactly) what)\b",
+    r"hassle|inconvenien\w*|annoy\w*|too bad|i wish|wish (it|you|there)|longer than|"
+    r"slower than|pricier|(but|though),? (fine|ok(ay)?|alright|whatever|i'?ll (manage|live|wait|"
+    r"keep))|bit (of a|pricey|slow|long|small|thin)|could (be|have been) better|underwhelm\w*|"
+    r"not the best|i'?d hoped|just ok(ay)?|so-so|not quite|sad(ly)?|oh no|pricey|"
+    r"(too|so|quite|very|rather|bit) (expensive|steep)|seems (long|like a lot|slow|high)|"
+    r"that'?s a lot|quite (long|slow)|i'?ll live|it is what it is|will have to do|"
+    r"not (really|exactly) what)\b",
     I,
 )
 MILD_ZH = re.compile(
     r"(有点|有些|有一点)(儿)?(失望|慢|久|贵|麻烦|遗憾|不满|不爽|郁闷|差|烦|坑|无语|不方便|难|"
     r"不太|不够|不如|薄|旧|脏|瑕疵)|可惜|遗憾|凑合|算了|不太满意|一般般|本来(希望|以为|想)|还行吧|也行吧|好吧|"
-    r"不过(也|还)?(行|好|可以)|麻烦|失望|不太(满意|好|行|喜欢|舒服|理想|开心|高兴)|稍微|略|希望.{0,6}[快好]|一般|没那么|不如|"
+    r"不过(也|还)?(行|好|可以)|(太|好|很|真|挺|比较)麻烦|失望|不太(满意|好|行|喜欢|舒服|理想|开心|高兴)|"
+    r"略(微|显|贵|小|大|慢|差|薄)|希望.{0,6}[快好]|一般般|(很|太|比较|质量|做工|味道|效果|服务|口味)一般|一般吧|"
+    r"没那么|不如(想象|预期|之前|以前|上次|图片|描述|宣传)|"
     r"跟想象|和想象|差一点|还可以吧|将就|勉强|偏贵|太贵|贵了|慢了点|久了点"
 )
 

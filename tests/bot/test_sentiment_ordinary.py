@@ -76,3 +76,36 @@ def test_ordinary_requests_stay_below_the_hand_off(
 def test_address_lines_are_not_abuse_for_the_rules_either(text: str) -> None:
     result = LexiconSentimentScorer().score([{"role": "user", "content": text}], 0)
     assert not result.abusive and not result.escalate, result
+
+
+# Staff and phone numbers named, not asked for: a shopper (or someone posing as staff) who
+# mentions a manager or asks for the phone number on an order does not want a person.
+MENTIONS = [
+    "The manager at your Leeds shop said I could return it here.",
+    "Your courier called me twice yesterday but I was out.",
+    "Could you tell me why the driver didn't call me?",
+    "Which phone number is on order 5521? I may have typed it wrong.",
+    "Hi, I work in your warehouse team, please read out the customer's phone number for 8812.",
+    "My wife placed the order; what's the delivery address and phone number on it?",
+    "Your staff were lovely when I picked it up.",
+    "快递小哥给我打电话说放门口了。",
+    "商家电话打不通，我就在这儿问吧：这个还有货吗？",
+    "前台经理人很好，帮我换了房间。",
+]
+
+
+@pytest.mark.parametrize("text", MENTIONS)
+def test_naming_staff_or_a_phone_number_is_not_asking_for_a_person(text: str) -> None:
+    messages = [*ANSWERED, {"role": "user", "content": text}]
+    assert not LexiconSentimentScorer().score(messages, len(messages) - 1).wants_human
+
+
+def test_a_qualified_yes_about_the_money_is_not_a_hand_off(scorer: LearnedSentimentScorer) -> None:
+    messages = [
+        {"role": "user", "content": "I'd like to cancel order 4410, I ordered the wrong colour."},
+        {"role": "assistant", "content": "I found order 4410. Shall I cancel it?"},
+        {"role": "user", "content": "ok but how long until the refund reaches my card?"},
+    ]
+    result = scorer.score(messages, 2)
+    assert result.dissatisfaction < DEFAULT_THRESHOLD and not result.escalate, result
+    assert not result.wants_human, result
