@@ -71,7 +71,7 @@ def test_bundled_chat_model_is_converted_into_a_servable_folder(session_home: Pa
 def test_bundled_embedder_gives_real_embeddings_offline() -> None:
     from sentence_transformers import SentenceTransformer
 
-    model = SentenceTransformer(models.resolve_embedder(Settings()), device="cpu")
+    model = SentenceTransformer(models.resolve_embedder(Settings(embedder="minilm")), device="cpu")
     vectors = model.encode(
         ["How long do refunds take?", "When will I get my money back?", "Blue linen shirt"],
         normalize_embeddings=True,
