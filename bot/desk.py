@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.offline import contact_email
 from bot.privacy import find_personal_data
 from bot.reasons import stored_codes
 from bot.status import HUMAN_STATUSES, ConversationStatus
@@ -54,6 +55,9 @@ def queue_entry(conversation: StoredConversation) -> dict[str, Any]:
         "rating": conversation.data.get("rating"),
         "last_message": shopper[-1] if shopper else None,
         "messages": len(conversation.messages),
+        # Handed over outside business hours: when people are back, and the shopper's e-mail.
+        "offline": conversation.data.get("offline") or None,
+        "email": contact_email(conversation),
     }
 
 

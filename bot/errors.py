@@ -16,9 +16,14 @@ Every error shopbot raises on purpose derives from :class:`ShopbotError` and say
     ├── RetrievalError              the index (Chroma) or the embedder failed
     ├── StoreError                  the conversation database failed
     │   └── ConversationNotFound    no conversation with that id
-    └── OrderSystemError            the store's order system failed or refused
-        ├── OrderNotFound           no order or customer with that reference
-        └── ChangeRejected          a change was refused by the order system
+    ├── OrderSystemError            the store's order system failed or refused
+    │   ├── OrderNotFound           no order or customer with that reference
+    │   └── ChangeRejected          a change was refused by the order system
+    └── HelpdeskError               a helpdesk (Chatwoot, ...) integration failed
+        ├── EventNotVerified        an incoming event is not signed or tokened as configured
+        ├── EventMalformed          an incoming event is not what the helpdesk documents
+        ├── HelpdeskUnavailable     a call to the helpdesk failed for now: retry later
+        └── HelpdeskRejected        the helpdesk refused a call for good (e.g. no such conversation)
 
 Adapters translate third-party exceptions into these with ``raise ... from exc``.
 """
@@ -107,3 +112,28 @@ class OrderNotFound(OrderSystemError):
 
 class ChangeRejected(OrderSystemError):
     """The order system refused a change (e.g. the order moved on meanwhile)."""
+
+
+class HelpdeskError(ShopbotError):
+    """A helpdesk integration failed (the message says which helpdesk and what to fix)."""
+
+
+class EventNotVerified(HelpdeskError):
+    """An incoming event carries no valid signature or token; it is refused."""
+
+
+class EventMalformed(HelpdeskError):
+    """An incoming event is not shaped as the helpdesk documents it."""
+
+
+class HelpdeskUnavailable(HelpdeskError):
+    """The helpdesk did not take a call this time (down, overloaded, a token it refuses): the
+    call stays queued and is retried."""
+
+    def __init__(self, message: str, *, retry_after_s: float | None = None):
+        self.retry_after_s = retry_after_s
+        super().__init__(message)
+
+
+class HelpdeskRejected(HelpdeskError):
+    """The helpdesk refused a call in a way a retry cannot fix (the conversation is gone)."""

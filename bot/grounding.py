@@ -21,6 +21,7 @@ from bot.safety import contains_secret, leaks_instructions, policy_units, unsupp
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _ORDER_LIKE = re.compile(r"\b[A-Z]{1,5}-?\d{4,}\b|\b\d{6,}\b")
 _CITATION = re.compile(r"\[\d{1,2}\]")
+_WORDY = re.compile(r"[^\W\d_]")  # a letter (any script)
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])|\n+")
 _IN_STOCK = re.compile(r"\b(in stock|available|in-stock)\b|有货|现货", re.I)
 _OUT_OF_STOCK = re.compile(
@@ -397,6 +398,10 @@ class GuardedStream:
         self.buffer = ""
         self.released: list[str] = []
         self._seen: set[str] = set()
+        self._written = ""
+        """Everything the model wrote, withheld or not: a secret it spelled out across
+        sentences that other checks dropped one by one is still reported as a secret."""
+        self._secret_reported = False
 
     def _tidy_citations(self, sentence: str) -> str:
         """Keep each valid [n] once; drop markers that point at no source."""
@@ -429,7 +434,9 @@ class GuardedStream:
 
     def finish(self) -> list[str]:
         rest, self.buffer = self.buffer, ""
-        return self._release([rest] if rest.strip() else [])
+        # A reply cut off at its last words may end in a lone "[" or "[2": no words, no say.
+        has_words = _WORDY.search(_CITATION.sub("", rest))
+        return self._release([rest] if has_words else [])
 
     def _release(self, sentences: list[str]) -> list[str]:
         out = []
@@ -438,17 +445,29 @@ class GuardedStream:
             if key and key in self._seen:  # small models loop: say each thing once
                 continue
             self._seen.add(key)
+            self._written += sentence
+            before = len(self.guard.report.withheld)
             checked = self.guard.check(sentence)
+            if any(w["check"] == "secret" for w in self.guard.report.withheld[before:]):
+                self._secret_reported = True
             if checked is not None and self.guard.leaks_secret(self.text + checked):
                 # Not in this sentence alone: it completes a secret begun before.
-                self.guard.report.add(
-                    "[secret withheld]", "completes a configured secret", "secret"
-                )
+                self._report_secret()
                 checked = None
+            elif (
+                checked is None
+                and not self._secret_reported
+                and self.guard.leaks_secret(self._written)
+            ):
+                self._report_secret()
             if checked is not None:
                 out.append(checked)
                 self.released.append(checked)
         return out
+
+    def _report_secret(self) -> None:
+        self.guard.report.add("[secret withheld]", "completes a configured secret", "secret")
+        self._secret_reported = True
 
     @property
     def text(self) -> str:

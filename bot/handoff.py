@@ -101,6 +101,8 @@ def handoff_packet(
             if conversation.data.get("order_case")
             else {}
         ),
+        # Handed over outside business hours: when people are back, the e-mail left.
+        **({"offline": conversation.data["offline"]} if conversation.data.get("offline") else {}),
         "scores": {
             "latest": scores[-1] if scores else None,
             "max_dissatisfaction": max((s["dissatisfaction"] for s in scores), default=0.0),

@@ -2,38 +2,68 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
+from typing import Protocol
 
 from bot.escalation import EscalationPolicy
 from bot.handoff import handoff_packet
 from bot.language import phrase
 from bot.messages import clean_message
+from bot.offline import HandoffNotice, Notice, contact_email
 from bot.reasons import Reason, ReasonCode, codes, texts
 from bot.settings import Settings
 from bot.state import ConversationState
 from bot.status import HUMAN_STATUSES, ConversationStatus
 from bot.store import ConversationStore, StoredConversation, StoredMessage
 
+log = logging.getLogger(__name__)
+
+
+class DeskListener(Protocol):
+    """Told what people do with a conversation through shopbot (its console, its API): a
+    helpdesk bridge does the same in the helpdesk, where the shopper is."""
+
+    def agent_replied(self, session: str, content: str, agent: str) -> None: ...
+
+    def handed_back(self, session: str) -> None: ...
+
+    def closed(self, session: str) -> None: ...
+
 
 class HumanDesk:
     """Hands conversations to people and takes them back."""
 
     def __init__(
-        self, store: ConversationStore, policy: EscalationPolicy, settings: Settings
+        self,
+        store: ConversationStore,
+        policy: EscalationPolicy,
+        settings: Settings,
+        notice: HandoffNotice | None = None,
     ) -> None:
         self.store = store
         self.policy = policy
         self.settings = settings
+        self.notice = notice or HandoffNotice(settings.hours, policy)
+        """What a hand-off tells the shopper (business hours)."""
+        self.listeners: list[DeskListener] = []
 
-    def record_escalation(self, session: str, reasons: list[Reason]) -> None:
-        """Queue the conversation for agents and put the handoff packet in the outbox."""
+    def record_escalation(
+        self, session: str, reasons: list[Reason], notice: Notice | None = None
+    ) -> None:
+        """Queue the conversation for agents and put the handoff packet in the outbox; with
+        the ``notice`` the shopper was given, whether it was handed over outside business
+        hours (``data["offline"]``, None inside them)."""
         self.store.set_status(session, ConversationStatus.WAITING_FOR_AGENT)
         escalation = {
             "reasons": texts(reasons),
             "codes": codes(reasons),
             "at": datetime.now(UTC).isoformat(),
         }
-        self.store.update_data(session, {"escalation": escalation})
+        update: dict[str, object] = {"escalation": escalation}
+        if notice is not None:
+            update["offline"] = notice.offline
+        self.store.update_data(session, update)
         packet = handoff_packet(
             self.store.get(session), reasons, self.settings.privacy.mask_handoff_summary
         )
@@ -46,9 +76,9 @@ class HumanDesk:
             return
         reason = reason or Reason(ReasonCode.ASKED_FOR_HUMAN)
         language = conversation.language or "en"
-        told = self.policy.handoff_message(language)
-        self.store.append(session, "assistant", told, {"handoff": True})
-        self.record_escalation(session, [reason])
+        notice = self.notice.handoff(language, [reason], contact_email(conversation))
+        self.store.append(session, "assistant", notice.text, {"handoff": True})
+        self.record_escalation(session, [reason], notice)
 
     def escalations(self) -> list[StoredConversation]:
         """Conversations waiting for a human, oldest escalation first."""
@@ -60,6 +90,7 @@ class HumanDesk:
         content = clean_message(content, self.settings.limits.max_message_chars)
         message = self.store.append(session, "agent", content, {"agent": agent})
         self.store.set_status(session, ConversationStatus.AGENT)
+        self._tell("agent_replied", session, content, agent)
         return message
 
     def handback(self, session: str, agent: str | None = None) -> None:
@@ -74,12 +105,21 @@ class HumanDesk:
         if conversation.status in HUMAN_STATUSES:
             notice = phrase(conversation.language or "en", "back_with_bot")
             self.store.append(session, "assistant", notice, {"notice": "handback"})
+        self._tell("handed_back", session)
 
     def close_conversation(self, session: str) -> None:
         # Every close is kept: a shopper writing after the first one reopened the case.
         closes = list(self.store.get(session).data.get("closed_at") or [])
         self.store.update_data(session, {"closed_at": [*closes, datetime.now(UTC).isoformat()]})
         self.store.set_status(session, ConversationStatus.CLOSED)
+        self._tell("closed", session)
+
+    def _tell(self, what: str, *args: str) -> None:
+        for listener in self.listeners:
+            try:
+                getattr(listener, what)(*args)
+            except Exception:  # the person's action is done here; the log says what lags
+                log.exception("A desk listener failed on %s of %s", what, args[0])
 
     def feedback(self, session: str, position: int, helpful: bool) -> None:
         """The shopper's thumbs up or down on one reply."""

@@ -11,6 +11,7 @@ from bot.discovery import ProductFinder
 from bot.escalation import EscalationPolicy
 from bot.humans import HumanDesk
 from bot.knowledge import Knowledge
+from bot.offline import HandoffNotice
 from bot.orders.assistant import OrderAssistant
 from bot.replier import Replier
 from bot.sentiment import SentimentScorer, make_scorer
@@ -46,6 +47,7 @@ class BotParts:
         self._discovery: ProductFinder | None = None
         self._desk: HumanDesk | None = None
         self._replier: Replier | None = None
+        self._notice: HandoffNotice | None = None
 
     @property
     def knowledge(self) -> Knowledge:
@@ -91,15 +93,22 @@ class BotParts:
         return self._discovery
 
     @property
+    def notice(self) -> HandoffNotice:
+        """What a hand-off tells the shopper, from the team's business hours."""
+        if self._notice is None:
+            self._notice = HandoffNotice(self.settings.hours, self.policy)
+        return self._notice
+
+    @property
     def desk(self) -> HumanDesk:
         if self._desk is None:
-            self._desk = HumanDesk(self.store, self.policy, self.settings)
+            self._desk = HumanDesk(self.store, self.policy, self.settings, self.notice)
         return self._desk
 
     @property
     def replier(self) -> Replier:
         if self._replier is None:
-            self._replier = Replier(self.store, self.desk, self.policy)
+            self._replier = Replier(self.store, self.desk, self.notice)
         return self._replier
 
     def close(self) -> None:

@@ -15,6 +15,7 @@ from bot.language import detect_language
 from bot.parts import BotParts
 from bot.responders import (
     Courtesy,
+    EmailWhileAway,
     EscalationRules,
     GroundedAnswer,
     HumanHasConversation,
@@ -36,6 +37,7 @@ from bot.turns import Overrides, StreamEvent, elapsed_ms
 Message = dict[str, str]
 
 RESPONDERS: tuple[type[Responder], ...] = (
+    EmailWhileAway,  # handed over outside hours, the shopper leaves the e-mail asked for
     HumanHasConversation,  # a person has it: the bot stays quiet
     InjectionRefusal,  # the message tries to instruct the bot
     EscalationRules,  # asked for a person, unhappy, abusive, going round in circles

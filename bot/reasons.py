@@ -33,6 +33,8 @@ class ReasonCode(StrEnum):
     ORDER_CHANGED_MEANWHILE = "order_changed_meanwhile"
     ORDER_CHANGE_REJECTED = "order_change_rejected"
     ORDER_SYSTEM_FAILED = "order_system_failed"
+    OPENED_IN_HELPDESK = "opened_in_helpdesk"  # people took it over in the helpdesk itself
+    CONVERSATION_TOO_LONG = "conversation_too_long"  # past limits.max_turns (helpdesk channels)
     HUMAN_AGENT_ONLY = "human_agent_only"  # imported history: only a human ever answered
     NOT_RECORDED = "not_recorded"  # imported history: the bot handed over, no reason kept
     OTHER = "other"  # a stored text no code matches (conversations stored before codes)
@@ -65,6 +67,8 @@ TEXTS: dict[ReasonCode, str] = {
     ReasonCode.ORDER_CHANGED_MEANWHILE: "{action} on {order} no longer allowed: {policy_reasons}",
     ReasonCode.ORDER_CHANGE_REJECTED: "the order system refused: {error}",
     ReasonCode.ORDER_SYSTEM_FAILED: "the order system failed: {error}",
+    ReasonCode.OPENED_IN_HELPDESK: "opened to the team in {helpdesk}",
+    ReasonCode.CONVERSATION_TOO_LONG: "the conversation reached {turns} shopper messages",
     ReasonCode.HUMAN_AGENT_ONLY: "human-agent only conversation",
     ReasonCode.NOT_RECORDED: "the bot handed over (reason not recorded)",
     ReasonCode.OTHER: "{text}",
@@ -81,6 +85,8 @@ _LEGACY: list[tuple[ReasonCode, re.Pattern[str]]] = [
     (ReasonCode.REPEATED_QUESTION, re.compile(r"same question")),
     (ReasonCode.REPEATED_REPLY, re.compile(r"repeated the same")),
     (ReasonCode.BACKEND_FAILED, re.compile(r"backend failed")),
+    (ReasonCode.OPENED_IN_HELPDESK, re.compile(r"^opened to the team in ")),
+    (ReasonCode.CONVERSATION_TOO_LONG, re.compile(r"^the conversation reached \d+ shopper")),
     (ReasonCode.HUMAN_AGENT_ONLY, re.compile(r"human-agent only")),
     (ReasonCode.NOT_RECORDED, re.compile(r"bot handed over")),
     (ReasonCode.IDENTITY_NOT_VERIFIED, re.compile(r"identity could not be verified")),

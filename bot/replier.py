@@ -7,9 +7,8 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
-from bot.escalation import EscalationPolicy
 from bot.humans import HumanDesk
-from bot.language import phrase
+from bot.offline import HandoffNotice, contact_email
 from bot.reasons import Reason
 from bot.sentiment import SentimentResult
 from bot.state import ConversationState
@@ -21,10 +20,10 @@ from bot.turns import StreamEvent, Turn, elapsed_ms
 class Replier:
     """Shows, stores and hands over: the endings every responder shares."""
 
-    def __init__(self, store: ConversationStore, desk: HumanDesk, policy: EscalationPolicy) -> None:
+    def __init__(self, store: ConversationStore, desk: HumanDesk, notice: HandoffNotice) -> None:
         self.store = store
         self.desk = desk
-        self.policy = policy
+        self.notice = notice
 
     async def say(
         self, turn: Turn, persist: bool, state: ConversationState, extra: dict[str, Any]
@@ -49,10 +48,9 @@ class Replier:
     ) -> AsyncIterator[StreamEvent]:
         """Tell the shopper a person will take over, and queue the conversation for one;
         ``opening`` (an apology to an unhappy shopper) comes first."""
-        if model_failed:
-            reply = phrase(language, "backend_failed")
-        else:
-            reply = opening + self.policy.handoff_message(language)
+        email = await asyncio.to_thread(self._known_email, session) if persist else None
+        notice = self.notice.handoff(language, reasons, email, model_failed)
+        reply = notice.text if model_failed else opening + notice.text
         yield StreamEvent("delta", reply)
         waiting = ConversationStatus.WAITING_FOR_AGENT
         turn = Turn(session, reply, [], sentiment.as_dict(), True, waiting, language)
@@ -60,8 +58,11 @@ class Replier:
         turn.timings = {"total_ms": elapsed_ms(started)}
         if persist:
             await self.store_reply(turn, persist, state, {"handoff": True})
-            await asyncio.to_thread(self.desk.record_escalation, session, reasons)
+            await asyncio.to_thread(self.desk.record_escalation, session, reasons, notice)
         yield StreamEvent("turn", turn=turn)
+
+    def _known_email(self, session: str) -> str | None:
+        return contact_email(self.store.get(session))
 
     async def store_reply(
         self,

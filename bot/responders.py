@@ -20,6 +20,7 @@ from bot.discovery import Discovery, discovery_reply, read_request
 from bot.errors import BackendError
 from bot.escalation import Decision
 from bot.language import message_kind, phrase
+from bot.offline import Notice, contact_email, find_email
 from bot.orders.turn import OrderReply
 from bot.parts import BotParts
 from bot.reasons import Reason, ReasonCode
@@ -97,6 +98,42 @@ class Responder(ABC):
         if context.found is None:
             context.found = await self.parts.answers.find(context.messages)
         return context.found
+
+
+class EmailWhileAway(Responder):
+    """Handed over outside business hours and asked for an e-mail address, the shopper gives
+    one: it is kept for the team (console, helpdesk note), and the shopper is thanked; the
+    conversation still waits for a person."""
+
+    async def claims(self, context: TurnContext) -> bool:
+        if not context.persist or context.status is not ConversationStatus.WAITING_FOR_AGENT:
+            return False
+        if find_email(context.question) is None:
+            return False
+        conversation = await asyncio.to_thread(self.parts.store.get, context.session)
+        offline = conversation.data.get("offline") or {}
+        return bool(offline.get("email_asked")) and not offline.get("email")
+
+    async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
+        email = find_email(context.question)
+        assert email is not None
+        store, session = self.parts.store, context.session
+        offline = (await asyncio.to_thread(store.get, session)).data.get("offline") or {}
+        kept = {"offline": {**offline, "email": email, "email_given_at": _now()}}
+        await asyncio.to_thread(store.update_data, session, kept)
+        reply = self.parts.notice.email_kept(context.language, email)
+        waiting = ConversationStatus.WAITING_FOR_AGENT
+        sentiment = context.sentiment.as_dict()
+        turn = Turn(session, reply, [], sentiment, True, waiting, context.language)
+        extra = {"offline": "email_kept"}
+        async for event in self.parts.replier.say(turn, context.persist, context.state, extra):
+            yield event
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat()
 
 
 class HumanHasConversation(Responder):
@@ -196,8 +233,16 @@ class OrderRequests(Responder):
             }
             for i, name in enumerate(reply.sources)
         ]
+        text, notice = reply.text, None
+        if escalated:  # outside business hours: when a person will answer
+            email = None
+            if context.persist:
+                conversation = await asyncio.to_thread(self.parts.store.get, context.session)
+                email = contact_email(conversation)
+            notice = self.parts.notice.addendum(reply.language, email)
+            text += notice.text
         sentiment = context.sentiment.as_dict()
-        turn = Turn(context.session, reply.text, sources, sentiment, escalated, status)
+        turn = Turn(context.session, text, sources, sentiment, escalated, status)
         turn.language = reply.language
         turn.reasons = list(reply.escalate)
         turn.timings = {"total_ms": elapsed_ms(context.started)}
@@ -205,12 +250,12 @@ class OrderRequests(Responder):
         state = self.parts.policy.record_success(context.state)
         await self.parts.replier.store_reply(turn, context.persist, state, {"orders": True})
         if context.persist and escalated:
-            await asyncio.to_thread(self._escalate_case, context.session, reply)
+            await asyncio.to_thread(self._escalate_case, context.session, reply, notice)
         yield StreamEvent("turn", turn=turn)
 
-    def _escalate_case(self, session: str, reply: OrderReply) -> None:
+    def _escalate_case(self, session: str, reply: OrderReply, notice: Notice | None) -> None:
         self.parts.store.update_data(session, {"order_case": reply.case})
-        self.parts.desk.record_escalation(session, list(reply.escalate))
+        self.parts.desk.record_escalation(session, list(reply.escalate), notice)
 
 
 class Courtesy(Responder):

@@ -220,13 +220,20 @@ def policy_units(hits: Sequence[HitLike]) -> list[set[str]]:
     return units
 
 
+# A clause ends at a comma, a colon, a dash or "but"/"however" (and their Chinese forms).
+_CLAUSE = re.compile(r"[,;:—–]|，|；|：|\b(?:but|however|though|although)\b|但是|不过|可是", re.I)
+
+
 def makes_promise(sentence: str) -> bool:
     """Does the sentence commit the store to a refund, discount, code, credit, price, free
-    item or exception (and is not a refusal of one)?"""
-    return bool(
-        _PROMISE_TOPIC.search(sentence)
-        and _COMMITMENT.search(sentence)
-        and not _REFUSAL.search(sentence)
+    item or exception? A refusal excuses only its own clause: "I can't refund you, but here
+    is a 20% code" promises; "we can't refund opened software" does not."""
+    if not _PROMISE_TOPIC.search(sentence):
+        return False
+    return any(
+        _COMMITMENT.search(clause) and not _REFUSAL.search(clause)
+        for clause in _CLAUSE.split(sentence)
+        if clause and clause.strip()
     )
 
 

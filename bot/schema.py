@@ -1,5 +1,6 @@
 """The tables of the conversation database (SQLAlchemy models on one `Base`): conversations,
-their messages, the webhook outbox, remembered replies and the order audit log.
+their messages, the webhook outbox, remembered replies, the order audit log and the helpdesk
+ledger (events received from a helpdesk, calls owed to it: `bot.helpdesk.ledger`).
 
 Every table shopbot keeps in that database is declared here, so that `Base.metadata` is the
 whole schema wherever it is used (start-up, `bot.migrations`, their checks). The modules that
@@ -109,3 +110,37 @@ class OrderAuditRow(Base):
     event: Mapped[str] = mapped_column(String(32))
     action: Mapped[str | None] = mapped_column(String(32), nullable=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class QueuedRow:
+    """What an event to handle and a call to make both keep: whose, under which key, and
+    how far the work on it got."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    helpdesk: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(200))
+    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class HelpdeskEventRow(QueuedRow, Base):
+    __tablename__ = "helpdesk_events"
+    __table_args__ = (UniqueConstraint("helpdesk", "key", name="uq_helpdesk_events_key"),)
+
+    event: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class HelpdeskOutboxRow(QueuedRow, Base):
+    __tablename__ = "helpdesk_outbox"
+    __table_args__ = (UniqueConstraint("helpdesk", "key", name="uq_helpdesk_outbox_key"),)
+
+    action: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)

@@ -15,7 +15,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.errors import ConfigError
 
@@ -306,6 +314,91 @@ def _origin(value: str) -> str:
     return f"{scheme}://{rest.removesuffix(default)}"
 
 
+class ChatwootSettings(_Group):
+    """shopbot as a Chatwoot agent bot (docs/helpdesk.md). The API token and the webhook
+    secret come from the environment only (``SHOPBOT_CHATWOOT__API_TOKEN``,
+    ``SHOPBOT_CHATWOOT__WEBHOOK_SECRET``), never from `shopbot.toml`."""
+
+    base_url: str | None = Field(None, description="Chatwoot's URL, e.g. https://chat.example.")
+    api_token: SecretStr | None = Field(
+        None, description="The agent bot's access token (sent as the api_access_token header)."
+    )
+    account_id: int | None = Field(None, ge=1, description="The Chatwoot account served.")
+    webhook_secret: SecretStr | None = Field(
+        None,
+        description=(
+            "The agent bot's webhook secret (Chatwoot 4.13+ signs each event with it: "
+            "X-Chatwoot-Signature)."
+        ),
+    )
+    webhook_token: SecretStr | None = Field(
+        None,
+        description=(
+            "For Chatwoot versions that do not sign events: a random string put in the bot's "
+            "webhook URL as ?token=..."
+        ),
+    )
+    inbox_ids: list[int] = Field(
+        default_factory=list, description="Inboxes the bot answers; all connected ones if empty."
+    )
+    max_clock_skew_s: float = Field(
+        300.0, gt=0, description="Signed events older or newer than this are refused."
+    )
+    timeout_s: float = Field(10.0, gt=0, description="Time limit of one call to Chatwoot's API.")
+    retry_max_s: float = Field(
+        30.0, gt=0, description="Longest wait between retries of a call Chatwoot did not take."
+    )
+    give_up_after_h: float = Field(
+        72.0, gt=0, description="A reply Chatwoot has not taken for this long is marked failed."
+    )
+    concurrency: int = Field(8, ge=1, description="Conversations answered at once.")
+
+    _split = field_validator("inbox_ids", mode="before")(_split_list)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.base_url and self.api_token and self.account_id)
+
+
+class BusinessHoursSettings(_Group):
+    """When people answer (hand-offs outside these hours say when they will)."""
+
+    timezone: str = Field("UTC", description="IANA time zone of the team, e.g. Europe/Berlin.")
+    weekly: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description=(
+            'Opening times per day, e.g. {"mon-fri": ["09:00-17:30"], "sat": ["10:00-14:00"]}; '
+            "empty: staffed around the clock."
+        ),
+    )
+    holidays: list[str] = Field(
+        default_factory=list, description="Closed days, YYYY-MM-DD (or MM-DD every year)."
+    )
+
+    _split = field_validator("holidays", mode="before")(_split_list)
+
+    @model_validator(mode="after")
+    def _readable(self) -> BusinessHoursSettings:
+        """Wrong hours are a settings error at start-up, not a failed hand-off later."""
+        from bot.hours import BusinessHours
+
+        try:
+            BusinessHours(self)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from exc
+        return self
+
+    @field_validator("weekly", mode="before")
+    @classmethod
+    def _weekly_json(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return json.loads(value) if value.strip() else {}
+            except ValueError as exc:
+                raise ValueError('give a JSON object such as {"mon-fri": ["09:00-17:00"]}') from exc
+        return value
+
+
 class Settings(_Group):
     """Everything shopbot can be configured with."""
 
@@ -348,6 +441,8 @@ class Settings(_Group):
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     insights: InsightsSettings = Field(default_factory=InsightsSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    chatwoot: ChatwootSettings = Field(default_factory=ChatwootSettings)
+    hours: BusinessHoursSettings = Field(default_factory=BusinessHoursSettings)
 
     _split = field_validator(
         "secrets", "api_keys", "agent_keys", "public_keys", "allowed_origins", mode="before"
@@ -379,6 +474,7 @@ class Settings(_Group):
                 raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
         elif f"{ENV_PREFIX}CONFIG" in env:
             raise ConfigError(f"SHOPBOT_CONFIG points to {path}, which does not exist.")
+        _refuse_file_secrets(data, path)
         for key, value in env.items():
             if not key.startswith(ENV_PREFIX) or key == f"{ENV_PREFIX}CONFIG":
                 continue
@@ -396,6 +492,21 @@ class Settings(_Group):
         """The effective settings as JSON-able data, secrets masked."""
         masked: dict[str, Any] = json.loads(self.model_dump_json())
         return masked
+
+
+ENVIRONMENT_ONLY = {"chatwoot": ("api_token", "webhook_secret", "webhook_token")}
+"""Secrets that a config file (often committed, often world-readable) must not hold."""
+
+
+def _refuse_file_secrets(data: dict[str, Any], path: Path) -> None:
+    for group, names in ENVIRONMENT_ONLY.items():
+        for name in names:
+            if name in (data.get(group) or {}):
+                variable = f"{ENV_PREFIX}{group.upper()}__{name.upper()}"
+                raise ConfigError(
+                    f"{path} sets {group}.{name}; set it in the environment instead "
+                    f"({variable}) and remove it from the file."
+                )
 
 
 def _explain(exc: ValidationError, path: Path) -> str:

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.helpdesk.fake_chatwoot import FakeChatwoot
 from tests.conftest import MODELS_CACHE, ROOT
-from tests.servers import free_port, running_process
+from tests.servers import FakeChatwootServer, free_port, running_process
+from ui.integrations.chatwoot import WEBHOOK_PATH
 
 LIVE_API_KEY = "live-api-key"
 LIVE_AGENT_KEY = "live-agent-key"
@@ -41,6 +43,8 @@ class LiveServer:
     host_url: str  # a store page on another origin, embedding the widget with one tag
     home: Path
     site: Path  # the folder that origin serves
+    chatwoot: FakeChatwoot  # the store's helpdesk, with the server as its agent bot
+    chatwoot_server: FakeChatwootServer
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +57,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     (home / "models").symlink_to(MODELS_CACHE, target_is_directory=True)
     port, site_port = free_port(), free_port()
     server_url, site_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{site_port}"
+    chatwoot = FakeChatwoot(bot_url=server_url + WEBHOOK_PATH)
+    chatwoot_server = FakeChatwootServer(chatwoot, free_port())
     page = HOST_PAGE.replace("{server}", server_url).replace("{key}", LIVE_PUBLIC_KEY)
     (site / "index.html").write_text(page, encoding="utf-8")
     env = {
@@ -65,6 +71,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "SHOPBOT_ALLOWED_ORIGINS": site_url,
         "SHOPBOT_WEB__DEMO_PAGE": "true",
         "SHOPBOT_ENGINE__ENFORCE_EAGER": "true",
+        "SHOPBOT_CHATWOOT__BASE_URL": chatwoot_server.url,
+        "SHOPBOT_CHATWOOT__ACCOUNT_ID": str(chatwoot.account_id),
+        "SHOPBOT_CHATWOOT__API_TOKEN": chatwoot.bot_token,
+        "SHOPBOT_CHATWOOT__WEBHOOK_SECRET": str(chatwoot.secret),
         "HF_HUB_OFFLINE": "1",
     }
     env.pop("SHOPBOT_CONFIG", None)
@@ -78,6 +88,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     )
     site_command = [sys.executable, "-m", "http.server", str(site_port), "--bind", "127.0.0.1"]
     with (
+        chatwoot_server,
         running_process(
             site_command,
             ready_url=f"{site_url}/index.html",
@@ -94,4 +105,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             timeout=300,
         ),
     ):
-        yield LiveServer(server_url, f"{site_url}/index.html", home, site)
+        yield LiveServer(
+            server_url, f"{site_url}/index.html", home, site, chatwoot, chatwoot_server
+        )

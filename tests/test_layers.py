@@ -40,6 +40,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "bot.conversations",
             "bot.knowledge",
             "bot.fakes",
+            "bot.hours",
         ],
     ),
     (
@@ -89,9 +90,22 @@ LAYERS: list[tuple[str, list[str]]] = [
             "bot.desk",
             "bot.shoppers",
             "bot.data_rights",
+            "bot.offline",
+            "bot.copilot",
+            "bot.copilot.*",
         ],
     ),
-    ("services", ["bot.insights", "bot.insights.*", "finetune", "finetune.*"]),
+    (
+        "services",
+        [
+            "bot.insights",
+            "bot.insights.*",
+            "finetune",
+            "finetune.*",
+            "bot.helpdesk",
+            "bot.helpdesk.*",
+        ],
+    ),
     (
         "interfaces",
         [

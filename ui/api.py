@@ -161,9 +161,11 @@ def build_router(
         await audit(Agent("helpdesk", "agent", key_fingerprint(key)), "close", conversation_id)
         return Ok(id=conversation_id, status=ConversationStatus.CLOSED)
 
+    from ui.copilot import add_copilot_routes
     from ui.privacy_api import add_privacy_routes
 
     add_privacy_routes(router, bot)
+    add_copilot_routes(router)
     return router
 
 

@@ -222,7 +222,9 @@ def build_console_router(
     ) -> list[dict[str, Any]]:
         return await asyncio.to_thread(agents.audit_log, agent, conversation_id, limit)
 
+    from ui.copilot import build_copilot_console_router
     from ui.insights import build_insights_router
 
     router.include_router(build_insights_router(bot, settings, admin))
+    router.include_router(build_copilot_console_router(signed_in))
     return router

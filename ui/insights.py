@@ -164,6 +164,10 @@ def _tiles(o: dict[str, Any]) -> str:
         (str(o["rated_csat"] or "–"), f"rated CSAT ({o['rated']} ratings)"),
         (str(o["predicted_csat"] or "–"), f"predicted CSAT ({fit})"),
         (f"{o['thumbs_up']} / {o['thumbs_down']}", "thumbs up / down"),
+        (
+            f"{o['outside_hours']} / {o['outside_hours_email']}",
+            "handed over outside hours / with an e-mail to reply to",
+        ),
     ]
     body = "".join(
         f"<div class='tile'><b>{escape(v)}</b><span>{escape(t)}</span></div>" for v, t in tiles

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.offline import contact_email
 from bot.reasons import ReasonCode, stored_codes
 from bot.status import ConversationStatus
 from bot.store import StoredConversation
@@ -43,6 +44,8 @@ class Facts:
     predicted: float | None
     thumbs_up: int
     thumbs_down: int
+    outside_hours: bool = False  # handed over outside business hours
+    email_left: bool = False  # ... and the shopper's e-mail address is known for the reply
 
 
 def facts(conversation: StoredConversation) -> Facts:
@@ -59,6 +62,7 @@ def facts(conversation: StoredConversation) -> Facts:
     feedback = Counter(m.data.get("feedback") for m in conversation.messages)
     rating = data.get("rating")
     predicted = data.get("predicted_csat")
+    offline = data.get("offline") or {}
     return Facts(
         id=conversation.id,
         week=week_of(conversation.created_at),
@@ -73,6 +77,10 @@ def facts(conversation: StoredConversation) -> Facts:
         predicted=float(predicted) if predicted is not None else None,
         thumbs_up=feedback.get("up", 0),
         thumbs_down=feedback.get("down", 0),
+        outside_hours=escalated and bool(offline.get("outside_hours")),
+        email_left=escalated
+        and bool(offline.get("outside_hours"))
+        and bool(contact_email(conversation)),
     )
 
 
@@ -93,6 +101,8 @@ class Summary:
     agreement: dict[str, Any] = field(default_factory=dict)
     thumbs_up: int = 0
     thumbs_down: int = 0
+    outside_hours: int = 0
+    outside_hours_email: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         n = self.conversations
@@ -116,6 +126,12 @@ class Summary:
             "thumbs_up": self.thumbs_up,
             "thumbs_down": self.thumbs_down,
             "thumbs_up_share": _rate(self.thumbs_up, self.thumbs_up + self.thumbs_down),
+            # Handed over while the team was away (business hours), and of those, with the
+            # shopper's e-mail address known for the reply.
+            "outside_hours": self.outside_hours,
+            "outside_hours_rate": _rate(self.outside_hours, self.escalations),
+            "outside_hours_email": self.outside_hours_email,
+            "outside_hours_email_rate": _rate(self.outside_hours_email, self.outside_hours),
         }
 
 
@@ -149,6 +165,8 @@ def summarize(items: list[Facts]) -> Summary:
         agreement=csat_agreement(items),
         thumbs_up=sum(f.thumbs_up for f in items),
         thumbs_down=sum(f.thumbs_down for f in items),
+        outside_hours=sum(f.outside_hours for f in items),
+        outside_hours_email=sum(f.email_left for f in items),
     )
 
 

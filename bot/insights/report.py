@@ -133,6 +133,9 @@ def report_text(report: dict[str, Any]) -> str:
         f"CSAT rated: {m['rated_csat']} ({m['rated']} ratings); predicted: {m['predicted_csat']}"
         + (f"; agreement MAE {agreement['mae']}" if agreement.get("pairs") else ""),
         f"Thumbs: {m['thumbs_up']} up, {m['thumbs_down']} down",
+        f"Handed over outside business hours: {m['outside_hours']} "
+        f"({_pct(m['outside_hours_rate'])} of escalations), e-mail known for "
+        f"{m['outside_hours_email']} ({_pct(m['outside_hours_email_rate'])})",
     ]
     reasons = report.get("reasons")
     if reasons and reasons["groups"]:

@@ -105,3 +105,15 @@ def test_citation_runs_are_tidied() -> None:
     stream = GuardedStream(FactGuard([SHIRT], []))
     out = stream.feed("Returns are easy [1] [1] [2] [3]. ")
     assert "".join(out).strip() == "Returns are easy [1]."
+
+
+def test_a_reply_cut_off_at_a_lone_bracket_does_not_show_it() -> None:
+    from bot.grounding import FactGuard, GuardedStream
+
+    for tail in ("", " [", " [2", " ( ", " ..."):
+        stream = GuardedStream(FactGuard([], []))
+        shown = stream.feed("Refunds take a few days." + tail) + stream.finish()
+        assert "".join(shown).strip() == "Refunds take a few days.", tail
+    stream = GuardedStream(FactGuard([], []))
+    shown = stream.feed("Refunds take a few days. Then it is") + stream.finish()
+    assert "".join(shown) == "Refunds take a few days. Then it is"  # words are kept

@@ -106,5 +106,8 @@ def test_a_secret_is_withheld_however_it_is_spread(settings: Settings, written: 
     turn = bot.answer(QUESTION, Overrides(secrets=("ZEPHYR-QUILL",)))
     assert "zephyrquill" not in comparable(turn.reply)
     assert "5-7 business days" in turn.reply
-    assert [w["check"] for w in turn.withheld] == ["secret"]
+    checks = [w["check"] for w in turn.withheld]
+    # The secret check must catch it itself; the added-line check may also drop the filler
+    # sentence around it (it states nothing from the passages).
+    assert "secret" in checks and set(checks) <= {"secret", "added_line"}
     bot.close()

@@ -10,6 +10,7 @@ from bot.fakes import StaticKnowledge
 from bot.pipeline import RESPONDERS, TurnPipeline
 from bot.responders import (
     Courtesy,
+    EmailWhileAway,
     GroundedAnswer,
     HumanHasConversation,
     Responder,
@@ -22,7 +23,9 @@ from tests.bot.test_shopbot import KNOWLEDGE
 
 
 def test_the_order_is_written_once_and_something_always_answers() -> None:
-    assert RESPONDERS[0] is HumanHasConversation and RESPONDERS[-1] is GroundedAnswer
+    # Only the e-mail left while the team is away is answered before a person's silence.
+    assert RESPONDERS[:2] == (EmailWhileAway, HumanHasConversation)
+    assert RESPONDERS[-1] is GroundedAnswer
     assert len(set(RESPONDERS)) == len(RESPONDERS)
     for responder in RESPONDERS:
         assert responder.__doc__, f"{responder.__name__} says what it answers"

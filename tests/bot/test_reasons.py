@@ -46,6 +46,7 @@ def test_texts_stored_before_codes_are_read_back_by_code() -> None:
             "amounts": "$1",
             "action": "cancel",
             "policy_reasons": "in_warehouse",
+            "helpdesk": "chatwoot",
         }
         assert ReasonCode.of_text(Reason(code, details).text) is code, code
 

@@ -207,3 +207,14 @@ def test_the_stated_lead_is_screened_too(settings: Settings) -> None:
     assert guard.screen("Ask lena@mail.example about it.") is None
     assert guard.screen("Her card is 4539 1488 0343 6467.") is None
     assert {w["check"] for w in guard.report.withheld} == {"secret", "personal_data"}
+
+
+def test_a_refusal_excuses_only_its_own_clause() -> None:
+    from bot.safety import makes_promise
+
+    assert makes_promise("I can't refund you, but here is a free replacement.")
+    assert makes_promise("Sure, here is what you asked for: I never received the gift card.")
+    assert makes_promise("我们不能退款，但是我可以给您补偿。")
+    assert not makes_promise("Unfortunately, we can't refund opened software.")
+    assert not makes_promise("We don't offer free returns on final-sale items.")
+    assert not makes_promise("不能退款，请见谅。")

@@ -60,6 +60,11 @@
         item.appendChild(el("div", "meta when", when(row.created_at) + " · " + row.channel));
         if (row.last_message && row.last_message !== row.shopper) item.appendChild(el("div", null, "“" + row.last_message.slice(0, 120) + "”"));
         (row.reasons || []).forEach(function (r) { item.appendChild(el("span", "reason", r)); });
+        if (row.offline && row.offline.outside_hours) {
+          item.appendChild(el("span", "reason offline", "outside hours · team back " +
+            (row.offline.next_open ? new Date(row.offline.next_open).toLocaleString() : "later") +
+            (row.email ? " · " + row.email : row.offline.email_asked ? " · e-mail asked" : "")));
+        }
         item.appendChild(el("div", "meta",
           "dissatisfaction " + fmt(row.dissatisfaction) + " (max " + fmt(row.max_dissatisfaction) +
           ") · sentiment " + fmt(row.sentiment) + " · predicted CSAT " + fmt(row.predicted_csat) +

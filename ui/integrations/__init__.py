@@ -1,0 +1,1 @@
+"""Routes through which helpdesks reach shopbot (one module per helpdesk)."""
