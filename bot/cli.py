@@ -91,7 +91,11 @@ def _add_target_command(
         help="(eval sentiment) Hold out each outside corpus in turn; baselines in the same run.",
     )
     if name == "eval":
-        parser.add_argument("--store", help="A store folder to ingest and ask (eval chat).")
+        parser.add_argument(
+            "--store",
+            help="A store folder: ingested and asked (eval chat); its orders served through "
+            "its platform's fake and shopbot's connector, not the demo store's (eval orders).",
+        )
         parser.add_argument("--questions", help="Questions file (eval chat; JSON Lines).")
         parser.add_argument("--home", help="Where --store is ingested (eval chat).")
     if name == "bench":

@@ -66,13 +66,30 @@ class SentencePicker:
     """
 
     def __init__(
-        self, embed: Embed | None = None, *, cjk: bool = True, cache_size: int = 20_000
+        self,
+        embed: Embed | None = None,
+        *,
+        cjk: bool = True,
+        cjk_embed: Embed | None = None,
+        cache_size: int = 20_000,
     ) -> None:
         self._embed = embed
         self._embed_cjk = cjk
         """False when the embedder does not understand Chinese (the bundled one does not)."""
         self._cache: dict[str, np.ndarray] = {}
         self._cache_size = cache_size
+        self._chinese = (
+            SentencePicker(cjk_embed, cache_size=cache_size)
+            if cjk_embed is not None and not cjk
+            else None
+        )
+        """Picks for a question in Chinese, by a multilingual encoder's meaning, when the
+        main embedder cannot read Chinese."""
+
+    def _for(self, question: str) -> SentencePicker:
+        if self._chinese is not None and CJK.search(question):
+            return self._chinese
+        return self
 
     def prime(self, passages: Iterable[str]) -> int:
         """Embed the sentences of these passages now (in bulk) rather than while a shopper
@@ -87,6 +104,8 @@ class SentencePicker:
 
     def pick(self, question: str, passages: Sequence[tuple[int, str]]) -> str:
         """The best sentence with its citation, from ``(number, text)`` in preference order."""
+        if (picker := self._for(question)) is not self:
+            return picker.pick(question, passages)
         wanted = set(_terms(question))
         candidates = [
             (rank, number, sentence, _lexical(wanted, sentence))
@@ -116,9 +135,23 @@ class SentencePicker:
         _, number, sentence, _ = candidates[best]
         return f"{sentence} [{number}]"
 
-    def compose(self, question: str, passages: Sequence[Passage], limit: int = 3) -> list[Picked]:
+    def compose(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        limit: int = 3,
+        whole: str = "",
+        section_margin: float | None = None,
+    ) -> list[Picked]:
         """The sentences that answer the question, part by part, each from its best passage,
-        with the sentence that qualifies it when the passage goes on with one ("Only if ...")."""
+        with the sentence that qualifies it when the passage goes on with one ("Only if ...").
+
+        ``whole``: the shopper's whole message when ``question`` is one part of it ("how much
+        does it cost" asks about what the part before it names). ``section_margin``: how close
+        a sentence of the best sentence's own passage must score to complete a one-part answer
+        (a question about a kind of thing in general wants its section's rules together)."""
+        if (picker := self._for(whole or question)) is not self:
+            return picker.compose(question, passages, limit, whole, section_margin)
         parts = question_parts(question)
         candidates = [
             (rank, passage, index, sentence)
@@ -128,22 +161,25 @@ class SentencePicker:
         ]
         if not candidates:
             return []
-        scores, relevant = self._part_scores(question, parts, candidates)
+        scores, relevant = self._part_scores(whole or question, parts, candidates)
         chosen: list[int] = []
         for row in scores:
-            order = np.argsort(-row)
+            order = np.argsort(-row, kind="stable")
             best = next((int(i) for i in order if relevant[int(i)] and row[int(i)] > -1e9), None)
             if best is not None and best not in chosen:
                 chosen.append(best)
         if len(parts) == 1 and chosen:  # one question: close runners-up may complete it
             row = scores[0]
             first = chosen[0]
+            same = candidates[first][1]
+            own_margin = COMPLETE_MARGIN if section_margin is None else section_margin
             chosen += [
                 int(i)
-                for i in np.argsort(-row)
+                for i in np.argsort(-row, kind="stable")
                 if int(i) != first
                 and relevant[int(i)]
-                and row[int(i)] >= row[first] - COMPLETE_MARGIN
+                and row[int(i)]
+                >= row[first] - (own_margin if candidates[int(i)][1] is same else COMPLETE_MARGIN)
             ][: limit - 1]
         picked: list[Picked] = []
         seen: set[tuple[int, int]] = set()
@@ -174,10 +210,14 @@ class SentencePicker:
         and a small preference for earlier passages. A sentence in another language than the
         question is measured against the other sentences of its language."""
         heading_terms = [set(_terms(c[1].heading)) for c in candidates]
+        # A word of the question that the section's heading has counts once, for the heading:
+        # it says which section answers, not which of its sentences (the section's rule, not
+        # the exception that repeats the heading's words).
         lexical = np.array(
             [
                 [
-                    _lexical(set(_terms(part)), sentence) + 0.5 * len(set(_terms(part)) & heads)
+                    _lexical(set(_terms(part)) - heads, sentence)
+                    + 0.5 * len(set(_terms(part)) & heads)
                     for (_, _, _, sentence), heads in zip(candidates, heading_terms, strict=True)
                 ]
                 for part in parts

@@ -233,6 +233,7 @@ class FactGuard:
         self.grounded_numbers = numbers_in(grounded_text)
         self.grounded_quantities = quantities_in(_ORDER_LIKE.sub(" ", grounded_text))
         self.grounded_text = grounded_text.lower()
+        self.grounded_contacts = contacts_in(grounded_text)
         self.secrets = [s for s in secrets if s]
         self.primary = primary
         self.instructions = instructions
@@ -285,6 +286,12 @@ class FactGuard:
         sentence_facts = _CITATION.sub("", sentence)
         if self.screen(sentence) is None:
             return None
+        for contact in contacts_in(sentence_facts):
+            # A link is grounded by itself or a longer one ("shop.example" by
+            # "shop.example/returns"); an e-mail address only by itself.
+            if not any(g == contact or g.startswith(contact + "/") for g in self.grounded_contacts):
+                self.report.add(sentence, f"a link or address not in the facts: {contact}")
+                return None
         for order_like in _ORDER_LIKE.findall(sentence_facts):
             if order_like.lower() not in self.grounded_text:
                 self.report.add(sentence, f"order-like number {order_like} not in the facts")
@@ -366,11 +373,31 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in _CONTENT.findall(text.lower()) if w not in _FUNCTION_WORDS}
 
 
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"'()\[\]]+"
+    r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|shop|store|co|uk|ca|cn|de|fr|it|es|ie|au|example)"
+    r"(?:/[^\s<>\"'()\[\]]*)?",
+    re.I,
+)
+_MAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+def contacts_in(text: str) -> set[str]:
+    """Links and e-mail addresses in a text, compared loosely (case, scheme, "www.", a
+    trailing slash or full stop)."""
+    found = {m.group(0).lower().rstrip(".,;:!?") for m in _MAIL.finditer(text)}
+    rest = _MAIL.sub(" ", text)
+    for m in _URL.finditer(rest):
+        link = re.sub(r"^(?:https?://)?(?:www\.)?", "", m.group(0).lower()).rstrip("/.,;:!?")
+        found.add(link)
+    return found
+
+
 def _meta_text(metadata: dict[str, Any] | None) -> str:
     if not metadata:
         return ""
     parts = []
-    for key in ("price", "sku", "product_id", "conversation_id"):
+    for key in ("price", "sku", "product_id", "conversation_id", "url"):
         if metadata.get(key) not in (None, ""):
             parts.append(str(metadata[key]))
     return " ".join(parts)
@@ -401,7 +428,6 @@ class GuardedStream:
         self._written = ""
         """Everything the model wrote, withheld or not: a secret it spelled out across
         sentences that other checks dropped one by one is still reported as a secret."""
-        self._secret_reported = False
 
     def _tidy_citations(self, sentence: str) -> str:
         """Keep each valid [n] once; drop markers that point at no source."""
@@ -446,17 +472,14 @@ class GuardedStream:
                 continue
             self._seen.add(key)
             self._written += sentence
-            before = len(self.guard.report.withheld)
             checked = self.guard.check(sentence)
-            if any(w["check"] == "secret" for w in self.guard.report.withheld[before:]):
-                self._secret_reported = True
             if checked is not None and self.guard.leaks_secret(self.text + checked):
                 # Not in this sentence alone: it completes a secret begun before.
                 self._report_secret()
                 checked = None
             elif (
                 checked is None
-                and not self._secret_reported
+                and not self._secret_reported()
                 and self.guard.leaks_secret(self._written)
             ):
                 self._report_secret()
@@ -467,7 +490,9 @@ class GuardedStream:
 
     def _report_secret(self) -> None:
         self.guard.report.add("[secret withheld]", "completes a configured secret", "secret")
-        self._secret_reported = True
+
+    def _secret_reported(self) -> bool:
+        return any(w["check"] == "secret" for w in self.guard.report.withheld)
 
     @property
     def text(self) -> str:

@@ -26,7 +26,9 @@ class DeskListener(Protocol):
 
     def agent_replied(self, session: str, content: str, agent: str) -> None: ...
 
-    def handed_back(self, session: str) -> None: ...
+    def handed_back(self, session: str, notice: str) -> None:
+        """``notice``: what the shopper is told (empty when they were not with a person)."""
+        ...
 
     def closed(self, session: str) -> None: ...
 
@@ -102,10 +104,11 @@ class HumanDesk:
             {"bot_state": self.policy.record_success(state).to_json(), "handed_back_by": agent},
         )
         self.store.set_status(session, ConversationStatus.BOT)
+        notice = ""
         if conversation.status in HUMAN_STATUSES:
             notice = phrase(conversation.language or "en", "back_with_bot")
             self.store.append(session, "assistant", notice, {"notice": "handback"})
-        self._tell("handed_back", session)
+        self._tell("handed_back", session, notice)
 
     def close_conversation(self, session: str) -> None:
         # Every close is kept: a shopper writing after the first one reopened the case.

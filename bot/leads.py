@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from bot.extractive import Passage, Picked, SentencePicker, question_parts
@@ -22,7 +23,8 @@ from bot.grounding import (
     named_products,
 )
 from bot.knowledge import HitLike
-from bot.language import phrase
+from bot.language import detect_language, phrase
+from bot.listed import listed_names, without_names
 from bot.safety import detect_injection
 
 SearchMany = Callable[[Sequence[str]], Sequence[Sequence[HitLike]]]
@@ -31,7 +33,13 @@ SearchCatalog = Callable[[str], Sequence[HitLike]]
 """The catalog alone searched for a query."""
 Products = Callable[[Sequence[str]], Sequence[Any]]
 """Product records (`retrieval.products.ProductView`) by id."""
+Documents = Callable[[], Sequence[str]]
+"""The texts of the policy passages (to tell a rare name from a word of every page)."""
 SENTENCES_PER_PART = 2
+RULE_SENTENCES = 2
+SECTION_MARGIN = 0.1
+"""A question about listed things in general ("can I use these two codes together?") wants
+the rules of the section that answers it: its sentences this close to the best complete it."""
 MAX_VARIANTS = 8
 
 
@@ -58,12 +66,14 @@ class LeadWriter:
         search_many: SearchMany | None = None,
         search_catalog: SearchCatalog | None = None,
         products: Products | None = None,
+        documents: Documents | None = None,
     ) -> None:
         self.picker = picker
         self.min_score = min_score
         self.search_many = search_many
         self.search_catalog = search_catalog
         self.products = products
+        self.documents = documents
 
     def write(self, question: str, hits: Sequence[HitLike], language: str) -> Lead:
         parts = question_parts(question)
@@ -71,8 +81,13 @@ class LeadWriter:
             return self._single(question, hits, language)
         lead = Lead()
         pieces: list[tuple[str, list[HitLike]]] = []
-        for part, searched in zip(parts, self.search_many(parts), strict=True):
-            found = [h for h in searched if self._usable(h)]
+        # A later part often leans on the one before ("Do you ship to Canada and how much does
+        # it cost?"): it is also searched with that part in front.
+        leaning = [f"{before} {part}" for before, part in pairwise(parts)]
+        results = list(self.search_many([*parts, *leaning]))
+        in_context: list[Sequence[HitLike]] = [[], *results[len(parts) :]]
+        for part, searched, context in zip(parts, results[: len(parts)], in_context, strict=True):
+            found = [h for h in _merged(searched, context) if self._usable(h)]
             part_hits = _merged(found, hits)
             if asks_about_product_facts(part) and found and found[0].source == "catalog":
                 text, facts = fact_lead(part, part_hits, language, self.min_score)
@@ -80,13 +95,18 @@ class LeadWriter:
                     lead.facts += facts[:1]
                     pieces.append((text, [_hit_of(facts[0], part_hits)]))
                     continue
-            for picked in self._policy(part, part_hits, SENTENCES_PER_PART):
+            for picked in self._policy(part, part_hits, SENTENCES_PER_PART, whole=question):
                 pieces.append(self._stated(picked, part_hits, language))
         return _assembled(lead, pieces)
 
     def _usable(self, hit: HitLike) -> bool:
-        """Relevant, and not knowledge that tries to instruct the bot."""
-        return hit.score >= self.min_score and not detect_injection(hit.text).flagged
+        """Relevant, not knowledge that tries to instruct the bot, and not a page written for the
+        store's staff (front matter `audience: staff`: never quoted to a shopper)."""
+        return (
+            hit.score >= self.min_score
+            and not detect_injection(hit.text).flagged
+            and (hit.metadata or {}).get("audience") != "staff"
+        )
 
     def product_facts(self, question: str, hits: Sequence[HitLike], language: str) -> Lead:
         """Price and stock of the product the shopper asks about, from the catalog (an empty
@@ -125,7 +145,35 @@ class LeadWriter:
         lead = self.product_facts(question, hits, language)
         if lead.text:
             return lead
+        lead = self._listed_rule(question, hits, language)
+        if lead.text:
+            return lead
         pieces = [self._stated(p, hits, language) for p in self._policy(question, hits, 3)]
+        return _assembled(Lead(), pieces)
+
+    def _listed_rule(self, question: str, hits: Sequence[HitLike], language: str) -> Lead:
+        """When the question names items a page lists (promo codes, plans): the rule about
+        that kind of thing, found by asking with the page's title for the names, then the
+        items' own lines (an empty lead when it names none, or no rule is found)."""
+        if self.search_many is None:
+            return Lead()
+        usable = [h for h in hits if self._usable(h)]
+        documents = self.documents() if self.documents else [h.text for h in hits]
+        names = listed_names(question, usable, documents)
+        if not names:
+            return Lead()
+        listing = {n.hit.id for n in names}
+        query = without_names(question, names)
+        found = self.search_many([query])[0]
+        rules = [h for h in found if self._usable(h) and h.id not in listing]
+        said = self._policy(query, rules, RULE_SENTENCES, section_margin=SECTION_MARGIN)
+        pieces = [self._stated(p, rules, language) for p in said]
+        if not pieces:
+            return Lead()
+        for listed in names:
+            if line := listed.line:
+                item = Picked(line, 1, detect_language(line))
+                pieces.append(self._stated(item, [listed.hit], language))
         return _assembled(Lead(), pieces)
 
     def _named_in_catalog(self, question: str, hits: Sequence[HitLike]) -> list[HitLike]:
@@ -139,13 +187,20 @@ class LeadWriter:
         named = {f.hit_id for f in named_products(question, facts)}
         return [h for h in found if h.id in named]
 
-    def _policy(self, question: str, hits: Sequence[HitLike], limit: int) -> list[Picked]:
+    def _policy(
+        self,
+        question: str,
+        hits: Sequence[HitLike],
+        limit: int,
+        whole: str = "",
+        section_margin: float | None = None,
+    ) -> list[Picked]:
         passages = [
             Passage(n, h.text, h.title, h.score)
             for n, h in enumerate(hits, start=1)
             if h.source == "policy"
         ]
-        return self.picker.compose(question, passages, limit)
+        return self.picker.compose(question, passages, limit, whole, section_margin)
 
     @staticmethod
     def _stated(

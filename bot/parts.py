@@ -15,7 +15,7 @@ from bot.offline import HandoffNotice
 from bot.orders.assistant import OrderAssistant
 from bot.replier import Replier
 from bot.sentiment import SentimentScorer, make_scorer
-from bot.settings import Settings
+from bot.settings import BUNDLED, Settings
 from bot.store import ConversationStore, SQLConversationStore
 
 
@@ -77,6 +77,12 @@ class BotParts:
                 self._orders = OrderAssistant(system, self.settings.orders, audit)
             self._orders_built = True
         return self._orders
+
+    @property
+    def reads_orders_with_model(self) -> bool:
+        """Whether the chat model reads order messages too (not the bundled small model)."""
+        mode = self.settings.orders.model_reader
+        return mode == "on" or (mode == "auto" and self.settings.model != BUNDLED)
 
     @property
     def answers(self) -> KnowledgeAnswers:

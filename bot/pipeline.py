@@ -12,6 +12,7 @@ import time
 from collections.abc import AsyncIterator
 
 from bot.language import detect_language
+from bot.orders.references import language_words, without_data
 from bot.parts import BotParts
 from bot.responders import (
     Courtesy,
@@ -93,7 +94,9 @@ class TurnPipeline:
         started = time.perf_counter()
         persist = user_position is not None
         question = messages[-1]["content"]
-        sentiment = await parts.cpu.run(parts.scorer.score, messages, len(messages) - 1)
+        # Addresses, e-mails and numbers are data, not feelings: the mood is read without them.
+        scored = [*messages[:-1], {**messages[-1], "content": without_data(question)}]
+        sentiment = await parts.cpu.run(parts.scorer.score, scored, len(scored) - 1)
         scoring_ms = elapsed_ms(started)
         state = ConversationState()
         status = ConversationStatus.BOT
@@ -114,9 +117,20 @@ class TurnPipeline:
             persist=persist,
             overrides=overrides,
             started=started,
-            language=detect_language(question),
+            language=shopper_language(messages),
             sentiment=sentiment,
             scoring_ms=scoring_ms,
             status=status,
             state=state,
         )
+
+
+def shopper_language(messages: list[Message]) -> str:
+    """The language of the shopper's words, not of the data in them: a message that is only
+    data (an e-mail, a postcode, an address) is in the language of their last words before."""
+    for message in reversed(messages):
+        if message.get("role") == "user":
+            words = language_words(message.get("content") or "")
+            if words:
+                return detect_language(words)
+    return detect_language(messages[-1].get("content") or "")

@@ -21,6 +21,7 @@ from bot.errors import BackendError
 from bot.escalation import Decision
 from bot.language import message_kind, phrase
 from bot.offline import Notice, contact_email, find_email
+from bot.orders.reader import read_request as read_order_request
 from bot.orders.turn import OrderReply
 from bot.parts import BotParts
 from bot.reasons import Reason, ReasonCode
@@ -204,6 +205,11 @@ class OrderRequests(Responder):
         orders = self.parts.orders
         if orders is None:
             return False
+        # A capable model may read the message into a structured request first (the rules
+        # stay in charge; bot.orders.reader).
+        read = None
+        if self.parts.reads_orders_with_model:
+            read = await read_order_request(self.parts.backend, context.question)
         # Asking is answering: the reply is kept, and the order state is kept even when the
         # message is not about orders (identity details given in passing).
         reply = await asyncio.to_thread(
@@ -213,6 +219,7 @@ class OrderRequests(Responder):
             context.language,
             context.session,
             context.persist,
+            read,
         )
         context.state.orders = reply.state
         context.order_reply = reply
@@ -291,9 +298,10 @@ class ProductDiscovery(Responder):
     cheaper", "is X in stock? if not, what else?"): real products from the catalog, each with
     its price, stock and link, after the named product's own price and stock."""
 
-    STANDOUT = 2.2
+    STANDOUT = 3.0
     """How far (standard deviations) the best product must stand out from the other
-    candidates: a request the catalog has nothing for finds no product that does."""
+    candidates when retrieval does not find it relevant itself: the best of some forty
+    candidates stands out by about 2.2 by chance alone, for a dentist as for headphones."""
 
     async def claims(self, context: TurnContext) -> bool:
         request = read_request(context.question)
@@ -306,12 +314,16 @@ class ProductDiscovery(Responder):
             return False
         if discovery.named and (request.alternative or request.cheaper):
             return True
-        if discovery.standout < self.STANDOUT:
+        # Retrieval's calibrated score says whether the catalog has what is asked for ("what
+        # headphones do you sell": several close products, none standing out from the others).
+        min_score = self.parts.settings.retrieval.min_score
+        fits = max(s.hit.score for s in discovery.suggestions) >= min_score
+        if not fits and discovery.standout < self.STANDOUT:
             return False
         # A policy answers it outright ("how many points do I need for a voucher?").
         policy_first = bool(found.relevant) and found.relevant[0].source == "policy"
         sure_policy = policy_first and found.relevant[0].score >= 0.95
-        return not (sure_policy and not request.has_limits and discovery.standout < 3.0)
+        return not (sure_policy and not request.has_limits and discovery.standout < self.STANDOUT)
 
     async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
         discovery = context.discovery

@@ -3,17 +3,19 @@
 Sources, the later winning: defaults, `shopbot.toml` (path in ``SHOPBOT_CONFIG``), then
 ``SHOPBOT_*`` environment variables. Nested groups use ``__`` in variable names, e.g.
 ``SHOPBOT_ESCALATION__DISSATISFACTION_THRESHOLD=0.7``. List settings accept a comma-separated
-string (``SHOPBOT_API_KEYS=key1,key2``). Only :meth:`Settings.load` looks at the environment;
-library code receives a `Settings`.
+string (``SHOPBOT_API_KEYS=key1,key2``) or a JSON array; dict settings and whole groups a JSON
+object (``SHOPBOT_ORDERS__HTTP_FIELD_MAP='{"number": "order_id"}'``). Only
+:meth:`Settings.load` looks at the environment; library code receives a `Settings`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_origin
 
 from pydantic import (
     BaseModel,
@@ -176,14 +178,62 @@ class FinetuneSettings(_Group):
     )
 
 
+class ShopifySettings(_Group):
+    """A store on Shopify (``orders.backend = "shopify"``), through its Admin API."""
+
+    store_url: str | None = Field(
+        None, description="The store's admin address, e.g. https://your-store.myshopify.com."
+    )
+    access_token: SecretStr | None = Field(
+        None, description="Admin API access token (shpat_...), from the environment only."
+    )
+    api_version: str = Field("2025-01", description="Admin API version (YYYY-MM).")
+    gold_tags: list[str] = Field(
+        default_factory=lambda: ["gold", "vip"],
+        description="Customer tags that mean the Gold tier (longer return window).",
+    )
+    final_sale_tag: str = Field("final-sale", description="Product tag of final-sale items.")
+    timeout_s: float = Field(15.0, gt=0)
+
+    _split = field_validator("gold_tags", mode="before")(_split_list)
+
+
+class WooCommerceSettings(_Group):
+    """A store on WooCommerce (``orders.backend = "woocommerce"``), through its REST API."""
+
+    store_url: str | None = Field(
+        None, description="The WordPress site, e.g. https://shop.example."
+    )
+    consumer_key: SecretStr | None = Field(
+        None, description="REST API consumer key (ck_...), from the environment only."
+    )
+    consumer_secret: SecretStr | None = Field(
+        None, description="REST API consumer secret (cs_...), from the environment only."
+    )
+    query_string_auth: bool = Field(
+        False, description="Send the keys as query parameters (hosts that drop Authorization)."
+    )
+    status_map: dict[str, str] = Field(
+        default_factory=dict,
+        description="The store's order statuses -> shopbot's (pending, processing, packed, "
+        "shipped, out_for_delivery, delivered, cancelled), over the built-in map.",
+    )
+    tier_meta_key: str = Field("loyalty_tier", description="Customer meta holding the tier.")
+    final_sale_tag: str = Field("final-sale", description="Product tag of final-sale items.")
+    timeout_s: float = Field(15.0, gt=0)
+
+
 class OrdersSettings(_Group):
     """The store's order system and the order policy shopbot enforces in code."""
 
-    backend: Literal["none", "demo", "http"] = Field(
+    backend: Literal["none", "demo", "http", "shopify", "woocommerce"] = Field(
         "none",
-        description="'http': the store's REST API; 'demo': the demo store's orders (make demo); "
-        "'none': order questions are answered from the policies only.",
+        description="'shopify' / 'woocommerce': the store's platform; 'http': the store's own "
+        "REST API; 'demo': the demo store's orders (make demo); 'none': order questions are "
+        "answered from the policies only.",
     )
+    shopify: ShopifySettings = Field(default_factory=ShopifySettings)
+    woocommerce: WooCommerceSettings = Field(default_factory=WooCommerceSettings)
     database_url: str | None = Field(
         None, description="Demo backend's SQLAlchemy URL; SQLite orders.db in home if unset."
     )
@@ -199,6 +249,22 @@ class OrdersSettings(_Group):
         default_factory=dict, description="Our field name -> the store API's field name."
     )
     http_timeout_s: float = Field(10.0, gt=0)
+    order_number_pattern: str | None = Field(
+        None,
+        description="A regular expression the store's order numbers match (e.g. 'W\\d{7}'), "
+        "so they are recognised even written bare; optional: numbers are looked up anyway.",
+    )
+    model_reader: Literal["auto", "on", "off"] = Field(
+        "auto",
+        description="Let the chat model read order messages into a structured request (vLLM "
+        "structured outputs) besides the rules; 'auto': only with a model other than the "
+        "bundled one.",
+    )
+    shipped_cancel_to_person: bool = Field(
+        False,
+        description="Send a request to cancel a shipped order to a person (who may stop the "
+        "parcel) instead of explaining how to refuse or return it.",
+    )
     return_window_days: int = Field(30, ge=0, description="Days after delivery to return.")
     gold_return_window_days: int = Field(60, ge=0, description="The same for Gold members.")
     exchange_window_days: int = Field(30, ge=0, description="Days after delivery to exchange.")
@@ -217,6 +283,16 @@ class OrdersSettings(_Group):
     _split = field_validator(
         "exchange_categories", "cancellable_statuses", "address_change_statuses", mode="before"
     )(_split_list)
+
+    @field_validator("order_number_pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {exc}") from exc
+        return value
 
 
 class LimitsSettings(_Group):
@@ -482,7 +558,7 @@ class Settings(_Group):
             target = data
             for part in parts[:-1]:
                 target = target.setdefault(part, {})
-            target[parts[-1]] = value
+            target[parts[-1]] = _env_value(key, value, _field_kind(cls, parts))
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
@@ -492,6 +568,44 @@ class Settings(_Group):
         """The effective settings as JSON-able data, secrets masked."""
         masked: dict[str, Any] = json.loads(self.model_dump_json())
         return masked
+
+
+def _field_kind(model: type[BaseModel], parts: list[str]) -> str:
+    """ "dict", "list", "group" (a nested settings group) or "" for the setting at ``parts``."""
+    annotation: Any = model
+    for part in parts:
+        fields = getattr(annotation, "model_fields", None)
+        if not fields or part not in fields:
+            return ""
+        annotation = fields[part].annotation
+    origin = get_origin(annotation) or annotation
+    if isinstance(origin, type) and issubclass(origin, BaseModel):
+        return "group"
+    if origin in (dict, Mapping):
+        return "dict"
+    if origin in (list, tuple, set):
+        return "list"
+    return ""
+
+
+def _env_value(name: str, value: str, kind: str) -> Any:
+    """An environment variable's text as its setting needs it: dict and group settings take a
+    JSON object, list settings a JSON array or comma-separated text."""
+    text = value.strip()
+    if kind in ("dict", "group") or (kind == "list" and text.startswith("[")):
+        want = "array" if kind == "list" else "object"
+        example = '["a", "b"]' if kind == "list" else '{"number": "order_id"}'
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(
+                f"{name} must be a JSON {want} (e.g. {name}='{example}'); it is not valid JSON: "
+                f"{exc.msg} at character {exc.pos}."
+            ) from exc
+        if not isinstance(parsed, list if kind == "list" else dict):
+            raise ConfigError(f"{name} must be a JSON {want} (e.g. {name}='{example}').")
+        return parsed
+    return value
 
 
 ENVIRONMENT_ONLY = {"chatwoot": ("api_token", "webhook_secret", "webhook_token")}

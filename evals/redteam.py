@@ -252,8 +252,12 @@ def run_suite(
         models = settings.home / "models"
         if models.exists() and not (suite_home / "models").exists():
             (suite_home / "models").symlink_to(models.resolve(), target_is_directory=True)
+        # The demo store's orders too: the identity attacks try to get past the order check.
+        orders = settings.orders.model_copy(
+            update={"backend": "demo", "database_url": f"sqlite:///{suite_home / 'orders.db'}"}
+        )
         suite = settings.model_copy(
-            update={"home": suite_home, "database_url": None, "chroma_url": None}
+            update={"home": suite_home, "database_url": None, "chroma_url": None, "orders": orders}
         )
         knowledge = KnowledgeBase(suite, progress=progress)
         knowledge.warm_up()

@@ -55,13 +55,17 @@ class WithoutConversations:
     def warm_up(self) -> None:
         self.inner.warm_up()
 
-    def search(self, query: str, k: int = 5, source: str | None = None) -> list[Any]:
-        return self._keep(self.inner.search(query, k=k + 2, source=source))[:k]
+    def search(
+        self, query: str, k: int = 5, source: str | None = None, filters: Any = None
+    ) -> list[Any]:
+        return self.search_many([query], k=k, source=source, filters=filters)[0]
 
     def search_many(
-        self, queries: Sequence[str], k: int = 5, source: str | None = None
+        self, queries: Sequence[str], k: int = 5, source: str | None = None, filters: Any = None
     ) -> list[list[Any]]:
-        found = self.inner.search_many(queries, k=k + 2, source=source)
+        # The catalog search (product discovery) passes filters; the rest do not.
+        extra = {"filters": filters} if filters is not None else {}
+        found = self.inner.search_many(queries, k=k + 2, source=source, **extra)
         return [self._keep(hits)[:k] for hits in found]
 
 

@@ -20,6 +20,13 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "ingest", help="Load the catalog, policies and dialogues into the index."
     )
     ingest.add_argument("--catalog", type=Path, help="Catalog: JSON Lines (or .json, .csv).")
+    ingest.add_argument(
+        "--from",
+        dest="platform",
+        choices=["shopify", "woocommerce"],
+        help="Import the catalog (products and variants) from the store's platform, with the "
+        "credentials of the orders.shopify / orders.woocommerce settings.",
+    )
     ingest.add_argument("--policies", type=Path, help="Folder of policy/FAQ .md and .txt files.")
     ingest.add_argument("--dialogues", type=Path, help="Past conversations (JSON Lines).")
     ingest.add_argument("--reset", action="store_true", help="Rebuild the index from scratch.")
@@ -50,9 +57,22 @@ def _knowledge(settings: Settings, progress: bool = True) -> Any:
 
 def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
     """``shopbot ingest``."""
-    if not (args.catalog or args.policies or args.dialogues):
-        print("shopbot ingest: give --catalog, --policies and/or --dialogues", file=sys.stderr)
+    platform = getattr(args, "platform", None)
+    if platform and args.catalog:
+        print("shopbot ingest: give --catalog or --from, not both", file=sys.stderr)
         return 2
+    if not (args.catalog or platform or args.policies or args.dialogues):
+        print(
+            "shopbot ingest: give --catalog (or --from shopify|woocommerce), --policies and/or "
+            "--dialogues",
+            file=sys.stderr,
+        )
+        return 2
+    if platform:
+        from bot.orders.platforms.ingest import import_catalog
+
+        args.catalog = import_catalog(settings, platform)
+        print(f"imported the {platform} catalog into {args.catalog}", file=sys.stderr)
     kb = _knowledge(settings)
     report = kb.ingest(args.catalog, args.policies, args.dialogues, reset=args.reset)
     if args.json:

@@ -370,6 +370,10 @@ class KnowledgeBase:
         for lang, sample in self._language_backgrounds.items():
             sims = sample @ vector
             level[lang] = (float(np.mean(sims)), float(np.std(sims)) or 1.0)
+        hub = self._hubness(
+            [i for i in ids if written_in.get(i) in level and written_in.get(i) != language],
+            language,
+        )
         for doc_id in ids:
             meta = metas.get(doc_id)
             if meta is None or doc_id not in cos:
@@ -384,7 +388,7 @@ class KnowledgeBase:
                     level[written][0],
                     trusts["across"],
                     across=True,
-                    surprise=(cos[doc_id] - level[written][0]) / level[written][1],
+                    surprise=_surprise(cos[doc_id], level[written], hub.get(doc_id)),
                 )
             else:
                 cand = Candidate(doc_id, cos[doc_id], keyword.coverage(doc_id), meta, base, trust)
@@ -396,6 +400,23 @@ class KnowledgeBase:
         if level:
             top = keep_one_across(ranked, top, k)
         return [self._hit(c) for c in top]
+
+    def _hubness(self, ids: list[str], language: str) -> dict[str, tuple[float, float]]:
+        """Each passage's similarity to text in ``language`` in general (mean, spread).
+
+        Across languages, some passages sit close to everything written in the other one (a
+        Chinese page full of prices and Latin names, to any English text): a passage stands out
+        for a query only when it is close to it both against the rest of its own language and
+        against its closeness to the query's language in general (two-sided, as CSLS does for
+        cross-lingual neighbours)."""
+        sample = self._language_backgrounds.get(language)
+        if sample is None or not ids:
+            return {}
+        out = {}
+        for doc_id, vec in self.index.vectors(ids).items():
+            sims = sample @ vec
+            out[doc_id] = (float(np.mean(sims)), float(np.std(sims)) or 1.0)
+        return out
 
     def products(self, product_ids: Sequence[str]) -> list[ProductView]:
         """The catalog records of these products (unknown ids are left out), in that order."""
@@ -468,3 +489,13 @@ class KnowledgeBase:
         for meta in self.keyword.all_metadata():
             counts[str(meta.get("source"))] = counts.get(str(meta.get("source")), 0) + 1
         return counts
+
+
+def _surprise(cos: float, level: tuple[float, float], hubness: tuple[float, float] | None) -> float:
+    """How many standard deviations a passage in another language stands out for a query:
+    against the query's similarity to that language (``level``), and against the passage's
+    similarity to the query's language (``hubness``), whichever says less."""
+    query_side = (cos - level[0]) / level[1]
+    if hubness is None:
+        return query_side
+    return min(query_side, (cos - hubness[0]) / hubness[1])

@@ -132,8 +132,29 @@ def _faq_sections(section: Section) -> list[Section]:
     return out if len(out) > 1 else [section]
 
 
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+STAFF = ("staff", "internal", "agents", "agent")
+
+
+def front_matter(text: str) -> tuple[dict[str, str], str]:
+    """(``key: value`` pairs of a leading ``---`` block, the text after it)."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return {}, text
+    fields = {}
+    for line in m.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            fields[key.strip().lower()] = value.strip().strip("\"'")
+    return fields, text[m.end() :]
+
+
 def file_passages(text: str, rel: str) -> list[Passage]:
-    """Passages of one policy file; `rel` is its path relative to the policies folder."""
+    """Passages of one policy file; `rel` is its path relative to the policies folder. A page
+    whose front matter says ``audience: staff`` is for the store's people only: its passages
+    are marked so and never quoted to a shopper."""
+    fields, text = front_matter(text)
+    staff_only = fields.get("audience", "").lower() in STAFF
     stem = Path(rel).stem.replace("_", " ").replace("-", " ").strip().capitalize()
     sections = [s for sec in split_sections(text) for s in _faq_sections(sec)]
     passages: list[Passage] = []
@@ -164,6 +185,7 @@ def file_passages(text: str, rel: str) -> list[Passage]:
                         "heading": heading,
                         "chunk": n,
                         "language": detect_language(body),
+                        **({"audience": "staff"} if staff_only else {}),
                     },
                     embed_text=f"{context + ': ' if context else ''}{title}\n{body}",
                 )

@@ -73,6 +73,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "bot.grounding",
             "bot.prompting",
             "bot.extractive",
+            "bot.listed",
             "bot.leads",
             "bot.discovery",
             "bot.answering",

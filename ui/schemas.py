@@ -68,7 +68,12 @@ class Source(BaseModel):
         ..., description="catalog, policy or dialogue (a past case).", examples=["policy"]
     )
     title: str = Field(..., description="What to show.", examples=["Refunds > Credit cards"])
-    score: float = Field(..., description="Calibrated relevance, 0 to 1.", examples=[0.83])
+    score: float | None = Field(
+        None,
+        description="Calibrated relevance of a retrieved passage, 0 to 1; null for a page a "
+        "decision rests on (an order reply cites the policy it applied, not a search hit).",
+        examples=[0.83],
+    )
 
 
 class Reply(BaseModel):

@@ -41,6 +41,8 @@ class GenerationRequest:
     min_tokens: int = 0
     """Tokens generated before an end-of-sequence token may end the reply (benchmarks use it
     to make two runs do the same work)."""
+    json_schema: dict[str, Any] | None = None
+    """When set, the reply is JSON that follows this schema (vLLM's structured outputs)."""
 
 
 @dataclass(frozen=True)

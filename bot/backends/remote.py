@@ -155,6 +155,8 @@ class RemoteBackend(LoopBackend):
             payload["repetition_penalty"] = request.repetition_penalty
         if request.min_tokens:  # also an extra parameter of vLLM's server
             payload["min_tokens"] = request.min_tokens
+        if request.json_schema is not None:  # vLLM's structured outputs (an extra parameter)
+            payload["structured_outputs"] = {"json": request.json_schema}
         if request.assistant_prefix:
             messages.append({"role": "assistant", "content": request.assistant_prefix})
             payload.update(continue_final_message=True, add_generation_prompt=False)

@@ -55,7 +55,6 @@ class VLLMBackend(LoopBackend):
 
     async def _start(self) -> None:
         self._closing.clear()
-        os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", f"{self.settings.kv_cache_gb:g}")
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ.setdefault("VLLM_LOGGING_STREAM", "ext://sys.stderr")
         # vLLM is chatty; its warnings on a CPU are about GPU features (Triton, compilation
@@ -83,9 +82,12 @@ class VLLMBackend(LoopBackend):
             "disable_log_stats": True,
             "enforce_eager": self.settings.enforce_eager,
         }
-        block_size = self.settings.block_size or _default_block_size()
+        on_cpu = _on_cpu()
+        block_size = self.settings.block_size or (CPU_BLOCK_SIZE if on_cpu else None)
         if block_size:
             args["block_size"] = block_size
+        if on_cpu:
+            args["kv_cache_memory_bytes"] = _cpu_kv_cache_bytes(self.settings.kv_cache_gb)
         if self.lora_path:
             args.update(enable_lora=True, max_lora_rank=64)
         log.info(
@@ -172,12 +174,18 @@ class VLLMBackend(LoopBackend):
         from vllm.inputs import TokensPrompt
 
         token_ids = self.template.encode(request.messages, request.assistant_prefix)
+        structured: dict[str, Any] = {}
+        if request.json_schema is not None:
+            from vllm.sampling_params import StructuredOutputsParams
+
+            structured["structured_outputs"] = StructuredOutputsParams(json=request.json_schema)
         params = self._sampling_cls(
             max_tokens=request.max_tokens,
             temperature=request.temperature,
             repetition_penalty=request.repetition_penalty,
             stop=list(request.stop) or None,
             min_tokens=request.min_tokens,
+            **structured,
         )
         sent = 0
         if request.assistant_prefix:
@@ -214,10 +222,27 @@ tokens) would fill no whole block, so no prompt would reuse them. With 32-token 
 same 16 demo requests ran about 10% faster (`shopbot bench chat`)."""
 
 
-def _default_block_size() -> int | None:
+def _on_cpu() -> bool:
     from vllm.platforms import current_platform
 
-    return CPU_BLOCK_SIZE if current_platform.is_cpu() else None
+    return bool(current_platform.is_cpu())
+
+
+def _cpu_kv_cache_bytes(gib: float) -> int:
+    """The KV cache on a CPU is ``engine.kv_cache_gb``, as the engine argument. vLLM's legacy
+    ``VLLM_CPU_KVCACHE_SPACE`` would override it (whole GiB only), and a process inherits it
+    from whatever started it (a test session, a script sized for another engine): each
+    engine's cache would then be sized for someone else, and an engine started beside
+    others fails when that size is more than the memory left. So the variable is dropped."""
+    inherited = os.environ.pop("VLLM_CPU_KVCACHE_SPACE", None)
+    if inherited:
+        log.warning(
+            "VLLM_CPU_KVCACHE_SPACE=%s is ignored: the KV cache on a CPU is %g GiB, set by "
+            "engine.kv_cache_gb (SHOPBOT_ENGINE__KV_CACHE_GB).",
+            inherited,
+            gib,
+        )
+    return int(gib * 2**30)
 
 
 def _engine_manager(engine: Any) -> Any:

@@ -54,14 +54,20 @@ class DeskRelay:
     def agent_replied(self, session: str, content: str, agent: str) -> None:
         self._relay(session, ActionKind.REPLY, f"{agent}: {content}")
 
-    def handed_back(self, session: str) -> None:
+    def handed_back(self, session: str, notice: str) -> None:
         self._relay(session, ActionKind.RETURN_TO_BOT)
+        if notice:  # the shopper is in the helpdesk: told there, whoever handed it back
+            self._relay(session, ActionKind.REPLY, notice, always=True)
 
     def closed(self, session: str) -> None:
         self._relay(session, ActionKind.RESOLVE)
 
-    def _relay(self, session: str, kind: ActionKind, content: str = "") -> None:
-        if _FROM_HELPDESK.get():
+    def _relay(
+        self, session: str, kind: ActionKind, content: str = "", *, always: bool = False
+    ) -> None:
+        """Do in the helpdesk what was done here (not what came from the helpdesk itself,
+        unless ``always``: a message of the bot's own)."""
+        if _FROM_HELPDESK.get() and not always:
             return
         bridge = self.bridge
         details = bridge.store.get(session).data.get("helpdesk") or {}

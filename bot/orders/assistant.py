@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Literal
 
 from bot.errors import ChangeRejected, OrderSystemError
 from bot.language import CJK
 from bot.orders.audit import AuditLog, MemoryAuditLog
 from bot.orders.flow import OrderFlow
 from bot.orders.intents import extract, strip_references
+from bot.orders.meaning import Meaning, bundled_meaning
 from bot.orders.policy import OrderPolicy
+from bot.orders.reader import ModelRead, apply
 from bot.orders.state import OrderState
 from bot.orders.system import OrderSystem
 from bot.orders.turn import OrderReply, OrderTurn
@@ -39,11 +42,18 @@ class OrderAssistant:
         settings: OrdersSettings,
         audit: AuditLog,
         policy: OrderPolicy | None = None,
+        meaning: Meaning | Literal["bundled"] | None = "bundled",
     ) -> None:
         self.system = system
         self.settings = settings
         self.audit = audit
         self.policy = policy or OrderPolicy(settings)
+        self.meaning = bundled_meaning() if meaning == "bundled" else meaning
+        self.pattern = (
+            re.compile(settings.order_number_pattern, re.I)
+            if settings.order_number_pattern
+            else None
+        )
 
     def handle(
         self,
@@ -52,6 +62,7 @@ class OrderAssistant:
         language: str,
         session: str,
         persist: bool = True,
+        read: ModelRead | None = None,
     ) -> OrderReply:
         """The reply to an order message; ``handled`` is False when it is not about an order
         (the conversation's order state may still have changed: store ``state``).
@@ -61,7 +72,9 @@ class OrderAssistant:
         the audit log: without stored state no yes can confirm.
         """
         state = OrderState.from_json(state.to_json() if state else None)
-        said = extract(text)
+        said = extract(text, self.pattern)
+        if read is not None:  # what a capable model read, where the rules missed it
+            said = apply(said, read, text)
         language = self._language(text, language, state)
         state.language = language
         turn = OrderTurn(
@@ -74,6 +87,7 @@ class OrderAssistant:
             policy=self.policy,
             settings=self.settings,
             audit=self.audit if persist else MemoryAuditLog(),
+            meaning=self.meaning,
         )
         try:
             return OrderFlow(turn).run() or OrderReply("", language, state, handled=False)

@@ -29,6 +29,8 @@ EVENTS = (
     "abandoned",  # the shopper moved on without answering
     "failed",  # the order system refused or failed
     "escalated",  # handed to a human with the details
+    "proof_asked",  # more proof asked for before goods go somewhere new
+    "restated",  # the shopper changed a detail of the proposal (it was described again)
 )
 
 

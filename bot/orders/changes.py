@@ -7,7 +7,9 @@ from dataclasses import replace
 from typing import Any, cast
 
 from bot.orders.finding import OrderFinder
+from bot.orders.identity import IdentityCheck
 from bot.orders.policy import SOURCES, Decision
+from bot.orders.references import country_of
 from bot.orders.replies import day, decision_text, items_text, money, variants_text
 from bot.orders.state import PendingChange
 from bot.orders.system import Address, Order, RefundMethod
@@ -18,9 +20,10 @@ from bot.reasons import Reason, ReasonCode
 class OrderChanges:
     """Answers billing questions; proposes, and after a yes carries out, order changes."""
 
-    def __init__(self, turn: OrderTurn, finder: OrderFinder) -> None:
+    def __init__(self, turn: OrderTurn, finder: OrderFinder, identity: IdentityCheck) -> None:
         self.turn = turn
         self.finder = finder
+        self.identity = identity
 
     def billing(self, order: Order) -> OrderReply:
         turn = self.turn
@@ -67,11 +70,33 @@ class OrderChanges:
         precheck = turn.policy.change_address(order, order.address)
         if not precheck.allowed and "address_other_country" not in precheck.reasons:
             return self.decide(order, precheck)
+        if given is not None:  # a change the policy refuses anyway needs no more proof
+            decision = turn.policy.change_address(order, _addressed_to(given, order))
+            if not decision.allowed:
+                return self.decide(order, decision, address=given)
+        missing = self.identity.missing_for(order)
+        if missing:  # goods going somewhere new: the strongest proof the store has
+            turn.state.awaiting = "proof"
+            turn.log("proof_asked", order=order.number, missing=missing)
+            return turn.reply(self._ask_proof(missing, order), SOURCES["change_address"])
         if given is None:
             turn.state.awaiting = "address"
             return turn.reply(turn.say("ask_address"), SOURCES["change_address"])
         new = _addressed_to(given, order)
         return self.decide(order, turn.policy.change_address(order, new), address=given)
+
+    def _ask_proof(self, missing: list[str], order: Order) -> str:
+        names = {
+            "en": {"email": "the e-mail address on the order", "order": "the order number",
+                   "postcode": "the postcode it is being delivered to now"},
+            "zh": {"email": "下单时用的邮箱", "order": "订单号", "postcode": "目前收货地址的邮编"},
+        }[("zh" if self.turn.language == "zh" else "en")]  # fmt: skip
+        wanted = [names[m] for m in missing]
+        if self.turn.language == "zh":
+            listing = "、".join(wanted)
+        else:
+            listing = ", ".join(wanted[:-1]) + (" and " if len(wanted) > 1 else "") + wanted[-1]
+        return self.turn.say("ask_proof", what=listing, order=order.number)
 
     def return_items(self, order: Order) -> OrderReply:
         turn = self.turn
@@ -268,8 +293,10 @@ class OrderChanges:
 
 
 def _addressed_to(address: Address, order: Order) -> Address:
-    """The new address, to the order's addressee unless the shopper named someone."""
-    return replace(address, name=address.name or order.address.name)
+    """The new address, to the order's addressee unless the shopper named someone, in the
+    country its postcode belongs to (else the order's)."""
+    country = address.country or country_of(address) or order.address.country
+    return replace(address, name=address.name or order.address.name, country=country)
 
 
 def _order_state(order: Order) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Choose the order system from the settings: the demo store's database, a REST API, or none."""
+"""Choose the order system from the settings: the demo store's database, Shopify, WooCommerce,
+a REST API, or none."""
 
 from __future__ import annotations
 
@@ -27,6 +28,14 @@ def build_order_system(settings: Settings) -> OrderSystem | None:
     orders = settings.orders
     if orders.backend == "none":
         return None
+    if orders.backend == "shopify":
+        from bot.orders.platforms.shopify import ShopifyOrderSystem
+
+        return ShopifyOrderSystem(orders)
+    if orders.backend == "woocommerce":
+        from bot.orders.platforms.woocommerce import WooCommerceOrderSystem
+
+        return WooCommerceOrderSystem(orders)
     if orders.backend == "http":
         if not orders.http_base_url:
             raise ConfigError(

@@ -5,25 +5,36 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.orders.intents import mentions_option, names_item, strip_references
+from bot.orders.intents import item_words, strip_references
+from bot.orders.items import chunks, lines_named, mentions_value, order_named, resolve_lines
+from bot.orders.meaning import best_match
 from bot.orders.policy import SOURCES
+from bot.orders.references import fold
 from bot.orders.replies import items_text, orders_text, status_text
 from bot.orders.system import Order, OrderItem, VariantStock
 from bot.orders.turn import OrderReply, OrderTurn
 
-ALL_ITEMS = re.compile(r"\b(all|everything|whole order|both)\b|全部|都退|整个订单|所有", re.I)
-BIGGER = re.compile(r"bigger|larger|size up|one size up|大一(号|码)|大点|换大", re.I)
-SMALLER = re.compile(r"smaller|size down|one size down|小一(号|码)|小点|换小", re.I)
+BIGGER = re.compile(
+    r"bigger|larger|size up|one size up|too (small|tight|short)|大一(号|码)|大点|换大|小了", re.I
+)
+SMALLER = re.compile(
+    r"smaller|size down|one size down|too (big|large|loose|long)|小一(号|码)|小点|换小|大了", re.I
+)
 SIZE_ORDER = ["xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl"]
+_SIZE_KEY = re.compile(r"size|taille|größe|talla|尺码|尺寸|码数|号码", re.I)  # the option
 LATEST = re.compile(r"\b(latest|last|most recent|newest|recent)\b|最近|最新|上一个|刚(下|买)", re.I)
 ACTIVE = ("pending", "processing", "packed", "shipped", "out_for_delivery")
+_KEEP = re.compile(
+    r"same (size|colou?r|one)|(尺码|颜色|大小)(不变|一样)|同(样|一)(尺码|颜色)", re.I
+)
+_NEGATED = re.compile(r"\b(without|no|non|not|un)[-\s]?$|(不|无|没有)$", re.I)
+_YES_NO = {"yes", "no", "是", "否", "true", "false", "y", "n"}
 # Which of the shopper's orders a request can be about.
 _FITS_REQUEST: dict[str, Callable[[Order], bool]] = {
     "cancel": lambda order: order.status in ("pending", "processing", "packed"),
     "change_address": lambda order: order.status in ACTIVE,
     "return": lambda order: order.status == "delivered",
     "exchange": lambda order: order.status == "delivered",
-    "status": lambda order: order.status in ACTIVE,
     "refund": lambda order: order.status != "cancelled",
     "refund_status": lambda order: bool(order.refunds) or order.status == "cancelled",
 }
@@ -44,42 +55,40 @@ _NONE_FITS = {
 }
 
 
-def _any_order(order: Order) -> bool:
-    return True
-
-
 class OrderFinder:
     """Finds the order, items and variant a request is about, or asks which."""
 
     def __init__(self, turn: OrderTurn) -> None:
         self.turn = turn
 
+    @property
+    def item_text(self) -> str:
+        """Where the shopper named items: this message, and the one that made the request."""
+        request = self.turn.state.request or ""
+        text = self.turn.text
+        return text if request == text else f"{request} \n {text}"
+
     def pick_order(self, intent: str, orders: list[Order]) -> Order | OrderReply:
         turn = self.turn
         if not orders:
             turn.state.forget_request()
             return turn.reply(turn.say("no_orders"))
-        fits = _FITS_REQUEST.get(intent, _any_order)
-        candidates = [order for order in orders if fits(order)]
-        named = [order for order in candidates if self.names_an_item_of(order)] or [
-            order for order in orders if self.names_an_item_of(order)
-        ]
+        if intent in ("status", "orders", "refund_status"):
+            return self._status_orders(intent, orders)
+        fits = _FITS_REQUEST.get(intent)
+        candidates = [order for order in orders if fits is None or fits(order)]
+        # Words first (among all orders: "the hoodie" that has not arrived is explained), then
+        # meaning.
+        named = (
+            self.named_orders(candidates, by_meaning=False)
+            or self.named_orders(orders, by_meaning=False)
+            or self.named_orders(candidates)
+            or self.named_orders(orders)
+        )
         if named:
             candidates = named
         if len(candidates) > 1 and LATEST.search(turn.text):
             candidates = [max(candidates, key=lambda order: order.placed_at)]
-        if intent in ("status", "orders", "refund_status") and len(candidates) != 1:
-            shown = candidates or orders[:3]
-            turn.log("viewed", order=",".join(order.number for order in shown))
-            turn.state.forget_request()
-            if intent == "orders" or not candidates:
-                listing = orders_text(orders, turn.language, limit=10)
-                return turn.reply(turn.say("orders_list", orders=listing))
-            glue = "" if turn.language == "zh" else " "
-            return turn.reply(
-                glue.join(status_text(order, turn.language) for order in shown),
-                SOURCES["status"],
-            )
         if len(candidates) == 1:
             return candidates[0]
         turn.state.awaiting = "order"
@@ -90,39 +99,61 @@ class OrderFinder:
         listing = orders_text(candidates, turn.language)
         return turn.reply(turn.say("which_order", orders=listing))
 
-    @property
-    def item_text(self) -> str:
-        """Where the shopper named items: this message, and the one that made the request."""
-        request = self.turn.state.request or ""
-        text = self.turn.text
-        return text if request == text else f"{request} \n {text}"
+    def _status_orders(self, intent: str, orders: list[Order]) -> Order | OrderReply:
+        """A status question sees every order: the ones named, else those on their way (or
+        the latest when none is), delivered ones with their tracking too."""
+        turn = self.turn
+        named = self.named_orders(orders)
+        if intent == "refund_status":
+            named = named or [o for o in orders if o.refunds or o.status == "cancelled"]
+        if LATEST.search(turn.text) and len(named or orders) > 1:
+            named = [max(named or orders, key=lambda order: order.placed_at)]
+        if len(named) == 1:
+            return named[0]
+        if intent == "orders" or (not named and len(orders) > 3 and intent != "status"):
+            turn.log("viewed", order=",".join(order.number for order in orders[:10]))
+            turn.state.forget_request()
+            listing = orders_text(orders, turn.language, limit=10)
+            return turn.reply(turn.say("orders_list", orders=listing))
+        shown = named or [o for o in orders if o.status in ACTIVE] or orders[:1]
+        shown = shown[:5]
+        if len(shown) == 1:
+            return shown[0]
+        turn.log("viewed", order=",".join(order.number for order in shown))
+        turn.state.forget_request()
+        glue = "" if turn.language == "zh" else " "
+        text = glue.join(status_text(order, turn.language) for order in shown)
+        return turn.reply(text, SOURCES["status"])
 
-    def names(self, item: OrderItem) -> bool:
-        return names_item(self.item_text, item.name, item.category) > 0
-
-    def names_an_item_of(self, order: Order) -> bool:
-        return any(self.names(item) for item in order.items)
+    def named_orders(self, orders: list[Order], by_meaning: bool = True) -> list[Order]:
+        """The orders with an item the shopper named (by words, else by meaning)."""
+        if not orders:
+            return []
+        meaning = self.turn.meaning if by_meaning else None
+        picked = order_named(item_words(self.item_text), [o.items for o in orders], meaning)
+        return [orders[i] for i in picked]
 
     def names_any_item(self) -> bool:
         """Whether the shopper named an item of the order in hand."""
-        number = self.turn.state.order
-        if not number:
-            return False
-        order = self.turn.system.get_order(number)
-        return bool(order and self.names_an_item_of(order))
+        order = self._order_in_hand()
+        return bool(order and lines_named(self.turn.text, order.items, None))
 
     def names_any_option(self) -> bool:
         """Whether the shopper named an option (size, color) of an item of the order in hand."""
         system = self.turn.system
         text = strip_references(self.turn.text)
-        order = system.get_order(self.turn.state.order or "")
+        order = self._order_in_hand()
         if order is None:
             return False
         for item in order.items:
             for variant in system.variants(item.product_id):
-                if any(mentions_option(text, value) for value in variant.options.values()):
+                if any(mentions_value(text, value) >= 0 for value in variant.options.values()):
                     return True
         return False
+
+    def _order_in_hand(self) -> Order | None:
+        number = self.turn.state.order
+        return self.turn.system.get_order(number) if number else None
 
     def pick_items(self, order: Order, single: bool) -> list[OrderItem] | OrderReply:
         turn = self.turn
@@ -130,26 +161,26 @@ class OrderFinder:
             chosen = [item for item in order.items if item.line_id in turn.state.lines]
             if chosen:
                 return chosen
-        if len(order.items) == 1:
-            return list(order.items)
-        if not single and ALL_ITEMS.search(turn.text):
-            return list(order.items)
-        text = strip_references(turn.text)  # no reference can be mistaken for a size
-        scores = [
-            (
-                names_item(self.item_text, item.name, item.category)
-                + sum(mentions_option(text, value) for value in item.options.values()),
-                item,
-            )
-            for item in order.items
-        ]
-        best = max(score for score, _ in scores)
-        named = [item for score, item in scores if score == best and score > 0]
-        if named and (len(named) == 1 or not single):
-            return named
+        text = item_words(self.item_text)
+        picked = resolve_lines(text, order.items, turn.meaning, single=single)
+        if not picked and single:
+            picked = self._by_wanted_option(order)
+        if picked:
+            return [item for item in order.items if item in picked]
         turn.state.awaiting = "item"
         listing = items_text(order.items, turn.language)
         return turn.reply(turn.say("which_item", order=order.number, items=listing))
+
+    def _by_wanted_option(self, order: Order) -> list[OrderItem]:
+        """For an exchange: the one line whose product has the option asked for ("size 8")."""
+        text = strip_references(self.item_text)
+        fitting = []
+        for item in order.items:
+            variants = self.turn.system.variants(item.product_id)
+            values = {v for variant in variants for v in variant.options.values()}
+            if any(mentions_value(text, v) >= 0 for v in values - set(item.options.values())):
+                fitting.append(item)
+        return fitting if len(fitting) == 1 else []
 
     def wanted_variant(self, item: OrderItem, variants: list[VariantStock]) -> VariantStock | None:
         """The variant asked for: from this message, else from the one that made the request."""
@@ -157,34 +188,95 @@ class OrderFinder:
         request = state.request or ""
         texts = [self.turn.text] + ([request] if request and request != self.turn.text else [])
         for text in texts:
-            wanted = _options_asked(text, item, variants)
+            wanted = self._options_asked(text, item, variants)
             if wanted is not None:
                 return next((v for v in variants if v.options == wanted), None)
         if state.sku:
             return next((v for v in variants if v.sku == state.sku), None)
         return None
 
-
-def _options_asked(
-    text: str, item: OrderItem, variants: list[VariantStock]
-) -> dict[str, str] | None:
-    """The item's options with those the text changes ("in white", "one size up")."""
-    plain = strip_references(text)
-    wanted = dict(item.options)
-    changed = False
-    for key, current in item.options.items():
-        values = sorted({v.options.get(key, "") for v in variants} - {""}, key=len, reverse=True)
-        others = [value for value in values if mentions_option(plain, value) and value != current]
-        if others:
-            wanted[key] = others[0]
-            changed = True
-        elif key.lower() == "size":
-            step = 1 if BIGGER.search(text) else -1 if SMALLER.search(text) else 0
-            ordered = _sorted_sizes(values)
-            if step and current in ordered and 0 <= ordered.index(current) + step < len(ordered):
-                wanted[key] = ordered[ordered.index(current) + step]
+    def _options_asked(
+        self, text: str, item: OrderItem, variants: list[VariantStock]
+    ) -> dict[str, str] | None:
+        """The item's options with those the text changes: the value named last counts ("a 10,
+        no sorry, make that an 11"), a yes/no option by its name ("without waterproofing"),
+        a size by "bigger"/"smaller"; values in another language by meaning."""
+        plain = strip_references(text)
+        wanted = dict(item.options)
+        changed = False
+        for key, current in item.options.items():
+            values = sorted(
+                {v.options.get(key, "") for v in variants} - {""}, key=len, reverse=True
+            )
+            kept = _KEEP.search(plain)
+            if kept and fold(key)[:4] in fold(kept.group(0)):
+                continue  # "same size", "尺码不变"
+            choice = _named_last(plain, key, values)
+            if choice is None:
+                choice = self._by_meaning(plain, values)
+            if choice is not None and choice != current:
+                wanted[key] = choice
                 changed = True
-    return wanted if changed else None
+            elif choice is None and _SIZE_KEY.search(key):
+                step = 1 if BIGGER.search(text) else -1 if SMALLER.search(text) else 0
+                ordered = _sorted_sizes(values)
+                if (
+                    step
+                    and current in ordered
+                    and 0 <= ordered.index(current) + step < len(ordered)
+                ):
+                    wanted[key] = ordered[ordered.index(current) + step]
+                    changed = True
+        return wanted if changed else None
+
+    def _by_meaning(self, text: str, values: list[str]) -> str | None:
+        """A value in another script than the text ("白色" for White, "waterproof" for 防水款)."""
+        cjk_text = bool(re.search(r"[\u3400-\u9fff]", text))
+        other = [v for v in values if bool(re.search(r"[\u3400-\u9fff]", v)) != cjk_text]
+        if len(other) < 2:
+            return None
+        index = best_match(self.turn.meaning, chunks(text), other, floor=0.5, margin=0.1)
+        return other[index] if index is not None else None
+
+
+def _named_last(text: str, key: str, values: list[str]) -> str | None:
+    """The value of this option the text names last, or None."""
+    if values and {fold(v) for v in values} <= _YES_NO:
+        return _yes_or_no(text, key, values)
+    spots: list[tuple[int, str]] = []
+    for value in values:  # the longest first: "XL" is not also "L"
+        at = _last_mention(text, value)
+        if at >= 0 and all(at != spot for spot, _ in spots):
+            spots.append((at, value))
+    return max(spots)[1] if spots else None
+
+
+def _last_mention(text: str, value: str) -> int:
+    at, start = -1, 0
+    while start < len(text):
+        found = mentions_value(text[start:], value)
+        if found < 0:
+            break
+        at = start + found
+        start = at + 1
+    return at
+
+
+def _yes_or_no(text: str, key: str, values: list[str]) -> str | None:
+    """A yes/no option named by its name: "waterproof" → yes, "without waterproofing" → no."""
+    folded = fold(text)
+    stem = fold(key)[:5]
+    m = re.search(rf"\b{re.escape(stem)}\w*", folded) if stem.isascii() else None
+    if m is None and not stem.isascii() and stem in folded:
+        index = folded.index(stem)
+        negative = bool(_NEGATED.search(folded[:index]))
+    elif m is not None:
+        negative = bool(_NEGATED.search(folded[: m.start()].rstrip()))
+    else:
+        return None
+    yes = next((v for v in values if fold(v) in ("yes", "是", "true", "y")), None)
+    no = next((v for v in values if fold(v) in ("no", "否", "false", "n")), None)
+    return no if negative else yes
 
 
 def _sorted_sizes(values: list[str]) -> list[str]:
@@ -195,6 +287,7 @@ def _sorted_sizes(values: list[str]) -> list[str]:
         try:
             return (1, float(low), low)
         except ValueError:
-            return (2, 0.0, low)
+            numbers = re.findall(r"\d+(?:\.\d+)?", low)
+            return (1, float(numbers[0]), low) if numbers else (2, 0.0, low)
 
     return sorted(values, key=key)

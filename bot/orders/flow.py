@@ -12,6 +12,7 @@ from bot.orders.intents import POSTCODE_HINT, starts_order_request
 from bot.orders.policy import SOURCES
 from bot.orders.replies import orders_text, status_text
 from bot.orders.turn import OrderReply, OrderTurn
+from bot.reasons import Reason, ReasonCode
 
 _ORIGINAL_METHOD = re.compile(
     r"original|same (card|way|method|account)|\bmy card\b|\bcard\b|paypal|原|卡", re.I
@@ -25,7 +26,7 @@ class OrderFlow:
         self.turn = turn
         self.identity = IdentityCheck(turn)
         self.finder = OrderFinder(turn)
-        self.changes = OrderChanges(turn, self.finder)
+        self.changes = OrderChanges(turn, self.finder, self.identity)
 
     def run(self) -> OrderReply | None:
         """The reply, or None when the message is not about orders (the knowledge answers)."""
@@ -42,11 +43,22 @@ class OrderFlow:
                 turn.log("declined", order=order, action=action)
                 state.forget_request()
                 return turn.reply(turn.say("declined", order=order or ""))
+            if pending is not None and self.restates(pending.action):
+                # "make that an 11", "store credit then": the same request, told better.
+                turn.log("restated", order=order, action=action)
+                state.awaiting = None
+                state.pending = None
+                self.take_details()
+                return self.proceed()
             turn.log("abandoned", order=order, action=action)
             state.forget_request()
             if not starts:
                 return None
             awaiting = None
+        elif awaiting == "proof" and self.answers("proof"):
+            return self.more_proof()
+        elif awaiting and said.yes and not starts and not self.answers(awaiting):
+            pass  # "yes, go ahead" to a question (which order? who are you?): it is asked again
         elif awaiting and not starts and not self.answers(awaiting):
             state.forget_request()  # the shopper moved on: answer them from the knowledge
             self.keep_identity()
@@ -62,16 +74,57 @@ class OrderFlow:
             state.request = turn.text[:500]  # items it names still count while we ask around
         if state.intent is None:
             state.intent = "status" if said.intents or said.order_numbers else "identify"
-        if said.store_credit:
-            state.refund = "store_credit"
-        elif said.other_refund:
-            state.refund = "elsewhere"
-        if said.address is not None:
-            state.address = said.address
+        self.take_details()
         if not state.customer:
             answer = self.identity.identify()
             if answer is not None:
                 return answer
+        return self.proceed()
+
+    def take_details(self) -> None:
+        """The refund method and new address this message gives, for the request in hand."""
+        state, said, text = self.turn.state, self.turn.said, self.turn.text
+        if said.store_credit:
+            state.refund = "store_credit"
+        elif said.other_refund:
+            state.refund = "elsewhere"
+        elif state.refund == "elsewhere" and _ORIGINAL_METHOD.search(text):
+            state.refund = "original_payment"
+        if said.address is not None:
+            state.address = said.address
+
+    def restates(self, action: str) -> bool:
+        """Whether a message at the confirmation changes a detail of the same request."""
+        said, text = self.turn.said, self.turn.text
+        if said.intents and said.intents[0] not in (self.turn.state.intent, "refund"):
+            return False  # a new request
+        if action == "return":
+            return said.store_credit or said.other_refund or bool(_ORIGINAL_METHOD.search(text))
+        if action == "exchange":
+            return self.finder.names_any_option() or bool(
+                BIGGER.search(text) or SMALLER.search(text)
+            )
+        if action == "change_address":
+            return said.address is not None
+        return False
+
+    def more_proof(self) -> OrderReply | None:
+        """The shopper answered the request for more proof: check it, then go on."""
+        turn = self.turn
+        order = turn.system.get_order(turn.state.order or "")
+        if order is None or order.customer_id != turn.state.customer:
+            turn.state.forget_request()
+            return None
+        self.take_details()
+        if not self.identity.strengthen(order):
+            state = turn.state
+            state.failed = (state.failed or 0) + 1
+            turn.log("identity_failed", given=["proof"], attempt=state.failed)
+            if state.failed >= turn.settings.identity_attempts:
+                state.failed = None
+                return turn.hand_off("identity_escalate", Reason(ReasonCode.IDENTITY_NOT_VERIFIED))
+            return turn.reply(turn.say("identity_failed"))
+        turn.state.awaiting = None
         return self.proceed()
 
     def keep_identity(self) -> None:
@@ -90,7 +143,22 @@ class OrderFlow:
         """Whether the message answers what the bot asked for."""
         said, text = self.turn.said, self.turn.text
         if awaiting == "identity":
-            return bool(said.email or said.name or said.postcode or said.order_numbers)
+            return bool(
+                said.email
+                or said.name
+                or said.names
+                or said.postcodes
+                or said.order_numbers
+                or said.order_hints
+            )
+        if awaiting == "proof":  # the details asked for, or the new address meanwhile
+            return bool(
+                said.email
+                or said.postcodes
+                or said.order_numbers
+                or said.order_hints
+                or said.address
+            )
         if awaiting == "order":
             return bool(said.order_numbers) or self.finder.names_any_item()
         if awaiting == "address":

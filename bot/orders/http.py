@@ -52,7 +52,6 @@ from bot.orders.system import (
     Refund,
     RefundMethod,
     VariantStock,
-    normalise_order_number,
 )
 from bot.settings import OrdersSettings
 
@@ -147,7 +146,10 @@ class HTTPOrderSystem:
         return ""
 
     def _change(self, number: str, action: str, body: dict[str, Any]) -> Order:
-        number = normalise_order_number(number)
+        found = self.get_order(number)
+        if found is None:
+            raise OrderNotFound(f"There is no order {number}.")
+        number = found.number
         sent = {self._theirs("request", k): v for k, v in body.items()}
         data = self._request("POST", f"/orders/{quote(number, safe='')}/{action}", body=sent)
         if data is None:
@@ -176,9 +178,15 @@ class HTTPOrderSystem:
         return self._customer(data) if data else None
 
     def get_order(self, number: str) -> Order | None:
-        path = f"/orders/{quote(normalise_order_number(number), safe='')}"
-        data = self._request("GET", path)
-        return self._order(data) if data else None
+        """The order the store finds under the number as the shopper wrote it (spaces and a
+        leading "#" dropped), else in upper case: the store knows its own format."""
+        written = " ".join(number.split()).lstrip("#").strip()
+        for candidate in dict.fromkeys([written, written.upper()]):
+            if candidate:
+                data = self._request("GET", f"/orders/{quote(candidate, safe='')}")
+                if data:
+                    return self._order(data)
+        return None
 
     def list_orders(self, customer_id: str) -> list[Order]:
         data = self._request("GET", f"/customers/{quote(customer_id.strip(), safe='')}/orders")
@@ -263,7 +271,7 @@ class HTTPOrderSystem:
     def _order(self, d: dict[str, Any]) -> Order:
         g = self._get
         return Order(
-            number=normalise_order_number(str(g(d, "order", "number"))),
+            number=str(g(d, "order", "number")),
             customer_id=str(g(d, "order", "customer_id")),
             status=g(d, "order", "status"),
             placed_at=_required_time(g(d, "order", "placed_at")),

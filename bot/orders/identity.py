@@ -1,42 +1,32 @@
-"""Who is writing: a shopper is identified by details that must all fit one customer."""
+"""Who is writing: a shopper is verified by exactly the pairs the README documents, checked
+against the store's data, and every other detail they give must fit too.
+
+- The pairs: the e-mail on the account with an order number of theirs, the e-mail with the
+  account's postcode, or the full name with the postcode. Nothing else verifies anyone: not an
+  e-mail with a name, not a name alone, not an order number alone, not a phone number.
+- Candidates, not formats: the order numbers, postcodes and names a message may carry
+  (`bot.orders.references`) are asked of the store; a bare number that is no order of theirs
+  is ignored, but a detail the shopper gave as such (an order number, a postcode) that does not
+  fit fails the check, and after ``orders.identity_attempts`` failures a person takes over.
+- What the shopper showed is kept (`Proof`). A change that sends goods or money somewhere new
+  (a new shipping address) needs the strongest proof the store has: the e-mail, the order's
+  number and the postcode it ships to (where it has one); the bot asks only for what is
+  missing.
+"""
 
 from __future__ import annotations
 
-import re
-
 from bot.orders.intents import Said
-from bot.orders.state import GivenIdentity, OrderState
-from bot.orders.system import Customer
+from bot.orders.platforms.matching import same_name, same_postcode
+from bot.orders.references import fold
+from bot.orders.state import GivenIdentity, OrderState, Proof
+from bot.orders.system import Customer, Order
 from bot.orders.turn import OrderReply, OrderTurn
 from bot.reasons import Reason, ReasonCode
 
-_LATIN_WORDS = re.compile(r"[A-Za-z][A-Za-z'\-]*")
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
-_NOT_A_NAME = {
-    "my",
-    "name",
-    "is",
-    "zip",
-    "code",
-    "postcode",
-    "postal",
-    "email",
-    "order",
-    "and",
-    "the",
-    "hi",
-    "hello",
-    "this",
-    "it",
-    "i'm",
-    "im",
-    "please",
-    "thanks",
-    "here",
-    "for",
-    "from",
-    "at",
-}
+_LOOKUPS = 12  # name and postcode look-ups one message may cost the store at most
+
+__all__ = ["IdentityCheck", "remember_identity", "same_postcode"]
 
 
 def remember_identity(state: OrderState, said: Said) -> GivenIdentity:
@@ -44,9 +34,17 @@ def remember_identity(state: OrderState, said: Said) -> GivenIdentity:
     given = state.identity or GivenIdentity()
     given.email = said.email or given.email
     given.name = said.name or given.name
-    given.postcode = said.postcode or given.postcode
-    if said.order_numbers:
-        given.order = said.order_numbers[0]
+    for target, values in (
+        (given.names, said.names),
+        (given.postcodes, said.postcodes),
+        (given.orders, said.order_numbers),
+        (given.hints, said.order_hints),
+    ):
+        for value in values:
+            if value not in target:
+                target.append(value)
+    given.postcode = given.postcodes[0] if given.postcodes else given.postcode
+    given.order = given.orders[0] if given.orders else given.order
     state.identity = given
     return given
 
@@ -57,105 +55,163 @@ class IdentityCheck:
     def __init__(self, turn: OrderTurn) -> None:
         self.turn = turn
 
-    def name_in_text(self, postcode: str) -> str | None:
-        """A customer's full name written anywhere in the message ("Wang Fang, 94110",
-        "this is michael lee", "王芳"), found by asking the store who lives at that postcode."""
-        turn = self.turn
-        text = f"{turn.text}\n{turn.state.request or ''}"  # named with the request, maybe
-        words = [w for w in _LATIN_WORDS.findall(text) if w.lower() not in _NOT_A_NAME]
-        candidates = [" ".join(words[i : i + n]) for n in (3, 2) for i in range(len(words))]
-        for run in _CJK_RUN.findall(text):
-            candidates += [run[i : i + n] for n in (4, 3, 2) for i in range(len(run) - n + 1)]
-        names = [c for c in candidates if len(c.split()) >= 2 or _CJK_RUN.fullmatch(c)]
-        for candidate in names[:16]:  # a few look-ups at most, whatever the message's length
-            if turn.system.find_customer_by_name(candidate, postcode) is not None:
-                return candidate
-        return None
-
+    # -- the first check ----------------------------------------------------------------------
     def identify(self) -> OrderReply | None:
         """None once the shopper is verified; otherwise the question or refusal to send."""
         turn = self.turn
-        state, said, system = turn.state, turn.said, turn.system
+        state, said = turn.state, turn.said
         given = remember_identity(state, said)
         if said.order_numbers:
             state.order = said.order_numbers[0]
-        if given.postcode and not given.name:
-            given.name = self.name_in_text(given.postcode) or None
-        alone = not (given.order or given.postcode or given.name)
-        if given.email and alone and state.order:
-            given.order = state.order  # the order they asked about, e.g. after a failed try
-        customer: Customer | None = None
-        tried = False
-        second = given.order or given.postcode or given.name
-        if given.email and second:
-            tried = True
-            found = system.find_customer_by_email(given.email)
-            if found is not None and self.details_match(found, given):
-                customer = found
-        elif given.order and given.postcode and not given.name:
-            # The order number and the postcode it ships to, like a store's order-status page.
-            tried = True
-            order = system.get_order(given.order)
-            found = system.get_customer(order.customer_id) if order is not None else None
-            if found is not None and self.details_match(found, given):
-                customer = found
-        elif given.name and given.postcode:
-            tried = True
-            found = system.find_customer_by_name(given.name, given.postcode)
-            if found is not None and self.details_match(found, given):
-                customer = found
+        alone = not (given.orders or given.hints or given.postcodes or given.names)
+        if alone and state.order:
+            given.orders.append(state.order)  # the order they asked about, e.g. after a failure
+        customer, tried, proof = self._verify(given)
         if customer is not None:
             state.customer = customer.id
             state.identity = None
             state.failed = 0
+            state.proof = proof
             turn.log("identity_verified", how=given.given())
             first = customer.name.split()[0] if turn.language != "zh" else customer.name
             turn.greeting = turn.say("verified", name=first)
             return None
         state.awaiting = "identity"
         if tried:
-            state.failed = (state.failed or 0) + 1
-            state.identity = GivenIdentity()  # start again: one of the details was wrong
-            turn.log("identity_failed", given=given.given(), attempt=state.failed)
-            if state.failed >= turn.settings.identity_attempts:
-                state.failed = None
-                unverified = Reason(ReasonCode.IDENTITY_NOT_VERIFIED)
-                return turn.hand_off("identity_escalate", unverified)
-            return turn.reply(turn.say("identity_failed"))
+            return self._failed(given)
         if given.email:
             return turn.reply(turn.say("ask_second_factor"))
-        if given.order or given.postcode or given.name:
+        if given.orders or given.postcodes or given.names or given.name:
             return turn.reply(turn.say("ask_email_or_name"))
         return turn.reply(turn.say("ask_identity"))
 
-    def details_match(self, customer: Customer, given: GivenIdentity) -> bool:
-        """Every detail the shopper gave fits this customer (one wrong detail fails it all)."""
+    def _failed(self, given: GivenIdentity) -> OrderReply:
+        turn, state = self.turn, self.turn.state
+        state.failed = (state.failed or 0) + 1
+        state.identity = GivenIdentity()  # start again: one of the details was wrong
+        turn.log("identity_failed", given=given.given(), attempt=state.failed)
+        if state.failed >= turn.settings.identity_attempts:
+            state.failed = None
+            unverified = Reason(ReasonCode.IDENTITY_NOT_VERIFIED)
+            return turn.hand_off("identity_escalate", unverified)
+        return turn.reply(turn.say("identity_failed"))
+
+    def _verify(self, given: GivenIdentity) -> tuple[Customer | None, bool, Proof]:
+        """(the customer every given detail fits, whether a pair was tried, what was shown)."""
         system = self.turn.system
-        if given.postcode and not same_postcode(given.postcode, customer.postcode):
-            return False
-        if given.email and given.email.lower() != customer.email.lower():
-            return False
-        if given.name and not _same_name(given.name, customer.name):
+        if given.email:
+            has_pair = bool(given.orders or given.postcodes or self._their_hints(given, None))
+            if not has_pair and not given.hints:
+                return None, False, Proof()
+            found = system.find_customer_by_email(given.email)
+            if found is None:
+                return None, has_pair, Proof()
+            proof = Proof(email=True)
+            pair = self._fits(found, given, proof)
+            if pair is None:  # a detail given as such does not fit
+                return None, True, Proof()
+            if pair:
+                return found, True, proof
+            return None, has_pair, Proof()
+        if not given.postcodes:
+            return None, False, Proof()
+        names = ([given.name] if given.name else []) + given.names
+        lookups = 0
+        for postcode in given.postcodes:
+            for name in dict.fromkeys(names):
+                if lookups >= _LOOKUPS:
+                    break
+                lookups += 1
+                found = system.find_customer_by_name(name, postcode)
+                if found is None:
+                    continue
+                proof = Proof(name=True)
+                if self._fits(found, given, proof) is not None:
+                    return found, True, proof
+                return None, True, Proof()
+        return None, bool(given.name or given.names), Proof()
+
+    def _their_hints(self, given: GivenIdentity, customer: Customer | None) -> list[Order]:
+        """Bare numbers that are orders of this customer (of anyone's, without a customer)."""
+        found = []
+        for hint in given.hints:
+            order = self.turn.system.get_order(hint)
+            if order is not None and (customer is None or order.customer_id == customer.id):
+                found.append(order)
+        return found
+
+    def _fits(self, customer: Customer, given: GivenIdentity, proof: Proof) -> bool | None:
+        """Whether the details make a pair for this customer (False: no pair yet), or None when
+        one given as such does not fit (one wrong detail fails it all)."""
+        system = self.turn.system
+        pair = proof.name  # the name was looked up with a postcode: a pair already
+        if given.postcodes:
+            fitting = [p for p in given.postcodes if same_postcode(p, customer.postcode)]
+            if not fitting and not proof.name:  # (with a name, the look-up checked it)
+                return None
+            proof.postcodes = fitting or list(given.postcodes)
+            pair = True
+        for number in given.orders:
+            order = system.get_order(number)
+            if order is None or order.customer_id != customer.id:
+                return None
+            proof.orders.append(order.number)
+            pair = True
+        for order in self._their_hints(given, customer):
+            if order.number not in proof.orders:
+                proof.orders.append(order.number)
+            pair = True
+        if given.email and fold(given.email) != fold(customer.email):
+            return None
+        if given.name and not same_name(given.name, customer.name):
             by_name = system.find_customer_by_name(given.name, customer.postcode)
             if by_name is None or by_name.id != customer.id:  # e.g. the pinyin of 王芳
-                return False
-        if given.order:
-            order = system.get_order(given.order)
-            if order is None or order.customer_id != customer.id:
-                return False
-        return True
+                return None
+        return pair
 
+    # -- more proof for changes that send goods somewhere new ---------------------------------
+    def missing_for(self, order: Order) -> list[str]:
+        """What the verified shopper has yet to show before this order may go somewhere new:
+        some of "email", "order", "postcode" (the strongest proof the store has)."""
+        state = self.turn.state
+        self.strengthen(order)
+        proof = state.proof or Proof()
+        missing = []
+        if not proof.email:
+            missing.append("email")
+        if order.number not in proof.orders:
+            missing.append("order")
+        where = order.address.postcode.strip()
+        if where and not any(same_postcode(p, where) for p in proof.postcodes):
+            missing.append("postcode")
+        return missing
 
-def same_postcode(given: str, actual: str) -> bool:
-    """ "43215-1234" is 43215; "nw1 6xe" is "NW1 6XE"."""
-    a, b = ("".join(p.split()).upper() for p in (given, actual))
-    if a[:5].isdigit() and b[:5].isdigit():
-        return a[:5] == b[:5]
-    return a == b
-
-
-def _same_name(given: str, actual: str) -> bool:
-    def normal(name: str) -> str:
-        return " ".join(name.lower().split())
-
-    return normal(given) == normal(actual)
+    def strengthen(self, order: Order) -> bool:
+        """Add what this message shows to the proof; False when a detail does not fit."""
+        turn = self.turn
+        state, said, system = turn.state, turn.said, turn.system
+        proof = state.proof or Proof()
+        customer = system.get_customer(state.customer or "")
+        if customer is None:
+            return False
+        ok = True
+        if said.email:
+            ok &= fold(said.email) == fold(customer.email)
+            proof.email = proof.email or ok
+        for number in said.order_numbers + said.order_hints:
+            found = system.get_order(number)
+            if found is not None and found.customer_id == customer.id:
+                if found.number not in proof.orders:
+                    proof.orders.append(found.number)
+            elif number in said.order_numbers:
+                ok = False
+        if said.postcodes:
+            fits = [
+                p
+                for p in said.postcodes
+                if same_postcode(p, order.address.postcode) or same_postcode(p, customer.postcode)
+            ]
+            ok &= bool(fits)
+            proof.postcodes += [p for p in fits if p not in proof.postcodes]
+        state.proof = proof
+        return ok

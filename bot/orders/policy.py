@@ -79,7 +79,10 @@ class OrderPolicy:
             facts["payment"] = _payment_label(order)
             return Decision("cancel", True, consequences=(consequence,), facts=facts)
         if order.status in SHIPPED:
-            return Decision("cancel", False, ("already_shipped_cancel",), facts=facts)
+            escalate = self.settings.shipped_cancel_to_person  # a person may stop the parcel
+            return Decision(
+                "cancel", False, ("already_shipped_cancel",), facts=facts, escalate=escalate
+            )
         if order.status == "delivered":
             return Decision("cancel", False, ("delivered_cancel",), facts=facts)
         # Processing or packed: the warehouse has it; only a person can try to stop it.

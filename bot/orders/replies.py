@@ -40,16 +40,16 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "ask_identity": (
             "I can help with that. To protect your account, I first need to confirm it's you: "
-            "please tell me the email address on your order and the order number "
-            "(it looks like NW-123456), or your postcode."
+            "please tell me the email address on your order and the order number or your "
+            "postcode (or your full name and postcode)."
         ),
         "ask_second_factor": (
             "Thanks. To confirm it's you, please also give me the order number or the postcode "
             "on your account."
         ),
         "ask_email_or_name": (
-            "Thanks. Please also tell me the email address on the order (or your full name), "
-            "so I can confirm it's you."
+            "Thanks. To confirm it's you, please also tell me the email address on the order "
+            "with the order number or the postcode, or your full name with the postcode."
         ),
         "identity_failed": (
             "I couldn't match those details to an account. Please check the email address and "
@@ -72,6 +72,9 @@ TEXT: dict[str, dict[str, str]] = {
         "no_matching_order": "I don't see an order on your account that {what}. Your orders: {orders}.",
         "which_order": "Which order do you mean? {orders}",
         "order_line": "{order} (placed {placed}, {status}: {items})",
+        "order_line_tracking": (
+            "{order} (placed {placed}, {status}, {carrier} tracking number {tracking}: {items})"
+        ),
         "status": "Order {order}, placed {placed}, is {status}.",
         "status_tracking": " It shipped with {carrier} on {shipped}; tracking number {tracking}{url}.",
         "status_eta": " Expected delivery: {eta}.",
@@ -82,6 +85,10 @@ TEXT: dict[str, dict[str, str]] = {
         "orders_list": "Your orders: {orders}.",
         "which_item": "Which item of order {order} do you mean? {items}",
         "which_variant": "Which size or color would you like instead? In stock now: {variants}.",
+        "ask_proof": (
+            "Before I send order {order} to a new address I need to be sure it's you: please "
+            "also give me {what}."
+        ),
         "ask_address": (
             "What is the new shipping address? Please write it in full, for example "
             '"12 Oak Street, Apt 4, Springfield, IL 62704".'
@@ -216,10 +223,10 @@ TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "ask_identity": (
             "可以帮您处理。为了保护您的账户，我需要先确认您的身份：请告诉我下单时使用的邮箱，"
-            "以及订单号（格式如 NW-123456）或邮编。"
+            "以及订单号或邮编（也可以提供姓名全称和邮编）。"
         ),
         "ask_second_factor": "谢谢。为确认是您本人，请再提供订单号或账户上的邮编。",
-        "ask_email_or_name": "谢谢。请再告诉我下单邮箱（或您的全名），以便确认是您本人。",
+        "ask_email_or_name": "谢谢。为确认是您本人，请再提供下单邮箱和订单号或邮编，或者您的全名和邮编。",
         "identity_failed": "这些信息没有匹配到账户。请核对邮箱以及订单号或邮编后再试一次。",
         "identity_escalate": (
             "仍然无法确认您的身份，所以我不能在这里显示订单信息。我已请同事协助您，他们会在此对话中回复。"
@@ -231,6 +238,7 @@ TEXT: dict[str, dict[str, str]] = {
         "no_matching_order": "您的账户中没有{what}的订单。您的订单：{orders}。",
         "which_order": "请问是哪个订单？{orders}",
         "order_line": "{order}（{placed}下单，{status}：{items}）",
+        "order_line_tracking": "{order}（{placed}下单，{status}，{carrier}运单号 {tracking}：{items}）",
         "status": "订单 {order}（{placed}下单）{status}。",
         "status_tracking": "已于{shipped}由 {carrier} 发出，运单号 {tracking}{url}。",
         "status_eta": "预计送达：{eta}。",
@@ -241,6 +249,7 @@ TEXT: dict[str, dict[str, str]] = {
         "orders_list": "您的订单：{orders}。",
         "which_item": "请问是订单 {order} 中的哪件商品？{items}",
         "which_variant": "您想换成哪个尺码或颜色？目前有货：{variants}。",
+        "ask_proof": "要把订单 {order} 改寄到新地址，我需要再确认一下是您本人：请再提供{what}。",
         "ask_address": "新的收货地址是什么？请写完整，例如“12 Oak Street, Apt 4, Springfield, IL 62704”。",
         "confirm_cancel": "请确认：取消订单 {order}（{items}）。",
         "confirm_address": "请确认：将订单 {order} 的收货地址从 {old_address} 改为 {new_address}。",
@@ -341,13 +350,17 @@ def items_text(items: Sequence[OrderItem], language: str) -> str:
 
 
 def order_line(order: Order, language: str) -> str:
+    """One order in a list; one still on its way carries its tracking number."""
+    on_its_way = order.tracking_number and order.status not in ("delivered", "cancelled")
     return say(
         language,
-        "order_line",
+        "order_line_tracking" if on_its_way else "order_line",
         order=order.number,
         placed=day(order.placed_at, language),
         status=STATUS[language if language in STATUS else "en"][order.status],
         items=items_text(order.items, language),
+        carrier=order.carrier or ("承运商" if language == "zh" else "the carrier"),
+        tracking=order.tracking_number,
     )
 
 

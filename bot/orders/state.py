@@ -15,24 +15,69 @@ from bot.orders.system import Address
 
 @dataclass
 class GivenIdentity:
-    """Identity details the shopper gave so far, before they were verified."""
+    """Identity details the shopper gave so far, before they were verified. Lists hold
+    candidates (names, postcodes, numbers that may be orders) for the store to check."""
 
     email: str | None = None
     name: str | None = None
     postcode: str | None = None
     order: str | None = None
+    names: list[str] = field(default_factory=list)
+    postcodes: list[str] = field(default_factory=list)
+    orders: list[str] = field(default_factory=list)  # marked as order numbers
+    hints: list[str] = field(default_factory=list)  # bare numbers that may be orders
 
     def given(self) -> list[str]:
         """Which details were given, sorted (for the audit log: never the values)."""
-        return sorted(f.name for f in fields(self) if getattr(self, f.name))
+        kinds = {
+            "email": self.email,
+            "name": self.name or self.names,
+            "postcode": self.postcode or self.postcodes,
+            "order": self.order or self.orders or self.hints,
+        }
+        return sorted(kind for kind, value in kinds.items() if value)
 
-    def to_json(self) -> dict[str, str]:
+    def to_json(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> GivenIdentity:
         data = data or {}
-        return cls(**{f.name: data.get(f.name) or None for f in fields(cls)})
+        return cls(
+            email=data.get("email") or None,
+            name=data.get("name") or None,
+            postcode=data.get("postcode") or None,
+            order=data.get("order") or None,
+            names=list(data.get("names") or []),
+            postcodes=list(data.get("postcodes") or []),
+            orders=list(data.get("orders") or []),
+            hints=list(data.get("hints") or []),
+        )
+
+
+@dataclass
+class Proof:
+    """What the verified shopper has shown to be theirs: the stronger, the more may change
+    (an address change needs e-mail, order number and the order's postcode)."""
+
+    email: bool = False
+    name: bool = False
+    postcodes: list[str] = field(default_factory=list)  # postcodes they gave that fit
+    orders: list[str] = field(default_factory=list)  # order numbers they gave that are theirs
+
+    def to_json(self) -> dict[str, Any]:
+        return {"email": self.email, "name": self.name, "postcodes": list(self.postcodes),
+                "orders": list(self.orders)}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Proof:
+        data = data or {}
+        return cls(
+            email=bool(data.get("email")),
+            name=bool(data.get("name")),
+            postcodes=list(data.get("postcodes") or []),
+            orders=list(data.get("orders") or []),
+        )
 
 
 @dataclass
@@ -70,7 +115,7 @@ class PendingChange:
 
 Awaiting = str
 """What the bot asked the shopper for: "identity", "order", "item", "variant", "address",
-"refund_method" or "confirm"."""
+"refund_method", "proof" or "confirm"."""
 
 
 @dataclass
@@ -80,6 +125,7 @@ class OrderState:
     language: str | None = None
     customer: str | None = None  # the verified customer's id
     identity: GivenIdentity | None = None  # details given while not yet verified
+    proof: Proof | None = None  # what the verified shopper has shown
     failed: int | None = None  # identity checks failed in a row
     intent: str | None = None  # what the shopper asked for (`bot.orders.intents.Intent`)
     request: str | None = None  # the message that asked (items it names still count)
@@ -116,7 +162,7 @@ class OrderState:
                 continue
             if isinstance(value, Address):
                 value = asdict(value)
-            elif isinstance(value, GivenIdentity | PendingChange):
+            elif isinstance(value, GivenIdentity | PendingChange | Proof):
                 value = value.to_json()
             data[f.name] = value
         return data
@@ -129,6 +175,7 @@ class OrderState:
         for key in known & set(data):
             setattr(state, key, data[key])
         state.identity = GivenIdentity.from_json(data["identity"]) if "identity" in data else None
+        state.proof = Proof.from_json(data["proof"]) if data.get("proof") else None
         state.address = _address(data.get("address"))
         pending = data.get("pending")
         state.pending = PendingChange.from_json(pending) if pending else None

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.orders.audit import AuditEvent, AuditLog
 from bot.orders.intents import Said
+from bot.orders.meaning import Meaning
 from bot.orders.policy import OrderPolicy
 from bot.orders.replies import say
 from bot.orders.state import OrderState
@@ -49,6 +50,7 @@ class OrderTurn:
         policy: OrderPolicy,
         settings: OrdersSettings,
         audit: AuditLog,
+        meaning: Meaning | None = None,
     ) -> None:
         self.text = text
         self.said = said
@@ -59,6 +61,7 @@ class OrderTurn:
         self.policy = policy
         self.settings = settings
         self.audit = audit
+        self.meaning = meaning  # names in another language than the store's, by meaning
         self.greeting = ""  # said before the reply ("Thanks, Emma, you're verified.")
 
     def log(self, event: str, **detail: Any) -> None:

@@ -160,7 +160,9 @@ TASKS = [
     task("said-refund-delivered", "en", [f"I want a refund for the candle in my order NW-103870, {EMMA}", "ok do it"], changes={"NW-103870": returned("2")}),
     task("said-refund-pending", "en", [f"I would like a refund for NW-104301 please. {EMMA}", "yes, go ahead"], changes={"NW-104301": {**CANCELLED, **released(85.0)}}),
     task("said-refund-status", "en", ["Where is my refund? Order NW-103601, mia.wilson@example.com"], contains=["refund of $49.00"]),
-    task("said-latest-order", "en", [f"I'm Emma Johnson, zip 43215. Please update the shipping address for my latest order to {ELM_TEXT}", "sure"], changes={"NW-104301": moved(**ELM)}),
+    # A new shipping address needs the strongest proof: e-mail, order number and postcode.
+    task("said-latest-order", "en", [f"I'm Emma Johnson, zip 43215. Please update the shipping address for my latest order to {ELM_TEXT}", "emma.johnson@example.com, it's order NW-104301", "sure"], changes={"NW-104301": moved(**ELM)}),
+    task("address-needs-strongest-proof", "en", [f"I'm Emma Johnson, zip 43215. Please send my order NW-104301 to {ELM_TEXT}", "yes"], contains=["e-mail"], excludes=["Maple"]),
     task("said-yes-but", "en", [f"Cancel my order NW-104301. {EMMA}", "yes but first tell me when it ships"]),
     task("said-hoodie-not-delivered", "en", ["I need to return the hoodie I bought", "emma.johnson@example.com", "43215"], contains=["NW-104233"]),
     task("said-zh-refund", "zh", [f"订单 NW-105288 我不想要了，能退款吗？邮箱 {LI}", "好的"], changes={"NW-105288": {**CANCELLED, **released(65.0, "apple_pay")}}),

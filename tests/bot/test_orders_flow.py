@@ -54,7 +54,24 @@ def fresh(bot: ShopBot) -> ShopBot:
 HELD_OUT = TASKS.with_name("order_tasks_heldout.jsonl")  # written blind to the rules
 
 
-@pytest.mark.parametrize("task", load_tasks(TASKS) + load_tasks(HELD_OUT), ids=lambda t: t["id"])
+# Held-out tasks written before issue 18: they change a shipping address after one identity
+# pair, which now asks for the strongest proof (e-mail, order number and the order's postcode)
+# first. They must keep failing for that reason only (strict), until the lead retires them.
+BEFORE_STEP_UP = {"address-en-pending-full", "address-zh-pending-yes"}
+
+
+def _tasks() -> list:
+    found = []
+    for task in load_tasks(TASKS) + load_tasks(HELD_OUT):
+        marks = []
+        if task["id"] in BEFORE_STEP_UP:
+            reason = "an address change now needs e-mail + order number + postcode (issue 18)"
+            marks.append(pytest.mark.xfail(strict=True, reason=reason))
+        found.append(pytest.param(task, id=task["id"], marks=marks))
+    return found
+
+
+@pytest.mark.parametrize("task", _tasks())
 def test_scripted_shopper_ends_in_the_expected_state(fresh: ShopBot, task: dict) -> None:
     system = fresh.orders.system  # type: ignore[union-attr]
     initial = system.snapshot()

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from bot import ShopBot
 from bot.backends import FakeBackend
 from bot.fakes import StaticKnowledge
-from bot.pipeline import RESPONDERS, TurnPipeline
+from bot.pipeline import RESPONDERS, TurnPipeline, shopper_language
 from bot.responders import (
     Courtesy,
     EmailWhileAway,
@@ -67,3 +67,13 @@ def test_a_conversation_a_human_has_gets_no_reply(settings: Settings) -> None:
         assert len(state["dissatisfaction"]) == 2  # the scores are still kept
     finally:
         bot.close()
+
+
+def test_a_message_of_data_keeps_the_shoppers_language() -> None:
+    chinese_then_email = [
+        {"role": "user", "content": "我的订单在哪里"},
+        {"role": "assistant", "content": "请提供邮箱和订单号。"},
+        {"role": "user", "content": "zhang.wei@example.com"},
+    ]
+    assert shopper_language(chinese_then_email) == "zh"
+    assert shopper_language([{"role": "user", "content": "Where is my order? I am 张伟"}]) == "en"

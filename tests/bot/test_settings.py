@@ -64,3 +64,39 @@ def test_the_sample_configuration_is_valid() -> None:
     root = Path(__file__).resolve().parents[2]
     settings = Settings.load({}, root / "shopbot.toml.example")
     assert settings.store_name == "Northwind Lane"
+
+
+def test_dict_and_list_settings_take_json_from_the_environment(tmp_path: Path) -> None:
+    """What the REST connector's error tells the user to set, can be set."""
+    missing = tmp_path / "none.toml"
+    settings = Settings.load(
+        {
+            "SHOPBOT_ORDERS__HTTP_FIELD_MAP": '{"number": "order_id", "item.status": "line_state"}',
+            "SHOPBOT_ORDERS__WOOCOMMERCE__STATUS_MAP": '{"awaiting-pickup": "packed"}',
+            "SHOPBOT_ORDERS__EXCHANGE_CATEGORIES": '["Clothing", "鞋履"]',
+            "SHOPBOT_ESCALATION__HUMAN_ONLY_TOPICS": "fraud, legal",
+            "SHOPBOT_ORDERS__SHOPIFY": '{"store_url": "https://s.myshopify.com"}',
+        },
+        config_path=missing,
+    )
+    assert settings.orders.http_field_map == {"number": "order_id", "item.status": "line_state"}
+    assert settings.orders.woocommerce.status_map == {"awaiting-pickup": "packed"}
+    assert settings.orders.exchange_categories == ["Clothing", "鞋履"]
+    assert settings.escalation.human_only_topics == ["fraud", "legal"]
+    assert settings.orders.shopify.store_url == "https://s.myshopify.com"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("SHOPBOT_ORDERS__HTTP_FIELD_MAP", "{number: order_id}", "not valid JSON"),
+        ("SHOPBOT_ORDERS__HTTP_FIELD_MAP", '["number"]', "must be a JSON object"),
+        ("SHOPBOT_API_KEYS", '["k1", ', "must be a JSON array"),
+    ],
+)
+def test_bad_json_in_the_environment_names_the_variable(
+    tmp_path: Path, name: str, value: str, said: str
+) -> None:
+    with pytest.raises(ConfigError, match=said) as caught:
+        Settings.load({name: value}, config_path=tmp_path / "none.toml")
+    assert name in str(caught.value)

@@ -147,3 +147,24 @@ def test_queue_is_bounded(vllm_backend: VLLMBackend) -> None:
         first.close()
     finally:
         vllm_backend.max_pending = saved
+
+
+def test_the_kv_cache_on_a_cpu_is_the_setting(vllm_backend: VLLMBackend) -> None:
+    """Not an inherited VLLM_CPU_KVCACHE_SPACE: an engine started beside others (the whole
+    suite in one session) must be able to ask for less."""
+    cache = vllm_backend._engine.vllm_config.cache_config
+    assert cache.kv_cache_memory_bytes == int(vllm_backend.settings.kv_cache_gb * 2**30)
+
+
+def test_an_inherited_kv_cache_variable_is_ignored_and_said(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import os
+
+    from bot.backends.vllm_engine import _cpu_kv_cache_bytes
+
+    monkeypatch.setenv("VLLM_CPU_KVCACHE_SPACE", "7")
+    assert _cpu_kv_cache_bytes(0.5) == 2**29
+    assert "VLLM_CPU_KVCACHE_SPACE" not in os.environ
+    assert "VLLM_CPU_KVCACHE_SPACE=7 is ignored" in caplog.text
+    assert "SHOPBOT_ENGINE__KV_CACHE_GB" in caplog.text

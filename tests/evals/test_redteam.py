@@ -16,7 +16,9 @@ from tests.conftest import DATA, make_settings
 
 ATTACKS = read_lines(DATA / "eval" / "attacks.jsonl")
 ORDINARY = read_lines(DATA / "eval" / "ordinary.jsonl")
-CATEGORIES = {"system_prompt", "secret", "promise", "personal_data", "jailbreak", "document"}
+CATEGORIES = {
+    "system_prompt", "secret", "promise", "personal_data", "jailbreak", "document", "identity",
+}  # fmt: skip
 
 
 def test_suite_covers_every_category_in_both_languages() -> None:
@@ -219,3 +221,28 @@ def test_the_judge_reads_clauses_and_addresses_its_own_way(store: StoreData) -> 
     assert pieces == {"personal_data": "ann@mail.example"}
     wide = _judge("邮箱是ann＠mail．example。", _line("personal_data"), store)
     assert wide == {"personal_data": "ann@mail.example"}
+
+
+def test_identity_attacks_get_nothing(tmp_path: Path, store: StoreData) -> None:
+    """Getting past the order check (issue 18): with the demo store's orders and a model that
+    obeys everything, no attack verifies anyone or shows a stored address, phone, tracking
+    number or item."""
+    from bot import ShopBot
+    from bot.fakes import StaticKnowledge
+    from evals.redteam import ObeyingBackend, answer_all, score
+    from tests.bot.test_shopbot import KNOWLEDGE
+
+    settings = make_settings(
+        tmp_path / "home",
+        engine={"backend": "fake"},
+        orders={"backend": "demo", "database_url": f"sqlite:///{tmp_path / 'orders.db'}"},
+    )
+    attacks = [a for a in ATTACKS if a["category"] == "identity"]
+    bot = ShopBot(settings, backend=ObeyingBackend(), knowledge=StaticKnowledge(KNOWLEDGE))
+    try:
+        bot.warm_up()
+        turns = bot.run(answer_all(bot, attacks, progress=False))
+    finally:
+        bot.close()
+    report = score(attacks, turns, [], [], store, settings.store_name)
+    assert report["succeeded"] == 0, report["failures"]

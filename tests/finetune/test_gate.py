@@ -135,3 +135,22 @@ def test_missing_training_library_names_the_extra(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setitem(sys.modules, "peft", None)  # as if not installed
     with pytest.raises(ConfigError, match=r"pip install 'shopbot\[finetune\]'"):
         require_training_libraries()
+
+
+def test_the_gate_knowledge_passes_the_catalog_filters_on() -> None:
+    """Product discovery searches the catalog with filters; the gate's knowledge (held-out
+    transcripts left out) must take them, or the gate fails on a product question."""
+    from finetune.gate import WithoutConversations
+
+    class Recording:
+        def __init__(self) -> None:
+            self.calls: list[dict[str, object]] = []
+
+        def search_many(self, queries, k=5, source=None, filters=None):
+            self.calls.append({"k": k, "source": source, "filters": filters})
+            return [[] for _ in queries]
+
+    inner = Recording()
+    knowledge = WithoutConversations(inner, {"c1"})
+    assert knowledge.search("a red kettle", k=30, source="catalog", filters={"colour": "red"}) == []
+    assert inner.calls[-1] == {"k": 32, "source": "catalog", "filters": {"colour": "red"}}

@@ -394,7 +394,10 @@ def test_what_an_agent_does_in_shopbots_console_happens_in_chatwoot(desk: Desk) 
 
     asyncio.run(scenario())
     seen = desk.seen_by_shopper(conversation)
-    assert seen[-1] == ("bot", "Dana: Sorry about that! Fixing it.")
+    assert seen[-2:] == [
+        ("bot", "Dana: Sorry about that! Fixing it."),
+        ("bot", "You're back with our virtual assistant. If you need a person again, just ask."),
+    ]
     assert conversation.status == "resolved"
     stored = desk.shopbot_conversation(conversation)
     # No echo of Dana's reply; the hand-back's own notice is the bot's last word.

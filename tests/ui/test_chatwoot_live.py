@@ -70,12 +70,17 @@ def test_an_english_conversation_from_question_to_hand_back(live_server: LiveSer
     asyncio.run(
         chatwoot.shopper_writes(conversation, "And how long do refunds to a credit card take?")
     )
-    wait_for(lambda: len(bot_replies(conversation)) == 3, "the answer after the hand-back")
+    # The shopper is told the bot is back (in Chatwoot, where they are), then answered.
+    wait_for(lambda: len(bot_replies(conversation)) == 4, "the answer after the hand-back")
+    assert bot_replies(conversation)[2].startswith("You're back with our virtual assistant")
     assert "5-7" in bot_replies(conversation)[-1].replace("–", "-")
 
     stored = transcript(live_server, conversation)
     roles = [m["role"] for m in stored["messages"]]
-    assert roles == ["user", "assistant", "user", "assistant", "agent", "user", "user", "assistant"]
+    assert roles == [
+        *("user", "assistant", "user", "assistant", "agent", "user"),
+        *("assistant", "user", "assistant"),  # the hand-back notice, the question, its answer
+    ]
     assert stored["messages"][4]["agent"] == "Dana" and stored["status"] == "bot"
     assert stored["channel"] == "chatwoot:web"
 

@@ -80,7 +80,7 @@ def test_insights_page_in_a_real_browser(browser: Any, live_server: LiveServer) 
     page = context.new_page()
     page.goto(live_server.url + "/console")
     page.fill("#key", LIVE_AGENT_KEY)
-    page.fill("#name", "Robin")
+    page.fill("#name", "Morgan")  # a name no account holds: the shared key, an admin
     page.click("#login button[type=submit]")
     # The first report over the history takes a while (embedding, clustering, searching).
     with page.expect_navigation(timeout=300_000):

@@ -77,6 +77,7 @@
   function open(id) {
     current = id;
     return call("GET", "/console/api/conversations/" + encodeURIComponent(id)).then(function (c) {
+      $("detail").dataset.id = c.id;  // the conversation shown (the copilot pane follows it)
       $("title").textContent = (shoppers[c.id] || c.id) + " — " + c.channel + " — " + c.status +
         (c.escalation ? " — " + (c.escalation.reasons || []).join("; ") : "");
       var box = $("transcript");

@@ -30,8 +30,7 @@
   $("detail").insertBefore(pane, $("actions"));
 
   function current() {
-    var title = $("title").textContent || "";
-    var id = title.indexOf(" — ") > 0 ? title.split(" — ")[0] : "";
+    var id = $("detail").dataset.id || "";
     return { id: id, key: id + "#" + document.querySelectorAll("#transcript .msg").length };
   }
 
@@ -75,5 +74,7 @@
     $("reply").value = $("copilot-suggestion").textContent;
     $("actions").requestSubmit();
   };
-  new MutationObserver(refresh).observe($("detail"), { childList: true, subtree: true, characterData: true });
+  new MutationObserver(refresh).observe($("detail"), {
+    childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ["data-id"]
+  });
 })();

@@ -1,15 +1,19 @@
-"""Order-system fixtures: the demo backend on SQLite and on PostgreSQL, and the REST connector
-against the reference server on a real loopback port. Each test starts from freshly seeded data.
+"""Order-system fixtures: the demo backend on SQLite and on PostgreSQL, the REST connector
+against the reference server, and the Shopify and WooCommerce connectors against their fakes
+serving the demo store (each on a real loopback port). Each test starts from freshly seeded data.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
 from bot.orders.demo import SQLOrderSystem
+from bot.orders.platforms.seed import read_seed
+from bot.orders.platforms.served import ServedStore, make_fake, served_store
 from bot.orders.system import OrderSystem
 from tests.bot.orders.rest_store import RunningStore, serve
 from tests.conftest import DATA
@@ -20,7 +24,15 @@ SEED = DATA / "orders" / "demo_orders.json"
 @dataclass
 class Backend:
     system: OrderSystem  # what the tests call
-    store: SQLOrderSystem  # the database behind it (snapshot, reset, changes behind its back)
+    store: Any  # the data behind it: reset(), snapshot(), cancel_order() behind its back
+    products: dict[str, str] = field(default_factory=dict)  # the seed's ids -> the platform's
+    customers: dict[str, str] = field(default_factory=dict)
+
+    def product(self, seed_id: str) -> str:
+        return self.products.get(seed_id, seed_id)
+
+    def customer(self, seed_id: str) -> str:
+        return self.customers.get(seed_id, seed_id)
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +60,31 @@ def rest_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStor
     store.close()
 
 
+def _platform(platform: str) -> Iterator[ServedStore]:
+    # A bucket that never fills: the rate limits have their own tests.
+    extra = {"bucket_size": 10**6} if platform == "shopify" else {}
+    fake = make_fake(platform, seed=read_seed(SEED), **extra)
+    with served_store(platform, fake) as served:
+        yield served
+
+
+@pytest.fixture(scope="session")
+def shopify_store() -> Iterator[ServedStore]:
+    """The demo store as a fake Shopify serves it, and the Shopify connector."""
+    yield from _platform("shopify")
+
+
+@pytest.fixture(scope="session")
+def woocommerce_store() -> Iterator[ServedStore]:
+    """The demo store as a fake WooCommerce serves it, and the WooCommerce connector."""
+    yield from _platform("woocommerce")
+
+
 def _backend(request: pytest.FixtureRequest, kind: str) -> Backend:
+    if kind in ("shopify", "woocommerce"):
+        served: ServedStore = request.getfixturevalue(f"{kind}_store")
+        ids = served.fake.ids
+        return Backend(served.system, served, ids["products"], ids["customers"])
     if kind == "sqlite":
         store = request.getfixturevalue("sqlite_orders")
         return Backend(store, store)
@@ -59,7 +95,7 @@ def _backend(request: pytest.FixtureRequest, kind: str) -> Backend:
     return Backend(server.client, server.store)
 
 
-BACKENDS = ["sqlite", "postgres", "http"]
+BACKENDS = ["sqlite", "postgres", "http", "shopify", "woocommerce"]
 
 
 @pytest.fixture(params=BACKENDS)

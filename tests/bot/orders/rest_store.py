@@ -4,22 +4,20 @@ bearer token. `FIELD_MAP` is what a shop owner would configure for this API."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import uvicorn
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from bot.errors import ChangeRejected, OrderNotFound
 from bot.orders.demo import SQLOrderSystem
 from bot.orders.http import HTTPOrderSystem
+from bot.orders.platforms.fakestore import serve_app
 from bot.orders.system import Address, Customer, Order, OrderItem, VariantStock
 from bot.settings import OrdersSettings
-from tests.servers import free_port
 
 FIELD_MAP = {
     "id": "customer_ref",
@@ -219,23 +217,11 @@ class RunningStore:
 @contextmanager
 def serve(store: SQLOrderSystem, token: str) -> Iterator[RunningStore]:
     """The reference API served by uvicorn on a free loopback port, in a thread."""
-    port = free_port()
     app = make_app(store, token)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="rest-store", daemon=True)
-    thread.start()
-    for _ in range(500):
-        if server.started:
-            break
-        threading.Event().wait(0.02)
-    else:
-        raise RuntimeError("the reference store API did not start")
-    running = RunningStore(f"http://127.0.0.1:{port}", token, store, None, app)  # type: ignore[arg-type]
-    running.client = HTTPOrderSystem(running.settings())
-    try:
-        yield running
-    finally:
-        running.client.close()
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve_app(app, "rest-store") as url:
+        running = RunningStore(url, token, store, None, app)  # type: ignore[arg-type]
+        running.client = HTTPOrderSystem(running.settings())
+        try:
+            yield running
+        finally:
+            running.client.close()

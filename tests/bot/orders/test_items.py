@@ -1,0 +1,112 @@
+"""Items are resolved against the order's own lines: by name in either language (by meaning,
+through the bundled multilingual encoder), by position, option, quantity and exclusion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from bot.orders.items import mentions_value, order_named, resolve_lines
+from bot.orders.meaning import BundledMeaning, bundled_meaning
+
+
+@dataclass(eq=False)
+class Line:
+    line_id: str
+    name: str
+    category: str = ""
+    options: dict[str, str] = field(default_factory=dict)
+    quantity: int = 1
+
+
+PRIYA = [
+    Line("1", "Canvas Daypack", "Gear > Bags", {"capacity": "28 L", "color": "Forest"}),
+    Line("2", "Insulated Bottle", "Gear > Drinkware", {"capacity": "750 ml", "color": "Glacier"}),
+    Line("3", "Beacon 400 Headlamp", "Gear > Lighting"),
+    Line("4", "Enamel Camp Mug", "Gear > Drinkware", {"color": "Cobalt"}, quantity=2),
+    Line("5", "Packable Sun Hat", "Apparel > Hats", {"size": "S/M", "color": "Khaki"}),
+]
+ZHOU = [
+    Line("1", "半自动意式咖啡机", "厨房电器 > 咖啡"),
+    Line("2", "电动磨豆机", "厨房电器 > 咖啡"),
+    Line("3", "清仓 · 手绘马克杯", "杯具", {"图案": "仙鹤"}, quantity=2),
+    Line("4", "Bamboo Cutting Board", "厨房用品 > 砧板", {"size": "Large"}),
+    Line("5", "香薰蜡烛", "家居装饰 > 香薰", {"香味": "檀香"}),
+]
+FLEECES = [
+    Line("1", "Summit Fleece Pullover", "Apparel > Fleece", {"color": "Navy", "size": "L"}),
+    Line("2", "Summit Fleece Pullover", "Apparel > Fleece", {"color": "Black", "size": "L"}),
+]
+BLANKETS = [
+    Line("1", "野餐垫 Picnic Blanket", "户外", {"款式": "防水款"}),
+    Line("2", "野餐垫 Picnic Blanket", "户外", {"款式": "普通款"}),
+]
+
+
+@pytest.fixture(scope="module")
+def meaning() -> BundledMeaning:
+    found = bundled_meaning()
+    assert found is not None, "the multilingual encoder is a dependency"
+    return found  # type: ignore[return-value]
+
+
+def ids(lines: list[Line]) -> list[str]:
+    return [line.line_id for line in lines]
+
+
+@pytest.mark.parametrize(
+    ("text", "lines", "single", "expected"),
+    [
+        (
+            "return everything from the order except the headlamp",
+            PRIYA,
+            False,
+            ["1", "2", "4", "5"],
+        ),
+        ("除了咖啡机和马克杯，其他的都退了吧", ZHOU, False, ["2", "4", "5"]),
+        ("return all but the mugs and the bottle", PRIYA, False, ["1", "3", "5"]),
+        ("return the whole order", PRIYA, False, ["1", "2", "3", "4", "5"]),
+        ("the second one please", PRIYA, True, ["2"]),
+        ("第三个", PRIYA, True, ["3"]),
+        ("the black fleece is too big", FLEECES, True, ["2"]),
+        ("野餐垫防水的那个想退", BLANKETS, True, ["1"]),
+        ("the waterproof one", BLANKETS, True, ["1"]),
+        ("return the mugs, all 2 of them", PRIYA, False, ["4"]),
+        ("the fleece", FLEECES, True, []),  # two fleeces: ask which
+        ("the fleece", FLEECES, False, ["1", "2"]),  # "return the fleeces": both
+        ("the coffee machine", ZHOU, True, ["1"]),  # by meaning: 半自动意式咖啡机
+        ("我的头灯", PRIYA, True, ["3"]),  # Chinese for an English name
+        ("the candle", ZHOU, True, ["5"]),
+        # Several lines listed: each part names its own ("sun hat" outscoring "headlamp" by
+        # words does not drop the headlamp); a part that names none adds none.
+        ("I want to send back the headlamp and the sun hat", PRIYA, False, ["3", "5"]),
+        ("订单里的磨豆机和砧板我想退货", ZHOU, False, ["2", "4"]),
+        ("return the headlamp and refund to my card", PRIYA, False, ["3"]),
+        # Every exclusion counts, before or after what it excludes.
+        ("除了咖啡机以外其他的都退了，马克杯除外", ZHOU, False, ["2", "4", "5"]),
+    ],
+)
+def test_lines_resolved(
+    text: str, lines: list[Line], single: bool, expected: list[str], meaning: BundledMeaning
+) -> None:
+    assert ids(resolve_lines(text, lines, meaning, single=single)) == expected
+
+
+def test_a_bare_yes_or_no_option_names_nothing(meaning: BundledMeaning) -> None:
+    """An option such as waterproof: Yes is no name for the line ("hi" is near "Yes")."""
+    boots = [Line("1", "Trailhead Hiking Boots", "Footwear > Boots", {"waterproof": "Yes"})]
+    jacket = [Line("1", "Ridgeline Rain Jacket", "Apparel > Jackets", {"color": "Moss"})]
+    assert (
+        order_named("hi it's me, what's happening with my orders?", [jacket, boots], meaning) == []
+    )
+
+
+def test_option_values_as_shoppers_write_them() -> None:
+    assert mentions_value("can I exchange it for a medium?", "M") >= 0
+    assert mentions_value("it's fine", "S") < 0  # not the s of "it's"
+    assert mentions_value("I want the extra large", "L") < 0
+    assert mentions_value("I want the extra large", "XL") >= 0
+    assert mentions_value("想换成40-41的", "40-41") >= 0
+    assert mentions_value("还是换藏青色吧", "藏青") >= 0
+    assert mentions_value("make that an 11", "11") >= 0 and mentions_value("size 110", "11") < 0

@@ -1,0 +1,161 @@
+"""References are read as candidates, in any store's format and any country's postcode; an
+address is data (its numbers are not order numbers, its words not requests)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.orders.intents import extract
+from bot.orders.references import country_of, language_words, parse_address, read_references
+from bot.orders.system import Address
+
+
+@pytest.mark.parametrize(
+    ("text", "marked", "bare"),
+    [
+        ("whats the tracking for #1267", ["1267"], []),
+        ("has my order # 1278 left the warehouse yet?", ["1278"], []),
+        ("Where is my order NW-104233?", ["NW-104233"], []),
+        ("order w1234567 please", ["w1234567"], []),
+        ("my order ORD-2024-000123 is late", ["ORD-2024-000123"], []),
+        ("订单5493的收货地址要改一下", ["5493"], []),
+        ("我1231那单签收了没？", ["1231"], []),
+        ("台灯那单5460帮我取消", ["5460"], []),
+        ("帮我把1295取消了", [], ["1295"]),
+        ("hi i cancelled an order last month (1202)", [], ["1202"]),
+        ("exchange it for size 10, all 3 of them, it's 40 days old", [], []),
+    ],
+)
+def test_order_numbers_in_any_format(text: str, marked: list[str], bare: list[str]) -> None:
+    refs = read_references(text)
+    assert refs.marked_orders == marked and refs.bare_orders == bare
+
+
+def test_a_store_pattern_marks_bare_numbers() -> None:
+    assert read_references("it's 5231 i think").marked_orders == []
+    refs = read_references("it's 5231 i think", re.compile(r"\b5\d{3}\b"))
+    assert refs.marked_orders == ["5231"]
+
+
+@pytest.mark.parametrize(
+    ("text", "postcode"),
+    [
+        ("hannah.kim@example.com, zip is 90071-3406", "90071-3406"),
+        ("my zip is 43215", "43215"),
+        ("emilie tremblay, H2X1Y4.", "H2X1Y4"),
+        ("zoe fairweather bs14dz - hi", "BS14DZ"),
+        ("amelia.hughes@example.co.uk m1 1ae", "M1 1AE"),
+        ("eircode is d02x285", "D02X285"),
+        ("Bjorn Andersson, 111 21. hi", "111 21"),
+        ("陈晓明，邮编200120。", "200120"),
+        ("Isabella Rossi, postcode 20121 - hi", "20121"),
+    ],
+)
+def test_postcodes_of_many_countries(text: str, postcode: str) -> None:
+    assert read_references(text).postcodes[:1] == [postcode]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("emilie tremblay, H2X1Y4. please cancel", "emilie tremblay"),
+        ("Siobhan Ni Bhriain, H91 E2K3. the black fleece", "Siobhan Ni Bhriain"),
+        ("I want to return it. Liam O’Connor, D02 X285", "Liam O'Connor"),
+        ("anne-marie leblanc-gagnon e1c 1e6 - please cancel", "anne-marie leblanc-gagnon"),
+        ("Björn Andersson here, 11121. the kettle", "Björn Andersson"),
+        ("Hi, this is Michael Lee, zip code 80202.", "Michael Lee"),
+        ("我是张伟，邮编310012，头灯到哪了", "张伟"),
+        ("陈红，310007，那个马克杯的订单帮我取消吧", "陈红"),
+        ("周杰 518057，订单5337签收了吗？", "周杰"),
+    ],
+)
+def test_names_near_a_postcode_or_a_cue(text: str, name: str) -> None:
+    assert name in read_references(text).names
+
+
+def test_no_name_out_of_a_sentence() -> None:
+    refs = read_references("emilie tremblay, H2X1Y4. I'm moving next week, please ship it")
+    assert refs.cued_name is None and "emilie tremblay" in refs.names
+    assert read_references("我的订单 #1222 物流单号是多少？li.na@example.cn").names == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        (
+            "please ship #1298 to 17 Exchange Street, Halifax, NS B3J 1P4",
+            ("17 Exchange Street", "", "Halifax", "NS", "B3J 1P4"),
+        ),
+        (
+            "send order 1286 to my office instead? 221 Camden High Street, London NW1 7BU. x@y.uk",
+            ("221 Camden High Street", "", "London", "", "NW1 7BU"),
+        ),
+        (
+            "改成 6551 No. 3 Road, Unit 1200, Richmond, BC V6Y 2B6",
+            ("6551 No. 3 Road", "Unit 1200", "Richmond", "BC", "V6Y 2B6"),
+        ),
+        (
+            "new one is Leopoldstraße 25, 80802 München",
+            ("Leopoldstraße 25", "", "München", "", "80802"),
+        ),
+        (
+            "新地址：徐汇区漕溪北路88号, 上海市, 200030",
+            ("徐汇区漕溪北路88号", "", "上海市", "", "200030"),
+        ),
+        (
+            "order 5497 sent to my office: 233 S Wacker Dr, Suite 4400, Chicago, IL 60606-6306",
+            ("233 S Wacker Dr", "Suite 4400", "Chicago", "IL", "60606-6306"),
+        ),
+    ],
+)
+def test_addresses_of_many_countries(text: str, fields: tuple[str, ...]) -> None:
+    refs = read_references(text)
+    a = refs.address
+    assert a is not None and (a.line1, a.line2, a.city, a.region, a.postcode) == fields
+    assert not {"1200", "1300", "3", "6306"} & {o.text for o in refs.orders}
+
+
+def test_an_address_is_data_not_a_request_or_an_order() -> None:
+    said = extract("ship #1298 to 17 Exchange Street, Halifax, NS B3J 1P4")
+    assert said.intents[0] == "change_address" and "exchange" not in said.intents
+    assert said.order_numbers == ["1298"] and said.order_hints == []
+    said = extract("1111 S Figueroa St, Apt 3302, Los Angeles, CA 90015-1300")
+    assert said.address is not None and said.order_numbers == said.order_hints == []
+    assert said.postcodes == []  # the new address's postcode is not an identity detail
+    assert extract("kevin.ho@example.com cancel order 5414 please, thanks").address is None
+
+
+def test_a_new_address_is_in_the_country_its_postcode_says() -> None:
+    def country(postcode: str, region: str = "", line1: str = "1 Road", city: str = "X") -> str:
+        return country_of(Address("", line1, city, postcode, "", region=region))
+
+    assert country("62704", "IL") == "US" and country("90015-1300") == "US"
+    assert country("V6Y 2B6") == "CA" and country("NW1 7BU") == "GB"
+    assert country("200030", line1="漕溪北路88号") == "CN" and country("80802") == ""
+
+
+def test_taking_it_back_is_a_no() -> None:
+    for text in ("算了，还是不取消了", "Actually no, please don't cancel it", "never mind"):
+        assert extract(text).no, text
+    assert not extract("yes but when will I get the money back?").yes
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Leopoldstraße 5, 80802 München", "München"),
+        ("12 High Street, London SW1A 1AA please", "London"),
+        ("4 Quay Road, Cork T12 X70A thanks", "Cork"),
+    ],
+)
+def test_words_that_close_a_request_are_no_town(text: str, city: str) -> None:
+    address = parse_address(text)
+    assert address is not None
+    assert address.city == city
+
+
+def test_the_language_is_read_from_words_not_data() -> None:
+    assert language_words("zhang.wei@example.com") == ""
+    assert "张伟" not in language_words("I am 张伟, what is my order status")
