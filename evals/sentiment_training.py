@@ -27,7 +27,14 @@ from typing import Any
 import numpy as np
 
 from bot.sentiment.metrics import prf, roc_auc
-from bot.sentiment.model import MODEL_FILE, Calibration, DissatisfactionModel
+from bot.sentiment.model import (
+    ANY_LANGUAGE,
+    LEXICON_LOGIT_NAMES,
+    MODEL_FILE,
+    Calibration,
+    DissatisfactionModel,
+    with_lexicon_logits,
+)
 from bot.sentiment.scorers import FEATURE_NAMES, LogisticModel, combine
 from evals.corpora import CORPORA, DATASETS, LANGUAGE, half, load_corpus
 from evals.sentiment_features import Features, cached
@@ -55,6 +62,19 @@ class Config:
     newer conversation signal occurs a few dozen times and would be fitted to our labelling;
     the dissatisfied head learns it from the outside dialogues as well."""
     calibration_folds: int = 3
+    per_language: bool = False
+    """One dissatisfied head (and calibration) per language, each trained on its language's
+    rows only: English dialogues say little about Chinese reviews and the reverse."""
+    lexicon_logits: bool = False
+    """The plain lexicons' polarity also on an unbounded scale (`with_lexicon_logits`)."""
+    even_prior: bool = False
+    """Calibrate with each source's dissatisfied and calm messages weighing the same, so that
+    0.5 means the message's own evidence is even, whatever a corpus's share of complaints
+    (the rated dialogues have 4%: calibrated to that, a plain complaint stays under 0.5)."""
+    encoder_shrink: float = 1.0
+    """The encoder columns' standardised scale (< 1: regularised harder than the signals,
+    l2 / shrink**2): 512 directions fitted to the training corpora's topics otherwise
+    outweigh the few signals that carry across domains."""
 
 
 @dataclass
@@ -65,6 +85,7 @@ class Source:
     dissatisfied: np.ndarray
     strong: np.ndarray
     halves: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    languages: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def index(self, part: str) -> np.ndarray:
         """Row numbers of 'dev', 'test' or 'all'."""
@@ -97,18 +118,31 @@ def load_sources(
             np.array([lab["dissatisfied"] for lab in labels], float),
             np.array([lab["dissatisfied"] and lab["escalate"] for lab in labels], float),
             np.array(["own" if name == "own" else half(r) for r in rows]),
+            np.array([r.get("language") or LANGUAGE[name] for r in rows]),
         )
         log.info("%s: %d rows in %.1f s", name, len(rows), time.perf_counter() - started)
     return sources
 
 
 def matrix(features: Features, config: Config) -> np.ndarray:
+    """The rows the model's heads read (`DissatisfactionModel.rows` of the stored part)."""
     parts = []
     if config.signals:
         parts.append(features.signals)
     if config.encoder:
         parts.append(features.encoder if config.context else features.encoder[:, :-2])
-    return np.hstack(parts).astype(np.float64)
+    x = np.hstack(parts).astype(np.float64)
+    return with_lexicon_logits(x) if config.lexicon_logits and config.signals else x
+
+
+def encoder_columns(width: int, config: Config) -> np.ndarray:
+    """Which of `matrix`'s columns are the encoder's."""
+    mask = np.zeros(width, bool)
+    if config.encoder:
+        start = len(FEATURE_NAMES) if config.signals else 0
+        extra = len(LEXICON_LOGIT_NAMES) if config.lexicon_logits and config.signals else 0
+        mask[start : width - extra] = True
+    return mask
 
 
 def _gather(
@@ -131,23 +165,54 @@ def _gather(
 
 
 def fit_logistic(
-    x: np.ndarray, y: np.ndarray, l2: float, weights: np.ndarray | None = None
+    x: np.ndarray,
+    y: np.ndarray,
+    l2: float,
+    weights: np.ndarray | None = None,
+    shrink: np.ndarray | None = None,
 ) -> LogisticModel:
     """`LogisticModel.fit`'s objective (weighted log-loss + l2/2 |w|^2 on standardised
-    features) solved with L-BFGS: hundreds of features over tens of thousands of rows."""
+    features) solved with L-BFGS: hundreds of features over tens of thousands of rows.
+    ``shrink`` (per column) scales a column's standardised values, so its weight is
+    penalised as l2 / shrink**2 (the stored scale carries it: prediction is unchanged)."""
     from sklearn.linear_model import LogisticRegression
 
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale < 1e-9] = 1.0
+    if shrink is not None:
+        scale = scale / shrink
     solver = LogisticRegression(C=1.0 / l2, max_iter=2000, tol=1e-6)
     solver.fit((x - mean) / scale, y, sample_weight=weights)
     return LogisticModel(mean, scale, solver.coef_[0].copy(), float(solver.intercept_[0]))
 
 
+def _shrink(width: int, config: Config) -> np.ndarray:
+    return np.where(encoder_columns(width, config), config.encoder_shrink, 1.0)
+
+
+def _fit_head(parts: list[tuple[Source, np.ndarray]], config: Config) -> LogisticModel:
+    x, y, w, _ = _gather(parts, config, "dissatisfied")
+    return fit_logistic(x, y, config.l2, w, _shrink(x.shape[1], config))
+
+
+def in_language(
+    parts: list[tuple[Source, np.ndarray]], language: str
+) -> list[tuple[Source, np.ndarray]]:
+    """The rows of ``parts`` in ``language`` ('*': all of them)."""
+    if language == ANY_LANGUAGE:
+        return parts
+    chosen = [(s, i[s.languages[i] == language]) for s, i in parts]
+    return [(s, i) for s, i in chosen if len(i)]
+
+
 def fit(parts: list[tuple[Source, np.ndarray]], config: Config) -> DissatisfactionModel:
     """Both heads and the calibration, on the given rows of the given sources."""
-    x, y, w, _ = _gather(parts, config, "dissatisfied")
-    dissatisfied = fit_logistic(x, y, config.l2, w)
+    languages = ("en", "zh") if config.per_language else (ANY_LANGUAGE,)
+    dissatisfied, calibration = {}, {}
+    for language in languages:
+        chosen = in_language(parts, language)
+        dissatisfied[language] = _fit_head(chosen, config)
+        calibration[language] = calibrate(chosen, config)
     strong_parts = [(s, i) for s, i in parts if s.name in config.strong_sources]
     xs, ys, ws, _ = _gather(strong_parts, config, "strong")
     if not config.strong_encoder and config.signals:
@@ -155,41 +220,52 @@ def fit(parts: list[tuple[Source, np.ndarray]], config: Config) -> Dissatisfacti
     if config.signals:
         for name in config.strong_ignores:
             xs[:, FEATURE_NAMES.index(name)] = 0.0
-    strong = fit_logistic(xs, ys, config.strong_l2, ws)
+    strong = fit_logistic(xs, ys, config.strong_l2, ws, _shrink(xs.shape[1], config))
     return DissatisfactionModel(
         dissatisfied,
         strong,
-        calibrate(parts, config),
+        calibration,
         "",
         {"config": config.__dict__},
         context=config.context,
+        lexicon_logits=config.lexicon_logits and config.signals,
     )
 
 
 def calibrate(parts: list[tuple[Source, np.ndarray]], config: Config) -> Calibration:
-    """Platt scaling on out-of-fold predictions for the conversations among ``parts``, each
-    source weighing the same with its own share of dissatisfied messages."""
+    """Platt scaling on out-of-fold predictions for the conversations among ``parts`` (all of
+    ``parts`` when none is a conversation), each source weighing the same with its own share
+    of dissatisfied messages (or, with ``even_prior``, each class of each source the same)."""
+    chat = [s.name for s, _ in parts if s.name in CHAT] or [s.name for s, _ in parts]
     rng = np.random.default_rng(0)
     folds = [(s, i, rng.integers(0, config.calibration_folds, len(i))) for s, i in parts if len(i)]
     raw, labels, weights = [], [], []
     for fold in range(config.calibration_folds):
         train = [(s, i[f != fold]) for s, i, f in folds]
-        x, y, w, _ = _gather(train, config, "dissatisfied")
-        model = fit_logistic(x, y, config.l2, w)
+        model = _fit_head(train, config)
         for s, i, f in folds:
-            if s.name not in CHAT:
+            if s.name not in chat:
                 continue
             held = i[f == fold]
             raw.append(model.predict(matrix(s.features.take(held), config)))
             labels.append(s.dissatisfied[held])
-            weights.append(np.full(len(held), 1.0 / len(i)))
+            if config.even_prior:
+                y = s.dissatisfied[held]
+                share = np.where(y == 1, y.sum(), len(y) - y.sum())
+                weights.append(0.5 / np.maximum(share, 1))
+            else:
+                weights.append(np.full(len(held), 1.0 / len(i)))
     w = np.concatenate(weights)
     return Calibration.fit(np.concatenate(raw), np.concatenate(labels), w * len(w) / w.sum())
 
 
-def predict(model: DissatisfactionModel, features: Features, config: Config) -> np.ndarray:
+def predict(
+    model: DissatisfactionModel, features: Features, config: Config, languages: np.ndarray
+) -> np.ndarray:
     x = matrix(features, config)
-    p_dis, p_strong = model.predict(x)
+    if model.lexicon_logits:
+        x = x[:, : -len(LEXICON_LOGIT_NAMES)]  # the model appends them itself
+    p_dis, p_strong = model.predict(x, list(languages))
     scores = np.array([combine(float(a), float(b)) for a, b in zip(p_dis, p_strong, strict=True)])
     scores[features.abusive] = np.maximum(scores[features.abusive], 0.85)
     return scores
@@ -236,7 +312,7 @@ def cross_domain(
         model = fit(parts, config)
         target = sources[held_out]
         index = target.index(part)
-        scores = predict(model, target.features.take(index), config)
+        scores = predict(model, target.features.take(index), config, target.languages[index])
         table[held_out] = measure(target, index, scores, threshold) | {
             "seconds": round(time.perf_counter() - started, 1)
         }
@@ -257,7 +333,7 @@ def own_folds(sources: dict[str, Source], config: Config, folds: int = 5) -> dic
     for k in range(folds):
         model = fit([*outside, (own, np.flatnonzero(fold != k))], config)
         held = np.flatnonzero(fold == k)
-        scores[held] = predict(model, own.features.take(held), config)
+        scores[held] = predict(model, own.features.take(held), config, own.languages[held])
     f = own.features
     escalate = f.abusive | f.wants_human | (scores >= 0.7)
     labels = [r["labels"] for r in own.rows]

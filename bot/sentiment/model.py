@@ -3,7 +3,8 @@ rules, conversation) and its sentence-encoder features, with a calibration of th
 
 * ``dissatisfied``: P(the shopper is dissatisfied at this message), trained on real outside
   corpora (rated dialogues, Chinese reviews) together with our own examples, then
-  Platt-calibrated so that 0.5 means even odds;
+  Platt-calibrated so that 0.5 means even odds; one head per language when trained so (each
+  on its own language's rows), the plain lexicons' polarity among its inputs;
 * ``strong``: P(dissatisfied enough to hand over), trained where that label exists.
 
 `combine` puts both on the one scale `shopbot sentiment` prints. Weights live in
@@ -13,6 +14,7 @@ rules, conversation) and its sentence-encoder features, with a calibration of th
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,24 +49,61 @@ class Calibration:
         return cls(a, float(m.intercept - a * m.mean[0]))
 
 
+ANY_LANGUAGE = "*"
+LEXICON_COLUMNS = {
+    "en": (FEATURE_NAMES.index("lex_neg_en"), FEATURE_NAMES.index("lex_pos_en")),
+    "zh": (FEATURE_NAMES.index("lex_neg_zh"), FEATURE_NAMES.index("lex_pos_zh")),
+}
+LEXICON_LOGIT_NAMES = ("lex_logit_en", "lex_logit_zh")
+
+
+def with_lexicon_logits(x: np.ndarray) -> np.ndarray:
+    """``x`` (signals first, then the encoder part) with the plain lexicon's polarity of each
+    language appended on an unbounded scale: logit(SnowNLP's P(positive)) for Chinese, the
+    same stretch of VADER's compound for English. Rank by rank these are the baselines; on
+    this scale the model can follow their confident ends, which the -1..1 signals squash."""
+    columns = []
+    for neg, pos in LEXICON_COLUMNS.values():
+        lexical = np.clip(x[:, pos] - x[:, neg], -0.999, 0.999)
+        columns.append(np.log((1 + lexical) / (1 - lexical)))
+    return np.hstack([x, np.stack(columns, axis=1)])
+
+
 @dataclass
 class DissatisfactionModel:
-    dissatisfied: LogisticModel
+    dissatisfied: dict[str, LogisticModel]
+    """The dissatisfied head by language (``*``: one head for every language)."""
     strong: LogisticModel
-    calibration: Calibration
+    calibration: dict[str, Calibration]
     encoder: str
     """The embedder whose vectors the model reads (its `name`)."""
     info: dict[str, Any]
     context: bool = True
     """Whether it reads the context similarities (`bot.sentiment.encoding.CONTEXT_NAMES`)."""
+    lexicon_logits: bool = False
+    """Whether its rows end with `with_lexicon_logits`' columns."""
 
-    def predict(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """P(dissatisfied), calibrated, and P(strong) for feature rows ``x``."""
-        return self.calibration(self.dissatisfied.predict(x)), self.strong.predict(x)
+    def head(self, language: str) -> str:
+        return language if language in self.dissatisfied else ANY_LANGUAGE
 
-    def score(self, x: np.ndarray) -> np.ndarray:
+    def rows(self, x: np.ndarray) -> np.ndarray:
+        """Feature rows (signals, encoder part) as the heads read them."""
+        return with_lexicon_logits(x) if self.lexicon_logits else x
+
+    def predict(self, x: np.ndarray, languages: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """P(dissatisfied), calibrated, and P(strong) for feature rows ``x`` (signals, then the
+        encoder part) of messages in ``languages``."""
+        x = self.rows(x)
+        p_dis = np.zeros(len(x))
+        heads = np.array([self.head(language) for language in languages])
+        for head in set(heads.tolist()):
+            mask = heads == head
+            p_dis[mask] = self.calibration[head](self.dissatisfied[head].predict(x[mask]))
+        return p_dis, self.strong.predict(x)
+
+    def score(self, x: np.ndarray, languages: Sequence[str]) -> np.ndarray:
         """The 0..1 dissatisfaction of each row (see `combine`)."""
-        p_dis, p_strong = self.predict(x)
+        p_dis, p_strong = self.predict(x, languages)
         return np.array([combine(float(a), float(b)) for a, b in zip(p_dis, p_strong, strict=True)])
 
     def save(self, path: Path = MODEL_FILE) -> None:
@@ -72,11 +111,14 @@ class DissatisfactionModel:
             "signals": list(FEATURE_NAMES),
             "encoder": self.encoder,
             "context": self.context,
+            "lexicon_logits": self.lexicon_logits,
             "models": {
-                "dissatisfied": self.dissatisfied.as_dict(),
+                "dissatisfied": {k: m.as_dict() for k, m in self.dissatisfied.items()},
                 "strong": self.strong.as_dict(),
             },
-            "calibration": {"a": round(self.calibration.a, 6), "b": round(self.calibration.b, 6)},
+            "calibration": {
+                k: {"a": round(c.a, 6), "b": round(c.b, 6)} for k, c in self.calibration.items()
+            },
             "info": self.info,
         }
         path.write_text(json.dumps(document, indent=0, ensure_ascii=False) + "\n", "utf-8")
@@ -89,12 +131,22 @@ class DissatisfactionModel:
                 f"{path} was trained on other signals: retrain it with "
                 "`python -m evals.sentiment_training`."
             )
+        heads = data["models"]["dissatisfied"]
         calibration = data.get("calibration") or {}
+        if "coef" in heads:  # one head, written before heads by language
+            heads, calibration = {ANY_LANGUAGE: heads}, {ANY_LANGUAGE: calibration}
         return cls(
-            LogisticModel.from_dict(data["models"]["dissatisfied"]),
+            {k: LogisticModel.from_dict(v) for k, v in heads.items()},
             LogisticModel.from_dict(data["models"]["strong"]),
-            Calibration(float(calibration.get("a", 1.0)), float(calibration.get("b", 0.0))),
+            {
+                k: Calibration(
+                    float(calibration.get(k, {}).get("a", 1.0)),
+                    float(calibration.get(k, {}).get("b", 0.0)),
+                )
+                for k in heads
+            },
             str(data["encoder"]),
             dict(data.get("info") or {}),
             bool(data.get("context", True)),
+            bool(data.get("lexicon_logits", False)),
         )

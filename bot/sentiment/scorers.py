@@ -161,8 +161,11 @@ class LogisticModel:
 def combine(p_dissatisfied: float, p_strong: float) -> float:
     """One 0..1 score on a fixed scale. Below 0.5 it is P(dissatisfied) itself (0.5: even
     odds); P(dissatisfied) >= 0.5 maps to 0.5-0.69 (dissatisfied, mild); P(escalation-worthy)
-    >= 0.5 maps to 0.7-1 (the default hand-off threshold is 0.7)."""
+    >= 0.5 maps to 0.7-1 (the default hand-off threshold is 0.7), for a dissatisfied message
+    only: the strong head learned from our own examples alone and reads a message's wording,
+    so an ordinary request worded like a complaint ("I need to cancel, I ordered the wrong
+    colour") is not handed over when the dissatisfied head says it is not a complaint."""
     low = p_dissatisfied if p_dissatisfied < 0.5 else 0.5 + 0.38 * (p_dissatisfied - 0.5)
-    if p_strong < 0.5:
+    if p_strong < 0.5 or p_dissatisfied < 0.5:
         return round(low, 3)
     return round(min(1.0, max(low, 0.7 + 0.6 * (p_strong - 0.5))), 3)

@@ -196,8 +196,12 @@ def test_committed_model_matches_the_features_and_the_encoder() -> None:
 
     model = DissatisfactionModel.load(MODEL_FILE)
     assert model.encoder == USEM3_NAME
+    from bot.sentiment.model import LEXICON_LOGIT_NAMES
+
     width = len(FEATURE_NAMES) + 512 + (len(CONTEXT_NAMES) if model.context else 0)
-    assert len(model.dissatisfied.coef) == len(model.strong.coef) == width
+    width += len(LEXICON_LOGIT_NAMES) if model.lexicon_logits else 0
+    assert all(len(head.coef) == width for head in model.dissatisfied.values())
+    assert len(model.strong.coef) == width and set(model.calibration) == set(model.dissatisfied)
     trained_on = model.info["trained_on"]
     assert {"redial", "ccpe", "waimai", "hotel", "own"} <= set(trained_on)
     assert not any("eval" in name for name in trained_on)

