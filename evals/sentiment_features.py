@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 log = logging.getLogger(__name__)
-VERSION = "3"  # bump when a feature changes: cached matrices are recomputed
+VERSION = "4"  # bump when a feature changes: cached matrices are recomputed
 
 
 @dataclass

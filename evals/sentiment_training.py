@@ -67,10 +67,11 @@ class Config:
     rows only: English dialogues say little about Chinese reviews and the reverse."""
     lexicon_logits: bool = False
     """The plain lexicons' polarity also on an unbounded scale (`with_lexicon_logits`)."""
-    even_prior: bool = False
-    """Calibrate with each source's dissatisfied and calm messages weighing the same, so that
-    0.5 means the message's own evidence is even, whatever a corpus's share of complaints
-    (the rated dialogues have 4%: calibrated to that, a plain complaint stays under 0.5)."""
+    prior: str = "natural"
+    """The share of dissatisfied messages the calibration assumes in each conversation
+    source: 'natural' (its own: 4% in the rated dialogues, where a plain complaint then stays
+    under 0.5), 'even' (half: 0.5 means the message's evidence is even, and a message with
+    none sits at 0.5) or 'own' (our own shop conversations' share in that language)."""
     encoder_shrink: float = 1.0
     """The encoder columns' standardised scale (< 1: regularised harder than the signals,
     l2 / shrink**2): 512 directions fitted to the training corpora's topics otherwise
@@ -86,6 +87,8 @@ class Source:
     strong: np.ndarray
     halves: np.ndarray = field(default_factory=lambda: np.zeros(0))
     languages: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    answers: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Rows whose message is a bare answer word (`bot.sentiment.lexicon.ANSWER_ONLY`)."""
 
     def index(self, part: str) -> np.ndarray:
         """Row numbers of 'dev', 'test' or 'all'."""
@@ -119,9 +122,19 @@ def load_sources(
             np.array([lab["dissatisfied"] and lab["escalate"] for lab in labels], float),
             np.array(["own" if name == "own" else half(r) for r in rows]),
             np.array([r.get("language") or LANGUAGE[name] for r in rows]),
+            np.array(
+                [answer_only(r["message"], r.get("language") or LANGUAGE[name]) for r in rows]
+            ),
         )
         log.info("%s: %d rows in %.1f s", name, len(rows), time.perf_counter() - started)
     return sources
+
+
+def answer_only(text: str, language: str) -> bool:
+    from bot.sentiment.lexicon import ANSWER_ONLY
+    from bot.sentiment.normalise import normalise
+
+    return bool(ANSWER_ONLY.match(normalise(text.strip(), language)))
 
 
 def matrix(features: Features, config: Config) -> np.ndarray:
@@ -237,6 +250,10 @@ def calibrate(parts: list[tuple[Source, np.ndarray]], config: Config) -> Calibra
     ``parts`` when none is a conversation), each source weighing the same with its own share
     of dissatisfied messages (or, with ``even_prior``, each class of each source the same)."""
     chat = [s.name for s, _ in parts if s.name in CHAT] or [s.name for s, _ in parts]
+    share = {"natural": None, "even": 0.5}.get(config.prior)
+    if config.prior == "own":
+        own = [(s, i) for s, i in parts if s.name == "own"]
+        share = float(np.mean(np.concatenate([s.dissatisfied[i] for s, i in own])))
     rng = np.random.default_rng(0)
     folds = [(s, i, rng.integers(0, config.calibration_folds, len(i))) for s, i in parts if len(i)]
     raw, labels, weights = [], [], []
@@ -249,23 +266,33 @@ def calibrate(parts: list[tuple[Source, np.ndarray]], config: Config) -> Calibra
             held = i[f == fold]
             raw.append(model.predict(matrix(s.features.take(held), config)))
             labels.append(s.dissatisfied[held])
-            if config.even_prior:
-                y = s.dissatisfied[held]
-                share = np.where(y == 1, y.sum(), len(y) - y.sum())
-                weights.append(0.5 / np.maximum(share, 1))
-            else:
-                weights.append(np.full(len(held), 1.0 / len(i)))
+            weights.append(_prior_weights(s.dissatisfied[held], len(i), share))
     w = np.concatenate(weights)
     return Calibration.fit(np.concatenate(raw), np.concatenate(labels), w * len(w) / w.sum())
 
 
+def _prior_weights(y: np.ndarray, size: int, share: float | None) -> np.ndarray:
+    """Row weights of one source's held-out fold (``size``: the source's rows): the source
+    weighs 1 in all, split between its classes as ``share`` says (None: as they are)."""
+    if share is None:
+        return np.full(len(y), 1.0 / size)
+    dissatisfied = max(float(y.sum()), 1.0)
+    calm = max(float(len(y) - y.sum()), 1.0)
+    fraction = len(y) / size  # this fold's part of the source
+    return np.where(y == 1, share / dissatisfied, (1 - share) / calm) * fraction
+
+
 def predict(
-    model: DissatisfactionModel, features: Features, config: Config, languages: np.ndarray
+    model: DissatisfactionModel,
+    features: Features,
+    config: Config,
+    languages: np.ndarray,
+    answers: np.ndarray | None = None,
 ) -> np.ndarray:
     x = matrix(features, config)
     if model.lexicon_logits:
         x = x[:, : -len(LEXICON_LOGIT_NAMES)]  # the model appends them itself
-    p_dis, p_strong = model.predict(x, list(languages))
+    p_dis, p_strong = model.predict(x, list(languages), answers)
     scores = np.array([combine(float(a), float(b)) for a, b in zip(p_dis, p_strong, strict=True)])
     scores[features.abusive] = np.maximum(scores[features.abusive], 0.85)
     return scores
@@ -312,7 +339,13 @@ def cross_domain(
         model = fit(parts, config)
         target = sources[held_out]
         index = target.index(part)
-        scores = predict(model, target.features.take(index), config, target.languages[index])
+        scores = predict(
+            model,
+            target.features.take(index),
+            config,
+            target.languages[index],
+            target.answers[index],
+        )
         table[held_out] = measure(target, index, scores, threshold) | {
             "seconds": round(time.perf_counter() - started, 1)
         }
@@ -333,7 +366,9 @@ def own_folds(sources: dict[str, Source], config: Config, folds: int = 5) -> dic
     for k in range(folds):
         model = fit([*outside, (own, np.flatnonzero(fold != k))], config)
         held = np.flatnonzero(fold == k)
-        scores[held] = predict(model, own.features.take(held), config, own.languages[held])
+        scores[held] = predict(
+            model, own.features.take(held), config, own.languages[held], own.answers[held]
+        )
     f = own.features
     escalate = f.abusive | f.wants_human | (scores >= 0.7)
     labels = [r["labels"] for r in own.rows]

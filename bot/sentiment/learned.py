@@ -78,7 +78,7 @@ class LearnedSentimentScorer(LexiconSentimentScorer):
                 dis = self.dissatisfaction(s)
             else:
                 x = np.concatenate([features(s), encoded])[None, :]
-                dis = float(self.model.score(x, [s.language])[0])
+                dis = float(self.model.score(x, [s.language], [s.answer_only])[0])
         if s.abusive:
             dis = max(dis, ABUSE_FLOOR)
         return self.result(s, round(dis, 3))

@@ -311,3 +311,12 @@ ABUSE_SELF = re.compile(
     r"\w*|silly me|stupid me",
     I,
 )
+
+# A message that is only an answer word ("no", "ok", "hmm", 嗯, 不是): it answers the bot and
+# says nothing of how the shopper feels. VADER reads a bare "no" as negative (-0.3), a
+# valence meant for "no" inside a sentence.
+ANSWER_ONLY = re.compile(
+    r"^\W*(?:yes|yeah|yep|no|nope|nah|ok|okay|k|h+m+|m{2,}|u+h+|u+m+|o+h+|a+h+|sure"
+    r"|嗯+|哦+|好+的?|不|不是|没有|對|对)\W*$",
+    re.I,
+)

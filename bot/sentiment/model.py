@@ -50,6 +50,8 @@ class Calibration:
 
 
 ANY_LANGUAGE = "*"
+MESSAGE_DIMENSIONS = 512
+"""The message's own vector in the encoder part (USE-m3), before the context similarities."""
 LEXICON_COLUMNS = {
     "en": (FEATURE_NAMES.index("lex_neg_en"), FEATURE_NAMES.index("lex_pos_en")),
     "zh": (FEATURE_NAMES.index("lex_neg_zh"), FEATURE_NAMES.index("lex_pos_zh")),
@@ -90,20 +92,32 @@ class DissatisfactionModel:
         """Feature rows (signals, encoder part) as the heads read them."""
         return with_lexicon_logits(x) if self.lexicon_logits else x
 
-    def predict(self, x: np.ndarray, languages: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    def predict(
+        self, x: np.ndarray, languages: Sequence[str], answers: Sequence[bool] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """P(dissatisfied), calibrated, and P(strong) for feature rows ``x`` (signals, then the
-        encoder part) of messages in ``languages``."""
+        encoder part) of messages in ``languages``. ``answers`` marks bare answer words ("no",
+        "hmm"): what such a word means depends on the question before it, so its own vector
+        is no evidence (the rated dialogues' "no" turned down a recommendation): a head reads
+        its training mean there instead."""
         x = self.rows(x)
         p_dis = np.zeros(len(x))
         heads = np.array([self.head(language) for language in languages])
+        answer = np.zeros(len(x), bool) if answers is None else np.asarray(answers, bool)
         for head in set(heads.tolist()):
             mask = heads == head
-            p_dis[mask] = self.calibration[head](self.dissatisfied[head].predict(x[mask]))
+            model = self.dissatisfied[head]
+            rows = x[mask].copy()
+            message = slice(len(FEATURE_NAMES), len(FEATURE_NAMES) + MESSAGE_DIMENSIONS)
+            rows[answer[mask], message] = model.mean[message]
+            p_dis[mask] = self.calibration[head](model.predict(rows))
         return p_dis, self.strong.predict(x)
 
-    def score(self, x: np.ndarray, languages: Sequence[str]) -> np.ndarray:
+    def score(
+        self, x: np.ndarray, languages: Sequence[str], answers: Sequence[bool] | None = None
+    ) -> np.ndarray:
         """The 0..1 dissatisfaction of each row (see `combine`)."""
-        p_dis, p_strong = self.predict(x, languages)
+        p_dis, p_strong = self.predict(x, languages, answers)
         return np.array([combine(float(a), float(b)) for a, b in zip(p_dis, p_strong, strict=True)])
 
     def save(self, path: Path = MODEL_FILE) -> None:

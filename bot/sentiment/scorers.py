@@ -19,7 +19,7 @@ DEFAULT_THRESHOLD = 0.7
 
 def rule_dissatisfaction(s: Signals) -> float:
     """Dissatisfaction 0..1 from hand-set weights (the lexicon-and-rules baseline)."""
-    dis = 0.45 * max(0.0, -s.lexical)
+    dis = 0.45 * max(0.0, -s.feeling)
     if s.mild:
         dis = max(dis, 0.55)
     if s.strong:
@@ -51,7 +51,7 @@ def rule_dissatisfaction(s: Signals) -> float:
 def polarity(s: Signals, dissatisfaction: float) -> float:
     """Sentiment -1..1: the lexicon's polarity pulled down by dissatisfaction."""
     weight = 0.3 if s.language == "zh" else 0.7  # SnowNLP is noisy outside product reviews
-    value = weight * s.lexical - 1.2 * max(0.0, dissatisfaction - 0.2)
+    value = weight * s.feeling - 1.2 * max(0.0, dissatisfaction - 0.2)
     if s.positive and dissatisfaction < 0.3:
         value = max(value, 0.3)
     return round(max(-1.0, min(1.0, value)), 3)

@@ -88,6 +88,12 @@ class Signals:
     user_turns: int  # earlier shopper messages in context
     length: int  # characters
     reasons: list[str] = field(default_factory=list)
+    answer_only: bool = False  # only an answer word: "no", "ok", "hmm", 嗯
+
+    @property
+    def feeling(self) -> float:
+        """The lexicon's polarity as evidence of feelings: none in a bare answer word."""
+        return 0.0 if self.answer_only else self.lexical
 
     @cached_property
     def sarcasm(self) -> bool:
@@ -177,6 +183,7 @@ def extract(messages: list[Message], index: int, lexicons: Lexicons) -> Signals:
         user_turns=len(earlier),
         length=len(text),
         reasons=reasons,
+        answer_only=bool(lx.ANSWER_ONLY.match(text)),
     )
     _explain(signals)
     return signals
@@ -238,7 +245,7 @@ would let the model learn the quirks of a small training set."""
 def vector(s: Signals) -> list[float]:
     """`Signals` as the feature vector of the learned scorer (order of `FEATURES`)."""
     zh = s.language == "zh"
-    lex = s.lexical
+    lex = s.feeling
     return [
         0.0 if zh else max(0.0, -lex),
         0.0 if zh else max(0.0, lex),

@@ -278,3 +278,19 @@ def test_a_polite_rephrase_is_not_handed_off_but_an_angry_repeat_is(scorer) -> N
         polite.reasons
     )
     assert angry.escalate and "repeats an earlier question" in angry.reasons
+
+
+@pytest.mark.parametrize("text", ["no", "No.", "ok", "hmm", "nope", "嗯嗯", "不是"])
+def test_a_bare_answer_word_is_no_evidence_of_feelings(text: str) -> None:
+    from bot.sentiment.signals import Lexicons, extract
+
+    signals = extract([*ANSWERED, {"role": "user", "content": text}], 2, Lexicons())
+    assert signals.answer_only and signals.feeling == 0.0
+
+
+def test_an_answer_word_in_a_sentence_keeps_the_lexicon() -> None:
+    from bot.sentiment.signals import Lexicons, extract
+
+    text = "No, this is terrible, the lamp broke on the first day."
+    signals = extract([{"role": "user", "content": text}], 0, Lexicons())
+    assert not signals.answer_only and signals.feeling == signals.lexical < -0.5
