@@ -134,7 +134,10 @@ def answer_only(text: str, language: str) -> bool:
     from bot.sentiment.lexicon import ANSWER_ONLY
     from bot.sentiment.normalise import normalise
 
-    return bool(ANSWER_ONLY.match(normalise(text.strip(), language)))
+    text = text.strip()
+    if len(text) > 20:  # answer words are short: long reviews need no conversion
+        return False
+    return bool(ANSWER_ONLY.match(normalise(text, language)))
 
 
 def matrix(features: Features, config: Config) -> np.ndarray:
