@@ -268,6 +268,12 @@ class OrdersSettings(_Group):
     return_window_days: int = Field(30, ge=0, description="Days after delivery to return.")
     gold_return_window_days: int = Field(60, ge=0, description="The same for Gold members.")
     exchange_window_days: int = Field(30, ge=0, description="Days after delivery to exchange.")
+    holiday_returns: str = Field(
+        "11-15..12-24:01-31",
+        pattern=r"^(\d\d-\d\d\.\.\d\d-\d\d:\d\d-\d\d)?$",
+        description="Holiday returns as FROM..TO:UNTIL (MM-DD): deliveries from FROM to TO may "
+        "come back until UNTIL of the next year (the demo store's rule); empty: none.",
+    )
     exchange_categories: list[str] = Field(
         default_factory=lambda: ["Clothing", "Shoes"],
         description="Top-level categories that can be exchanged for another size or color.",

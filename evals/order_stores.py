@@ -216,7 +216,13 @@ def eval_store(args: argparse.Namespace, settings: Settings) -> int:
     repeats = getattr(args, "repeats", None) or 4
     store_file = json.loads((folder / "store.json").read_text(encoding="utf-8"))
     read_store(folder, platform)
-    policy = settings.orders.model_copy(update=store_file.get("settings", {}).get("orders", {}))
+    # The store's policy is its store.json's: the demo store's holiday returns are no rule of
+    # another store unless its settings say so.
+    own = {"holiday_returns": ""} | store_file.get("settings", {}).get("orders", {})
+    try:  # validated: a key the settings do not know is an error, not silently ignored
+        policy = type(settings.orders).model_validate(settings.orders.model_dump() | own)
+    except ValueError as exc:
+        raise InputError(f"store.json settings.orders: {exc}", path=str(folder)) from exc
     limits = {"bucket_size": 400, "leak_per_s": 20.0} if platform == "shopify" else {}  # Plus
     fake = make_fake(platform, folder=folder, **limits)
     started = time.perf_counter()

@@ -44,7 +44,10 @@ def vllm_backend(session_home: Path) -> Iterator[object]:
 
     # Eager mode starts ~40 s sooner; compiled mode is vLLM's own business and is measured
     # by `shopbot bench chat`.
-    backend = make_backend(make_settings(session_home, engine={"enforce_eager": True}))
+    # 0.5 GiB of KV cache holds ~20k tokens of the 135M model, more than any test asks at once;
+    # the default 2 GiB per engine, times the engines a session runs, starves the machine.
+    engine = {"enforce_eager": True, "kv_cache_gb": 0.5}
+    backend = make_backend(make_settings(session_home, engine=engine))
     backend.warm_up()
     yield backend
     backend.close()
@@ -100,3 +103,19 @@ def vllm_serve() -> Iterator[str]:
 
 # One real `shopbot serve` for the whole session (the web app's tests and the load benchmark's).
 from tests.live import live_server  # noqa: E402, F401
+
+# Modules that start engines of their own (training, the gate's engines, live servers of their
+# own stores) run first, before the session's shared engines are up: together they would need
+# more memory than a 24 GiB machine has, and a machine short of memory thrashes for an hour
+# rather than failing.
+OWN_ENGINES_FIRST = ("tests/finetune/test_end_to_end.py", "tests/ui/test_live_orders.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return (
+            OWN_ENGINES_FIRST.index(path) if path in OWN_ENGINES_FIRST else len(OWN_ENGINES_FIRST)
+        )
+
+    items.sort(key=rank)  # stable: the order within each group is kept

@@ -71,6 +71,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "SHOPBOT_ALLOWED_ORIGINS": site_url,
         "SHOPBOT_WEB__DEMO_PAGE": "true",
         "SHOPBOT_ENGINE__ENFORCE_EAGER": "true",
+        "SHOPBOT_ENGINE__KV_CACHE_GB": "0.5",  # see vllm_backend in tests/conftest.py
         "SHOPBOT_CHATWOOT__BASE_URL": chatwoot_server.url,
         "SHOPBOT_CHATWOOT__ACCOUNT_ID": str(chatwoot.account_id),
         "SHOPBOT_CHATWOOT__API_TOKEN": chatwoot.bot_token,

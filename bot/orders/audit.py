@@ -31,6 +31,7 @@ EVENTS = (
     "escalated",  # handed to a human with the details
     "proof_asked",  # more proof asked for before goods go somewhere new
     "restated",  # the shopper changed a detail of the proposal (it was described again)
+    "asked_again",  # the shopper asked about the proposal (it was described again, unchanged)
 )
 
 

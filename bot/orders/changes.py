@@ -85,6 +85,17 @@ class OrderChanges:
         new = _addressed_to(given, order)
         return self.decide(order, turn.policy.change_address(order, new), address=given)
 
+    def proof_still_needed(self) -> OrderReply:
+        """The shopper presses on without the proof: the change still waits for it."""
+        turn = self.turn
+        order = turn.system.get_order(turn.state.order or "")
+        if order is None:
+            turn.state.forget_request()
+            return turn.reply(turn.say("ask_what"))
+        missing = self.identity.missing_for(order) or ["postcode"]
+        text = turn.say("proof_still_needed", order=order.number) + self._ask_proof(missing, order)
+        return turn.reply(text, SOURCES["change_address"])
+
     def _ask_proof(self, missing: list[str], order: Order) -> str:
         names = {
             "en": {"email": "the e-mail address on the order", "order": "the order number",
@@ -97,6 +108,20 @@ class OrderChanges:
         else:
             listing = ", ".join(wanted[:-1]) + (" and " if len(wanted) > 1 else "") + wanted[-1]
         return self.turn.say("ask_proof", what=listing, order=order.number)
+
+    def cancel(self, order: Order) -> OrderReply:
+        """Cancel the whole order; a cancellation of only some of its items goes to a person
+        (an order is only ever cancelled whole: cancelling it all was not asked for)."""
+        decision = self.turn.policy.cancel(order)
+        if decision.allowed:
+            kept = self.finder.partial_cancel(order)
+            if kept:
+                facts = dict(decision.facts)
+                facts["items"] = items_text(order.items, self.turn.language)
+                facts["kept"] = [item.line_id for item in kept]
+                reasons = ("partial_cancel",)
+                decision = Decision("cancel", False, reasons, facts=facts, escalate=True)
+        return self.decide(order, decision)
 
     def return_items(self, order: Order) -> OrderReply:
         turn = self.turn
@@ -147,6 +172,7 @@ class OrderChanges:
                 sku=state.sku,
                 address=address or state.address,
                 refund=state.refund or "original_payment",
+                kept=state.kept,
             )
             state.awaiting = "confirm"
             turn.log(
@@ -203,17 +229,30 @@ class OrderChanges:
                 old_address=facts["old_address"],
                 new_address=facts["new_address"],
             )
-        if decision.action == "return":
+        if decision.action == "return":  # what it changes, and what it leaves as it is
             chosen = [item for item in order.items if item.line_id in facts["lines"]]
-            return say(
+            left = [i for i in order.items if i not in chosen and i.status == "ordered"]
+            text = say(
                 "confirm_return",
                 order=order.number,
                 items=items_text(chosen, language),
                 amount=money(facts["amount"], order.currency),
             )
+            if left:
+                text += say("confirm_not_returned", kept=items_text(left, language))
+            return text
         return say(
             "confirm_exchange", order=order.number, item=facts["item"], wanted=facts["wanted"]
         )
+
+    def present_again(self, pending: PendingChange) -> OrderReply:
+        """The proposal described again, checked on the order as it is now."""
+        order = self.turn.system.get_order(pending.order)
+        if order is None or order.customer_id != self.turn.state.customer:
+            self.turn.state.forget_request()
+            return self.turn.reply(self.turn.say("declined", order=pending.order))
+        self.turn.log("asked_again", order=order.number, action=pending.action)
+        return self.decide(order, self.recheck(order, pending), address=pending.address)
 
     def carry_out(self) -> OrderReply:
         """The shopper said yes: check the proposal again, then make the change."""

@@ -6,11 +6,12 @@ import re
 from collections.abc import Callable
 
 from bot.orders.intents import item_words, strip_references
-from bot.orders.items import chunks, lines_named, mentions_value, order_named, resolve_lines
+from bot.orders.items import chunks, lines_named, mentions_value, order_named
 from bot.orders.meaning import best_match
 from bot.orders.policy import SOURCES
 from bot.orders.references import fold
 from bot.orders.replies import items_text, orders_text, status_text
+from bot.orders.selection import select_items
 from bot.orders.system import Order, OrderItem, VariantStock
 from bot.orders.turn import OrderReply, OrderTurn
 
@@ -27,6 +28,7 @@ ACTIVE = ("pending", "processing", "packed", "shipped", "out_for_delivery")
 _KEEP = re.compile(
     r"same (size|colou?r|one)|(尺码|颜色|大小)(不变|一样)|同(样|一)(尺码|颜色)", re.I
 )
+_ONLY = re.compile(r"\bonly\b|\bjust\s+(?:the|this|that|these|those|one)\b|只|仅", re.I)
 _NEGATED = re.compile(r"\b(without|no|non|not|un)[-\s]?$|(不|无|没有)$", re.I)
 _YES_NO = {"yes", "no", "是", "否", "true", "false", "y", "n"}
 # Which of the shopper's orders a request can be about.
@@ -138,6 +140,23 @@ class OrderFinder:
         order = self._order_in_hand()
         return bool(order and lines_named(self.turn.text, order.items, None))
 
+    def names_pending_item(self, number: str) -> bool:
+        """Whether the message names an item of this order, an option of one (also a yes/no
+        option by its name: "the waterproof ones"), by words or by meaning."""
+        order = self.turn.system.get_order(number)
+        if order is None:
+            return False
+        text = item_words(self.turn.text)
+        if lines_named(text, order.items, self.turn.meaning):
+            return True
+        folded = fold(text)
+        return any(
+            fold(key) in folded or mentions_value(text, value) >= 0
+            for item in order.items
+            for key, value in item.options.items()
+            if len(key) > 3 and len(value) > 1
+        )
+
     def names_any_option(self) -> bool:
         """Whether the shopper named an option (size, color) of an item of the order in hand."""
         system = self.turn.system
@@ -162,14 +181,39 @@ class OrderFinder:
             if chosen:
                 return chosen
         text = item_words(self.item_text)
-        picked = resolve_lines(text, order.items, turn.meaning, single=single)
-        if not picked and single:
+        selection = select_items(text, order.items, turn.meaning, single=single)
+        picked = selection.chosen
+        if not picked and single and not selection.framed:
             picked = self._by_wanted_option(order)
         if picked:
+            turn.state.kept = [item.line_id for item in selection.excluded] or None
             return [item for item in order.items if item in picked]
         turn.state.awaiting = "item"
+        if selection.framed and selection.kept:  # never guess around what they keep
+            others = [item for item in order.items if item not in selection.kept]
+            return turn.reply(
+                turn.say(
+                    "which_item_keeping",
+                    order=order.number,
+                    kept=items_text(selection.kept, turn.language),
+                    items=items_text(others, turn.language),
+                )
+            )
         listing = items_text(order.items, turn.language)
         return turn.reply(turn.say("which_item", order=order.number, items=listing))
+
+    def partial_cancel(self, order: Order) -> list[OrderItem]:
+        """The lines the shopper keeps out of a cancellation ("cancel everything but the mug",
+        "only cancel the lamp"): an order is only ever cancelled whole."""
+        if len(order.items) < 2:
+            return []
+        text = item_words(self.item_text)
+        selection = select_items(text, order.items, self.turn.meaning, single=False)
+        if selection.framed:
+            return selection.kept or ([] if selection.chosen else list(order.items))
+        if _ONLY.search(text) and selection.chosen:
+            return selection.kept
+        return []
 
     def _by_wanted_option(self, order: Order) -> list[OrderItem]:
         """For an exchange: the one line whose product has the option asked for ("size 8")."""
@@ -204,9 +248,15 @@ class OrderFinder:
         plain = strip_references(text)
         wanted = dict(item.options)
         changed = False
+        # "the navy one is too tight ... the black one is fine": a value that tells a line the
+        # shopper keeps from this one names that line, not the variant wanted.
+        order = self._order_in_hand()
+        kept_ids = self.turn.state.kept or []
+        keeps = [i for i in order.items if i.line_id in kept_ids] if order else []
         for key, current in item.options.items():
+            telling = {i.options.get(key, "") for i in keeps} - {current, ""}
             values = sorted(
-                {v.options.get(key, "") for v in variants} - {""}, key=len, reverse=True
+                {v.options.get(key, "") for v in variants} - {""} - telling, key=len, reverse=True
             )
             kept = _KEEP.search(plain)
             if kept and fold(key)[:4] in fold(kept.group(0)):

@@ -11,9 +11,21 @@ from bot.orders.identity import IdentityCheck, remember_identity
 from bot.orders.intents import POSTCODE_HINT, starts_order_request
 from bot.orders.policy import SOURCES
 from bot.orders.replies import orders_text, status_text
+from bot.orders.state import PendingChange
 from bot.orders.turn import OrderReply, OrderTurn
 from bot.reasons import Reason, ReasonCode
 
+_NO_PROOF = re.compile(
+    r"\b(don'?t|do not|doesn'?t) (have|know|remember|recall)\b|\bnot sure\b|\bno idea\b|"
+    r"\bcan'?t (find|remember|recall)\b|\bforg[oe]t\b|\bjust (change|do|send|update|ship)\b|"
+    r"不知道|不记得|忘了|找不到|没有(订单号|邮编|单号)|直接改|就改吧|帮我改就行",
+    re.I,
+)
+_WHICH = re.compile(
+    r"\b(which|what) (one|item|order|size|colou?r)\b|\b(is|was) (that|this|it) the\b|"
+    r"\bthe one (with|that|in)\b|\bthat one\b|哪(个|件|双|一|单)|是不是|是指",
+    re.I,
+)
 _ORIGINAL_METHOD = re.compile(
     r"original|same (card|way|method|account)|\bmy card\b|\bcard\b|paypal|原|卡", re.I
 )
@@ -33,7 +45,9 @@ class OrderFlow:
         turn = self.turn
         state, said = turn.state, turn.said
         awaiting = state.awaiting
-        starts = starts_order_request(turn.text, said)
+        if state.customer and state.order and said.address is not None and not said.intents:
+            said.intents = ["change_address"]  # "改成 6060 Minoru Blvd, ...": the order in hand
+        starts = starts_order_request(turn.text, said, verified=bool(state.customer))
         if awaiting == "confirm":
             if said.yes:
                 return self.changes.carry_out()
@@ -50,6 +64,10 @@ class OrderFlow:
                 state.pending = None
                 self.take_details()
                 return self.proceed()
+            if pending is not None and self.asks_about(pending):
+                # "is that the frame bag?", "wait, which one?": the same proposal, described
+                # again (a plain yes is still needed).
+                return self.changes.present_again(pending)
             turn.log("abandoned", order=order, action=action)
             state.forget_request()
             if not starts:
@@ -57,6 +75,8 @@ class OrderFlow:
             awaiting = None
         elif awaiting == "proof" and self.answers("proof"):
             return self.more_proof()
+        elif awaiting == "proof" and self.presses_without_proof():
+            return self.changes.proof_still_needed()
         elif awaiting and said.yes and not starts and not self.answers(awaiting):
             pass  # "yes, go ahead" to a question (which order? who are you?): it is asked again
         elif awaiting and not starts and not self.answers(awaiting):
@@ -107,6 +127,23 @@ class OrderFlow:
         if action == "change_address":
             return said.address is not None
         return False
+
+    def presses_without_proof(self) -> bool:
+        """ "I don't have the order number, just change it": the same request, no proof."""
+        said = self.turn.said
+        if said.intents and "change_address" not in said.intents:
+            return False
+        return bool(_NO_PROOF.search(self.turn.text))
+
+    def asks_about(self, pending: PendingChange) -> bool:
+        """Whether a message at the confirmation asks about the proposal itself: it names an
+        item or option of the order, or asks which one, and starts nothing new."""
+        said, text = self.turn.said, self.turn.text
+        if said.order_numbers or said.address is not None or said.no:
+            return False
+        if said.intents and said.intents[0] not in (self.turn.state.intent, pending.action):
+            return False
+        return bool(_WHICH.search(text)) or self.finder.names_pending_item(pending.order)
 
     def more_proof(self) -> OrderReply | None:
         """The shopper answered the request for more proof: check it, then go on."""
@@ -218,7 +255,7 @@ class OrderFlow:
         if intent == "billing":
             return self.changes.billing(order)
         if intent == "cancel":
-            return self.changes.decide(order, turn.policy.cancel(order))
+            return self.changes.cancel(order)
         if intent == "change_address":
             return self.changes.change_address(order)
         if intent == "return":

@@ -205,10 +205,12 @@ class IdentityCheck:
                     proof.orders.append(found.number)
             elif number in said.order_numbers:
                 ok = False
-        if said.postcodes:
+        new = said.address.postcode if said.address is not None else ""
+        given = [p for p in said.postcodes if not (new and same_postcode(p, new))]  # not proof
+        if given:
             fits = [
                 p
-                for p in said.postcodes
+                for p in given
                 if same_postcode(p, order.address.postcode) or same_postcode(p, customer.postcode)
             ]
             ok &= bool(fits)

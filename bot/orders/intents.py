@@ -41,7 +41,9 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
         re.compile(
             r"(change|update|correct|fix|wrong|edit)\b.{0,30}\baddress|\baddress\b.{0,20}"
             r"\b(change|wrong|incorrect|update)|ship (it )?to (a )?(different|new|another) "
-            r"address|new address|(改|修改|更改|换).{0,20}地址|地址.{0,6}(改|错)|新地址",
+            r"address|new address|(改|修改|更改|换).{0,20}地址|地址.{0,6}(改|错)|新地址|"
+            r"\b(ship|send|deliver)(ped|ed)?\b.{0,25}\bto (my |the |our )?(office|work|workplace|"
+            r"parents'?|friend'?s|new place)\b|寄到(公司|单位|家里|新)|改寄",
             re.I,
         ),
     ),
@@ -53,7 +55,7 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"|\btoo (big|small|large|tight|loose|long|short)\b.{0,40}"
             r"\b(instead|for an?|swap|get)\b"
             r"|\b(get|have|like|want)\b.{0,30}\binstead\b"
-            r"|换(货|尺码|颜色|大|小|成|一)|换.{0,4}(码|号|色)|调换",
+            r"|换(货|尺码|颜色|大|小|成|一)|换.{0,4}(码|号|色)|调换|想换\s*[\dA-Za-z]",
             re.I,
         ),
     ),
@@ -75,8 +77,9 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     (
         "return",
         re.compile(
-            r"\breturn(s|ing)?\b|send (it|them|this|these)? ?back|退货|退回|退掉|都退|退了吧|"
-            r"(想|要|能|可以|申请|帮我|也想)退(?!出|款)|退一下",
+            r"\breturn(s|ing)?\b|\b(send|sending|ship|mail|post|bring|take)\b[^.?!;。？！\n]{0,40}?"
+            r"\bback\b|(?<!\bto )\bgo(es)? back\b(?! to\b)|退货|退回|退掉|都退|退了吧|寄回|寄还|"
+            r"(想|要|能|可以|申请|帮我|也想|只|仅|就|都|全)退(?!出|款)|退一下",
             re.I,
         ),
     ),
@@ -95,6 +98,9 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"(it|my order|my package|they|the \w+) (arrive|ship|come|be delivered)|"
             r"(shipped|delivered|arrived) yet|\bwhere('?s| is| are)\b.{0,40}\b(my|the|it|them)\b|"
             r"\barriv(e|es|ing)\b|left the warehouse|\bstatus\b|"
+            r"\b(coming|come|get here|be here)\b.{0,20}\b(today|tomorrow|yet|soon|this week)\b|"
+            r"\b(left|shipped|sent|dispatched|gone out) yet\b|\bhas it (left|gone)\b|"
+            r"\b(get|got|been|was|were) delivered\b|还没发|发了没|发出(去)?了?(吗|没)|"
             r"didn'?t (arrive|get|receive)|not (arrived|received)|到哪|物流|快递|发货了?吗|签收|"
             r"什么时候(到|发货)|订单(状态|进度)|查(一下|询)?(我的)?订单|还没(到|收到)|单号",
             re.I,
@@ -117,7 +123,7 @@ _NOT_A_PLAIN_YES = re.compile(
     re.I,
 )
 _NO = re.compile(
-    r"^\s*((no|nope|nah|n|don'?t|do not|stop|never ?mind|keep it|not now|wait)\b|"
+    r"^\s*((no|nope|nah|n|don'?t|do not|stop|never ?mind|keep it|not now)\b|"
     r"不|否|算了|别)",
     re.I,
 )
@@ -203,8 +209,12 @@ def item_words(text: str) -> str:
     if refs.address_span is not None:
         start, end = refs.address_span
         text = text[:start] + " " + text[end:]
-    for name in [refs.cued_name or "", *refs.names]:
-        if name:
+    if refs.cued_name:
+        text = text.replace(refs.cued_name, " ")
+    for name in refs.names:  # a candidate inside a run of Chinese ("其他的都退") is no name
+        if name and CJK.search(name):
+            text = re.sub(rf"(?<![\u3400-\u9fff]){re.escape(name)}(?![\u3400-\u9fff])", " ", text)
+        elif name:
             text = text.replace(name, " ")
     return strip_references(text)
 
@@ -226,32 +236,41 @@ _PERSONAL = re.compile(
     r"received|placed|cancell?ed|returned|got)\b"
     r"|\bI ?('d like|would like|want|wanna|need|have)( to)? "
     r"(cancel|cancle|return|exchange|change|send|swap|update|track)|\b(cancel|return|exchange|swap|track|change)\b"
-    r".{0,20}\b(it|them|this|these|that one)\b|我的|帮我|我要|我想|给我|我买的|我订的|我下的|我在",
+    r".{0,20}\b(it|them|this|these|that one)\b|我的|帮我|我要|我想|给我|我买的|我订的|我下的|我在"
+    # Chinese drops the "I": 想退货, 换成38-39的, 上次那单, 那双布鞋
+    r"|(?<![你您们店])(想|要|能|可以|申请|只|仅)(退|换|取消|改|寄)|换成|(上次|这|那)(一)?(单|双|件|笔订单)",
     re.I,
 )
 # A general question about the policy is answered from the knowledge, not from an order.
 _GENERAL = re.compile(
     r"^\s*(how (long|many|much|do|does|can|soon)|what('s| is| are)? (is |are )?(your|the)|"
     r"do you|does your|is there|are there|can (i|you) (ever|usually)|what happens)|"
-    r"政策|规定|多久|几天|多少天|怎么|如何",
+    r"政策|规定|多久|几天|多少天|怎么|如何|(你们|您们|贵店|店里).{0,6}(可以|能|支持|接受)",
     re.I,
 )
 
 
-def starts_order_request(text: str, said: Said) -> bool:
-    """Whether a message starts an order request (not a general policy question)."""
+def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
+    """Whether a message starts an order request (not a general policy question); a verified
+    shopper asking for a change ("keep the jacket, send the rest back") needs no "my"."""
+    asks = {"cancel", "change_address", "return", "exchange", "status", "refund_status"}
+    if verified and set(said.intents) & asks and not _GENERAL.search(text):
+        return True
+    actions = {"cancel", "change_address", "return", "exchange"}
     if said.email and (said.postcode or said.name):  # "I'm ..., email ..., zip ...": identifying
         return True
     identified = said.email or said.postcodes or said.order_numbers or said.order_hints
     if identified and said.intents:  # "Mohammed Al-Farsi, T2P 2W2. Can I still return it?"
         return True
-    if (said.email or said.postcode) and _identity_only(text):  # "Emma Johnson 43215"
+    bare = text
+    for postcode in said.postcodes:  # "Roisin Nic Giolla, H91W5P9": no words in a postcode
+        bare = bare.replace(postcode, " ")
+    if (said.email or said.postcode) and _identity_only(bare):  # "Emma Johnson 43215"
         return True
     if not said.intents and not said.order_numbers:
         return False
     if said.order_numbers or said.email:
         return True
-    actions = {"cancel", "change_address", "return", "exchange"}
     if set(said.intents) <= actions and _GENERAL.search(text):
         return False
     return bool(_PERSONAL.search(text))

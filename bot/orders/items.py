@@ -26,13 +26,6 @@ ALL = re.compile(
     r"|全部|都退|全退|整个订单|所有|都要退|都不要",
     re.I,
 )
-_EXCEPT = re.compile(
-    r"(?:\bexcept(?: for)?|\bbut not\b|\bapart from|\bother than|\bbesides|\bexcluding|"
-    r"\ball but|\beverything but|\bwithout)\s+(?P<x>[^.?!;\n]+)"
-    r"|(?:除了|不包括|不含)(?P<zh>[^，。,.!?！？；;]+)"
-    r"|(?P<zh_after>[^，。,.!?！？；;\s]+?)除外",
-    re.I,
-)
 _BARE_VALUES = {"yes", "no", "true", "false", "none", "是", "否", "有", "无"}
 _ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
@@ -213,17 +206,32 @@ def position(text: str, count: int) -> int | None:
     return index if 0 <= index < count else None
 
 
-def lines_named(text: str, lines: Sequence[L], meaning: Meaning | None) -> list[L]:
-    """The lines the text names best (ties kept), by words, options, or else by meaning."""
+def lines_named(
+    text: str,
+    lines: Sequence[L],
+    meaning: Meaning | None,
+    *,
+    floor: float = 0.5,
+    margin: float = 0.06,
+) -> list[L]:
+    """The lines the text names best (ties kept), by words, options, or else by meaning (the
+    best line at least `floor` similar and `margin` ahead of the next)."""
     scores = [name_score(text, line) + option_score(text, line) for line in lines]
     best = max(scores, default=0.0)
     if best > 0:
         return [line for line, score in zip(lines, scores, strict=True) if score == best]
-    picked = best_line(meaning, chunks(text), lines)
+    picked = best_line(meaning, chunks(text), lines, floor=floor, margin=margin)
     return [lines[picked]] if picked is not None else []
 
 
-def best_line(meaning: Meaning | None, queries: list[str], lines: Sequence[Line]) -> int | None:
+def best_line(
+    meaning: Meaning | None,
+    queries: list[str],
+    lines: Sequence[Line],
+    *,
+    floor: float = 0.5,
+    margin: float = 0.06,
+) -> int | None:
     """The line the queries mean, by its best descriptor, when it clearly stands out."""
     if meaning is None or not queries or not lines:
         return None
@@ -240,53 +248,9 @@ def best_line(meaning: Meaning | None, queries: list[str], lines: Sequence[Line]
     ranked = sorted(range(len(lines)), key=lambda i: -per_line[i])
     best = per_line[ranked[0]]
     second = per_line[ranked[1]] if len(ranked) > 1 else 0.0
-    if best >= 0.5 and best - second >= 0.06:
+    if best >= floor and best - second >= margin:
         return ranked[0]
     return None
-
-
-def resolve_lines(
-    text: str, lines: Sequence[L], meaning: Meaning | None, *, single: bool
-) -> list[L]:
-    """The lines a request is about ([] when the text does not tell)."""
-    if len(lines) == 1:
-        return list(lines)
-    if not single:  # "all but the mug", "除了咖啡机以外…，马克杯除外": every exclusion counts
-        dropped = {
-            id(line)
-            for excluded in _EXCEPT.finditer(text)
-            for line in _every_named(
-                excluded.group("x") or excluded.group("zh") or excluded.group("zh_after") or "",
-                lines,
-                meaning,
-            )
-        }
-        if dropped:
-            return [line for line in lines if id(line) not in dropped]
-    at = position(text, len(lines))
-    if at is not None:
-        return [lines[at]]
-    if not single and ALL.search(text):
-        return list(lines)
-    if not single:  # "the headlamp and the sun hat": each listed part names its own line
-        listed = _every_named(text, lines, meaning)
-        if len(listed) > 1:
-            return listed
-    named = lines_named(text, lines, meaning)
-    if single and len(named) > 1:
-        return []
-    return named
-
-
-def _every_named(phrase: str, lines: Sequence[L], meaning: Meaning | None) -> list[L]:
-    """Each line a list such as "the coffee machine and the mugs" names."""
-    parts = [p for p in re.split(r"\band\b|\bor\b|和|跟|与|、|,|，", phrase) if p.strip()]
-    found: list[L] = []
-    for part in parts or [phrase]:
-        for line in lines_named(part, lines, meaning):
-            if line not in found:
-                found.append(line)
-    return found
 
 
 def order_named(

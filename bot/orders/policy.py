@@ -132,9 +132,12 @@ class OrderPolicy:
             else self.settings.return_window_days
         )
         end = delivered + timedelta(days=days)
-        # Holiday returns: delivered Nov 15 - Dec 24 may come back until Jan 31.
-        if date(delivered.year, 11, 15) <= delivered <= date(delivered.year, 12, 24):
-            end = max(end, date(delivered.year + 1, 1, 31))
+        holiday = self.settings.holiday_returns  # "11-15..12-24:01-31": the store's own rule
+        if holiday:
+            span, until = holiday.split(":")
+            first, last = (_month_day(delivered.year, part) for part in span.split(".."))
+            if first <= delivered <= last:
+                end = max(end, _month_day(delivered.year + 1, until))
         return end
 
     def return_items(
@@ -208,12 +211,14 @@ class OrderPolicy:
             return Decision("exchange", False, (code,), facts=facts, escalate=True)
         if order.status in SHIPPED:
             return Decision("exchange", False, ("exchange_before_delivery",), facts=facts)
-        if top_category not in self.settings.exchange_categories:
-            facts["category"] = top_category
-            return Decision("exchange", False, ("not_exchangeable",), facts=facts)
         assert order.delivered_at is not None
         days = (self.clock().date() - order.delivered_at.date()).days
         facts["days_since_delivery"] = days
+        if top_category not in self.settings.exchange_categories:
+            # Never exchangeable, in the window or not: return and re-order (the demo store's
+            # own tasks expect this, with no hand-off).
+            facts["category"] = top_category
+            return Decision("exchange", False, ("not_exchangeable",), facts=facts)
         if days > self.settings.exchange_window_days:
             facts["window_days"] = self.settings.exchange_window_days
             return Decision(
@@ -270,3 +275,8 @@ def _closeness(candidate: VariantStock, wanted: VariantStock) -> tuple[int, str]
     """Alternatives that share more of the wanted options come first."""
     shared = sum(1 for k, v in wanted.options.items() if candidate.options.get(k) == v)
     return (-shared, candidate.sku)
+
+
+def _month_day(year: int, text: str) -> date:
+    month, day = (int(part) for part in text.split("-"))
+    return date(year, month, day)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.orders.system import Address
 
@@ -28,7 +28,7 @@ PHONE = re.compile(
 _POSTCODES = [
     r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}",  # United Kingdom: NW1 6XE, W1U 8EW, BS14DZ
     r"[A-Z]\d[A-Z]\s?\d[A-Z]\d",  # Canada: M5V 3L9, H2X1Y4
-    r"[AC-FHKNPRTV-Y]\d{2}\s?[AC-FHKNPRTV-Y\d]{4}",  # Ireland (Eircode): D02 X285
+    r"[AC-FHKNPRTV-Y]\d{2}\s?(?=[A-Z]*\d)[A-Z\d]{4}",  # Ireland (Eircode): D02 X285
     r"\d{5}-\d{4}",  # United States ZIP+4
     r"\d{3}\s\d{2}",  # Sweden, Czechia, Slovakia, Greece: 111 21
     r"\d{6}",  # China, India, Russia, Singapore
@@ -94,6 +94,10 @@ _CJK_NOT_NAME = re.compile(
 )
 
 # -- addresses --------------------------------------------------------------------------------
+_UNIT_BEFORE = re.compile(
+    r"(?i)\b(?:apt|apartment|suite|ste|unit|flat|floor|room|rm|bldg|building)\.?\s*#?\s*"
+    r"[\w-]{1,6}$"
+)
 _UNIT = re.compile(
     r"(?i)^(apt|apartment|suite|ste|unit|flat|fl|floor|room|rm|#|bldg|building|po box|p\.o\.)\b"
 )
@@ -335,6 +339,10 @@ def find_address(
         parsed = parse_address(segment, [(a - start - lead, b - start - lead) for a, b in avoid])
         if parsed is not None:  # the span starts at the street: "要改成" before it is no data
             offset = start + lead + max(0, segment.find(parsed.line1))
+            unit = _UNIT_BEFORE.search(text[:offset].rstrip(" ,，"))
+            if unit and not parsed.line2:  # "Flat 12, 40 Upper Street, London N1 0PN"
+                parsed = replace(parsed, line2=unit.group(0))
+                offset = unit.start()
             return parsed, (offset, start + lead + len(segment))
     return None
 

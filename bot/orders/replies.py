@@ -77,6 +77,10 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "status": "Order {order}, placed {placed}, is {status}.",
         "status_tracking": " It shipped with {carrier} on {shipped}; tracking number {tracking}{url}.",
+        "status_label": (
+            " Its {carrier} tracking number is {tracking}{url}: the label is printed and the "
+            "carrier has not picked it up yet."
+        ),
         "status_eta": " Expected delivery: {eta}.",
         "status_delivered": " It was delivered on {delivered}.",
         "status_items": " Items: {items}.",
@@ -84,10 +88,17 @@ TEXT: dict[str, dict[str, str]] = {
         "status_released": " It was never charged: the payment authorization was released.",
         "orders_list": "Your orders: {orders}.",
         "which_item": "Which item of order {order} do you mean? {items}",
+        "which_item_keeping": (
+            "You're keeping {kept}. Which of the other items of order {order} do you mean? {items}"
+        ),
         "which_variant": "Which size or color would you like instead? In stock now: {variants}.",
         "ask_proof": (
             "Before I send order {order} to a new address I need to be sure it's you: please "
             "also give me {what}."
+        ),
+        "proof_still_needed": (
+            "I'm sorry, I can't send order {order} somewhere new without that proof: it keeps "
+            "anyone else from redirecting your parcel. "
         ),
         "ask_address": (
             "What is the new shipping address? Please write it in full, for example "
@@ -97,6 +108,7 @@ TEXT: dict[str, dict[str, str]] = {
         "confirm_address": "To confirm: change the shipping address of order {order} from "
         "{old_address} to {new_address}.",
         "confirm_return": "To confirm: return {items} from order {order}, refund {amount}.",
+        "confirm_not_returned": " Not returned, kept as they are: {kept}.",
         "confirm_exchange": "To confirm: exchange {item} from order {order} for {wanted}.",
         "confirm_question": " Shall I go ahead? Please reply yes or no.",
         "confirm_again": "Shall I go ahead with this change to order {order}? Please reply yes or no.",
@@ -142,6 +154,10 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "in_warehouse": (
             "Order {order} is already {status_text}, so I can't cancel or change it myself."
+        ),
+        "partial_cancel": (
+            "Order {order} can only be cancelled as a whole ({items}), so I can't cancel just "
+            "part of it myself."
         ),
         "address_after_shipping": (
             "Order {order} has already shipped, so we can't change its address. The carrier "
@@ -241,6 +257,7 @@ TEXT: dict[str, dict[str, str]] = {
         "order_line_tracking": "{order}（{placed}下单，{status}，{carrier}运单号 {tracking}：{items}）",
         "status": "订单 {order}（{placed}下单）{status}。",
         "status_tracking": "已于{shipped}由 {carrier} 发出，运单号 {tracking}{url}。",
+        "status_label": "{carrier} 运单号 {tracking}{url}：面单已打印，快递尚未揽收。",
         "status_eta": "预计送达：{eta}。",
         "status_delivered": "已于{delivered}送达。",
         "status_items": "商品：{items}。",
@@ -248,12 +265,15 @@ TEXT: dict[str, dict[str, str]] = {
         "status_released": "该订单未被扣款：支付预授权已释放。",
         "orders_list": "您的订单：{orders}。",
         "which_item": "请问是订单 {order} 中的哪件商品？{items}",
+        "which_item_keeping": "您要保留{kept}。请问是订单 {order} 中其余的哪件商品？{items}",
         "which_variant": "您想换成哪个尺码或颜色？目前有货：{variants}。",
         "ask_proof": "要把订单 {order} 改寄到新地址，我需要再确认一下是您本人：请再提供{what}。",
+        "proof_still_needed": "抱歉，没有这项证明我无法把订单 {order} 改寄到新地址：这是为了防止他人改寄您的包裹。",
         "ask_address": "新的收货地址是什么？请写完整，例如“12 Oak Street, Apt 4, Springfield, IL 62704”。",
         "confirm_cancel": "请确认：取消订单 {order}（{items}）。",
         "confirm_address": "请确认：将订单 {order} 的收货地址从 {old_address} 改为 {new_address}。",
         "confirm_return": "请确认：退回订单 {order} 中的 {items}，退款 {amount}。",
+        "confirm_not_returned": "不退、保持不变：{kept}。",
         "confirm_exchange": "请确认：将订单 {order} 中的 {item} 换成 {wanted}。",
         "confirm_question": "要我现在办理吗？请回复“是”或“否”。",
         "confirm_again": "要我为订单 {order} 办理这项更改吗？请回复“是”或“否”。",
@@ -278,6 +298,7 @@ TEXT: dict[str, dict[str, str]] = {
         "already_shipped_cancel": "订单 {order} 已经发货，无法再取消。您可以拒收包裹，或在收到后办理退货。",
         "delivered_cancel": "订单 {order} 已经签收，无法取消；您可以办理退货。",
         "in_warehouse": "订单 {order} {status_text}，我无法自行取消或更改。",
+        "partial_cancel": "订单 {order} 只能整单取消（{items}），我无法自行只取消其中一部分。",
         "address_after_shipping": "订单 {order} 已经发货，无法更改地址。快递公司可能可以在其物流页面上付费改派{url}。",
         "delivered_address": "订单 {order} 已经签收。",
         "address_packed": "订单 {order} 已打包，我无法自行更改地址。",
@@ -394,6 +415,10 @@ def status_text(order: Order, language: str) -> str:
             tracking=order.tracking_number,
             url=url,
         )
+    elif order.tracking_number and order.status not in ("cancelled", "delivered"):
+        url = f" ({order.tracking_url})" if order.tracking_url else ""
+        carrier = order.carrier or ("快递" if lang == "zh" else "carrier")
+        text += say(lang, "status_label", carrier=carrier, tracking=order.tracking_number, url=url)
     if order.status == "delivered" and order.delivered_at:
         text += say(lang, "status_delivered", delivered=day(order.delivered_at, lang))
     elif order.estimated_delivery and order.status not in ("cancelled", "delivered"):

@@ -90,9 +90,11 @@ class PendingChange:
     sku: str | None = None
     address: Address | None = None
     refund: str = "original_payment"
+    kept: list[str] | None = None  # the order's lines it leaves as they are
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        kept = {"kept": self.kept} if self.kept is not None else {}
+        return kept | {
             "action": self.action,
             "order": self.order,
             "lines": self.lines,
@@ -110,6 +112,7 @@ class PendingChange:
             sku=data.get("sku"),
             address=_address(data.get("address")),
             refund=data.get("refund") or "original_payment",
+            kept=data.get("kept"),
         )
 
 
@@ -131,6 +134,7 @@ class OrderState:
     request: str | None = None  # the message that asked (items it names still count)
     order: str | None = None  # the order number it is about
     lines: list[str] | None = None  # the item lines chosen
+    kept: list[str] | None = None  # the order's other lines, which the change leaves alone
     sku: str | None = None  # the variant wanted in an exchange
     address: Address | None = None  # the new shipping address given
     refund: str | None = None  # "store_credit", or "elsewhere" when asked for another way
@@ -142,14 +146,14 @@ class OrderState:
     def forget_request(self) -> None:
         """Drop the request in hand (done, declined or dropped); who the shopper is stays."""
         self.intent = self.request = self.order = self.sku = self.refund = None
-        self.lines = None
+        self.lines = self.kept = None
         self.address = None
         self.awaiting = None
         self.pending = None
 
     def forget_details(self) -> None:
         """A new request: the items, variant, address and proposal of the last one go."""
-        self.lines = None
+        self.lines = self.kept = None
         self.sku = None
         self.address = None
         self.pending = None

@@ -156,6 +156,8 @@ def test_exchange_limits(policy) -> None:
     assert policy.exchange(order(), LAMP, wanted, [wanted]).reasons == ("not_exchangeable",)
     late = policy.exchange(order(delivered_days=31), SHIRT, wanted, [wanted])
     assert late.reasons == ("outside_exchange_window",) and late.escalate
+    late_lamp = policy.exchange(order(delivered_days=31), LAMP, wanted, [wanted])
+    assert late_lamp.reasons == ("not_exchangeable",) and not late_lamp.escalate
     other = VariantStock("X-1", "P9", "Other", {"size": "L"}, 10.0, True)
     assert policy.exchange(order(), SHIRT, other, [other]).reasons == ("other_product",)
 
@@ -185,3 +187,18 @@ def test_refunds_go_only_to_the_original_payment_or_store_credit(policy) -> None
     decision = policy.return_items(order(), MEMBER, [SHIRT], "another card")
     assert decision.reasons == ("refund_elsewhere",) and not decision.escalate
     assert decision.facts["payment"] == "card ending 4242"
+
+
+def test_holiday_returns_are_the_stores_own_rule() -> None:
+    """The demo's holiday returns (delivered Nov 15 - Dec 24, back until Jan 31) are a setting:
+    a store without the rule keeps its plain window (a 14-day store, 20 days after delivery)."""
+    december = datetime(2026, 12, 10, 12, tzinfo=UTC)
+    delivered = order(delivered_days=None, status="delivered")
+    delivered = Order(**{**delivered.__dict__, "delivered_at": december - timedelta(days=20)})
+    demo = OrderPolicy(OrdersSettings(return_window_days=14), clock=lambda: december)
+    assert demo.return_items(delivered, MEMBER, [SHIRT]).allowed
+    plain = OrderPolicy(
+        OrdersSettings(return_window_days=14, holiday_returns=""), clock=lambda: december
+    )
+    refused = plain.return_items(delivered, MEMBER, [SHIRT])
+    assert refused.reasons == ("outside_return_window",) and refused.escalate

@@ -41,6 +41,7 @@ def _env(home: Path, platform: str, fake: Any, fake_url: str, folder: Path) -> d
         "SHOPBOT_HOME": str(home),
         "SHOPBOT_API_KEYS": KEY,
         "SHOPBOT_ENGINE__ENFORCE_EAGER": "true",
+        "SHOPBOT_ENGINE__KV_CACHE_GB": "0.5",  # see vllm_backend in tests/conftest.py
         "SHOPBOT_ORDERS__BACKEND": platform,
         f"SHOPBOT_ORDERS__{platform.upper()}__STORE_URL": fake_url,
         "HF_HUB_OFFLINE": "1",

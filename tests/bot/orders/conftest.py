@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.orders.demo import SQLOrderSystem
+from bot.orders.meaning import BundledMeaning, bundled_meaning
 from bot.orders.platforms.seed import read_seed
 from bot.orders.platforms.served import ServedStore, make_fake, served_store
 from bot.orders.system import OrderSystem
@@ -103,3 +104,11 @@ def backend(request: pytest.FixtureRequest) -> Backend:
     chosen = _backend(request, request.param)
     chosen.store.reset()
     return chosen
+
+
+@pytest.fixture(scope="module")
+def meaning() -> BundledMeaning:
+    """The bundled multilingual encoder (items named by meaning across languages)."""
+    found = bundled_meaning()
+    assert found is not None, "the multilingual encoder is a dependency"
+    return found  # type: ignore[return-value]

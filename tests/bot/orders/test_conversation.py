@@ -122,3 +122,47 @@ def test_a_yes_to_a_question_gets_the_question_again(bot: ShopBot) -> None:
     replies = say(bot, "again", "please cancel my order, emma.johnson@example.com", "yes go ahead")
     assert replies[1] == replies[0]
     assert order(bot, "NW-104301")["status"] == "pending"
+
+
+def test_a_kept_item_is_named_and_never_changed(bot: ShopBot) -> None:
+    """'Keep X, return the rest': the proposal names what goes back and what stays, and the
+    executed return leaves the kept line as it was (issue 18: no change nobody asked for)."""
+    for session, request in (
+        ("keep-en", f"Order NW-103870: I'll keep the candle, please send the rest back. {EMMA}"),
+        ("keep-zh", f"订单 NW-103870，蜡烛我留着，其他的都退掉。{EMMA}"),
+        ("except-en", f"return everything from NW-103870 except the fig candle. {EMMA}"),
+    ):
+        bot.orders.system.reset()  # type: ignore[union-attr]
+        replies = say(bot, session, request, "yes")
+        proposal = replies[0]
+        assert "Linen Button-Down Shirt" in proposal, proposal
+        assert proposal.count("Soy Candle") == 1, proposal  # only where it stays
+        assert "Not returned" in proposal or "不退" in proposal, proposal
+        items = order(bot, "NW-103870")["items"]
+        assert items["1"]["status"] == "return_requested", session
+        assert items["2"]["status"] == "ordered", session
+
+
+def test_a_keep_that_names_no_item_is_asked_not_guessed(bot: ShopBot) -> None:
+    replies = say(
+        bot, "keep-unknown", f"Keep the lamp from NW-103870 and return the rest. {EMMA}", "yes"
+    )
+    assert "Which" in replies[0] or "Which" in replies[1]
+    items = order(bot, "NW-103870")["items"]
+    assert items["1"]["status"] == items["2"]["status"] == "ordered"
+
+
+def test_cancelling_part_of_an_order_goes_to_a_person(bot: ShopBot) -> None:
+    """An order is only cancelled whole: 'cancel only the t-shirts' never cancels it all."""
+    for session, request in (
+        ("part-en", f"please cancel only the crew neck t-shirts in NW-104301, {EMMA}"),
+        ("part-keep", f"cancel NW-104301 but I want to keep the linen shirt. {EMMA}"),
+        ("part-zh", f"订单 NW-104301 里的衬衫不取消，其他的取消。{EMMA}"),
+    ):
+        bot.orders.system.reset()  # type: ignore[union-attr]
+        replies = say(bot, session, request, "yes")
+        assert "as a whole" in replies[0] or "整单" in replies[0], replies[0]
+        assert order(bot, "NW-104301")["status"] == "pending", session
+    bot.orders.system.reset()  # type: ignore[union-attr]
+    say(bot, "whole", f"please cancel order NW-104301, {EMMA}", "yes")
+    assert order(bot, "NW-104301")["status"] == "cancelled"

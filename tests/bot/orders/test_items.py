@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.orders.items import mentions_value, order_named, resolve_lines
-from bot.orders.meaning import BundledMeaning, bundled_meaning
+from bot.orders.items import mentions_value, order_named
+from bot.orders.meaning import BundledMeaning
+from bot.orders.selection import resolve_lines
 
 
 @dataclass(eq=False)
@@ -42,13 +43,6 @@ BLANKETS = [
     Line("1", "野餐垫 Picnic Blanket", "户外", {"款式": "防水款"}),
     Line("2", "野餐垫 Picnic Blanket", "户外", {"款式": "普通款"}),
 ]
-
-
-@pytest.fixture(scope="module")
-def meaning() -> BundledMeaning:
-    found = bundled_meaning()
-    assert found is not None, "the multilingual encoder is a dependency"
-    return found  # type: ignore[return-value]
 
 
 def ids(lines: list[Line]) -> list[str]:

@@ -51,6 +51,7 @@ def test_a_store_pattern_marks_bare_numbers() -> None:
         ("Bjorn Andersson, 111 21. hi", "111 21"),
         ("陈晓明，邮编200120。", "200120"),
         ("Isabella Rossi, postcode 20121 - hi", "20121"),
+        ("someone@example.ie , A65 B2CD", "A65 B2CD"),  # the store's Eircode, as it has it
     ],
 )
 def test_postcodes_of_many_countries(text: str, postcode: str) -> None:
@@ -107,6 +108,10 @@ def test_no_name_out_of_a_sentence() -> None:
         (
             "order 5497 sent to my office: 233 S Wacker Dr, Suite 4400, Chicago, IL 60606-6306",
             ("233 S Wacker Dr", "Suite 4400", "Chicago", "IL", "60606-6306"),
+        ),
+        (  # the flat before the street, as the UK writes it
+            "Please send it to Flat 7, 12 Hill Road, Leeds LS6 2AB",
+            ("12 Hill Road", "Flat 7", "Leeds", "", "LS6 2AB"),
         ),
     ],
 )

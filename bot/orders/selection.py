@@ -1,0 +1,303 @@
+"""Which of an order's lines a request changes and which it leaves: a small parse of the frames
+shoppers use to include and exclude, resolved against the order's own lines.
+
+A message is cut into clauses; in each clause the cues are found ("return", "keep", "except",
+"only", "not the", 退, 留着, 除了, 只 ...), and each cue takes as its object the words after it,
+or, when those name nothing, the words before it ("the hat I'll keep", 帽子留着). An object
+names lines (by name, option, position or meaning, `bot.orders.items`), "all" (everything, 全部)
+or "the rest" (the others, 其他的: everything not named elsewhere). Lines named outside any cue
+are the reference of "the rest" when there is one ("I love the hat, send the others back").
+
+The result names the lines to change and the lines kept; when the frames do not settle it (a
+line both kept and returned, an "except" whose object names no line, "keep the hat" with
+several others), it is unclear and the shopper is asked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Generic, Literal
+
+from bot.orders.items import ALL, L, lines_named, position
+from bot.orders.meaning import Meaning
+
+Polarity = Literal["include", "exclude"]
+
+# Sentences, and their parts between commas (a part with no cue continues the one before).
+_SENTENCE = re.compile(r"[.!?;\n。！？；]+")
+_PART = re.compile(
+    r"[,，:：]+|以外|之外|但是|不过|可是|\bbut\b(?<!\ball but)(?<!\beverything but)"
+    r"(?<!\banything but)(?!\s+not\b)",
+    re.I,
+)
+
+# Cues, the longer forms first. Exclusions: what stays with the shopper.
+# "all but the hat", "all items but the first one", "everything in it but the mugs"; not "all
+# of it, but I'm keeping ..." (a new clause).
+_ALL_BUT = (
+    r"\b(?:all|everything|anything|every\s+\w+|both|(?:the\s+)?whole\s+\w+)"
+    r"(?:\s+(?!but\b)[\w']+){0,4}?\s+but\b(?!\s+(?:not|i|i'm|i'll|i'd|i've|we|it|it's|they|"
+    r"you|he|she|there|that's|please|also)\b)"
+)
+_EXCEPT = (
+    _ALL_BUT + "|"
+    r"\b(?:except(?:\s+for)?|apart\s+from|aside\s+from|other\s+than|besides|excluding|exclude|"
+    r"minus|save\s+for|but\s+not|leav(?:e|ing)\s+out)\b"
+    r"|除了|除去|除开|不包括|不含|除外"
+)
+_KEEP = (
+    r"\b(?:keep(?:ing|s)?|hold(?:ing)?\s+on(?:to|\s+to)|hang(?:ing)?\s+on(?:to|\s+to)|"
+    r"(?:can|will|'ll|should)\s+stay|stays|staying|"
+    r"(?:do\s*n[o']?t|won't|will\s+not|not|never)\s+(?:want\s+to\s+|need\s+to\s+|going\s+to\s+)?"
+    r"(?:return|send|refund|exchange|swap|cancel)(?:ing)?|"
+    r"no\s+need\s+to\s+(?:return|send)|not\s+(?:the|my|this|that|these|those)\b|"
+    r"(?:do\s*n[o']?t|does\s*n[o']?t|won't|will\s+not)(?=\s*$))"
+    r"|留着|留下|保留|自己留|我留|要留|留用|不退|不用退|先不退|别退|不要退|不想退|不需要退|不换|不取消"
+)
+# Inclusions: what the request changes.
+_INCLUDE = (
+    r"\b(?:return(?:ing|ed|s)?|send(?:ing|s)?|refund|exchange|swap|cancel(?:l?ing)?|"
+    r"go(?:es|ing)?\s+back|(?:do\s*n[o']?t|no\s+longer)\s+(?:want|need|like)|only)\b"
+    r"|退货|退掉|退回|寄回|退了|退|换|取消|不要了|不想要|不需要了|只|仅"
+)
+# Soft keeps: "the black one is fine", "happy with the lamp" (naming no line, they say nothing).
+_SOFT_KEEP = (
+    r"\b(?:(?:is|are|was|were|'s)\s+(?:fine|ok|okay|good|great|perfect|alright|all\s+right)\b|"
+    r"fits?\s+(?:fine|well|great|perfectly)|happy\s+with|love\s+(?:the|my|it|them))\b"
+    r"|没问题|挺好|合适|不错"
+)
+_CUE = re.compile(rf"(?P<x>{_EXCEPT})|(?P<k>{_KEEP})|(?P<s>{_SOFT_KEEP})|(?P<i>{_INCLUDE})", re.I)
+# "the rest": everything not named elsewhere.
+_REST = re.compile(
+    r"\b(?:the\s+)?(?:rest|others|remainder|remaining\s+(?:ones?|items?|things?))\b"
+    r"|\b(?:everything|anything|all)\s+else\b"
+    r"|\b(?:the\s+)?other\s+(?:ones?|items?|things?|stuff|products?|pieces?|two|three|four)\b"
+    r"|其他|其它|其余|剩下|剩余|别的",
+    re.I,
+)
+# Words that carry no item: what is left of an object when they are taken out tells whether it
+# names anything.
+_FILLER = re.compile(
+    r"\b(?:i|i'm|im|i'll|i'd|i've|me|my|we|you|it|them|they|the|a|an|of|from|to|in|on|this|"
+    r"that|these|those|order|item|items|please|pls|want|would|like|could|can|will|and|but|"
+    r"also|too|so|then|back|one|ones|for|is|are|be|with|all|everything|both|thanks|thank|"
+    r"ok|okay|yes|no|hi|hey|just|only|really|still|now)\b|[^\w\u3400-\u9fff]+"
+    r"|我|的|了|吧|都|也|要|想|把|那|个|这|请|帮|订单|一下|还是|就|呢|啊|着|下|好",
+    re.I,
+)
+
+
+@dataclass
+class Selection(Generic[L]):
+    """The lines a request changes and the lines the shopper keeps; `unclear` when the frames
+    do not settle it (ask, never guess); `framed` when the message used such frames at all."""
+
+    chosen: list[L] = field(default_factory=list)
+    kept: list[L] = field(default_factory=list)
+    unclear: bool = False
+    framed: bool = False
+    excluded: list[L] = field(default_factory=list)  # the lines the shopper said to keep
+
+
+@dataclass
+class _Object:
+    polarity: Polarity | None
+    text: str
+    strong: bool = False  # "except"/"keep": an object that names no line makes it unclear
+    implies_rest: bool = False  # "except X": the rest is meant even when not said
+
+
+def select_items(
+    text: str, lines: Sequence[L], meaning: Meaning | None, *, single: bool
+) -> Selection[L]:
+    """The lines a request changes: by include/exclude frames when the text uses them, else by
+    position, "all", a list of names or the one name; unclear (ask) when it does not tell."""
+    framed = select_lines(text, lines, meaning)
+    if framed.framed:
+        if single and len(framed.chosen) != 1:
+            framed.chosen, framed.unclear = [], True
+        return framed
+    chosen = _named_lines(text, lines, meaning, single=single)
+    kept = [line for line in lines if line not in chosen]
+    return Selection(chosen=chosen, kept=kept, unclear=not chosen)
+
+
+def resolve_lines(
+    text: str, lines: Sequence[L], meaning: Meaning | None, *, single: bool
+) -> list[L]:
+    """The lines a request is about ([] when the text does not tell)."""
+    return select_items(text, lines, meaning, single=single).chosen
+
+
+def _named_lines(
+    text: str, lines: Sequence[L], meaning: Meaning | None, *, single: bool
+) -> list[L]:
+    if len(lines) == 1:
+        return list(lines)
+    at = position(text, len(lines))
+    if at is not None:
+        return [lines[at]]
+    if not single and ALL.search(text):
+        return list(lines)
+    if not single:  # "the headlamp and the sun hat": each listed part names its own line
+        listed = _resolve(text, lines, meaning, words_only=False)
+        if len(listed) > 1:
+            return listed
+    named = lines_named(text, lines, meaning)
+    if single and len(named) > 1:
+        return []
+    return named
+
+
+def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Selection[L]:
+    """The lines the text includes and excludes, resolved against the order's lines."""
+    included: list[L] = []
+    excluded: list[L] = []
+    unmarked: list[L] = []
+    scope_all = scope_rest = keep_rest = implied_rest = unclear = False
+    for obj in _objects(text.replace("’", "'")):
+        rest = bool(_REST.search(obj.text))
+        every = bool(ALL.search(obj.text)) and not rest
+        # A line to keep is taken by meaning only when it clearly stands out: a wrong one
+        # would send back what the shopper keeps.
+        strict = obj.polarity == "exclude"
+        named = _resolve(obj.text, lines, meaning, words_only=rest or every, strict=strict)
+        if obj.polarity == "exclude":
+            if rest:
+                keep_rest = True  # "keep the rest", 其他不退
+            elif every or (obj.strong and not named):
+                unclear = True  # "keep everything", "except the thing" that is no line
+            _add(excluded, named)
+            implied_rest = implied_rest or obj.implies_rest
+        elif obj.polarity == "include":
+            scope_rest, scope_all = scope_rest or rest, scope_all or every
+            _add(included, named)
+        else:
+            scope_rest = scope_rest or rest
+            _add(unmarked, named)
+    if not (excluded or scope_rest or keep_rest or unclear):
+        return Selection()  # no frames: the caller resolves names, positions and "all"
+    if scope_rest:  # what was named outside any cue is what "the rest" is the rest of
+        _add(excluded, [line for line in unmarked if line not in included])
+    else:
+        _add(included, [line for line in unmarked if line not in excluded])
+    selection: Selection[L] = Selection(framed=True, excluded=list(excluded))
+    remaining = [line for line in lines if line not in excluded]
+    if unclear or any(line in excluded for line in included):
+        chosen: list[L] = []
+    elif keep_rest:
+        chosen = [line for line in included if line not in excluded]
+    elif scope_rest or scope_all:
+        chosen = remaining if (excluded or included or scope_all) else []
+    elif implied_rest:
+        chosen = included or remaining  # "除了咖啡机，我想退货"
+    elif included:
+        chosen = included  # "just the mug, not the bottle"
+    else:
+        chosen = remaining if len(remaining) == 1 else []  # "keep the navy one" of two
+    selection.chosen = [line for line in lines if line in chosen]
+    selection.kept = [line for line in lines if line not in chosen] if chosen else excluded
+    selection.unclear = not chosen
+    return selection
+
+
+def _add(into: list[L], lines: Sequence[L]) -> None:
+    into.extend(line for line in lines if line not in into)
+
+
+def _resolve(
+    text: str,
+    lines: Sequence[L],
+    meaning: Meaning | None,
+    *,
+    words_only: bool,
+    strict: bool = False,
+) -> list[L]:
+    """The lines an object names: each listed part by position, words or meaning."""
+    bare = _REST.sub(" ", ALL.sub(" ", text))
+    parts = re.split(r"\band\b|\bor\b|\bnor\b|和|跟|与|及|、|/|&|,|，", bare)
+    found: list[L] = []
+    for part in parts:
+        if not _names_something(part):
+            continue
+        at = position(part, len(lines))
+        if at is not None:
+            _add(found, [lines[at]])
+        else:
+            by_meaning = None if words_only else meaning
+            limits = {"floor": 0.55, "margin": 0.1} if strict else {}
+            _add(found, lines_named(part, lines, by_meaning, **limits))
+    return found
+
+
+def _objects(text: str) -> list[_Object]:
+    """Each cue with its object, and the words no cue took, part by part."""
+    found: list[_Object] = []
+    for sentence in _SENTENCE.split(text):
+        last: Polarity | None = None
+        for part in _parts(sentence):
+            if not part.strip():
+                continue
+            cues = list(_CUE.finditer(part))
+            if not cues:
+                # "the mug and the bottle" after "keep the hat,": the same frame; "the rest
+                # goes back" stands on its own.
+                frame = None if _REST.search(part) else last
+                found.append(_Object(frame, part))
+                continue
+            # Segments: before the first cue, then after each cue up to the next.
+            starts = [0] + [cue.end() for cue in cues]
+            ends = [cue.start() for cue in cues] + [len(part)]
+            segments = [part[s:e] for s, e in zip(starts, ends, strict=True)]
+            claimed = [False] * len(segments)
+            for i, cue in enumerate(cues):
+                polarity, strong, implies = _cue_kind(cue)
+                if _names_something(segments[i + 1]):
+                    pick = i + 1
+                elif not claimed[i] and _names_something(segments[i]):
+                    pick = i
+                else:
+                    if strong:
+                        found.append(_Object(polarity, "", strong=True, implies_rest=implies))
+                    continue
+                claimed[pick] = True
+                found.append(_Object(polarity, segments[pick], strong, implies))
+                last = polarity
+            found += [
+                _Object(None, segment)
+                for i, segment in enumerate(segments)
+                if not claimed[i] and _names_something(segment)
+            ]
+    return found
+
+
+def _parts(sentence: str) -> list[str]:
+    """The sentence cut at commas and clause words, never inside "all ... but"."""
+    kept = [(m.start(), m.end()) for m in re.finditer(_ALL_BUT, sentence, re.I)]
+    parts, at = [], 0
+    for cut in _PART.finditer(sentence):
+        if any(a <= cut.start() < b for a, b in kept):
+            continue
+        parts.append(sentence[at : cut.start()])
+        at = cut.end()
+    return [*parts, sentence[at:]]
+
+
+def _cue_kind(cue: re.Match[str]) -> tuple[Polarity, bool, bool]:
+    """(polarity, strong, implies the rest) of a cue."""
+    if cue.group("x"):
+        return "exclude", True, True
+    if cue.group("s"):
+        return "exclude", False, False
+    if cue.group("k"):
+        words = cue.group(0).lower().split()
+        loose = words[0] == "not" and words[-1] in {"the", "my", "this", "that", "these", "those"}
+        return "exclude", not loose, False
+    return "include", False, False
+
+
+def _names_something(segment: str) -> bool:
+    """Whether a segment names lines, all of them or the rest ("all of it", "其他的")."""
+    return bool(_FILLER.sub(" ", segment).strip() or ALL.search(segment) or _REST.search(segment))

@@ -1,0 +1,141 @@
+"""Which lines a request changes and which it leaves (bot/orders/selection.py): include and
+keep/exclude frames in English and Chinese, resolved against the order's own lines by name,
+description, option value, position, or meaning across languages. A line the shopper keeps is
+never chosen; when the frames do not settle it, the selection is unclear (the bot asks)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.orders.meaning import BundledMeaning
+from bot.orders.selection import select_items
+from tests.bot.orders.test_items import Line, ids
+
+# An English catalog (names a Chinese shopper may say in Chinese: 烤面包机, 围巾, 台灯).
+KITCHEN = [
+    Line("1", "Two-Slice Toaster", "Kitchen > Appliances", {"finish": "Brushed Steel"}),
+    Line("2", "Cast Iron Dutch Oven", "Kitchen > Cookware", {"size": "5.5 qt"}),
+    Line("3", "Merino Scarf", "Accessories > Scarves", {"color": "Burgundy"}),
+    Line("4", "Brass Desk Lamp", "Home > Lighting", {"shade": "Green Glass"}),
+]
+# Two of one product told apart by an option only.
+GLOVES = [
+    Line("1", "Trail Running Gloves", "Apparel > Gloves", {"color": "Orange", "size": "M"}),
+    Line("2", "Trail Running Gloves", "Apparel > Gloves", {"color": "Charcoal", "size": "M"}),
+    Line("3", "Reflective Arm Band", "Gear > Safety", {}),
+]
+# A Chinese catalog, asked about in English and Chinese.
+TEA = [
+    Line("1", "紫砂茶壶", "茶具 > 茶壶", {"容量": "300ml"}),
+    Line("2", "竹制茶盘", "茶具 > 茶盘", {}),
+    Line("3", "白瓷品茗杯", "茶具 > 茶杯", {"数量": "六只装"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "lines", "chosen", "kept"),
+    [
+        # keep X + the rest, by name, in several word orders
+        ("I'm keeping the toaster, please send the rest back", KITCHEN, "234", "1"),
+        ("the scarf I'll hold on to; everything else can go back", KITCHEN, "124", "3"),
+        ("Keep the lamp and the scarf but return the others.", KITCHEN, "12", "34"),
+        ("I'd like to keep the dutch oven but return the other items", KITCHEN, "134", "2"),
+        ("the lamp stays. return all the remaining items", KITCHEN, "123", "4"),
+        ("Love the toaster!! The rest has to go back though", KITCHEN, "234", "1"),
+        # exclusion by preposition
+        ("return everything but the lamp", KITCHEN, "123", "4"),
+        ("send back all of it apart from the burgundy one", KITCHEN, "124", "3"),
+        ("I want a refund on the whole order other than the toaster", KITCHEN, "234", "1"),
+        ("everything except for the first item", KITCHEN, "234", "1"),
+        ("return all items excluding the last one", KITCHEN, "123", "4"),
+        ("return all items but the first one", KITCHEN, "234", "1"),  # never "the first one"
+        ("everything in that order but the scarf please", KITCHEN, "124", "3"),
+        ("return all of it but I'm keeping the lamp", KITCHEN, "123", "4"),
+        ("I want to send them all back, but the toaster I keep", KITCHEN, "234", "1"),
+        ("都退了吧，台灯除外", KITCHEN, "123", "4"),
+        # inclusion with the others kept or not sent
+        ("return only the lamp, I'm keeping the rest", KITCHEN, "4", "123"),
+        ("just the toaster and the scarf please, not the lamp", KITCHEN, "13", "24"),
+        ("the dutch oven goes back, the other things don't", KITCHEN, "2", "134"),
+        ("I want to send back the toaster. I'm not returning the lamp.", KITCHEN, "1", "234"),
+        # by option value (two of the same product)
+        ("keep the charcoal pair, return the others", GLOVES, "13", "2"),
+        ("everything except the orange gloves", GLOVES, "23", "1"),
+        # Chinese over an English catalog (by meaning)
+        ("除了台灯，其他都退", KITCHEN, "123", "4"),
+        ("围巾我留着，别的都退掉", KITCHEN, "124", "3"),
+        ("台灯不退，其余的退货", KITCHEN, "123", "4"),
+        ("只退台灯和围巾，其他的保留", KITCHEN, "34", "12"),
+        ("第二个留下，剩下的都寄回", KITCHEN, "134", "2"),
+        ("除了第一件，其他的全部退掉", KITCHEN, "234", "1"),
+        # Chinese catalog in Chinese and in English
+        ("茶壶留着，其他退", TEA, "23", "1"),
+        ("茶盘除外，其他都退了", TEA, "13", "2"),
+        ("keep the bamboo tray, return the other stuff", TEA, "13", "2"),
+        ("I'm keeping the cups, the rest goes back", TEA, "12", "3"),
+    ],
+)
+def test_included_and_kept_lines(
+    text: str, lines: list[Line], chosen: str, kept: str, meaning: BundledMeaning
+) -> None:
+    selection = select_items(text, lines, meaning, single=False)
+    assert not selection.unclear, text
+    assert ids(selection.chosen) == list(chosen), text
+    assert ids(selection.kept) == list(kept), text
+    assert not set(ids(selection.chosen)) & set(ids(selection.kept))
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("keep the blender, return the rest", KITCHEN),  # no such line: never "all"
+        ("除了榨汁机，其他都退", KITCHEN),  # a juicer is no line, however near the oven
+        # The encoder puts 烤面包机 as near the Dutch oven as the toaster: ask, never guess.
+        ("烤面包机不退，其余的退货", KITCHEN),
+        ("keep the lamp", KITCHEN),  # which of the other three?
+        ("return the rest", KITCHEN),  # the rest of nothing named
+        ("return the lamp but keep the lamp", KITCHEN),  # both ways
+        ("keep everything except... no wait, return everything", KITCHEN),
+    ],
+)
+def test_unsettled_selections_are_asked(
+    text: str, lines: list[Line], meaning: BundledMeaning
+) -> None:
+    selection = select_items(text, lines, meaning, single=False)
+    assert selection.unclear and selection.chosen == [], text
+
+
+def test_a_kept_line_is_never_chosen(meaning: BundledMeaning) -> None:
+    """Whatever else the message says, the line it names to keep is not in the change."""
+    for kept, name in (("1", "toaster"), ("2", "dutch oven"), ("3", "scarf"), ("4", "lamp")):
+        for text in (
+            f"keep the {name}, return the rest",
+            f"I want to keep the {name} but return everything else",
+            f"return everything except the {name}",
+            f"all but the {name} please",
+            f"the {name} stays, send back the other ones",
+        ):
+            selection = select_items(text, KITCHEN, meaning, single=False)
+            assert kept not in ids(selection.chosen), text
+            assert kept in ids(selection.kept), text
+
+
+def test_keeping_one_of_two_leaves_the_other(meaning: BundledMeaning) -> None:
+    two = KITCHEN[:2]
+    assert ids(select_items("I'll keep the toaster", two, meaning, single=False).chosen) == ["2"]
+    # an exchange is of one line: keeping one of three does not tell which
+    assert select_items("keep the toaster", KITCHEN, meaning, single=True).unclear
+    exchange = select_items(
+        "swap the orange gloves, not the charcoal", GLOVES, meaning, single=True
+    )
+    assert ids(exchange.chosen) == ["1"]
+
+
+def test_plain_requests_are_not_frames(meaning: BundledMeaning) -> None:
+    """No include/exclude frame: the named line, "all", a list (as before)."""
+    assert ids(select_items("return the lamp", KITCHEN, meaning, single=False).chosen) == ["4"]
+    everything = select_items("return the whole order", KITCHEN, meaning, single=False)
+    assert ids(everything.chosen) == ["1", "2", "3", "4"] and not everything.framed
+    assert ids(
+        select_items("the scarf is not the right colour", KITCHEN, meaning, single=False).chosen
+    ) == ["3"]
