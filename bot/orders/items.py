@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
-from bot.orders.meaning import Meaning, similarities
+from bot.orders.meaning import Meaning, clear_winner, similarities
 from bot.orders.references import fold
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -245,12 +245,7 @@ def best_line(
     for names in named:
         per_line.append(float(scores[at : at + len(names)].max()))
         at += len(names)
-    ranked = sorted(range(len(lines)), key=lambda i: -per_line[i])
-    best = per_line[ranked[0]]
-    second = per_line[ranked[1]] if len(ranked) > 1 else 0.0
-    if best >= floor and best - second >= margin:
-        return ranked[0]
-    return None
+    return clear_winner(per_line, floor, margin)
 
 
 def order_named(

@@ -55,12 +55,18 @@ def best_match(
     if len(targets) == 1:
         scores = similarities(meaning, queries, targets)
         return 0 if scores[0] >= floor + margin else None
-    scores = similarities(meaning, queries, targets)
-    order = np.argsort(-scores)
-    best, second = float(scores[order[0]]), float(scores[order[1]])
-    if best >= floor and best - second >= margin:
-        return int(order[0])
-    return None
+    return clear_winner(similarities(meaning, queries, targets).tolist(), floor, margin)
+
+
+def clear_winner(scores: Sequence[float], floor: float, margin: float) -> int | None:
+    """The index of the best score when it reaches ``floor`` and leads the next by ``margin``
+    (a lone score leads an absent second of 0)."""
+    if not scores:
+        return None
+    ranked = sorted(range(len(scores)), key=lambda i: -scores[i])
+    best = scores[ranked[0]]
+    second = scores[ranked[1]] if len(ranked) > 1 else 0.0
+    return ranked[0] if best >= floor and best - second >= margin else None
 
 
 def similarities(meaning: Meaning, queries: Sequence[str], targets: Sequence[str]) -> np.ndarray:
