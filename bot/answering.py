@@ -24,7 +24,7 @@ from bot.orders.meaning import bundled_meaning
 from bot.prompting import as_chat_history, fit_to_window, system_message
 from bot.safety import detect_injection
 from bot.sentiment import SentimentResult
-from bot.settings import BUNDLED, Settings
+from bot.settings import Settings
 from bot.turns import Overrides, StreamEvent, Turn, elapsed_ms, source_entry
 
 log = logging.getLogger(__name__)
@@ -106,13 +106,16 @@ class KnowledgeAnswers:
     def sentence_picker(self) -> SentencePicker:
         """Finds the policy sentence that answers a question (by meaning when it can)."""
         if self._sentence_picker is None:
-            # The knowledge base's embedder, when it has one, also ranks sentences.
+            from retrieval.embedder import reads_chinese
+
+            # The knowledge base's embedder, when it has one, also ranks sentences; when it
+            # reads English only, the multilingual encoder ranks Chinese ones by meaning.
             embedder = getattr(self.knowledge, "embedder", None)
-            reads_chinese = self.settings.embedder != BUNDLED  # all-MiniLM-L6-v2: English only
-            meaning = None if reads_chinese else bundled_meaning()
+            chinese = reads_chinese(embedder)
+            meaning = None if chinese else bundled_meaning()
             self._sentence_picker = SentencePicker(
                 getattr(embedder, "embed", None),
-                cjk=reads_chinese,
+                cjk=chinese,
                 cjk_embed=meaning.embed if meaning is not None else None,
             )
         return self._sentence_picker

@@ -65,6 +65,7 @@ EVAL_TARGETS = {
     "orders": "evals.orders:eval_orders",
     "retrieval": "evals.retrieval:eval_retrieval",
     "sentiment": "evals.sentiment:eval_sentiment",
+    "encoders": "evals.encoders:eval_encoders",
 }
 
 
@@ -84,6 +85,11 @@ def _add_target_command(
     parser.add_argument("--out", help="Where to write a detailed report.")
     parser.add_argument("--repeats", type=int, help="Runs of each task (eval orders; 4).")
     parser.add_argument("--tasks", help="Task file (eval orders; data/eval/order_tasks.jsonl).")
+    parser.add_argument(
+        "--cross-domain",
+        action="store_true",
+        help="(eval sentiment) Hold out each outside corpus in turn; baselines in the same run.",
+    )
     if name == "eval":
         parser.add_argument(
             "--store",

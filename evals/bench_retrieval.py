@@ -118,7 +118,7 @@ def run_bench(
     settings: Settings, *, sizes: list[int], queries: int = 200, k: int = 5
 ) -> dict[str, Any]:
     """Measure; returns one JSON-able report."""
-    from retrieval.embedder import SentenceTransformerEmbedder
+    from retrieval.embedder import embedder_from_settings
     from retrieval.knowledge import KnowledgeBase
 
     sizes = sorted(set(sizes))
@@ -126,7 +126,7 @@ def run_bench(
     report: dict[str, Any] = {"machine": _machine(), "k": k, "queries": queries}
     with tempfile.TemporaryDirectory(prefix="shopbot-bench-") as tmp:
         local = settings.model_copy(update={"home": Path(tmp), "chroma_url": None})
-        embedder = SentenceTransformerEmbedder.from_settings(local)
+        embedder = embedder_from_settings(local)
         started = time.perf_counter()
         embedder.warm_up()
         report["embedder"] = {

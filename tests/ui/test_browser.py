@@ -301,6 +301,8 @@ def _web_conversations_starting(home: Path, first_message: str) -> int:
 
 
 def test_widget_is_themed_by_its_data_attributes(browser: Any, live_server: LiveServer) -> None:
+    from playwright.sync_api import expect
+
     html = (live_server.site / "index.html").read_text(encoding="utf-8")
     html = html.replace('data-color="#0f766e"', 'data-color="#b91c1c"').replace(
         'data-position="right"', 'data-position="left" data-lang="zh"'
@@ -313,7 +315,8 @@ def test_widget_is_themed_by_its_data_attributes(browser: Any, live_server: Live
     box = bubble.bounding_box()
     assert box is not None and box["x"] < 100  # on the left
     bubble.click()
-    assert page.locator(".sb-head b").inner_text() == "Northwind Lane · 在线客服"
+    # The store's name arrives with the widget's first call to the server, after the panel opens.
+    expect(page.locator(".sb-head b")).to_have_text("Northwind Lane · 在线客服", timeout=30_000)
     assert page.locator(".sb-human").inner_text() == "转人工客服"
     assert page.locator(".sb-input").get_attribute("placeholder") == "请输入您的问题…"
     color = page.locator(".sb-head").evaluate("h => getComputedStyle(h).backgroundColor")

@@ -102,3 +102,42 @@ def test_a_wrong_postcode_for_more_proof_changes_nothing(backend: Backend) -> No
         "yes",
     )
     assert "couldn't match" in replies[1] and backend.store.snapshot() == before
+
+
+def test_every_failed_check_counts_and_a_corrected_detail_is_tried_with_the_rest(
+    backend: Backend,
+) -> None:
+    """A postcode given alone after a failure is checked with the name and order already
+    given (each check counts), and the third failure goes to a person; the sentiment scorer
+    plays no part here."""
+    replies, state = talk(backend, "track order NW-104233 please. Emma Johnson, 43210", "43211")
+    assert state.customer is None and state.failed == 2
+    assert "couldn't match" in replies[1]
+    assistant = OrderAssistant(backend.system, OrdersSettings(), MemoryAuditLog(), meaning=None)
+    last = assistant.handle("43212", state, "en", "s1")
+    assert last.escalate and last.state.customer is None
+    assert not [s for s in STORED if s.lower() in last.text.lower()]
+
+
+def test_a_corrected_postcode_verifies_with_the_name_given_before(backend: Backend) -> None:
+    replies, state = talk(backend, "where is my order? emma johnson, 43210", "sorry, 43215")
+    assert "couldn't match" in replies[0]
+    assert state.customer == backend.customer("C1001")
+    assert "1Z5RRB146UH73JMWL2" in replies[1]
+
+
+def test_a_message_without_new_details_is_not_another_failed_check(backend: Backend) -> None:
+    _, state = talk(backend, "where is my order? emma johnson, 43210", "yes", "yes")
+    assert state.customer is None and state.failed == 1
+
+
+def test_a_new_pair_after_a_failure_is_checked_on_its_own(backend: Backend) -> None:
+    """The order of someone else asked about first does not fail the shopper's own pair."""
+    replies, state = talk(
+        backend,
+        "Where is my order NW-105120? email emma.johnson@example.com",
+        "my email is emma.johnson@example.com and my zip is 43215",
+    )
+    assert "couldn't match" in replies[0]
+    assert state.customer == backend.customer("C1001")
+    assert "1ZCXVAT28G7UFMAJGM" not in "\n".join(replies)  # 王芳's order stays hers

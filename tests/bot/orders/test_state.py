@@ -65,3 +65,10 @@ def test_no_state_and_a_forgotten_request() -> None:
     state = OrderState.from_json(STORED)
     state.forget_request()
     assert state.to_json() == {"language": "en", "customer": "C-1001", "failed": 0}
+
+
+def test_a_failed_check_is_remembered_with_its_details() -> None:
+    stored = {"identity": {"name": "赵磊", "postcodes": ["95041"], "checked": True}, "failed": 1}
+    state = OrderState.from_json(stored)
+    assert state.identity is not None and state.identity.checked
+    assert state.to_json() == stored
