@@ -17,10 +17,11 @@ from bot.errors import ChangeRejected, OrderSystemError
 from bot.language import CJK
 from bot.orders.audit import AuditLog, MemoryAuditLog
 from bot.orders.flow import OrderFlow
-from bot.orders.intents import DOES_NOT_FIT, extract, starts_order_request, strip_references
+from bot.orders.intents import DOES_NOT_FIT, extract, starts_order_request
 from bot.orders.meaning import Meaning, bundled_meaning
 from bot.orders.policy import OrderPolicy
 from bot.orders.reader import ModelRead, apply
+from bot.orders.references import language_words
 from bot.orders.state import OrderState
 from bot.orders.system import OrderSystem
 from bot.orders.turn import OrderReply, OrderTurn
@@ -109,6 +110,8 @@ class OrderAssistant:
         """Whether the message is an order request the order flow answers (nothing changes)."""
         said = extract(text, self.pattern)
         in_context = bool(state and (state.customer or (state.awaiting and state.intent)))
+        if state is not None and state.awaiting in ("proof", "confirm") and said.no:
+            return True  # the answer to the flow's own question ("no, forget it")
         return starts_order_request(text, said, verified=in_context)
 
     def offer_lookup(self, text: str, state: OrderState | None) -> OrderState | None:
@@ -130,10 +133,11 @@ class OrderAssistant:
 
     @staticmethod
     def _language(text: str, detected: str, state: OrderState) -> str:
-        """The shopper's language, kept when a message is only an email, a number or a yes."""
-        if CJK.search(text):
+        """The shopper's language, kept when a message is only data (an email, a number, a
+        name and a postcode: "Hamish MacLeod，IV24AB") or an "ok"."""
+        rest = language_words(text)
+        if CJK.search(rest):
             return "zh"
-        rest = strip_references(text)
         words = [w for w in _LATIN_WORD.findall(rest) if w.lower() not in ("ok", "nw")]
         if words:
             return "en"

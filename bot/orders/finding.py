@@ -27,6 +27,12 @@ LATEST = re.compile(r"\b(latest|last|most recent|newest|recent)\b|最近|最新|
 _ALL_ORDERS = re.compile(
     r"\b(orders|them|they|all|everything|stuff|things|anything)\b|都|所有|全部|哪些|这些|那些", re.I
 )
+# "all my orders", 我所有的订单: every order, not only those on their way.
+_EVERY_ORDER = re.compile(
+    r"\ball (of )?(my|our|the) orders\b|\bevery order\b|\ball orders\b"
+    r"|(所有|全部|每个|每一个)的?订单",
+    re.I,
+)
 ACTIVE = ("pending", "processing", "packed", "shipped", "out_for_delivery")
 _KEEP = re.compile(
     r"same (size|colou?r|one)|(尺码|颜色|大小)(不变|一样)|同(样|一)(尺码|颜色)", re.I
@@ -118,7 +124,8 @@ class OrderFinder:
             named = [max(named or orders, key=lambda order: order.placed_at)]
         if len(named) == 1:
             return named[0]
-        if intent == "orders" or (not named and len(orders) > 3 and intent != "status"):
+        every = not named and _EVERY_ORDER.search(turn.text)
+        if intent == "orders" or every or (not named and len(orders) > 3 and intent != "status"):
             turn.log("viewed", order=",".join(order.number for order in orders[:10]))
             turn.state.forget_request()
             listing = orders_text(orders, turn.language, limit=10)

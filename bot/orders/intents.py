@@ -18,6 +18,7 @@ __all__ = [
     "DOES_NOT_FIT",
     "POSTCODE_HINT",
     "Said",
+    "asks_about_an_order",
     "extract",
     "item_words",
     "starts_order_request",
@@ -44,7 +45,12 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"\b(change|wrong|incorrect|update)|ship (it )?to (a )?(different|new|another) "
             r"address|new address|(改|修改|更改|换).{0,20}地址|地址.{0,6}(改|错)|新地址|"
             r"\b(ship|send|deliver)(ped|ed)?\b.{0,25}\bto (my |the |our )?(office|work|workplace|"
-            r"parents'?|friend'?s|new place)\b|寄到(公司|单位|家里|新)|改寄",
+            r"parents'?|friend'?s|new place)\b|寄到(公司|单位|家里|新)|改寄"
+            # somewhere else than the order says: "send it to my sister's instead", 寄到我妈那
+            r"|\b(ship|send|deliver|redirect|forward|mail|post)(ped|ed|ing)?\b.{0,20}\bto\b"
+            r"(?!.{0,30}\b(e-?mail|inbox|phone|number)\b).{0,40}\binstead\b"
+            r"|\b(ship|send|deliver|redirect|forward)(ped|ed|ing)?\b.{0,20}\bto (my|our) \w+'s\b"
+            r"|(寄|送|发)到.{1,10}(那里|那儿|那边|那|家)(去)?吧?$|(改|转)(寄|送|发)到",
             re.I,
         ),
     ),
@@ -109,7 +115,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"\b(left|shipped|sent|dispatched|gone out) yet\b|\bhas it (left|gone)\b|"
             r"\b(get|got|been|was|were) delivered\b|还没发|发了没|发出(去)?了?(吗|没)|"
             r"didn'?t (arrive|get|receive)|not (arrived|received)|到哪|物流|快递|发货了?吗|签收|"
-            r"什么时候(到|发货)|订单(状态|进度)|查(一下|询)?(我的)?订单|还没(到|收到)|单号|"
+            r"什么时候(到|发货)|订单(状态|进度)|查(一下|询)?[我的所有全部这那些个]{0,5}订单|还没(到|收到)|单号|"
+            r"(到|送到|寄到|收到|发货|发出|寄出|发)了?没有?(?!问题|关系|事)|有没有(到|送到|发货|发出|寄出)|"
             r"\b(anything|something) new (on|with|about)\b|\bany (news|updates?)\b|\bupdate on\b|"
             r"\bwhat'?s (happening|going on|up) with\b|\bnever (showed|turned|came|arrived)\b|"
             r"\b(hasn'?t|haven'?t|has not|have not|still not|not yet) (come|arrived|shown up|"
@@ -299,6 +306,9 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     identified = said.email or said.postcodes or said.order_numbers or said.order_hints
     if identified and said.intents:  # "Mohammed Al-Farsi, T2P 2W2. Can I still return it?"
         return True
+    pair = said.email or (said.postcodes and (said.name or said.names))
+    if pair and asks_about_an_order(text):  # "Helene Dubois, 75005. Is my smock order ...?"
+        return True
     bare = text
     for postcode in said.postcodes:  # "Roisin Nic Giolla, H91W5P9": no words in a postcode
         bare = bare.replace(postcode, " ")
@@ -311,6 +321,20 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     if set(said.intents) <= actions and _GENERAL.search(text):
         return False
     return bool(_PERSONAL.search(text))
+
+
+# The shopper's own order(s) named as such: with who they are, a question about them is one
+# about where they are ("Is my smock order still being packed?").
+_AN_ORDER = re.compile(
+    r"\b(order|orders|parcel|package|purchase|delivery)\b|订单|包裹|快递|(我|我们)(买|订|下)的",
+    re.I,
+)
+_A_QUESTION = re.compile(r"[?？]|吗|呢|没有?\s*$|查", re.I)
+
+
+def asks_about_an_order(text: str) -> bool:
+    """Whether a message asks something about the shopper's own order(s)."""
+    return bool(_AN_ORDER.search(text) and _A_QUESTION.search(text))
 
 
 _FILLER = re.compile(

@@ -229,3 +229,42 @@ def test_no_knowledge_about_a_purchase_offers_the_order_not_a_person(
     assert "order number" in first.reply or "订单号" in first.reply
     assert not first.escalated and not second.escalated
     assert "NW-" in second.reply  # verified, and shown their order
+
+
+@pytest.mark.parametrize(
+    ("first", "withdraw"),
+    [
+        (
+            "please send order NW-104301 to my sister's instead, emma.johnson@example.com",
+            "no, forget it",
+        ),
+        ("订单 NW-104301 改寄到我妹妹那里吧，emma.johnson@example.com", "算了"),
+    ],
+)
+def test_dropping_an_address_change_rather_than_prove_it(
+    bot: ShopBot, first: str, withdraw: str
+) -> None:
+    asked, dropped = (bot.chat(m, session="drop-" + withdraw) for m in (first, withdraw))
+    assert "43215" not in asked.reply  # the proof is asked for, not shown
+    assert "postcode" in asked.reply or "邮编" in asked.reply
+    assert "NW-104301" in dropped.reply and not dropped.escalated
+    pressed = say(bot, "press-" + withdraw, first, "I don't have it, can you not just change it?")
+    assert "postcode" in pressed[-1] or "邮编" in pressed[-1]
+    assert order(bot, "NW-104301")["address_changes"] == 0
+
+
+def test_a_message_of_only_a_name_and_postcode_keeps_the_chinese_reply(bot: ShopBot) -> None:
+    asked, shown = (
+        bot.chat(m, session="lang-kept") for m in ("我订的东西到了没有", "Emma Johnson, 43215")
+    )
+    assert "邮箱" in asked.reply
+    assert "NW-" in shown.reply and shown.language == "zh" and "订单" in shown.reply
+
+
+@pytest.mark.parametrize("question", ["帮我查一下我所有的订单", "what about all of my orders?"])
+def test_all_orders_lists_every_order(bot: ShopBot, question: str) -> None:
+    reply = say(bot, "all-" + question[:3], f"{question} {EMMA}")[0]
+    orders = bot.orders  # type: ignore[union-attr]
+    mine = orders.system.list_orders(orders.system.find_customer_by_email(EMMA.split()[3]).id)
+    assert len(mine) > 5
+    assert all(o.number in reply for o in mine)

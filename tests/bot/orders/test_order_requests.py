@@ -74,3 +74,52 @@ def test_general_questions_stay_with_the_knowledge(text: str) -> None:
 )
 def test_catalog_questions_stay_with_the_knowledge_once_verified(text: str) -> None:
     assert not starts_order_request(text, extract(text), verified=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("我订的狗床送到了没有", "status"),  # A-not-A questions
+        ("寄出了没", "status"),
+        ("有没有发货啊", "status"),
+        ("帮我查一下我所有的订单", "status"),
+        ("please send it to my sister's instead, 4 Patrick's Hill in Cork", "change_address"),
+        ("Can you deliver it to the office instead?", "change_address"),
+        ("寄到我妈那里吧", "change_address"),
+    ],
+)
+def test_more_wordings_of_order_requests(text: str, intent: str) -> None:
+    said = extract(text)
+    assert said.intents and said.intents[0] == intent, said.intents
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["can you send the receipt to my email instead", "收到了，没问题", "could you send me a photo"],
+)
+def test_look_alikes_are_not_order_requests(text: str) -> None:
+    said = extract(text)
+    assert not {"status", "change_address"} & set(said.intents), said.intents
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Helene Dubois-Lefevre, 75005. Is my smock order still being packed?",
+        "王芳，邮编 eh9 1hz，我的订单呢",
+        "ma.lina@example.cn 我买的东西怎么样了？",
+    ],
+)
+def test_who_they_are_and_a_question_about_their_order_start_the_flow(text: str) -> None:
+    assert starts_order_request(text, extract(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Helene Dubois-Lefevre, 75005. Do you ship to France?",  # no order of theirs named
+        "Do you deliver to 75005?",
+    ],
+)
+def test_who_they_are_alone_asks_no_order(text: str) -> None:
+    assert not starts_order_request(text, extract(text))
