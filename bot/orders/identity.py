@@ -108,6 +108,8 @@ class IdentityCheck:
         customer, tried, proof = self._verify(given)
         if customer is not None:
             state.customer = customer.id
+            if state.order is None and proof.orders:  # "<email> 8347 第二件退掉": that order
+                state.order = proof.orders[0]
             state.identity = None
             state.failed = 0
             state.proof = proof
@@ -209,6 +211,10 @@ class IdentityCheck:
             if order.number not in proof.orders:
                 proof.orders.append(order.number)
             pair = True
+        for hint in given.hints:  # "..., 2200:": a bare number that is their postcode
+            if given.email and same_postcode(hint, customer.postcode):
+                proof.postcodes.append(customer.postcode)
+                pair = True
         if given.email and fold(given.email) != fold(customer.email):
             return None
         if given.name and not same_name(given.name, customer.name):

@@ -77,6 +77,19 @@ def postcode_key(postcode: str) -> str:
     return "".join(ch for ch in postcode.upper() if ch.isalnum())
 
 
+def postcode_queries(postcode: str) -> list[str]:
+    """What to search a store for: the postcode as given, and written the way stores keep a
+    British, Canadian or Irish one ("w1d5qe" -> "W1D 5QE", "t12x2n6" -> "T12 X2N6"): stores'
+    searches match text, not codes."""
+    key = postcode_key(postcode)
+    forms = [postcode.strip()]
+    if 5 <= len(key) <= 7 and not key.isdigit() and key[-3].isdigit():
+        forms.append(f"{key[:-3]} {key[-3:]}")
+    if re.fullmatch(r"[A-Z]\d[\dW][A-Z0-9]{4}", key):  # an Eircode: routing key + 4
+        forms.append(f"{key[:3]} {key[3:]}")
+    return list(dict.fromkeys(forms))
+
+
 def same_postcode(given: str, actual: str) -> bool:
     """ "02116-5021" is "02116"; "h2x1y4" is "H2X 1Y4"; an empty postcode matches nothing."""
     a, b = postcode_key(given), postcode_key(actual)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.orders.platforms.matching import same_name
+from bot.orders.platforms.matching import postcode_queries, same_name
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,19 @@ def test_the_same_name(given: str, stored: str) -> None:
 )
 def test_not_the_same_name(given: str, stored: str) -> None:
     assert not same_name(given, stored)
+
+
+@pytest.mark.parametrize(
+    ("given", "searched"),
+    [
+        ("w1d5qe", "W1D 5QE"),  # British, written without its space
+        ("h2x1y4", "H2X 1Y4"),  # Canadian
+        ("t12x2n6", "T12 X2N6"),  # an Eircode
+    ],
+)
+def test_a_postcode_is_also_searched_as_stores_write_it(given: str, searched: str) -> None:
+    assert postcode_queries(given)[0] == given and searched in postcode_queries(given)
+
+
+def test_a_postcode_written_in_full_is_searched_as_given() -> None:
+    assert postcode_queries("W1D 5QE") == ["W1D 5QE"] and postcode_queries("2200") == ["2200"]
