@@ -66,6 +66,10 @@ PHRASES: dict[str, dict[str, str]] = {
             "knowledge, and I'd rather not guess. Would you like me to connect you with a "
             "member of our team?"
         ),
+        "order_lookup": (
+            "If this is about something you ordered, I can look at your order for you: please "
+            "tell me the email address on the order and the order number or your postcode."
+        ),
         "knowledge_unavailable": (
             "I'm sorry, I can't look that up right now: our store's information is "
             "temporarily unavailable. Would you like me to connect you with a member of our "
@@ -110,6 +114,9 @@ PHRASES: dict[str, dict[str, str]] = {
         ),
         "no_knowledge": (
             "抱歉，我在本店的资料里没有找到这个问题的可靠答案，不想随便猜测。需要我为您转接人工客服吗？"
+        ),
+        "order_lookup": (
+            "如果是关于您买的商品，我可以帮您查看订单：请告诉我下单邮箱，以及订单号或邮编。"
         ),
         "knowledge_unavailable": "抱歉，我现在暂时无法查询本店的资料。需要我为您转接人工客服吗？",
         "backend_failed": (

@@ -19,6 +19,7 @@ from bot.responders import (
     EmailWhileAway,
     EscalationRules,
     GroundedAnswer,
+    HeldBackEscalation,
     HumanHasConversation,
     InjectionRefusal,
     KnowledgeUnavailable,
@@ -43,6 +44,7 @@ RESPONDERS: tuple[type[Responder], ...] = (
     InjectionRefusal,  # the message tries to instruct the bot
     EscalationRules,  # asked for a person, unhappy, abusive, going round in circles
     OrderRequests,  # the shopper's own orders, from the order system
+    HeldBackEscalation,  # unhappy, held back for an order request the flow did not take
     Courtesy,  # hello, thank you
     KnowledgeUnavailable,  # the knowledge cannot be searched
     ProductDiscovery,  # looking for a product: real ones from the catalog

@@ -52,6 +52,7 @@ class TurnContext:
     status: ConversationStatus
     state: ConversationState  # with this message's scores
     decision: Decision | None = None  # the escalation policy's, once asked
+    held_back: Decision | None = None  # a hand-off held back while the order flow answers
     order_reply: OrderReply | None = None  # the order assistant's, once asked
     found: Found | None = field(default=None, repr=False)  # retrieval's, once searched
     discovery: Discovery | None = field(default=None, repr=False)  # products, once looked for
@@ -174,10 +175,26 @@ class EscalationRules(Responder):
     """The escalation policy says a person should take over (asked for, unhappy, stuck)."""
 
     async def claims(self, context: TurnContext) -> bool:
-        context.decision = self.parts.policy.before_reply(
+        decision = self.parts.policy.before_reply(
             context.sentiment, context.state, context.question, context.messages
         )
-        return context.decision.escalate
+        context.decision = decision
+        if decision.escalate and self._order_flow_first(context, decision):
+            context.held_back = decision
+            return False
+        return decision.escalate
+
+    def _order_flow_first(self, context: TurnContext, decision: Decision) -> bool:
+        """A verified shopper's next request ("I'd rather get my money back, scrap it", 那就撤单
+        吧) is not taken from the order flow by that one message's dissatisfaction score: doing
+        it is the remedy. Asked for a person, abuse, rising unhappiness still hand over, and so
+        does an unhappy first message (the shopper is not known yet)."""
+        orders, state = self.parts.orders, context.state.orders
+        only_score = all(r.code == ReasonCode.DISSATISFIED for r in decision.reasons)
+        verified = state is not None and bool(state.customer)
+        return (
+            orders is not None and only_score and verified and orders.takes(context.question, state)
+        )
 
     async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
         assert context.decision is not None
@@ -196,6 +213,14 @@ class EscalationRules(Responder):
                 answer = lead.text + " " if lead.text else ""
         async for event in _hand_off(self.parts, context, context.decision.reasons, answer=answer):
             yield event
+
+
+class HeldBackEscalation(EscalationRules):
+    """The hand-off held back for an order request the order flow did not take after all."""
+
+    async def claims(self, context: TurnContext) -> bool:
+        context.decision = context.held_back
+        return context.held_back is not None
 
 
 class OrderRequests(Responder):
@@ -387,8 +412,14 @@ class NoKnowledge(Responder):
 
     async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
         found = await self.knowledge(context)
-        context.state = self.parts.policy.record_failure(context.state)
-        turn = context.phrase_turn("no_knowledge")
+        orders = self.parts.orders
+        lookup = orders.offer_lookup(context.question, context.state.orders) if orders else None
+        if lookup is not None:  # about their purchase: the order flow can do it, no person
+            context.state.orders = lookup
+            turn = context.phrase_turn("order_lookup")
+        else:
+            context.state = self.parts.policy.record_failure(context.state)
+            turn = context.phrase_turn("no_knowledge")
         turn.timings = {
             "retrieval_ms": found.retrieval_ms,
             "total_ms": elapsed_ms(context.started),

@@ -17,10 +17,11 @@ from bot.errors import ChangeRejected, OrderSystemError
 from bot.language import CJK
 from bot.orders.audit import AuditLog, MemoryAuditLog
 from bot.orders.flow import OrderFlow
-from bot.orders.intents import extract, strip_references
+from bot.orders.intents import DOES_NOT_FIT, extract, starts_order_request
 from bot.orders.meaning import Meaning, bundled_meaning
 from bot.orders.policy import OrderPolicy
 from bot.orders.reader import ModelRead, apply
+from bot.orders.references import language_words
 from bot.orders.state import OrderState
 from bot.orders.system import OrderSystem
 from bot.orders.turn import OrderReply, OrderTurn
@@ -31,6 +32,11 @@ __all__ = ["OrderAssistant", "OrderReply", "OrderState"]
 
 log = logging.getLogger(__name__)
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_ABOUT_A_PURCHASE = re.compile(
+    r"\b(I|we)( have|'ve)? (just )?(bought|ordered|purchased|received|got)\b|\bmy (order|"
+    r"purchase|package|parcel|delivery)\b|我(买|订|收到)的|我的(订单|包裹|快递)|我下的单|我在你们(店|这)",
+    re.I,
+)
 
 
 class OrderAssistant:
@@ -100,12 +106,38 @@ class OrderAssistant:
             failed = Reason(ReasonCode.ORDER_SYSTEM_FAILED, {"error": str(exc)})
             return turn.hand_off("system_down", failed)
 
+    def takes(self, text: str, state: OrderState | None) -> bool:
+        """Whether the message is an order request the order flow answers (nothing changes)."""
+        said = extract(text, self.pattern)
+        in_context = bool(state and (state.customer or (state.awaiting and state.intent)))
+        if state is not None and state.awaiting in ("proof", "confirm") and said.no:
+            return True  # the answer to the flow's own question ("no, forget it")
+        return starts_order_request(text, said, verified=in_context)
+
+    def offer_lookup(self, text: str, state: OrderState | None) -> OrderState | None:
+        """The knowledge has nothing for a message about the shopper's own purchase ("the
+        pump I got last week ..."): the order flow can look it up, so the state that asks who
+        they are (None when the message is about no purchase, or they are known already)."""
+        if state is not None and state.customer:
+            return None
+        said = extract(text, self.pattern)
+        if not (_ABOUT_A_PURCHASE.search(text) or DOES_NOT_FIT.search(text) or said.order_numbers):
+            return None
+        offered = OrderState.from_json(state.to_json() if state else None)
+        # What it asks for, if the words say ("... doesn't fit": an exchange), else what is
+        # known of the order is shown and the request may follow.
+        offered.intent = said.intents[0] if said.intents else "status"
+        offered.request = text[:500]
+        offered.awaiting = "identity"
+        return offered
+
     @staticmethod
     def _language(text: str, detected: str, state: OrderState) -> str:
-        """The shopper's language, kept when a message is only an email, a number or a yes."""
-        if CJK.search(text):
+        """The shopper's language, kept when a message is only data (an email, a number, a
+        name and a postcode: "Hamish MacLeod，IV24AB") or an "ok"."""
+        rest = language_words(text)
+        if CJK.search(rest):
             return "zh"
-        rest = strip_references(text)
         words = [w for w in _LATIN_WORD.findall(rest) if w.lower() not in ("ok", "nw")]
         if words:
             return "en"

@@ -39,6 +39,7 @@ from bot.orders.demo_schema import (
     refunds,
     stock,
 )
+from bot.orders.platforms.matching import same_name
 from bot.orders.system import (
     Address,
     Customer,
@@ -164,10 +165,16 @@ class SQLOrderSystem:
     def find_customer_by_name(self, name: str, postcode: str) -> Customer | None:
         if not name_key(name) or not postcode_key(postcode):
             return None
-        return self._one_customer(
+        at_postcode = customers.c.postcode_key == postcode_key(postcode)
+        found = self._one_customer(
             ((customers.c.name_key == name_key(name)) | (customers.c.alias_key == name_key(name)))
-            & (customers.c.postcode_key == postcode_key(postcode))
+            & at_postcode
         )
+        if found is not None:
+            return found
+        with self._tx() as conn:  # a Chinese name in pinyin, or the reverse
+            rows = conn.execute(select(customers).where(at_postcode).order_by(customers.c.id))
+            return next((self._customer(r) for r in rows if same_name(name, r.name)), None)
 
     def get_customer(self, customer_id: str) -> Customer | None:
         return self._one_customer(customers.c.id == customer_id.strip().upper())

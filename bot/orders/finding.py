@@ -24,6 +24,15 @@ SMALLER = re.compile(
 SIZE_ORDER = ["xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl"]
 _SIZE_KEY = re.compile(r"size|taille|größe|talla|尺码|尺寸|码数|号码", re.I)  # the option
 LATEST = re.compile(r"\b(latest|last|most recent|newest|recent)\b|最近|最新|上一个|刚(下|买)", re.I)
+_ALL_ORDERS = re.compile(
+    r"\b(orders|them|they|all|everything|stuff|things|anything)\b|都|所有|全部|哪些|这些|那些", re.I
+)
+# "all my orders", 我所有的订单: every order, not only those on their way.
+_EVERY_ORDER = re.compile(
+    r"\ball (of )?(my|our|the) orders\b|\bevery order\b|\ball orders\b"
+    r"|(所有|全部|每个|每一个)的?订单",
+    re.I,
+)
 ACTIVE = ("pending", "processing", "packed", "shipped", "out_for_delivery")
 _KEEP = re.compile(
     r"same (size|colou?r|one)|(尺码|颜色|大小)(不变|一样)|同(样|一)(尺码|颜色)", re.I
@@ -105,19 +114,23 @@ class OrderFinder:
         """A status question sees every order: the ones named, else those on their way (or
         the latest when none is), delivered ones with their tracking too."""
         turn = self.turn
-        named = self.named_orders(orders)
+        # "where are my orders", "status on them", 都到哪了: about all of them; only words
+        # that name an item narrow it (never a line the encoder guesses from "到哪").
+        general = bool(_ALL_ORDERS.search(turn.text))
+        named = self.named_orders(orders, by_meaning=not general)
         if intent == "refund_status":
             named = named or [o for o in orders if o.refunds or o.status == "cancelled"]
         if LATEST.search(turn.text) and len(named or orders) > 1:
             named = [max(named or orders, key=lambda order: order.placed_at)]
         if len(named) == 1:
             return named[0]
-        if intent == "orders" or (not named and len(orders) > 3 and intent != "status"):
+        every = not named and _EVERY_ORDER.search(turn.text)
+        if intent == "orders" or every or (not named and len(orders) > 3 and intent != "status"):
             turn.log("viewed", order=",".join(order.number for order in orders[:10]))
             turn.state.forget_request()
             listing = orders_text(orders, turn.language, limit=10)
             return turn.reply(turn.say("orders_list", orders=listing))
-        shown = named or [o for o in orders if o.status in ACTIVE] or orders[:1]
+        shown = named or self._in_progress_and_recent(orders) or orders[:1]
         shown = shown[:5]
         if len(shown) == 1:
             return shown[0]
@@ -126,6 +139,23 @@ class OrderFinder:
         glue = "" if turn.language == "zh" else " "
         text = glue.join(status_text(order, turn.language) for order in shown)
         return turn.reply(text, SOURCES["status"])
+
+    def _in_progress_and_recent(self, orders: list[Order]) -> list[Order]:
+        """ "Where are my orders?": every order on its way and the ones delivered within the
+        store's return window (a shopper may still be asking about them), newest first."""
+        today = self.turn.policy.clock().date()
+        window = self.turn.settings.return_window_days
+        recent = [
+            order
+            for order in orders
+            if order.status in ACTIVE
+            or (
+                order.status == "delivered"
+                and order.delivered_at is not None
+                and (today - order.delivered_at.date()).days <= window
+            )
+        ]
+        return sorted(recent, key=lambda order: order.placed_at, reverse=True)
 
     def named_orders(self, orders: list[Order], by_meaning: bool = True) -> list[Order]:
         """The orders with an item the shopper named (by words, else by meaning)."""

@@ -8,7 +8,7 @@ import re
 from bot.orders.changes import OrderChanges
 from bot.orders.finding import BIGGER, SMALLER, OrderFinder
 from bot.orders.identity import IdentityCheck, remember_identity, said_identity
-from bot.orders.intents import POSTCODE_HINT, starts_order_request
+from bot.orders.intents import POSTCODE_HINT, asks_about_an_order, starts_order_request
 from bot.orders.policy import SOURCES
 from bot.orders.replies import orders_text, status_text
 from bot.orders.state import PendingChange
@@ -19,6 +19,11 @@ _NO_PROOF = re.compile(
     r"\b(don'?t|do not|doesn'?t) (have|know|remember|recall)\b|\bnot sure\b|\bno idea\b|"
     r"\bcan'?t (find|remember|recall)\b|\bforg[oe]t\b|\bjust (change|do|send|update|ship)\b|"
     r"不知道|不记得|忘了|找不到|没有(订单号|邮编|单号)|直接改|就改吧|帮我改就行",
+    re.I,
+)
+_JUST_DO_IT = re.compile(
+    r"\bjust (change|do|send|update|ship)\b|\bcan'?t you\b|\bcan you not\b"
+    r"|直接改|就改吧|帮我改就行",
     re.I,
 )
 _WHICH = re.compile(
@@ -47,7 +52,9 @@ class OrderFlow:
         awaiting = state.awaiting
         if state.customer and state.order and said.address is not None and not said.intents:
             said.intents = ["change_address"]  # "改成 6060 Minoru Blvd, ...": the order in hand
-        starts = starts_order_request(turn.text, said, verified=bool(state.customer))
+        # Once verified, or asked who they are for a request, the talk is about their orders.
+        in_context = bool(state.customer) or (awaiting == "identity" and state.intent is not None)
+        starts = starts_order_request(turn.text, said, verified=in_context)
         if awaiting == "confirm":
             if said.yes:
                 return self.changes.carry_out()
@@ -75,6 +82,12 @@ class OrderFlow:
             awaiting = None
         elif awaiting == "proof" and self.answers("proof"):
             return self.more_proof()
+        elif awaiting == "proof" and self.withdraws():
+            # "no I don't know it, forget it": the change is dropped, nothing else is lost.
+            order = state.order or ""
+            turn.log("declined", order=order, action=state.intent)
+            state.forget_request()
+            return turn.reply(turn.say("proof_withdrawn", order=order))
         elif awaiting == "proof" and self.presses_without_proof():
             return self.changes.proof_still_needed()
         elif awaiting and said.yes and not starts and not self.answers(awaiting):
@@ -93,7 +106,8 @@ class OrderFlow:
             state.intent = new_intent
             state.request = turn.text[:500]  # items it names still count while we ask around
         if state.intent is None:
-            state.intent = "status" if said.intents or said.order_numbers else "identify"
+            asks = said.intents or said.order_numbers or asks_about_an_order(turn.text)
+            state.intent = "status" if asks else "identify"
         self.take_details()
         if not state.customer:
             answer = self.identity.identify()
@@ -127,6 +141,11 @@ class OrderFlow:
         if action == "change_address":
             return said.address is not None
         return False
+
+    def withdraws(self) -> bool:
+        """ "no, forget it", 算了: the shopper drops the request rather than give the proof
+        (not "no, just change it", which presses on)."""
+        return self.turn.said.no and not _JUST_DO_IT.search(self.turn.text)
 
     def presses_without_proof(self) -> bool:
         """ "I don't have the order number, just change it": the same request, no proof."""

@@ -108,6 +108,8 @@ class IdentityCheck:
         customer, tried, proof = self._verify(given)
         if customer is not None:
             state.customer = customer.id
+            if state.order is None and proof.orders:  # "<email> 8347 第二件退掉": that order
+                state.order = proof.orders[0]
             state.identity = None
             state.failed = 0
             state.proof = proof
@@ -187,7 +189,14 @@ class IdentityCheck:
         system = self.turn.system
         pair = proof.name  # the name was looked up with a postcode: a pair already
         if given.postcodes:
-            fitting = [p for p in given.postcodes if same_postcode(p, customer.postcode)]
+            # The account's postcode, or the one the order named with it ships to (an order
+            # whose address was changed: "order 4098, postcode <its new one>").
+            places = [customer.postcode] + [
+                order.address.postcode
+                for order in (system.get_order(number) for number in given.orders)
+                if order is not None and order.customer_id == customer.id
+            ]
+            fitting = [p for p in given.postcodes if any(same_postcode(p, w) for w in places)]
             if not fitting and not proof.name:  # (with a name, the look-up checked it)
                 return None
             proof.postcodes = fitting or list(given.postcodes)
@@ -202,6 +211,10 @@ class IdentityCheck:
             if order.number not in proof.orders:
                 proof.orders.append(order.number)
             pair = True
+        for hint in given.hints:  # "..., 2200:": a bare number that is their postcode
+            if given.email and same_postcode(hint, customer.postcode):
+                proof.postcodes.append(customer.postcode)
+                pair = True
         if given.email and fold(given.email) != fold(customer.email):
             return None
         if given.name and not same_name(given.name, customer.name):

@@ -15,8 +15,10 @@ from bot.orders.references import POSTCODE_HINT, read_references
 from bot.orders.system import Address
 
 __all__ = [
+    "DOES_NOT_FIT",
     "POSTCODE_HINT",
     "Said",
+    "asks_about_an_order",
     "extract",
     "item_words",
     "starts_order_request",
@@ -43,7 +45,12 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"\b(change|wrong|incorrect|update)|ship (it )?to (a )?(different|new|another) "
             r"address|new address|(改|修改|更改|换).{0,20}地址|地址.{0,6}(改|错)|新地址|"
             r"\b(ship|send|deliver)(ped|ed)?\b.{0,25}\bto (my |the |our )?(office|work|workplace|"
-            r"parents'?|friend'?s|new place)\b|寄到(公司|单位|家里|新)|改寄",
+            r"parents'?|friend'?s|new place)\b|寄到(公司|单位|家里|新)|改寄"
+            # somewhere else than the order says: "send it to my sister's instead", 寄到我妈那
+            r"|\b(ship|send|deliver|redirect|forward|mail|post)(ped|ed|ing)?\b.{0,20}\bto\b"
+            r"(?!.{0,30}\b(e-?mail|inbox|phone|number)\b).{0,40}\binstead\b"
+            r"|\b(ship|send|deliver|redirect|forward)(ped|ed|ing)?\b.{0,20}\bto (my|our) \w+'s\b"
+            r"|(寄|送|发)到.{1,10}(那里|那儿|那边|那|家)(去)?吧?$|(改|转)(寄|送|发)到",
             re.I,
         ),
     ),
@@ -55,7 +62,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"|\btoo (big|small|large|tight|loose|long|short)\b.{0,40}"
             r"\b(instead|for an?|swap|get)\b"
             r"|\b(get|have|like|want)\b.{0,30}\binstead\b"
-            r"|换(货|尺码|颜色|大|小|成|一)|换.{0,4}(码|号|色)|调换|想换\s*[\dA-Za-z]",
+            r"|\btrade[ds]?\b.{0,30}\b(for|in)\b|\brather than the\b"
+            r"|换(货|尺码|颜色|大|小|成|一|个)|换.{0,4}(码|号|色)|调换|想换\s*[\dA-Za-z]",
             re.I,
         ),
     ),
@@ -72,7 +80,10 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     ),
     (
         "refund",
-        re.compile(r"\brefunds?\b|money back|退款|退钱", re.I),
+        re.compile(
+            r"\brefunds?\b|money back|退款|退钱|退给我",
+            re.I,
+        ),
     ),
     (
         "return",
@@ -86,7 +97,9 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     (
         "cancel",
         re.compile(
-            r"\b(cancel|cancle|cancell|cansel|cancal)|取消(订单|这个订单|我的订单)?|不想要了|不要了|撤销订单",
+            r"\b(cancel|cancle|cancell|cansel|cancal)|取消(订单|这个订单|我的订单)?|不想要了|不要了|撤销订单"
+            r"|\b(stop|kill|scrap|call off|void|drop)\b.{0,12}\b(order|it|that|this)\b"
+            r"|撤(单|销|了|回)|别(发|寄)了|不用(发|寄)了",
             re.I,
         ),
     ),
@@ -102,7 +115,14 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"\b(left|shipped|sent|dispatched|gone out) yet\b|\bhas it (left|gone)\b|"
             r"\b(get|got|been|was|were) delivered\b|还没发|发了没|发出(去)?了?(吗|没)|"
             r"didn'?t (arrive|get|receive)|not (arrived|received)|到哪|物流|快递|发货了?吗|签收|"
-            r"什么时候(到|发货)|订单(状态|进度)|查(一下|询)?(我的)?订单|还没(到|收到)|单号",
+            r"什么时候(到|发货)|订单(状态|进度)|查(一下|询)?[我的所有全部这那些个]{0,5}订单|还没(到|收到)|单号|"
+            r"(到|送到|寄到|收到|发货|发出|寄出|发)了?没有?(?!问题|关系|事)|有没有(到|送到|发货|发出|寄出)|"
+            r"\b(anything|something) new (on|with|about)\b|\bany (news|updates?)\b|\bupdate on\b|"
+            r"\bwhat'?s (happening|going on|up) with\b|\bnever (showed|turned|came|arrived)\b|"
+            r"\b(hasn'?t|haven'?t|has not|have not|still not|not yet) (come|arrived|shown up|"
+            r"turned up|been sent|shipped)\b|\bstill waiting\b|\bsent (out|off)\b|\bcheck on\b|"
+            r"什么时候.{0,4}(到|收到|发|寄)|(能|才能)收到|收到了?吗|(一直|还|怎么还)没(收到|到|发|寄)|寄出|"
+            r"发出|到了吗|进展|(包裹|快递|订单|货|东西).{0,4}在哪",
             re.I,
         ),
     ),
@@ -174,6 +194,11 @@ def extract(text: str, pattern: re.Pattern[str] | None = None) -> Said:
         start, end = refs.address_span
         plain = text[:start] + " " + text[end:]
     found.intents = [intent for intent, pattern_ in _INTENTS if pattern_.search(plain)]
+    if not set(found.intents) & _ACTION_INTENTS:  # the request said without its verb
+        if _UNWANTED.search(plain):
+            found.intents.append("refund")  # cancelled before it ships, returned after
+        elif DOES_NOT_FIT.search(plain):
+            found.intents.append("exchange")
     moving = found.address is not None and not set(found.intents) & _ACTION_INTENTS
     if moving and _SHIP_TO.search(plain):
         found.intents.insert(0, "change_address")
@@ -196,6 +221,19 @@ _CHANGED_MIND = re.compile(
 )
 
 
+# "I no longer need the pannier bag", 茶服那单我不需要了: undo the purchase, whichever way
+# fits where the order is (an explicit "cancel" or "return" in the message says which).
+_UNWANTED = re.compile(
+    r"\bno longer (need|want)\b(?! to\b)|\b(don'?t|do not) (need|want) "
+    r"(it|them|this|that|these|those|the \w+)( \w+)? any ?more\b|不(需要|想要)了|用不(上|着)了",
+    re.I,
+)
+# "the jacket doesn't fit", 尺码不对: an exchange, unless the message asks for another change.
+DOES_NOT_FIT = re.compile(
+    r"\b(doesn'?t|does not|don'?t|do not|didn'?t) fit\b|\bwrong (size|colou?r)\b|不合身|"
+    r"尺码不(对|合)|(太|有点)(大|小)了",
+    re.I,
+)
 _ACTION_INTENTS = {"cancel", "return", "exchange", "change_address", "refund"}
 _SHIP_TO = re.compile(
     r"\b(ship|send|sent|deliver|mail|redirect|move)\b|寄到|送到|发到|改寄|改成|改为|换到", re.I
@@ -238,22 +276,28 @@ _PERSONAL = re.compile(
     r"(cancel|cancle|return|exchange|change|send|swap|update|track)|\b(cancel|return|exchange|swap|track|change)\b"
     r".{0,20}\b(it|them|this|these|that one)\b|我的|帮我|我要|我想|给我|我买的|我订的|我下的|我在"
     # Chinese drops the "I": 想退货, 换成38-39的, 上次那单, 那双布鞋
-    r"|(?<![你您们店])(想|要|能|可以|申请|只|仅)(退|换|取消|改|寄)|换成|(上次|这|那)(一)?(单|双|件|笔订单)",
+    r"|(?<![你您们店])(想|要|能|可以|申请|只|仅)(退|换|取消|改|寄)|换成|(上次|这|那)(一)?(单|双|件|笔订单)"
+    r"|\b(that|this|the) order\b|\bstatus (on|of) (them|it)\b"
+    r"|\bmy (stuff|things|parcel|package)\b|(买|订)的|那单|我(不需要|不想要)",
     re.I,
 )
 # A general question about the policy is answered from the knowledge, not from an order.
 _GENERAL = re.compile(
     r"^\s*(how (long|many|much|do|does|can|soon)|what('s| is| are)? (is |are )?(your|the)|"
-    r"do you|does your|is there|are there|can (i|you) (ever|usually)|what happens)|"
-    r"政策|规定|多久|几天|多少天|怎么|如何|(你们|您们|贵店|店里).{0,6}(可以|能|支持|接受)",
+    r"do you|does your|is there|are there|can (i|you) (ever|usually)|what happens|what if)|"
+    r"政策|规定|多久|几天|多少天|怎么|如何|(你们|您们|贵店|店里).{0,6}(可以|能|支持|接受)|"
+    # about the catalog, not an order: "any updates on when it's back in stock?"
+    r"\b(back )?in stock\b|\brestock|\bavailab|有货|补货|到货通知|"
+    r"^\s*(do|are|will) (returns|exchanges|refunds|orders)\b",
     re.I,
 )
 
 
 def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     """Whether a message starts an order request (not a general policy question); a verified
-    shopper asking for a change ("keep the jacket, send the rest back") needs no "my"."""
-    asks = {"cancel", "change_address", "return", "exchange", "status", "refund_status"}
+    shopper asking for a change ("keep the jacket, send the rest back") needs no "my", nor one
+    already asked who they are: the conversation is about their orders."""
+    asks = {"cancel", "change_address", "return", "exchange", "status", "refund_status", "refund"}
     if verified and set(said.intents) & asks and not _GENERAL.search(text):
         return True
     actions = {"cancel", "change_address", "return", "exchange"}
@@ -261,6 +305,9 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
         return True
     identified = said.email or said.postcodes or said.order_numbers or said.order_hints
     if identified and said.intents:  # "Mohammed Al-Farsi, T2P 2W2. Can I still return it?"
+        return True
+    pair = said.email or (said.postcodes and (said.name or said.names))
+    if pair and asks_about_an_order(text):  # "Helene Dubois, 75005. Is my smock order ...?"
         return True
     bare = text
     for postcode in said.postcodes:  # "Roisin Nic Giolla, H91W5P9": no words in a postcode
@@ -274,6 +321,20 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     if set(said.intents) <= actions and _GENERAL.search(text):
         return False
     return bool(_PERSONAL.search(text))
+
+
+# The shopper's own order(s) named as such: with who they are, a question about them is one
+# about where they are ("Is my smock order still being packed?").
+_AN_ORDER = re.compile(
+    r"\b(order|orders|parcel|package|purchase|delivery)\b|订单|包裹|快递|(我|我们)(买|订|下)的",
+    re.I,
+)
+_A_QUESTION = re.compile(r"[?？]|吗|呢|没有?\s*$|查", re.I)
+
+
+def asks_about_an_order(text: str) -> bool:
+    """Whether a message asks something about the shopper's own order(s)."""
+    return bool(_AN_ORDER.search(text) and _A_QUESTION.search(text))
 
 
 _FILLER = re.compile(

@@ -219,9 +219,67 @@ def lines_named(
     scores = [name_score(text, line) + option_score(text, line) for line in lines]
     best = max(scores, default=0.0)
     if best > 0:
-        return [line for line, score in zip(lines, scores, strict=True) if score == best]
+        tied = [line for line, score in zip(lines, scores, strict=True) if score == best]
+        if len(tied) > 1 and _same_product(tied) and not _plural(text, tied[0]):
+            # "粉红的那双" of a pink and a navy pair: the option the words mean, or none (the
+            # caller asks); never both because their shared name matched.
+            picked = _by_option(meaning, text, tied)
+            return [tied[picked]] if picked is not None else []
+        return tied
     picked = best_line(meaning, chunks(text), lines, floor=floor, margin=margin)
     return [lines[picked]] if picked is not None else []
+
+
+def _base_name(line: Line) -> str:
+    return fold(re.sub(r"\([^)]*\)|\s[-–]\s.*$", " ", line.name)).strip()
+
+
+def _plural(text: str, line: Line) -> bool:
+    """ "the fleeces", 两双: the text means every line of the product."""
+    lowered = fold(text)
+    words = [w for w in _LATIN.findall(_base_name(line)) if len(w) > 2 and w not in _STOP]
+    if any(re.search(rf"\b{re.escape(w)}e?s\b", lowered) for w in words if not w.endswith("s")):
+        return True
+    return bool(re.search(r"[两俩二]\s*[双件个条套]|都", text))
+
+
+def _same_product(lines: Sequence[Line]) -> bool:
+    """Lines of one product that differ only by their options (colour, size)."""
+    return len({_base_name(line) for line in lines}) == 1 and len(
+        {tuple(sorted(line.options.items())) for line in lines}
+    ) == len(lines)
+
+
+# A colour or style suffix (粉色, 防水款) says nothing about which one: compare the rest.
+_VALUE_SUFFIX = re.compile(r"(?<=[\u3400-\u9fff])[色款的]")
+
+
+def _by_option(meaning: Meaning | None, text: str, lines: Sequence[Line]) -> int | None:
+    """Which of several lines of one product the words mean by an option value that tells
+    them apart ("粉红的" for 粉色, "dark blue" for 藏青), when one clearly stands out."""
+    if meaning is None:
+        return None
+    shared = set.intersection(*(set(line.options.values()) for line in lines))
+    values = [[v for v in line.options.values() if v not in shared] for line in lines]
+    if not all(values):
+        return None
+    queries = [c for c in chunks(_VALUE_SUFFIX.sub("", text)) if len(c) <= 12]
+    if not queries:
+        return None
+    stripped = [[_VALUE_SUFFIX.sub("", v) or v for v in vs] for vs in values]
+    return _clear_best(meaning, queries, stripped, floor=0.5, margin=0.15)
+
+
+def _clear_best(
+    meaning: Meaning, queries: list[str], groups: list[list[str]], *, floor: float, margin: float
+) -> int | None:
+    """The group whose best text the queries mean most, when it clearly stands out."""
+    scores = similarities(meaning, queries, [text for group in groups for text in group])
+    per_group, at = [], 0
+    for group in groups:
+        per_group.append(float(scores[at : at + len(group)].max()))
+        at += len(group)
+    return clear_winner(per_group, floor, margin)
 
 
 def best_line(
@@ -239,13 +297,7 @@ def best_line(
     counts = Counter(d for names in named for d in set(names))
     # What several lines share ("Coffee" for a grinder and a machine) tells them not apart.
     named = [[d for d in names if counts[d] == 1] or names for names in named]
-    flat = [d for names in named for d in names]
-    scores = similarities(meaning, queries, flat)
-    per_line, at = [], 0
-    for names in named:
-        per_line.append(float(scores[at : at + len(names)].max()))
-        at += len(names)
-    return clear_winner(per_line, floor, margin)
+    return _clear_best(meaning, queries, named, floor=floor, margin=margin)
 
 
 def order_named(

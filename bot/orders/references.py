@@ -256,7 +256,7 @@ def names_in(text: str, refs: References) -> tuple[str | None, list[str]]:
         before = re.sub(r"(?:邮编|邮政编码)\s*[:：是]?\s*$", "", before)
         tail = before.rstrip(" ,，、:：-—–")
         tail = re.sub(r"(?i)(?:\s+(?:here|again|speaking|writing))+$", "", tail)
-        cjk = re.search(r"(?:^|[\s,，、。])([\u3400-\u9fff]+)$", tail)
+        cjk = re.search(r"(?:^|[^\u3400-\u9fff])([\u3400-\u9fff]+)$", tail)
         if cjk:
             name = _cut_cjk(cjk.group(1))
             if name:

@@ -117,6 +117,11 @@ TEXT: dict[str, dict[str, str]] = {
         "done_return": "Done: the return of {items} from order {order} is open.",
         "done_exchange": "Done: the exchange of {item} for {wanted} (order {order}) is open.",
         "declined": "OK, I haven't changed anything on order {order}.",
+        "proof_withdrawn": (
+            "All right, order {order} still goes to the address it has. If you find those "
+            "details later, tell me and I'll change it then; or I can ask a member of our team "
+            "to help."
+        ),
         "changed_meanwhile": (
             "Order {order} changed while we were talking, so I didn't make the change. I've "
             "asked a member of our team to look at it; they will reply here."
@@ -282,6 +287,7 @@ TEXT: dict[str, dict[str, str]] = {
         "done_return": "已办理：订单 {order} 中 {items} 的退货已开启。",
         "done_exchange": "已办理：订单 {order} 中 {item} 换成 {wanted} 的换货已开启。",
         "declined": "好的，订单 {order} 没有做任何更改。",
+        "proof_withdrawn": "好的，订单 {order} 仍寄往原地址，没有更改。您之后找到这些信息时告诉我，我再帮您修改；也可以为您转接人工客服。",
         "changed_meanwhile": "订单 {order} 在我们对话期间发生了变化，所以我没有办理。我已请同事查看，他们会在这里回复您。",
         "system_down": "目前无法连接订单系统，暂时不能查询或更改订单。我已请同事协助，他们会在这里回复您。",
         "escalated": "我已把详细情况转给同事，他们会在此对话中回复您。",

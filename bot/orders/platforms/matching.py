@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from itertools import product
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -23,12 +25,69 @@ def name_key(name: str) -> tuple[str, ...]:
 
 
 def same_name(given: str, *names: str) -> bool:
+    """Whether the name given is one of ``names``: the same words, or a Chinese name and its
+    pinyin ("Ouyang Xiao", "xiao ouyang" and "欧阳晓")."""
     key = name_key(given)
-    return bool(key) and any(name_key(n) == key for n in names if n)
+    if not key:
+        return False
+    if any(name_key(n) == key for n in names if n):
+        return True
+    return any(_written_alike(given, n) for n in names if n)
+
+
+def _written_alike(a: str, b: str) -> bool:
+    """A Chinese name and the same name in letters, either way round."""
+    if bool(_CJK.search(a)) == bool(_CJK.search(b)):
+        return False
+    chinese, latin = (a, b) if _CJK.search(a) else (b, a)
+    letters = "".join(name_key_in_order(latin))
+    return bool(letters) and letters in pinyin_forms(chinese)
+
+
+def name_key_in_order(name: str) -> list[str]:
+    """The words of a name in letters, as written: case- and accent-insensitive."""
+    text = unicodedata.normalize("NFKD", name.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.findall(r"[a-z]+", text)
+
+
+@lru_cache(maxsize=4096)
+def pinyin_forms(name: str) -> frozenset[str]:
+    """How a Chinese name of two to four characters is written in letters: its syllables joined,
+    family name first or last (one or two characters), in every reading of each character
+    ("曾慧敏": "zenghuimin", "huiminzeng", "cenghuimin", ...)."""
+    from pypinyin import Style, pinyin
+
+    chars = [ch for ch in name if _CJK.match(ch)]
+    if not 2 <= len(chars) <= 4:
+        return frozenset()
+    readings = [
+        [r.replace("v", "u") for r in dict.fromkeys(options)][:3]
+        for options in pinyin("".join(chars), style=Style.NORMAL, heteronym=True)
+    ]
+    forms: set[str] = set()
+    for spelled in product(*readings):
+        forms.add("".join(spelled))
+        for family in (1, 2) if len(spelled) > 2 else (1,):
+            forms.add("".join(spelled[family:] + spelled[:family]))
+    return frozenset(forms)
 
 
 def postcode_key(postcode: str) -> str:
     return "".join(ch for ch in postcode.upper() if ch.isalnum())
+
+
+def postcode_queries(postcode: str) -> list[str]:
+    """What to search a store for: the postcode as given, and written the way stores keep a
+    British, Canadian or Irish one ("w1d5qe" -> "W1D 5QE", "t12x2n6" -> "T12 X2N6"): stores'
+    searches match text, not codes."""
+    key = postcode_key(postcode)
+    forms = [postcode.strip()]
+    if 5 <= len(key) <= 7 and not key.isdigit() and key[-3].isdigit():
+        forms.append(f"{key[:-3]} {key[-3:]}")
+    if re.fullmatch(r"[A-Z]\d[\dW][A-Z0-9]{4}", key):  # an Eircode: routing key + 4
+        forms.append(f"{key[:3]} {key[3:]}")
+    return list(dict.fromkeys(forms))
 
 
 def same_postcode(given: str, actual: str) -> bool:

@@ -46,7 +46,13 @@ from bot.orders.platforms.checks import (
     may_readdress,
     must_be_delivered,
 )
-from bot.orders.platforms.matching import full_name, order_key, same_name, same_postcode
+from bot.orders.platforms.matching import (
+    full_name,
+    order_key,
+    postcode_queries,
+    same_name,
+    same_postcode,
+)
 from bot.orders.platforms.seed import split_name
 from bot.orders.platforms.transport import PlatformAPI
 from bot.orders.system import (
@@ -194,7 +200,7 @@ class ShopifyOrderSystem:
         name, postcode = " ".join(name.split()), postcode.strip()
         if not name or not postcode:
             return None
-        for query in (name, postcode):  # the store's search may not fold accents
+        for query in (name, *postcode_queries(postcode)):  # searches may not fold accents
             for c in sorted(self._search(query), key=lambda c: c["id"]):
                 addresses = c.get("addresses") or [c.get("default_address") or {}]
                 names = [full_name(c.get("first_name"), c.get("last_name"))] + [

@@ -47,7 +47,13 @@ from bot.orders.platforms.checks import (
     may_readdress,
     must_be_delivered,
 )
-from bot.orders.platforms.matching import full_name, order_key, same_name, same_postcode
+from bot.orders.platforms.matching import (
+    full_name,
+    order_key,
+    postcode_queries,
+    same_name,
+    same_postcode,
+)
 from bot.orders.platforms.seed import split_name
 from bot.orders.platforms.transport import PlatformAPI
 from bot.orders.system import (
@@ -202,7 +208,7 @@ class WooCommerceOrderSystem:
         for c in self._list("customers", {"search": name, "role": "all"}):
             if self._fits(c, name, postcode):
                 return self._customer(c)
-        for query in (name, postcode):  # guests, and names the search does not fold
+        for query in (name, *postcode_queries(postcode)):  # guests, names it does not fold
             for o in self._list("orders", {"search": query}):
                 if not self._fits(o, name, postcode):
                     continue

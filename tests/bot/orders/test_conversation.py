@@ -166,3 +166,105 @@ def test_cancelling_part_of_an_order_goes_to_a_person(bot: ShopBot) -> None:
     bot.orders.system.reset()  # type: ignore[union-attr]
     say(bot, "whole", f"please cancel order NW-104301, {EMMA}", "yes")
     assert order(bot, "NW-104301")["status"] == "cancelled"
+
+
+@pytest.mark.parametrize("question", ["what's the status on them?", "我的订单都到哪了？"])
+def test_a_general_status_question_lists_every_order_on_its_way_and_recently_delivered(
+    bot: ShopBot, question: str
+) -> None:
+    orders = bot.orders  # type: ignore[union-attr]
+    today = orders.policy.clock().date()
+    window = orders.settings.return_window_days
+    mine = orders.system.list_orders(orders.system.find_customer_by_email(EMMA.split()[3]).id)
+    expected = [
+        o
+        for o in mine
+        if o.status in ("pending", "processing", "packed", "shipped", "out_for_delivery")
+        or (o.status == "delivered" and (today - o.delivered_at.date()).days <= window)
+    ]
+    assert len(expected) > 1
+    reply = say(bot, "general-" + question[:4], f"{question} {EMMA}")[0]
+    for o in expected[:5]:
+        assert o.number in reply
+        if o.tracking_number:
+            assert o.tracking_number in reply
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        "I'd rather get my money back, please scrap it",
+        "actually just kill that order",
+        "那就撤单吧",
+    ],
+)
+def test_a_verified_shoppers_next_request_is_done_not_handed_off(
+    bot: ShopBot, request_: str
+) -> None:
+    session = "held-" + request_[:6]
+    turns = [
+        bot.chat(m, session=session)
+        for m in (
+            f"where is order NW-104301? {EMMA}",
+            request_,
+            "yes" if request_[0] != "那" else "是",
+        )
+    ]
+    assert not any(t.escalated for t in turns), [t.reasons for t in turns]
+    assert order(bot, "NW-104301")["status"] == "cancelled"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["I ordered a gift last month, why does the box smell of smoke?", "我买的衬衫扣子怎么掉了？"],
+)
+def test_no_knowledge_about_a_purchase_offers_the_order_not_a_person(
+    bot: ShopBot, question: str
+) -> None:
+    first, second = (
+        bot.chat(m, session="lookup-" + question[:4])
+        for m in (question, "emma.johnson@example.com 43215")
+    )
+    assert "member of our team" not in first.reply and "人工" not in first.reply
+    assert "order number" in first.reply or "订单号" in first.reply
+    assert not first.escalated and not second.escalated
+    assert "NW-" in second.reply  # verified, and shown their order
+
+
+@pytest.mark.parametrize(
+    ("first", "withdraw"),
+    [
+        (
+            "please send order NW-104301 to my sister's instead, emma.johnson@example.com",
+            "no, forget it",
+        ),
+        ("订单 NW-104301 改寄到我妹妹那里吧，emma.johnson@example.com", "算了"),
+    ],
+)
+def test_dropping_an_address_change_rather_than_prove_it(
+    bot: ShopBot, first: str, withdraw: str
+) -> None:
+    asked, dropped = (bot.chat(m, session="drop-" + withdraw) for m in (first, withdraw))
+    assert "43215" not in asked.reply  # the proof is asked for, not shown
+    assert "postcode" in asked.reply or "邮编" in asked.reply
+    assert "NW-104301" in dropped.reply and not dropped.escalated
+    pressed = say(bot, "press-" + withdraw, first, "I don't have it, can you not just change it?")
+    assert "postcode" in pressed[-1] or "邮编" in pressed[-1]
+    assert order(bot, "NW-104301")["address_changes"] == 0
+
+
+def test_a_message_of_only_a_name_and_postcode_keeps_the_chinese_reply(bot: ShopBot) -> None:
+    asked, shown = (
+        bot.chat(m, session="lang-kept") for m in ("我订的东西到了没有", "Emma Johnson, 43215")
+    )
+    assert "邮箱" in asked.reply
+    assert "NW-" in shown.reply and shown.language == "zh" and "订单" in shown.reply
+
+
+@pytest.mark.parametrize("question", ["帮我查一下我所有的订单", "what about all of my orders?"])
+def test_all_orders_lists_every_order(bot: ShopBot, question: str) -> None:
+    reply = say(bot, "all-" + question[:3], f"{question} {EMMA}")[0]
+    orders = bot.orders  # type: ignore[union-attr]
+    mine = orders.system.list_orders(orders.system.find_customer_by_email(EMMA.split()[3]).id)
+    assert len(mine) > 5
+    assert all(o.number in reply for o in mine)

@@ -43,6 +43,14 @@ BLANKETS = [
     Line("1", "野餐垫 Picnic Blanket", "户外", {"款式": "防水款"}),
     Line("2", "野餐垫 Picnic Blanket", "户外", {"款式": "普通款"}),
 ]
+SLIPPERS = [
+    Line("1", "手工棉拖鞋", "鞋履", {"尺码": "38-39", "颜色": "酒红"}),
+    Line("2", "手工棉拖鞋", "鞋履", {"尺码": "38-39", "颜色": "墨绿"}),
+]
+JERSEYS = [
+    Line("1", "Trail Running Tee", "Apparel", {"color": "Charcoal", "size": "M"}),
+    Line("2", "Trail Running Tee", "Apparel", {"color": "Sunset Orange", "size": "M"}),
+]
 
 
 def ids(lines: list[Line]) -> list[str]:
@@ -68,7 +76,15 @@ def ids(lines: list[Line]) -> list[str]:
         ("the waterproof one", BLANKETS, True, ["1"]),
         ("return the mugs, all 2 of them", PRIYA, False, ["4"]),
         ("the fleece", FLEECES, True, []),  # two fleeces: ask which
-        ("the fleece", FLEECES, False, ["1", "2"]),  # "return the fleeces": both
+        # Two lines of one product told apart only by an option the words mean, never both.
+        ("红色那双拖鞋我想退", SLIPPERS, False, ["1"]),
+        ("深绿的拖鞋退掉", SLIPPERS, False, ["2"]),
+        ("拖鞋退了", SLIPPERS, False, []),  # which pair: ask
+        ("send back the orange tee", JERSEYS, False, ["2"]),
+        ("return the tee", JERSEYS, False, []),
+        ("return both tees", JERSEYS, False, ["1", "2"]),
+        ("return the fleeces", FLEECES, False, ["1", "2"]),  # plural: both
+        ("return the fleece", FLEECES, False, []),  # one of two: ask which
         ("the coffee machine", ZHOU, True, ["1"]),  # by meaning: 半自动意式咖啡机
         ("我的头灯", PRIYA, True, ["3"]),  # Chinese for an English name
         ("the candle", ZHOU, True, ["5"]),

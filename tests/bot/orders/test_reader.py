@@ -22,9 +22,7 @@ from tests.conftest import make_settings
 
 
 def test_only_what_the_message_says_is_taken() -> None:
-    text = (
-        "the parcel you're about to send me, 104301, I no longer want it. emma.johnson@example.com"
-    )
+    text = "the parcel you're about to send me, 104301, please halt it. emma.johnson@example.com"
     said = apply(
         extract(text),
         ModelRead(
@@ -72,7 +70,7 @@ def test_a_capable_model_reads_what_the_rules_miss(tmp_path: Path) -> None:
     bot, backend = _bot(tmp_path, model="some-org/a-capable-7b-instruct")
     try:
         bot.warm_up()
-        message = "I no longer want the parcel NW-104301. emma.johnson@example.com"
+        message = "Please halt the parcel NW-104301. emma.johnson@example.com"
         assert extract(message).intents == []  # the rules alone do not see a request
         first = bot.chat(message, session="m")
         assert "cancel order NW-104301" in first.reply

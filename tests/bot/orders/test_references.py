@@ -164,3 +164,14 @@ def test_words_that_close_a_request_are_no_town(text: str, city: str) -> None:
 def test_the_language_is_read_from_words_not_data() -> None:
     assert language_words("zhang.wei@example.com") == ""
     assert "张伟" not in language_words("I am 张伟, what is my order status")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("我的书法服发货了吗？孙浩然，邮编100007", "孙浩然"),
+        ("请问订单到哪了?李想 310007", "李想"),
+    ],
+)
+def test_a_chinese_name_after_any_punctuation(text: str, name: str) -> None:
+    assert name in read_references(text).names

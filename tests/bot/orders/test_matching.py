@@ -1,0 +1,55 @@
+"""Names and postcodes as platform connectors compare them: a Chinese name matches its pinyin,
+family name first or last, in any reading of its characters; nothing else does."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.orders.platforms.matching import postcode_queries, same_name
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("Ouyang Xiao", "欧阳晓"),  # a two-character family name
+        ("xiao ouyang", "欧阳晓"),
+        ("Huimin Zeng", "曾慧敏"),  # 曾 read zeng as a family name (ceng elsewhere)
+        ("Fang Wang", "王芳"),
+        ("王芳", "Wang Fang"),  # the store holds the pinyin, the shopper writes characters
+        ("Jürgen Müller", "muller jurgen"),
+        ("Lu Bin", "吕斌"),  # ü written u
+    ],
+)
+def test_the_same_name(given: str, stored: str) -> None:
+    assert same_name(given, stored)
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("Wang Li", "王芳"),
+        ("Ming Wong", "黄小明"),  # an English name is not a spelling of the Chinese one
+        ("Ouyang", "欧阳晓"),  # part of a name
+        ("王", "王芳"),
+        ("Xiao Ou Yang Li", "欧阳晓"),
+        ("", "王芳"),
+    ],
+)
+def test_not_the_same_name(given: str, stored: str) -> None:
+    assert not same_name(given, stored)
+
+
+@pytest.mark.parametrize(
+    ("given", "searched"),
+    [
+        ("w1d5qe", "W1D 5QE"),  # British, written without its space
+        ("h2x1y4", "H2X 1Y4"),  # Canadian
+        ("t12x2n6", "T12 X2N6"),  # an Eircode
+    ],
+)
+def test_a_postcode_is_also_searched_as_stores_write_it(given: str, searched: str) -> None:
+    assert postcode_queries(given)[0] == given and searched in postcode_queries(given)
+
+
+def test_a_postcode_written_in_full_is_searched_as_given() -> None:
+    assert postcode_queries("W1D 5QE") == ["W1D 5QE"] and postcode_queries("2200") == ["2200"]

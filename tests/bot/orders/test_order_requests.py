@@ -1,0 +1,125 @@
+"""A shopper's first message about their own order starts the order flow in many wordings,
+English and Chinese; a follow-up once verified is read in that context; general questions
+stay with the knowledge."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.orders.intents import extract, starts_order_request
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Hey, anything new on the floor pump I bought?", "status"),
+        ("what's happening with my stuff?", "status"),
+        ("my parcel still hasn't arrived", "status"),
+        ("我买的打气筒到底什么时候能收到", "status"),
+        ("订的东西一直没收到", "status"),
+        ("I no longer need the pannier bag, please stop that order", "cancel"),
+        ("I no longer need the pannier bag I ordered", "refund"),  # cancel or return: by status
+        ("茶服那单我不需要了", "refund"),
+        ("my jacket doesn't fit, can it be traded for a bigger one?", "exchange"),
+        ("我的包裹在哪里", "status"),
+        ("what's the status on them?", "status"),
+    ],
+)
+def test_first_messages_start_the_order_flow(text: str, intent: str) -> None:
+    said = extract(text)
+    assert said.intents and said.intents[0] == intent
+    assert starts_order_request(text, said)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("actually just kill that order", "cancel"),
+        ("那就撤单吧", "cancel"),
+        ("帮我撤销吧", "cancel"),
+        ("I'd rather get my money back, please scrap it", "refund"),
+    ],
+)
+def test_follow_ups_once_verified_continue_the_order_flow(text: str, intent: str) -> None:
+    said = extract(text)
+    assert said.intents and said.intents[0] == intent
+    assert starts_order_request(text, said, verified=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How long do refunds take?",
+        "Do you have this in red?",
+        "What happens if the shoes don't fit?",
+        "Is the rain jacket in stock?",
+        "退货政策是什么？",
+        "Is it true that the kettle doesn't fit on induction hobs?",
+        "这款茶壶在哪里生产的？",
+        "I no longer want to get your newsletter",
+    ],
+)
+def test_general_questions_stay_with_the_knowledge(text: str) -> None:
+    assert not starts_order_request(text, extract(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Any updates on when the navy jacket is back in stock?",
+        "What if the shoes don't fit?",
+        "这款茶壶在哪里生产的？",
+        "I no longer want to get your newsletter",
+    ],
+)
+def test_catalog_questions_stay_with_the_knowledge_once_verified(text: str) -> None:
+    assert not starts_order_request(text, extract(text), verified=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("我订的狗床送到了没有", "status"),  # A-not-A questions
+        ("寄出了没", "status"),
+        ("有没有发货啊", "status"),
+        ("帮我查一下我所有的订单", "status"),
+        ("please send it to my sister's instead, 4 Patrick's Hill in Cork", "change_address"),
+        ("Can you deliver it to the office instead?", "change_address"),
+        ("寄到我妈那里吧", "change_address"),
+    ],
+)
+def test_more_wordings_of_order_requests(text: str, intent: str) -> None:
+    said = extract(text)
+    assert said.intents and said.intents[0] == intent, said.intents
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["can you send the receipt to my email instead", "收到了，没问题", "could you send me a photo"],
+)
+def test_look_alikes_are_not_order_requests(text: str) -> None:
+    said = extract(text)
+    assert not {"status", "change_address"} & set(said.intents), said.intents
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Helene Dubois-Lefevre, 75005. Is my smock order still being packed?",
+        "王芳，邮编 eh9 1hz，我的订单呢",
+        "ma.lina@example.cn 我买的东西怎么样了？",
+    ],
+)
+def test_who_they_are_and_a_question_about_their_order_start_the_flow(text: str) -> None:
+    assert starts_order_request(text, extract(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Helene Dubois-Lefevre, 75005. Do you ship to France?",  # no order of theirs named
+        "Do you deliver to 75005?",
+    ],
+)
+def test_who_they_are_alone_asks_no_order(text: str) -> None:
+    assert not starts_order_request(text, extract(text))
