@@ -216,10 +216,17 @@ def lines_named(
 ) -> list[L]:
     """The lines the text names best (ties kept), by words, options, or else by meaning (the
     best line at least `floor` similar and `margin` ahead of the next)."""
-    scores = [name_score(text, line) + option_score(text, line) for line in lines]
+    named = [name_score(text, line) for line in lines]
+    scores = [n + option_score(text, line) for n, line in zip(named, lines, strict=True)]
     best = max(scores, default=0.0)
     if best > 0:
         tied = [line for line, score in zip(lines, scores, strict=True) if score == best]
+        if max(named) == 0:
+            # Only an option was named, which may be the one wanted ("毛衣换成M码": the bowl in
+            # M is not the jumper meant): an item the words clearly mean comes first.
+            picked = best_line(meaning, chunks(text), lines, floor=floor, margin=margin)
+            if picked is not None and lines[picked] not in tied:
+                return [lines[picked]]
         if len(tied) > 1 and _same_product(tied) and not _plural(text, tied[0]):
             # "粉红的那双" of a pink and a navy pair: the option the words mean, or none (the
             # caller asks); never both because their shared name matched.

@@ -47,6 +47,10 @@ SLIPPERS = [
     Line("1", "手工棉拖鞋", "鞋履", {"尺码": "38-39", "颜色": "酒红"}),
     Line("2", "手工棉拖鞋", "鞋履", {"尺码": "38-39", "颜色": "墨绿"}),
 ]
+PETS = [
+    Line("1", "Knitted Dog Jumper", "Dog Clothing > Jumpers", {"colour": "Cream", "size": "S"}),
+    Line("2", "Stainless Slow Feeder Bowl", "Feeding > Bowls", {"size": "M"}),
+]
 JERSEYS = [
     Line("1", "Trail Running Tee", "Apparel", {"color": "Charcoal", "size": "M"}),
     Line("2", "Trail Running Tee", "Apparel", {"color": "Sunset Orange", "size": "M"}),
@@ -87,6 +91,9 @@ def ids(lines: list[Line]) -> list[str]:
         ("return the fleece", FLEECES, False, []),  # one of two: ask which
         ("the coffee machine", ZHOU, True, ["1"]),  # by meaning: 半自动意式咖啡机
         ("我的头灯", PRIYA, True, ["3"]),  # Chinese for an English name
+        # The size wanted is another line's size: the item the words mean counts, not the bowl.
+        ("毛衣小了想换成M码", PETS, True, ["1"]),
+        ("the M one", PETS, True, ["2"]),  # an option alone still names its line
         ("the candle", ZHOU, True, ["5"]),
         # Several lines listed: each part names its own ("sun hat" outscoring "headlamp" by
         # words does not drop the headlamp); a part that names none adds none.
