@@ -201,8 +201,7 @@ def store_tasks(path: Path, store: str) -> list[dict[str, Any]]:
 
 
 def eval_store(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.orders.platforms.fakestore import read_store
-    from bot.orders.platforms.served import make_fake, served_store, store_platform
+    from bot.orders.platforms.served import make_fake, served_store, store_platform, store_policy
     from bot.output import print_json
     from bot.shopbot import ShopBot
 
@@ -214,15 +213,7 @@ def eval_store(args: argparse.Namespace, settings: Settings) -> int:
     if args.queries:
         tasks = tasks[: args.queries]
     repeats = getattr(args, "repeats", None) or 4
-    store_file = json.loads((folder / "store.json").read_text(encoding="utf-8"))
-    read_store(folder, platform)
-    # The store's policy is its store.json's: the demo store's holiday returns are no rule of
-    # another store unless its settings say so.
-    own = {"holiday_returns": ""} | store_file.get("settings", {}).get("orders", {})
-    try:  # validated: a key the settings do not know is an error, not silently ignored
-        policy = type(settings.orders).model_validate(settings.orders.model_dump() | own)
-    except ValueError as exc:
-        raise InputError(f"store.json settings.orders: {exc}", path=str(folder)) from exc
+    policy = store_policy(folder, settings.orders)  # store_platform read its files
     limits = {"bucket_size": 400, "leak_per_s": 20.0} if platform == "shopify" else {}  # Plus
     fake = make_fake(platform, folder=folder, **limits)
     started = time.perf_counter()

@@ -15,17 +15,15 @@ from bot.orders.state import PendingChange
 from bot.orders.turn import OrderReply, OrderTurn
 from bot.reasons import Reason, ReasonCode
 
+# "just change it", 直接改: the shopper presses on without the proof asked for.
+_PRESSING = r"\bjust (change|do|send|update|ship)\b|直接改|就改吧|帮我改就行"
 _NO_PROOF = re.compile(
     r"\b(don'?t|do not|doesn'?t) (have|know|remember|recall)\b|\bnot sure\b|\bno idea\b|"
-    r"\bcan'?t (find|remember|recall)\b|\bforg[oe]t\b|\bjust (change|do|send|update|ship)\b|"
-    r"不知道|不记得|忘了|找不到|没有(订单号|邮编|单号)|直接改|就改吧|帮我改就行",
+    r"\bcan'?t (find|remember|recall)\b|\bforg[oe]t\b|"
+    r"不知道|不记得|忘了|找不到|没有(订单号|邮编|单号)|" + _PRESSING,
     re.I,
 )
-_JUST_DO_IT = re.compile(
-    r"\bjust (change|do|send|update|ship)\b|\bcan'?t you\b|\bcan you not\b"
-    r"|直接改|就改吧|帮我改就行",
-    re.I,
-)
+_JUST_DO_IT = re.compile(r"\bcan'?t you\b|\bcan you not\b|" + _PRESSING, re.I)
 _WHICH = re.compile(
     r"\b(which|what) (one|item|order|size|colou?r)\b|\b(is|was) (that|this|it) the\b|"
     r"\bthe one (with|that|in)\b|\bthat one\b|哪(个|件|双|一|单)|是不是|是指",

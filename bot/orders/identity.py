@@ -211,10 +211,9 @@ class IdentityCheck:
             if order.number not in proof.orders:
                 proof.orders.append(order.number)
             pair = True
-        for hint in given.hints:  # "..., 2200:": a bare number that is their postcode
-            if given.email and same_postcode(hint, customer.postcode):
-                proof.postcodes.append(customer.postcode)
-                pair = True
+        if given.email and any(same_postcode(h, customer.postcode) for h in given.hints):
+            proof.postcodes.append(customer.postcode)  # "..., 2200:": a bare postcode
+            pair = True
         if given.email and fold(given.email) != fold(customer.email):
             return None
         if given.name and not same_name(given.name, customer.name):

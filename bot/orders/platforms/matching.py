@@ -14,11 +14,16 @@ from itertools import product
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+def _folded(name: str) -> str:
+    """Lower case without accents: "Jürgen MÜLLER" -> "jurgen muller"."""
+    text = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 def name_key(name: str) -> tuple[str, ...]:
     """Words of a name, case- and accent-insensitive, in any order: "Jürgen  MÜLLER",
     "muller jurgen" and "Jurgen Muller" are the same; Chinese names ignore spaces."""
-    text = unicodedata.normalize("NFKD", name.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _folded(name)
     if _CJK.search(text):
         return ("".join(text.split()),)
     return tuple(sorted(re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text)))
@@ -40,15 +45,8 @@ def _written_alike(a: str, b: str) -> bool:
     if bool(_CJK.search(a)) == bool(_CJK.search(b)):
         return False
     chinese, latin = (a, b) if _CJK.search(a) else (b, a)
-    letters = "".join(name_key_in_order(latin))
+    letters = "".join(re.findall(r"[a-z]+", _folded(latin)))  # in the order written
     return bool(letters) and letters in pinyin_forms(chinese)
-
-
-def name_key_in_order(name: str) -> list[str]:
-    """The words of a name in letters, as written: case- and accent-insensitive."""
-    text = unicodedata.normalize("NFKD", name.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.findall(r"[a-z]+", text)
 
 
 @lru_cache(maxsize=4096)

@@ -126,6 +126,22 @@ def served_store(
             system.close()
 
 
+def store_policy(folder: Path, base: OrdersSettings) -> OrdersSettings:
+    """``base`` with the store's own order policy (its store.json's ``settings.orders``),
+    validated: a key the settings do not know is an error naming the file. The demo store's
+    holiday returns are no rule of another store unless its settings say so."""
+    import json
+
+    from bot.errors import InputError
+
+    store_file = json.loads((folder / "store.json").read_text(encoding="utf-8"))
+    own = {"holiday_returns": ""} | store_file.get("settings", {}).get("orders", {})
+    try:
+        return OrdersSettings.model_validate(base.model_dump() | own)
+    except ValueError as exc:
+        raise InputError(f"store.json settings.orders: {exc}", path=str(folder)) from exc
+
+
 def store_platform(folder: Path) -> str:
     """The platform a store folder was made for (its store.json)."""
     import json

@@ -5,14 +5,19 @@ the real connectors)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
 
 from bot.orders.assistant import OrderAssistant
 from bot.orders.audit import MemoryAuditLog
-from bot.orders.platforms.served import ServedStore, make_fake, served_store, store_platform
+from bot.orders.platforms.served import (
+    ServedStore,
+    make_fake,
+    served_store,
+    store_platform,
+    store_policy,
+)
 from bot.orders.state import OrderState
 from bot.settings import OrdersSettings
 from tests.conftest import DATA
@@ -21,8 +26,7 @@ from tests.conftest import DATA
 def _serve(name: str) -> Iterator[ServedStore]:
     folder = DATA / "stores" / name
     platform = store_platform(folder)
-    own = json.loads((folder / "store.json").read_text(encoding="utf-8"))["settings"]["orders"]
-    policy = OrdersSettings.model_validate(OrdersSettings().model_dump() | own)
+    policy = store_policy(folder, OrdersSettings())
     with served_store(platform, make_fake(platform, folder=folder), policy) as served:
         yield served
 
