@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from bot.orders.finding import OrderFinder
 from bot.orders.identity import IdentityCheck
-from bot.orders.policy import SOURCES, Decision
+from bot.orders.policy import A_PERSON_MAY_DECIDE, SOURCES, Decision
 from bot.orders.references import country_of
 from bot.orders.replies import day, decision_text, items_text, money, variants_text
 from bot.orders.state import PendingChange
@@ -210,9 +210,28 @@ class OrderChanges:
                 else turn.say("no_alternatives")
             )
             return turn.reply(explained + more, decision.sources)
+        if set(decision.reasons) & A_PERSON_MAY_DECIDE:
+            # Outside the policy, but a person may make an exception: offered, not imposed.
+            state.awaiting = "person"
+            state.order = order.number
+            state.refused = decision.summary()
+            return turn.reply(explained + turn.say("offer_person"), decision.sources)
         state.forget_request()
         state.order = order.number  # follow-up questions are about the same order
         return turn.reply(explained, decision.sources)
+
+    def to_person(self) -> OrderReply:
+        """The shopper took the person offered for a refused request: the case goes along."""
+        turn = self.turn
+        refused = turn.state.refused or {}
+        outside = {
+            "action": refused.get("action") or turn.state.intent or "",
+            "order": turn.state.order or "",
+            "policy_reasons": ", ".join(refused.get("reasons") or []),
+        }
+        reply = turn.hand_off("escalated", Reason(ReasonCode.OUTSIDE_ORDER_POLICY, outside))
+        reply.case["decision"] = refused
+        return reply
 
     def proposal(self, decision: Decision, order: Order) -> str:
         """The change described exactly, for the shopper to say yes to."""

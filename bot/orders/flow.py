@@ -78,6 +78,12 @@ class OrderFlow:
             if not starts:
                 return None
             awaiting = None
+        elif awaiting == "person" and said.yes:
+            return self.changes.to_person()
+        elif awaiting == "person" and said.no:
+            order = state.order or ""
+            state.forget_request()
+            return turn.reply(turn.say("declined", order=order))
         elif awaiting == "proof" and self.answers("proof"):
             return self.more_proof()
         elif awaiting == "proof" and self.withdraws():

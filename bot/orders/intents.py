@@ -128,7 +128,10 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     ),
     (
         "orders",
-        re.compile(r"\bmy orders\b|\border history|我的订单|订单列表|我买了什么", re.I),
+        re.compile(
+            r"\bmy orders\b|\border history|我的订单|订单列表|我买了什么|(所有|全部|每个)的?订单",
+            re.I,
+        ),
     ),
 ]
 
@@ -235,8 +238,12 @@ DOES_NOT_FIT = re.compile(
     re.I,
 )
 _ACTION_INTENTS = {"cancel", "return", "exchange", "change_address", "refund"}
+# Beside a new address, the order is to go there ("can order 5181 go to ... instead?",
+# "we're moving", 搬家了).
 _SHIP_TO = re.compile(
-    r"\b(ship|send|sent|deliver|mail|redirect|move)\b|寄到|送到|发到|改寄|改成|改为|换到", re.I
+    r"\b(ship|send|sent|deliver|mail|redirect|move[ds]?|moving|go(es)?)\b|\binstead\b|"
+    r"寄到|送到|发到|改寄|改成|改为|换到|搬家|搬到",
+    re.I,
 )
 
 

@@ -343,8 +343,17 @@ def find_address(
             if unit and not parsed.line2:  # "Flat 12, 40 Upper Street, London N1 0PN"
                 parsed = replace(parsed, line2=unit.group(0))
                 offset = unit.start()
-            return parsed, (offset, start + lead + len(segment))
+            return parsed, (offset, start + lead + _address_end(segment, parsed))
     return None
+
+
+def _address_end(segment: str, address: Address) -> int:
+    """Where the address ends in its segment: after the last of its parts written there
+    ("..., EH6 6PL, where is my order" ends at the postcode)."""
+    folded = segment.casefold()
+    parts = (address.line1, address.line2, address.city, address.region, address.postcode)
+    ends = [folded.rfind(p.casefold()) + len(p) for p in parts if p and p.casefold() in folded]
+    return max(ends, default=len(segment))
 
 
 def _segment(text: str, start: int) -> tuple[str, int]:

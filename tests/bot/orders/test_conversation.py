@@ -268,3 +268,31 @@ def test_all_orders_lists_every_order(bot: ShopBot, question: str) -> None:
     mine = orders.system.list_orders(orders.system.find_customer_by_email(EMMA.split()[3]).id)
     assert len(mine) > 5
     assert all(o.number in reply for o in mine)
+
+
+@pytest.mark.parametrize(
+    ("first", "answer", "escalated"),
+    [
+        ("Can I exchange my headphones from NW-104390 for another color?", "yes", True),
+        ("订单 NW-104390 的耳机能换个颜色吗？", "好的", True),
+        ("Can I exchange my headphones from NW-104390 for another color?", "no thanks", False),
+    ],
+)
+def test_a_refused_exchange_offers_a_person_who_gets_the_case(
+    bot: ShopBot, first: str, answer: str, escalated: bool
+) -> None:
+    """Outside the exchange policy: the way the policy allows (return, re-order) and a person
+    offered; a plain yes hands the case over, a no leaves the order as it is."""
+    session = f"offer-{first[:3]}-{answer}"
+    shown = bot.chat(f"{first} charlotte.taylor@example.com zip 30303", session=session)
+    assert not shown.escalated and ("return" in shown.reply or "退货" in shown.reply)
+    before = order(bot, "NW-104390")
+    turn = bot.chat(answer, session=session)
+    assert turn.escalated is escalated, turn.reply
+    assert order(bot, "NW-104390") == before
+    if escalated:
+        assert [r.code.value for r in turn.reasons] == ["outside_order_policy"]
+        case = bot.store.get(session).data["order_case"]
+        assert case["order"] == "NW-104390" and case["decision"]["reasons"] == ["not_exchangeable"]
+    else:
+        assert "NW-104390" in turn.reply and bot.store.get(session).status == "bot"

@@ -132,6 +132,15 @@ def test_an_address_is_data_not_a_request_or_an_order() -> None:
     assert extract("kevin.ho@example.com cancel order 5414 please, thanks").address is None
 
 
+def test_words_after_an_address_are_read_as_words() -> None:
+    """The address ends where its last part is written: what follows is the request."""
+    said = extract("I live at 22 Harbour Street, Edinburgh EH6 6PL, where is my order?")
+    assert said.address is not None and said.address.postcode == "EH6 6PL"
+    assert said.intents == ["status"]
+    moving = extract("we're moving - can order 5181 go to 22 Harbour Street, Edinburgh EH6 6PL?")
+    assert moving.intents == ["change_address"] and moving.order_numbers == ["5181"]
+
+
 def test_a_new_address_is_in_the_country_its_postcode_says() -> None:
     def country(postcode: str, region: str = "", line1: str = "1 Road", city: str = "X") -> str:
         return country_of(Address("", line1, city, postcode, "", region=region))

@@ -31,6 +31,12 @@ TEA = [
     Line("3", "白瓷品茗杯", "茶具 > 茶杯", {"数量": "六只装"}),
 ]
 
+# Two garments of an English catalog, named in Chinese (外套 is not clearly either).
+WEAR = [
+    Line("1", "Waxed Cotton Field Jacket", "Clothing > Outerwear", {"colour": "Olive"}),
+    Line("2", "Merino Crew Jumper", "Clothing > Knitwear", {"colour": "Navy"}),
+]
+
 
 @pytest.mark.parametrize(
     ("text", "lines", "chosen", "kept"),
@@ -73,6 +79,9 @@ TEA = [
         ("茶盘除外，其他都退了", TEA, "13", "2"),
         ("keep the bamboo tray, return the other stuff", TEA, "13", "2"),
         ("I'm keeping the cups, the rest goes back", TEA, "12", "3"),
+        # only the line named goes: a kept thing that names no line clearly changes nothing
+        ("订单里的毛衣退掉，外套留着", WEAR, "2", "1"),
+        ("return the jumper, I'm keeping the blazer", WEAR, "2", "1"),
     ],
 )
 def test_included_and_kept_lines(
