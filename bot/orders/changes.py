@@ -3,6 +3,7 @@ out only as the policy allows."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any, cast
 
@@ -352,9 +353,17 @@ class OrderChanges:
 
 def _addressed_to(address: Address, order: Order) -> Address:
     """The new address, to the order's addressee unless the shopper named someone, in the
-    country its postcode belongs to (else the order's)."""
-    country = address.country or country_of(address) or order.address.country
+    country its postcode belongs to (else the order's): a postcode of the same shape as the
+    order's is taken for the order's country (Taipei's 106088 is not China's)."""
+    same_shape = _shape(address.postcode) == _shape(order.address.postcode) != ""
+    guessed = order.address.country if same_shape else country_of(address)
+    country = address.country or guessed or order.address.country
     return replace(address, name=address.name or order.address.name, country=country)
+
+
+def _shape(postcode: str) -> str:
+    """A postcode's pattern: "B13 8HW" -> "A99 9AA", "106088" -> "999999"."""
+    return re.sub(r"[A-Za-z]", "A", re.sub(r"\d", "9", postcode.strip().upper()))
 
 
 def _order_state(order: Order) -> dict[str, Any]:

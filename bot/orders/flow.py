@@ -134,10 +134,12 @@ class OrderFlow:
     def restates(self, action: str) -> bool:
         """Whether a message at the confirmation changes a detail of the same request."""
         said, text = self.turn.said, self.turn.text
+        if action == "return" and (said.store_credit or said.other_refund):
+            return True  # "退款换成店铺余额": the refund's way, whatever else the words say
         if said.intents and said.intents[0] not in (self.turn.state.intent, "refund"):
             return False  # a new request
         if action == "return":
-            return said.store_credit or said.other_refund or bool(_ORIGINAL_METHOD.search(text))
+            return bool(_ORIGINAL_METHOD.search(text))
         if action == "exchange":
             return self.finder.names_any_option() or bool(
                 BIGGER.search(text) or SMALLER.search(text)
@@ -212,6 +214,8 @@ class OrderFlow:
                 or said.order_hints
                 or said.address
             )
+        if awaiting in ("order", "item", "variant") and (said.store_credit or said.other_refund):
+            return True  # "store credit please" while asked which item: the same request
         if awaiting == "order":
             return bool(said.order_numbers) or self.finder.names_any_item()
         if awaiting == "address":

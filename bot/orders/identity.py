@@ -16,7 +16,9 @@ against the store's data, and every other detail they give must fit too.
 
 from __future__ import annotations
 
-from bot.orders.intents import Said
+import re
+
+from bot.orders.intents import Said, possible_postcodes
 from bot.orders.platforms.matching import same_name, same_postcode
 from bot.orders.references import fold
 from bot.orders.state import GivenIdentity, OrderState, Proof
@@ -24,6 +26,7 @@ from bot.orders.system import Customer, Order
 from bot.orders.turn import OrderReply, OrderTurn
 from bot.reasons import Reason, ReasonCode
 
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _LOOKUPS = 12  # name and postcode look-ups one message may cost the store at most
 
 __all__ = ["IdentityCheck", "remember_identity", "said_identity", "same_postcode"]
@@ -71,7 +74,7 @@ def _makes_a_pair(said: Said) -> bool:
     """Whether one message gives the kinds of details of a pair (they may still not fit)."""
     if said.email:
         return bool(said.postcodes or said.order_numbers or said.order_hints)
-    return bool(said.postcodes and (said.name or said.names))
+    return bool(possible_postcodes(said) and (said.name or said.names))
 
 
 def said_identity(said: Said) -> bool:
@@ -156,11 +159,16 @@ class IdentityCheck:
             if pair:
                 return found, True, proof
             return None, has_pair, Proof()
-        if not given.postcodes:
-            return None, False, Proof()
         names = ([given.name] if given.name else []) + given.names
+        # "Daniel Kowalczyk 3010": four bare digits beside a name may be the postcode of
+        # Australia, New Zealand, Denmark...; the store's data says whether they are.
+        postcodes = given.postcodes or (
+            [h for h in given.hints if _FOUR_DIGITS.fullmatch(h)] if names else []
+        )
+        if not postcodes:
+            return None, False, Proof()
         lookups = 0
-        for postcode in given.postcodes:
+        for postcode in postcodes:
             for name in dict.fromkeys(names):
                 if lookups >= _LOOKUPS:
                     break
@@ -168,7 +176,7 @@ class IdentityCheck:
                 found = system.find_customer_by_name(name, postcode)
                 if found is None:
                     continue
-                proof = Proof(name=True)
+                proof = Proof(name=True, postcodes=[postcode])
                 if self._fits(found, given, proof) is not None:
                     return found, True, proof
                 return None, True, Proof()

@@ -8,10 +8,11 @@ never trusted to call a function or copy a number.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.language import CJK
 from bot.orders.references import POSTCODE_HINT, read_references
+from bot.orders.script import as_written, simplified
 from bot.orders.system import Address
 
 __all__ = [
@@ -180,6 +181,7 @@ class Said:
 
 def extract(text: str, pattern: re.Pattern[str] | None = None) -> Said:
     """Read one message; ``pattern`` is the store's own order-number pattern, if declared."""
+    original, text = text, simplified(text)
     refs = read_references(text, pattern)
     found = Said(
         order_numbers=refs.marked_orders,
@@ -211,6 +213,18 @@ def extract(text: str, pattern: re.Pattern[str] | None = None) -> Said:
     found.no = not found.yes and bool(_NO.match(text) or _CHANGED_MIND.search(text))
     found.store_credit = bool(_STORE_CREDIT.search(text))
     found.other_refund = bool(_OTHER_REFUND.search(text))
+    if text is not original:  # names and a new address as the shopper wrote them
+        found.name = as_written(found.name, text, original) if found.name else None
+        found.names = [as_written(n, text, original) for n in found.names]
+        if found.address is not None:
+            a = found.address
+            found.address = replace(
+                a,
+                line1=as_written(a.line1, text, original),
+                line2=as_written(a.line2, text, original),
+                city=as_written(a.city, text, original),
+                region=as_written(a.region, text, original),
+            )
     return found
 
 
@@ -300,6 +314,12 @@ _GENERAL = re.compile(
 )
 
 
+def possible_postcodes(said: Said) -> list[str]:
+    """The postcodes given, or else bare four-digit numbers (Australia, New Zealand, Denmark:
+    the store's data decides whether they are one)."""
+    return said.postcodes or [h for h in said.order_hints if re.fullmatch(r"\d{4}", h)]
+
+
 def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     """Whether a message starts an order request (not a general policy question); a verified
     shopper asking for a change ("keep the jacket, send the rest back") needs no "my", nor one
@@ -313,13 +333,15 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     identified = said.email or said.postcodes or said.order_numbers or said.order_hints
     if identified and said.intents:  # "Mohammed Al-Farsi, T2P 2W2. Can I still return it?"
         return True
-    pair = said.email or (said.postcodes and (said.name or said.names))
+    pair = said.email or (possible_postcodes(said) and (said.name or said.names))
     if pair and asks_about_an_order(text):  # "Helene Dubois, 75005. Is my smock order ...?"
         return True
     bare = text
     for postcode in said.postcodes:  # "Roisin Nic Giolla, H91W5P9": no words in a postcode
         bare = bare.replace(postcode, " ")
     if (said.email or said.postcode) and _identity_only(bare):  # "Emma Johnson 43215"
+        return True
+    if possible_postcodes(said) and said.names and _identity_only(bare):  # "Tom Ruru 3010"
         return True
     if not said.intents and not said.order_numbers:
         return False

@@ -16,6 +16,7 @@ from typing import Protocol, TypeVar
 
 from bot.orders.meaning import Meaning, clear_winner, similarities
 from bot.orders.references import fold
+from bot.orders.script import simplified
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
@@ -104,7 +105,7 @@ def descriptors(line: Line) -> list[str]:
 
 def _bigrams(text: str) -> set[str]:
     found: set[str] = set()
-    for run in _CJK_RUN.findall(text):
+    for run in _CJK_RUN.findall(simplified(text)):
         found |= {run[i : i + 2] for i in range(len(run) - 1)}
     return found
 
@@ -139,6 +140,14 @@ def mentions_value(text: str, value: str) -> int:
     if not value:
         return -1
     if _CJK.search(value):
+        text, value = simplified(text), simplified(value)
+        code = re.match(r"[A-Za-z]{0,3}\d{1,3}[A-Za-z]?(?=\s)", value)  # "02 自然色", "N10 瓷白"
+        if code:
+            said = re.search(
+                rf"(?<![A-Za-z0-9]){re.escape(code.group(0))}(?![A-Za-z0-9])", text, re.I
+            )
+            if said:
+                return said.start()
         if value in text:
             return text.index(value)
         pairs = [p for p in _bigrams(value) if p in text]

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+from bot.orders.script import simplified
 from bot.orders.system import Address
 
 # -- spans that are not order numbers --------------------------------------------------------
@@ -38,9 +39,11 @@ _POSTCODES = [
 POSTCODE = re.compile(
     r"(?<![0-9A-Za-z-])(" + "|".join(_POSTCODES[:-1]) + r")(?![0-9A-Za-z-])", re.I
 )
-POSTCODE_HINT = re.compile(r"zip|post ?code|postal|eircode|邮编|邮政编码", re.I)
+POSTCODE_HINT = re.compile(r"zip|post ?code|postal|eircode|邮编|邮政编码|邮递区号|邮区编号", re.I)
 _HINTED = re.compile(
-    r"(?:zip|post ?code|postal code|eircode|邮编|邮政编码)(?:\s*code)?\s*(?:is|:|：|是)?\s*"
+    r"(?:zip|post ?code|postal code|eircode|邮编|邮政编码|邮递区号|邮区编号)(?:\s*code)?"
+    r"\s*(?:is|:|：|是)?\s*"
+    r"(?:[A-Z]{2,3}\s+)?"  # a state before it: "postcode is NSW 2010"
     r"(" + "|".join(_POSTCODES) + r")(?![0-9A-Za-z-])",
     re.I,
 )
@@ -152,6 +155,12 @@ class References:
     def bare_orders(self) -> list[str]:
         return [o.text for o in self.orders if not o.marked]
 
+    @property
+    def four_digits(self) -> list[str]:
+        """Bare four-digit numbers: an order, or the postcode of Australia, New Zealand,
+        Denmark, Switzerland... (the store's data decides which)."""
+        return [o.text for o in self.orders if not o.marked and re.fullmatch(r"\d{4}", o.text)]
+
 
 def read_references(text: str, pattern: re.Pattern[str] | None = None) -> References:
     """Every reference in ``text``; ``pattern`` is the store's own order-number pattern."""
@@ -219,7 +228,7 @@ def read_references(text: str, pattern: re.Pattern[str] | None = None) -> Refere
         if free(*m.span(1)):
             add(m.group(1), False, m.span(1))
     found.cued_name, found.names = names_in(text, found)
-    if found.postcodes and not found.names:
+    if (found.postcodes or found.four_digits) and not found.names:
         found.windows = name_windows(text)
     return found
 
@@ -244,7 +253,7 @@ def names_in(text: str, refs: References) -> tuple[str | None, list[str]]:
         if all(w[:1].isupper() for w in words[:2]):  # "I'm moving next week" is nobody's name
             cued = cued or " ".join(words[:4])
         candidates += [" ".join(words[:n]) for n in range(min(5, len(words)), 1, -1)]
-    anchors = [text.find(p) for p in refs.postcodes if text.find(p) >= 0]
+    anchors = [text.find(p) for p in refs.postcodes + refs.four_digits if text.find(p) >= 0]
     anchors += [text.lower().find(p.lower()) for p in refs.postcodes]
     if refs.email:
         anchors.append(text.lower().find(refs.email))
@@ -253,7 +262,7 @@ def names_in(text: str, refs: References) -> tuple[str | None, list[str]]:
         before = re.sub(
             r"(?i)(?:zip|post ?code|postal code|eircode)(?:\s*code)?\s*(?:is|:)?\s*$", "", before
         )
-        before = re.sub(r"(?:邮编|邮政编码)\s*[:：是]?\s*$", "", before)
+        before = re.sub(r"(?:邮编|邮政编码|邮递区号|邮区编号)\s*[:：是]?\s*$", "", before)
         tail = before.rstrip(" ,，、:：-—–")
         tail = re.sub(r"(?i)(?:\s+(?:here|again|speaking|writing))+$", "", tail)
         cjk = re.search(r"(?:^|[^\u3400-\u9fff])([\u3400-\u9fff]+)$", tail)
@@ -407,9 +416,13 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
         if code is None:
             continue
         before, after = part[: code.start()].strip(), part[code.end() :].strip()
+        before = POSTCODE_HINT.sub("", before).strip(" :：")  # "邮递区号302058", "zip 10001"
         postcode = code.group(0).upper()
+        town_state = re.fullmatch(r"(.+?)\s+([A-Z]{2,3})", before)
         if _REGION.match(before):
             region = before
+        elif town_state:  # "Darling Point NSW 2027"
+            city, region = town_state.groups()
         elif before:
             city = before
         if _place(after):  # "80802 München"; not "518063 instead", "SW1A 1AA please"
@@ -461,9 +474,10 @@ def language_words(text: str) -> str:
 
 
 def _last_postcode(part: str) -> re.Match[str] | None:
+    """The postcode of an address part after the street (four digits count there)."""
     found = None
-    for pattern in _POSTCODES[:-1]:
-        for m in re.finditer(rf"(?<![\w-])({pattern})(?![\w-])", part, re.I):
+    for pattern in _POSTCODES:
+        for m in re.finditer(rf"(?<![0-9A-Za-z-])({pattern})(?![\w-])", part, re.I):
             if found is None or m.start() > found.start():
                 found = m
         if found is not None:
@@ -472,8 +486,9 @@ def _last_postcode(part: str) -> re.Match[str] | None:
 
 
 def fold(text: str) -> str:
-    """Lower case without accents: "Jürgen" → "jurgen"."""
-    text = unicodedata.normalize("NFKD", text.casefold())
+    """Lower case without accents, Chinese in simplified characters: "Jürgen" → "jurgen",
+    "陳怡君" → "陈怡君"."""
+    text = unicodedata.normalize("NFKD", simplified(text).casefold())
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 

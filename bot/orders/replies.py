@@ -379,8 +379,9 @@ def items_text(items: Sequence[OrderItem], language: str) -> str:
 
 
 def order_line(order: Order, language: str) -> str:
-    """One order in a list; one still on its way carries its tracking number."""
-    on_its_way = order.tracking_number and order.status not in ("delivered", "cancelled")
+    """One order in a list, with its tracking number once it has one (delivered ones too:
+    shoppers keep them for their records)."""
+    on_its_way = order.tracking_number and order.status != "cancelled"
     return say(
         language,
         "order_line_tracking" if on_its_way else "order_line",
