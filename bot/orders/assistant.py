@@ -112,7 +112,7 @@ class OrderAssistant:
         """Whether the message is an order request the order flow answers (nothing changes)."""
         said, text = extract(text, self.pattern), simplified(text)
         in_context = bool(state and (state.customer or (state.awaiting and state.intent)))
-        if state is not None and state.awaiting in ("proof", "confirm") and said.no:
+        if state is not None and state.awaiting in ("proof", "confirm", "reconfirm") and said.no:
             return True  # the answer to the flow's own question ("no, forget it")
         return starts_order_request(text, said, verified=in_context)
 

@@ -8,7 +8,12 @@ import re
 from bot.orders.changes import OrderChanges
 from bot.orders.finding import BIGGER, SMALLER, OrderFinder
 from bot.orders.identity import IdentityCheck, remember_identity, said_identity
-from bot.orders.intents import POSTCODE_HINT, asks_about_an_order, starts_order_request
+from bot.orders.intents import (
+    POSTCODE_HINT,
+    asks_about_an_order,
+    general_question,
+    starts_order_request,
+)
 from bot.orders.policy import SOURCES
 from bot.orders.replies import orders_text, status_text
 from bot.orders.state import PendingChange
@@ -27,6 +32,11 @@ _JUST_DO_IT = re.compile(r"\bcan'?t you\b|\bcan you not\b|" + _PRESSING, re.I)
 _WHICH = re.compile(
     r"\b(which|what) (one|item|order|size|colou?r)\b|\b(is|was) (that|this|it) the\b|"
     r"\bthe one (with|that|in)\b|\bthat one\b|哪(个|件|双|一|单)|是不是|是指",
+    re.I,
+)
+_QUESTION = re.compile(
+    r"[?？]|^\s*(how|what|when|where|why|which|who|do|does|is|are|can|could|will|would)\b|"
+    r"吗|呢|多久|怎么|什么时候",
     re.I,
 )
 _ORIGINAL_METHOD = re.compile(
@@ -53,10 +63,14 @@ class OrderFlow:
         # Once verified, or asked who they are for a request, the talk is about their orders.
         in_context = bool(state.customer) or (awaiting == "identity" and state.intent is not None)
         starts = starts_order_request(turn.text, said, verified=in_context)
-        if awaiting == "confirm":
+        if awaiting in ("confirm", "reconfirm"):
+            pending = state.pending
+            if said.yes and awaiting == "reconfirm" and pending is not None:
+                # A yes after another answer may be to that answer: the proposal is described
+                # again, and only the next yes carries it out.
+                return self.changes.present_again(pending)
             if said.yes:
                 return self.changes.carry_out()
-            pending = state.pending
             order, action = (pending.order, pending.action) if pending else (None, None)
             if said.no:
                 turn.log("declined", order=order, action=action)
@@ -73,6 +87,12 @@ class OrderFlow:
                 # "is that the frame bag?", "wait, which one?": the same proposal, described
                 # again (a plain yes is still needed).
                 return self.changes.present_again(pending)
+            general = not starts or general_question(turn.text)
+            if general and _QUESTION.search(turn.text):
+                # "how long does the refund take?" before saying yes: the knowledge answers and
+                # the proposal waits, to be described again before anything is done.
+                state.awaiting = "reconfirm"
+                return None
             turn.log("abandoned", order=order, action=action)
             state.forget_request()
             if not starts:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from bot.language import CJK
-from bot.orders.references import POSTCODE_HINT, read_references
+from bot.orders.references import POSTCODE_HINT, fold, read_references
 from bot.orders.script import as_written, simplified
 from bot.orders.system import Address
 
@@ -45,6 +45,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"(change|update|correct|fix|wrong|edit)\b.{0,30}\baddress|\baddress\b.{0,20}"
             r"\b(change|wrong|incorrect|update)|ship (it )?to (a )?(different|new|another) "
             r"address|new address|(改|修改|更改|换).{0,20}地址|地址.{0,6}(改|错)|新地址|"
+            r"\b(change|update|switch)\b.{0,12}\bwhere\b.{0,30}\b(sent|send|ship|shipped|going|"
+            r"goes|delivered|deliver)\b|"
             r"\b(ship|send|deliver)(ped|ed)?\b.{0,25}\bto (my |the |our )?(office|work|workplace|"
             r"parents'?|friend'?s|new place)\b|寄到(公司|单位|家里|新)|改寄"
             # somewhere else than the order says: "send it to my sister's instead", 寄到我妈那
@@ -314,6 +316,11 @@ _GENERAL = re.compile(
 )
 
 
+def general_question(text: str) -> bool:
+    """A question about the policy in general ("how long does a refund take?"), whoever asks."""
+    return bool(_GENERAL.search(text))
+
+
 def possible_postcodes(said: Said) -> list[str]:
     """The postcodes given, or else bare four-digit numbers (Australia, New Zealand, Denmark:
     the store's data decides whether they are one)."""
@@ -378,4 +385,4 @@ def _identity_only(text: str) -> bool:
         return False
     rest = re.sub(r"\S+@\S+|\d[\d\s-]*", " ", text)
     rest = _FILLER.sub(" ", rest)
-    return len(re.findall(r"[A-Za-z]+", rest)) <= 3 and len(CJK.findall(rest)) <= 4
+    return len(re.findall(r"[A-Za-z]+", fold(rest))) <= 3 and len(CJK.findall(rest)) <= 4

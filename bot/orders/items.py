@@ -121,7 +121,20 @@ SIZE_WORDS = {
 }
 
 
+# A size with its system: "EU 21", "US 8.5", "UK 7" (the shopper says "a 21", "size 8.5").
+_SIZED = re.compile(r"(?i)(?:eu|us|uk|cn|jp|au|nz|fr|it)\s?(\d{1,2}(?:\.5)?)")
+
+
 def _size_word(lowered: str, value: str) -> int:
+    sized = _SIZED.fullmatch(value.strip())
+    if sized:
+        number = re.escape(sized.group(1))
+        said = re.search(
+            rf"(?:\b(?:size|a|an|for|to|into|in|the)\s+|码\s*){number}(?![\d.])"
+            rf"|(?<![\d.#]){number}\s*(?:码|号)",
+            lowered,
+        )
+        return said.start() if said else -1
     words = SIZE_WORDS.get(value.upper())
     if not words:
         return -1

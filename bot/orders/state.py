@@ -120,7 +120,8 @@ class PendingChange:
 
 Awaiting = str
 """What the bot asked the shopper for: "identity", "order", "item", "variant", "address",
-"refund_method", "proof", "confirm" or "person" (a person offered for a refused request)."""
+"refund_method", "proof", "confirm", "reconfirm" (the proposal waits while a question was
+answered: a yes describes it again) or "person" (a person offered for a refused request)."""
 
 
 @dataclass

@@ -296,3 +296,37 @@ def test_a_refused_exchange_offers_a_person_who_gets_the_case(
         assert case["order"] == "NW-104390" and case["decision"]["reasons"] == ["not_exchangeable"]
     else:
         assert "NW-104390" in turn.reply and bot.store.get(session).status == "bot"
+
+
+def test_a_question_before_the_yes_keeps_the_proposal_to_be_confirmed_again(bot: ShopBot) -> None:
+    """A question at the confirmation is answered and the proposal waits: a later "no" drops
+    it (nothing handed over), a "yes" has it described again before anything is done."""
+    replies = say(
+        bot,
+        "q-no",
+        f"Cancel my order NW-104301, {EMMA}",
+        "how long does a refund take to reach my card?",
+        "actually no, don't cancel it. keep it",
+    )
+    assert "haven't changed" in replies[-1] and order(bot, "NW-104301")["status"] == "pending"
+    assert bot.store.get("q-no").status == "bot"
+    replies = say(
+        bot,
+        "q-yes",
+        f"Cancel my order NW-104301, {EMMA}",
+        "How long do refunds to a credit card take?",  # answered from the knowledge
+        "yes",
+    )
+    assert "NW-104301" in replies[-1] and order(bot, "NW-104301")["status"] == "pending"
+    say(bot, "q-yes", "yes")
+    assert order(bot, "NW-104301")["status"] == "cancelled"
+
+
+def test_traditional_chinese_reads_like_simplified(bot: ShopBot) -> None:
+    replies = say(bot, "trad", f"訂單 NW-104301 我不要了，幫我取消。{EMMA}", "確認")
+    assert "NW-104301" in replies[0] and order(bot, "NW-104301")["status"] == "cancelled"
+
+
+def test_four_bare_digits_beside_a_name_verify_an_australian_shopper(bot: ShopBot) -> None:
+    reply = bot.chat("Charlotte Wilson 2000, where is my order?", session="au").reply
+    assert "verified" in reply and "Charlotte" in reply

@@ -127,3 +127,13 @@ def test_option_values_as_shoppers_write_them() -> None:
     assert mentions_value("想换成40-41的", "40-41") >= 0
     assert mentions_value("还是换藏青色吧", "藏青") >= 0
     assert mentions_value("make that an 11", "11") >= 0 and mentions_value("size 110", "11") < 0
+
+
+def test_sizes_with_their_system_and_shade_codes() -> None:
+    """ "EU 21" is "a 21"; "02 自然色" is "02"; an order number holds no size."""
+    assert mentions_value("could I exchange them for a 21?", "EU 21") >= 0
+    assert mentions_value("换成21码", "EU 21") >= 0
+    assert mentions_value("order 20421 please", "EU 21") < 0
+    assert mentions_value("then 02 please", "02 自然色") >= 0
+    assert mentions_value("then 02 please", "03 小麥色") < 0
+    assert mentions_value("換成楓葉紅", "枫叶红") >= 0  # traditional and simplified alike

@@ -79,3 +79,21 @@ def test_a_bare_order_number_is_the_order_in_hand(moyun: ServedStore) -> None:
     assert state.order == "8347"
     returned, kept = replies[0].split("不退")  # the proposal, then the lines it leaves
     assert "宣纸" in returned and "毛笔" not in returned and "毛边纸" in kept
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Søren Østergaard 2200", "hi, soren ostergaard here, 2200. where is my order?"],
+)
+def test_four_bare_digits_beside_a_name_are_tried_as_the_postcode(
+    moyun: ServedStore, message: str
+) -> None:
+    """Danish, Australian, New Zealand postcodes have four digits, like many order numbers:
+    the store's data decides what they are."""
+    _, state = talk(moyun, message)
+    assert state.customer is not None
+
+
+def test_four_bare_digits_of_another_postcode_verify_no_one(moyun: ServedStore) -> None:
+    _, state = talk(moyun, "Søren Østergaard 2100")
+    assert state.customer is None

@@ -184,3 +184,34 @@ def test_the_language_is_read_from_words_not_data() -> None:
 )
 def test_a_chinese_name_after_any_punctuation(text: str, name: str) -> None:
     assert name in read_references(text).names
+
+
+def test_traditional_chinese_is_read_and_kept_as_written() -> None:
+    said = extract("改寄到 竹北市光明六路東一段88號，郵遞區號302058")
+    assert said.intents == ["change_address"]
+    assert said.address is not None and said.address.line1 == "竹北市光明六路東一段88號"
+    assert said.address.postcode == "302058" and said.address.city == ""
+    said = extract("陳怡君，郵遞區號802301")
+    assert said.postcodes == ["802301"] and "陳怡君" in said.names
+    said = extract("yating.yang@example.tw 訂單 #46197")
+    assert said.order_numbers == ["46197"]
+
+
+@pytest.mark.parametrize(
+    ("text", "postcode", "region"),
+    [
+        ("please send it to 15 Darling Point Road, Darling Point NSW 2027", "2027", "NSW"),
+        ("新地址：201 Great North Road, Auckland 1021", "1021", ""),
+    ],
+)
+def test_four_digit_postcodes_after_a_street(text: str, postcode: str, region: str) -> None:
+    said = extract(text)
+    assert said.address is not None
+    assert (said.address.postcode, said.address.region) == (postcode, region)
+    assert said.order_hints == [] and said.intents == ["change_address"]
+
+
+def test_a_state_before_a_named_postcode() -> None:
+    assert extract("my email is a.b@example.com.au and my postcode is NSW 2010").postcodes == [
+        "2010"
+    ]
