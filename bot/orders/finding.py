@@ -9,8 +9,8 @@ from bot.orders.intents import item_words, strip_references
 from bot.orders.items import chunks, lines_named, mentions_value, order_named
 from bot.orders.meaning import best_match
 from bot.orders.policy import SOURCES
-from bot.orders.references import fold
 from bot.orders.replies import items_text, orders_text, status_text
+from bot.orders.script import fold
 from bot.orders.selection import select_items
 from bot.orders.system import Order, OrderItem, VariantStock
 from bot.orders.turn import OrderReply, OrderTurn

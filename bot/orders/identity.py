@@ -20,7 +20,7 @@ import re
 
 from bot.orders.intents import Said, possible_postcodes
 from bot.orders.platforms.matching import same_name, same_postcode
-from bot.orders.references import fold
+from bot.orders.script import fold
 from bot.orders.state import GivenIdentity, OrderState, Proof
 from bot.orders.system import Customer, Order
 from bot.orders.turn import OrderReply, OrderTurn

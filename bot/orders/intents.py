@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from bot.language import CJK
-from bot.orders.references import POSTCODE_HINT, fold, read_references
-from bot.orders.script import as_written, simplified
+from bot.orders.references import POSTCODE_HINT, read_references
+from bot.orders.script import as_written, fold, simplified
 from bot.orders.system import Address
 
 __all__ = [

@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
 from bot.orders.meaning import Meaning, clear_winner, similarities
-from bot.orders.references import fold
-from bot.orders.script import simplified
+from bot.orders.script import fold, simplified
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")

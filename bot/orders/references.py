@@ -13,10 +13,8 @@ as candidates, checked against the store's data, never against a format of our o
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 
-from bot.orders.script import simplified
 from bot.orders.system import Address
 
 # -- spans that are not order numbers --------------------------------------------------------
@@ -483,13 +481,6 @@ def _last_postcode(part: str) -> re.Match[str] | None:
         if found is not None:
             return found
     return found
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, Chinese in simplified characters: "Jürgen" → "jurgen",
-    "陳怡君" → "陈怡君"."""
-    text = unicodedata.normalize("NFKD", simplified(text).casefold())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 _US_REGIONS = set(

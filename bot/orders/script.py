@@ -5,6 +5,7 @@ wrote stays as written where it is stored (a new address keeps 大安區...號).
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import zhconv
@@ -27,3 +28,16 @@ def as_written(value: str, simple: str, original: str) -> str:
         return value
     at = simple.find(value)
     return original[at : at + len(value)] if at >= 0 else value
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, Chinese in simplified characters: "Jürgen" → "jurgen",
+    "陳怡君" → "陈怡君"."""
+    text = unicodedata.normalize("NFKD", simplified(text).casefold().translate(_LETTERS))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+# Letters Unicode does not decompose into a base letter and an accent ("Søren" is "Soren").
+_LETTERS = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
