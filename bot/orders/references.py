@@ -112,6 +112,12 @@ _STREET = re.compile(
     r"(?i)(?<![0-9A-Za-z])\d+[A-Z]?(?:[-/]\d+)?\s+[A-Za-zÀ-ÿ][\w.'’-]*|[A-Za-zÀ-ÿ][\w'’-]*"
     r"(?:strasse|straße|str\.|gatan|vägen|weg|gasse|platz|allee|via|rue|calle|avenida)\s*\d+"
 )
+# Where a street's name ends (its kind, then a unit): the rest is town and postcode.
+_STREET_END = re.compile(
+    r"(?i)^\d+[A-Z]?\s+[^,]*?\b(?:road|rd|street|st|avenue|ave|drive|dr|lane|ln|way|"
+    r"boulevard|blvd|crescent|cres|place|pl|court|ct|terrace|tce|highway|hwy|parade|close|"
+    r"square|sq)\b\.?(?:\s+(?:#\d{1,3}-\d{1,5}|(?:apt|unit|suite|flat)\s*\w+))?"
+)
 _CJK_STREET = re.compile(
     r"[\u3400-\u9fff]+(?:区|县|市|镇)?[\u3400-\u9fff]*(?:路|街|道|巷|弄|里|大道)[\u3400-\u9fff\d\-]*号"
 )
@@ -387,6 +393,10 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
     """ "12 Oak Street, Apt 4, Springfield, IL 62704", "Leopoldstraße 25, 80802 München",
     "221 Camden High Street, London NW1 7BU", "徐汇区漕溪北路88号, 上海市, 200030"."""
     parts = [p.strip() for p in re.split(r"\s*[,，]\s*", segment) if p.strip()]
+    if len(parts) == 1 and (end := _STREET_END.search(parts[0])):
+        # No commas: "88 Orchard Road #05-01 Singapore 238839", "5 Kings Way Perth WA 6000"
+        parts = [parts[0][: end.end()].strip(), parts[0][end.end() :].strip()]
+        parts = [p for p in parts if p]
     if len(parts) < 2:
         return None
     first = parts[0]

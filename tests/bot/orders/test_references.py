@@ -215,3 +215,24 @@ def test_a_state_before_a_named_postcode() -> None:
     assert extract("my email is a.b@example.com.au and my postcode is NSW 2010").postcodes == [
         "2010"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line1", "postcode"),
+    [
+        (
+            "ship to 88 Orchard Road #05-01 Singapore 238839 instead",
+            "88 Orchard Road #05-01",
+            "238839",
+        ),
+        ("send it to 5 Kings Way Perth WA 6000", "5 Kings Way", "6000"),
+    ],
+)
+def test_an_address_without_commas(text: str, line1: str, postcode: str) -> None:
+    """A unit such as #05-01 is part of the street, never an order number."""
+    said = extract(text)
+    assert said.address is not None and (said.address.line1, said.address.postcode) == (
+        line1,
+        postcode,
+    )
+    assert said.order_numbers == [] and said.intents == ["change_address"]
