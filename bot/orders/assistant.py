@@ -116,6 +116,15 @@ class OrderAssistant:
             return True  # the answer to the flow's own question ("no, forget it")
         return starts_order_request(text, said, verified=in_context)
 
+    def answers_its_question(self, text: str, state: OrderState | None) -> bool:
+        """Whether the message is a plain yes or no to what the flow asked ("算了，不取消了" to a
+        proposal): the flow's own business, whatever the mood scores say."""
+        pending = ("confirm", "reconfirm", "proof", "person")
+        if state is None or state.awaiting not in pending:
+            return False
+        said = extract(text, self.pattern)
+        return said.yes or said.no
+
     def offer_lookup(self, text: str, state: OrderState | None) -> OrderState | None:
         """The knowledge has nothing for a message about the shopper's own purchase ("the
         pump I got last week ..."): the order flow can look it up, so the state that asks who

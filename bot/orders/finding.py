@@ -130,7 +130,7 @@ class OrderFinder:
             turn.state.forget_request()
             listing = orders_text(orders, turn.language, limit=10)
             return turn.reply(turn.say("orders_list", orders=listing))
-        shown = named or self._in_progress_and_recent(orders) or orders[:1]
+        shown = named or self.in_progress_and_recent(orders) or orders[:1]
         shown = shown[:5]
         if len(shown) == 1:
             return shown[0]
@@ -140,7 +140,7 @@ class OrderFinder:
         text = glue.join(status_text(order, turn.language) for order in shown)
         return turn.reply(text, SOURCES["status"])
 
-    def _in_progress_and_recent(self, orders: list[Order]) -> list[Order]:
+    def in_progress_and_recent(self, orders: list[Order]) -> list[Order]:
         """ "Where are my orders?": every order on its way and the ones delivered within the
         store's return window (a shopper may still be asking about them), newest first."""
         today = self.turn.policy.clock().date()
@@ -332,14 +332,24 @@ def _named_last(text: str, key: str, values: list[str]) -> str | None:
 
 
 def _last_mention(text: str, value: str) -> int:
+    """Where the text last names the value as the one wanted (not "maple is too bright")."""
     at, start = -1, 0
     while start < len(text):
         found = mentions_value(text[start:], value)
         if found < 0:
             break
-        at = start + found
-        start = at + 1
+        spot = start + found
+        if not _FAULT_AFTER.match(text[spot : spot + 40]):
+            at = spot
+        start = spot + 1
     return at
+
+
+# A value named as what is wrong with the one they have: "maple is too bright", "M码太小".
+_FAULT_AFTER = re.compile(
+    r"(?i)[\w ]{0,24}?\b(?:is|are|was|were|'s|runs?|looks?|feels?)\b\s+(?:way |a bit |much |far )?"
+    r"(?:too|not|so)\b|[^,，。.]{0,6}?(?:太|不合适|偏(?:大|小|紧|松|深|浅))"
+)
 
 
 def _yes_or_no(text: str, key: str, values: list[str]) -> str | None:

@@ -15,8 +15,10 @@ from bot.orders.intents import (
     starts_order_request,
 )
 from bot.orders.policy import SOURCES
+from bot.orders.references import bare_name
 from bot.orders.replies import orders_text, status_text
 from bot.orders.state import PendingChange
+from bot.orders.system import Order
 from bot.orders.turn import OrderReply, OrderTurn
 from bot.reasons import Reason, ReasonCode
 
@@ -60,6 +62,9 @@ class OrderFlow:
         awaiting = state.awaiting
         if state.customer and state.order and said.address is not None and not said.intents:
             said.intents = ["change_address"]  # "改成 6060 Minoru Blvd, ...": the order in hand
+        plain_words = not (said_identity(said) or said.yes or said.no or said.intents)
+        if awaiting == "identity" and plain_words and (name := bare_name(turn.text)):
+            said.names = [name]  # "Daniel Kowalczyk": the answer to "who are you?"
         # Once verified, or asked who they are for a request, the talk is about their orders.
         in_context = bool(state.customer) or (awaiting == "identity" and state.intent is not None)
         starts = starts_order_request(turn.text, said, verified=in_context)
@@ -263,6 +268,7 @@ class OrderFlow:
         if turn.said.order_numbers:
             state.order = turn.said.order_numbers[0]
         number = state.order
+        others: list[Order] = []
         if number:
             found = system.get_order(number)
             if found is None or found.customer_id != customer_id:
@@ -274,10 +280,13 @@ class OrderFlow:
                 return turn.reply(turn.say("not_your_order", order=number, orders=mine))
             order = found
         else:
-            picked = self.finder.pick_order(intent, system.list_orders(customer_id))
+            theirs = system.list_orders(customer_id)
+            picked = self.finder.pick_order(intent, theirs)
             if isinstance(picked, OrderReply):
                 return picked
             order = picked
+            if intent == "status":  # found from their words: the others on the way come too
+                others = [o for o in self.finder.in_progress_and_recent(theirs) if o != order]
         state.order = order.number
         if intent == "refund":  # what a refund means depends on where the order is
             if order.status in ("delivered", "shipped", "out_for_delivery"):
@@ -291,7 +300,11 @@ class OrderFlow:
             turn.log("viewed", order=order.number)
             state.awaiting = None
             state.intent = None
-            return turn.reply(status_text(order, turn.language), SOURCES["status"])
+            text = status_text(order, turn.language)
+            if others:
+                listing = orders_text(others[:3], turn.language)
+                text += turn.say("other_orders", orders=listing)
+            return turn.reply(text, SOURCES["status"])
         if intent == "billing":
             return self.changes.billing(order)
         if intent == "cancel":

@@ -92,6 +92,8 @@ def descriptors(line: Line) -> list[str]:
     latin = re.findall(r"[A-Za-z][A-Za-z-]+", name)
     if latin:
         found.append(latin[-1])
+    if len(latin) > 2:  # "Rain Jacket" of "Kids Packable Rain Jacket"
+        found.append(" ".join(latin[-2:]))
     for run in _CJK_RUN.findall(name):
         found += [run, run[-2:], run[-3:]]
     leaf = line.category.split(">")[-1].strip()
@@ -162,6 +164,11 @@ def mentions_value(text: str, value: str) -> int:
                 return said.start()
         if value in text:
             return text.index(value)
+        latin = [w for w in re.findall(r"[A-Za-z]{3,}", value)]  # "莓果 Berry": "berry"
+        for word in latin:
+            said = re.search(rf"\b{re.escape(fold(word))}\b", fold(text))
+            if said:
+                return said.start()
         pairs = [p for p in _bigrams(value) if p in text]
         return min(text.index(p) for p in pairs) if pairs and len(value) >= 2 else -1
     lowered, target = fold(text), fold(value)

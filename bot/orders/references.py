@@ -29,6 +29,8 @@ _POSTCODES = [
     r"[A-Z]\d[A-Z]\s?\d[A-Z]\d",  # Canada: M5V 3L9, H2X1Y4
     r"[AC-FHKNPRTV-Y]\d{2}\s?(?=[A-Z]*\d)[A-Z\d]{4}",  # Ireland (Eircode): D02 X285
     r"\d{5}-\d{4}",  # United States ZIP+4
+    r"\d{3}-\d{4}",  # Japan: 150-0001
+    r"\d{5}-\d{3}",  # Brazil: 01310-100
     r"\d{3}\s\d{2}",  # Sweden, Czechia, Slovakia, Greece: 111 21
     r"\d{6}",  # China, India, Russia, Singapore
     r"\d{5}",  # United States, Germany, France, Italy, Spain, ...
@@ -283,6 +285,23 @@ def names_in(text: str, refs: References) -> tuple[str | None, list[str]]:
         candidates.append(_cut_cjk(start.group(1)))
     unique = list(dict.fromkeys(c for c in candidates if c))
     return cued, unique
+
+
+def bare_name(text: str) -> str | None:
+    """A message that is only a name ("Daniel Kowalczyk", "it's Tāne Whaanga", "林美玲"): the
+    answer to "who are you?", to be checked with the store like any name."""
+    text = re.sub(r"(?i)^\s*(?:my name is|name:|i am|i'm|it'?s|this is|我是|我叫)\s*", "", text)
+    text = text.strip(" .,!。，！")
+    if re.fullmatch(r"[\u3400-\u9fff]{2,4}", text):
+        return text if _cut_cjk(text) == text else None  # not 算了吧, 好的谢谢
+    words = text.split()
+    if not 2 <= len(words) <= 4 or not all(
+        re.fullmatch(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", w) for w in words
+    ):
+        return None
+    if any(w.lower() in _NOT_NAME for w in words):
+        return None
+    return text
 
 
 def name_windows(text: str) -> list[str]:

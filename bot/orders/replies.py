@@ -131,6 +131,7 @@ TEXT: dict[str, dict[str, str]] = {
             "I've asked a member of our team to help; they will reply here."
         ),
         "offer_person": " Would you like me to pass this to a member of our team?",
+        "other_orders": " Your other recent orders: {orders}.",
         "escalated": (
             " I've passed this to a member of our team with the details, and they will reply "
             "in this chat."
@@ -292,6 +293,7 @@ TEXT: dict[str, dict[str, str]] = {
         "changed_meanwhile": "订单 {order} 在我们对话期间发生了变化，所以我没有办理。我已请同事查看，他们会在这里回复您。",
         "system_down": "目前无法连接订单系统，暂时不能查询或更改订单。我已请同事协助，他们会在这里回复您。",
         "offer_person": "需要我转给同事处理吗？",
+        "other_orders": "您最近的其他订单：{orders}。",
         "escalated": "我已把详细情况转给同事，他们会在此对话中回复您。",
         "billing_authorization": (
             "订单 {order} 有一笔 {captured} 的扣款和一笔 {when} 的 {authorized} 临时预授权。"
