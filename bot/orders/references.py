@@ -93,7 +93,7 @@ _NOT_NAME = set(
 )
 _CJK_NOT_NAME = re.compile(
     r"的|我是|我叫|名字|邮编|邮箱|订单|我的|你好|您好|请问|帮我|谢谢|快递|地址|收货|退货|取消|换货|那单|这单|单号|物流|什么|"
-    r"签收|发货|老公|老婆|妻子|丈夫|先生|女士|手机|电话"
+    r"签收|发货|老公|老婆|妻子|丈夫|先生|女士|手机|电话|游客|顾客|客人|客户|会员|买家|用户|下单|本人"
 )
 
 # -- addresses --------------------------------------------------------------------------------
@@ -124,6 +124,7 @@ _CJK_STREET = re.compile(
     r"[\u3400-\u9fff]+(?:区|县|市|镇)?[\u3400-\u9fff]*(?:路|街|道|巷|弄|里|大道)[\u3400-\u9fff\d\-]*号"
 )
 _REGION = re.compile(r"^[A-Z]{2,3}$")
+_CITY_BEFORE_DISTRICT = re.compile(r"([\u3400-\u9fff]{1,3}市)(?=[\u3400-\u9fff]{1,4}[区县])")
 _COUNTRIES = {
     "usa": "US", "united states": "US", "us": "US", "canada": "CA", "uk": "GB",
     "united kingdom": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "ireland": "IE",
@@ -466,6 +467,9 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
         city = rest.pop(0)
     if (not postcode and not (region or country)) or len(city.split()) > 4:
         return None  # "5414 please, I don't need it anymore" is no address
+    town = _CITY_BEFORE_DISTRICT.match(line1) if cjk and not city else None
+    if town:  # "台北市大安区复兴南路…": the city, then the district and street
+        city, line1 = town.group(1), line1[town.end() :]
     return Address(
         name="",
         line1=line1,

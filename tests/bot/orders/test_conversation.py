@@ -330,3 +330,12 @@ def test_traditional_chinese_reads_like_simplified(bot: ShopBot) -> None:
 def test_four_bare_digits_beside_a_name_verify_an_australian_shopper(bot: ShopBot) -> None:
     reply = bot.chat("Charlotte Wilson 2000, where is my order?", session="au").reply
     assert "verified" in reply and "Charlotte" in reply
+
+
+def test_a_status_found_from_the_words_lists_the_other_recent_orders(bot: ShopBot) -> None:
+    """ "where is my hand towel set?": that order first, then the others on their way or
+    recently delivered, with their tracking (the shopper may be asking about those too)."""
+    reply = bot.chat(f"where are my hand towels? {EMMA}", session="others").reply
+    first, _, rest = reply.partition("Your other recent orders:")
+    assert "Hand Towel" in first and rest.strip()
+    assert "NW-104233" in rest and "1Z5RRB146UH73JMWL2" in rest  # shipped, with its tracking

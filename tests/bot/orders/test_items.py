@@ -137,3 +137,14 @@ def test_sizes_with_their_system_and_shade_codes() -> None:
     assert mentions_value("then 02 please", "02 自然色") >= 0
     assert mentions_value("then 02 please", "03 小麥色") < 0
     assert mentions_value("換成楓葉紅", "枫叶红") >= 0  # traditional and simplified alike
+
+
+def test_a_value_named_in_two_scripts_and_a_value_named_as_the_fault() -> None:
+    from bot.orders.finding import _named_last
+
+    assert mentions_value("can I swap the peach gloss for berry?", "莓果 Berry") >= 0
+    shades = ["玫瑰豆沙 Rosewood", "楓葉紅 Maple", "焦糖奶茶 Caramel Tea"]
+    wanted = "can I exchange my lipstick for the rosewood shade? maple is too bright on me"
+    assert _named_last(wanted, "shade", shades) == "玫瑰豆沙 Rosewood"
+    assert _named_last("M码太小了，换L码", "尺码", ["M", "L", "XL"]) == "L"
+    assert _named_last("for a medium? no sorry, make that white L", "size", ["M", "L"]) == "L"

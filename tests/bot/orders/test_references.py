@@ -8,7 +8,13 @@ import re
 import pytest
 
 from bot.orders.intents import extract
-from bot.orders.references import country_of, language_words, parse_address, read_references
+from bot.orders.references import (
+    bare_name,
+    country_of,
+    language_words,
+    parse_address,
+    read_references,
+)
 from bot.orders.system import Address
 
 
@@ -236,3 +242,41 @@ def test_an_address_without_commas(text: str, line1: str, postcode: str) -> None
         postcode,
     )
     assert said.order_numbers == [] and said.intents == ["change_address"]
+
+
+def test_a_chinese_city_before_its_district_is_the_city() -> None:
+    said = extract("改成 台北市大安區復興南路一段200號8樓，郵遞區號106094")
+    assert said.address is not None
+    assert (said.address.city, said.address.line1) == ("台北市", "大安區復興南路一段200號8樓")
+    town = extract("改寄到 竹北市光明六路東一段88號，郵遞區號302058").address  # no district
+    assert town is not None and town.line1 == "竹北市光明六路東一段88號"
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        ("kaho.chan@example.hk 订单号 20426", []),  # an order number is no status question
+        ("我的快递单号是多少", ["status"]),
+        ("hey is my baby carrier on its way yet??", ["status"]),
+        ("我是游客下单的，订单号83193，充电器不要了，取消", ["cancel"]),
+    ],
+)
+def test_more_wordings(text: str, intents: list[str]) -> None:
+    said = extract(text)
+    assert said.intents == intents
+    assert said.name is None  # 游客 (a guest) is nobody's name
+
+
+def test_japanese_and_brazilian_postcodes() -> None:
+    assert extract("sakura.ito@example.jp, postcode 150-0001").postcodes == ["150-0001"]
+    assert extract("email a@b.com, CEP 01310-100").postcodes == ["01310-100"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Daniel Kowalczyk", "Daniel Kowalczyk"), ("it's Tāne Whaanga", "Tāne Whaanga"),
+     ("林美玲", "林美玲"), ("yes please", None), ("refund to my card", None),
+     ("好的谢谢", None)],
+)  # fmt: skip
+def test_a_message_that_is_only_a_name(text: str, name: str | None) -> None:
+    assert bare_name(text) == name
