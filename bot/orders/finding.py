@@ -289,8 +289,8 @@ class OrderFinder:
                 {v.options.get(key, "") for v in variants} - {""} - telling, key=len, reverse=True
             )
             kept = _KEEP.search(plain)
-            if kept and fold(key)[:4] in fold(kept.group(0)):
-                continue  # "same size", "尺码不变"
+            if kept and _same_kind(key, kept.group(0)):
+                continue  # "same size", "尺码不变", "颜色不变"
             choice = _named_last(plain, key, values)
             if choice is None:
                 choice = self._by_meaning(plain, values)
@@ -317,6 +317,18 @@ class OrderFinder:
             return None
         index = best_match(self.turn.meaning, chunks(text), other, floor=0.5, margin=0.1)
         return other[index] if index is not None else None
+
+
+_COLOUR_KEY = re.compile(r"colou?r|couleur|farbe|颜色|顏色|色", re.I)
+
+
+def _same_kind(key: str, kept: str) -> bool:
+    """Whether the option kept as it is ("颜色不变", "same size") is this option."""
+    if fold(key)[:4] in fold(kept):
+        return True
+    if _SIZE_KEY.search(key):
+        return bool(re.search(r"size|尺码|大小|码", kept, re.I))
+    return bool(_COLOUR_KEY.search(key) and re.search(r"colou?r|颜色|色", kept, re.I))
 
 
 def _named_last(text: str, key: str, values: list[str]) -> str | None:

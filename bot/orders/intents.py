@@ -66,7 +66,10 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"\b(instead|for an?|swap|get)\b"
             r"|\b(get|have|like|want)\b.{0,30}\binstead\b"
             r"|\btrade[ds]?\b.{0,30}\b(for|in)\b|\brather than the\b"
-            r"|换(货|尺码|颜色|大|小|成|一|个)|换.{0,4}(码|号|色)|调换|想换\s*[\dA-Za-z]",
+            r"|换(货|尺码|颜色|大|小|成|一|个)|换.{0,4}(码|号|色)|调换|想换\s*[\dA-Za-z]"
+            # "change the caramel case to the forest green one", "…XL太大，换L"
+            r"|\b(change|switch)\b.{0,40}\b(to|for|into)\b.{0,30}\b(one|ones|version|model)\b"
+            r"|(太|有点)(大|小|紧|松|长|短)了?[，,。\s]*换\s*[\dA-Za-z]",
             re.I,
         ),
     ),
@@ -160,7 +163,11 @@ _OTHER_REFUND = re.compile(
     r"退到(另一张|别的|其他)|换(一张|个)卡|退现金|现金退",
     re.I,
 )
-_STORE_CREDIT = re.compile(r"store credit|店铺(积分|余额)|商店积分|购物金|store-credit", re.I)
+_STORE_CREDIT = re.compile(
+    r"store credit|店铺(积分|余额)|商店积分|购物金|store-credit|"
+    r"(?<!支付宝)(?<!微信)(?<!银行)(?<!卡)(?<!钱包)(余额|积分)",  # "余额就行", but not 支付宝余额
+    re.I,
+)
 
 
 @dataclass

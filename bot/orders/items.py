@@ -84,11 +84,22 @@ def describe(line: Line) -> str:
     return f"{line.name} {values}".strip()
 
 
+_MEASURE_TAIL = re.compile(
+    r"(?:\s*(?:[-·,]\s*)?(?:\d+(?:[.,]\d+)?\s*(?:-?\s*(?:pack|pk|pcs|pieces|pairs?|set|ml|l|g|"
+    r"kg|oz|cm|mm|m|inch|in|w|mah|"
+    r"片装|片|只装|只|个装|件套|支装|支|包|盒|克|毫升))?|pack of \d+)\b)+$",
+    re.I,
+)
+
+
 def descriptors(line: Line) -> list[str]:
     """What a line may be called: its name, the kind of thing it is (the name's last word, the
     category's last part) in each script its name is written in, and its options."""
     name = re.sub(r"\([^)]*\)", " ", line.name)
     found = [line.name, describe(line)]
+    # The kind of thing is the name's last words before a pack size or measure ("Merino
+    # Hiking Socks 2-Pack": socks; "Insulated Steel Bottle 750 ml": a bottle).
+    name = _MEASURE_TAIL.sub("", name.strip())
     latin = re.findall(r"[A-Za-z][A-Za-z-]+", name)
     if latin:
         found.append(latin[-1])

@@ -59,6 +59,9 @@ _MARKED = re.compile(
     r"|(?:那|这)[单笔]\s*(\d{3,12})(?![0-9A-Za-z])",
     re.I,
 )
+_WORD_BEFORE_NUMBER = re.compile(
+    r"(?i)^(?:is|was|are|no|nr|num|number|of|the|my|a|an|to|for|at|on|in)\s+(?=\d)"
+)
 # A code such as NW-104233, W1234567 or ORD-2024-000123: letters and digits in one token.
 _CODE = re.compile(
     r"(?<![0-9A-Za-z@.-])([A-Z]{1,5}-?\d{4,12}(?:-\d{2,12})*)(?![0-9A-Za-z@-])", re.I
@@ -213,6 +216,7 @@ def read_references(text: str, pattern: re.Pattern[str] | None = None) -> Refere
 
     def add(value: str, marked: bool, span: tuple[int, int]) -> None:
         value = " ".join(value.split()).strip("-")
+        value = _WORD_BEFORE_NUMBER.sub("", value)  # "the order is 37183": not "IS 37183"
         key = "".join(ch for ch in value.upper() if ch.isalnum())
         if key and key not in seen:
             seen.add(key)

@@ -66,7 +66,7 @@ _INCLUDE = (
 _SOFT_KEEP = (
     r"\b(?:(?:is|are|was|were|'s)\s+(?:fine|ok|okay|good|great|perfect|alright|all\s+right)\b|"
     r"fits?\s+(?:fine|well|great|perfectly)|happy\s+with|love\s+(?:the|my|it|them))\b"
-    r"|没问题|挺好|合适|不错"
+    r"|没问题|挺好|(?<!不)合适|不错"
 )
 _CUE = re.compile(rf"(?P<x>{_EXCEPT})|(?P<k>{_KEEP})|(?P<s>{_SOFT_KEEP})|(?P<i>{_INCLUDE})", re.I)
 # "the rest": everything not named elsewhere.

@@ -339,3 +339,9 @@ def test_a_status_found_from_the_words_lists_the_other_recent_orders(bot: ShopBo
     first, _, rest = reply.partition("Your other recent orders:")
     assert "Hand Towel" in first and rest.strip()
     assert "NW-104233" in rest and "1Z5RRB146UH73JMWL2" in rest  # shipped, with its tracking
+
+
+def test_an_option_kept_as_it_is_in_chinese(bot: ShopBot) -> None:
+    """ "颜色不变": only the size changes."""
+    reply = say(bot, "keep-colour", f"订单 NW-103870 的衬衫小了，换大一码，颜色不变。{EMMA}")[0]
+    assert "Linen Button-Down Shirt (Blue / XL)" in reply  # Blue / L one size up, still blue

@@ -148,3 +148,12 @@ def test_a_value_named_in_two_scripts_and_a_value_named_as_the_fault() -> None:
     assert _named_last(wanted, "shade", shades) == "玫瑰豆沙 Rosewood"
     assert _named_last("M码太小了，换L码", "尺码", ["M", "L", "XL"]) == "L"
     assert _named_last("for a medium? no sorry, make that white L", "size", ["M", "L"]) == "L"
+
+
+def test_the_kind_of_thing_comes_before_a_pack_size() -> None:
+    from bot.orders.items import descriptors
+
+    socks = Line("1", "Merino Hiking Socks 2-Pack", "Accessories", {})
+    bottle = Line("2", "Insulated Steel Bottle 750 ml", "Accessories", {})
+    assert {"Socks", "Hiking Socks"} <= set(descriptors(socks))
+    assert {"Bottle", "Steel Bottle"} <= set(descriptors(bottle))

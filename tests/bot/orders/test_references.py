@@ -280,3 +280,26 @@ def test_japanese_and_brazilian_postcodes() -> None:
 )  # fmt: skip
 def test_a_message_that_is_only_a_name(text: str, name: str | None) -> None:
     assert bare_name(text) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("order 83112 - can i change the caramel case to the forest green one", "exchange"),
+        ("那件绿色球衣XL太大，换L", "exchange"),
+    ],
+)
+def test_exchanges_said_as_a_change(text: str, intent: str) -> None:
+    assert extract(text).intents[:1] == [intent]
+
+
+def test_a_word_before_the_order_number_is_no_part_of_it() -> None:
+    assert extract("juergen.weiss@example.de and the order is 37183").order_numbers == ["37183"]
+
+
+@pytest.mark.parametrize(
+    ("text", "credit"),
+    [("余额就行", True), ("退到我的余额里", True), ("退到支付宝余额", False), ("原路退回", False)],
+)
+def test_store_balance_is_store_credit(text: str, credit: bool) -> None:
+    assert extract(text).store_credit is credit

@@ -148,3 +148,17 @@ def test_plain_requests_are_not_frames(meaning: BundledMeaning) -> None:
     assert ids(
         select_items("the scarf is not the right colour", KITCHEN, meaning, single=False).chosen
     ) == ["3"]
+
+
+# Names ending in a pack size or a measure: the kind of thing comes before it.
+TRAIL = [
+    Line("1", "Glen Trail Running Shoe", "Footwear", {"size": "EU 39", "colour": "Orange"}),
+    Line("2", "Merino Hiking Socks 2-Pack", "Accessories", {"size": "M (40-43)"}),
+    Line("3", "Anti-Chafe Balm 50 g", "Care", {}),
+]
+
+
+def test_doesnt_fit_is_no_keep(meaning: BundledMeaning) -> None:
+    """ "跑鞋尺码不合适" says what is wrong with the shoes, not that they stay."""
+    selection = select_items("跑鞋尺码不合适，我想退掉，袜子留着", TRAIL, meaning, single=False)
+    assert ids(selection.chosen) == ["1"] and "2" in ids(selection.kept)
