@@ -187,14 +187,18 @@ class EscalationRules(Responder):
     def _order_flow_first(self, context: TurnContext, decision: Decision) -> bool:
         """A verified shopper's next request ("I'd rather get my money back, scrap it", 那就撤单
         吧) is not taken from the order flow by that one message's dissatisfaction score: doing
-        it is the remedy. Asked for a person, abuse, rising unhappiness still hand over, and so
-        does an unhappy first message (the shopper is not known yet)."""
+        it is the remedy; nor is a plain yes or no to the flow's own question by rising scores.
+        Asked for a person, abuse, other rising unhappiness still hand over, and so does an
+        unhappy first message (the shopper is not known yet)."""
         orders, state = self.parts.orders, context.state.orders
-        only_score = all(r.code == ReasonCode.DISSATISFIED for r in decision.reasons)
-        verified = state is not None and bool(state.customer)
-        return (
-            orders is not None and only_score and verified and orders.takes(context.question, state)
-        )
+        if orders is None or state is None or not state.customer:
+            return False
+        codes = {r.code for r in decision.reasons}
+        if codes == {ReasonCode.DISSATISFIED}:
+            return orders.takes(context.question, state)
+        # Rising scores too, for a plain yes or no to the flow's own question ("算了，不取消了").
+        scores = {ReasonCode.DISSATISFIED, ReasonCode.DISSATISFACTION_RISING}
+        return codes <= scores and orders.answers_its_question(context.question, state)
 
     async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
         assert context.decision is not None

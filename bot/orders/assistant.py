@@ -22,6 +22,7 @@ from bot.orders.meaning import Meaning, bundled_meaning
 from bot.orders.policy import OrderPolicy
 from bot.orders.reader import ModelRead, apply
 from bot.orders.references import language_words
+from bot.orders.script import simplified
 from bot.orders.state import OrderState
 from bot.orders.system import OrderSystem
 from bot.orders.turn import OrderReply, OrderTurn
@@ -79,6 +80,7 @@ class OrderAssistant:
         """
         state = OrderState.from_json(state.to_json() if state else None)
         said = extract(text, self.pattern)
+        text = simplified(text)  # 訂單, 幫我取消: the flow's words are matched in one script
         if read is not None:  # what a capable model read, where the rules missed it
             said = apply(said, read, text)
         language = self._language(text, language, state)
@@ -108,11 +110,20 @@ class OrderAssistant:
 
     def takes(self, text: str, state: OrderState | None) -> bool:
         """Whether the message is an order request the order flow answers (nothing changes)."""
-        said = extract(text, self.pattern)
+        said, text = extract(text, self.pattern), simplified(text)
         in_context = bool(state and (state.customer or (state.awaiting and state.intent)))
-        if state is not None and state.awaiting in ("proof", "confirm") and said.no:
+        if state is not None and state.awaiting in ("proof", "confirm", "reconfirm") and said.no:
             return True  # the answer to the flow's own question ("no, forget it")
         return starts_order_request(text, said, verified=in_context)
+
+    def answers_its_question(self, text: str, state: OrderState | None) -> bool:
+        """Whether the message is a plain yes or no to what the flow asked ("算了，不取消了" to a
+        proposal): the flow's own business, whatever the mood scores say."""
+        pending = ("confirm", "reconfirm", "proof", "person")
+        if state is None or state.awaiting not in pending:
+            return False
+        said = extract(text, self.pattern)
+        return said.yes or said.no
 
     def offer_lookup(self, text: str, state: OrderState | None) -> OrderState | None:
         """The knowledge has nothing for a message about the shopper's own purchase ("the
@@ -120,8 +131,16 @@ class OrderAssistant:
         they are (None when the message is about no purchase, or they are known already)."""
         if state is not None and state.customer:
             return None
-        said = extract(text, self.pattern)
-        if not (_ABOUT_A_PURCHASE.search(text) or DOES_NOT_FIT.search(text) or said.order_numbers):
+        said, text = extract(text, self.pattern), simplified(text)
+        # "can I exchange the clear lip gloss for the berry one?": a change to something they
+        # bought, though the words do not say "my".
+        acts = set(said.intents) & {"cancel", "return", "exchange", "change_address"}
+        if not (
+            _ABOUT_A_PURCHASE.search(text)
+            or DOES_NOT_FIT.search(text)
+            or said.order_numbers
+            or acts
+        ):
             return None
         offered = OrderState.from_json(state.to_json() if state else None)
         # What it asks for, if the words say ("... doesn't fit": an exchange), else what is

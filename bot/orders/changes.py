@@ -3,12 +3,13 @@ out only as the policy allows."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any, cast
 
 from bot.orders.finding import OrderFinder
 from bot.orders.identity import IdentityCheck
-from bot.orders.policy import SOURCES, Decision
+from bot.orders.policy import A_PERSON_MAY_DECIDE, SOURCES, Decision
 from bot.orders.references import country_of
 from bot.orders.replies import day, decision_text, items_text, money, variants_text
 from bot.orders.state import PendingChange
@@ -210,9 +211,28 @@ class OrderChanges:
                 else turn.say("no_alternatives")
             )
             return turn.reply(explained + more, decision.sources)
+        if set(decision.reasons) & A_PERSON_MAY_DECIDE:
+            # Outside the policy, but a person may make an exception: offered, not imposed.
+            state.awaiting = "person"
+            state.order = order.number
+            state.refused = decision.summary()
+            return turn.reply(explained + turn.say("offer_person"), decision.sources)
         state.forget_request()
         state.order = order.number  # follow-up questions are about the same order
         return turn.reply(explained, decision.sources)
+
+    def to_person(self) -> OrderReply:
+        """The shopper took the person offered for a refused request: the case goes along."""
+        turn = self.turn
+        refused = turn.state.refused or {}
+        outside = {
+            "action": refused.get("action") or turn.state.intent or "",
+            "order": turn.state.order or "",
+            "policy_reasons": ", ".join(refused.get("reasons") or []),
+        }
+        reply = turn.hand_off("escalated", Reason(ReasonCode.OUTSIDE_ORDER_POLICY, outside))
+        reply.case["decision"] = refused
+        return reply
 
     def proposal(self, decision: Decision, order: Order) -> str:
         """The change described exactly, for the shopper to say yes to."""
@@ -333,9 +353,17 @@ class OrderChanges:
 
 def _addressed_to(address: Address, order: Order) -> Address:
     """The new address, to the order's addressee unless the shopper named someone, in the
-    country its postcode belongs to (else the order's)."""
-    country = address.country or country_of(address) or order.address.country
+    country its postcode belongs to (else the order's): a postcode of the same shape as the
+    order's is taken for the order's country (Taipei's 106088 is not China's)."""
+    same_shape = _shape(address.postcode) == _shape(order.address.postcode) != ""
+    guessed = order.address.country if same_shape else country_of(address)
+    country = address.country or guessed or order.address.country
     return replace(address, name=address.name or order.address.name, country=country)
+
+
+def _shape(postcode: str) -> str:
+    """A postcode's pattern: "B13 8HW" -> "A99 9AA", "106088" -> "999999"."""
+    return re.sub(r"[A-Za-z]", "A", re.sub(r"\d", "9", postcode.strip().upper()))
 
 
 def _order_state(order: Order) -> dict[str, Any]:

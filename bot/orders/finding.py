@@ -9,8 +9,8 @@ from bot.orders.intents import item_words, strip_references
 from bot.orders.items import chunks, lines_named, mentions_value, order_named
 from bot.orders.meaning import best_match
 from bot.orders.policy import SOURCES
-from bot.orders.references import fold
 from bot.orders.replies import items_text, orders_text, status_text
+from bot.orders.script import fold
 from bot.orders.selection import select_items
 from bot.orders.system import Order, OrderItem, VariantStock
 from bot.orders.turn import OrderReply, OrderTurn
@@ -130,7 +130,7 @@ class OrderFinder:
             turn.state.forget_request()
             listing = orders_text(orders, turn.language, limit=10)
             return turn.reply(turn.say("orders_list", orders=listing))
-        shown = named or self._in_progress_and_recent(orders) or orders[:1]
+        shown = named or self.in_progress_and_recent(orders) or orders[:1]
         shown = shown[:5]
         if len(shown) == 1:
             return shown[0]
@@ -140,7 +140,7 @@ class OrderFinder:
         text = glue.join(status_text(order, turn.language) for order in shown)
         return turn.reply(text, SOURCES["status"])
 
-    def _in_progress_and_recent(self, orders: list[Order]) -> list[Order]:
+    def in_progress_and_recent(self, orders: list[Order]) -> list[Order]:
         """ "Where are my orders?": every order on its way and the ones delivered within the
         store's return window (a shopper may still be asking about them), newest first."""
         today = self.turn.policy.clock().date()
@@ -289,8 +289,8 @@ class OrderFinder:
                 {v.options.get(key, "") for v in variants} - {""} - telling, key=len, reverse=True
             )
             kept = _KEEP.search(plain)
-            if kept and fold(key)[:4] in fold(kept.group(0)):
-                continue  # "same size", "尺码不变"
+            if kept and _same_kind(key, kept.group(0)):
+                continue  # "same size", "尺码不变", "颜色不变"
             choice = _named_last(plain, key, values)
             if choice is None:
                 choice = self._by_meaning(plain, values)
@@ -319,6 +319,18 @@ class OrderFinder:
         return other[index] if index is not None else None
 
 
+_COLOUR_KEY = re.compile(r"colou?r|couleur|farbe|颜色|顏色|色", re.I)
+
+
+def _same_kind(key: str, kept: str) -> bool:
+    """Whether the option kept as it is ("颜色不变", "same size") is this option."""
+    if fold(key)[:4] in fold(kept):
+        return True
+    if _SIZE_KEY.search(key):
+        return bool(re.search(r"size|尺码|大小|码", kept, re.I))
+    return bool(_COLOUR_KEY.search(key) and re.search(r"colou?r|颜色|色", kept, re.I))
+
+
 def _named_last(text: str, key: str, values: list[str]) -> str | None:
     """The value of this option the text names last, or None."""
     if values and {fold(v) for v in values} <= _YES_NO:
@@ -332,14 +344,24 @@ def _named_last(text: str, key: str, values: list[str]) -> str | None:
 
 
 def _last_mention(text: str, value: str) -> int:
+    """Where the text last names the value as the one wanted (not "maple is too bright")."""
     at, start = -1, 0
     while start < len(text):
         found = mentions_value(text[start:], value)
         if found < 0:
             break
-        at = start + found
-        start = at + 1
+        spot = start + found
+        if not _FAULT_AFTER.match(text[spot : spot + 40]):
+            at = spot
+        start = spot + 1
     return at
+
+
+# A value named as what is wrong with the one they have: "maple is too bright", "M码太小".
+_FAULT_AFTER = re.compile(
+    r"(?i)[\w ]{0,24}?\b(?:is|are|was|were|'s|runs?|looks?|feels?)\b\s+(?:way |a bit |much |far )?"
+    r"(?:too|not|so)\b|[^,，。.]{0,6}?(?:太|不合适|偏(?:大|小|紧|松|深|浅))"
+)
 
 
 def _yes_or_no(text: str, key: str, values: list[str]) -> str | None:

@@ -8,10 +8,17 @@ import re
 from bot.orders.changes import OrderChanges
 from bot.orders.finding import BIGGER, SMALLER, OrderFinder
 from bot.orders.identity import IdentityCheck, remember_identity, said_identity
-from bot.orders.intents import POSTCODE_HINT, asks_about_an_order, starts_order_request
+from bot.orders.intents import (
+    POSTCODE_HINT,
+    asks_about_an_order,
+    general_question,
+    starts_order_request,
+)
 from bot.orders.policy import SOURCES
+from bot.orders.references import bare_name
 from bot.orders.replies import orders_text, status_text
 from bot.orders.state import PendingChange
+from bot.orders.system import Order
 from bot.orders.turn import OrderReply, OrderTurn
 from bot.reasons import Reason, ReasonCode
 
@@ -27,6 +34,11 @@ _JUST_DO_IT = re.compile(r"\bcan'?t you\b|\bcan you not\b|" + _PRESSING, re.I)
 _WHICH = re.compile(
     r"\b(which|what) (one|item|order|size|colou?r)\b|\b(is|was) (that|this|it) the\b|"
     r"\bthe one (with|that|in)\b|\bthat one\b|哪(个|件|双|一|单)|是不是|是指",
+    re.I,
+)
+_QUESTION = re.compile(
+    r"[?？]|^\s*(how|what|when|where|why|which|who|do|does|is|are|can|could|will|would)\b|"
+    r"吗|呢|多久|怎么|什么时候",
     re.I,
 )
 _ORIGINAL_METHOD = re.compile(
@@ -50,13 +62,20 @@ class OrderFlow:
         awaiting = state.awaiting
         if state.customer and state.order and said.address is not None and not said.intents:
             said.intents = ["change_address"]  # "改成 6060 Minoru Blvd, ...": the order in hand
+        plain_words = not (said_identity(said) or said.yes or said.no or said.intents)
+        if awaiting == "identity" and plain_words and (name := bare_name(turn.text)):
+            said.names = [name]  # "Daniel Kowalczyk": the answer to "who are you?"
         # Once verified, or asked who they are for a request, the talk is about their orders.
         in_context = bool(state.customer) or (awaiting == "identity" and state.intent is not None)
         starts = starts_order_request(turn.text, said, verified=in_context)
-        if awaiting == "confirm":
+        if awaiting in ("confirm", "reconfirm"):
+            pending = state.pending
+            if said.yes and awaiting == "reconfirm" and pending is not None:
+                # A yes after another answer may be to that answer: the proposal is described
+                # again, and only the next yes carries it out.
+                return self.changes.present_again(pending)
             if said.yes:
                 return self.changes.carry_out()
-            pending = state.pending
             order, action = (pending.order, pending.action) if pending else (None, None)
             if said.no:
                 turn.log("declined", order=order, action=action)
@@ -73,11 +92,23 @@ class OrderFlow:
                 # "is that the frame bag?", "wait, which one?": the same proposal, described
                 # again (a plain yes is still needed).
                 return self.changes.present_again(pending)
+            general = not starts or general_question(turn.text)
+            if general and _QUESTION.search(turn.text):
+                # "how long does the refund take?" before saying yes: the knowledge answers and
+                # the proposal waits, to be described again before anything is done.
+                state.awaiting = "reconfirm"
+                return None
             turn.log("abandoned", order=order, action=action)
             state.forget_request()
             if not starts:
                 return None
             awaiting = None
+        elif awaiting == "person" and said.yes:
+            return self.changes.to_person()
+        elif awaiting == "person" and said.no:
+            order = state.order or ""
+            state.forget_request()
+            return turn.reply(turn.say("declined", order=order))
         elif awaiting == "proof" and self.answers("proof"):
             return self.more_proof()
         elif awaiting == "proof" and self.withdraws():
@@ -128,10 +159,12 @@ class OrderFlow:
     def restates(self, action: str) -> bool:
         """Whether a message at the confirmation changes a detail of the same request."""
         said, text = self.turn.said, self.turn.text
+        if action == "return" and (said.store_credit or said.other_refund):
+            return True  # "退款换成店铺余额": the refund's way, whatever else the words say
         if said.intents and said.intents[0] not in (self.turn.state.intent, "refund"):
             return False  # a new request
         if action == "return":
-            return said.store_credit or said.other_refund or bool(_ORIGINAL_METHOD.search(text))
+            return bool(_ORIGINAL_METHOD.search(text))
         if action == "exchange":
             return self.finder.names_any_option() or bool(
                 BIGGER.search(text) or SMALLER.search(text)
@@ -206,6 +239,8 @@ class OrderFlow:
                 or said.order_hints
                 or said.address
             )
+        if awaiting in ("order", "item", "variant") and (said.store_credit or said.other_refund):
+            return True  # "store credit please" while asked which item: the same request
         if awaiting == "order":
             return bool(said.order_numbers) or self.finder.names_any_item()
         if awaiting == "address":
@@ -233,6 +268,7 @@ class OrderFlow:
         if turn.said.order_numbers:
             state.order = turn.said.order_numbers[0]
         number = state.order
+        others: list[Order] = []
         if number:
             found = system.get_order(number)
             if found is None or found.customer_id != customer_id:
@@ -244,10 +280,13 @@ class OrderFlow:
                 return turn.reply(turn.say("not_your_order", order=number, orders=mine))
             order = found
         else:
-            picked = self.finder.pick_order(intent, system.list_orders(customer_id))
+            theirs = system.list_orders(customer_id)
+            picked = self.finder.pick_order(intent, theirs)
             if isinstance(picked, OrderReply):
                 return picked
             order = picked
+            if intent == "status":  # found from their words: the others on the way come too
+                others = [o for o in self.finder.in_progress_and_recent(theirs) if o != order]
         state.order = order.number
         if intent == "refund":  # what a refund means depends on where the order is
             if order.status in ("delivered", "shipped", "out_for_delivery"):
@@ -261,7 +300,11 @@ class OrderFlow:
             turn.log("viewed", order=order.number)
             state.awaiting = None
             state.intent = None
-            return turn.reply(status_text(order, turn.language), SOURCES["status"])
+            text = status_text(order, turn.language)
+            if others:
+                listing = orders_text(others[:3], turn.language)
+                text += turn.say("other_orders", orders=listing)
+            return turn.reply(text, SOURCES["status"])
         if intent == "billing":
             return self.changes.billing(order)
         if intent == "cancel":

@@ -16,14 +16,17 @@ against the store's data, and every other detail they give must fit too.
 
 from __future__ import annotations
 
-from bot.orders.intents import Said
+import re
+
+from bot.orders.intents import Said, possible_postcodes
 from bot.orders.platforms.matching import same_name, same_postcode
-from bot.orders.references import fold
+from bot.orders.script import fold
 from bot.orders.state import GivenIdentity, OrderState, Proof
 from bot.orders.system import Customer, Order
 from bot.orders.turn import OrderReply, OrderTurn
 from bot.reasons import Reason, ReasonCode
 
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _LOOKUPS = 12  # name and postcode look-ups one message may cost the store at most
 
 __all__ = ["IdentityCheck", "remember_identity", "said_identity", "same_postcode"]
@@ -71,7 +74,7 @@ def _makes_a_pair(said: Said) -> bool:
     """Whether one message gives the kinds of details of a pair (they may still not fit)."""
     if said.email:
         return bool(said.postcodes or said.order_numbers or said.order_hints)
-    return bool(said.postcodes and (said.name or said.names))
+    return bool(possible_postcodes(said) and (said.name or said.names))
 
 
 def said_identity(said: Said) -> bool:
@@ -156,11 +159,15 @@ class IdentityCheck:
             if pair:
                 return found, True, proof
             return None, has_pair, Proof()
-        if not given.postcodes:
-            return None, False, Proof()
         names = ([given.name] if given.name else []) + given.names
+        # "Daniel Kowalczyk 3010": four bare digits beside a name may be the postcode of
+        # Australia, New Zealand, Denmark...; the store's data says whether they are.
+        four = [h for h in given.hints if _FOUR_DIGITS.fullmatch(h)] if names else []
+        postcodes = given.postcodes + [h for h in four if h not in given.postcodes]
+        if not postcodes:
+            return None, False, Proof()
         lookups = 0
-        for postcode in given.postcodes:
+        for postcode in postcodes:
             for name in dict.fromkeys(names):
                 if lookups >= _LOOKUPS:
                     break
@@ -168,17 +175,26 @@ class IdentityCheck:
                 found = system.find_customer_by_name(name, postcode)
                 if found is None:
                     continue
-                proof = Proof(name=True)
+                proof = Proof(name=True, postcodes=[postcode])
                 if self._fits(found, given, proof) is not None:
                     return found, True, proof
                 return None, True, Proof()
+        if not given.name and self._their_numbers(postcodes, None):
+            # "return the lipsticks from 46128": the number is an order, not a postcode, and
+            # the words around it were no name: who they are is still to be asked.
+            return None, False, Proof()
         return None, bool(given.name or given.names), Proof()
 
     def _their_hints(self, given: GivenIdentity, customer: Customer | None) -> list[Order]:
         """Bare numbers that are orders of this customer (of anyone's, without a customer)."""
+        return self._their_numbers(given.hints, customer)
+
+    def _their_numbers(self, numbers: list[str], customer: Customer | None) -> list[Order]:
         found = []
-        for hint in given.hints:
-            order = self.turn.system.get_order(hint)
+        for number in numbers:
+            if not number.isdigit():
+                continue
+            order = self.turn.system.get_order(number)
             if order is not None and (customer is None or order.customer_id == customer.id):
                 found.append(order)
         return found
@@ -197,9 +213,14 @@ class IdentityCheck:
                 if order is not None and order.customer_id == customer.id
             ]
             fitting = [p for p in given.postcodes if any(same_postcode(p, w) for w in places)]
-            if not fitting and not proof.name:  # (with a name, the look-up checked it)
-                return None
-            proof.postcodes = fitting or list(given.postcodes)
+            # "grace.kim@example.com 46158": five or six digits are a postcode or an order
+            # number; the store's data says which.
+            theirs = [o.number for o in self._their_numbers(given.postcodes, customer)]
+            if not fitting and not proof.name and not theirs:
+                return None  # (with a name, the look-up checked the postcode)
+            if fitting or proof.name:
+                proof.postcodes = fitting or list(given.postcodes)
+            proof.orders += [n for n in theirs if n not in proof.orders]
             pair = True
         for number in given.orders:
             order = system.get_order(number)

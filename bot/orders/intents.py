@@ -8,10 +8,11 @@ never trusted to call a function or copy a number.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.language import CJK
 from bot.orders.references import POSTCODE_HINT, read_references
+from bot.orders.script import as_written, fold, simplified
 from bot.orders.system import Address
 
 __all__ = [
@@ -44,6 +45,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"(change|update|correct|fix|wrong|edit)\b.{0,30}\baddress|\baddress\b.{0,20}"
             r"\b(change|wrong|incorrect|update)|ship (it )?to (a )?(different|new|another) "
             r"address|new address|(改|修改|更改|换).{0,20}地址|地址.{0,6}(改|错)|新地址|"
+            r"\b(change|update|switch)\b.{0,12}\bwhere\b.{0,30}\b(sent|send|ship|shipped|going|"
+            r"goes|delivered|deliver)\b|"
             r"\b(ship|send|deliver)(ped|ed)?\b.{0,25}\bto (my |the |our )?(office|work|workplace|"
             r"parents'?|friend'?s|new place)\b|寄到(公司|单位|家里|新)|改寄"
             # somewhere else than the order says: "send it to my sister's instead", 寄到我妈那
@@ -63,7 +66,10 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"\b(instead|for an?|swap|get)\b"
             r"|\b(get|have|like|want)\b.{0,30}\binstead\b"
             r"|\btrade[ds]?\b.{0,30}\b(for|in)\b|\brather than the\b"
-            r"|换(货|尺码|颜色|大|小|成|一|个)|换.{0,4}(码|号|色)|调换|想换\s*[\dA-Za-z]",
+            r"|换(货|尺码|颜色|大|小|成|一|个)|换.{0,4}(码|号|色)|调换|想换\s*[\dA-Za-z]"
+            # "change the caramel case to the forest green one", "…XL太大，换L"
+            r"|\b(change|switch)\b.{0,40}\b(to|for|into)\b.{0,30}\b(one|ones|version|model)\b"
+            r"|(太|有点)(大|小|紧|松|长|短)了?[，,。\s]*换\s*[\dA-Za-z]",
             re.I,
         ),
     ),
@@ -115,9 +121,10 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"\b(left|shipped|sent|dispatched|gone out) yet\b|\bhas it (left|gone)\b|"
             r"\b(get|got|been|was|were) delivered\b|还没发|发了没|发出(去)?了?(吗|没)|"
             r"didn'?t (arrive|get|receive)|not (arrived|received)|到哪|物流|快递|发货了?吗|签收|"
-            r"什么时候(到|发货)|订单(状态|进度)|查(一下|询)?[我的所有全部这那些个]{0,5}订单|还没(到|收到)|单号|"
+            r"什么时候(到|发货)|订单(状态|进度)|查(一下|询)?[我的所有全部这那些个]{0,5}订单|还没(到|收到)|(?<!订)单号|"
             r"(到|送到|寄到|收到|发货|发出|寄出|发)了?没有?(?!问题|关系|事)|有没有(到|送到|发货|发出|寄出)|"
             r"\b(anything|something) new (on|with|about)\b|\bany (news|updates?)\b|\bupdate on\b|"
+            r"\bon (its|it'?s|their|the) way\b|\bout for delivery\b|在路上|"
             r"\bwhat'?s (happening|going on|up) with\b|\bnever (showed|turned|came|arrived)\b|"
             r"\b(hasn'?t|haven'?t|has not|have not|still not|not yet) (come|arrived|shown up|"
             r"turned up|been sent|shipped)\b|\bstill waiting\b|\bsent (out|off)\b|\bcheck on\b|"
@@ -128,7 +135,10 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     ),
     (
         "orders",
-        re.compile(r"\bmy orders\b|\border history|我的订单|订单列表|我买了什么", re.I),
+        re.compile(
+            r"\bmy orders\b|\border history|我的订单|订单列表|我买了什么|(所有|全部|每个)的?订单",
+            re.I,
+        ),
     ),
 ]
 
@@ -153,7 +163,11 @@ _OTHER_REFUND = re.compile(
     r"退到(另一张|别的|其他)|换(一张|个)卡|退现金|现金退",
     re.I,
 )
-_STORE_CREDIT = re.compile(r"store credit|店铺(积分|余额)|商店积分|购物金|store-credit", re.I)
+_STORE_CREDIT = re.compile(
+    r"store credit|店铺(积分|余额)|商店积分|购物金|store-credit|"
+    r"(?<!支付宝)(?<!微信)(?<!银行)(?<!卡)(?<!钱包)(余额|积分)",  # "余额就行", but not 支付宝余额
+    re.I,
+)
 
 
 @dataclass
@@ -177,6 +191,7 @@ class Said:
 
 def extract(text: str, pattern: re.Pattern[str] | None = None) -> Said:
     """Read one message; ``pattern`` is the store's own order-number pattern, if declared."""
+    original, text = text, simplified(text)
     refs = read_references(text, pattern)
     found = Said(
         order_numbers=refs.marked_orders,
@@ -208,6 +223,18 @@ def extract(text: str, pattern: re.Pattern[str] | None = None) -> Said:
     found.no = not found.yes and bool(_NO.match(text) or _CHANGED_MIND.search(text))
     found.store_credit = bool(_STORE_CREDIT.search(text))
     found.other_refund = bool(_OTHER_REFUND.search(text))
+    if text is not original:  # names and a new address as the shopper wrote them
+        found.name = as_written(found.name, text, original) if found.name else None
+        found.names = [as_written(n, text, original) for n in found.names]
+        if found.address is not None:
+            a = found.address
+            found.address = replace(
+                a,
+                line1=as_written(a.line1, text, original),
+                line2=as_written(a.line2, text, original),
+                city=as_written(a.city, text, original),
+                region=as_written(a.region, text, original),
+            )
     return found
 
 
@@ -235,8 +262,12 @@ DOES_NOT_FIT = re.compile(
     re.I,
 )
 _ACTION_INTENTS = {"cancel", "return", "exchange", "change_address", "refund"}
+# Beside a new address, the order is to go there ("can order 5181 go to ... instead?",
+# "we're moving", 搬家了).
 _SHIP_TO = re.compile(
-    r"\b(ship|send|sent|deliver|mail|redirect|move)\b|寄到|送到|发到|改寄|改成|改为|换到", re.I
+    r"\b(ship|send|sent|deliver|mail|redirect|move[ds]?|moving|go(es)?)\b|\binstead\b|"
+    r"寄到|送到|发到|改寄|改成|改为|换到|搬家|搬到",
+    re.I,
 )
 
 
@@ -293,6 +324,17 @@ _GENERAL = re.compile(
 )
 
 
+def general_question(text: str) -> bool:
+    """A question about the policy in general ("how long does a refund take?"), whoever asks."""
+    return bool(_GENERAL.search(text))
+
+
+def possible_postcodes(said: Said) -> list[str]:
+    """The postcodes given, or else bare four-digit numbers (Australia, New Zealand, Denmark:
+    the store's data decides whether they are one)."""
+    return said.postcodes or [h for h in said.order_hints if re.fullmatch(r"\d{4}", h)]
+
+
 def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     """Whether a message starts an order request (not a general policy question); a verified
     shopper asking for a change ("keep the jacket, send the rest back") needs no "my", nor one
@@ -306,13 +348,15 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     identified = said.email or said.postcodes or said.order_numbers or said.order_hints
     if identified and said.intents:  # "Mohammed Al-Farsi, T2P 2W2. Can I still return it?"
         return True
-    pair = said.email or (said.postcodes and (said.name or said.names))
+    pair = said.email or (possible_postcodes(said) and (said.name or said.names))
     if pair and asks_about_an_order(text):  # "Helene Dubois, 75005. Is my smock order ...?"
         return True
     bare = text
     for postcode in said.postcodes:  # "Roisin Nic Giolla, H91W5P9": no words in a postcode
         bare = bare.replace(postcode, " ")
     if (said.email or said.postcode) and _identity_only(bare):  # "Emma Johnson 43215"
+        return True
+    if possible_postcodes(said) and said.names and _identity_only(bare):  # "Tom Ruru 3010"
         return True
     if not said.intents and not said.order_numbers:
         return False
@@ -349,4 +393,4 @@ def _identity_only(text: str) -> bool:
         return False
     rest = re.sub(r"\S+@\S+|\d[\d\s-]*", " ", text)
     rest = _FILLER.sub(" ", rest)
-    return len(re.findall(r"[A-Za-z]+", rest)) <= 3 and len(CJK.findall(rest)) <= 4
+    return len(re.findall(r"[A-Za-z]+", fold(rest))) <= 3 and len(CJK.findall(rest)) <= 4

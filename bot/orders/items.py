@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
 from bot.orders.meaning import Meaning, clear_winner, similarities
-from bot.orders.references import fold
+from bot.orders.script import fold, simplified
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
@@ -84,14 +84,27 @@ def describe(line: Line) -> str:
     return f"{line.name} {values}".strip()
 
 
+_MEASURE_TAIL = re.compile(
+    r"(?:\s*(?:[-·,]\s*)?(?:\d+(?:[.,]\d+)?\s*(?:-?\s*(?:pack|pk|pcs|pieces|pairs?|set|ml|l|g|"
+    r"kg|oz|cm|mm|m|inch|in|w|mah|"
+    r"片装|片|只装|只|个装|件套|支装|支|包|盒|克|毫升))?|pack of \d+)\b)+$",
+    re.I,
+)
+
+
 def descriptors(line: Line) -> list[str]:
     """What a line may be called: its name, the kind of thing it is (the name's last word, the
     category's last part) in each script its name is written in, and its options."""
     name = re.sub(r"\([^)]*\)", " ", line.name)
     found = [line.name, describe(line)]
+    # The kind of thing is the name's last words before a pack size or measure ("Merino
+    # Hiking Socks 2-Pack": socks; "Insulated Steel Bottle 750 ml": a bottle).
+    name = _MEASURE_TAIL.sub("", name.strip())
     latin = re.findall(r"[A-Za-z][A-Za-z-]+", name)
     if latin:
         found.append(latin[-1])
+    if len(latin) > 2:  # "Rain Jacket" of "Kids Packable Rain Jacket"
+        found.append(" ".join(latin[-2:]))
     for run in _CJK_RUN.findall(name):
         found += [run, run[-2:], run[-3:]]
     leaf = line.category.split(">")[-1].strip()
@@ -104,7 +117,7 @@ def descriptors(line: Line) -> list[str]:
 
 def _bigrams(text: str) -> set[str]:
     found: set[str] = set()
-    for run in _CJK_RUN.findall(text):
+    for run in _CJK_RUN.findall(simplified(text)):
         found |= {run[i : i + 2] for i in range(len(run) - 1)}
     return found
 
@@ -120,7 +133,20 @@ SIZE_WORDS = {
 }
 
 
+# A size with its system: "EU 21", "US 8.5", "UK 7" (the shopper says "a 21", "size 8.5").
+_SIZED = re.compile(r"(?i)(?:eu|us|uk|cn|jp|au|nz|fr|it)\s?(\d{1,2}(?:\.5)?)")
+
+
 def _size_word(lowered: str, value: str) -> int:
+    sized = _SIZED.fullmatch(value.strip())
+    if sized:
+        number = re.escape(sized.group(1))
+        said = re.search(
+            rf"(?:\b(?:size|a|an|for|to|into|in|the)\s+|码\s*){number}(?![\d.])"
+            rf"|(?<![\d.#]){number}\s*(?:码|号)",
+            lowered,
+        )
+        return said.start() if said else -1
     words = SIZE_WORDS.get(value.upper())
     if not words:
         return -1
@@ -139,8 +165,21 @@ def mentions_value(text: str, value: str) -> int:
     if not value:
         return -1
     if _CJK.search(value):
+        text, value = simplified(text), simplified(value)
+        code = re.match(r"[A-Za-z]{0,3}\d{1,3}[A-Za-z]?(?=\s)", value)  # "02 自然色", "N10 瓷白"
+        if code:
+            said = re.search(
+                rf"(?<![A-Za-z0-9]){re.escape(code.group(0))}(?![A-Za-z0-9])", text, re.I
+            )
+            if said:
+                return said.start()
         if value in text:
             return text.index(value)
+        latin = [w for w in re.findall(r"[A-Za-z]{3,}", value)]  # "莓果 Berry": "berry"
+        for word in latin:
+            said = re.search(rf"\b{re.escape(fold(word))}\b", fold(text))
+            if said:
+                return said.start()
         pairs = [p for p in _bigrams(value) if p in text]
         return min(text.index(p) for p in pairs) if pairs and len(value) >= 2 else -1
     lowered, target = fold(text), fold(value)

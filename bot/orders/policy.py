@@ -29,6 +29,10 @@ SHIPPED = ("shipped", "out_for_delivery")
 BEFORE_SHIPPING = ("pending", "processing", "packed")
 
 
+# Refusals a person may still make an exception to: the shopper is offered one.
+A_PERSON_MAY_DECIDE = frozenset({"not_exchangeable", "exchange_limit", "other_product"})
+
+
 @dataclass(frozen=True)
 class Decision:
     """Whether an action is allowed, why, and what follows from it."""

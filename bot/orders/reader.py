@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.backends.base import ChatBackend, GenerationRequest
 from bot.orders.intents import Said
-from bot.orders.references import fold
+from bot.orders.script import fold
 from bot.orders.system import Address
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,6 @@ as candidates, checked against the store's data, never against a format of our o
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 
 from bot.orders.system import Address
@@ -30,6 +29,8 @@ _POSTCODES = [
     r"[A-Z]\d[A-Z]\s?\d[A-Z]\d",  # Canada: M5V 3L9, H2X1Y4
     r"[AC-FHKNPRTV-Y]\d{2}\s?(?=[A-Z]*\d)[A-Z\d]{4}",  # Ireland (Eircode): D02 X285
     r"\d{5}-\d{4}",  # United States ZIP+4
+    r"\d{3}-\d{4}",  # Japan: 150-0001
+    r"\d{5}-\d{3}",  # Brazil: 01310-100
     r"\d{3}\s\d{2}",  # Sweden, Czechia, Slovakia, Greece: 111 21
     r"\d{6}",  # China, India, Russia, Singapore
     r"\d{5}",  # United States, Germany, France, Italy, Spain, ...
@@ -38,9 +39,11 @@ _POSTCODES = [
 POSTCODE = re.compile(
     r"(?<![0-9A-Za-z-])(" + "|".join(_POSTCODES[:-1]) + r")(?![0-9A-Za-z-])", re.I
 )
-POSTCODE_HINT = re.compile(r"zip|post ?code|postal|eircode|邮编|邮政编码", re.I)
+POSTCODE_HINT = re.compile(r"zip|post ?code|postal|eircode|邮编|邮政编码|邮递区号|邮区编号", re.I)
 _HINTED = re.compile(
-    r"(?:zip|post ?code|postal code|eircode|邮编|邮政编码)(?:\s*code)?\s*(?:is|:|：|是)?\s*"
+    r"(?:zip|post ?code|postal code|eircode|邮编|邮政编码|邮递区号|邮区编号)(?:\s*code)?"
+    r"\s*(?:is|:|：|是)?\s*"
+    r"(?:[A-Z]{2,3}\s+)?"  # a state before it: "postcode is NSW 2010"
     r"(" + "|".join(_POSTCODES) + r")(?![0-9A-Za-z-])",
     re.I,
 )
@@ -55,6 +58,9 @@ _MARKED = re.compile(
     r"|(?<![0-9A-Za-z-])(\d{3,12})\s*(?:那|这)?[单笔](?!位)"
     r"|(?:那|这)[单笔]\s*(\d{3,12})(?![0-9A-Za-z])",
     re.I,
+)
+_WORD_BEFORE_NUMBER = re.compile(
+    r"(?i)^(?:is|was|are|no|nr|num|number|of|the|my|a|an|to|for|at|on|in)\s+(?=\d)"
 )
 # A code such as NW-104233, W1234567 or ORD-2024-000123: letters and digits in one token.
 _CODE = re.compile(
@@ -90,7 +96,7 @@ _NOT_NAME = set(
 )
 _CJK_NOT_NAME = re.compile(
     r"的|我是|我叫|名字|邮编|邮箱|订单|我的|你好|您好|请问|帮我|谢谢|快递|地址|收货|退货|取消|换货|那单|这单|单号|物流|什么|"
-    r"签收|发货|老公|老婆|妻子|丈夫|先生|女士|手机|电话"
+    r"签收|发货|老公|老婆|妻子|丈夫|先生|女士|手机|电话|游客|顾客|客人|客户|会员|买家|用户|下单|本人"
 )
 
 # -- addresses --------------------------------------------------------------------------------
@@ -111,10 +117,17 @@ _STREET = re.compile(
     r"(?i)(?<![0-9A-Za-z])\d+[A-Z]?(?:[-/]\d+)?\s+[A-Za-zÀ-ÿ][\w.'’-]*|[A-Za-zÀ-ÿ][\w'’-]*"
     r"(?:strasse|straße|str\.|gatan|vägen|weg|gasse|platz|allee|via|rue|calle|avenida)\s*\d+"
 )
+# Where a street's name ends (its kind, then a unit): the rest is town and postcode.
+_STREET_END = re.compile(
+    r"(?i)^\d+[A-Z]?\s+[^,]*?\b(?:road|rd|street|st|avenue|ave|drive|dr|lane|ln|way|"
+    r"boulevard|blvd|crescent|cres|place|pl|court|ct|terrace|tce|highway|hwy|parade|close|"
+    r"square|sq)\b\.?(?:\s+(?:#\d{1,3}-\d{1,5}|(?:apt|unit|suite|flat)\s*\w+))?"
+)
 _CJK_STREET = re.compile(
     r"[\u3400-\u9fff]+(?:区|县|市|镇)?[\u3400-\u9fff]*(?:路|街|道|巷|弄|里|大道)[\u3400-\u9fff\d\-]*号"
 )
 _REGION = re.compile(r"^[A-Z]{2,3}$")
+_CITY_BEFORE_DISTRICT = re.compile(r"([\u3400-\u9fff]{1,3}市)(?=[\u3400-\u9fff]{1,4}[区县])")
 _COUNTRIES = {
     "usa": "US", "united states": "US", "us": "US", "canada": "CA", "uk": "GB",
     "united kingdom": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "ireland": "IE",
@@ -151,6 +164,12 @@ class References:
     @property
     def bare_orders(self) -> list[str]:
         return [o.text for o in self.orders if not o.marked]
+
+    @property
+    def four_digits(self) -> list[str]:
+        """Bare four-digit numbers: an order, or the postcode of Australia, New Zealand,
+        Denmark, Switzerland... (the store's data decides which)."""
+        return [o.text for o in self.orders if not o.marked and re.fullmatch(r"\d{4}", o.text)]
 
 
 def read_references(text: str, pattern: re.Pattern[str] | None = None) -> References:
@@ -197,6 +216,7 @@ def read_references(text: str, pattern: re.Pattern[str] | None = None) -> Refere
 
     def add(value: str, marked: bool, span: tuple[int, int]) -> None:
         value = " ".join(value.split()).strip("-")
+        value = _WORD_BEFORE_NUMBER.sub("", value)  # "the order is 37183": not "IS 37183"
         key = "".join(ch for ch in value.upper() if ch.isalnum())
         if key and key not in seen:
             seen.add(key)
@@ -219,7 +239,7 @@ def read_references(text: str, pattern: re.Pattern[str] | None = None) -> Refere
         if free(*m.span(1)):
             add(m.group(1), False, m.span(1))
     found.cued_name, found.names = names_in(text, found)
-    if found.postcodes and not found.names:
+    if (found.postcodes or found.four_digits) and not found.names:
         found.windows = name_windows(text)
     return found
 
@@ -244,7 +264,7 @@ def names_in(text: str, refs: References) -> tuple[str | None, list[str]]:
         if all(w[:1].isupper() for w in words[:2]):  # "I'm moving next week" is nobody's name
             cued = cued or " ".join(words[:4])
         candidates += [" ".join(words[:n]) for n in range(min(5, len(words)), 1, -1)]
-    anchors = [text.find(p) for p in refs.postcodes if text.find(p) >= 0]
+    anchors = [text.find(p) for p in refs.postcodes + refs.four_digits if text.find(p) >= 0]
     anchors += [text.lower().find(p.lower()) for p in refs.postcodes]
     if refs.email:
         anchors.append(text.lower().find(refs.email))
@@ -253,7 +273,7 @@ def names_in(text: str, refs: References) -> tuple[str | None, list[str]]:
         before = re.sub(
             r"(?i)(?:zip|post ?code|postal code|eircode)(?:\s*code)?\s*(?:is|:)?\s*$", "", before
         )
-        before = re.sub(r"(?:邮编|邮政编码)\s*[:：是]?\s*$", "", before)
+        before = re.sub(r"(?:邮编|邮政编码|邮递区号|邮区编号)\s*[:：是]?\s*$", "", before)
         tail = before.rstrip(" ,，、:：-—–")
         tail = re.sub(r"(?i)(?:\s+(?:here|again|speaking|writing))+$", "", tail)
         cjk = re.search(r"(?:^|[^\u3400-\u9fff])([\u3400-\u9fff]+)$", tail)
@@ -270,6 +290,23 @@ def names_in(text: str, refs: References) -> tuple[str | None, list[str]]:
         candidates.append(_cut_cjk(start.group(1)))
     unique = list(dict.fromkeys(c for c in candidates if c))
     return cued, unique
+
+
+def bare_name(text: str) -> str | None:
+    """A message that is only a name ("Daniel Kowalczyk", "it's Tāne Whaanga", "林美玲"): the
+    answer to "who are you?", to be checked with the store like any name."""
+    text = re.sub(r"(?i)^\s*(?:my name is|name:|i am|i'm|it'?s|this is|我是|我叫)\s*", "", text)
+    text = text.strip(" .,!。，！")
+    if re.fullmatch(r"[\u3400-\u9fff]{2,4}", text):
+        return text if _cut_cjk(text) == text else None  # not 算了吧, 好的谢谢
+    words = text.split()
+    if not 2 <= len(words) <= 4 or not all(
+        re.fullmatch(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", w) for w in words
+    ):
+        return None
+    if any(w.lower() in _NOT_NAME for w in words):
+        return None
+    return text
 
 
 def name_windows(text: str) -> list[str]:
@@ -343,8 +380,17 @@ def find_address(
             if unit and not parsed.line2:  # "Flat 12, 40 Upper Street, London N1 0PN"
                 parsed = replace(parsed, line2=unit.group(0))
                 offset = unit.start()
-            return parsed, (offset, start + lead + len(segment))
+            return parsed, (offset, start + lead + _address_end(segment, parsed))
     return None
+
+
+def _address_end(segment: str, address: Address) -> int:
+    """Where the address ends in its segment: after the last of its parts written there
+    ("..., EH6 6PL, where is my order" ends at the postcode)."""
+    folded = segment.casefold()
+    parts = (address.line1, address.line2, address.city, address.region, address.postcode)
+    ends = [folded.rfind(p.casefold()) + len(p) for p in parts if p and p.casefold() in folded]
+    return max(ends, default=len(segment))
 
 
 def _segment(text: str, start: int) -> tuple[str, int]:
@@ -371,6 +417,10 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
     """ "12 Oak Street, Apt 4, Springfield, IL 62704", "Leopoldstraße 25, 80802 München",
     "221 Camden High Street, London NW1 7BU", "徐汇区漕溪北路88号, 上海市, 200030"."""
     parts = [p.strip() for p in re.split(r"\s*[,，]\s*", segment) if p.strip()]
+    if len(parts) == 1 and (end := _STREET_END.search(parts[0])):
+        # No commas: "88 Orchard Road #05-01 Singapore 238839", "5 Kings Way Perth WA 6000"
+        parts = [parts[0][: end.end()].strip(), parts[0][end.end() :].strip()]
+        parts = [p for p in parts if p]
     if len(parts) < 2:
         return None
     first = parts[0]
@@ -398,9 +448,13 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
         if code is None:
             continue
         before, after = part[: code.start()].strip(), part[code.end() :].strip()
+        before = POSTCODE_HINT.sub("", before).strip(" :：")  # "邮递区号302058", "zip 10001"
         postcode = code.group(0).upper()
+        town_state = re.fullmatch(r"(.+?)\s+([A-Z]{2,3})", before)
         if _REGION.match(before):
             region = before
+        elif town_state:  # "Darling Point NSW 2027"
+            city, region = town_state.groups()
         elif before:
             city = before
         if _place(after):  # "80802 München"; not "518063 instead", "SW1A 1AA please"
@@ -417,6 +471,9 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
         city = rest.pop(0)
     if (not postcode and not (region or country)) or len(city.split()) > 4:
         return None  # "5414 please, I don't need it anymore" is no address
+    town = _CITY_BEFORE_DISTRICT.match(line1) if cjk and not city else None
+    if town:  # "台北市大安区复兴南路…": the city, then the district and street
+        city, line1 = town.group(1), line1[town.end() :]
     return Address(
         name="",
         line1=line1,
@@ -452,20 +509,15 @@ def language_words(text: str) -> str:
 
 
 def _last_postcode(part: str) -> re.Match[str] | None:
+    """The postcode of an address part after the street (four digits count there)."""
     found = None
-    for pattern in _POSTCODES[:-1]:
-        for m in re.finditer(rf"(?<![\w-])({pattern})(?![\w-])", part, re.I):
+    for pattern in _POSTCODES:
+        for m in re.finditer(rf"(?<![0-9A-Za-z-])({pattern})(?![\w-])", part, re.I):
             if found is None or m.start() > found.start():
                 found = m
         if found is not None:
             return found
     return found
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: "Jürgen" → "jurgen"."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 _US_REGIONS = set(

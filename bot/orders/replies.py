@@ -130,6 +130,8 @@ TEXT: dict[str, dict[str, str]] = {
             "I can't reach our order system right now, so I can't look up or change orders. "
             "I've asked a member of our team to help; they will reply here."
         ),
+        "offer_person": " Would you like me to pass this to a member of our team?",
+        "other_orders": " Your other recent orders: {orders}.",
         "escalated": (
             " I've passed this to a member of our team with the details, and they will reply "
             "in this chat."
@@ -290,6 +292,8 @@ TEXT: dict[str, dict[str, str]] = {
         "proof_withdrawn": "好的，订单 {order} 仍寄往原地址，没有更改。您之后找到这些信息时告诉我，我再帮您修改；也可以为您转接人工客服。",
         "changed_meanwhile": "订单 {order} 在我们对话期间发生了变化，所以我没有办理。我已请同事查看，他们会在这里回复您。",
         "system_down": "目前无法连接订单系统，暂时不能查询或更改订单。我已请同事协助，他们会在这里回复您。",
+        "offer_person": "需要我转给同事处理吗？",
+        "other_orders": "您最近的其他订单：{orders}。",
         "escalated": "我已把详细情况转给同事，他们会在此对话中回复您。",
         "billing_authorization": (
             "订单 {order} 有一笔 {captured} 的扣款和一笔 {when} 的 {authorized} 临时预授权。"
@@ -377,8 +381,9 @@ def items_text(items: Sequence[OrderItem], language: str) -> str:
 
 
 def order_line(order: Order, language: str) -> str:
-    """One order in a list; one still on its way carries its tracking number."""
-    on_its_way = order.tracking_number and order.status not in ("delivered", "cancelled")
+    """One order in a list, with its tracking number once it has one (delivered ones too:
+    shoppers keep them for their records)."""
+    on_its_way = order.tracking_number and order.status != "cancelled"
     return say(
         language,
         "order_line_tracking" if on_its_way else "order_line",

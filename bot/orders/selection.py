@@ -66,7 +66,7 @@ _INCLUDE = (
 _SOFT_KEEP = (
     r"\b(?:(?:is|are|was|were|'s)\s+(?:fine|ok|okay|good|great|perfect|alright|all\s+right)\b|"
     r"fits?\s+(?:fine|well|great|perfectly)|happy\s+with|love\s+(?:the|my|it|them))\b"
-    r"|没问题|挺好|合适|不错"
+    r"|没问题|挺好|(?<!不)合适|不错"
 )
 _CUE = re.compile(rf"(?P<x>{_EXCEPT})|(?P<k>{_KEEP})|(?P<s>{_SOFT_KEEP})|(?P<i>{_INCLUDE})", re.I)
 # "the rest": everything not named elsewhere.
@@ -156,7 +156,7 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
     included: list[L] = []
     excluded: list[L] = []
     unmarked: list[L] = []
-    scope_all = scope_rest = keep_rest = implied_rest = unclear = False
+    scope_all = scope_rest = keep_rest = implied_rest = unclear = unnamed_keep = False
     for obj in _objects(text.replace("’", "'")):
         rest = bool(_REST.search(obj.text))
         every = bool(ALL.search(obj.text)) and not rest
@@ -167,8 +167,10 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
         if obj.polarity == "exclude":
             if rest:
                 keep_rest = True  # "keep the rest", 其他不退
-            elif every or (obj.strong and not named):
-                unclear = True  # "keep everything", "except the thing" that is no line
+            elif every:
+                unclear = True  # "keep everything"
+            elif obj.strong and not named:
+                unnamed_keep = True  # "except the thing" that is no line (or not clearly one)
             _add(excluded, named)
             implied_rest = implied_rest or obj.implies_rest
         elif obj.polarity == "include":
@@ -177,12 +179,15 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
         else:
             scope_rest = scope_rest or rest
             _add(unmarked, named)
-    if not (excluded or scope_rest or keep_rest or unclear):
+    if not (excluded or scope_rest or keep_rest or unclear or unnamed_keep):
         return Selection()  # no frames: the caller resolves names, positions and "all"
     if scope_rest:  # what was named outside any cue is what "the rest" is the rest of
         _add(excluded, [line for line in unmarked if line not in included])
     else:
         _add(included, [line for line in unmarked if line not in excluded])
+    # A kept thing that names no line settles nothing, unless only the lines named go
+    # ("狗毛衣退掉，外套留着": the jumper goes whatever 外套 is): then it changes nothing.
+    unclear = unclear or (unnamed_keep and not (included and not (scope_rest or scope_all)))
     selection: Selection[L] = Selection(framed=True, excluded=list(excluded))
     remaining = [line for line in lines if line not in excluded]
     if unclear or any(line in excluded for line in included):

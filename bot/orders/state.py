@@ -120,7 +120,8 @@ class PendingChange:
 
 Awaiting = str
 """What the bot asked the shopper for: "identity", "order", "item", "variant", "address",
-"refund_method", "proof" or "confirm"."""
+"refund_method", "proof", "confirm", "reconfirm" (the proposal waits while a question was
+answered: a yes describes it again) or "person" (a person offered for a refused request)."""
 
 
 @dataclass
@@ -142,6 +143,7 @@ class OrderState:
     refund: str | None = None  # "store_credit", or "elsewhere" when asked for another way
     awaiting: Awaiting | None = None
     pending: PendingChange | None = None
+    refused: dict[str, Any] | None = None  # the policy's refusal a person was offered for
     extra: dict[str, Any] = field(default_factory=dict)
     """Keys this version does not know, kept as they were."""
 
@@ -152,6 +154,7 @@ class OrderState:
         self.address = None
         self.awaiting = None
         self.pending = None
+        self.refused = None
 
     def forget_details(self) -> None:
         """A new request: the items, variant, address and proposal of the last one go."""
@@ -159,6 +162,7 @@ class OrderState:
         self.sku = None
         self.address = None
         self.pending = None
+        self.refused = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = dict(self.extra)

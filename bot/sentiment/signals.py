@@ -154,9 +154,15 @@ def extract(messages: list[Message], index: int, lexicons: Lexicons) -> Signals:
         mild += 1
     letters = [c for c in original if c.isascii() and c.isalpha()]
     caps = len(letters) >= 6 and sum(c.isupper() for c in letters) / len(letters) > 0.7
-    repeat = max((_repeat(text, e) for e in earlier[-3:]), default=0.0)
+    # A second "yes" (to a proposal described again) asks nothing again.
+    acknowledges = bool(lx.AFFIRM.search(text))
+    repeat = 0.0 if acknowledges else max((_repeat(text, e) for e in earlier[-3:]), default=0.0)
     missed = set(_unanswered(context))
-    unanswered = max((_repeat(text, e) for e in earlier[-3:] if e in missed), default=0.0)
+    unanswered = (
+        0.0
+        if acknowledges
+        else max((_repeat(text, e) for e in earlier[-3:] if e in missed), default=0.0)
+    )
     failed = [bool(lx.FAILED_REPLY.search(b)) for b in bot]
     signals = Signals(
         language=language,

@@ -7,23 +7,18 @@ Stores' own search is loose (Shopify's customer search matches words anywhere; W
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from itertools import product
 
+from bot.orders.script import fold
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-def _folded(name: str) -> str:
-    """Lower case without accents: "Jürgen MÜLLER" -> "jurgen muller"."""
-    text = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def name_key(name: str) -> tuple[str, ...]:
     """Words of a name, case- and accent-insensitive, in any order: "Jürgen  MÜLLER",
     "muller jurgen" and "Jurgen Muller" are the same; Chinese names ignore spaces."""
-    text = _folded(name)
+    text = fold(name)
     if _CJK.search(text):
         return ("".join(text.split()),)
     return tuple(sorted(re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text)))
@@ -45,7 +40,7 @@ def _written_alike(a: str, b: str) -> bool:
     if bool(_CJK.search(a)) == bool(_CJK.search(b)):
         return False
     chinese, latin = (a, b) if _CJK.search(a) else (b, a)
-    letters = "".join(re.findall(r"[a-z]+", _folded(latin)))  # in the order written
+    letters = "".join(re.findall(r"[a-z]+", fold(latin)))  # in the order written
     return bool(letters) and letters in pinyin_forms(chinese)
 
 

@@ -268,3 +268,80 @@ def test_all_orders_lists_every_order(bot: ShopBot, question: str) -> None:
     mine = orders.system.list_orders(orders.system.find_customer_by_email(EMMA.split()[3]).id)
     assert len(mine) > 5
     assert all(o.number in reply for o in mine)
+
+
+@pytest.mark.parametrize(
+    ("first", "answer", "escalated"),
+    [
+        ("Can I exchange my headphones from NW-104390 for another color?", "yes", True),
+        ("订单 NW-104390 的耳机能换个颜色吗？", "好的", True),
+        ("Can I exchange my headphones from NW-104390 for another color?", "no thanks", False),
+    ],
+)
+def test_a_refused_exchange_offers_a_person_who_gets_the_case(
+    bot: ShopBot, first: str, answer: str, escalated: bool
+) -> None:
+    """Outside the exchange policy: the way the policy allows (return, re-order) and a person
+    offered; a plain yes hands the case over, a no leaves the order as it is."""
+    session = f"offer-{first[:3]}-{answer}"
+    shown = bot.chat(f"{first} charlotte.taylor@example.com zip 30303", session=session)
+    assert not shown.escalated and ("return" in shown.reply or "退货" in shown.reply)
+    before = order(bot, "NW-104390")
+    turn = bot.chat(answer, session=session)
+    assert turn.escalated is escalated, turn.reply
+    assert order(bot, "NW-104390") == before
+    if escalated:
+        assert [r.code.value for r in turn.reasons] == ["outside_order_policy"]
+        case = bot.store.get(session).data["order_case"]
+        assert case["order"] == "NW-104390" and case["decision"]["reasons"] == ["not_exchangeable"]
+    else:
+        assert "NW-104390" in turn.reply and bot.store.get(session).status == "bot"
+
+
+def test_a_question_before_the_yes_keeps_the_proposal_to_be_confirmed_again(bot: ShopBot) -> None:
+    """A question at the confirmation is answered and the proposal waits: a later "no" drops
+    it (nothing handed over), a "yes" has it described again before anything is done."""
+    replies = say(
+        bot,
+        "q-no",
+        f"Cancel my order NW-104301, {EMMA}",
+        "how long does a refund take to reach my card?",
+        "actually no, don't cancel it. keep it",
+    )
+    assert "haven't changed" in replies[-1] and order(bot, "NW-104301")["status"] == "pending"
+    assert bot.store.get("q-no").status == "bot"
+    replies = say(
+        bot,
+        "q-yes",
+        f"Cancel my order NW-104301, {EMMA}",
+        "How long do refunds to a credit card take?",  # answered from the knowledge
+        "yes",
+    )
+    assert "NW-104301" in replies[-1] and order(bot, "NW-104301")["status"] == "pending"
+    say(bot, "q-yes", "yes")
+    assert order(bot, "NW-104301")["status"] == "cancelled"
+
+
+def test_traditional_chinese_reads_like_simplified(bot: ShopBot) -> None:
+    replies = say(bot, "trad", f"訂單 NW-104301 我不要了，幫我取消。{EMMA}", "確認")
+    assert "NW-104301" in replies[0] and order(bot, "NW-104301")["status"] == "cancelled"
+
+
+def test_four_bare_digits_beside_a_name_verify_an_australian_shopper(bot: ShopBot) -> None:
+    reply = bot.chat("Charlotte Wilson 2000, where is my order?", session="au").reply
+    assert "verified" in reply and "Charlotte" in reply
+
+
+def test_a_status_found_from_the_words_lists_the_other_recent_orders(bot: ShopBot) -> None:
+    """ "where is my hand towel set?": that order first, then the others on their way or
+    recently delivered, with their tracking (the shopper may be asking about those too)."""
+    reply = bot.chat(f"where are my hand towels? {EMMA}", session="others").reply
+    first, _, rest = reply.partition("Your other recent orders:")
+    assert "Hand Towel" in first and rest.strip()
+    assert "NW-104233" in rest and "1Z5RRB146UH73JMWL2" in rest  # shipped, with its tracking
+
+
+def test_an_option_kept_as_it_is_in_chinese(bot: ShopBot) -> None:
+    """ "颜色不变": only the size changes."""
+    reply = say(bot, "keep-colour", f"订单 NW-103870 的衬衫小了，换大一码，颜色不变。{EMMA}")[0]
+    assert "Linen Button-Down Shirt (Blue / XL)" in reply  # Blue / L one size up, still blue

@@ -127,3 +127,33 @@ def test_option_values_as_shoppers_write_them() -> None:
     assert mentions_value("想换成40-41的", "40-41") >= 0
     assert mentions_value("还是换藏青色吧", "藏青") >= 0
     assert mentions_value("make that an 11", "11") >= 0 and mentions_value("size 110", "11") < 0
+
+
+def test_sizes_with_their_system_and_shade_codes() -> None:
+    """ "EU 21" is "a 21"; "02 自然色" is "02"; an order number holds no size."""
+    assert mentions_value("could I exchange them for a 21?", "EU 21") >= 0
+    assert mentions_value("换成21码", "EU 21") >= 0
+    assert mentions_value("order 20421 please", "EU 21") < 0
+    assert mentions_value("then 02 please", "02 自然色") >= 0
+    assert mentions_value("then 02 please", "03 小麥色") < 0
+    assert mentions_value("換成楓葉紅", "枫叶红") >= 0  # traditional and simplified alike
+
+
+def test_a_value_named_in_two_scripts_and_a_value_named_as_the_fault() -> None:
+    from bot.orders.finding import _named_last
+
+    assert mentions_value("can I swap the peach gloss for berry?", "莓果 Berry") >= 0
+    shades = ["玫瑰豆沙 Rosewood", "楓葉紅 Maple", "焦糖奶茶 Caramel Tea"]
+    wanted = "can I exchange my lipstick for the rosewood shade? maple is too bright on me"
+    assert _named_last(wanted, "shade", shades) == "玫瑰豆沙 Rosewood"
+    assert _named_last("M码太小了，换L码", "尺码", ["M", "L", "XL"]) == "L"
+    assert _named_last("for a medium? no sorry, make that white L", "size", ["M", "L"]) == "L"
+
+
+def test_the_kind_of_thing_comes_before_a_pack_size() -> None:
+    from bot.orders.items import descriptors
+
+    socks = Line("1", "Merino Hiking Socks 2-Pack", "Accessories", {})
+    bottle = Line("2", "Insulated Steel Bottle 750 ml", "Accessories", {})
+    assert {"Socks", "Hiking Socks"} <= set(descriptors(socks))
+    assert {"Bottle", "Steel Bottle"} <= set(descriptors(bottle))

@@ -86,6 +86,9 @@ def test_catalog_questions_stay_with_the_knowledge_once_verified(text: str) -> N
         ("please send it to my sister's instead, 4 Patrick's Hill in Cork", "change_address"),
         ("Can you deliver it to the office instead?", "change_address"),
         ("寄到我妈那里吧", "change_address"),
+        ("we moved, can it go to 9 Quay Lane, Galway H91 E2K3 instead", "change_address"),
+        ("我们搬家了，寄到 浦东新区世纪大道100号, 上海市, 200120", "change_address"),
+        ("帮我看下我所有订单的情况", "orders"),
     ],
 )
 def test_more_wordings_of_order_requests(text: str, intent: str) -> None:

@@ -79,3 +79,47 @@ def test_a_bare_order_number_is_the_order_in_hand(moyun: ServedStore) -> None:
     assert state.order == "8347"
     returned, kept = replies[0].split("不退")  # the proposal, then the lines it leaves
     assert "宣纸" in returned and "毛笔" not in returned and "毛边纸" in kept
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Søren Østergaard 2200", "hi, soren ostergaard here, 2200. where is my order?"],
+)
+def test_four_bare_digits_beside_a_name_are_tried_as_the_postcode(
+    moyun: ServedStore, message: str
+) -> None:
+    """Danish, Australian, New Zealand postcodes have four digits, like many order numbers:
+    the store's data decides what they are."""
+    _, state = talk(moyun, message)
+    assert state.customer is not None
+
+
+def test_four_bare_digits_of_another_postcode_verify_no_one(moyun: ServedStore) -> None:
+    _, state = talk(moyun, "Søren Østergaard 2100")
+    assert state.customer is None
+
+
+@pytest.fixture(scope="module")
+def mistglow() -> Iterator[ServedStore]:
+    yield from _serve("mistglow-beauty-woocommerce")
+
+
+@pytest.fixture(scope="module")
+def kowhai() -> Iterator[ServedStore]:
+    yield from _serve("kowhai-baby-shopify")
+
+
+def test_five_digits_beside_the_email_are_the_customers_order(mistglow: ServedStore) -> None:
+    """A WooCommerce order id looks like a postcode: the store's data says which it is."""
+    _, state = talk(mistglow, "grace.kim@example.com 46158")
+    assert state.customer is not None and state.proof is not None
+    assert state.proof.orders == ["46158"]
+    _, state = talk(mistglow, "grace.kim@example.com 46104")  # someone else's order
+    assert state.customer is None
+
+
+def test_a_name_alone_then_a_four_digit_postcode(kowhai: ServedStore) -> None:
+    replies, state = talk(
+        kowhai, "need to cancel the rain jacket i ordered last night", "Daniel Kowalczyk", "3010"
+    )
+    assert state.customer is not None and "cancel" in replies[-1].lower()

@@ -8,7 +8,13 @@ import re
 import pytest
 
 from bot.orders.intents import extract
-from bot.orders.references import country_of, language_words, parse_address, read_references
+from bot.orders.references import (
+    bare_name,
+    country_of,
+    language_words,
+    parse_address,
+    read_references,
+)
 from bot.orders.system import Address
 
 
@@ -132,6 +138,15 @@ def test_an_address_is_data_not_a_request_or_an_order() -> None:
     assert extract("kevin.ho@example.com cancel order 5414 please, thanks").address is None
 
 
+def test_words_after_an_address_are_read_as_words() -> None:
+    """The address ends where its last part is written: what follows is the request."""
+    said = extract("I live at 22 Harbour Street, Edinburgh EH6 6PL, where is my order?")
+    assert said.address is not None and said.address.postcode == "EH6 6PL"
+    assert said.intents == ["status"]
+    moving = extract("we're moving - can order 5181 go to 22 Harbour Street, Edinburgh EH6 6PL?")
+    assert moving.intents == ["change_address"] and moving.order_numbers == ["5181"]
+
+
 def test_a_new_address_is_in_the_country_its_postcode_says() -> None:
     def country(postcode: str, region: str = "", line1: str = "1 Road", city: str = "X") -> str:
         return country_of(Address("", line1, city, postcode, "", region=region))
@@ -175,3 +190,116 @@ def test_the_language_is_read_from_words_not_data() -> None:
 )
 def test_a_chinese_name_after_any_punctuation(text: str, name: str) -> None:
     assert name in read_references(text).names
+
+
+def test_traditional_chinese_is_read_and_kept_as_written() -> None:
+    said = extract("改寄到 竹北市光明六路東一段88號，郵遞區號302058")
+    assert said.intents == ["change_address"]
+    assert said.address is not None and said.address.line1 == "竹北市光明六路東一段88號"
+    assert said.address.postcode == "302058" and said.address.city == ""
+    said = extract("陳怡君，郵遞區號802301")
+    assert said.postcodes == ["802301"] and "陳怡君" in said.names
+    said = extract("yating.yang@example.tw 訂單 #46197")
+    assert said.order_numbers == ["46197"]
+
+
+@pytest.mark.parametrize(
+    ("text", "postcode", "region"),
+    [
+        ("please send it to 15 Darling Point Road, Darling Point NSW 2027", "2027", "NSW"),
+        ("新地址：201 Great North Road, Auckland 1021", "1021", ""),
+    ],
+)
+def test_four_digit_postcodes_after_a_street(text: str, postcode: str, region: str) -> None:
+    said = extract(text)
+    assert said.address is not None
+    assert (said.address.postcode, said.address.region) == (postcode, region)
+    assert said.order_hints == [] and said.intents == ["change_address"]
+
+
+def test_a_state_before_a_named_postcode() -> None:
+    assert extract("my email is a.b@example.com.au and my postcode is NSW 2010").postcodes == [
+        "2010"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line1", "postcode"),
+    [
+        (
+            "ship to 88 Orchard Road #05-01 Singapore 238839 instead",
+            "88 Orchard Road #05-01",
+            "238839",
+        ),
+        ("send it to 5 Kings Way Perth WA 6000", "5 Kings Way", "6000"),
+    ],
+)
+def test_an_address_without_commas(text: str, line1: str, postcode: str) -> None:
+    """A unit such as #05-01 is part of the street, never an order number."""
+    said = extract(text)
+    assert said.address is not None and (said.address.line1, said.address.postcode) == (
+        line1,
+        postcode,
+    )
+    assert said.order_numbers == [] and said.intents == ["change_address"]
+
+
+def test_a_chinese_city_before_its_district_is_the_city() -> None:
+    said = extract("改成 台北市大安區復興南路一段200號8樓，郵遞區號106094")
+    assert said.address is not None
+    assert (said.address.city, said.address.line1) == ("台北市", "大安區復興南路一段200號8樓")
+    town = extract("改寄到 竹北市光明六路東一段88號，郵遞區號302058").address  # no district
+    assert town is not None and town.line1 == "竹北市光明六路東一段88號"
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        ("kaho.chan@example.hk 订单号 20426", []),  # an order number is no status question
+        ("我的快递单号是多少", ["status"]),
+        ("hey is my baby carrier on its way yet??", ["status"]),
+        ("我是游客下单的，订单号83193，充电器不要了，取消", ["cancel"]),
+    ],
+)
+def test_more_wordings(text: str, intents: list[str]) -> None:
+    said = extract(text)
+    assert said.intents == intents
+    assert said.name is None  # 游客 (a guest) is nobody's name
+
+
+def test_japanese_and_brazilian_postcodes() -> None:
+    assert extract("sakura.ito@example.jp, postcode 150-0001").postcodes == ["150-0001"]
+    assert extract("email a@b.com, CEP 01310-100").postcodes == ["01310-100"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Daniel Kowalczyk", "Daniel Kowalczyk"), ("it's Tāne Whaanga", "Tāne Whaanga"),
+     ("林美玲", "林美玲"), ("yes please", None), ("refund to my card", None),
+     ("好的谢谢", None)],
+)  # fmt: skip
+def test_a_message_that_is_only_a_name(text: str, name: str | None) -> None:
+    assert bare_name(text) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("order 83112 - can i change the caramel case to the forest green one", "exchange"),
+        ("那件绿色球衣XL太大，换L", "exchange"),
+    ],
+)
+def test_exchanges_said_as_a_change(text: str, intent: str) -> None:
+    assert extract(text).intents[:1] == [intent]
+
+
+def test_a_word_before_the_order_number_is_no_part_of_it() -> None:
+    assert extract("juergen.weiss@example.de and the order is 37183").order_numbers == ["37183"]
+
+
+@pytest.mark.parametrize(
+    ("text", "credit"),
+    [("余额就行", True), ("退到我的余额里", True), ("退到支付宝余额", False), ("原路退回", False)],
+)
+def test_store_balance_is_store_credit(text: str, credit: bool) -> None:
+    assert extract(text).store_credit is credit

@@ -31,6 +31,12 @@ TEA = [
     Line("3", "白瓷品茗杯", "茶具 > 茶杯", {"数量": "六只装"}),
 ]
 
+# Two garments of an English catalog, named in Chinese (外套 is not clearly either).
+WEAR = [
+    Line("1", "Waxed Cotton Field Jacket", "Clothing > Outerwear", {"colour": "Olive"}),
+    Line("2", "Merino Crew Jumper", "Clothing > Knitwear", {"colour": "Navy"}),
+]
+
 
 @pytest.mark.parametrize(
     ("text", "lines", "chosen", "kept"),
@@ -73,6 +79,9 @@ TEA = [
         ("茶盘除外，其他都退了", TEA, "13", "2"),
         ("keep the bamboo tray, return the other stuff", TEA, "13", "2"),
         ("I'm keeping the cups, the rest goes back", TEA, "12", "3"),
+        # only the line named goes: a kept thing that names no line clearly changes nothing
+        ("订单里的毛衣退掉，外套留着", WEAR, "2", "1"),
+        ("return the jumper, I'm keeping the blazer", WEAR, "2", "1"),
     ],
 )
 def test_included_and_kept_lines(
@@ -139,3 +148,17 @@ def test_plain_requests_are_not_frames(meaning: BundledMeaning) -> None:
     assert ids(
         select_items("the scarf is not the right colour", KITCHEN, meaning, single=False).chosen
     ) == ["3"]
+
+
+# Names ending in a pack size or a measure: the kind of thing comes before it.
+TRAIL = [
+    Line("1", "Glen Trail Running Shoe", "Footwear", {"size": "EU 39", "colour": "Orange"}),
+    Line("2", "Merino Hiking Socks 2-Pack", "Accessories", {"size": "M (40-43)"}),
+    Line("3", "Anti-Chafe Balm 50 g", "Care", {}),
+]
+
+
+def test_doesnt_fit_is_no_keep(meaning: BundledMeaning) -> None:
+    """ "跑鞋尺码不合适" says what is wrong with the shoes, not that they stay."""
+    selection = select_items("跑鞋尺码不合适，我想退掉，袜子留着", TRAIL, meaning, single=False)
+    assert ids(selection.chosen) == ["1"] and "2" in ids(selection.kept)

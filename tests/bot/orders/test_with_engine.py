@@ -105,14 +105,19 @@ def test_exchange_to_an_out_of_stock_variant_is_refused_with_alternatives(shop: 
     assert (item.status, item.exchange_sku) == ("exchange_requested", "NW-LBDS-SAND-XL")
 
 
-def test_a_question_in_between_is_answered_by_the_model_and_drops_the_proposal(
+def test_a_question_in_between_is_answered_by_the_model_and_the_proposal_waits(
     shop: ShopBot,
 ) -> None:
+    """A yes after another answer may be to that answer: the proposal is described again and
+    only the next yes carries it out."""
     shop.chat(f"Cancel my order NW-104301. {EMMA}", session="between")
     turn = shop.chat("How long does a refund take to reach a PayPal account?", session="between")
     assert turn.sources and not turn.escalated  # answered from the policies
-    shop.chat("yes", session="between")
+    again = shop.chat("yes", session="between")
     assert shop.orders.system.get_order("NW-104301").status == "pending"  # type: ignore[union-attr]
+    assert "NW-104301" in again.reply and "Shall I go ahead?" in again.reply
+    shop.chat("yes", session="between")
+    assert shop.orders.system.get_order("NW-104301").status == "cancelled"  # type: ignore[union-attr]
 
 
 def test_the_same_conversation_works_through_the_store_rest_api(
