@@ -16,17 +16,15 @@ against the store's data, and every other detail they give must fit too.
 
 from __future__ import annotations
 
-import re
-
 from bot.orders.intents import Said, possible_postcodes
 from bot.orders.platforms.matching import same_name, same_postcode
+from bot.orders.references import four_digits
 from bot.orders.script import fold
 from bot.orders.state import GivenIdentity, OrderState, Proof
 from bot.orders.system import Customer, Order
 from bot.orders.turn import OrderReply, OrderTurn
 from bot.reasons import Reason, ReasonCode
 
-_FOUR_DIGITS = re.compile(r"\d{4}")
 _LOOKUPS = 12  # name and postcode look-ups one message may cost the store at most
 
 __all__ = ["IdentityCheck", "remember_identity", "said_identity", "same_postcode"]
@@ -146,7 +144,9 @@ class IdentityCheck:
         """(the customer every given detail fits, whether a pair was tried, what was shown)."""
         system = self.turn.system
         if given.email:
-            has_pair = bool(given.orders or given.postcodes or self._their_hints(given, None))
+            has_pair = bool(
+                given.orders or given.postcodes or self._their_numbers(given.hints, None)
+            )
             if not has_pair and not given.hints:
                 return None, False, Proof()
             found = system.find_customer_by_email(given.email)
@@ -162,7 +162,7 @@ class IdentityCheck:
         names = ([given.name] if given.name else []) + given.names
         # "Daniel Kowalczyk 3010": four bare digits beside a name may be the postcode of
         # Australia, New Zealand, Denmark...; the store's data says whether they are.
-        four = [h for h in given.hints if _FOUR_DIGITS.fullmatch(h)] if names else []
+        four = four_digits(given.hints) if names else []
         postcodes = given.postcodes + [h for h in four if h not in given.postcodes]
         if not postcodes:
             return None, False, Proof()
@@ -185,11 +185,8 @@ class IdentityCheck:
             return None, False, Proof()
         return None, bool(given.name or given.names), Proof()
 
-    def _their_hints(self, given: GivenIdentity, customer: Customer | None) -> list[Order]:
-        """Bare numbers that are orders of this customer (of anyone's, without a customer)."""
-        return self._their_numbers(given.hints, customer)
-
     def _their_numbers(self, numbers: list[str], customer: Customer | None) -> list[Order]:
+        """Numbers that are orders of this customer (of anyone's, without a customer)."""
         found = []
         for number in numbers:
             if not number.isdigit():
@@ -228,7 +225,7 @@ class IdentityCheck:
                 return None
             proof.orders.append(order.number)
             pair = True
-        for order in self._their_hints(given, customer):
+        for order in self._their_numbers(given.hints, customer):
             if order.number not in proof.orders:
                 proof.orders.append(order.number)
             pair = True

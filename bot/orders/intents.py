@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from bot.language import CJK
-from bot.orders.references import POSTCODE_HINT, read_references
+from bot.orders.references import POSTCODE_HINT, four_digits, read_references
 from bot.orders.script import as_written, fold, simplified
 from bot.orders.system import Address
 
@@ -332,7 +332,7 @@ def general_question(text: str) -> bool:
 def possible_postcodes(said: Said) -> list[str]:
     """The postcodes given, or else bare four-digit numbers (Australia, New Zealand, Denmark:
     the store's data decides whether they are one)."""
-    return said.postcodes or [h for h in said.order_hints if re.fullmatch(r"\d{4}", h)]
+    return said.postcodes or four_digits(said.order_hints)
 
 
 def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:

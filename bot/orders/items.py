@@ -175,9 +175,9 @@ def mentions_value(text: str, value: str) -> int:
                 return said.start()
         if value in text:
             return text.index(value)
-        latin = [w for w in re.findall(r"[A-Za-z]{3,}", value)]  # "莓果 Berry": "berry"
-        for word in latin:
-            said = re.search(rf"\b{re.escape(fold(word))}\b", fold(text))
+        folded = fold(text)
+        for word in re.findall(r"[A-Za-z]{3,}", value):  # "莓果 Berry": "berry"
+            said = re.search(rf"\b{re.escape(fold(word))}\b", folded)
             if said:
                 return said.start()
         pairs = [p for p in _bigrams(value) if p in text]

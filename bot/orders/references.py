@@ -167,9 +167,13 @@ class References:
 
     @property
     def four_digits(self) -> list[str]:
-        """Bare four-digit numbers: an order, or the postcode of Australia, New Zealand,
-        Denmark, Switzerland... (the store's data decides which)."""
-        return [o.text for o in self.orders if not o.marked and re.fullmatch(r"\d{4}", o.text)]
+        return four_digits(self.bare_orders)
+
+
+def four_digits(numbers: list[str]) -> list[str]:
+    """Bare four-digit numbers: an order, or the postcode of Australia, New Zealand, Denmark,
+    Switzerland... (the store's data decides which)."""
+    return [n for n in numbers if re.fullmatch(r"\d{4}", n)]
 
 
 def read_references(text: str, pattern: re.Pattern[str] | None = None) -> References:
