@@ -26,6 +26,7 @@ from bot.responders import (
     NoKnowledge,
     OrderRequests,
     ProductDiscovery,
+    QuestionWhileProposing,
     RepeatedNoKnowledge,
     Responder,
     StatementWithoutKnowledge,
@@ -48,6 +49,7 @@ RESPONDERS: tuple[type[Responder], ...] = (
     Courtesy,  # hello, thank you
     KnowledgeUnavailable,  # the knowledge cannot be searched
     ProductDiscovery,  # looking for a product: real ones from the catalog
+    QuestionWhileProposing,  # nothing found for a question before an order change's yes
     StatementWithoutKnowledge,  # "I ordered the hoodie last week", nothing found
     RepeatedNoKnowledge,  # nothing found, too many times in a row: a person
     NoKnowledge,  # nothing found: say so

@@ -294,6 +294,30 @@ class OrderRequests(Responder):
         self.parts.desk.record_escalation(session, list(reply.escalate), notice)
 
 
+class QuestionWhileProposing(OrderRequests):
+    """A question asked before the yes to an order change ("how long does the refund take?")
+    that the knowledge has nothing for: the order flow says so and describes the change again,
+    instead of offering a person whom the next yes, meant for the change, would call."""
+
+    async def claims(self, context: TurnContext) -> bool:
+        orders = self.parts.orders
+        if orders is None or (await self.knowledge(context)).relevant:
+            return False
+        reply = await asyncio.to_thread(
+            orders.resume_unanswered,
+            context.question,
+            context.state.orders,
+            context.language,
+            context.session,
+            context.persist,
+        )
+        if reply is None or not reply.handled:
+            return False
+        context.state.orders = reply.state
+        context.order_reply = reply
+        return True
+
+
 class Courtesy(Responder):
     """A greeting or a thank-you: answered kindly, no search."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Literal
 
 from bot.errors import ChangeRejected, OrderSystemError
@@ -78,6 +79,39 @@ class OrderAssistant:
         (answers to conversations given as data) nothing is changed and nothing is written to
         the audit log: without stored state no yes can confirm.
         """
+        turn = self._turn(text, state, language, session, persist, read)
+        return self._run(turn, lambda flow: flow.run())
+
+    def resume_unanswered(
+        self,
+        text: str,
+        state: OrderState | None,
+        language: str,
+        session: str,
+        persist: bool = True,
+    ) -> OrderReply | None:
+        """A question asked while a proposal waited for its yes ("how long does the refund
+        take?") that the knowledge cannot answer: say so and describe the proposal again, its
+        yes still needed. None when no proposal waits (the knowledge's own reply stands).
+
+        Offering a person here would let the yes meant for the proposal hand it over."""
+        if state is None or state.awaiting != "reconfirm" or state.pending is None:
+            return None
+        turn = self._turn(text, state, language, session, persist)
+        pending = turn.state.pending
+        assert pending is not None
+        turn.greeting = turn.say("no_detail")
+        return self._run(turn, lambda flow: flow.changes.present_again(pending))
+
+    def _turn(
+        self,
+        text: str,
+        state: OrderState | None,
+        language: str,
+        session: str,
+        persist: bool,
+        read: ModelRead | None = None,
+    ) -> OrderTurn:
         state = OrderState.from_json(state.to_json() if state else None)
         said = extract(text, self.pattern)
         text = simplified(text)  # 訂單, 幫我取消: the flow's words are matched in one script
@@ -85,7 +119,7 @@ class OrderAssistant:
             said = apply(said, read, text)
         language = self._language(text, language, state)
         state.language = language
-        turn = OrderTurn(
+        return OrderTurn(
             text=text,
             said=said,
             state=state,
@@ -97,14 +131,19 @@ class OrderAssistant:
             audit=self.audit if persist else MemoryAuditLog(),
             meaning=self.meaning,
         )
+
+    @staticmethod
+    def _run(turn: OrderTurn, step: Callable[[OrderFlow], OrderReply | None]) -> OrderReply:
+        """One step of the flow; the order system's refusals and failures hand over."""
         try:
-            return OrderFlow(turn).run() or OrderReply("", language, state, handled=False)
+            reply = step(OrderFlow(turn))
+            return reply or OrderReply("", turn.language, turn.state, handled=False)
         except ChangeRejected as exc:
-            log.warning("Order system refused a change in %s: %s", session, exc)
+            log.warning("Order system refused a change in %s: %s", turn.session, exc)
             refused = Reason(ReasonCode.ORDER_CHANGE_REJECTED, {"error": str(exc)})
             return turn.hand_off("changed_meanwhile", refused)
         except OrderSystemError as exc:
-            log.warning("Order system failed in %s: %s", session, exc)
+            log.warning("Order system failed in %s: %s", turn.session, exc)
             failed = Reason(ReasonCode.ORDER_SYSTEM_FAILED, {"error": str(exc)})
             return turn.hand_off("system_down", failed)
 

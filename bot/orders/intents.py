@@ -62,11 +62,13 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
         re.compile(
             r"\bexchange|\bswap\b|(change|switch)\b.{0,25}\b(size|colou?r)|different (size|colou?r)"
             r"|(bigger|smaller|larger) (size|one)"
-            r"|\btoo (big|small|large|tight|loose|long|short)\b.{0,40}"
+            r"|\btoo (big|small|large|tight|loose|long|short|narrow|wide)\b.{0,40}"
             r"\b(instead|for an?|swap|get)\b"
+            # "could I get the hat in L/XL"
+            r"|\b(could|can|may) (i|we) (get|have) (it|them|this|that|one|the \w+|my \w+) in\b"
             r"|\b(get|have|like|want)\b.{0,30}\binstead\b"
             r"|\btrade[ds]?\b.{0,30}\b(for|in)\b|\brather than the\b"
-            r"|换(货|尺码|颜色|大|小|成|一|个)|换.{0,4}(码|号|色)|调换|想换\s*[\dA-Za-z]"
+            r"|换(货|尺码|颜色|大|小|成|一|个)|换.{0,4}(码|号|色|款|版)|调换|想换\s*[\dA-Za-z]"
             # "change the caramel case to the forest green one", "…XL太大，换L"
             r"|\b(change|switch)\b.{0,40}\b(to|for|into)\b.{0,30}\b(one|ones|version|model)\b"
             r"|(太|有点)(大|小|紧|松|长|短)了?[，,。\s]*换\s*[\dA-Za-z]",
@@ -258,7 +260,8 @@ _UNWANTED = re.compile(
 # "the jacket doesn't fit", 尺码不对: an exchange, unless the message asks for another change.
 DOES_NOT_FIT = re.compile(
     r"\b(doesn'?t|does not|don'?t|do not|didn'?t) fit\b|\bwrong (size|colou?r)\b|不合身|"
-    r"尺码不(对|合)|(太|有点)(大|小)了",
+    r"尺码不(对|合)|(太|有点)(大|小)了"
+    r"|\btoo (big|small|large|tight|loose|long|short|narrow|wide)\b(?!\s+for\s+(my|the|our|your)\b)",
     re.I,
 )
 _ACTION_INTENTS = {"cancel", "return", "exchange", "change_address", "refund"}
@@ -296,7 +299,8 @@ def strip_references(text: str) -> str:
         if value:
             text = re.sub(re.escape(value), " ", text, flags=re.I)
     for order in refs.orders:
-        text = re.sub(rf"#?\s?{re.escape(order.text)}", " ", text)
+        if order.marked or len(order.text) > 3:  # a bare "130" is a size far more often
+            text = re.sub(rf"#?\s?{re.escape(order.text)}", " ", text)
     return text
 
 

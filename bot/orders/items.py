@@ -92,6 +92,9 @@ _MEASURE_TAIL = re.compile(
 )
 
 
+_SUBTITLE = re.compile(r"\s*[:：|｜]\s*|\s+[-–—]\s+")
+
+
 def descriptors(line: Line) -> list[str]:
     """What a line may be called: its name, the kind of thing it is (the name's last word, the
     category's last part) in each script its name is written in, and its options."""
@@ -99,12 +102,13 @@ def descriptors(line: Line) -> list[str]:
     found = [line.name, describe(line)]
     # The kind of thing is the name's last words before a pack size or measure ("Merino
     # Hiking Socks 2-Pack": socks; "Insulated Steel Bottle 750 ml": a bottle).
-    name = _MEASURE_TAIL.sub("", name.strip())
-    latin = re.findall(r"[A-Za-z][A-Za-z-]+", name)
-    if latin:
-        found.append(latin[-1])
-    if len(latin) > 2:  # "Rain Jacket" of "Kids Packable Rain Jacket"
-        found.append(" ".join(latin[-2:]))
+    # A name with a subtitle says the kind before it too ("Heirloom Seed Tin: Fynbos Mix").
+    for part in _SUBTITLE.split(_MEASURE_TAIL.sub("", name.strip())):
+        latin = re.findall(r"[A-Za-z][A-Za-z-]+", _MEASURE_TAIL.sub("", part))
+        if latin:
+            found.append(latin[-1])
+        if len(latin) > 2:  # "Rain Jacket" of "Kids Packable Rain Jacket"
+            found.append(" ".join(latin[-2:]))
     for run in _CJK_RUN.findall(name):
         found += [run, run[-2:], run[-3:]]
     leaf = line.category.split(">")[-1].strip()
@@ -159,11 +163,19 @@ def _size_word(lowered: str, value: str) -> int:
     return -1
 
 
+_GLOSS = re.compile(r"\s*[(（][^)）]*[)）]\s*")
+
+
 def mentions_value(text: str, value: str) -> int:
     """Where the text names this option value (-1: nowhere): "XL", "black", "防水款" (also by
     its first two characters, 防水的那个), "40-41", "Size 10"."""
     if not value:
         return -1
+    head = _GLOSS.sub(" ", value).strip()  # "M (5-6歲)": "M" names it too
+    if head and head != value.strip():
+        at = mentions_value(text, head)
+        if at >= 0:
+            return at
     if _CJK.search(value):
         text, value = simplified(text), simplified(value)
         code = re.match(r"[A-Za-z]{0,3}\d{1,3}[A-Za-z]?(?=\s)", value)  # "02 自然色", "N10 瓷白"
