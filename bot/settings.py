@@ -262,8 +262,8 @@ class OrdersSettings(_Group):
     )
     shipped_cancel_to_person: bool = Field(
         False,
-        description="Send a request to cancel a shipped order to a person (who may stop the "
-        "parcel) instead of explaining how to refuse or return it.",
+        description="Send a request to cancel a shipped order straight to a person (who may "
+        "stop the parcel); otherwise the bot explains how to refuse or return it and offers one.",
     )
     return_window_days: int = Field(30, ge=0, description="Days after delivery to return.")
     gold_return_window_days: int = Field(60, ge=0, description="The same for Gold members.")

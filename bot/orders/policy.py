@@ -29,8 +29,11 @@ SHIPPED = ("shipped", "out_for_delivery")
 BEFORE_SHIPPING = ("pending", "processing", "packed")
 
 
-# Refusals a person may still make an exception to: the shopper is offered one.
-A_PERSON_MAY_DECIDE = frozenset({"not_exchangeable", "exchange_limit", "other_product"})
+# Refusals a person may still make an exception to (or act on: stop a shipped parcel): the
+# shopper is offered one.
+A_PERSON_MAY_DECIDE = frozenset(
+    {"not_exchangeable", "exchange_limit", "other_product", "already_shipped_cancel"}
+)
 
 
 @dataclass(frozen=True)

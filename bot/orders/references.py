@@ -42,6 +42,8 @@ POSTCODE = re.compile(
 POSTCODE_HINT = re.compile(r"zip|post ?code|postal|eircode|邮编|邮政编码|邮递区号|邮区编号", re.I)
 _HINTED = re.compile(
     r"(?:zip|post ?code|postal code|eircode|邮编|邮政编码|邮递区号|邮区编号)(?:\s*code)?"
+    # "the postcode on the order is 2010", "zip for my account: 98109"
+    r"(?:\s+(?:on|of|for|in)\s+(?:the|my|this|that|your)\s+(?:order|account|parcel|package|file))?"
     r"\s*(?:is|:|：|是)?\s*"
     r"(?:[A-Z]{2,3}\s+)?"  # a state before it: "postcode is NSW 2010"
     r"(" + "|".join(_POSTCODES) + r")(?![0-9A-Za-z-])",
@@ -76,7 +78,7 @@ _NOT_ORDER = re.compile(
 
 # -- names ------------------------------------------------------------------------------------
 _NAME_CUE = re.compile(
-    r"(?i:my name is|my name's|name is|name:|i am|i'm|im|this is|it's|it is)\s+"
+    r"\b(?i:my name is|my name's|name is|name:|i am|i'm|im|this is|it's|it is)\s+"
     r"|(?:我叫|我是|名字是|姓名[:：]?)\s*"
 )
 _WORD = re.compile(r"[^\W\d_\u3400-\u9fff]+(?:['’-][^\W\d_\u3400-\u9fff]+)*", re.U)
@@ -114,19 +116,22 @@ _ADDRESS_CUE = re.compile(
     r"|(?:新地址|收货地址|地址)\s*(?:是|为|改成|改为|换成)?\s*[:：]?\s*|(?:改成|改为|换成|寄到|送到|发到)\s*[:：]?\s*"
 )
 _STREET = re.compile(
-    r"(?i)(?<![0-9A-Za-z])\d+[A-Z]?(?:[-/]\d+)?\s+[A-Za-zÀ-ÿ][\w.'’-]*|[A-Za-zÀ-ÿ][\w'’-]*"
+    r"(?i)(?<![0-9A-Za-z])(?:(?:blk|block)\s+)?\d+[A-Z]?(?:[-/]\d+)?\s+"
+    r"(?:[A-Za-zÀ-ÿ]|\d{1,3}(?:st|nd|rd|th)\b)[\w.'’-]*|[A-Za-zÀ-ÿ][\w'’-]*"
     r"(?:strasse|straße|str\.|gatan|vägen|weg|gasse|platz|allee|via|rue|calle|avenida)\s*\d+"
 )
 # Where a street's name ends (its kind, then a unit): the rest is town and postcode.
 _STREET_END = re.compile(
-    r"(?i)^\d+[A-Z]?\s+[^,]*?\b(?:road|rd|street|st|avenue|ave|drive|dr|lane|ln|way|"
-    r"boulevard|blvd|crescent|cres|place|pl|court|ct|terrace|tce|highway|hwy|parade|close|"
-    r"square|sq)\b\.?(?:\s+(?:#\d{1,3}-\d{1,5}|(?:apt|unit|suite|flat)\s*\w+))?"
+    r"(?i)^(?:(?:blk|block)\s+)?\d+[A-Z]?\s+[^,]*?\b(?:road|rd|street|st|avenue|ave|drive|dr|"
+    r"lane|ln|way|boulevard|blvd|crescent|cres|place|pl|court|ct|terrace|tce|highway|hwy|parade|"
+    r"close|square|sq)\b\.?(?:\s+\d{1,3}(?![\w-]))?"  # "Bedok North St 2"
+    r"(?:\s+(?:#\d{1,3}-\d{1,5}|(?:apt|unit|suite|flat)\s*\w+))?"
 )
 _CJK_STREET = re.compile(
     r"[\u3400-\u9fff]+(?:区|县|市|镇)?[\u3400-\u9fff]*(?:路|街|道|巷|弄|里|大道)[\u3400-\u9fff\d\-]*号"
 )
 _REGION = re.compile(r"^[A-Z]{2,3}$")
+_TRAILING_UNIT = re.compile(r"\s(#\d{1,3}-\d{1,5})$")
 _CITY_BEFORE_DISTRICT = re.compile(r"([\u3400-\u9fff]{1,3}市)(?=[\u3400-\u9fff]{1,4}[区县])")
 _COUNTRIES = {
     "usa": "US", "united states": "US", "us": "US", "canada": "CA", "uk": "GB",
@@ -442,6 +447,9 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
     line2 = ""
     if rest and _UNIT.match(rest[0]):
         line2 = rest.pop(0)
+    unit = _TRAILING_UNIT.search(line1)
+    if unit and not line2:  # "Blk 123 Bedok North St 2 #05-88": stores keep the unit apart
+        line1, line2 = line1[: unit.start()].strip(), unit.group(1)
     country = ""
     if rest and rest[-1].casefold().strip(". ") in _COUNTRIES:
         country = _COUNTRIES[rest.pop().casefold().strip(". ")]

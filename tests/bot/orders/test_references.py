@@ -224,23 +224,36 @@ def test_a_state_before_a_named_postcode() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "line1", "postcode"),
+    ("text", "line1", "line2", "postcode"),
     [
         (
             "ship to 88 Orchard Road #05-01 Singapore 238839 instead",
-            "88 Orchard Road #05-01",
+            "88 Orchard Road",
+            "#05-01",
             "238839",
         ),
-        ("send it to 5 Kings Way Perth WA 6000", "5 Kings Way", "6000"),
+        (
+            "新地址 Blk 123 Bedok North St 2 #05-88 Singapore 460123",
+            "Blk 123 Bedok North St 2",
+            "#05-88",
+            "460123",
+        ),
+        ("send it to 5 Kings Way Perth WA 6000", "5 Kings Way", "", "6000"),
+        (
+            "please send it to 2211 4th Ave, Apt 608, Seattle, WA 98121-1730",
+            "2211 4th Ave",
+            "Apt 608",
+            "98121-1730",
+        ),
     ],
 )
-def test_an_address_without_commas(text: str, line1: str, postcode: str) -> None:
-    """A unit such as #05-01 is part of the street, never an order number."""
+def test_an_address_without_commas(text: str, line1: str, line2: str, postcode: str) -> None:
+    """A unit such as #05-01 is a line of its own (as stores keep it), never an order number;
+    a block number and an ordinal street are streets."""
     said = extract(text)
-    assert said.address is not None and (said.address.line1, said.address.postcode) == (
-        line1,
-        postcode,
-    )
+    assert said.address is not None
+    address = said.address
+    assert (address.line1, address.line2, address.postcode) == (line1, line2, postcode)
     assert said.order_numbers == [] and said.intents == ["change_address"]
 
 
