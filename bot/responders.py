@@ -188,17 +188,22 @@ class EscalationRules(Responder):
         """A verified shopper's next request ("I'd rather get my money back, scrap it", 那就撤单
         吧) is not taken from the order flow by that one message's dissatisfaction score: doing
         it is the remedy; nor is a plain yes or no to the flow's own question by rising scores.
-        Asked for a person, abuse, other rising unhappiness still hand over, and so does an
-        unhappy first message (the shopper is not known yet)."""
+        A shopper not known yet who drops the request while asked who they are ("actually no,
+        forget it") is told nothing changed. Asked for a person, abuse, other rising
+        unhappiness still hand over, and so does an unhappy first message."""
         orders, state = self.parts.orders, context.state.orders
-        if orders is None or state is None or not state.customer:
+        if orders is None or state is None:
             return False
         codes = {r.code for r in decision.reasons}
+        # Rising scores too, for a plain yes or no to the flow's own question ("算了，不取消了";
+        # "actually no, forget it" while asked who they are).
+        scores = {ReasonCode.DISSATISFIED, ReasonCode.DISSATISFACTION_RISING}
+        answers = codes <= scores and orders.answers_its_question(context.question, state)
+        if not state.customer:
+            return answers and state.awaiting == "identity"
         if codes == {ReasonCode.DISSATISFIED}:
             return orders.takes(context.question, state)
-        # Rising scores too, for a plain yes or no to the flow's own question ("算了，不取消了").
-        scores = {ReasonCode.DISSATISFIED, ReasonCode.DISSATISFACTION_RISING}
-        return codes <= scores and orders.answers_its_question(context.question, state)
+        return answers
 
     async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
         assert context.decision is not None

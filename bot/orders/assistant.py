@@ -159,9 +159,11 @@ class OrderAssistant:
         """Whether the message is a plain yes or no to what the flow asked ("算了，不取消了" to a
         proposal): the flow's own business, whatever the mood scores say."""
         pending = ("confirm", "reconfirm", "proof", "person")
-        if state is None or state.awaiting not in pending:
+        if state is None or state.awaiting not in (*pending, "identity"):
             return False
         said = extract(text, self.pattern)
+        if state.awaiting == "identity":  # "no, forget it" while asked who they are
+            return said.no and not (said.email or said.postcodes or said.order_numbers)
         return said.yes or said.no
 
     def offer_lookup(self, text: str, state: OrderState | None) -> OrderState | None:

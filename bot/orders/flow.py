@@ -103,6 +103,11 @@ class OrderFlow:
             if not starts:
                 return None
             awaiting = None
+        elif awaiting == "identity" and said.no and not starts and not said_identity(said):
+            # "actually no, forget it" while asked who they are: the request is dropped.
+            turn.log("declined", action=state.intent)
+            state.forget_request()
+            return turn.reply(turn.say("dropped"))
         elif awaiting == "person" and said.yes:
             return self.changes.to_person()
         elif awaiting == "person" and said.no:

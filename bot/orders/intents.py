@@ -320,7 +320,7 @@ _PERSONAL = re.compile(
 _GENERAL = re.compile(
     r"^\s*(how (long|many|much|do|does|can|soon)|what('s| is| are)? (is |are )?(your|the)|"
     r"do you|does your|is there|are there|can (i|you) (ever|usually)|what happens|what if)|"
-    r"政策|规定|多久|几天|多少天|怎么|如何|(你们|您们|贵店|店里).{0,6}(可以|能|支持|接受)|"
+    r"政策|规定|多久|(?<![前这过那头])几天|多少天|怎么|如何|(你们|您们|贵店|店里).{0,6}(可以|能|支持|接受)|"
     # about the catalog, not an order: "any updates on when it's back in stock?"
     r"\b(back )?in stock\b|\brestock|\bavailab|有货|补货|到货通知|"
     r"^\s*(do|are|will) (returns|exchanges|refunds|orders)\b",

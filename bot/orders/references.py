@@ -31,6 +31,8 @@ _POSTCODES = [
     r"\d{5}-\d{4}",  # United States ZIP+4
     r"\d{3}-\d{4}",  # Japan: 150-0001
     r"\d{5}-\d{3}",  # Brazil: 01310-100
+    r"\d{4}-\d{3}",  # Portugal: 1100-321
+    r"(?-i:\d{4}\s?[A-Z]{2})",  # the Netherlands: 3511 AX (capitals: not "1234 is")
     r"\d{3}\s\d{2}",  # Sweden, Czechia, Slovakia, Greece: 111 21
     r"\d{6}",  # China, India, Russia, Singapore
     r"\d{5}",  # United States, Germany, France, Italy, Spain, ...
@@ -118,7 +120,11 @@ _ADDRESS_CUE = re.compile(
 _STREET = re.compile(
     r"(?i)(?<![0-9A-Za-z])(?:(?:blk|block)\s+)?\d+[A-Z]?(?:[-/]\d+)?\s+"
     r"(?:[A-Za-zÀ-ÿ]|\d{1,3}(?:st|nd|rd|th)\b)[\w.'’-]*|[A-Za-zÀ-ÿ][\w'’-]*"
-    r"(?:strasse|straße|str\.|gatan|vägen|weg|gasse|platz|allee|via|rue|calle|avenida)\s*\d+"
+    r"(?:strasse|straße|str\.|gatan|vägen|weg|gasse|platz|allee|via|rue|calle|avenida|straat|"
+    r"laan|gracht|plein|kade|singel|dijk|vej|gade)\s*\d+"
+    # a street named after its kind: "Rua Augusta 55", "Calle Mayor 12", "Via Roma 3"
+    r"|\b(?:rua|avenida|av\.|calle|carrer|via|viale|rue|travessa|largo|praça|paseo)\s+"
+    r"[A-Za-zÀ-ÿ][\w'’.-]*(?:\s+[A-Za-zÀ-ÿ][\w'’.-]*){0,4}?\s+\d+[A-Z]?\b"
 )
 # Where a street's name ends (its kind, then a unit): the rest is town and postcode.
 _STREET_END = re.compile(
@@ -139,6 +145,12 @@ _COUNTRIES = {
     "china": "CN", "中国": "CN", "germany": "DE", "deutschland": "DE", "france": "FR",
     "italy": "IT", "italia": "IT", "spain": "ES", "españa": "ES", "sweden": "SE",
     "sverige": "SE", "australia": "AU", "hong kong": "HK", "香港": "HK", "japan": "JP",
+    "netherlands": "NL", "the netherlands": "NL", "nederland": "NL", "portugal": "PT",
+    "south africa": "ZA", "singapore": "SG", "新加坡": "SG", "malaysia": "MY",
+    "new zealand": "NZ", "mexico": "MX", "méxico": "MX", "south korea": "KR", "korea": "KR",
+    "thailand": "TH", "taiwan": "TW", "台湾": "TW", "macau": "MO", "macao": "MO", "澳门": "MO",
+    "belgium": "BE", "austria": "AT", "switzerland": "CH", "denmark": "DK", "norway": "NO",
+    "brazil": "BR", "brasil": "BR", "india": "IN", "philippines": "PH", "indonesia": "ID",
 }  # fmt: skip
 
 
@@ -333,10 +345,11 @@ def _cut_cjk(run: str) -> str:
 
 
 def _words_forward(text: str) -> list[str]:
+    text = EMAIL.sub(lambda m: "@" * len(m.group(0)), text)  # "s" of s.dlamini@... is no name
     words: list[tuple[str, int]] = []
     for m in _WORD.finditer(text):
         gap = text[words[-1][1] : m.start()] if words else text[: m.start()]
-        if words and re.search(r"[.?!;:,\n]", gap):
+        if words and re.search(r"[.?!;:,\n，。？！；：、@\u3400-\u9fff]", gap):
             break
         if m.group(0).lower() in _NOT_NAME:
             break

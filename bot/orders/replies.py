@@ -117,6 +117,7 @@ TEXT: dict[str, dict[str, str]] = {
         "done_return": "Done: the return of {items} from order {order} is open.",
         "done_exchange": "Done: the exchange of {item} for {wanted} (order {order}) is open.",
         "declined": "OK, I haven't changed anything on order {order}.",
+        "dropped": "OK, I've left everything as it is. Is there anything else I can help with?",
         "no_detail": "I don't have that detail in our store's information, and I'd rather not "
         "guess.",
         "proof_withdrawn": (
@@ -291,6 +292,7 @@ TEXT: dict[str, dict[str, str]] = {
         "done_return": "已办理：订单 {order} 中 {items} 的退货已开启。",
         "done_exchange": "已办理：订单 {order} 中 {item} 换成 {wanted} 的换货已开启。",
         "declined": "好的，订单 {order} 没有做任何更改。",
+        "dropped": "好的，什么都没有更改。还有什么可以帮您的吗？",
         "no_detail": "抱歉，本店资料里没有这个细节，我不想随便猜测。",
         "proof_withdrawn": "好的，订单 {order} 仍寄往原地址，没有更改。您之后找到这些信息时告诉我，我再帮您修改；也可以为您转接人工客服。",
         "changed_meanwhile": "订单 {order} 在我们对话期间发生了变化，所以我没有办理。我已请同事查看，他们会在这里回复您。",
