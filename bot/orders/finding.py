@@ -165,6 +165,16 @@ class OrderFinder:
         picked = order_named(item_words(self.item_text), [o.items for o in orders], meaning)
         return [orders[i] for i in picked]
 
+    def also_named(self, order: Order, theirs: list[Order]) -> list[Order]:
+        """Their other orders this message names an item of by its words, when none of this
+        order's items is named ("order 27462 arrived? and what about the bricks")."""
+        text = item_words(self.turn.text)
+        if lines_named(text, order.items, None):
+            return []
+        others = [o for o in theirs if o.number != order.number]
+        picked = order_named(text, [o.items for o in others], None)
+        return [others[i] for i in picked]
+
     def names_any_item(self) -> bool:
         """Whether the shopper named an item of the order in hand."""
         order = self._order_in_hand()

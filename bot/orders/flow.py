@@ -9,6 +9,7 @@ from bot.orders.changes import OrderChanges
 from bot.orders.finding import BIGGER, SMALLER, OrderFinder
 from bot.orders.identity import IdentityCheck, remember_identity, said_identity
 from bot.orders.intents import (
+    FOLLOW_UP,
     POSTCODE_HINT,
     asks_about_an_order,
     general_question,
@@ -62,6 +63,10 @@ class OrderFlow:
         awaiting = state.awaiting
         if state.customer and state.order and said.address is not None and not said.intents:
             said.intents = ["change_address"]  # "改成 6060 Minoru Blvd, ...": the order in hand
+        if state.customer and not said.intents and FOLLOW_UP.search(turn.text):
+            theirs = turn.system.list_orders(state.customer)
+            if self.finder.named_orders(theirs, by_meaning=False):
+                said.intents = ["status"]  # "and the apron I ordered yesterday?"
         plain_words = not (said_identity(said) or said.yes or said.no or said.intents)
         if awaiting == "identity" and plain_words and (name := bare_name(turn.text)):
             said.names = [name]  # "Daniel Kowalczyk": the answer to "who are you?"
@@ -273,7 +278,8 @@ class OrderFlow:
         if turn.said.order_numbers:
             state.order = turn.said.order_numbers[0]
         number = state.order
-        others: list[Order] = []
+        others: list[Order] = []  # on their way besides the one found: listed
+        also: list[Order] = []  # named besides the one asked for: their status too
         if number:
             found = system.get_order(number)
             if found is None or found.customer_id != customer_id:
@@ -284,6 +290,8 @@ class OrderFlow:
                 mine = orders_text(orders, turn.language) if orders else "-"
                 return turn.reply(turn.say("not_your_order", order=number, orders=mine))
             order = found
+            if intent == "status":  # "... arrived? and what about the bricks": theirs too
+                also = self.finder.also_named(order, system.list_orders(customer_id))
         else:
             theirs = system.list_orders(customer_id)
             picked = self.finder.pick_order(intent, theirs)
@@ -306,6 +314,8 @@ class OrderFlow:
             state.awaiting = None
             state.intent = None
             text = status_text(order, turn.language)
+            glue = "" if turn.language == "zh" else " "
+            text += "".join(glue + status_text(other, turn.language) for other in also[:2])
             if others:
                 listing = orders_text(others[:3], turn.language)
                 text += turn.say("other_orders", orders=listing)

@@ -17,6 +17,7 @@ from bot.orders.system import Address
 
 __all__ = [
     "DOES_NOT_FIT",
+    "FOLLOW_UP",
     "POSTCODE_HINT",
     "Said",
     "asks_about_an_order",
@@ -257,11 +258,18 @@ _UNWANTED = re.compile(
     r"(it|them|this|that|these|those|the \w+)( \w+)? any ?more\b|不(需要|想要)了|用不(上|着)了",
     re.I,
 )
+# "and the apron I ordered yesterday?", 那围裙呢: the same question about something else.
+FOLLOW_UP = re.compile(
+    r"^\s*(?:and|also|plus|what about|how about)\b[^.!;\n]*[?？]\s*$"
+    r"|^\s*(?:那|还有)?[^。！；\n]{1,20}呢\s*[?？]?\s*$",
+    re.I,
+)
 # "the jacket doesn't fit", 尺码不对: an exchange, unless the message asks for another change.
 DOES_NOT_FIT = re.compile(
     r"\b(doesn'?t|does not|don'?t|do not|didn'?t) fit\b|\bwrong (size|colou?r)\b|不合身|"
     r"尺码不(对|合)|(太|有点)(大|小)了"
-    r"|\btoo (big|small|large|tight|loose|long|short|narrow|wide)\b(?!\s+for\s+(my|the|our|your)\b)",
+    r"|\btoo (big|small|large|tight|loose|long|short|narrow|wide)\b"
+    r"(?!\s+for\s+(my|the|our|your)\b)",
     re.I,
 )
 _ACTION_INTENTS = {"cancel", "return", "exchange", "change_address", "refund"}
