@@ -116,7 +116,8 @@ class OrderFinder:
         turn = self.turn
         # "where are my orders", "status on them", 都到哪了: about all of them; only words
         # that name an item narrow it (never a line the encoder guesses from "到哪").
-        general = bool(_ALL_ORDERS.search(turn.text))
+        asked = self.item_text  # the request may have come before who they are
+        general = bool(_ALL_ORDERS.search(asked))
         named = self.named_orders(orders, by_meaning=not general)
         if intent == "refund_status":
             named = named or [o for o in orders if o.refunds or o.status == "cancelled"]
@@ -124,7 +125,7 @@ class OrderFinder:
             named = [max(named or orders, key=lambda order: order.placed_at)]
         if len(named) == 1:
             return named[0]
-        every = not named and _EVERY_ORDER.search(turn.text)
+        every = not named and _EVERY_ORDER.search(asked)
         if intent == "orders" or every or (not named and len(orders) > 3 and intent != "status"):
             turn.log("viewed", order=",".join(order.number for order in orders[:10]))
             turn.state.forget_request()

@@ -405,4 +405,11 @@ def _identity_only(text: str) -> bool:
         return False
     rest = re.sub(r"\S+@\S+|\d[\d\s-]*", " ", text)
     rest = _FILLER.sub(" ", rest)
-    return len(re.findall(r"[A-Za-z]+", fold(rest))) <= 3 and len(CJK.findall(rest)) <= 4
+    words = [w for w in re.findall(r"[A-Za-z]+", fold(rest)) if w not in _NAME_PARTICLES]
+    return len(words) <= 3 and len(CJK.findall(rest)) <= 4
+
+
+# Small words inside names ("Pieter van der Merwe", "Ahmad bin Ismail", "Renée du Toit").
+_NAME_PARTICLES = frozenset(
+    "van der den de du da das dos do la le von ter ten bin binti al el di del della mac".split()
+)
