@@ -171,8 +171,9 @@ def mentions_value(text: str, value: str) -> int:
     its first two characters, 防水的那个), "40-41", "Size 10"."""
     if not value:
         return -1
-    head = _GLOSS.sub(" ", value).strip()  # "M (5-6歲)": "M" names it too
-    if head and head != value.strip():
+    # "M (5-6歲)": "M" names it too; not a word ("too small" is no "Small (6 arches)")
+    head = _GLOSS.sub(" ", value).strip()
+    if head and head != value.strip() and (len(head) <= 3 or re.search(r"\d", head)):
         at = mentions_value(text, head)
         if at >= 0:
             return at
