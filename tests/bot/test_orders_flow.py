@@ -183,3 +183,61 @@ def test_a_postcode_corrected_alone_is_checked_with_the_name_given_before(fresh:
     turn = fresh.chat("不对，是95014", session=session)
     assert "身份已确认" in turn.reply and "NW-107640" in turn.reply
     assert not turn.escalated
+
+
+def test_a_question_the_knowledge_cannot_answer_keeps_the_proposal(fresh: ShopBot) -> None:
+    """Nothing found for a question asked before the yes: no person is offered (the yes meant
+    for the change would call one); the change is described again and the yes carries it out."""
+    session = "unanswered-before-yes"
+    system = fresh.orders.system  # type: ignore[union-attr]
+    fresh.chat(f"Cancel my order NW-104301 please. {EMMA}", session=session)
+    for question, said in (
+        ("Do you gift wrap parcels?", "I don't have that detail"),
+        ("你们提供礼品包装吗？", "没有这个细节"),
+    ):
+        turn = fresh.chat(question, session=session)
+        assert said in turn.reply and "NW-104301" in turn.reply, turn.reply
+        assert not turn.escalated and "member of our team" not in turn.reply
+    assert system.get_order("NW-104301").status != "cancelled"
+    turn = fresh.chat("yes", session=session)
+    assert not turn.escalated
+    assert system.get_order("NW-104301").status == "cancelled"
+
+
+def test_a_shipped_order_cannot_be_cancelled_but_a_person_is_offered(fresh: ShopBot) -> None:
+    session = "shipped-cancel"
+    turn = fresh.chat(f"Please cancel NW-104233. {EMMA}", session=session)
+    assert "shipped" in turn.reply and "member of our team" in turn.reply
+    assert not turn.escalated
+    turn = fresh.chat("no thanks", session=session)
+    assert not turn.escalated
+    fresh.chat(f"Please cancel NW-104233. {EMMA}", session=session)
+    assert fresh.chat("yes", session=session).escalated
+
+
+@pytest.mark.parametrize(
+    "withdrawal",
+    [
+        "hmm I don't have the order number handy... actually no, forget it, I'll collect it",
+        "算了，不用了",
+    ],
+)
+def test_dropping_the_request_while_asked_who_they_are_needs_no_person(
+    fresh: ShopBot, withdrawal: str
+) -> None:
+    session = f"withdraw-{len(withdrawal)}"
+    fresh.chat("Can I change the delivery address on my order?", session=session)
+    fresh.chat("emma.johnson@example.com", session=session)
+    turn = fresh.chat(withdrawal, session=session)
+    assert not turn.escalated, turn.reply
+
+
+def test_a_follow_up_about_another_item_shows_that_order(fresh: ShopBot) -> None:
+    system = fresh.orders.system  # type: ignore[union-attr]
+    orders = system.list_orders(system.get_order("NW-104233").customer_id)
+    other = next(o for o in orders if o.number != "NW-104233" and o.items)
+    word = other.items[0].name.split()[-1]
+    session = "follow-up-status"
+    fresh.chat(f"Where is my order NW-104233? {EMMA}", session=session)
+    turn = fresh.chat(f"and the {word.lower()}?", session=session)
+    assert other.number in turn.reply, turn.reply

@@ -157,3 +157,30 @@ def test_the_kind_of_thing_comes_before_a_pack_size() -> None:
     bottle = Line("2", "Insulated Steel Bottle 750 ml", "Accessories", {})
     assert {"Socks", "Hiking Socks"} <= set(descriptors(socks))
     assert {"Bottle", "Steel Bottle"} <= set(descriptors(bottle))
+
+
+GARDEN = [
+    Line("1", "Glazed Ceramic Planter", "Pots & Planters", {"size": "20 cm", "colour": "Blue"}),
+    Line("2", "Heirloom Seed Tin: Fynbos Mix", "Seeds"),
+]
+
+
+def test_a_name_with_a_subtitle_is_named_by_the_kind_before_it() -> None:
+    """ "种子罐" is the seed tin, not the planter: the kind of thing stands before the colon
+    ("Heirloom Seed Tin: Fynbos Mix"), not in its last words."""
+    assert ids(
+        resolve_lines("种子罐我不想要了，能退吗", GARDEN, BundledMeaning(), single=False)
+    ) == ["2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "named"),
+    [
+        ("the costume is too big, M please", "M (5-6歲)", True),
+        ("can I swap it for a size M", "M (5-6歲)", True),
+        ("the bodysuits are too small", "Small (6 arches)", False),
+        ("I'd like the M one", "S (3-4歲)", False),
+    ],
+)
+def test_a_value_with_a_gloss_is_named_by_its_size(text: str, value: str, named: bool) -> None:
+    assert (mentions_value(text, value) >= 0) is named

@@ -126,3 +126,41 @@ def test_who_they_are_and_a_question_about_their_order_start_the_flow(text: str)
 )
 def test_who_they_are_alone_asks_no_order(text: str) -> None:
     assert not starts_order_request(text, extract(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("the costume is too big, M please", "exchange"),
+        ("the yellow raincoat is too small, can i change to 130", "exchange"),
+        ("gloves from 52241 are too small, need a medium, same sage colour", "exchange"),
+        ("could I get the hat in L/XL, khaki", "exchange"),
+        ("围裙想换长款，同样炭灰色", "exchange"),
+        ("it's too small, I need to return it", "return"),
+        ("too big, please refund me", "refund"),
+        ("前几天收到的那个包裹，除了围裙，其他都退", "return"),
+        ("窗帘今天能送到吗？", "status"),
+    ],
+)
+def test_fit_and_arrival_wordings_once_verified(text: str, intent: str) -> None:
+    said = extract(text)
+    assert said.intents and said.intents[0] == intent
+    assert starts_order_request(text, said, verified=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the box is too big for my shelf, what do you recommend?",
+        "你们能送到台湾吗",
+        "可以送到香港吗？",
+    ],
+)
+def test_fit_and_delivery_questions_about_the_shop_are_no_order_requests(text: str) -> None:
+    said = extract(text)
+    assert not starts_order_request(text, said)
+
+
+@pytest.mark.parametrize("text", ["Pieter van der Merwe 0081", "Ahmad bin Ismail 50450"])
+def test_a_name_with_particles_and_a_postcode_is_who_they_are(text: str) -> None:
+    assert starts_order_request(text, extract(text))

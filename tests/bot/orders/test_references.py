@@ -316,3 +316,50 @@ def test_a_word_before_the_order_number_is_no_part_of_it() -> None:
 )
 def test_store_balance_is_store_credit(text: str, credit: bool) -> None:
     assert extract(text).store_credit is credit
+
+
+@pytest.mark.parametrize(
+    ("text", "postcode"),
+    [
+        ("maartje.devries@example.nl, order #52286, current postcode 3511 AX", "3511 AX"),
+        ("ines.goncalves@example.pt, código postal 1100-321", "1100-321"),
+        ("ines.goncalves@example.pt 1100-321", "1100-321"),
+        ("email c.nguyen@example.com.au, the postcode on the order is 2010", "2010"),
+    ],
+)
+def test_postcodes_of_more_countries(text: str, postcode: str) -> None:
+    said = extract(text)
+    assert said.postcodes == [postcode]
+    assert postcode not in said.order_numbers + said.order_hints
+
+
+@pytest.mark.parametrize(
+    ("text", "line1", "city", "postcode"),
+    [
+        ("New address: Biltstraat 201, 3572 BK Utrecht", "Biltstraat 201", "Utrecht", "3572 BK"),
+        ("send it to Rua Augusta 55, 1100-048 Lisboa", "Rua Augusta 55", "Lisboa", "1100-048"),
+        ("please ship to Calle Mayor 12, 28013 Madrid", "Calle Mayor 12", "Madrid", "28013"),
+    ],
+)
+def test_streets_named_before_or_after_their_kind(
+    text: str, line1: str, city: str, postcode: str
+) -> None:
+    address = extract(text).address
+    assert address is not None
+    assert (address.line1, address.city, address.postcode) == (line1, city, postcode)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Hi, Lim Hui Ling, postcode 570118. I'd like to return the pyjamas", "Lim Hui Ling"),
+        ("我叫 Sipho Dlamini，邮箱 s.dlamini.pmb@example.com，订单 52236", "Sipho Dlamini"),
+        ("I am Sipho Dlamini s.dlamini@example.com", "Sipho Dlamini"),
+    ],
+)
+def test_a_name_ends_where_the_name_ends(text: str, name: str) -> None:
+    """ "Lim" holds no "im" cue; a name read forward stops at Chinese punctuation and at an
+    e-mail (the "s" of s.dlamini@... is no part of it)."""
+    said = extract(text)
+    assert said.names[0] == name
+    assert said.name in (None, name)
