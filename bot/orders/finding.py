@@ -14,6 +14,7 @@ from bot.orders.script import fold
 from bot.orders.selection import select_items
 from bot.orders.system import Order, OrderItem, VariantStock
 from bot.orders.turn import OrderReply, OrderTurn
+from bot.orders.when import orders_fitting
 
 BIGGER = re.compile(
     r"bigger|larger|size up|one size up|too (small|tight|short)|大一(号|码)|大点|换大|小了", re.I
@@ -90,14 +91,22 @@ class OrderFinder:
         candidates = [order for order in orders if fits is None or fits(order)]
         # Words first (among all orders: "the hoodie" that has not arrived is explained), then
         # meaning.
-        named = (
-            self.named_orders(candidates, by_meaning=False)
-            or self.named_orders(orders, by_meaning=False)
-            or self.named_orders(candidates)
-            or self.named_orders(orders)
+        # When it came or was placed ("the parcel that came last week", 一个多月前收到的)
+        # tells before a guess by meaning.
+        now = turn.policy.clock()
+        named = self.named_orders(candidates, by_meaning=False) or self.named_orders(
+            orders, by_meaning=False
         )
+        timed = candidates
+        if not named and len(candidates) > 1:
+            timed = orders_fitting(self.item_text, candidates, now)
+        if not named and len(timed) > 1:
+            named = self.named_orders(timed) or (
+                self.named_orders(orders) if timed == candidates else []
+            )
+        candidates = timed
         if named:
-            candidates = named
+            candidates = orders_fitting(self.item_text, named, now)
         if len(candidates) > 1 and LATEST.search(turn.text):
             candidates = [max(candidates, key=lambda order: order.placed_at)]
         if len(candidates) == 1:
@@ -121,6 +130,9 @@ class OrderFinder:
         named = self.named_orders(orders, by_meaning=not general)
         if intent == "refund_status":
             named = named or [o for o in orders if o.refunds or o.status == "cancelled"]
+        if not named and len(orders) > 1:  # "the tablecloth I ordered last week"
+            timed = orders_fitting(asked, orders, turn.policy.clock())
+            named = timed if len(timed) < len(orders) else []
         if LATEST.search(turn.text) and len(named or orders) > 1:
             named = [max(named or orders, key=lambda order: order.placed_at)]
         if len(named) == 1:
@@ -167,11 +179,9 @@ class OrderFinder:
         return [orders[i] for i in picked]
 
     def also_named(self, order: Order, theirs: list[Order]) -> list[Order]:
-        """Their other orders this message names an item of by its words, when none of this
-        order's items is named ("order 27462 arrived? and what about the bricks")."""
+        """Their other orders this message names an item of by its words ("order 7354 — the
+        pillows came. What about the tablecloth?")."""
         text = item_words(self.turn.text)
-        if lines_named(text, order.items, None):
-            return []
         others = [o for o in theirs if o.number != order.number]
         picked = order_named(text, [o.items for o in others], None)
         return [others[i] for i in picked]

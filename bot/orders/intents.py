@@ -108,6 +108,7 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
         re.compile(
             r"\b(cancel|cancle|cancell|cansel|cancal)|取消(订单|这个订单|我的订单)?|不想要了|不要了|撤销订单"
             r"|\b(stop|kill|scrap|call off|void|drop)\b.{0,12}\b(order|it|that|this)\b"
+            r"|\bcall (it|that|this|them|the( whole)? order) off\b"
             r"|撤(单|销|了|回)|别(发|寄)了|不用(发|寄)了",
             re.I,
         ),

@@ -119,7 +119,8 @@ _ADDRESS_CUE = re.compile(
 )
 _STREET = re.compile(
     r"(?i)(?<![0-9A-Za-z])(?:(?:blk|block)\s+)?\d+[A-Z]?(?:[-/]\d+)?\s+"
-    r"(?:[A-Za-zÀ-ÿ]|\d{1,3}(?:st|nd|rd|th)\b)[\w.'’-]*|[A-Za-zÀ-ÿ][\w'’-]*"
+    r"(?:[A-Za-zÀ-ÿ]|\d{1,3}(?:st|nd|rd|th)\b|\d{1,3}\s+(?=(?:avenue|ave|street|st)\b))"
+    r"[\w.'’-]*|[A-Za-zÀ-ÿ][\w'’-]*"
     r"(?:strasse|straße|str\.|gatan|vägen|weg|gasse|platz|allee|via|rue|calle|avenida|straat|"
     r"laan|gracht|plein|kade|singel|dijk|vej|gade)\s*\d+"
     # a street named after its kind: "Rua Augusta 55", "Calle Mayor 12", "Via Roma 3"

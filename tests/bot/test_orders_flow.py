@@ -241,3 +241,22 @@ def test_a_follow_up_about_another_item_shows_that_order(fresh: ShopBot) -> None
     fresh.chat(f"Where is my order NW-104233? {EMMA}", session=session)
     turn = fresh.chat(f"and the {word.lower()}?", session=session)
     assert other.number in turn.reply, turn.reply
+
+
+@pytest.mark.parametrize(
+    ("message", "order"),
+    [
+        ("I'd like to return the parcel that came about two weeks ago", "NW-103870"),
+        ("我想退上周收到的那个包裹", "NW-103870"),
+        ("I want to send back the shirt I ordered 16 days ago", "NW-103870"),
+    ],
+)
+def test_the_order_is_found_from_when_it_came(fresh: ShopBot, message: str, order: str) -> None:
+    """Three of Emma's orders have arrived (12, 36 and 40 days ago; placed 16, 40 and 44 days
+    ago): when it came or was ordered tells which is meant."""
+    session = f"when-{abs(hash(message))}"
+    fresh.chat(EMMA, session=session)
+    turn = fresh.chat(message, session=session)
+    assert order in turn.reply, turn.reply
+    others = {"NW-103870", "NW-108851", "NW-102955"} - {order}
+    assert not any(other in turn.reply for other in others), turn.reply

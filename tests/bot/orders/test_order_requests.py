@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.orders.intents import extract, starts_order_request
+from bot.orders.when import said_when
 
 
 @pytest.mark.parametrize(
@@ -164,3 +165,25 @@ def test_fit_and_delivery_questions_about_the_shop_are_no_order_requests(text: s
 @pytest.mark.parametrize("text", ["Pieter van der Merwe 0081", "Ahmad bin Ismail 50450"])
 def test_a_name_with_particles_and_a_postcode_is_who_they_are(text: str) -> None:
     assert starts_order_request(text, extract(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "event"),
+    [
+        ("一个多月前收到的厨师机想退掉", 30, 75, "delivered"),
+        ("the parcel that came last week", 4, 14, "delivered"),
+        ("I ordered a mug and some spice rubs last night", 0, 2, "placed"),
+        ("前几天收到的那个包裹", 1, 8, "delivered"),
+        ("两周前买的", 9.1, 18.9, "placed"),
+        ("3 days ago I bought a lamp", 1.95, 4.05, "placed"),
+    ],
+)
+def test_when_it_happened(text: str, low: float, high: float, event: str) -> None:
+    span = said_when(text)
+    assert span is not None
+    assert (round(span.low, 2), round(span.high, 2), span.event) == (low, high, event)
+
+
+@pytest.mark.parametrize("text", ["where is my order", "the tablecloth I ordered after that"])
+def test_no_when_said(text: str) -> None:
+    assert said_when(text) is None

@@ -1,0 +1,133 @@
+"""When the shopper says something happened ("the parcel that came last week", 一个多月前收到的,
+"the mug I ordered last night"): a span of days ago, and whether it is when the order was
+placed or when it arrived. It only narrows the shopper's own orders down when several fit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from bot.orders.system import Order
+
+Event = Literal["placed", "delivered", "either"]
+
+_CN_NUMBER = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "半": 0.5}
+_UNIT_DAYS = {"day": 1, "天": 1, "week": 7, "周": 7, "星期": 7, "礼拜": 7, "month": 30, "月": 30}
+
+# (pattern, lowest days ago, highest days ago); the first that matches counts.
+_SPANS: list[tuple[re.Pattern[str], float, float]] = [
+    (
+        re.compile(
+            r"\b(today|this (morning|afternoon)|earlier today|an hour ago|hours ago)\b"
+            r"|今天|今早|今天早上|刚才|刚刚|几个小时前|小时前",
+            re.I,
+        ),
+        0,
+        1,
+    ),
+    (re.compile(r"\b(last night|yesterday)\b|昨天|昨晚|昨日", re.I), 0, 2),
+    (re.compile(r"前天|\bday before yesterday\b", re.I), 1, 3),
+    (
+        re.compile(
+            r"\b(a few|few|a couple of|couple of|several) days ago\b|前几天|几天前|前两天", re.I
+        ),
+        1,
+        8,
+    ),
+    (
+        re.compile(r"\b(last|past) week\b|\ba week ago\b|上周|上个?星期|上个?礼拜|一周前", re.I),
+        4,
+        14,
+    ),
+    (
+        re.compile(
+            r"\b(a )?couple of weeks ago\b|\btwo weeks ago\b|两周前|两个星期前|半个月前", re.I
+        ),
+        9,
+        21,
+    ),
+    (
+        re.compile(r"\b(over|more than) a month ago\b|一个多月前|一个多月以前|个把月前", re.I),
+        30,
+        75,
+    ),
+    (re.compile(r"\b(last month|a month ago)\b|上个?月|一个月前", re.I), 20, 50),
+]
+_N_AGO = re.compile(
+    r"\b(\d{1,2})\s*(day|week|month)s?\s+ago\b"
+    r"|(\d{1,2}|[一两二三四五六七半])\s*(?:个)?\s*(天|周|星期|礼拜|月)(?:之?前|以前)",
+    re.I,
+)
+_ARRIVED = re.compile(
+    r"\b(came|arrived|received|got (it|them|the parcel|the package)|delivered|turned up|"
+    r"showed up)\b|收到|到货|到的|送到|签收",
+    re.I,
+)
+_PLACED = re.compile(r"\b(ordered|bought|purchased|placed|got)\b|下单|下的|买的|订的|购买", re.I)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Days ago, lowest and highest, and which moment of an order they are about."""
+
+    low: float
+    high: float
+    event: Event
+
+    def fits(self, order: Order, now: datetime) -> bool:
+        moments: list[datetime | None] = []
+        if self.event in ("placed", "either"):
+            moments.append(order.placed_at)
+        if self.event in ("delivered", "either"):
+            moments.append(order.delivered_at)
+        for moment in moments:
+            if moment is None:
+                continue
+            days = (now - moment).total_seconds() / 86400
+            if self.low - 0.5 <= days <= self.high + 0.5:
+                return True
+        return False
+
+
+def said_when(text: str) -> Span | None:
+    """The span the text gives, if any."""
+    span = _numbered(text)
+    if span is None:
+        for pattern, low, high in _SPANS:
+            if pattern.search(text):
+                span = (low, high)
+                break
+    if span is None:
+        return None
+    arrived, placed = bool(_ARRIVED.search(text)), bool(_PLACED.search(text))
+    event: Event = "delivered" if arrived and not placed else "placed" if placed else "either"
+    return Span(span[0], span[1], event)
+
+
+def _numbered(text: str) -> tuple[float, float] | None:
+    """ "3 days ago", "2 weeks ago", 两周前, 三天前."""
+    m = _N_AGO.search(text)
+    if not m:
+        return None
+    if m.group(1):
+        count: float = int(m.group(1))
+        unit = _UNIT_DAYS[m.group(2).lower()]
+    else:
+        raw = m.group(3)
+        count = int(raw) if raw.isdigit() else _CN_NUMBER[raw]
+        unit = _UNIT_DAYS[m.group(4)]
+    days = count * unit
+    slack = max(1.0, days * 0.35)
+    return max(0.0, days - slack), days + slack
+
+
+def orders_fitting(text: str, orders: list[Order], now: datetime) -> list[Order]:
+    """The orders the text's "when" fits; all of them when it gives none or none fits."""
+    span = said_when(text)
+    if span is None:
+        return orders
+    fitting = [order for order in orders if span.fits(order, now)]
+    return fitting or orders
