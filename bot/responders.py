@@ -188,13 +188,18 @@ class EscalationRules(Responder):
         """A verified shopper's next request ("I'd rather get my money back, scrap it", 那就撤单
         吧) is not taken from the order flow by that one message's dissatisfaction score: doing
         it is the remedy; nor is a plain yes or no to the flow's own question by rising scores.
-        A shopper not known yet who drops the request while asked who they are ("actually no,
-        forget it") is told nothing changed. Asked for a person, abuse, other rising
-        unhappiness still hand over, and so does an unhappy first message."""
+        An unhappy "where's my stuff??" is answered (the answer is the remedy), even before
+        the shopper is known; a shopper not known yet who drops the request while asked who
+        they are ("actually no, forget it") is told nothing changed. Asked for a person, abuse
+        and rising unhappiness still hand over, and so do other unhappy first messages."""
         orders, state = self.parts.orders, context.state.orders
-        if orders is None or state is None:
+        if orders is None:
             return False
         codes = {r.code for r in decision.reasons}
+        if codes == {ReasonCode.DISSATISFIED} and orders.asks_where(context.question, state):
+            return True  # "where's my stuff??": the answer is the remedy; the flow asks who
+        if state is None:
+            return False
         # Rising scores too, for a plain yes or no to the flow's own question ("算了，不取消了";
         # "actually no, forget it" while asked who they are).
         scores = {ReasonCode.DISSATISFIED, ReasonCode.DISSATISFACTION_RISING}

@@ -155,6 +155,15 @@ class OrderAssistant:
             return True  # the answer to the flow's own question ("no, forget it")
         return starts_order_request(text, said, verified=in_context)
 
+    def asks_where(self, text: str, state: OrderState | None) -> bool:
+        """Whether the message asks where the shopper's order is ("where's my stuff??", 我那个
+        营地灯怎么还没发货啊): a question the order flow answers."""
+        said, text = extract(text, self.pattern), simplified(text)
+        in_context = bool(state and (state.customer or (state.awaiting and state.intent)))
+        if not said.intents or said.intents[0] != "status":
+            return False
+        return starts_order_request(text, said, verified=in_context)
+
     def answers_its_question(self, text: str, state: OrderState | None) -> bool:
         """Whether the message is a plain yes or no to what the flow asked ("算了，不取消了" to a
         proposal): the flow's own business, whatever the mood scores say."""

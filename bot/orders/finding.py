@@ -90,21 +90,20 @@ class OrderFinder:
         fits = _FITS_REQUEST.get(intent)
         candidates = [order for order in orders if fits is None or fits(order)]
         # Words first (among all orders: "the hoodie" that has not arrived is explained), then
+        # when it came or was placed ("the parcel that came last week", 一个多月前收到的), then
         # meaning.
-        # When it came or was placed ("the parcel that came last week", 一个多月前收到的)
-        # tells before a guess by meaning.
         now = turn.policy.clock()
         named = self.named_orders(candidates, by_meaning=False) or self.named_orders(
             orders, by_meaning=False
         )
-        timed = candidates
-        if not named and len(candidates) > 1:
-            timed = orders_fitting(self.item_text, candidates, now)
-        if not named and len(timed) > 1:
-            named = self.named_orders(timed) or (
-                self.named_orders(orders) if timed == candidates else []
-            )
-        candidates = timed
+        timed = orders_fitting(self.item_text, candidates, now) if not named else candidates
+        if not named and len(timed) > 1 and LATEST.search(turn.text):  # 刚刚下单的: a cue
+            timed = [max(timed, key=lambda order: order.placed_at)]
+        if not named and timed != candidates:  # narrowed by when: meaning only among those
+            named = self.named_orders(timed) if len(timed) > 1 else []
+            candidates = timed
+        elif not named:
+            named = self.named_orders(candidates) or self.named_orders(orders)
         if named:
             candidates = orders_fitting(self.item_text, named, now)
         if len(candidates) > 1 and LATEST.search(turn.text):
@@ -191,14 +190,14 @@ class OrderFinder:
         order = self._order_in_hand()
         return bool(order and lines_named(self.turn.text, order.items, None))
 
-    def names_pending_item(self, number: str) -> bool:
+    def names_pending_item(self, number: str, by_meaning: bool = True) -> bool:
         """Whether the message names an item of this order, an option of one (also a yes/no
         option by its name: "the waterproof ones"), by words or by meaning."""
         order = self.turn.system.get_order(number)
         if order is None:
             return False
         text = item_words(self.turn.text)
-        if lines_named(text, order.items, self.turn.meaning):
+        if lines_named(text, order.items, self.turn.meaning if by_meaning else None):
             return True
         folded = fold(text)
         return any(

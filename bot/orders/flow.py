@@ -98,6 +98,7 @@ class OrderFlow:
                 # again (a plain yes is still needed).
                 return self.changes.present_again(pending)
             general = not starts or general_question(turn.text)
+            general = general or (pending is not None and self.about_it(pending))
             if general and _QUESTION.search(turn.text):
                 # "how long does the refund take?" before saying yes: the knowledge answers and
                 # the proposal waits, to be described again before anything is done.
@@ -195,6 +196,13 @@ class OrderFlow:
             return False
         return bool(_NO_PROOF.search(self.turn.text))
 
+    def about_it(self, pending: PendingChange) -> bool:
+        """ "Do I have to pay the return shipping?", 退货运费谁出: words of the same request,
+        nothing new named (no order, item or address): a question about it."""
+        said = self.turn.said
+        same = set(said.intents) <= {pending.action, "refund", "return", "status"}
+        return same and not (said.order_numbers or said.address is not None)
+
     def asks_about(self, pending: PendingChange) -> bool:
         """Whether a message at the confirmation asks about the proposal itself: it names an
         item or option of the order, or asks which one, and starts nothing new."""
@@ -203,7 +211,12 @@ class OrderFlow:
             return False
         if said.intents and said.intents[0] not in (self.turn.state.intent, pending.action):
             return False
-        return bool(_WHICH.search(text)) or self.finder.names_pending_item(pending.order)
+        if _WHICH.search(text):
+            return True
+        # A question names an item by its words ("is that the frame bag?"); by meaning, "do I
+        # pay the return shipping?" would be about some item too.
+        asked = bool(_QUESTION.search(text))
+        return self.finder.names_pending_item(pending.order, by_meaning=not asked)
 
     def more_proof(self) -> OrderReply | None:
         """The shopper answered the request for more proof: check it, then go on."""

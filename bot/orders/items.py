@@ -163,6 +163,7 @@ def _size_word(lowered: str, value: str) -> int:
     return -1
 
 
+_NUMBERED_SIZE = re.compile(r"(?:#|no\.?\s*)(\d{1,3})", re.I)
 _GLOSS = re.compile(r"\s*[(（][^)）]*[)）]\s*")
 
 
@@ -177,6 +178,16 @@ def mentions_value(text: str, value: str) -> int:
         at = mentions_value(text, head)
         if at >= 0:
             return at
+    numbered = _NUMBERED_SIZE.fullmatch(value.strip())
+    if numbered:  # a ring size "#9": "size 9", "#9", 9号
+        n = re.escape(numbered.group(1))
+        said = re.search(
+            rf"(?:\bsize\s*|#\s*|\bno\.?\s*|\b(?:a|an|to|for|in)\s+)0*{n}(?![\d.])"
+            rf"|(?<![\d.#]){n}\s*(?:号|號|码|碼)",
+            text,
+            re.I,
+        )
+        return said.start() if said else -1
     if _CJK.search(value):
         text, value = simplified(text), simplified(value)
         code = re.match(r"[A-Za-z]{0,3}\d{1,3}[A-Za-z]?(?=\s)", value)  # "02 自然色", "N10 瓷白"

@@ -32,6 +32,7 @@ _POSTCODES = [
     r"\d{3}-\d{4}",  # Japan: 150-0001
     r"\d{5}-\d{3}",  # Brazil: 01310-100
     r"\d{4}-\d{3}",  # Portugal: 1100-321
+    r"\d{2}-\d{3}",  # Poland: 00-511
     r"(?-i:\d{4}\s?[A-Z]{2})",  # the Netherlands: 3511 AX (capitals: not "1234 is")
     r"\d{3}\s\d{2}",  # Sweden, Czechia, Slovakia, Greece: 111 21
     r"\d{6}",  # China, India, Russia, Singapore
@@ -60,7 +61,7 @@ _MARKED = re.compile(
     + _TOKEN
     + r")"
     r"|(?<![0-9A-Za-z-])(\d{3,12})\s*(?:那|这)?[单笔](?!位)"
-    r"|(?:那|这)[单笔]\s*(\d{3,12})(?![0-9A-Za-z])",
+    r"|(?:那|这|张|張)[单笔單]\s*(\d{3,12})(?![0-9A-Za-z])",
     re.I,
 )
 _WORD_BEFORE_NUMBER = re.compile(
@@ -124,7 +125,8 @@ _STREET = re.compile(
     r"(?:strasse|straße|str\.|gatan|vägen|weg|gasse|platz|allee|via|rue|calle|avenida|straat|"
     r"laan|gracht|plein|kade|singel|dijk|vej|gade)\s*\d+"
     # a street named after its kind: "Rua Augusta 55", "Calle Mayor 12", "Via Roma 3"
-    r"|\b(?:rua|avenida|av\.|calle|carrer|via|viale|rue|travessa|largo|praça|paseo)\s+"
+    r"|(?<![\w.])(?:rua|avenida|av\.|calle|carrer|via|viale|rue|travessa|largo|praça|paseo|"
+    r"ul\.|ulica|al\.|aleja|os\.|pl\.)\s*"
     r"[A-Za-zÀ-ÿ][\w'’.-]*(?:\s+[A-Za-zÀ-ÿ][\w'’.-]*){0,4}?\s+\d+[A-Z]?\b"
 )
 # Where a street's name ends (its kind, then a unit): the rest is town and postcode.
@@ -138,7 +140,9 @@ _CJK_STREET = re.compile(
     r"[\u3400-\u9fff]+(?:区|县|市|镇)?[\u3400-\u9fff]*(?:路|街|道|巷|弄|里|大道)[\u3400-\u9fff\d\-]*号"
 )
 _REGION = re.compile(r"^[A-Z]{2,3}$")
-_TRAILING_UNIT = re.compile(r"\s(#\d{1,3}-\d{1,5})$")
+_TRAILING_UNIT = re.compile(
+    r"\s(#\d{1,3}-\d{1,5}|(?:m\.|apt\.?|unit|flat|suite|ste\.?)\s*\d+[A-Z]?)$", re.I
+)
 _CITY_BEFORE_DISTRICT = re.compile(r"([\u3400-\u9fff]{1,3}市)(?=[\u3400-\u9fff]{1,4}[区县])")
 _COUNTRIES = {
     "usa": "US", "united states": "US", "us": "US", "canada": "CA", "uk": "GB",
@@ -425,7 +429,8 @@ def _segment(text: str, start: int) -> tuple[str, int]:
     for m in re.finditer(r"[?!？！\n]|\.(?:\s+|$)(?!\d)|。|\s+[-—–]\s+|\s\|\|", rest):
         before = rest[: m.start()].split()[-1:] or [""]
         if m.group(0).startswith(".") and re.fullmatch(
-            r"(?i)(no|st|ave|dr|rd|apt|mt|ste|blvd|ln|ct|pl|hwy|p\.o|po)", before[0]
+            r"(?i)(no|st|ave|dr|rd|apt|mt|ste|blvd|ln|ct|pl|hwy|p\.o|po|ul|al|os|m|nr|str|av)",
+            before[0],
         ):
             continue
         stop = m.start()

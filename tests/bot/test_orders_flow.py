@@ -260,3 +260,27 @@ def test_the_order_is_found_from_when_it_came(fresh: ShopBot, message: str, orde
     assert order in turn.reply, turn.reply
     others = {"NW-103870", "NW-108851", "NW-102955"} - {order}
     assert not any(other in turn.reply for other in others), turn.reply
+
+
+@pytest.mark.parametrize(
+    "question", ["Do I have to pay the return shipping myself?", "退货运费谁出？"]
+)
+def test_a_question_about_the_proposed_return_keeps_it(fresh: ShopBot, question: str) -> None:
+    session = f"return-question-{len(question)}"
+    system = fresh.orders.system  # type: ignore[union-attr]
+    first = fresh.chat(f"I want to return the candle from NW-103870. {EMMA}", session=session)
+    assert "go ahead" in first.reply, first.reply
+    turn = fresh.chat(question, session=session)
+    assert "Which item" not in turn.reply and "哪个订单" not in turn.reply, turn.reply
+    assert "NW-103870" in turn.reply and not turn.escalated, turn.reply
+    assert all(i.status == "ordered" for i in system.get_order("NW-103870").items)
+    fresh.chat("yes", session=session)  # the answer came between: the proposal again
+    fresh.chat("yes", session=session)
+    candle = [i for i in system.get_order("NW-103870").items if "Candle" in i.name]
+    assert [i.status for i in candle] == ["return_requested"]
+
+
+def test_an_unhappy_where_is_my_order_is_answered(fresh: ShopBot) -> None:
+    turn = fresh.chat("hey, where's my stuff?? ordered a hoodie days ago and still nothing")
+    assert not turn.escalated, turn.reply
+    assert "email" in turn.reply

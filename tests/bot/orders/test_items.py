@@ -184,3 +184,17 @@ def test_a_name_with_a_subtitle_is_named_by_the_kind_before_it() -> None:
 )
 def test_a_value_with_a_gloss_is_named_by_its_size(text: str, value: str, named: bool) -> None:
     assert (mentions_value(text, value) >= 0) is named
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "named"),
+    [
+        ("could I swap it for size 9, same yellow gold?", "#9", True),
+        ("咁換16號啦", "#16", True),
+        ("I want #13", "#13", True),
+        ("size 19", "#9", False),
+        ("I ordered 9 of them", "#9", False),
+    ],
+)
+def test_a_numbered_size_is_named_as_a_size(text: str, value: str, named: bool) -> None:
+    assert (mentions_value(text, value) >= 0) is named

@@ -363,3 +363,24 @@ def test_a_name_ends_where_the_name_ends(text: str, name: str) -> None:
     said = extract(text)
     assert said.names[0] == name
     assert said.name in (None, name)
+
+
+def test_a_polish_address_with_its_flat() -> None:
+    address = extract("please send it to ul. Marszałkowska 84/92 m. 15, 00-511 Warszawa").address
+    assert address is not None
+    assert (address.line1, address.line2, address.city, address.postcode) == (
+        "ul. Marszałkowska 84/92",
+        "m. 15",
+        "Warszawa",
+        "00-511",
+    )
+
+
+def test_a_numbered_canadian_street() -> None:
+    address = extract("新地址：300 5 Avenue SW, Suite 2100, Calgary, T2P 3C4").address
+    assert address is not None and address.line1 == "300 5 Avenue SW"
+
+
+def test_an_order_marked_in_cantonese() -> None:
+    said = extract("你好，我張單 482583 寄咗未呀？")
+    assert said.order_numbers == ["482583"] and said.intents == ["status"]
