@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from bot.orders.intents import item_words, strip_references
-from bot.orders.items import chunks, lines_named, mentions_value, order_named
+from bot.orders.items import chunks, lines_named, mentions_value, name_score, order_named
 from bot.orders.meaning import best_match
 from bot.orders.policy import SOURCES
 from bot.orders.replies import items_text, orders_text, status_text
@@ -89,23 +89,24 @@ class OrderFinder:
             return self._status_orders(intent, orders)
         fits = _FITS_REQUEST.get(intent)
         candidates = [order for order in orders if fits is None or fits(order)]
-        # Words first (among all orders: "the hoodie" that has not arrived is explained), then
-        # when it came or was placed ("the parcel that came last week", 一个多月前收到的), then
-        # meaning.
+        # When it came or was placed ("the parcel that came last week", 一个多月前收到的)
+        # narrows first; then words (among all orders when no "when" was said: "the hoodie"
+        # that has not arrived is explained), "just ordered" (刚刚下单的), then meaning.
         now = turn.policy.clock()
-        named = self.named_orders(candidates, by_meaning=False) or self.named_orders(
-            orders, by_meaning=False
+        timed = orders_fitting(self.item_text, candidates, now)
+        pool = orders if timed == candidates else timed
+        named = (
+            self.named_orders(timed, by_meaning=False)
+            or self.named_orders(pool, by_meaning=False)
+            # an item named outright, whenever it came; not an option alone ("换成L号": the L
+            # wanted, not the order holding an L)
+            or self.named_orders(orders, by_meaning=False, options=False)
         )
-        timed = orders_fitting(self.item_text, candidates, now) if not named else candidates
-        if not named and len(timed) > 1 and LATEST.search(turn.text):  # 刚刚下单的: a cue
-            timed = [max(timed, key=lambda order: order.placed_at)]
-        if not named and timed != candidates:  # narrowed by when: meaning only among those
-            named = self.named_orders(timed) if len(timed) > 1 else []
-            candidates = timed
-        elif not named:
-            named = self.named_orders(candidates) or self.named_orders(orders)
-        if named:
-            candidates = orders_fitting(self.item_text, named, now)
+        if not named and len(timed) > 1 and LATEST.search(turn.text):
+            named = [max(timed, key=lambda order: order.placed_at)]
+        if not named and len(timed) != 1:
+            named = self.named_orders(timed) or self.named_orders(pool)
+        candidates = named or timed
         if len(candidates) > 1 and LATEST.search(turn.text):
             candidates = [max(candidates, key=lambda order: order.placed_at)]
         if len(candidates) == 1:
@@ -169,12 +170,15 @@ class OrderFinder:
         ]
         return sorted(recent, key=lambda order: order.placed_at, reverse=True)
 
-    def named_orders(self, orders: list[Order], by_meaning: bool = True) -> list[Order]:
+    def named_orders(
+        self, orders: list[Order], by_meaning: bool = True, options: bool = True
+    ) -> list[Order]:
         """The orders with an item the shopper named (by words, else by meaning)."""
         if not orders:
             return []
         meaning = self.turn.meaning if by_meaning else None
-        picked = order_named(item_words(self.item_text), [o.items for o in orders], meaning)
+        lines = [o.items for o in orders]
+        picked = order_named(item_words(self.item_text), lines, meaning, options=options)
         return [orders[i] for i in picked]
 
     def also_named(self, order: Order, theirs: list[Order]) -> list[Order]:
@@ -184,6 +188,16 @@ class OrderFinder:
         others = [o for o in theirs if o.number != order.number]
         picked = order_named(text, [o.items for o in others], None)
         return [others[i] for i in picked]
+
+    def names_only_elsewhere(self, number: str, theirs: list[Order]) -> bool:
+        """Whether this message's words name an item of another of their orders and none of
+        order ``number``'s."""
+        text = item_words(self.turn.text)
+        order = next((o for o in theirs if o.number == number), None)
+        if order is None or any(name_score(text, line) > 0 for line in order.items):
+            return False
+        others = [o for o in theirs if o.number != number]  # by name: an option may be wanted
+        return bool(order_named(text, [o.items for o in others], None, options=False))
 
     def names_any_item(self) -> bool:
         """Whether the shopper named an item of the order in hand."""
@@ -280,23 +294,30 @@ class OrderFinder:
         """The variant asked for: from this message, else from the one that made the request."""
         state = self.turn.state
         request = state.request or ""
-        texts = [self.turn.text] + ([request] if request and request != self.turn.text else [])
+        # What the request asked, then what this message changes ("换11号", then "没有玫瑰金的
+        # 话黄金的也行": the 11 in yellow gold).
+        texts = ([request] if request and request != self.turn.text else []) + [self.turn.text]
+        wanted: dict[str, str] | None = None
         for text in texts:
-            wanted = self._options_asked(text, item, variants)
-            if wanted is not None:
-                return next((v for v in variants if v.options == wanted), None)
+            wanted = self._options_asked(text, item, variants, start=wanted) or wanted
+        if wanted is not None:
+            return next((v for v in variants if v.options == wanted), None)
         if state.sku:
             return next((v for v in variants if v.sku == state.sku), None)
         return None
 
     def _options_asked(
-        self, text: str, item: OrderItem, variants: list[VariantStock]
+        self,
+        text: str,
+        item: OrderItem,
+        variants: list[VariantStock],
+        start: dict[str, str] | None = None,
     ) -> dict[str, str] | None:
-        """The item's options with those the text changes: the value named last counts ("a 10,
-        no sorry, make that an 11"), a yes/no option by its name ("without waterproofing"),
-        a size by "bigger"/"smaller"; values in another language by meaning."""
+        """The item's options (or ``start``) with those the text changes: the value named last
+        counts ("a 10, no sorry, make that an 11"), a yes/no option by its name ("without
+        waterproofing"), a size by "bigger"/"smaller"; values in another language by meaning."""
         plain = strip_references(text)
-        wanted = dict(item.options)
+        wanted = dict(start or item.options)
         changed = False
         # "the navy one is too tight ... the black one is fine": a value that tells a line the
         # shopper keeps from this one names that line, not the variant wanted.
@@ -314,8 +335,8 @@ class OrderFinder:
             choice = _named_last(plain, key, values)
             if choice is None:
                 choice = self._by_meaning(plain, values)
-            if choice is not None and choice != current:
-                wanted[key] = choice
+            if choice is not None and (choice != current or choice != wanted[key]):
+                wanted[key] = choice  # (back to the current one, when asked for after another)
                 changed = True
             elif choice is None and _SIZE_KEY.search(key):
                 step = 1 if BIGGER.search(text) else -1 if SMALLER.search(text) else 0

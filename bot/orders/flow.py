@@ -290,7 +290,15 @@ class OrderFlow:
             return turn.reply(turn.say("ask_what"))
         if turn.said.order_numbers:
             state.order = turn.said.order_numbers[0]
-        number = state.order
+        elif (
+            state.order
+            and intent not in ("status", "orders", "refund_status", "billing")
+            and self.finder.names_only_elsewhere(state.order, system.list_orders(customer_id))
+        ):
+            # The order in hand from before, unless the words name another order's item
+            # ("上个月买嗰条玉髓吊坠想退" after asking about a box not yet sent).
+            state.order = None
+        number = state.order if intent != "orders" else None  # "all my orders": every one
         others: list[Order] = []  # on their way besides the one found: listed
         also: list[Order] = []  # named besides the one asked for: their status too
         if number:

@@ -141,7 +141,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     (
         "orders",
         re.compile(
-            r"\bmy orders\b|\border history|我的订单|订单列表|我买了什么|(所有|全部|每个)的?订单",
+            r"\bmy orders\b|\border history|我[的嘅]订单|订单列表|我买了什么"
+            r"|(所有|全部|每个)[的嘅]?订单",
             re.I,
         ),
     ),
@@ -319,7 +320,8 @@ _PERSONAL = re.compile(
     r"received|placed|cancell?ed|returned|got)\b"
     r"|\bI ?('d like|would like|want|wanna|need|have)( to)? "
     r"(cancel|cancle|return|exchange|change|send|swap|update|track)|\b(cancel|return|exchange|swap|track|change)\b"
-    r".{0,20}\b(it|them|this|these|that one)\b|我的|帮我|我要|我想|给我|我买的|我订的|我下的|我在"
+    r".{0,20}\b(it|them|this|these|that one)\b|我的|我嘅|我所有|帮我|我要|我想|给我|我买的|我订的"
+    r"|我下的|我在"
     # Chinese drops the "I": 想退货, 换成38-39的, 上次那单, 那双布鞋
     r"|(?<![你您们店])(想|要|能|可以|申请|只|仅)(退|换|取消|改|寄)|换成|(上次|这|那)(一)?(单|双|件|笔订单)"
     r"|\b(that|this|the) order\b|\bstatus (on|of) (them|it)\b"
@@ -330,7 +332,7 @@ _PERSONAL = re.compile(
 _GENERAL = re.compile(
     r"^\s*(how (long|many|much|do|does|can|soon)|what('s| is| are)? (is |are )?(your|the)|"
     r"do you|does your|is there|are there|can (i|you) (ever|usually)|what happens|what if)|"
-    r"政策|规定|多久|(?<![前这过那头])几天|多少天|怎么|如何|(你们|您们|贵店|店里).{0,6}(可以|能|支持|接受)|"
+    r"政策|规定|多久|几耐|几时|几多日|(?<![前这过那头])几天|多少天|怎么|如何|(你们|您们|贵店|店里).{0,6}(可以|能|支持|接受)|"
     # about the catalog, not an order: "any updates on when it's back in stock?"
     r"\b(back )?in stock\b|\brestock|\bavailab|有货|补货|到货通知|"
     r"^\s*(do|are|will) (returns|exchanges|refunds|orders)\b",

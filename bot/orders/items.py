@@ -205,6 +205,8 @@ def mentions_value(text: str, value: str) -> int:
             if said:
                 return said.start()
         pairs = [p for p in _bigrams(value) if p in text]
+        # A colour by its last character: "红色" for 正红, "蓝色的" for 冰蓝
+        pairs += [f"{run[-1]}色" for run in _CJK_RUN.findall(value) if f"{run[-1]}色" in text]
         return min(text.index(p) for p in pairs) if pairs and len(value) >= 2 else -1
     lowered, target = fold(text), fold(value)
     if len(target) <= 3 and target.isalpha():
@@ -371,11 +373,21 @@ def best_line(
 
 
 def order_named(
-    text: str, orders_lines: Sequence[Sequence[Line]], meaning: Meaning | None
+    text: str,
+    orders_lines: Sequence[Sequence[Line]],
+    meaning: Meaning | None,
+    *,
+    options: bool = True,
 ) -> list[int]:
-    """Which orders (indexes) have a line the text names: by words first, else by meaning."""
+    """Which orders (indexes) have a line the text names: by words first (by name and, with
+    ``options``, by option), else by meaning."""
     scored = [
-        max((name_score(text, line) + option_score(text, line) for line in lines), default=0.0)
+        max(
+            (name_score(text, line) + (option_score(text, line) if options else 0.0))
+            for line in lines
+        )
+        if lines
+        else 0.0
         for lines in orders_lines
     ]
     best = max(scored, default=0.0)

@@ -124,6 +124,7 @@ _STREET = re.compile(
     r"[\w.'’-]*|[A-Za-zÀ-ÿ][\w'’-]*"
     r"(?:strasse|straße|str\.|gatan|vägen|weg|gasse|platz|allee|via|rue|calle|avenida|straat|"
     r"laan|gracht|plein|kade|singel|dijk|vej|gade)\s*\d+"
+    r"|[A-ZÀ-Þ][\w'’-]*\s(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer)\s*\d+"
     # a street named after its kind: "Rua Augusta 55", "Calle Mayor 12", "Via Roma 3"
     r"|(?<![\w.])(?:rua|avenida|av\.|calle|carrer|via|viale|rue|travessa|largo|praça|paseo|"
     r"ul\.|ulica|al\.|aleja|os\.|pl\.)\s*"
@@ -445,8 +446,9 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
     """ "12 Oak Street, Apt 4, Springfield, IL 62704", "Leopoldstraße 25, 80802 München",
     "221 Camden High Street, London NW1 7BU", "徐汇区漕溪北路88号, 上海市, 200030"."""
     parts = [p.strip() for p in re.split(r"\s*[,，]\s*", segment) if p.strip()]
-    if len(parts) == 1 and (end := _STREET_END.search(parts[0])):
-        # No commas: "88 Orchard Road #05-01 Singapore 238839", "5 Kings Way Perth WA 6000"
+    if len(parts) == 1 and (end := _STREET_END.search(parts[0]) or _CJK_STREET.search(parts[0])):
+        # No commas: "88 Orchard Road #05-01 Singapore 238839", "5 Kings Way Perth WA 6000",
+        # "上海市徐汇区漕溪北路88号 200030"
         parts = [parts[0][: end.end()].strip(), parts[0][end.end() :].strip()]
         parts = [p for p in parts if p]
     if len(parts) < 2:

@@ -55,6 +55,7 @@ _KEEP = (
     r"no\s+need\s+to\s+(?:return|send)|not\s+(?:the|my|this|that|these|those)\b|"
     r"(?:do\s*n[o']?t|does\s*n[o']?t|won't|will\s+not)(?=\s*$))"
     r"|留着|留下|保留|自己留|我留|要留|留用|不退|不用退|先不退|别退|不要退|不想退|不需要退|不换|不取消"
+    r"|不用(?![了换])|唔退|唔使退|唔洗退"  # "袜子不用": the socks stay; Cantonese 髮夾唔退
 )
 # Inclusions: what the request changes.
 _INCLUDE = (

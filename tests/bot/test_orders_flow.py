@@ -284,3 +284,21 @@ def test_an_unhappy_where_is_my_order_is_answered(fresh: ShopBot) -> None:
     turn = fresh.chat("hey, where's my stuff?? ordered a hoodie days ago and still nothing")
     assert not turn.escalated, turn.reply
     assert "email" in turn.reply
+
+
+def test_an_item_of_another_order_moves_the_request_there(fresh: ShopBot) -> None:
+    """Asked about one order, the shopper wants to return an item of another: the order in
+    hand does not hold it, so the one that does is used."""
+    session = "other-order-item"
+    fresh.chat(f"Where is my order NW-104301? {EMMA}", session=session)
+    turn = fresh.chat("I'd like to return the soy candle", session=session)
+    assert "NW-103870" in turn.reply and "Soy Candle" in turn.reply, turn.reply
+
+
+def test_all_my_orders_asked_first_lists_them_even_with_a_number_to_verify(
+    fresh: ShopBot,
+) -> None:
+    session = "all-orders-number"
+    fresh.chat("想看一下我所有的订单", session=session)
+    turn = fresh.chat("emma.johnson@example.com，其中一单是 NW-104301", session=session)
+    assert "NW-104301" in turn.reply and "NW-103870" in turn.reply, turn.reply

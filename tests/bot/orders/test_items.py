@@ -198,3 +198,26 @@ def test_a_value_with_a_gloss_is_named_by_its_size(text: str, value: str, named:
 )
 def test_a_numbered_size_is_named_as_a_size(text: str, value: str, named: bool) -> None:
     assert (mentions_value(text, value) >= 0) is named
+
+
+MAT_AND_SOCKS = [
+    Line("1", "Self-Inflating Sleeping Mat", "Sleeping Gear > Mats", {"size": "M"}),
+    Line("2", "Merino Trail Socks (2 pairs)", "Apparel > Socks", {"size": "39-42"}),
+]
+
+
+@pytest.mark.parametrize("text", ["睡垫退掉吧，袜子不用", "睡垫退掉吧，袜子唔退"])
+def test_what_is_not_needed_back_is_kept(text: str) -> None:
+    assert ids(resolve_lines(text, MAT_AND_SOCKS, BundledMeaning(), single=False)) == ["1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "named"),
+    [
+        ("黑色的编织手绳能换成红色吗", "正紅 Red", True),
+        ("想要蓝色的", "冰藍 Ice Blue", True),
+        ("想要蓝色的", "正紅 Red", False),
+    ],
+)
+def test_a_colour_by_its_last_character(text: str, value: str, named: bool) -> None:
+    assert (mentions_value(text, value) >= 0) is named

@@ -187,3 +187,13 @@ def test_when_it_happened(text: str, low: float, high: float, event: str) -> Non
 @pytest.mark.parametrize("text", ["where is my order", "the tablecloth I ordered after that"])
 def test_no_when_said(text: str) -> None:
     assert said_when(text) is None
+
+
+def test_how_long_in_cantonese_is_a_policy_question() -> None:
+    text = "退款几耐先到？"
+    assert not starts_order_request(text, extract(text), verified=True)
+
+
+def test_all_my_orders_in_cantonese() -> None:
+    said = extract("想睇下我所有嘅订单")
+    assert said.intents == ["orders"] and starts_order_request("想睇下我所有嘅订单", said)

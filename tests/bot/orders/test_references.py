@@ -384,3 +384,32 @@ def test_a_numbered_canadian_street() -> None:
 def test_an_order_marked_in_cantonese() -> None:
     said = extract("你好，我張單 482583 寄咗未呀？")
     assert said.order_numbers == ["482583"] and said.intents == ["status"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line1", "city", "postcode"),
+    [
+        (
+            "钛锅那单我想寄到柏林：Warschauer Straße 33, 10243 Berlin",
+            "Warschauer Straße 33",
+            "Berlin",
+            "10243",
+        ),
+        (
+            "我搬去上海了，吊坠那单寄到：上海市徐汇区漕溪北路88号 200030",
+            "徐汇区漕溪北路88号",
+            "上海市",
+            "200030",
+        ),
+    ],
+)
+def test_more_addresses_without_the_usual_shape(
+    text: str, line1: str, city: str, postcode: str
+) -> None:
+    said = extract(text)
+    assert said.address is not None and said.intents == ["change_address"]
+    assert (said.address.line1, said.address.city, said.address.postcode) == (
+        line1,
+        city,
+        postcode,
+    )
