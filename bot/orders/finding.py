@@ -291,7 +291,7 @@ class OrderFinder:
         return fitting if len(fitting) == 1 else []
 
     def wanted_variant(self, item: OrderItem, variants: list[VariantStock]) -> VariantStock | None:
-        """The variant asked for: from this message, else from the one that made the request."""
+        """The variant asked for: what the request asked, with what this message changes."""
         state = self.turn.state
         request = state.request or ""
         # What the request asked, then what this message changes ("换11号", then "没有玫瑰金的

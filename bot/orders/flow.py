@@ -200,7 +200,8 @@ class OrderFlow:
         """ "Do I have to pay the return shipping?", 退货运费谁出: words of the same request,
         nothing new named (no order, item or address): a question about it."""
         said = self.turn.said
-        same = set(said.intents) <= {pending.action, "refund", "return", "status"}
+        refunded = {"refund"} if pending.action in ("return", "cancel") else set()
+        same = set(said.intents) <= {pending.action, "status", *refunded}
         return same and not (said.order_numbers or said.address is not None)
 
     def asks_about(self, pending: PendingChange) -> bool:
