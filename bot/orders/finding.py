@@ -6,8 +6,15 @@ import re
 from collections.abc import Callable
 
 from bot.orders.intents import item_words, strip_references
-from bot.orders.items import chunks, lines_named, mentions_value, name_score, order_named
-from bot.orders.meaning import best_match
+from bot.orders.items import (
+    chunks,
+    descriptors,
+    lines_named,
+    mentions_value,
+    name_score,
+    order_named,
+)
+from bot.orders.meaning import best_match, similarities
 from bot.orders.policy import SOURCES
 from bot.orders.replies import items_text, orders_text, status_text
 from bot.orders.script import fold
@@ -67,6 +74,14 @@ _NONE_FITS = {
 }
 
 
+# An order named by an item in it: 调音器那单, 耳机的那个订单, "the tuner order".
+_ORDER_BY_ITEM = re.compile(
+    r"([\u3400-\u9fff]{2,6}?)(?:的)?(?:那|这)(?:一)?(?:单|笔|个订单)"
+    r"|\bthe ([a-z][a-z-]+(?: [a-z][a-z-]+)?) order\b",
+    re.I,
+)
+
+
 class OrderFinder:
     """Finds the order, items and variant a request is about, or asks which."""
 
@@ -104,9 +119,16 @@ class OrderFinder:
         )
         if not named and len(timed) > 1 and LATEST.search(turn.text):
             named = [max(timed, key=lambda order: order.placed_at)]
-        if not named and len(timed) != 1:
+        # By meaning even with one candidate left, among all their orders then: "调音器那单取消
+        # 吧" must not cancel the one cancellable order because the encoder finds it near
+        # enough; unless "when" alone narrowed it to one.
+        if not named and len(timed) == 1 and timed == candidates:
+            named = self.named_orders(pool)
+        elif not named and len(timed) != 1:
             named = self.named_orders(timed) or self.named_orders(pool)
         candidates = named or timed
+        if not named and len(candidates) == 1 and self._names_another(candidates[0], orders):
+            candidates = orders  # "调音器那单取消吧": that order is not the one left: ask
         if len(candidates) > 1 and LATEST.search(turn.text):
             candidates = [max(candidates, key=lambda order: order.placed_at)]
         if len(candidates) == 1:
@@ -118,6 +140,32 @@ class OrderFinder:
             return turn.reply(turn.say("no_matching_order", what=lacking, orders=listing))
         listing = orders_text(candidates, turn.language)
         return turn.reply(turn.say("which_order", orders=listing))
+
+    def _names_another(self, order: Order, theirs: list[Order]) -> bool:
+        """Whether the message names its order by an item ("调音器那单", "the tuner order")
+        that is clearly another order's (by words, or nearest by meaning to its line). An item
+        near none leaves the one order left (its proposal names what it holds)."""
+        said = _ORDER_BY_ITEM.search(item_words(self.item_text))
+        if said is None:
+            return False
+        item = next(g for g in said.groups() if g)
+        others = [o for o in theirs if o.number != order.number]
+        if any(name_score(item, line) > 0 for line in order.items):
+            return False
+        if any(name_score(item, line) > 0 for o in others for line in o.items):
+            return True
+        meaning = self.turn.meaning
+        if meaning is None or not others:
+            return False
+        here = max(
+            similarities(meaning, [item], [d for line in order.items for d in descriptors(line)])
+        )
+        there = max(
+            similarities(
+                meaning, [item], [d for o in others for line in o.items for d in descriptors(line)]
+            )
+        )
+        return float(there) > float(here) + 0.05
 
     def _status_orders(self, intent: str, orders: list[Order]) -> Order | OrderReply:
         """A status question sees every order: the ones named, else those on their way (or

@@ -133,8 +133,11 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"\b(hasn'?t|haven'?t|has not|have not|still not|not yet) (come|arrived|shown up|"
             r"turned up|been sent|shipped)\b|\bstill waiting\b|\bsent (out|off)\b|\bcheck on\b|"
             r"什么时候.{0,4}(到|收到|发|寄)|(能|才能)收到|收到了?吗|(一直|还|怎么还)没(收到|到|发|寄)|寄出|"
-            r"发出|到了吗|进展|(包裹|快递|订单|货|东西).{0,4}在哪|(能|会|可以)(送到|送达|到货|寄到|到)了?吗|(送到|送达|到货)了?(吗|没)"
-            r"|(寄|发|到|送|出)(咗|了)?未|未(有)?收到",  # Cantonese: 寄咗未呀？
+            r"发出|到了吗|进展|(包裹|快递|订单|货|东西).{0,4}在哪"
+            r"|(能|会|可以)(送到|送达|到货|寄到|到)了?吗|(送到|送达|到货)了?(吗|没)"
+            # Cantonese: 寄咗未呀？今日到唔到？
+            r"|(寄|发|到|送|出)(咗|了)?未|未(有)?收到|到唔到|有冇到|寄唔寄到"
+            r"|\bdid\b.{0,40}\b(ship|arrive|come|get delivered|go out|leave)\b",
             re.I,
         ),
     ),

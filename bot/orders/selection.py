@@ -54,7 +54,7 @@ _KEEP = (
     r"(?:return|send|refund|exchange|swap|cancel)(?:ing)?|"
     r"no\s+need\s+to\s+(?:return|send)|not\s+(?:the|my|this|that|these|those)\b|"
     r"(?:do\s*n[o']?t|does\s*n[o']?t|won't|will\s+not)(?=\s*$))"
-    r"|留着|留下|保留|自己留|我留|要留|留用|不退|不用退|先不退|别退|不要退|不想退|不需要退|不换|不取消"
+    r"|我留着|留着|留下|保留|自己留|我留|要留|留用|不退|不用退|先不退|别退|不要退|不想退|不需要退|不换|不取消"
     r"|不用(?![了换])|唔退|唔使退|唔洗退"  # "袜子不用": the socks stay; Cantonese 髮夾唔退
 )
 # Inclusions: what the request changes.
@@ -85,7 +85,7 @@ _FILLER = re.compile(
     r"that|these|those|order|item|items|please|pls|want|would|like|could|can|will|and|but|"
     r"also|too|so|then|back|one|ones|for|is|are|be|with|all|everything|both|thanks|thank|"
     r"ok|okay|yes|no|hi|hey|just|only|really|still|now)\b|[^\w\u3400-\u9fff]+"
-    r"|我|的|了|吧|都|也|要|想|把|那|个|这|请|帮|订单|一下|还是|就|呢|啊|着|下|好",
+    r"|我|的|了|吧|都|也|要|想|把|那|个|这|请|帮|订单|一下|还是|就|呢|啊|着|下|好|用|自己",
     re.I,
 )
 

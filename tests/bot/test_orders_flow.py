@@ -302,3 +302,18 @@ def test_all_my_orders_asked_first_lists_them_even_with_a_number_to_verify(
     fresh.chat("想看一下我所有的订单", session=session)
     turn = fresh.chat("emma.johnson@example.com，其中一单是 NW-104301", session=session)
     assert "NW-104301" in turn.reply and "NW-103870" in turn.reply, turn.reply
+
+
+def test_an_item_named_by_meaning_is_not_swapped_for_the_only_cancellable_order(
+    fresh: ShopBot,
+) -> None:
+    """卫衣 (the hoodie) is in a shipped order; no order that could still be cancelled holds it:
+    none is proposed, and a yes cancels nothing."""
+    session = "cancel-by-meaning"
+    fresh.chat(EMMA, session=session)
+    turn = fresh.chat("卫衣那单取消吧，不要了", session=session)
+    assert "请确认" not in turn.reply, turn.reply
+    fresh.chat("是", session=session)
+    system = fresh.orders.system  # type: ignore[union-attr]
+    assert system.get_order("NW-104301").status == "pending"
+    assert system.get_order("NW-103965").status == "packed"

@@ -221,3 +221,14 @@ def test_what_is_not_needed_back_is_kept(text: str) -> None:
 )
 def test_a_colour_by_its_last_character(text: str, value: str, named: bool) -> None:
     assert (mentions_value(text, value) >= 0) is named
+
+
+KEYBOARD_AND_PEDAL = [
+    Line("1", "Lark 61-Key Portable Keyboard", "Keys", {"colour": "Black"}),
+    Line("2", "Piano-Style Sustain Pedal", "Keys > Accessories"),
+]
+
+
+@pytest.mark.parametrize("text", ["电子琴退了吧，踏板我留着用", "我留着踏板，电子琴退"])
+def test_what_i_keep_to_use_is_kept(text: str) -> None:
+    assert ids(resolve_lines(text, KEYBOARD_AND_PEDAL, BundledMeaning(), single=False)) == ["1"]

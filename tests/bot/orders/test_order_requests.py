@@ -197,3 +197,9 @@ def test_how_long_in_cantonese_is_a_policy_question() -> None:
 def test_all_my_orders_in_cantonese() -> None:
     said = extract("想睇下我所有嘅订单")
     assert said.intents == ["orders"] and starts_order_request("想睇下我所有嘅订单", said)
+
+
+@pytest.mark.parametrize("text", ["did my embroidery stuff ship yet?", "我個調音器今日到唔到呀？"])
+def test_more_ways_to_ask_where_it_is(text: str) -> None:
+    said = extract(text)
+    assert said.intents == ["status"] and starts_order_request(text, said, verified=True)
