@@ -77,7 +77,8 @@ _NONE_FITS = {
 # An order named by an item in it: 调音器那单, 耳机的那个订单, "the tuner order".
 _ORDER_BY_ITEM = re.compile(
     r"([\u3400-\u9fff]{2,6}?)(?:的)?(?:那|这)(?:一)?(?:单|笔|个订单)"
-    r"|\bthe ([a-z][a-z-]+(?: [a-z][a-z-]+)?) order\b",
+    r"|\bthe (?!(?:whole|entire|same|last|latest|first|second|new|wrong|other|recent|previous|"
+    r"next|pending|current|full)\b)([a-z][a-z-]+(?: [a-z][a-z-]+)?) order\b",
     re.I,
 )
 
