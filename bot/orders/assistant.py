@@ -150,19 +150,17 @@ class OrderAssistant:
     def takes(self, text: str, state: OrderState | None) -> bool:
         """Whether the message is an order request the order flow answers (nothing changes)."""
         said, text = extract(text, self.pattern), simplified(text)
-        in_context = bool(state and (state.customer or (state.awaiting and state.intent)))
         if state is not None and state.awaiting in ("proof", "confirm", "reconfirm") and said.no:
             return True  # the answer to the flow's own question ("no, forget it")
-        return starts_order_request(text, said, verified=in_context)
+        return starts_order_request(text, said, verified=_in_context(state))
 
     def asks_where(self, text: str, state: OrderState | None) -> bool:
         """Whether the message asks where the shopper's order is ("where's my stuff??", 我那个
         营地灯怎么还没发货啊): a question the order flow answers."""
         said, text = extract(text, self.pattern), simplified(text)
-        in_context = bool(state and (state.customer or (state.awaiting and state.intent)))
         if not said.intents or said.intents[0] != "status":
             return False
-        return starts_order_request(text, said, verified=in_context)
+        return starts_order_request(text, said, verified=_in_context(state))
 
     def answers_its_question(self, text: str, state: OrderState | None) -> bool:
         """Whether the message is a plain yes or no to what the flow asked ("算了，不取消了" to a
@@ -211,3 +209,8 @@ class OrderAssistant:
         if words:
             return "en"
         return str(state.language or detected)
+
+
+def _in_context(state: OrderState | None) -> bool:
+    """Verified, or asked who they are for a request: the talk is about their orders."""
+    return bool(state and (state.customer or (state.awaiting and state.intent)))

@@ -158,15 +158,10 @@ class OrderFinder:
         meaning = self.turn.meaning
         if meaning is None or not others:
             return False
-        here = max(
-            similarities(meaning, [item], [d for line in order.items for d in descriptors(line)])
-        )
-        there = max(
-            similarities(
-                meaning, [item], [d for o in others for line in o.items for d in descriptors(line)]
-            )
-        )
-        return float(there) > float(here) + 0.05
+        here = [d for line in order.items for d in descriptors(line)]
+        there = [d for o in others for line in o.items for d in descriptors(line)]
+        scores = similarities(meaning, [item], here + there)  # one embedding of the item
+        return float(scores[len(here) :].max()) > float(scores[: len(here)].max()) + 0.05
 
     def _status_orders(self, intent: str, orders: list[Order]) -> Order | OrderReply:
         """A status question sees every order: the ones named, else those on their way (or
@@ -230,12 +225,12 @@ class OrderFinder:
         picked = order_named(item_words(self.item_text), lines, meaning, options=options)
         return [orders[i] for i in picked]
 
-    def also_named(self, order: Order, theirs: list[Order]) -> list[Order]:
+    def also_named(self, order: Order, theirs: list[Order], options: bool = True) -> list[Order]:
         """Their other orders this message names an item of by its words ("order 7354 — the
-        pillows came. What about the tablecloth?")."""
+        pillows came. What about the tablecloth?"); with ``options``, an option counts too."""
         text = item_words(self.turn.text)
         others = [o for o in theirs if o.number != order.number]
-        picked = order_named(text, [o.items for o in others], None)
+        picked = order_named(text, [o.items for o in others], None, options=options)
         return [others[i] for i in picked]
 
     def names_only_elsewhere(self, number: str, theirs: list[Order]) -> bool:
@@ -245,8 +240,7 @@ class OrderFinder:
         order = next((o for o in theirs if o.number == number), None)
         if order is None or any(name_score(text, line) > 0 for line in order.items):
             return False
-        others = [o for o in theirs if o.number != number]  # by name: an option may be wanted
-        return bool(order_named(text, [o.items for o in others], None, options=False))
+        return bool(self.also_named(order, theirs, options=False))  # an option may be wanted
 
     def names_any_item(self) -> bool:
         """Whether the shopper named an item of the order in hand."""
