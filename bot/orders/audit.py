@@ -30,6 +30,7 @@ EVENTS = (
     "failed",  # the order system refused or failed
     "escalated",  # handed to a human with the details
     "proof_asked",  # more proof asked for before goods go somewhere new
+    "proof_given",  # a detail that proves more was given before any change was asked
     "restated",  # the shopper changed a detail of the proposal (it was described again)
     "asked_again",  # the shopper asked about the proposal (it was described again, unchanged)
 )

@@ -41,6 +41,13 @@ _EVERY_ORDER = re.compile(
     r"|(所有|全部|每个|每一个)的?订单",
     re.I,
 )
+
+
+def asks_every_order(text: str) -> bool:
+    """Whether the text asks about all their orders ("all my orders", 我所有的订单)."""
+    return bool(_EVERY_ORDER.search(text))
+
+
 ACTIVE = ("pending", "processing", "packed", "shipped", "out_for_delivery")
 _KEEP = re.compile(
     r"same (size|colou?r|one)|(尺码|颜色|大小)(不变|一样)|同(样|一)(尺码|颜色)", re.I
@@ -435,7 +442,9 @@ def _last_mention(text: str, value: str) -> int:
         if found < 0:
             break
         spot = start + found
-        if not _FAULT_AFTER.match(text[spot : spot + 40]):
+        if not _FAULT_AFTER.match(text[spot : spot + 40]) and not _REPLACED_BEFORE.search(
+            text[max(0, spot - 24) : spot]
+        ):
             at = spot
         start = spot + 1
     return at
@@ -445,6 +454,14 @@ def _last_mention(text: str, value: str) -> int:
 _FAULT_AFTER = re.compile(
     r"(?i)[\w ]{0,24}?\b(?:is|are|was|were|'s|runs?|looks?|feels?)\b\s+(?:way |a bit |much |far )?"
     r"(?:too|not|so)\b|[^,，。.]{0,6}?(?:太|不合适|偏(?:大|小|紧|松|深|浅))"
+)
+
+
+# A value named as the one being replaced: "oat instead of brick", "swap the brick for oat",
+# "把砖红换成燕麦", "不要砖红的".
+_REPLACED_BEFORE = re.compile(
+    r"(?i)\b(?:instead\s+of|rather\s+than|in\s+place\s+of|swap|replace|from|not)\s+"
+    r"(?:the\s+|my\s+|this\s+|that\s+)?$|(?:把|不要|不是|而不是)$"
 )
 
 

@@ -6,15 +6,18 @@ from __future__ import annotations
 import re
 
 from bot.orders.changes import OrderChanges
-from bot.orders.finding import BIGGER, SMALLER, OrderFinder
+from bot.orders.finding import BIGGER, SMALLER, OrderFinder, asks_every_order
 from bot.orders.identity import IdentityCheck, remember_identity, said_identity
 from bot.orders.intents import (
     FOLLOW_UP,
     POSTCODE_HINT,
     asks_about_an_order,
     general_question,
+    identity_only,
+    possible_postcodes,
     starts_order_request,
 )
+from bot.orders.platforms.matching import same_postcode
 from bot.orders.policy import SOURCES
 from bot.orders.references import bare_name
 from bot.orders.replies import orders_text, status_text
@@ -136,6 +139,11 @@ class OrderFlow:
             state.forget_request()  # the shopper moved on: answer them from the knowledge
             self.keep_identity()
             return None
+        elif not awaiting and not starts and self.shows_current_postcode():
+            # "1103" after "order 63591" (before asking to re-address it): kept as proof.
+            order = state.order or ""
+            turn.log("proof_given", order=order)
+            return turn.reply(turn.say("postcode_noted", order=order))
         elif not awaiting and not starts:
             self.keep_identity()
             return None
@@ -238,6 +246,22 @@ class OrderFlow:
         turn.state.awaiting = None
         return self.proceed()
 
+    def shows_current_postcode(self) -> bool:
+        """Whether a verified shopper's message is only the postcode their order in hand is
+        going to now (proof kept for a change of address that may follow)."""
+        turn = self.turn
+        state, said = turn.state, turn.said
+        if not (state.customer and state.order) or said.email or said.address is not None:
+            return False
+        given = possible_postcodes(said)
+        if not given or said.order_numbers or not identity_only(turn.text):
+            return False
+        order = turn.system.get_order(state.order)
+        if order is None or not any(same_postcode(p, order.address.postcode) for p in given):
+            return False
+        said.postcodes, said.order_hints = given, []
+        return self.identity.strengthen(order)
+
     def keep_identity(self) -> None:
         """Details given in passing ("... my email is x") still count for a later request;
         a bare five-digit number ("do you ship to 94110?") is not taken for their postcode."""
@@ -299,7 +323,9 @@ class OrderFlow:
             # The order in hand from before, unless the words name another order's item
             # ("上个月买嗰条玉髓吊坠想退" after asking about a box not yet sent).
             state.order = None
-        number = state.order if intent != "orders" else None  # "all my orders": every one
+        # "all my orders", 我所有的订单都到哪一步了: every one, not the one in hand
+        every = intent == "orders" or (not turn.said.order_numbers and asks_every_order(turn.text))
+        number = None if every else state.order
         others: list[Order] = []  # on their way besides the one found: listed
         also: list[Order] = []  # named besides the one asked for: their status too
         if number:

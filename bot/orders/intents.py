@@ -61,7 +61,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     (
         "exchange",
         re.compile(
-            r"\bexchange|\bswap\b|(change|switch)\b.{0,25}\b(size|colou?r)|different (size|colou?r)"
+            r"\bexchange|\bswap(s|ped|ping)?\b|(change|switch)\b.{0,25}\b(size|colou?r)"
+            r"|different (size|colou?r)"
             r"|(bigger|smaller|larger) (size|one)"
             r"|\btoo (big|small|large|tight|loose|long|short|narrow|wide)\b.{0,40}"
             r"\b(instead|for an?|swap|get)\b"
@@ -273,7 +274,9 @@ FOLLOW_UP = re.compile(
 # "the jacket doesn't fit", 尺码不对: an exchange, unless the message asks for another change.
 DOES_NOT_FIT = re.compile(
     r"\b(doesn'?t|does not|don'?t|do not|didn'?t) fit\b|\bwrong (size|colou?r)\b|不合身|"
-    r"尺码不(对|合)|(太|有点)(大|小)了"
+    r"尺码不(对|合)|(太|有点)(大|小)了|\boutgr(own|ew)\b|穿不下|"
+    r"(买|買|选|選|拿|下单|下單)错了?(的)?(尺寸|尺码|尺碼|码|碼|号|號|颜色|顏色|size)|"
+    r"(尺寸|尺码|尺碼)(不对|不對|不合|错了|錯了)"
     r"|\btoo (big|small|large|tight|loose|long|short|narrow|wide)\b"
     r"(?!\s+for\s+(my|the|our|your)\b)",
     re.I,
@@ -373,9 +376,9 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     bare = text
     for postcode in said.postcodes:  # "Roisin Nic Giolla, H91W5P9": no words in a postcode
         bare = bare.replace(postcode, " ")
-    if (said.email or said.postcode) and _identity_only(bare):  # "Emma Johnson 43215"
+    if (said.email or said.postcode) and identity_only(bare):  # "Emma Johnson 43215"
         return True
-    if possible_postcodes(said) and said.names and _identity_only(bare):  # "Tom Ruru 3010"
+    if possible_postcodes(said) and said.names and identity_only(bare):  # "Tom Ruru 3010"
         return True
     if not said.intents and not said.order_numbers:
         return False
@@ -406,7 +409,7 @@ _FILLER = re.compile(
 )
 
 
-def _identity_only(text: str) -> bool:
+def identity_only(text: str) -> bool:
     """A message that only gives identity details (no question, at most a name besides)."""
     if "?" in text or "？" in text:
         return False

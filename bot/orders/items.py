@@ -217,7 +217,34 @@ def mentions_value(text: str, value: str) -> int:
         named = re.search(rf"size\s+{re.escape(target)}\b", lowered)
         return named.start() if named else _size_word(lowered, value)
     found = re.search(rf"(?<![a-z0-9.]){re.escape(target)}(?![a-z0-9]|\.\d)", lowered)
-    return found.start() if found else _size_word(lowered, value)
+    if found:
+        return found.start()
+    measured = _measured(lowered, target)
+    return measured if measured >= 0 else _size_word(lowered, value)
+
+
+# A measure: "4.5mm", "25cm", "100g", "3/4 in".
+_MEASURE = re.compile(r"(\d+(?:\.\d+)?)\s*(mm|cm|m|ml|l|g|kg|oz|lb|in|inch|寸|毫米|厘米)")
+_NUMBER = re.compile(r"(?<![A-Za-z0-9./#-])(\d+(?:\.\d+)?)(?![\d/]|\.\d)\s*([a-z\u3400-\u9fff]*)")
+
+
+def _measured(lowered: str, target: str) -> int:
+    """Where the text names a measured value by its number ("ok 4.5 then", "换15的", "the 5mm
+    one" for 5.0mm): the same number, with the same unit or none."""
+    value = _MEASURE.fullmatch(target)
+    if value is None:
+        return -1
+    number, unit = float(value.group(1)), value.group(2)
+    for said in _NUMBER.finditer(lowered):
+        after = said.group(2)
+        if float(said.group(1)) == number and (
+            not after
+            or after.startswith(unit)
+            or after[0] in "的号號吧"
+            or after in ("one", "ones", "then", "pls", "please", "instead")
+        ):
+            return said.start()
+    return -1
 
 
 def name_score(text: str, line: Line) -> float:

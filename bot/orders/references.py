@@ -127,7 +127,8 @@ _STREET = re.compile(
     r"|[A-ZÀ-Þ][\w'’-]*\s(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer)\s*\d+"
     # a street named after its kind: "Rua Augusta 55", "Calle Mayor 12", "Via Roma 3"
     r"|(?<![\w.])(?:rua|avenida|av\.|calle|carrer|via|viale|rue|travessa|largo|praça|paseo|"
-    r"ul\.|ulica|al\.|aleja|os\.|pl\.)\s*"
+    r"ul\.|ulica|al\.|aleja|os\.|pl\.|chauss[ée]e|chemin|quai|all[ée]e|impasse|boulevard|"
+    r"avenue|steenweg)\s*"
     r"[A-Za-zÀ-ÿ][\w'’.-]*(?:\s+[A-Za-zÀ-ÿ][\w'’.-]*){0,4}?\s+\d+[A-Z]?\b"
 )
 # Where a street's name ends (its kind, then a unit): the rest is town and postcode.
@@ -137,8 +138,16 @@ _STREET_END = re.compile(
     r"close|square|sq)\b\.?(?:\s+\d{1,3}(?![\w-]))?"  # "Bedok North St 2"
     r"(?:\s+(?:#\d{1,3}-\d{1,5}|(?:apt|unit|suite|flat)\s*\w+))?"
 )
+_HOUSE_NUMBER = re.compile(r"(?i)(?:^|\s)(?:no\.?|#|house\s+no\.?)?\s*\d{1,5}[A-Z]?$")
+_STREET_KIND = re.compile(
+    r"(?i)\b(?:road|rd|street|st|avenue|ave|lane|ln|marg|nagar|cross|main|soi|drive|way)\b"
+)
 _CJK_STREET = re.compile(
     r"[\u3400-\u9fff]+(?:区|县|市|镇)?[\u3400-\u9fff]*(?:路|街|道|巷|弄|里|大道)[\u3400-\u9fff\d\-]*号"
+)
+# A building, floor or room written on its own: "12楼", "3栋1502室", "B座 805".
+_CJK_UNIT = re.compile(
+    r"(?:[\dA-Za-z-]+\s*(?:号楼|號樓|栋|棟|座|单元|單元|楼|樓|层|層|室|房)\s*){1,4}[\dA-Za-z-]*"
 )
 _REGION = re.compile(r"^[A-Z]{2,3}$")
 _TRAILING_UNIT = re.compile(
@@ -459,15 +468,27 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
         (m for m in _STREET.finditer(first) if not any(a <= m.start() < b for a, b in avoid)),
         None,
     )
-    if street is None:
+    house = _HOUSE_NUMBER.search(first) if street is None and len(parts) > 2 else None
+    if (
+        house
+        and _STREET_KIND.search(parts[1])
+        and not (_UNIT.match(first) or _STREET.match(parts[1]))
+    ):  # "No. 214, 12th Main Road, ..., 560038"
+        line1 = f"{first[house.start() :].strip()}, {parts[1]}"
+        parts = [line1, *parts[2:]]
+    elif street is None:
         return None
-    line1 = first[street.start() :].strip()
+    else:
+        line1 = first[street.start() :].strip()
     if not cjk and not re.search(r"\d", line1):
         return None
     rest = parts[1:]
     line2 = ""
-    if rest and _UNIT.match(rest[0]):
+    if rest and (_UNIT.match(rest[0]) or _CJK_UNIT.fullmatch(rest[0])):
         line2 = rest.pop(0)
+    apart = re.fullmatch(r"(.+?号)\s+(.+)", line1) if cjk else None
+    if apart and _CJK_UNIT.fullmatch(apart.group(2)) and not line2:
+        line1, line2 = apart.groups()  # "愚园路168号 12楼": the floor written apart
     unit = _TRAILING_UNIT.search(line1)
     if unit and not line2:  # "Blk 123 Bedok North St 2 #05-88": stores keep the unit apart
         line1, line2 = line1[: unit.start()].strip(), unit.group(1)
@@ -475,6 +496,7 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
     if rest and rest[-1].casefold().strip(". ") in _COUNTRIES:
         country = _COUNTRIES[rest.pop().casefold().strip(". ")]
     postcode = region = city = ""
+    between: list[str] = []  # parts between the street and the postcode's town
     for i in range(len(rest) - 1, -1, -1):  # the postcode, with a region or a city beside it
         part = rest[i]
         code = _last_postcode(part)
@@ -492,7 +514,16 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
             city = before
         if _place(after):  # "80802 München"; not "518063 instead", "SW1A 1AA please"
             city = _place(after)
-        rest = rest[:i] + rest[i + 1 :]
+        if not city and i > 0:  # "..., Indiranagar, Bengaluru, 560038": the town before
+            j = i - 1
+            if not region and j > 0 and _REGION.match(rest[j]):
+                region, j = rest[j], j - 1
+            city = rest[j]
+            between, rest = rest[:j], rest[i + 1 :]
+        elif city:  # "7 Mahogany Street, Project 3, Quezon City 1102"
+            between, rest = rest[:i], rest[i + 1 :]
+        else:
+            rest = rest[:i] + rest[i + 1 :]
         break
     if not postcode and not rest:
         return None
@@ -504,6 +535,8 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
         city = rest.pop(0)
     if (not postcode and not (region or country)) or len(city.split()) > 4:
         return None  # "5414 please, I don't need it anymore" is no address
+    if between and len(between) <= 2 and all(len(p.split()) <= 4 for p in between):
+        line2 = ", ".join([line2, *between] if line2 else between)
     town = _CITY_BEFORE_DISTRICT.match(line1) if cjk and not city else None
     if town:  # "台北市大安区复兴南路…": the city, then the district and street
         city, line1 = town.group(1), line1[town.end() :]

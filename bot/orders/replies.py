@@ -60,6 +60,11 @@ TEXT: dict[str, dict[str, str]] = {
             "asked a member of our team to help you; they will reply in this chat."
         ),
         "verified": "Thanks, {name}, you're verified.",
+        "postcode_noted": (
+            "Thanks, that postcode matches order {order}. What would you like to do with it? I "
+            "can tell you where it is, cancel it or change its address before it ships, or start "
+            "a return or an exchange."
+        ),
         "ask_what": (
             "How can I help with your orders? I can tell you where an order is, cancel it or "
             "change its address before it ships, or start a return or an exchange."
@@ -258,6 +263,7 @@ TEXT: dict[str, dict[str, str]] = {
             "仍然无法确认您的身份，所以我不能在这里显示订单信息。我已请同事协助您，他们会在此对话中回复。"
         ),
         "verified": "谢谢，{name}，身份已确认。",
+        "postcode_noted": "谢谢，这个邮编与订单 {order} 相符。请问需要怎么处理这个订单？我可以查询状态、在发货前取消或修改地址，或者办理退货、换货。",
         "ask_what": "请问订单方面需要什么帮助？我可以查询订单状态、在发货前取消订单或修改地址，或者办理退货、换货。",
         "not_your_order": "您的账户中没有订单 {order}。请核对订单号；您的订单有：{orders}。",
         "no_orders": "您的账户中还没有订单。",

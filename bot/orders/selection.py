@@ -155,6 +155,7 @@ def _named_lines(
 def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Selection[L]:
     """The lines the text includes and excludes, resolved against the order's lines."""
     included: list[L] = []
+    included_by: list[list[L]] = []  # what each including object named
     excluded: list[L] = []
     unmarked: list[L] = []
     scope_all = scope_rest = keep_rest = implied_rest = unclear = unnamed_keep = False
@@ -177,11 +178,19 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
         elif obj.polarity == "include":
             scope_rest, scope_all = scope_rest or rest, scope_all or every
             _add(included, named)
+            included_by.append(named)
         else:
             scope_rest = scope_rest or rest
             _add(unmarked, named)
     if not (excluded or scope_rest or keep_rest or unclear or unnamed_keep):
         return Selection()  # no frames: the caller resolves names, positions and "all"
+    # "return the guitar but keep the strap" (a guitar strap): a kept line that an including
+    # word names only along with others it does not keep is the word's wider sense.
+    for line in [line for line in included if line in excluded]:
+        if all(
+            any(other not in excluded for other in named) for named in included_by if line in named
+        ):
+            included.remove(line)
     if scope_rest:  # what was named outside any cue is what "the rest" is the rest of
         _add(excluded, [line for line in unmarked if line not in included])
     else:
