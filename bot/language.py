@@ -24,7 +24,9 @@ _GREETING = re.compile(
     r"(\s+(there|all|team))?[\W]*$",
     re.I,
 )
-_THANKS = re.compile(r"\b(thanks?|thank you|thx|ty|cheers)\b|谢谢|多谢|感谢", re.I)
+_THANKS = re.compile(
+    r"\b(thanks?|thank you|thx|ty|cheers)\b|[谢謝][谢謝]|多[谢謝]|感[谢謝]|唔[该該]", re.I
+)
 _ASKS = re.compile(
     r"[?？]|^\W*(how|what|when|where|which|who|why|whose|is|are|am|was|can|could|do|does|did|"
     r"will|would|should|shall|may|might|have|has|any)\b|\b(can|could|would|will) you\b|"
@@ -36,7 +38,9 @@ _ASKS = re.compile(
 
 
 _REQUEST = re.compile(
-    r"[?？]|\b(can|could|would|will) you\b|\bplease\b|\b(i|we) (want|need)\b|吗|请|帮我", re.I
+    r"[?？]|\b(can|could|would|will) you\b|\bplease\b|\b(i|we) (want|need)\b|吗|请|請|[帮幫](?!忙)|查|"
+    r"可唔可以|点样|點樣",
+    re.I,
 )
 _ABOUT_ME = re.compile(r"\b(i|i'm|i've|my|me|we|our|us)\b|我", re.I)
 

@@ -153,22 +153,25 @@ class OrderFinder:
         """Whether the message names its order by an item ("调音器那单", "the tuner order")
         that is clearly another order's (by words, or nearest by meaning to its line). An item
         near none leaves the one order left (its proposal names what it holds)."""
-        said = _ORDER_BY_ITEM.search(item_words(self.item_text))
-        if said is None:
-            return False
-        item = next(g for g in said.groups() if g)
+        words = item_words(self.item_text)
+        said = _ORDER_BY_ITEM.search(words)
+        # "调音器那单": the item named; else the message's pieces ("個托運行李箱唔要喇"), which
+        # must then come clearly near a line of another order.
+        items = [next(g for g in said.groups() if g)] if said else chunks(words)
+        floor = 0.0 if said else 0.5
         others = [o for o in theirs if o.number != order.number]
-        if any(name_score(item, line) > 0 for line in order.items):
+        if not items or any(name_score(item, line) > 0 for item in items for line in order.items):
             return False
-        if any(name_score(item, line) > 0 for o in others for line in o.items):
+        if said and any(name_score(items[0], line) > 0 for o in others for line in o.items):
             return True
         meaning = self.turn.meaning
         if meaning is None or not others:
             return False
         here = [d for line in order.items for d in descriptors(line)]
         there = [d for o in others for line in o.items for d in descriptors(line)]
-        scores = similarities(meaning, [item], here + there)  # one embedding of the item
-        return float(scores[len(here) :].max()) > float(scores[: len(here)].max()) + 0.05
+        scores = similarities(meaning, items, here + there)
+        near = float(scores[len(here) :].max())
+        return near >= floor and near > float(scores[: len(here)].max()) + 0.05
 
     def _status_orders(self, intent: str, orders: list[Order]) -> Order | OrderReply:
         """A status question sees every order: the ones named, else those on their way (or
@@ -178,12 +181,20 @@ class OrderFinder:
         # that name an item narrow it (never a line the encoder guesses from "到哪").
         asked = self.item_text  # the request may have come before who they are
         general = bool(_ALL_ORDERS.search(asked))
-        named = self.named_orders(orders, by_meaning=not general)
+        # When it was placed or came narrows first ("前两日订咗个行李箱"); an item named by its
+        # words counts whenever it came.
+        timed = orders_fitting(asked, orders, turn.policy.clock()) if len(orders) > 1 else []
+        narrowed = timed if 0 < len(timed) < len(orders) else []
+        named = (
+            self.named_orders(orders, by_meaning=False)
+            or self.named_orders(narrowed or orders, by_meaning=not general)
+        )
         if intent == "refund_status":
             named = named or [o for o in orders if o.refunds or o.status == "cancelled"]
-        if not named and len(orders) > 1:  # "the tablecloth I ordered last week"
-            timed = orders_fitting(asked, orders, turn.policy.clock())
-            named = timed if len(timed) < len(orders) else []
+        if narrowed and not any(order in narrowed for order in named):  # "... last week"
+            named = narrowed
+        elif narrowed and len(named) > 1:
+            named = [order for order in named if order in narrowed]
         if LATEST.search(turn.text) and len(named or orders) > 1:
             named = [max(named or orders, key=lambda order: order.placed_at)]
         if len(named) == 1:

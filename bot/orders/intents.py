@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.language import CJK
 from bot.orders.references import POSTCODE_HINT, four_digits, read_references
-from bot.orders.script import as_written, fold, simplified
+from bot.orders.script import as_written, fold, simplified, spaced
 from bot.orders.system import Address
 
 __all__ = [
@@ -71,6 +71,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"|\b(get|have|like|want)\b.{0,30}\binstead\b"
             r"|\btrade[ds]?\b.{0,30}\b(for|in)\b|\brather than the\b"
             r"|换(货|尺码|颜色|大|小|成|一|个)|换.{0,4}(码|号|色|款|版)|调换|想换\s*[\dA-Za-z]"
+            # "雾黑色能换冰蓝吗": one for another, never an address (能换个地址吗)
+            r"|(能|可以|可否|可唔可以|想|要)换(?!.{0,4}(地址|邮编|地方|收件))[^，,。？?]{1,8}(吗|嘛|吧|唔|不|么|$)"
             # "change the caramel case to the forest green one", "…XL太大，换L"
             r"|\b(change|switch)\b.{0,40}\b(to|for|into)\b.{0,30}\b(one|ones|version|model)\b"
             r"|(太|有点)(大|小|紧|松|长|短)了?[，,。\s]*换\s*[\dA-Za-z]",
@@ -138,6 +140,7 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"|(能|会|可以)(送到|送达|到货|寄到|到)了?吗|(送到|送达|到货)了?(吗|没)"
             # Cantonese: 寄咗未呀？今日到唔到？
             r"|(寄|发|到|送|出)(咗|了)?未|未(有)?收到|到唔到|有冇到|寄唔寄到"
+            r"|几时.{0,3}(送到|到|寄到|寄出|收到|发货|发出|寄)"
             r"|\bdid\b.{0,40}\b(ship|arrive|come|get delivered|go out|leave)\b",
             re.I,
         ),
@@ -164,7 +167,7 @@ _NOT_A_PLAIN_YES = re.compile(
 )
 _NO = re.compile(
     r"^\s*((no|nope|nah|n|don'?t|do not|stop|never ?mind|keep it|not now)\b|"
-    r"不|否|算了|别)",
+    r"不|否|算了|算啦|算吧|别|唔使|唔好|唔要)",
     re.I,
 )
 _OTHER_REFUND = re.compile(
@@ -218,6 +221,7 @@ def extract(text: str, pattern: re.Pattern[str] | None = None) -> Said:
     if refs.address_span is not None:
         start, end = refs.address_span
         plain = text[:start] + " " + text[end:]
+    plain = spaced(plain)
     found.intents = [intent for intent, pattern_ in _INTENTS if pattern_.search(plain)]
     if not set(found.intents) & _ACTION_INTENTS:  # the request said without its verb
         if _UNWANTED.search(plain):
@@ -253,7 +257,7 @@ _CHANGED_MIND = re.compile(
     r"\b(?:actually|on second thought|wait)\b.{0,20}\b(?:no|don'?t|do not|keep)\b|"
     r"\b(?:don'?t|do not|no need to|never ?mind)\b.{0,15}\b(?:cancel|return|exchange|change|"
     r"do (?:it|that)|bother)\b|\bchanged my mind\b|\bforget (?:it|that)\b|"
-    r"算了|不用了|不要了吧|还是不|不取消|不退了|不换了|先不|别(?:取消|退|换|改)",
+    r"算了|算啦|不用了|不要了吧|还是不|不取消|不退了|不换了|先不|别(?:取消|退|换|改)|唔使喇|唔使啦",
     re.I,
 )
 
@@ -262,7 +266,8 @@ _CHANGED_MIND = re.compile(
 # fits where the order is (an explicit "cancel" or "return" in the message says which).
 _UNWANTED = re.compile(
     r"\bno longer (need|want)\b(?! to\b)|\b(don'?t|do not) (need|want) "
-    r"(it|them|this|that|these|those|the \w+)( \w+)? any ?more\b|不(需要|想要)了|用不(上|着)了",
+    r"(it|them|this|that|these|those|the \w+)( \w+)? any ?more\b|不(需要|想要)了|用不(上|着)了"
+    r"|唔(要|想要|需要)(喇|啦|了)",
     re.I,
 )
 # "and the apron I ordered yesterday?", 那围裙呢: the same question about something else.
@@ -331,6 +336,7 @@ _PERSONAL = re.compile(
     # Chinese drops the "I": 想退货, 换成38-39的, 上次那单, 那双布鞋
     r"|(?<![你您们店])(想|要|能|可以|申请|只|仅)(退|换|取消|改|寄)|换成|(上次|这|那)(一)?(单|双|件|笔订单)"
     r"|\b(that|this|the) order\b|\bstatus (on|of) (them|it)\b"
+    r"|\b(ship|send|deliver|redirect|forward)\b.{0,12}\b(it|them|this|these|those|mine)\b"
     r"|\bmy (stuff|things|parcel|package)\b|(买|订)的|那单|我(不需要|不想要)",
     re.I,
 )

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
 from bot.orders.meaning import Meaning, clear_winner, similarities
-from bot.orders.script import fold, simplified
+from bot.orders.script import fold, simplified, spaced
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
@@ -111,9 +111,8 @@ def descriptors(line: Line) -> list[str]:
             found.append(" ".join(latin[-2:]))
     for run in _CJK_RUN.findall(name):
         found += [run, run[-2:], run[-3:]]
-    leaf = line.category.split(">")[-1].strip()
-    if leaf:
-        found.append(leaf)
+    path = [part.strip() for part in line.category.split(">") if part.strip()]
+    found += path[::-1]  # the leaf, then what it is a kind of ("Check-In" of "Luggage")
     # "防水款", not "M"; nor a bare "Yes"/"No" (it names no thing: "hi" is near "Yes")
     found += [v for v in line.options.values() if len(v) > 2 and fold(v) not in _BARE_VALUES]
     return list(dict.fromkeys(f for f in found if f))
@@ -163,6 +162,7 @@ def _size_word(lowered: str, value: str) -> int:
     return -1
 
 
+_SIZE_CODES = frozenset("xxs xs s m l xl xxl xxxl".split())
 _NUMBERED_SIZE = re.compile(r"(?:#|no\.?\s*)(\d{1,3})", re.I)
 _GLOSS = re.compile(r"\s*[(（][^)）]*[)）]\s*")
 
@@ -178,6 +178,11 @@ def mentions_value(text: str, value: str) -> int:
         at = mentions_value(text, head)
         if at >= 0:
             return at
+    sized = re.fullmatch(r"([A-Za-z]{1,4})\s+(\d+(?:\.\d+)?\s*(?:mm|cm|in))", value.strip())
+    if sized and sized.group(1).lower() in _SIZE_CODES:  # "S 49mm": "the S size", "49mm"
+        spots = [mentions_value(text, sized.group(1).upper()), mentions_value(text, sized[2])]
+        if max(spots) >= 0:
+            return min(at for at in spots if at >= 0)
     numbered = _NUMBERED_SIZE.fullmatch(value.strip())
     if numbered:  # a ring size "#9": "size 9", "#9", 9号
         n = re.escape(numbered.group(1))
@@ -249,7 +254,7 @@ def _measured(lowered: str, target: str) -> int:
 
 def name_score(text: str, line: Line) -> float:
     """How strongly the text names this line by shared words (0: not at all)."""
-    lowered = fold(text)
+    lowered = fold(spaced(text))
     words = [w for w in _LATIN.findall(fold(line.name)) if len(w) > 2 and w not in _STOP]
     score = float(sum(1 for w in words if re.search(rf"\b{re.escape(w)}(e?s)?\b", lowered)))
     described = fold(f"{line.name} {line.category}")
@@ -373,12 +378,17 @@ def _clear_best(
     meaning: Meaning, queries: list[str], groups: list[list[str]], *, floor: float, margin: float
 ) -> int | None:
     """The group whose best text the queries mean most, when it clearly stands out."""
+    return clear_winner(_group_scores(meaning, queries, groups), floor, margin)
+
+
+def _group_scores(meaning: Meaning, queries: list[str], groups: list[list[str]]) -> list[float]:
+    """Each group's best similarity with any of the queries."""
     scores = similarities(meaning, queries, [text for group in groups for text in group])
     per_group, at = [], 0
     for group in groups:
         per_group.append(float(scores[at : at + len(group)].max()))
         at += len(group)
-    return clear_winner(per_group, floor, margin)
+    return per_group
 
 
 def best_line(
@@ -394,9 +404,16 @@ def best_line(
         return None
     named = [descriptors(line) for line in lines]
     counts = Counter(d for names in named for d in set(names))
-    # What several lines share ("Coffee" for a grinder and a machine) tells them not apart.
+    # What several lines share ("Coffee" for a grinder and a machine) tells them not apart:
+    # when it is what the words mean most ("行李箱" of two suitcases), no line stands out.
+    shared = sorted(d for d, count in counts.items() if count > 1)
     named = [[d for d in names if counts[d] == 1] or names for names in named]
-    return _clear_best(meaning, queries, named, floor=floor, margin=margin)
+    groups = [*named, shared] if shared else named
+    scores = _group_scores(meaning, queries, groups)
+    picked = clear_winner(scores[: len(named)], floor, margin)
+    if picked is not None and shared and scores[-1] > scores[picked]:
+        return None
+    return picked
 
 
 def order_named(

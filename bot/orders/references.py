@@ -47,7 +47,7 @@ _HINTED = re.compile(
     r"(?:zip|post ?code|postal code|eircode|邮编|邮政编码|邮递区号|邮区编号)(?:\s*code)?"
     # "the postcode on the order is 2010", "zip for my account: 98109"
     r"(?:\s+(?:on|of|for|in)\s+(?:the|my|this|that|your)\s+(?:order|account|parcel|package|file))?"
-    r"\s*(?:is|:|：|是)?\s*"
+    r"\s*(?:is|:|：|是|系|为)?\s*"
     r"(?:[A-Z]{2,3}\s+)?"  # a state before it: "postcode is NSW 2010"
     r"(" + "|".join(_POSTCODES) + r")(?![0-9A-Za-z-])",
     re.I,
@@ -57,7 +57,7 @@ _HINTED = re.compile(
 _TOKEN = r"[A-Z]{0,5}[-\s]?\d[\d-]{1,14}\d|\d{3,}"
 _MARKED = re.compile(
     r"#\s?(" + _TOKEN + r")"
-    r"|(?:order|ord|订单号?|单号|订单编号)\s*(?:number|no\.?|num|#|号|:|：|是)?\s*#?\s*("
+    r"|(?:order|ord|订单号码|订单编号|订单号?|单号)\s*(?:number|no\.?|num|#|号|:|：|是|系)?\s*#?\s*("
     + _TOKEN
     + r")"
     r"|(?<![0-9A-Za-z-])(\d{3,12})\s*(?:那|这)?[单笔](?!位)"
@@ -82,7 +82,7 @@ _NOT_ORDER = re.compile(
 # -- names ------------------------------------------------------------------------------------
 _NAME_CUE = re.compile(
     r"\b(?i:my name is|my name's|name is|name:|i am|i'm|im|this is|it's|it is)\s+"
-    r"|(?:我叫|我是|名字是|姓名[:：]?)\s*"
+    r"|(?:我叫|我是|我系|名字是|姓名[:：]?)\s*"
 )
 _WORD = re.compile(r"[^\W\d_\u3400-\u9fff]+(?:['’-][^\W\d_\u3400-\u9fff]+)*", re.U)
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -309,7 +309,7 @@ def names_in(text: str, refs: References) -> tuple[str | None, list[str]]:
         before = re.sub(
             r"(?i)(?:zip|post ?code|postal code|eircode)(?:\s*code)?\s*(?:is|:)?\s*$", "", before
         )
-        before = re.sub(r"(?:邮编|邮政编码|邮递区号|邮区编号)\s*[:：是]?\s*$", "", before)
+        before = re.sub(r"(?:邮编|邮政编码|邮递区号|邮区编号)\s*[:：是系]?\s*$", "", before)
         tail = before.rstrip(" ,，、:：-—–")
         tail = re.sub(r"(?i)(?:\s+(?:here|again|speaking|writing))+$", "", tail)
         cjk = re.search(r"(?:^|[^\u3400-\u9fff])([\u3400-\u9fff]+)$", tail)
@@ -331,7 +331,9 @@ def names_in(text: str, refs: References) -> tuple[str | None, list[str]]:
 def bare_name(text: str) -> str | None:
     """A message that is only a name ("Daniel Kowalczyk", "it's Tāne Whaanga", "林美玲"): the
     answer to "who are you?", to be checked with the store like any name."""
-    text = re.sub(r"(?i)^\s*(?:my name is|name:|i am|i'm|it'?s|this is|我是|我叫)\s*", "", text)
+    text = re.sub(
+        r"(?i)^\s*(?:my name is|name:|i am|i'm|it'?s|this is|我是|我系|我叫)\s*", "", text
+    )
     text = text.strip(" .,!。，！")
     if re.fullmatch(r"[\u3400-\u9fff]{2,4}", text):
         return text if _cut_cjk(text) == text else None  # not 算了吧, 好的谢谢

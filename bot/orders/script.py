@@ -41,3 +41,11 @@ def fold(text: str) -> str:
 _LETTERS = str.maketrans(
     {"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
 )
+
+
+_CJK_LATIN = re.compile(r"(?<=[\u3400-\u9fff])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u3400-\u9fff])")
+
+
+def spaced(text: str) -> str:
+    """English words inside Chinese set apart ("我想cancel今天的订单", "那个TSA锁")."""
+    return _CJK_LATIN.sub(" ", text)

@@ -10,29 +10,34 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from bot.orders.script import simplified
 from bot.orders.system import Order
 
 Event = Literal["placed", "delivered", "either"]
 
 _CN_NUMBER = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "半": 0.5}
-_UNIT_DAYS = {"day": 1, "天": 1, "week": 7, "周": 7, "星期": 7, "礼拜": 7, "month": 30, "月": 30}
+_UNIT_DAYS = {
+    "day": 1, "天": 1, "日": 1, "week": 7, "周": 7, "星期": 7, "礼拜": 7, "month": 30, "月": 30,
+}  # fmt: skip
 
 # (pattern, lowest days ago, highest days ago); the first that matches counts.
 _SPANS: list[tuple[re.Pattern[str], float, float]] = [
     (
         re.compile(
             r"\b(today|this (morning|afternoon)|earlier today|an hour ago|hours ago)\b"
-            r"|今天|今早|今天早上|刚才|刚刚|几个小时前|小时前",
+            r"|今天|今早|今天早上|刚才|刚刚|几个小时前|小时前|今日|今朝",
             re.I,
         ),
         0,
-        1,
+        0.5,  # within the day: with the half-day of slack, never yesterday's order
     ),
-    (re.compile(r"\b(last night|yesterday)\b|昨天|昨晚|昨日", re.I), 0, 2),
+    (re.compile(r"\b(last night|yesterday)\b|昨天|昨晚|昨日|琴日|寻日", re.I), 0, 2),
     (re.compile(r"前天|\bday before yesterday\b", re.I), 1, 3),
     (
         re.compile(
-            r"\b(a few|few|a couple of|couple of|several) days ago\b|前几天|几天前|前两天", re.I
+            r"\b(a few|few|a couple of|couple of|several) days ago\b"
+            r"|前(几|两)(天|日)|(几|两)(天|日)前",
+            re.I,
         ),
         1,
         8,
@@ -58,15 +63,18 @@ _SPANS: list[tuple[re.Pattern[str], float, float]] = [
 ]
 _N_AGO = re.compile(
     r"\b(\d{1,2})\s*(day|week|month)s?\s+ago\b"
-    r"|(\d{1,2}|[一两二三四五六七半])\s*(?:个)?\s*(天|周|星期|礼拜|月)(?:之?前|以前)",
+    r"|(\d{1,2}|[一两二三四五六七半])\s*(?:个)?\s*(天|日|周|星期|礼拜|月)(?:之?前|以前)",
     re.I,
 )
 _ARRIVED = re.compile(
     r"\b(came|arrived|received|got (it|them|the parcel|the package)|delivered|turned up|"
-    r"showed up)\b|收到|到货|到的|送到|签收",
+    r"showed up)\b|收到|到货|到的|送到|签收|收咗|到咗",
     re.I,
 )
-_PLACED = re.compile(r"\b(ordered|bought|purchased|placed|got)\b|下单|下的|买的|订的|购买", re.I)
+_PLACED = re.compile(
+    r"\b(ordered|bought|purchased|placed|got)\b|下单|下的|买的|订的|购买|订咗|买咗|落单|落咗单",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,7 @@ class Span:
 
 def said_when(text: str) -> Span | None:
     """The span the text gives, if any."""
+    text = simplified(text)
     span = _numbered(text)
     if span is None:
         for pattern, low, high in _SPANS:
