@@ -378,17 +378,12 @@ def _clear_best(
     meaning: Meaning, queries: list[str], groups: list[list[str]], *, floor: float, margin: float
 ) -> int | None:
     """The group whose best text the queries mean most, when it clearly stands out."""
-    return clear_winner(_group_scores(meaning, queries, groups), floor, margin)
-
-
-def _group_scores(meaning: Meaning, queries: list[str], groups: list[list[str]]) -> list[float]:
-    """Each group's best similarity with any of the queries."""
     scores = similarities(meaning, queries, [text for group in groups for text in group])
     per_group, at = [], 0
     for group in groups:
         per_group.append(float(scores[at : at + len(group)].max()))
         at += len(group)
-    return per_group
+    return clear_winner(per_group, floor, margin)
 
 
 def best_line(
@@ -404,16 +399,9 @@ def best_line(
         return None
     named = [descriptors(line) for line in lines]
     counts = Counter(d for names in named for d in set(names))
-    # What several lines share ("Coffee" for a grinder and a machine) tells them not apart:
-    # when it is what the words mean most ("行李箱" of two suitcases), no line stands out.
-    shared = sorted(d for d, count in counts.items() if count > 1)
+    # What several lines share ("Coffee" for a grinder and a machine) tells them not apart.
     named = [[d for d in names if counts[d] == 1] or names for names in named]
-    groups = [*named, shared] if shared else named
-    scores = _group_scores(meaning, queries, groups)
-    picked = clear_winner(scores[: len(named)], floor, margin)
-    if picked is not None and shared and scores[-1] > scores[picked]:
-        return None
-    return picked
+    return _clear_best(meaning, queries, named, floor=floor, margin=margin)
 
 
 def order_named(
