@@ -21,7 +21,7 @@ from bot.orders.script import fold
 from bot.orders.selection import select_items
 from bot.orders.system import Order, OrderItem, VariantStock
 from bot.orders.turn import OrderReply, OrderTurn
-from bot.orders.when import orders_fitting
+from bot.orders.when import orders_fitting, said_when
 
 BIGGER = re.compile(
     r"bigger|larger|size up|one size up|too (small|tight|short)|大一(号|码)|大点|换大|小了", re.I
@@ -134,8 +134,13 @@ class OrderFinder:
             named = self.named_orders(pool)
         elif not named and len(timed) != 1:
             named = self.named_orders(timed) or self.named_orders(pool)
+        by_when = len(timed) < len(candidates)  # "刚才下的那单": when alone left this one
         candidates = named or timed
-        if not named and len(candidates) == 1 and self._names_another(candidates[0], orders):
+        if (
+            not named
+            and len(candidates) == 1
+            and self._names_another(candidates[0], orders, pieces=not by_when)
+        ):
             candidates = orders  # "调音器那单取消吧": that order is not the one left: ask
         if len(candidates) > 1 and LATEST.search(turn.text):
             candidates = [max(candidates, key=lambda order: order.placed_at)]
@@ -149,12 +154,16 @@ class OrderFinder:
         listing = orders_text(candidates, turn.language)
         return turn.reply(turn.say("which_order", orders=listing))
 
-    def _names_another(self, order: Order, theirs: list[Order]) -> bool:
+    def _names_another(self, order: Order, theirs: list[Order], pieces: bool = True) -> bool:
         """Whether the message names its order by an item ("调音器那单", "the tuner order")
         that is clearly another order's (by words, or nearest by meaning to its line). An item
         near none leaves the one order left (its proposal names what it holds)."""
         words = item_words(self.item_text)
         said = _ORDER_BY_ITEM.search(words)
+        if said and said_when(next(g for g in said.groups() if g)):
+            said = None  # "刚才下的那单": when, not what
+        if said is None and not pieces:
+            return False
         # "调音器那单": the item named; else the message's pieces ("個托運行李箱唔要喇"), which
         # must then come clearly near a line of another order.
         items = [next(g for g in said.groups() if g)] if said else chunks(words)
@@ -185,9 +194,8 @@ class OrderFinder:
         # words counts whenever it came.
         timed = orders_fitting(asked, orders, turn.policy.clock()) if len(orders) > 1 else []
         narrowed = timed if 0 < len(timed) < len(orders) else []
-        named = (
-            self.named_orders(orders, by_meaning=False)
-            or self.named_orders(narrowed or orders, by_meaning=not general)
+        named = self.named_orders(orders, by_meaning=False) or self.named_orders(
+            narrowed or orders, by_meaning=not general
         )
         if intent == "refund_status":
             named = named or [o for o in orders if o.refunds or o.status == "cancelled"]

@@ -337,7 +337,8 @@ _PERSONAL = re.compile(
     r"|(?<![你您们店])(想|要|能|可以|申请|只|仅)(退|换|取消|改|寄)|换成|(上次|这|那)(一)?(单|双|件|笔订单)"
     r"|\b(that|this|the) order\b|\bstatus (on|of) (them|it)\b"
     r"|\b(ship|send|deliver|redirect|forward)\b.{0,12}\b(it|them|this|these|those|mine)\b"
-    r"|\bmy (stuff|things|parcel|package)\b|(买|订)的|那单|我(不需要|不想要)",
+    r"|\bmy (stuff|things|parcel|package)\b|(买|订)的|那单|我(不需要|不想要)"
+    r"|(买|订|落单|拿)(咗|错)|唔要",  # Cantonese 订咗, 买错了 (what they bought)
     re.I,
 )
 # A general question about the policy is answered from the knowledge, not from an order.
@@ -367,6 +368,7 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     """Whether a message starts an order request (not a general policy question); a verified
     shopper asking for a change ("keep the jacket, send the rest back") needs no "my", nor one
     already asked who they are: the conversation is about their orders."""
+    text = simplified(text)
     asks = {"cancel", "change_address", "return", "exchange", "status", "refund_status", "refund"}
     if verified and set(said.intents) & asks and not _GENERAL.search(text):
         return True

@@ -72,6 +72,9 @@ def test_language_of_mixed_messages(text: str, language: str) -> None:
         ("Can I still change the size?", "question"),
         ("hoodie size L", "question"),  # a keyword search asks too
         ("能改尺码吗", "question"),
+        ("咁算啦，唔該", "thanks"),  # Cantonese: never mind then, thanks
+        ("多謝幫忙", "thanks"),
+        ("唔該幫我查下張單", "statement"),  # 唔該 as "please": a request
     ],
 )
 def test_kind_of_message(text: str, kind: str) -> None:

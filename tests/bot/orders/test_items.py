@@ -232,3 +232,19 @@ KEYBOARD_AND_PEDAL = [
 @pytest.mark.parametrize("text", ["电子琴退了吧，踏板我留着用", "我留着踏板，电子琴退"])
 def test_what_i_keep_to_use_is_kept(text: str) -> None:
     assert ids(resolve_lines(text, KEYBOARD_AND_PEDAL, BundledMeaning(), single=False)) == ["1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "named"),
+    [
+        ("ok 4.5 then", "4.5mm", True),
+        ("那換15的吧", "15cm", True),
+        ("could I exchange the crochet hook for the 5mm one", "5.0mm", True),
+        ("order 63515", "15cm", False),
+        ("both balls, 4 of them", "4.0mm", False),
+        ("Could I exchange it for the S size?", "S 49mm", True),
+        ("the 49mm one", "S 49mm", True),
+    ],
+)
+def test_a_measure_is_named_by_its_number(text: str, value: str, named: bool) -> None:
+    assert (mentions_value(text, value) >= 0) is named

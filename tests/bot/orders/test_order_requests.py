@@ -176,6 +176,8 @@ def test_a_name_with_particles_and_a_postcode_is_who_they_are(text: str) -> None
         ("前几天收到的那个包裹", 1, 8, "delivered"),
         ("两周前买的", 9.1, 18.9, "placed"),
         ("3 days ago I bought a lamp", 1.95, 4.05, "placed"),
+        ("前兩日訂咗個托運行李箱", 1, 8, "placed"),  # Cantonese, traditional characters
+        ("我想cancel今天早上的订单", 0, 0.5, "either"),  # within the day, not yesterday
     ],
 )
 def test_when_it_happened(text: str, low: float, high: float, event: str) -> None:
@@ -203,3 +205,29 @@ def test_all_my_orders_in_cantonese() -> None:
 def test_more_ways_to_ask_where_it_is(text: str) -> None:
     said = extract(text)
     assert said.intents == ["status"] and starts_order_request(text, said, verified=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Hi, 我想cancel今天早上的订单，就是那个TSA锁和行李秤", "cancel"),  # English inside Chinese
+        ("個托運行李箱唔要喇，幫我cancel咗佢", "cancel"),
+        ("前兩日訂咗個托運行李箱，幾時送到呀？", "status"),
+        ("运动墨镜的雾黑色能换冰蓝吗", "exchange"),
+        ("my son has outgrown the 1/4 violin, can it be swapped for a 1/2?", "exchange"),
+        ("琴弓买错尺寸了，要4/4的", "exchange"),
+        ("can you ship them there? 548 Market Street, Suite 200, San Francisco, CA 94104",
+         "change_address"),
+    ],
+)  # fmt: skip
+def test_requests_as_shoppers_write_them(text: str, intent: str) -> None:
+    said = extract(text)
+    assert said.intents[0] == intent and starts_order_request(text, said)
+
+
+def test_an_address_is_no_exchange_in_chinese() -> None:
+    assert extract("能换个地址吗").intents[0] == "change_address"
+
+
+def test_never_mind_in_cantonese_is_a_no() -> None:
+    assert extract("咁算啦，唔該").no

@@ -123,3 +123,70 @@ def test_a_name_alone_then_a_four_digit_postcode(kowhai: ServedStore) -> None:
         kowhai, "need to cancel the rain jacket i ordered last night", "Daniel Kowalczyk", "3010"
     )
     assert state.customer is not None and "cancel" in replies[-1].lower()
+
+
+@pytest.fixture(scope="module")
+def larkspur() -> Iterator[ServedStore]:
+    yield from _serve("larkspur-music-shopify")
+
+
+@pytest.fixture(scope="module")
+def lanna() -> Iterator[ServedStore]:
+    yield from _serve("lanna-craft-woocommerce")
+
+
+def test_an_in_stock_size_picked_by_its_number(lanna: ServedStore) -> None:
+    """4.0mm is out of stock; "ok 4.5 then" picks the 4.5mm offered instead."""
+    replies, state = talk(
+        lanna,
+        "kanokwan.srisuk@example.co.th 40000",
+        "the 3.5 needles are too small for my pattern, can I swap to 4.0?",
+        "ok 4.5 then",
+    )
+    assert "out of stock" in replies[1]
+    assert state.pending is not None and state.pending.sku == "LN-CIR-45"
+
+
+def test_a_bare_postcode_for_the_order_in_hand_is_proof(lanna: ServedStore) -> None:
+    replies, state = talk(
+        lanna,
+        "Maria Angelica dela Cruz here, email angelica.delacruz@example.ph, order 63591",
+        "1103",
+        "new address pls: 7 Mahogany Street, Project 3, Quezon City 1102",
+    )
+    assert "63591" in replies[1] and state.proof is not None and "1103" in state.proof.postcodes
+    assert state.pending is not None and state.pending.action == "change_address"
+    assert state.pending.address is not None and state.pending.address.line2 == "Project 3"
+
+
+def test_a_kept_line_named_inside_another_lines_name(larkspur: ServedStore) -> None:
+    """"return the guitar but keep the strap", the strap being a Guitar Strap."""
+    _, state = talk(
+        larkspur,
+        "harriet.op@example.co.uk N16 9PS - I'd like to return the guitar from a few weeks "
+        "back but keep the strap",
+    )
+    assert state.pending is not None and (state.pending.order, state.pending.lines) == (
+        "#5402",
+        ["1"],
+    )
+
+
+def test_all_my_orders_after_one_in_hand(larkspur: ServedStore) -> None:
+    replies, _ = talk(
+        larkspur, "harriet.op@example.co.uk 订单5486", "顺便帮我看看我所有的订单都到哪一步了",
+        language="zh",
+    )  # fmt: skip
+    assert "#5476" in replies[1] and "#5402" in replies[1]
+
+
+def test_a_fraction_size_swapped_for_another(larkspur: ServedStore) -> None:
+    _, state = talk(
+        larkspur,
+        "Oliver Bennett BN2 9SB. my son has outgrown the 1/4 violin already, can it be "
+        "swapped for a 1/2?",
+    )
+    assert state.pending is not None and (state.pending.order, state.pending.sku) == (
+        "#5395",
+        "LK-VLN-12",
+    )

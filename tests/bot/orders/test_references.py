@@ -119,6 +119,22 @@ def test_no_name_out_of_a_sentence() -> None:
             "Please send it to Flat 7, 12 Hill Road, Leeds LS6 2AB",
             ("12 Hill Road", "Flat 7", "Leeds", "", "LS6 2AB"),
         ),
+        (  # a Belgian street named by its kind, the postcode before the town
+            "帮我改成 Chaussée de Charleroi 112, 1060 Saint-Gilles",
+            ("Chaussée de Charleroi 112", "", "Saint-Gilles", "", "1060"),
+        ),
+        (  # the floor written apart from the street
+            "改寄到 静安区愚园路168号 12楼, 上海市 200040",
+            ("静安区愚园路168号", "12楼", "上海市", "", "200040"),
+        ),
+        (  # a district between the street and the town is kept, not dropped
+            "new address pls: 7 Mahogany Street, Project 3, Quezon City 1102",
+            ("7 Mahogany Street", "Project 3", "Quezon City", "", "1102"),
+        ),
+        (  # the house number before the road, the town before the PIN
+            "new address: No. 214, 12th Main Road, HAL 2nd Stage, Indiranagar, Bengaluru, 560038",
+            ("No. 214, 12th Main Road", "HAL 2nd Stage, Indiranagar", "Bengaluru", "", "560038"),
+        ),
     ],
 )
 def test_addresses_of_many_countries(text: str, fields: tuple[str, ...]) -> None:
@@ -413,3 +429,10 @@ def test_more_addresses_without_the_usual_shape(
         city,
         postcode,
     )
+
+
+def test_cantonese_and_traditional_cues() -> None:
+    said = extract("kuanyu.lin@example.tw，訂單號碼3160565，原本的郵遞區號是106052")
+    assert said.order_numbers == ["3160565"] and said.postcodes == ["106052"]
+    assert extract("而家嗰個郵編係4114").postcodes == ["4114"]
+    assert extract("你好，我係梁嘉欣，郵編3128").names[0] == "梁嘉欣"
