@@ -38,8 +38,8 @@ _ASKS = re.compile(
 
 
 _REQUEST = re.compile(
-    r"[?？]|\b(can|could|would|will) you\b|\bplease\b|\b(i|we) (want|need)\b|吗|请|請|[帮幫](?!忙)|查|"
-    r"可唔可以|点样|點樣",
+    r"[?？]|\b(can|could|would|will) you\b|\bplease\b|\b(i|we) (want|need)\b"
+    r"|吗|请|請|[帮幫](?!忙)|查|可唔可以|点样|點樣",
     re.I,
 )
 _ABOUT_ME = re.compile(r"\b(i|i'm|i've|my|me|we|our|us)\b|我", re.I)
