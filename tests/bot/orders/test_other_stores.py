@@ -160,7 +160,7 @@ def test_a_bare_postcode_for_the_order_in_hand_is_proof(lanna: ServedStore) -> N
 
 
 def test_a_kept_line_named_inside_another_lines_name(larkspur: ServedStore) -> None:
-    """"return the guitar but keep the strap", the strap being a Guitar Strap."""
+    """ "return the guitar but keep the strap", the strap being a Guitar Strap."""
     _, state = talk(
         larkspur,
         "harriet.op@example.co.uk N16 9PS - I'd like to return the guitar from a few weeks "
