@@ -45,11 +45,25 @@ _REQUEST = re.compile(
 _ABOUT_ME = re.compile(r"\b(i|i'm|i've|my|me|we|our|us)\b|我", re.I)
 
 
+# "ok never mind", "fine, forget it", 算了: the shopper lets the matter drop.
+_CLOSING = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|fine|alright|all right|oh well|no)\W*)?"
+    r"(?:never ?mind|nvm|forget (?:it|that|about it)|no worries|don'?t worry(?: about it)?)"
+    r"\W*(?:then|thanks?|thank you)?\W*$"
+    r"|^\W*(?:那|咁)?(?:算了|算啦|算吧|唔使喇|唔使啦|不用了|那就算了)\W*(?:吧|啦)?\W*$",
+    re.I,
+)
+COURTESY_KINDS = ("greeting", "thanks", "closing")  # answered kindly, nothing searched
+
+
 def message_kind(text: str) -> str:
-    """'greeting', 'thanks', 'statement' (the shopper tells about themselves without asking
-    anything yet, as in "I ordered the black hoodie last week") or 'question'."""
+    """'greeting', 'thanks', 'closing' (the shopper lets the matter drop), 'statement' (the
+    shopper tells about themselves without asking anything yet, as in "I ordered the black
+    hoodie last week") or 'question'."""
     if _GREETING.match(text):
         return "greeting"
+    if _CLOSING.match(text):
+        return "closing"
     if _THANKS.search(text) and not _REQUEST.search(text):
         return "thanks"
     if _ASKS.search(text) or not _ABOUT_ME.search(text):
@@ -61,6 +75,10 @@ PHRASES: dict[str, dict[str, str]] = {
     "en": {
         "greeting": "Hello! How can I help you today?",
         "thanks": "You're welcome! Is there anything else I can help you with?",
+        "closing": (
+            "Understood, and I'm sorry I couldn't help more with that. If there's anything "
+            "else, just ask."
+        ),
         "statement": (
             "Thanks for letting me know. What would you like me to help with? I can answer "
             "questions about our products, sizes, delivery, returns and exchanges."
@@ -113,6 +131,7 @@ PHRASES: dict[str, dict[str, str]] = {
     "zh": {
         "greeting": "您好！请问有什么可以帮您？",
         "thanks": "不客气！还有其他可以帮您的吗？",
+        "closing": "好的，抱歉这次没能帮上更多忙。如果还有其他问题，随时问我。",
         "statement": (
             "收到，谢谢告知。请问需要我帮您做什么？我可以解答商品、尺码、配送和退换货方面的问题。"
         ),

@@ -19,7 +19,7 @@ from bot.answering import Found, cited_sources
 from bot.discovery import Discovery, discovery_reply, read_request
 from bot.errors import BackendError
 from bot.escalation import Decision
-from bot.language import message_kind, phrase
+from bot.language import COURTESY_KINDS, message_kind, phrase
 from bot.offline import Notice, contact_email, find_email
 from bot.orders.reader import read_request as read_order_request
 from bot.orders.turn import OrderReply
@@ -182,6 +182,8 @@ class EscalationRules(Responder):
         if decision.escalate and self._order_flow_first(context, decision):
             context.held_back = decision
             return False
+        if decision.escalate and context.kind == "closing" and _by_mood_only(decision):
+            return False  # "fine, forget it": they let it drop; nobody would be waiting
         return decision.escalate
 
     def _order_flow_first(self, context: TurnContext, decision: Decision) -> bool:
@@ -227,6 +229,12 @@ class EscalationRules(Responder):
                 answer = lead.text + " " if lead.text else ""
         async for event in _hand_off(self.parts, context, context.decision.reasons, answer=answer):
             yield event
+
+
+def _by_mood_only(decision: Decision) -> bool:
+    """Whether only the mood scores call for the hand-off (not asked for, no abuse)."""
+    moods = {ReasonCode.DISSATISFIED, ReasonCode.DISSATISFACTION_RISING}
+    return {r.code for r in decision.reasons} <= moods
 
 
 class HeldBackEscalation(EscalationRules):
@@ -332,7 +340,7 @@ class Courtesy(Responder):
     """A greeting or a thank-you: answered kindly, no search."""
 
     async def claims(self, context: TurnContext) -> bool:
-        return context.kind in ("greeting", "thanks")
+        return context.kind in COURTESY_KINDS
 
     async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
         turn = context.phrase_turn(context.kind)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.knowledge import HitLike
-from bot.language import detect_language, message_kind
+from bot.language import COURTESY_KINDS, detect_language, message_kind
 from bot.safety import detect_injection
 from bot.turns import Overrides
 
@@ -47,7 +47,7 @@ def turn_prompt(
     write). ``leave_out`` drops hits (e.g. the conversation's own transcript); ``extra_hits``
     go first."""
     question = messages[-1]["content"]
-    if message_kind(question) in ("greeting", "thanks") or detect_injection(question).flagged:
+    if message_kind(question) in COURTESY_KINDS or detect_injection(question).flagged:
         return None
     answers = bot.parts.answers
     found = [h for h in answers.retrieve(messages) if leave_out is None or not leave_out(h)]

@@ -12,7 +12,7 @@ from bot.copilot.summary import order_case_line, summary_lines
 from bot.fakes import SimpleHit
 from bot.grounding import FactGuard, GuardedStream
 from bot.knowledge import HitLike
-from bot.language import message_kind
+from bot.language import COURTESY_KINDS, message_kind
 from bot.store import StoredConversation
 
 if TYPE_CHECKING:
@@ -181,10 +181,7 @@ class Copilot:
         best: tuple[float, int] | None = None
         chosen: list[HitLike] = []
         for index, message in enumerate(history):
-            if message["role"] != "user" or message_kind(message["content"]) in (
-                "greeting",
-                "thanks",
-            ):
+            if message["role"] != "user" or message_kind(message["content"]) in COURTESY_KINDS:
                 continue
             found = await answers.find([message])
             if found.relevant and (best is None or (found.relevant[0].score, index) >= best):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.language import message_kind
+from bot.language import COURTESY_KINDS, message_kind
 from bot.offline import contact_email
 from bot.store import StoredConversation
 
@@ -76,9 +76,7 @@ def _requests(conversation: StoredConversation) -> list[str]:
     return [
         m.content
         for m in conversation.messages
-        if m.role == "user"
-        and m.content.strip()
-        and message_kind(m.content) not in ("greeting", "thanks")
+        if m.role == "user" and m.content.strip() and message_kind(m.content) not in COURTESY_KINDS
     ]
 
 

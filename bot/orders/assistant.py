@@ -41,6 +41,10 @@ _ABOUT_A_PURCHASE = re.compile(
 )
 
 
+# What the flow asks that a verified shopper's next message may answer.
+_ANSWERABLE = ("variant", "item", "order", "refund_method", "address")
+
+
 class OrderAssistant:
     """Handles the shopper's own orders; everything else is left to the knowledge answers."""
 
@@ -152,7 +156,17 @@ class OrderAssistant:
         said, text = extract(text, self.pattern), simplified(text)
         if state is not None and state.awaiting in ("proof", "confirm", "reconfirm") and said.no:
             return True  # the answer to the flow's own question ("no, forget it")
+        if self._answers_asked(text, state):
+            return True
         return starts_order_request(text, said, verified=_in_context(state))
+
+    def _answers_asked(self, text: str, state: OrderState | None) -> bool:
+        """Whether a verified shopper's message answers what the flow asked (which order,
+        item, colour, refund, address): "Ah, that's a shame. Black then.", mood and all."""
+        if state is None or not state.customer or state.awaiting not in _ANSWERABLE:
+            return False
+        turn = self._turn(text, state, state.language or "en", "", persist=False)
+        return OrderFlow(turn).answers(state.awaiting)
 
     def asks_where(self, text: str, state: OrderState | None) -> bool:
         """Whether the message asks where the shopper's order is ("where's my stuff??", 我那个
@@ -164,8 +178,11 @@ class OrderAssistant:
 
     def answers_its_question(self, text: str, state: OrderState | None) -> bool:
         """Whether the message is a plain yes or no to what the flow asked ("算了，不取消了" to a
-        proposal): the flow's own business, whatever the mood scores say."""
+        proposal), or the answer it asked for ("Black then."): the flow's own business,
+        whatever the mood scores say."""
         pending = ("confirm", "reconfirm", "proof", "person")
+        if state is not None and state.awaiting in _ANSWERABLE:
+            return self._answers_asked(text, state)
         if state is None or state.awaiting not in (*pending, "identity"):
             return False
         said = extract(text, self.pattern)

@@ -90,6 +90,13 @@ _ORDER_BY_ITEM = re.compile(
 )
 
 
+_ORDER_NAMED = re.compile(
+    r"\b(?:from|in|of|on|out of)\s+(?:my|the|that|this|our)\s+(?:[\w'-]+\s+){1,4}order\b"
+    r"|[\u3400-\u9fff]{2,8}?(?:的)?(?:那|这)(?:一)?(?:单|张单|笔)(?:里面?|入面|中)的?",
+    re.I,
+)
+
+
 class OrderFinder:
     """Finds the order, items and variant a request is about, or asks which."""
 
@@ -313,7 +320,9 @@ class OrderFinder:
             chosen = [item for item in order.items if item.line_id in turn.state.lines]
             if chosen:
                 return chosen
-        text = item_words(self.item_text)
+        # "the case from my amber frame order", "琥珀框那单里的眼镜盒": those words name the
+        # order, not the lines of it
+        text = _ORDER_NAMED.sub(" ", item_words(self.item_text))
         selection = select_items(text, order.items, turn.meaning, single=single)
         picked = selection.chosen
         if not picked and single and not selection.framed:
@@ -402,8 +411,8 @@ class OrderFinder:
             if kept and _same_kind(key, kept.group(0)):
                 continue  # "same size", "尺码不变", "颜色不变"
             choice = _named_last(plain, key, values)
-            if choice is None:
-                choice = self._by_meaning(plain, values)
+            if choice is None:  # by meaning, among the others ("黑色…想换成橄榄绿的")
+                choice = self._by_meaning(plain, [v for v in values if v != current])
             if choice is not None and (choice != current or choice != wanted[key]):
                 wanted[key] = choice  # (back to the current one, when asked for after another)
                 changed = True
@@ -425,7 +434,7 @@ class OrderFinder:
         other = [v for v in values if bool(re.search(r"[\u3400-\u9fff]", v)) != cjk_text]
         if len(other) < 2:
             return None
-        index = best_match(self.turn.meaning, chunks(text), other, floor=0.5, margin=0.1)
+        index = best_match(self.turn.meaning, chunks(text), other, floor=0.45, margin=0.08)
         return other[index] if index is not None else None
 
 

@@ -45,6 +45,7 @@ _QUESTION = re.compile(
     r"吗|呢|多久|怎么|什么时候",
     re.I,
 )
+_MONEY = re.compile(r"\bmoney\b|\brefund|\bcharged?\b|钱|款|退回来|扣款", re.I)
 _ORIGINAL_METHOD = re.compile(
     r"original|same (card|way|method|account)|\bmy card\b|\bcard\b|paypal|原|卡", re.I
 )
@@ -208,7 +209,9 @@ class OrderFlow:
         """ "Do I have to pay the return shipping?", 退货运费谁出: words of the same request,
         nothing new named (no order, item or address): a question about it."""
         said = self.turn.said
-        refunded = {"refund"} if pending.action in ("return", "cancel") else set()
+        refunded = {"refund", "refund_status"} if pending.action in ("return", "cancel") else set()
+        if pending.action == "cancel" and _MONEY.search(self.turn.text):
+            refunded.add("return")  # "取消的话钱什么时候退回来？": the money coming back
         same = set(said.intents) <= {pending.action, "status", *refunded}
         return same and not (said.order_numbers or said.address is not None)
 

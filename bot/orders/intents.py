@@ -54,7 +54,7 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"|\b(ship|send|deliver|redirect|forward|mail|post)(ped|ed|ing)?\b.{0,20}\bto\b"
             r"(?!.{0,30}\b(e-?mail|inbox|phone|number)\b).{0,40}\binstead\b"
             r"|\b(ship|send|deliver|redirect|forward)(ped|ed|ing)?\b.{0,20}\bto (my|our) \w+'s\b"
-            r"|(寄|送|发)到.{1,10}(那里|那儿|那边|那|家)(去)?吧?$|(改|转)(寄|送|发)到",
+            r"|(寄|送|发)到.{1,10}(那里|那儿|那边|那|家)(去)?吧?$|(改|转)(寄|送|发)(到|去)",
             re.I,
         ),
     ),
@@ -128,7 +128,7 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"\b(left|shipped|sent|dispatched|gone out) yet\b|\bhas it (left|gone)\b|"
             r"\b(get|got|been|was|were) delivered\b|还没发|发了没|发出(去)?了?(吗|没)|"
             r"didn'?t (arrive|get|receive)|not (arrived|received)|到哪|物流|快递|发货了?吗|签收|"
-            r"什么时候(到|发货)|订单(状态|进度)|查(一下|询)?[我的所有全部这那些个]{0,5}订单|还没(到|收到)|(?<!订)单号|"
+            r"什么时候(到|发货)|订单(状态|进度)|查(一下|询)?[我的所有全部这那些个]{0,5}订单|还没(到|收到)|(?<!订)单号(?!\s*(?:是|系|为|:|：)?\s*#?\d)|"
             r"(到|送到|寄到|收到|发货|发出|寄出|发)了?没有?(?!问题|关系|事)|有没有(到|送到|发货|发出|寄出)|"
             r"\b(anything|something) new (on|with|about)\b|\bany (news|updates?)\b|\bupdate on\b|"
             r"\bon (its|it'?s|their|the) way\b|\bout for delivery\b|在路上|"

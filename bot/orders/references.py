@@ -47,6 +47,10 @@ _HINTED = re.compile(
     r"(?:zip|post ?code|postal code|eircode|邮编|邮政编码|邮递区号|邮区编号)(?:\s*code)?"
     # "the postcode on the order is 2010", "zip for my account: 98109"
     r"(?:\s+(?:on|of|for|in)\s+(?:the|my|this|that|your)\s+(?:order|account|parcel|package|file))?"
+    # "the postcode it's going to now is 4101", "zip it ships to currently: 94110"
+    r"(?:\s+(?:it'?s|it\s+is|they'?re|it)\s+(?:going|being\s+delivered|delivered|shipping|ships|"
+    r"set\s+to\s+go|sent)(?:\s+to)?(?:\s+(?:now|currently|right\s+now|at\s+the\s+moment))?)?"
+    r"(?:\s+(?:now|currently))?"
     r"\s*(?:is|:|：|是|系|为)?\s*"
     r"(?:[A-Z]{2,3}\s+)?"  # a state before it: "postcode is NSW 2010"
     r"(" + "|".join(_POSTCODES) + r")(?![0-9A-Za-z-])",
@@ -106,11 +110,12 @@ _CJK_NOT_NAME = re.compile(
 
 # -- addresses --------------------------------------------------------------------------------
 _UNIT_BEFORE = re.compile(
-    r"(?i)\b(?:apt|apartment|suite|ste|unit|flat|floor|room|rm|bldg|building)\.?\s*#?\s*"
+    r"(?i)\b(?:apt|apartment|suite|ste|unit|flat|floor|level|room|rm|bldg|building)\.?\s*#?\s*"
     r"[\w-]{1,6}$"
 )
 _UNIT = re.compile(
-    r"(?i)^(apt|apartment|suite|ste|unit|flat|fl|floor|room|rm|#|bldg|building|po box|p\.o\.)\b"
+    r"(?i)^(apt|apartment|suite|ste|unit|flat|fl|floor|level|lvl|room|rm|#|bldg|building|po box|"
+    r"p\.o\.)\b"
 )
 _ADDRESS_CUE = re.compile(
     r"(?i)\b(?:ship(?:ped)?|send|sent|deliver(?:ed)?|mail|redirect|change(?:d)?|update|move|"
@@ -119,7 +124,7 @@ _ADDRESS_CUE = re.compile(
     r"|(?:新地址|收货地址|地址)\s*(?:是|为|改成|改为|换成)?\s*[:：]?\s*|(?:改成|改为|换成|寄到|送到|发到)\s*[:：]?\s*"
 )
 _STREET = re.compile(
-    r"(?i)(?<![0-9A-Za-z])(?:(?:blk|block)\s+)?\d+[A-Z]?(?:[-/]\d+)?\s+"
+    r"(?i)(?<![0-9A-Za-z-])(?:(?:blk|block)\s+)?\d+[A-Z]?(?:[-/]\d+){0,3}\s+"
     r"(?:[A-Za-zÀ-ÿ]|\d{1,3}(?:st|nd|rd|th)\b|\d{1,3}\s+(?=(?:avenue|ave|street|st)\b))"
     r"[\w.'’-]*|[A-Za-zÀ-ÿ][\w'’-]*"
     r"(?:strasse|straße|str\.|gatan|vägen|weg|gasse|platz|allee|via|rue|calle|avenida|straat|"

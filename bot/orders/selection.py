@@ -53,9 +53,12 @@ _KEEP = (
     r"(?:do\s*n[o']?t|won't|will\s+not|not|never)\s+(?:want\s+to\s+|need\s+to\s+|going\s+to\s+)?"
     r"(?:return|send|refund|exchange|swap|cancel)(?:ing)?|"
     r"no\s+need\s+to\s+(?:return|send)|not\s+(?:the|my|this|that|these|those)\b|"
-    r"(?:do\s*n[o']?t|does\s*n[o']?t|won't|will\s+not)(?=\s*$))"
-    r"|我留着|留着|留下|保留|自己留|我留|要留|留用|不退|不用退|先不退|别退|不要退|不想退|不需要退|不换|不取消"
+    r"(?:do\s*n[o']?t|does\s*n[o']?t|won't|will\s+not)(?=\s*$)|"
+    r"(?:can'?t|cannot|can\s+not)\s+be\s+returned|non-returnable)"
+    r"|我留住|留住|留返|我留着|留着|留下|保留|自己留|我留|要留|留用|不退|不用退|先不退|别退|不要退|不想退|不需要退|不换|不取消"
     r"|不用(?![了换])|唔退|唔使退|唔洗退"  # "袜子不用": the socks stay; Cantonese 髮夾唔退
+    # 清倉的我知道不能退; never the question 能不能退, 可唔可以退
+    r"|(?<!能)不能退|(?<!可)不可以退|(?<!可)不可退|(?<!退)退不了|(?<!可)唔可以退|唔退得"
 )
 # Inclusions: what the request changes.
 _INCLUDE = (

@@ -75,6 +75,10 @@ def test_language_of_mixed_messages(text: str, language: str) -> None:
         ("咁算啦，唔該", "thanks"),  # Cantonese: never mind then, thanks
         ("多謝幫忙", "thanks"),
         ("唔該幫我查下張單", "statement"),  # 唔該 as "please": a request
+        ("fine, forget it", "closing"),
+        ("ok never mind", "closing"),
+        ("那就算了吧", "closing"),
+        ("never mind, where is my order?", "question"),
     ],
 )
 def test_kind_of_message(text: str, kind: str) -> None:

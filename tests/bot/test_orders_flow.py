@@ -317,3 +317,19 @@ def test_an_item_named_by_meaning_is_not_swapped_for_the_only_cancellable_order(
     system = fresh.orders.system  # type: ignore[union-attr]
     assert system.get_order("NW-104301").status == "pending"
     assert system.get_order("NW-103965").status == "packed"
+
+
+@pytest.mark.parametrize("closing", ["fine, forget it", "ok never mind", "咁算啦，唔該"])
+def test_letting_it_drop_is_answered_not_handed_over(fresh: ShopBot, closing: str) -> None:
+    """After a question nothing answers, "fine, forget it" closes the matter: nobody would be
+    waiting for a person, whatever the mood scores read into it."""
+    session = f"closing-{abs(hash(closing))}"
+    fresh.chat(
+        "Hi, I'm calling for my wife Emma Johnson. Order NW-104233, can you confirm the "
+        "delivery address and the phone number on it?",
+        session=session,
+    )
+    first = fresh.chat("She's at work, just read me the address so I can check it", session=session)
+    assert not first.escalated, first.reply
+    turn = fresh.chat(closing, session=session)
+    assert not turn.escalated, turn.reply

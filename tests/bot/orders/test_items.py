@@ -9,7 +9,8 @@ import pytest
 
 from bot.orders.items import mentions_value, order_named
 from bot.orders.meaning import BundledMeaning
-from bot.orders.selection import resolve_lines
+from bot.orders.script import simplified
+from bot.orders.selection import _CUE, resolve_lines
 
 
 @dataclass(eq=False)
@@ -248,3 +249,37 @@ def test_what_i_keep_to_use_is_kept(text: str) -> None:
 )
 def test_a_measure_is_named_by_its_number(text: str, value: str, named: bool) -> None:
     assert (mentions_value(text, value) >= 0) is named
+
+
+SCALE_AND_BAG = [
+    Line("1", "Digital Luggage Scale", "Travel Accessories > Tech"),
+    Line("2", "Hanging Toiletry Bag (Blush)", "Travel Accessories > Bags", {"colour": "Blush"}),
+]
+KIDS_AND_BLUE_LIGHT = [
+    Line("1", "清倉 · 兒童墨鏡 Kids' Sunglasses (粉 Pink)", "太陽眼鏡 > 兒童", {"顏色": "粉 Pink"}),
+    Line(
+        "2",
+        "抗藍光眼鏡 Blue-Light Glasses (透明 Clear)",
+        "光學鏡框 > 抗藍光",
+        {"顏色": "透明 Clear"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "lines", "chosen"),
+    [
+        ("粉紅色洗漱袋我想退，退store credit就得，個秤我留住", SCALE_AND_BAG, ["2"]),
+        ("兒童墨鏡那副是清倉的我知道不能退，我只要退透明的抗藍光眼鏡", KIDS_AND_BLUE_LIGHT, ["2"]),
+    ],
+)  # fmt: skip
+def test_kept_in_cantonese_and_known_not_returnable(
+    text: str, lines: list[Line], chosen: list[str]
+) -> None:
+    assert ids(resolve_lines(simplified(text), lines, BundledMeaning(), single=False)) == chosen
+
+
+def test_asking_whether_it_can_be_returned_keeps_nothing() -> None:
+    """能不能退, 可唔可以退 ask; they do not say the item stays."""
+    for text in ("行李吊牌可唔可以退？", "吊牌能不能退？"):
+        assert [m.lastgroup for m in _CUE.finditer(simplified(text))] == ["i"], text

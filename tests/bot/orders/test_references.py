@@ -436,3 +436,23 @@ def test_cantonese_and_traditional_cues() -> None:
     assert said.order_numbers == ["3160565"] and said.postcodes == ["106052"]
     assert extract("而家嗰個郵編係4114").postcodes == ["4114"]
     assert extract("你好，我係梁嘉欣，郵編3128").names[0] == "梁嘉欣"
+
+
+def test_the_current_postcode_said_in_a_sentence() -> None:
+    assert extract("the postcode it's going to now is 4101").postcodes == ["4101"]
+
+
+def test_a_japanese_block_address_keeps_its_block() -> None:
+    a = read_references("please send it to 2-5-8 Tenjinbashi, Osaka 530-0041").address
+    assert a is not None and (a.line1, a.city, a.postcode) == (
+        "2-5-8 Tenjinbashi",
+        "Osaka",
+        "530-0041",
+    )
+
+
+def test_a_level_is_line_two_and_cantonese_re_address_is_a_request() -> None:
+    said = extract("我想將最新嗰張訂單改寄去公司：530 Collins Street, Level 12, Melbourne VIC 3000")
+    assert said.intents == ["change_address"] and said.address is not None
+    assert said.address.line2 == "Level 12"
+    assert extract("電郵 a@b.com，單號 240500").intents == []  # a label for the number
