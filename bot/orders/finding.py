@@ -411,8 +411,8 @@ class OrderFinder:
             if kept and _same_kind(key, kept.group(0)):
                 continue  # "same size", "尺码不变", "颜色不变"
             choice = _named_last(plain, key, values)
-            if choice is None:  # by meaning, among the others ("黑色…想换成橄榄绿的")
-                choice = self._by_meaning(plain, [v for v in values if v != current])
+            if choice is None:
+                choice = self._by_meaning(plain, values, current)
             if choice is not None and (choice != current or choice != wanted[key]):
                 wanted[key] = choice  # (back to the current one, when asked for after another)
                 changed = True
@@ -428,14 +428,23 @@ class OrderFinder:
                     changed = True
         return wanted if changed else None
 
-    def _by_meaning(self, text: str, values: list[str]) -> str | None:
-        """A value in another script than the text ("白色" for White, "waterproof" for 防水款)."""
+    def _by_meaning(self, text: str, values: list[str], current: str = "") -> str | None:
+        """A value in another script than the text ("白色" for White, "waterproof" for 防水款);
+        when the one they have is what the words mean most ("我的黑色背包想换成橄榄绿的"), the
+        nearest of the others, if it stands out among them."""
         cjk_text = bool(re.search(r"[\u3400-\u9fff]", text))
         other = [v for v in values if bool(re.search(r"[\u3400-\u9fff]", v)) != cjk_text]
         if len(other) < 2:
             return None
-        index = best_match(self.turn.meaning, chunks(text), other, floor=0.45, margin=0.08)
-        return other[index] if index is not None else None
+        pieces = chunks(text)
+        index = best_match(self.turn.meaning, pieces, other, floor=0.5, margin=0.1)
+        if index is not None and other[index] != current:
+            return other[index]
+        rest = [v for v in other if v != current]
+        if current not in other or len(rest) < 2:
+            return None
+        index = best_match(self.turn.meaning, pieces, rest, floor=0.45, margin=0.08)
+        return rest[index] if index is not None else None
 
 
 _COLOUR_KEY = re.compile(r"colou?r|couleur|farbe|颜色|顏色|色", re.I)
