@@ -75,6 +75,13 @@ PHRASES: dict[str, dict[str, str]] = {
     "en": {
         "greeting": "Hello! How can I help you today?",
         "thanks": "You're welcome! Is there anything else I can help you with?",
+        "someone_elses_details": (
+            "I'm sorry, I can't share the address, phone number or other details of an order "
+            "with anyone but the account holder, even family: they can see them once they've "
+            "confirmed who they are (the e-mail on the order with the order number or "
+            "postcode). If the order is yours, send me those and I'll check it; if it's "
+            "someone else's, they're welcome to message us themselves."
+        ),
         "closing": (
             "Understood, and I'm sorry I couldn't help more with that. If there's anything "
             "else, just ask."
@@ -131,6 +138,10 @@ PHRASES: dict[str, dict[str, str]] = {
     "zh": {
         "greeting": "您好！请问有什么可以帮您？",
         "thanks": "不客气！还有其他可以帮您的吗？",
+        "someone_elses_details": (
+            "抱歉，订单的地址、电话等信息只能告诉账户本人，家人也不行：本人确认身份后（下单邮箱加订单号或邮编）"
+            "即可查看。如果是您自己的订单，请提供这些信息，我来帮您查；如果是别人的订单，请本人直接联系我们。"
+        ),
         "closing": "好的，抱歉这次没能帮上更多忙。如果还有其他问题，随时问我。",
         "statement": (
             "收到，谢谢告知。请问需要我帮您做什么？我可以解答商品、尺码、配送和退换货方面的问题。"

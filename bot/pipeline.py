@@ -29,6 +29,7 @@ from bot.responders import (
     QuestionWhileProposing,
     RepeatedNoKnowledge,
     Responder,
+    SomeoneElsesDetails,
     StatementWithoutKnowledge,
     TurnContext,
 )
@@ -43,6 +44,7 @@ RESPONDERS: tuple[type[Responder], ...] = (
     EmailWhileAway,  # handed over outside hours, the shopper leaves the e-mail asked for
     HumanHasConversation,  # a person has it: the bot stays quiet
     InjectionRefusal,  # the message tries to instruct the bot
+    SomeoneElsesDetails,  # another person's address or phone asked for: a clear no
     EscalationRules,  # asked for a person, unhappy, abusive, going round in circles
     OrderRequests,  # the shopper's own orders, from the order system
     HeldBackEscalation,  # unhappy, held back for an order request the flow did not take

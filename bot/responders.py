@@ -25,7 +25,7 @@ from bot.orders.reader import read_request as read_order_request
 from bot.orders.turn import OrderReply
 from bot.parts import BotParts
 from bot.reasons import Reason, ReasonCode
-from bot.safety import detect_injection
+from bot.safety import asks_for_someone_elses_details, detect_injection
 from bot.sentiment import SentimentResult
 from bot.state import ConversationState
 from bot.status import ConversationStatus
@@ -167,6 +167,24 @@ class InjectionRefusal(Responder):
         turn.withheld = [{"sentence": "[shopper message]", "reason": r} for r in reasons]
         turn.timings = {"total_ms": elapsed_ms(context.started)}
         extra = {"injection": reasons}
+        async for event in self.parts.replier.say(turn, context.persist, context.state, extra):
+            yield event
+
+
+class SomeoneElsesDetails(Responder):
+    """Another person's address, phone or e-mail asked for ("my wife ordered ..., which address
+    is it going to?"): a clear no and how the account holder can ask, not a hand-off (a person
+    could not say more); asking for a person or abuse still hand over."""
+
+    async def claims(self, context: TurnContext) -> bool:
+        mood = context.sentiment
+        if mood.wants_human or mood.abusive:
+            return False
+        return asks_for_someone_elses_details(context.question)
+
+    async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
+        turn = context.phrase_turn("someone_elses_details")
+        extra = {"privacy": "someone_elses_details"}
         async for event in self.parts.replier.say(turn, context.persist, context.state, extra):
             yield event
 

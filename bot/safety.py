@@ -6,7 +6,9 @@ Each check is a pure function, testable on its own:
   markers;
 - `leaks_instructions`: a reply sentence that repeats the bot's own instructions;
 - `unsupported_promise`: a reply sentence that commits the store to a refund, discount, code,
-  price or exception that no retrieved policy passage supports.
+  price or exception that no retrieved policy passage supports;
+- `asks_for_someone_elses_details`: a shopper asking to be told another person's address,
+  phone or e-mail ("my wife ordered ..., which address is it going to?").
 """
 
 from __future__ import annotations
@@ -272,4 +274,49 @@ def unsupported_promise(
     required |= {c for m in _STRONG.findall(sentence) if not m.isascii() for c in m}
     return not any(
         len(words & unit) / len(words) >= min_overlap and required <= unit for unit in units
+    )
+
+
+# Someone else's details asked for: a relative, partner or other person, and a question for
+# their address, phone or e-mail (never "send it to my mother's address": nothing is asked).
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:my|her|his|our)\s+(?:wife|husband|partner|mother|mom|mum|father|dad|daughter|son|"
+    r"sister|brother|girlfriend|boyfriend|friend|boss|colleague|neighbou?r|flatmate|roommate)\b"
+    r"|\b(?:she|he)(?:'s|\s+is)\b|\b(?:on behalf of)\b"
+    r"|(?:我|她|他)的?(?:老婆|老公|太太|先生|妻子|丈夫|妈妈|妈|妈咪|爸爸|爸|老豆|老母|女儿|儿子|姐姐|妹妹|"
+    r"哥哥|弟弟|朋友|同事|老板|室友)",
+    re.I,
+)
+_TELL_DETAILS = re.compile(
+    r"\b(?:tell|read|give|confirm|share|what(?:'s| is)?|which)\b[^.?!]{0,40}?"
+    r"\b(?:address|street|phone|number\s+on|mobile|e-?mail)\b"
+    r"|(?:告诉|话我知|讲|说|念|给我|查一下|查下|哪个|边个|什么|乜嘢)[^。？！?!]{0,20}?"
+    r"(?:地址|电话|手机|邮箱|号码)",
+    re.I,
+)
+
+
+_THE_STORES = re.compile(
+    r"\byour\s+(?:store'?s?\s+|shop'?s?\s+)?(?:address|phone|number|e-?mail)|(?:你们|贵店|店里)的?(?:地址|电话)",
+    re.I,
+)
+
+
+# The details are of an order or the person: "order 1073223", "going to", "she left", 寄到.
+_THEIRS = re.compile(
+    r"\b(?:order|orders|going|sent|shipp\w*|deliver\w*|parcel|package|on it|her|his|she|he)\b"
+    r"|寄|送|单|订|她|他|佢|妈|爸|老婆|老公|太太|先生|女儿|儿子",
+    re.I,
+)
+
+
+def asks_for_someone_elses_details(text: str) -> bool:
+    """Whether the shopper asks to be told another person's address, phone or e-mail."""
+    from bot.orders.script import simplified  # the one script the patterns are written in
+
+    plain = simplified(text)
+    if _THE_STORES.search(plain):
+        return False  # "my wife asks what your phone number is"
+    return bool(
+        _SOMEONE_ELSE.search(plain) and _TELL_DETAILS.search(plain) and _THEIRS.search(plain)
     )

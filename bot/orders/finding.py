@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.orders.amounts import orders_costing
 from bot.orders.intents import item_words, strip_references
 from bot.orders.items import (
     chunks,
@@ -123,7 +124,8 @@ class OrderFinder:
         # narrows first; then words (among all orders when no "when" was said: "the hoodie"
         # that has not arrived is explained), "just ordered" (刚刚下单的), then meaning.
         now = turn.policy.clock()
-        timed = orders_fitting(self.item_text, candidates, now)
+        # what it cost narrows like when it came ("我有一张2599比索的订单")
+        timed = orders_costing(self.item_text, orders_fitting(self.item_text, candidates, now))
         pool = orders if timed == candidates else timed
         named = (
             self.named_orders(timed, by_meaning=False)
@@ -199,7 +201,11 @@ class OrderFinder:
         general = bool(_ALL_ORDERS.search(asked))
         # When it was placed or came narrows first ("前两日订咗个行李箱"); an item named by its
         # words counts whenever it came.
-        timed = orders_fitting(asked, orders, turn.policy.clock()) if len(orders) > 1 else []
+        timed = (
+            orders_costing(asked, orders_fitting(asked, orders, turn.policy.clock()))
+            if len(orders) > 1
+            else []
+        )
         narrowed = timed if 0 < len(timed) < len(orders) else []
         named = self.named_orders(orders, by_meaning=False) or self.named_orders(
             narrowed or orders, by_meaning=not general

@@ -126,6 +126,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"\barriv(e|es|ing)\b|left the warehouse|\bstatus\b|"
             r"\b(coming|come|get here|be here)\b.{0,20}\b(today|tomorrow|yet|soon|this week)\b|"
             r"\b(left|shipped|sent|dispatched|gone out) yet\b|\bhas it (left|gone)\b|"
+            r"\b(has|have|did) (my|our|the|it|they)\b.{0,30}\b(left|leave|ship|shipped|go out|gone "
+            r"out|dispatched)\b|"
             r"\b(get|got|been|was|were) delivered\b|还没发|发了没|发出(去)?了?(吗|没)|"
             r"didn'?t (arrive|get|receive)|not (arrived|received)|到哪|物流|快递|发货了?吗|签收|"
             r"什么时候(到|发货)|订单(状态|进度)|查(一下|询)?[我的所有全部这那些个]{0,5}订单|还没(到|收到)|(?<!订)单号(?!\s*(?:是|系|为|:|：)?\s*#?\d)|"
@@ -337,7 +339,7 @@ _PERSONAL = re.compile(
     r"|(?<![你您们店])(想|要|能|可以|申请|只|仅)(退|换|取消|改|寄)|换成|(上次|这|那)(一)?(单|双|件|笔订单)"
     r"|\b(that|this|the) order\b|\bstatus (on|of) (them|it)\b"
     r"|\b(ship|send|deliver|redirect|forward)\b.{0,12}\b(it|them|this|these|those|mine)\b"
-    r"|\bmy (stuff|things|parcel|package)\b|(买|订)的|那单|我(不需要|不想要)"
+    r"|\bmy (stuff|things|parcel|package)\b|(买|订)(的|嘅)|那单|我(不需要|不想要)"
     r"|(买|订|落单|拿)(咗|错)|唔要",  # Cantonese 订咗, 买错了 (what they bought)
     re.I,
 )
@@ -370,7 +372,8 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     already asked who they are: the conversation is about their orders."""
     text = simplified(text)
     asks = {"cancel", "change_address", "return", "exchange", "status", "refund_status", "refund"}
-    if verified and set(said.intents) & asks and not _GENERAL.search(text):
+    mine = "status" in said.intents and _PERSONAL.search(text)  # "我幾日前訂嘅…寄咗未？幾時到？"
+    if verified and set(said.intents) & asks and (mine or not _GENERAL.search(text)):
         return True
     actions = {"cancel", "change_address", "return", "exchange"}
     if said.email and (said.postcode or said.name):  # "I'm ..., email ..., zip ...": identifying
@@ -386,7 +389,8 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
         bare = bare.replace(postcode, " ")
     if (said.email or said.postcode) and identity_only(bare):  # "Emma Johnson 43215"
         return True
-    if possible_postcodes(said) and said.names and identity_only(bare):  # "Tom Ruru 3010"
+    named = bare.replace(said.names[0], " ") if said.names else bare  # "Ana Sofía Olvera-Ochoa"
+    if possible_postcodes(said) and said.names and identity_only(named):  # "Tom Ruru 3010"
         return True
     if not said.intents and not said.order_numbers:
         return False
@@ -413,7 +417,8 @@ def asks_about_an_order(text: str) -> bool:
 
 _FILLER = re.compile(
     r"(?i)\b(my|name|is|zip|code|postcode|postal|email|e-mail|address|and|the|hi|hello|hey|this|"
-    r"i'?m|i am|it'?s|here|thanks|thank you|please|ok|sure)\b|邮箱|邮编|我是|我叫|名字|是|谢谢|你好"
+    r"i'?m|i am|it'?s|here|thanks|thank you|please|ok|sure|hola|cp|c\.p|c[oó]digo postal)\b"
+    r"|邮箱|邮编|我是|我系|我叫|名字|是|谢谢|你好"
 )
 
 
@@ -421,6 +426,7 @@ def identity_only(text: str) -> bool:
     """A message that only gives identity details (no question, at most a name besides)."""
     if "?" in text or "？" in text:
         return False
+    text = simplified(text)
     rest = re.sub(r"\S+@\S+|\d[\d\s-]*", " ", text)
     rest = _FILLER.sub(" ", rest)
     words = [w for w in re.findall(r"[A-Za-z]+", fold(rest)) if w not in _NAME_PARTICLES]

@@ -228,8 +228,13 @@ def mentions_value(text: str, value: str) -> int:
     return measured if measured >= 0 else _size_word(lowered, value)
 
 
-# A measure: "4.5mm", "25cm", "100g", "3/4 in".
-_MEASURE = re.compile(r"(\d+(?:\.\d+)?)\s*(mm|cm|m|ml|l|g|kg|oz|lb|in|inch|寸|毫米|厘米)")
+# A measure: "4.5mm", "25cm", "100g", "50W"; its unit in either language.
+_MEASURE = re.compile(r"(\d+(?:\.\d+)?)\s*(mm|cm|m|ml|l|g|kg|oz|lb|in|inch|w|v|寸|毫米|厘米)")
+_UNIT_WORDS = {
+    "w": ("w", "watt", "瓦"), "v": ("v", "volt", "伏"), "l": ("l", "litre", "liter", "升"),
+    "ml": ("ml", "毫升"), "g": ("g", "gram", "克"), "kg": ("kg", "kilo", "公斤"),
+    "cm": ("cm", "厘米", "公分"), "mm": ("mm", "毫米"), "in": ("in", "inch", "寸", "吋"),
+}  # fmt: skip
 _NUMBER = re.compile(r"(?<![A-Za-z0-9./#-])(\d+(?:\.\d+)?)(?![\d/]|\.\d)\s*([a-z\u3400-\u9fff]*)")
 
 
@@ -244,7 +249,7 @@ def _measured(lowered: str, target: str) -> int:
         after = said.group(2)
         if float(said.group(1)) == number and (
             not after
-            or after.startswith(unit)
+            or after.startswith(_UNIT_WORDS.get(unit, (unit,)))
             or after[0] in "的号號吧"
             or after in ("one", "ones", "then", "pls", "please", "instead")
         ):
@@ -257,6 +262,9 @@ def name_score(text: str, line: Line) -> float:
     lowered = fold(spaced(text))
     words = [w for w in _LATIN.findall(fold(line.name)) if len(w) > 2 and w not in _STOP]
     score = float(sum(1 for w in words if re.search(rf"\b{re.escape(w)}(e?s)?\b", lowered)))
+    if score:  # "the coffee beans": Beans (of Coffee > Beans) before the Coffee Scale
+        kinds = {w for w in _LATIN.findall(fold(line.category)) if len(w) > 2} - set(words)
+        score += 0.5 * sum(1 for w in kinds if re.search(rf"\b{re.escape(w)}\b", lowered))
     described = fold(f"{line.name} {line.category}")
     for kind, said in KIND_WORDS.items():
         if re.search(rf"\b{re.escape(kind)}s?\b", described) and any(

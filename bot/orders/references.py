@@ -42,9 +42,15 @@ _POSTCODES = [
 POSTCODE = re.compile(
     r"(?<![0-9A-Za-z-])(" + "|".join(_POSTCODES[:-1]) + r")(?![0-9A-Za-z-])", re.I
 )
-POSTCODE_HINT = re.compile(r"zip|post ?code|postal|eircode|邮编|邮政编码|邮递区号|邮区编号", re.I)
+POSTCODE_HINT = re.compile(
+    r"zip|post ?code|postal|eircode|c[oó]digo postal|\bc\.?p\.?(?=\s*\d)"
+    r"|邮编|邮政编码|邮递区号|邮区编号",
+    re.I,
+)
 _HINTED = re.compile(
-    r"(?:zip|post ?code|postal code|eircode|邮编|邮政编码|邮递区号|邮区编号)(?:\s*code)?"
+    r"(?:zip|post ?code|postal code|eircode|c[oó]digo postal|\bc\.?p\.?"
+    r"|邮编|邮政编码|邮递区号|邮区编号)"
+    r"(?:\s*code)?"
     # "the postcode on the order is 2010", "zip for my account: 98109"
     r"(?:\s+(?:on|of|for|in)\s+(?:the|my|this|that|your)\s+(?:order|account|parcel|package|file))?"
     # "the postcode it's going to now is 4101", "zip it ships to currently: 94110"
@@ -101,7 +107,7 @@ _NOT_NAME = set(
     postcode refund return returned send sent she ship shipped should since sorry status
     still thank thanks that the their them then there these they this to track tracking up us
     want was we were what whats what's when where which who why will with would yes you your
-    zip hello dear husband wife account holder son daughter friend mother father""".split()
+    zip hello dear husband wife account holder son daughter friend mother father hola cp""".split()
 )
 _CJK_NOT_NAME = re.compile(
     r"的|我是|我叫|名字|邮编|邮箱|订单|我的|你好|您好|请问|帮我|谢谢|快递|地址|收货|退货|取消|换货|那单|这单|单号|物流|什么|"
@@ -312,7 +318,10 @@ def names_in(text: str, refs: References) -> tuple[str | None, list[str]]:
     for anchor in sorted({a for a in anchors if a >= 0}):
         before = text[:anchor]
         before = re.sub(
-            r"(?i)(?:zip|post ?code|postal code|eircode)(?:\s*code)?\s*(?:is|:)?\s*$", "", before
+            r"(?i)(?:zip|post ?code|postal code|eircode|c[oó]digo postal|\bc\.?p\.?)(?:\s*code)?"
+            r"\s*(?:is|:)?\s*$",
+            "",
+            before,
         )
         before = re.sub(r"(?:邮编|邮政编码|邮递区号|邮区编号)\s*[:：是系]?\s*$", "", before)
         tail = before.rstrip(" ,，、:：-—–")
@@ -445,8 +454,11 @@ def _segment(text: str, start: int) -> tuple[str, int]:
     stop = len(rest)
     for m in re.finditer(r"[?!？！\n]|\.(?:\s+|$)(?!\d)|。|\s+[-—–]\s+|\s\|\|", rest):
         before = rest[: m.start()].split()[-1:] or [""]
+        if m.group(0).startswith(".") and re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", before[0]):
+            continue  # initials in a street's name: "169 H.V. dela Costa Street"
         if m.group(0).startswith(".") and re.fullmatch(
-            r"(?i)(no|st|ave|dr|rd|apt|mt|ste|blvd|ln|ct|pl|hwy|p\.o|po|ul|al|os|m|nr|str|av)",
+            r"(?i)(no|st|ave|dr|rd|apt|mt|ste|blvd|ln|ct|pl|hwy|p\.o|po|ul|al|os|m|nr|str|av|col|"
+            r"int|depto|dpto|fracc|edif|mz|lt|esq)",
             before[0],
         ):
             continue

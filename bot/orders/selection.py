@@ -48,7 +48,8 @@ _EXCEPT = (
     r"|除了|除去|除开|不包括|不含|除外"
 )
 _KEEP = (
-    r"\b(?:keep(?:ing|s)?|hold(?:ing)?\s+on(?:to|\s+to)|hang(?:ing)?\s+on(?:to|\s+to)|"
+    r"\b(?:(?<!n't\s)(?<!not\s)keep(?:ing|s)?(?!\s+(?:my|the|it|them)\s+\w+\s+(?:warm|cool|"
+    r"cold|dry|fresh|clean|safe))|hold(?:ing)?\s+on(?:to|\s+to)|hang(?:ing)?\s+on(?:to|\s+to)|"
     r"(?:can|will|'ll|should)\s+stay|stays|staying|"
     r"(?:do\s*n[o']?t|won't|will\s+not|not|never)\s+(?:want\s+to\s+|need\s+to\s+|going\s+to\s+)?"
     r"(?:return|send|refund|exchange|swap|cancel)(?:ing)?|"
@@ -160,6 +161,7 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
     included: list[L] = []
     included_by: list[list[L]] = []  # what each including object named
     excluded: list[L] = []
+    kept_firmly: list[L] = []  # by "keep", "except"; not only "is fine"
     unmarked: list[L] = []
     scope_all = scope_rest = keep_rest = implied_rest = unclear = unnamed_keep = False
     for obj in _objects(text.replace("’", "'")):
@@ -177,6 +179,8 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
             elif obj.strong and not named:
                 unnamed_keep = True  # "except the thing" that is no line (or not clearly one)
             _add(excluded, named)
+            if obj.strong:
+                _add(kept_firmly, named)
             implied_rest = implied_rest or obj.implies_rest
         elif obj.polarity == "include":
             scope_rest, scope_all = scope_rest or rest, scope_all or every
@@ -185,6 +189,8 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
         else:
             scope_rest = scope_rest or rest
             _add(unmarked, named)
+    if excluded and not kept_firmly and all(line in excluded for line in lines):
+        excluded = []  # "the black grinder is great but I'd rather have the walnut": no keep
     if not (excluded or scope_rest or keep_rest or unclear or unnamed_keep):
         return Selection()  # no frames: the caller resolves names, positions and "all"
     # "return the guitar but keep the strap" (a guitar strap): a kept line that an including

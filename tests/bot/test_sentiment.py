@@ -104,6 +104,7 @@ def test_asking_for_a_person_is_flagged(scorer, text: str) -> None:
         "Is the trash can lid included?",
         "有垃圾袋卖吗？",
         "滚筒洗衣机能洗吗？",
+        "我是她女儿，我妈妈的邮箱是 a@b.com",  # 妈的 inside 妈妈的: "my mother's"
     ],
 )
 def test_innocent_uses_of_rude_words_are_not_abuse(scorer, text: str) -> None:

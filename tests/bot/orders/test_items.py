@@ -283,3 +283,27 @@ def test_asking_whether_it_can_be_returned_keeps_nothing() -> None:
     """能不能退, 可唔可以退 ask; they do not say the item stays."""
     for text in ("行李吊牌可唔可以退？", "吊牌能不能退？"):
         assert [m.lastgroup for m in _CUE.finditer(simplified(text))] == ["i"], text
+
+
+def test_a_unit_in_chinese_names_the_measure() -> None:
+    assert mentions_value("前两天收到的加热棒功率太小，换成200瓦的", "200W") >= 0
+    assert mentions_value("换成1.5升的", "1.5L") >= 0
+
+
+def test_a_category_word_tells_tied_names_apart() -> None:
+    """ "the coffee beans": the Beans (Coffee > Beans), not the Coffee Scale as well."""
+    lines = [
+        Line("1", "Ceramic Pour-Over Dripper", "Brewers > Pour-Over"),
+        Line("2", "Chiapas Single-Origin Beans 340g", "Coffee > Beans"),
+        Line("3", "Coffee Scale with Timer", "Accessories > Scales"),
+    ]
+    text = "send back everything except the coffee beans"
+    assert ids(resolve_lines(text, lines, None, single=False)) == ["1", "3"]
+
+
+def test_praise_for_the_only_line_is_no_keep() -> None:
+    """ "The black grinder is great but I'd rather have the walnut one": the grinder is the
+    one to exchange, not one kept."""
+    lines = [Line("1", "Conical Burr Hand Grinder", "Grinders > Manual", {"colour": "Black"})]
+    text = "The black grinder is great but I'd rather have the walnut one, can I exchange?"
+    assert ids(resolve_lines(text, lines, None, single=True)) == ["1"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.orders.amounts import said_amounts
 from bot.orders.intents import extract, starts_order_request
 from bot.orders.when import said_when
 
@@ -231,3 +232,29 @@ def test_an_address_is_no_exchange_in_chinese() -> None:
 
 def test_never_mind_in_cantonese_is_a_no() -> None:
     assert extract("咁算啦，唔該").no
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, Ana Sofía Olvera-Ochoa, 04100.",  # four names, a leading zero
+        "Hola, María José Hernández Castañeda, código postal 06140.",
+        "hi, Citlali Moctezuma Ruiz, CP 68000",
+        "你好，我係黃偉明，郵編21100。",
+    ],
+)
+def test_who_they_are_in_more_names_and_languages(text: str) -> None:
+    assert starts_order_request(text, extract(text))
+
+
+def test_a_cantonese_status_question_about_my_order() -> None:
+    text = "我幾日前訂嘅手搖磨豆機寄咗未呀？幾時到？"
+    said = extract(text)
+    assert said.intents == ["status"] and starts_order_request(text, said, verified=True)
+    assert extract("Has my canister filter left Dubai yet?").intents == ["status"]
+
+
+def test_an_order_named_by_what_it_cost() -> None:
+    assert said_amounts("我有一张2599比索的订单") == [2599.0]
+    assert said_amounts("the $54 one, MXN 2,599.00") == [54.0, 2599.0]
+    assert said_amounts("订单1073247, size 42") == []

@@ -131,6 +131,21 @@ def test_no_name_out_of_a_sentence() -> None:
             "new address pls: 7 Mahogany Street, Project 3, Quezon City 1102",
             ("7 Mahogany Street", "Project 3", "Quezon City", "", "1102"),
         ),
+        (  # initials in the street's name are no sentence's end
+            "send it to my office instead: 169 H.V. dela Costa Street, Unit 1508, Makati 1227",
+            ("169 H.V. dela Costa Street", "Unit 1508", "Makati", "", "1227"),
+        ),
+        (  # a Mexican colonia ("Col.") and borough kept as line 2
+            "go to my new place instead? Calle Francisco Sosa 212, Col. Santa Catarina, Coyoacán, "
+            "Ciudad de México, 04010.",
+            (
+                "Calle Francisco Sosa 212",
+                "Col. Santa Catarina, Coyoacán",
+                "Ciudad de México",
+                "",
+                "04010",
+            ),
+        ),
         (  # the house number before the road, the town before the PIN
             "new address: No. 214, 12th Main Road, HAL 2nd Stage, Indiranagar, Bengaluru, 560038",
             ("No. 214, 12th Main Road", "HAL 2nd Stage, Indiranagar", "Bengaluru", "", "560038"),
