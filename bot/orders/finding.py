@@ -85,6 +85,7 @@ _NONE_FITS = {
 # An order named by an item in it: 调音器那单, 耳机的那个订单, "the tuner order".
 _ORDER_BY_ITEM = re.compile(
     r"([\u3400-\u9fff]{2,6}?)(?:的)?(?:那|这)(?:一)?(?:单|笔|个订单)"
+    r"|(?:那个|这个|那張|那张)?([\u3400-\u9fff]{2,8}?)(?:的|嘅)(?:订单|單|单)"
     r"|\bthe (?!(?:whole|entire|same|last|latest|first|second|new|wrong|other|recent|previous|"
     r"next|pending|current|full)\b)([a-z][a-z-]+(?: [a-z][a-z-]+)?) order\b",
     re.I,
@@ -95,6 +96,11 @@ _ORDER_NAMED = re.compile(
     r"\b(?:from|in|of|on|out of)\s+(?:my|the|that|this|our)\s+(?:[\w'-]+\s+){1,4}order\b"
     r"|[\u3400-\u9fff]{2,8}?(?:的)?(?:那|这)(?:一)?(?:单|张单|笔)(?:里面?|入面|中)的?",
     re.I,
+)
+
+
+_NOT_AN_ITEM = re.compile(
+    r"我们|我|你|您|帮|取消|退货|退|换货|换|要|想|把|那个|这个|一下|请|麻烦|看看|查询|查|了|吧|所有|全部|最新|上一|上次"
 )
 
 
@@ -147,8 +153,9 @@ class OrderFinder:
         candidates = named or timed
         if (
             not named
+            and not by_when
             and len(candidates) == 1
-            and self._names_another(candidates[0], orders, pieces=not by_when)
+            and self._names_another(candidates[0], orders)
         ):
             candidates = orders  # "调音器那单取消吧": that order is not the one left: ask
         if len(candidates) > 1 and LATEST.search(turn.text):
@@ -163,16 +170,17 @@ class OrderFinder:
         listing = orders_text(candidates, turn.language)
         return turn.reply(turn.say("which_order", orders=listing))
 
-    def _names_another(self, order: Order, theirs: list[Order], pieces: bool = True) -> bool:
+    def _names_another(self, order: Order, theirs: list[Order]) -> bool:
         """Whether the message names its order by an item ("调音器那单", "the tuner order")
         that is clearly another order's (by words, or nearest by meaning to its line). An item
         near none leaves the one order left (its proposal names what it holds)."""
         words = item_words(self.item_text)
         said = _ORDER_BY_ITEM.search(words)
-        if said and said_when(next(g for g in said.groups() if g)):
-            said = None  # "刚才下的那单": when, not what
-        if said is None and not pieces:
-            return False
+        if said and (
+            said_when(next(g for g in said.groups() if g))
+            or len(_NOT_AN_ITEM.sub("", next(g for g in said.groups() if g))) < 2
+        ):
+            said = None  # "刚才下的那单": when, not what; "帮我取消我的订单": nothing named
         # "调音器那单": the item named; else the message's pieces ("個托運行李箱唔要喇"), which
         # must then come clearly near a line of another order.
         items = [next(g for g in said.groups() if g)] if said else chunks(words)
@@ -188,8 +196,10 @@ class OrderFinder:
         here = [d for line in order.items for d in descriptors(line)]
         there = [d for o in others for line in o.items for d in descriptors(line)]
         scores = similarities(meaning, items, here + there)
-        near = float(scores[len(here) :].max())
-        return near >= floor and near > float(scores[: len(here)].max()) + 0.05
+        near, own = float(scores[len(here) :].max()), float(scores[: len(here)].max())
+        if said and own < 0.5:
+            return True  # "蓝色塔拉维拉滤杯的订单": named, and nothing like the order left
+        return near >= floor and near > own + 0.05
 
     def _status_orders(self, intent: str, orders: list[Order]) -> Order | OrderReply:
         """A status question sees every order: the ones named, else those on their way (or

@@ -79,8 +79,11 @@ _WORD_BEFORE_NUMBER = re.compile(
 )
 # A code such as NW-104233, W1234567 or ORD-2024-000123: letters and digits in one token.
 _CODE = re.compile(
-    r"(?<![0-9A-Za-z@.-])([A-Z]{1,5}-?\d{4,12}(?:-\d{2,12})*)(?![0-9A-Za-z@-])", re.I
-)
+    r"(?<![0-9A-Za-z@.-])(?<!\bthe\s)(?<!\bbigger\s)(?<!\bsmaller\s)(?<!\blarger\s)"
+    r"([A-Z]{1,5}-?\d{4,12}(?:-\d{2,12})*)(?![0-9A-Za-z@-])(?!\s+(?:canister|filter|model|"
+    r"version|one|size|unit)\b)",
+    re.I,
+)  # not a model: "the CF-600 canister filter", "the bigger CF-1200"
 _BARE = re.compile(r"(?<![0-9A-Za-z.,$€£¥-])(\d{3,12})(?![0-9A-Za-z%])")
 # Numbers that are plainly something else: sizes, quantities, money, days, times, models.
 _NOT_ORDER = re.compile(
@@ -139,7 +142,7 @@ _STREET = re.compile(
     # a street named after its kind: "Rua Augusta 55", "Calle Mayor 12", "Via Roma 3"
     r"|(?<![\w.])(?:rua|avenida|av\.|calle|carrer|via|viale|rue|travessa|largo|praça|paseo|"
     r"ul\.|ulica|al\.|aleja|os\.|pl\.|chauss[ée]e|chemin|quai|all[ée]e|impasse|boulevard|"
-    r"avenue|steenweg)\s*"
+    r"avenue|steenweg|blvd\.?|bulevar|calz\.|calzada|carretera|camino|prol\.|prolongaci[óo]n)\s*"
     r"[A-Za-zÀ-ÿ][\w'’.-]*(?:\s+[A-Za-zÀ-ÿ][\w'’.-]*){0,4}?\s+\d+[A-Z]?\b"
 )
 # Where a street's name ends (its kind, then a unit): the rest is town and postcode.

@@ -15,7 +15,10 @@ from bot.orders.system import Order
 
 Event = Literal["placed", "delivered", "either"]
 
-_CN_NUMBER = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "半": 0.5}
+_CN_NUMBER = {
+    "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+    "十": 10, "半": 0.5,
+}  # fmt: skip
 _UNIT_DAYS = {
     "day": 1, "天": 1, "日": 1, "week": 7, "周": 7, "星期": 7, "礼拜": 7, "month": 30, "月": 30,
 }  # fmt: skip
@@ -63,7 +66,8 @@ _SPANS: list[tuple[re.Pattern[str], float, float]] = [
 ]
 _N_AGO = re.compile(
     r"\b(\d{1,2})\s*(day|week|month)s?\s+ago\b"
-    r"|(\d{1,2}|[一两二三四五六七半])\s*(?:个)?\s*(天|日|周|星期|礼拜|月)(?:之?前|以前)",
+    r"|(\d{1,2}|[一两二三四五六七八九十半]{1,3})\s*(?:个)?\s*(多)?\s*(天|日|周|星期|礼拜|月)"
+    r"(?:之?前|以前)",
     re.I,
 )
 _ARRIVED = re.compile(
@@ -126,11 +130,21 @@ def _numbered(text: str) -> tuple[float, float] | None:
         unit = _UNIT_DAYS[m.group(2).lower()]
     else:
         raw = m.group(3)
-        count = int(raw) if raw.isdigit() else _CN_NUMBER[raw]
-        unit = _UNIT_DAYS[m.group(4)]
+        count = int(raw) if raw.isdigit() else _chinese_number(raw)
+        unit = _UNIT_DAYS[m.group(5)]
+        if m.group(4):  # 两个多月前: more than two months, less than three
+            return count * unit, (count + 1) * unit + max(1.0, unit * 0.5)
     days = count * unit
     slack = max(1.0, days * 0.35)
     return max(0.0, days - slack), days + slack
+
+
+def _chinese_number(raw: str) -> float:
+    """十 10, 十二 12, 二十 20, 两 2, 半 0.5."""
+    if "十" not in raw:
+        return _CN_NUMBER.get(raw, 1)
+    tens, _, ones = raw.partition("十")
+    return _CN_NUMBER.get(tens, 1) * 10 + _CN_NUMBER.get(ones, 0)
 
 
 def orders_fitting(text: str, orders: list[Order], now: datetime) -> list[Order]:

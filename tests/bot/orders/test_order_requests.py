@@ -179,6 +179,8 @@ def test_a_name_with_particles_and_a_postcode_is_who_they_are(text: str) -> None
         ("3 days ago I bought a lamp", 1.95, 4.05, "placed"),
         ("前兩日訂咗個托運行李箱", 1, 8, "placed"),  # Cantonese, traditional characters
         ("我想cancel今天早上的订单", 0, 0.5, "either"),  # within the day, not yesterday
+        ("十天前收到的摩卡壶太大了", 6.5, 13.5, "delivered"),
+        ("两个多月前收到的那台磨豆机想退货", 60, 105, "delivered"),  # more than two months
     ],
 )
 def test_when_it_happened(text: str, low: float, high: float, event: str) -> None:
@@ -258,3 +260,11 @@ def test_an_order_named_by_what_it_cost() -> None:
     assert said_amounts("我有一张2599比索的订单") == [2599.0]
     assert said_amounts("the $54 one, MXN 2,599.00") == [54.0, 2599.0]
     assert said_amounts("订单1073247, size 42") == []
+
+
+def test_a_model_code_is_no_order_number() -> None:
+    said = extract(
+        "Order 60471285, noura.alqahtani@example.sa. I'd like to exchange the CF-600 canister "
+        "filter for the bigger CF-1200, I'll pay the difference."
+    )
+    assert said.order_numbers == ["60471285"] and said.intents == ["exchange"]

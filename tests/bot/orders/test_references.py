@@ -146,6 +146,10 @@ def test_no_name_out_of_a_sentence() -> None:
                 "04010",
             ),
         ),
+        (  # a boulevard written short, a tower and flat between street and town
+            "新地址：Blvd. Agua Caliente 10535, Torre B Depto 1402, Tijuana, 22014",
+            ("Blvd. Agua Caliente 10535", "Torre B Depto 1402", "Tijuana", "", "22014"),
+        ),
         (  # the house number before the road, the town before the PIN
             "new address: No. 214, 12th Main Road, HAL 2nd Stage, Indiranagar, Bengaluru, 560038",
             ("No. 214, 12th Main Road", "HAL 2nd Stage, Indiranagar", "Bengaluru", "", "560038"),
