@@ -171,9 +171,11 @@ class OrderFinder:
         return turn.reply(turn.say("which_order", orders=listing))
 
     def _names_another(self, order: Order, theirs: list[Order]) -> bool:
-        """Whether the message names its order by an item ("调音器那单", "the tuner order")
-        that is clearly another order's (by words, or nearest by meaning to its line). An item
-        near none leaves the one order left (its proposal names what it holds)."""
+        """Whether the message names an item that is not the one order left: an item named for
+        its order ("调音器那单", "蓝色滤杯的订单", "the tuner order") that is another order's by
+        words, nearest by meaning to another order's line, or like nothing in the one left; or,
+        with no such phrase, words of the message clearly nearer another order's line ("個托運
+        行李箱唔要喇"). Otherwise the one order left stands (its proposal names what it holds)."""
         words = item_words(self.item_text)
         said = _ORDER_BY_ITEM.search(words)
         if said and (
