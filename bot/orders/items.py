@@ -238,6 +238,12 @@ _UNIT_WORDS = {
 _NUMBER = re.compile(r"(?<![A-Za-z0-9./#-])(\d+(?:\.\d+)?)(?![\d/]|\.\d)\s*([a-z\u3400-\u9fff]*)")
 
 
+def _is_unit(after: str, words: tuple[str, ...]) -> bool:
+    """Whether the word after a number is the unit: "mm", "watts", 瓦的; never "months" for m."""
+    latin = {w for w in words if w.isascii()} | {f"{w}s" for w in words if w.isascii()}
+    return after in latin or any(after.startswith(w) for w in words if not w.isascii())
+
+
 def _measured(lowered: str, target: str) -> int:
     """Where the text names a measured value by its number ("ok 4.5 then", "换15的", "the 5mm
     one" for 5.0mm): the same number, with the same unit or none."""
@@ -249,7 +255,7 @@ def _measured(lowered: str, target: str) -> int:
         after = said.group(2)
         if float(said.group(1)) == number and (
             not after
-            or after.startswith(_UNIT_WORDS.get(unit, (unit,)))
+            or _is_unit(after, _UNIT_WORDS.get(unit, (unit,)))
             or after[0] in "的号號吧"
             or after in ("one", "ones", "then", "pls", "please", "instead")
         ):

@@ -288,6 +288,9 @@ def test_asking_whether_it_can_be_returned_keeps_nothing() -> None:
 def test_a_unit_in_chinese_names_the_measure() -> None:
     assert mentions_value("前两天收到的加热棒功率太小，换成200瓦的", "200W") >= 0
     assert mentions_value("换成1.5升的", "1.5L") >= 0
+    assert mentions_value("the 100 watts one", "100W") >= 0
+    assert mentions_value("the hose I bought 15 months ago", "15m") < 0  # no metres
+    assert mentions_value("4 lamps please", "4L") < 0
 
 
 def test_a_category_word_tells_tied_names_apart() -> None:
