@@ -222,8 +222,7 @@ class EscalationRules(Responder):
             return False
         # Rising scores too, for a plain yes or no to the flow's own question ("算了，不取消了";
         # "actually no, forget it" while asked who they are).
-        scores = {ReasonCode.DISSATISFIED, ReasonCode.DISSATISFACTION_RISING}
-        answers = codes <= scores and orders.answers_its_question(context.question, state)
+        answers = codes <= _MOOD_CODES and orders.answers_its_question(context.question, state)
         if not state.customer:
             return answers and state.awaiting == "identity"
         if codes == {ReasonCode.DISSATISFIED}:
@@ -249,10 +248,13 @@ class EscalationRules(Responder):
             yield event
 
 
+# The hand-off reasons that come from the mood scores alone (not asked for, no abuse).
+_MOOD_CODES = frozenset({ReasonCode.DISSATISFIED, ReasonCode.DISSATISFACTION_RISING})
+
+
 def _by_mood_only(decision: Decision) -> bool:
     """Whether only the mood scores call for the hand-off (not asked for, no abuse)."""
-    moods = {ReasonCode.DISSATISFIED, ReasonCode.DISSATISFACTION_RISING}
-    return {r.code for r in decision.reasons} <= moods
+    return {r.code for r in decision.reasons} <= _MOOD_CODES
 
 
 class HeldBackEscalation(EscalationRules):

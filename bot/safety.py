@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.messages import comparable
+from bot.orders.script import simplified
 
 if TYPE_CHECKING:
     from bot.knowledge import HitLike
@@ -312,9 +313,7 @@ _THEIRS = re.compile(
 
 def asks_for_someone_elses_details(text: str) -> bool:
     """Whether the shopper asks to be told another person's address, phone or e-mail."""
-    from bot.orders.script import simplified  # the one script the patterns are written in
-
-    plain = simplified(text)
+    plain = simplified(text)  # the one script the patterns are written in
     if _THE_STORES.search(plain):
         return False  # "my wife asks what your phone number is"
     return bool(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 
 from bot.orders.amounts import orders_costing
 from bot.orders.intents import item_words, strip_references
@@ -104,6 +105,12 @@ _NOT_AN_ITEM = re.compile(
 )
 
 
+def _when_or_cost(text: str, orders: list[Order], now: datetime) -> list[Order]:
+    """The orders when they came or were placed ("前两日订咗个行李箱") and what they cost
+    ("我有一张2599比索的订单") fit; all of them when the text says neither."""
+    return orders_costing(text, orders_fitting(text, orders, now))
+
+
 class OrderFinder:
     """Finds the order, items and variant a request is about, or asks which."""
 
@@ -130,8 +137,7 @@ class OrderFinder:
         # narrows first; then words (among all orders when no "when" was said: "the hoodie"
         # that has not arrived is explained), "just ordered" (刚刚下单的), then meaning.
         now = turn.policy.clock()
-        # what it cost narrows like when it came ("我有一张2599比索的订单")
-        timed = orders_costing(self.item_text, orders_fitting(self.item_text, candidates, now))
+        timed = _when_or_cost(self.item_text, candidates, now)
         pool = orders if timed == candidates else timed
         named = (
             self.named_orders(timed, by_meaning=False)
@@ -177,20 +183,18 @@ class OrderFinder:
         with no such phrase, words of the message clearly nearer another order's line ("個托運
         行李箱唔要喇"). Otherwise the one order left stands (its proposal names what it holds)."""
         words = item_words(self.item_text)
-        said = _ORDER_BY_ITEM.search(words)
-        if said and (
-            said_when(next(g for g in said.groups() if g))
-            or len(_NOT_AN_ITEM.sub("", next(g for g in said.groups() if g))) < 2
-        ):
+        found = _ORDER_BY_ITEM.search(words)
+        said = next(g for g in found.groups() if g) if found else None
+        if said and (said_when(said) or len(_NOT_AN_ITEM.sub("", said)) < 2):
             said = None  # "刚才下的那单": when, not what; "帮我取消我的订单": nothing named
         # "调音器那单": the item named; else the message's pieces ("個托運行李箱唔要喇"), which
         # must then come clearly near a line of another order.
-        items = [next(g for g in said.groups() if g)] if said else chunks(words)
+        items = [said] if said else chunks(words)
         floor = 0.0 if said else 0.5
         others = [o for o in theirs if o.number != order.number]
         if not items or any(name_score(item, line) > 0 for item in items for line in order.items):
             return False
-        if said and any(name_score(items[0], line) > 0 for o in others for line in o.items):
+        if said and any(name_score(said, line) > 0 for o in others for line in o.items):
             return True
         meaning = self.turn.meaning
         if meaning is None or not others:
@@ -213,15 +217,11 @@ class OrderFinder:
         general = bool(_ALL_ORDERS.search(asked))
         # When it was placed or came narrows first ("前两日订咗个行李箱"); an item named by its
         # words counts whenever it came.
-        timed = (
-            orders_costing(asked, orders_fitting(asked, orders, turn.policy.clock()))
-            if len(orders) > 1
-            else []
-        )
+        timed = _when_or_cost(asked, orders, turn.policy.clock()) if len(orders) > 1 else []
         narrowed = timed if 0 < len(timed) < len(orders) else []
-        named = self.named_orders(orders, by_meaning=False) or self.named_orders(
-            narrowed or orders, by_meaning=not general
-        )
+        named = self.named_orders(orders, by_meaning=False)
+        if not named and (narrowed or not general):  # (else the same words-only look again)
+            named = self.named_orders(narrowed or orders, by_meaning=not general)
         if intent == "refund_status":
             named = named or [o for o in orders if o.refunds or o.status == "cancelled"]
         if narrowed and not any(order in narrowed for order in named):  # "... last week"

@@ -47,9 +47,11 @@ POSTCODE_HINT = re.compile(
     r"|邮编|邮政编码|邮递区号|邮区编号",
     re.I,
 )
+# The words that say a postcode follows, in the shopper's language ("zip", "CP", 邮编).
+_HINT_EN = r"zip|post ?code|postal code|eircode|c[oó]digo postal|\bc\.?p\.?"
+_HINT_ZH = r"邮编|邮政编码|邮递区号|邮区编号"
 _HINTED = re.compile(
-    r"(?:zip|post ?code|postal code|eircode|c[oó]digo postal|\bc\.?p\.?"
-    r"|邮编|邮政编码|邮递区号|邮区编号)"
+    rf"(?:{_HINT_EN}|{_HINT_ZH})"
     r"(?:\s*code)?"
     # "the postcode on the order is 2010", "zip for my account: 98109"
     r"(?:\s+(?:on|of|for|in)\s+(?:the|my|this|that|your)\s+(?:order|account|parcel|package|file))?"
@@ -320,13 +322,8 @@ def names_in(text: str, refs: References) -> tuple[str | None, list[str]]:
         anchors.append(text.lower().find(refs.email))
     for anchor in sorted({a for a in anchors if a >= 0}):
         before = text[:anchor]
-        before = re.sub(
-            r"(?i)(?:zip|post ?code|postal code|eircode|c[oó]digo postal|\bc\.?p\.?)(?:\s*code)?"
-            r"\s*(?:is|:)?\s*$",
-            "",
-            before,
-        )
-        before = re.sub(r"(?:邮编|邮政编码|邮递区号|邮区编号)\s*[:：是系]?\s*$", "", before)
+        before = re.sub(rf"(?i)(?:{_HINT_EN})(?:\s*code)?\s*(?:is|:)?\s*$", "", before)
+        before = re.sub(rf"(?:{_HINT_ZH})\s*[:：是系]?\s*$", "", before)
         tail = before.rstrip(" ,，、:：-—–")
         tail = re.sub(r"(?i)(?:\s+(?:here|again|speaking|writing))+$", "", tail)
         cjk = re.search(r"(?:^|[^\u3400-\u9fff])([\u3400-\u9fff]+)$", tail)
