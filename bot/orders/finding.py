@@ -33,7 +33,11 @@ SMALLER = re.compile(
 )
 SIZE_ORDER = ["xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl"]
 _SIZE_KEY = re.compile(r"size|taille|größe|talla|尺码|尺寸|码数|号码", re.I)  # the option
-LATEST = re.compile(r"\b(latest|last|most recent|newest|recent)\b|最近|最新|上一个|刚(下|买)", re.I)
+LATEST = re.compile(
+    r"\b(latest|last|most recent|newest|recent)\b|\bjust (ordered|placed|bought)\b"
+    r"|最近|最新|上一个|刚刚?(下|买|落|订)|刚才(下|买|落|订)",  # 啱啱落咗張單 reads 刚刚落了订单
+    re.I,
+)
 _ALL_ORDERS = re.compile(
     r"\b(orders|them|they|all|everything|stuff|things|anything)\b|都|所有|全部|哪些|这些|那些", re.I
 )
@@ -146,7 +150,8 @@ class OrderFinder:
             # wanted, not the order holding an L)
             or self.named_orders(orders, by_meaning=False, options=False)
         )
-        if not named and len(timed) > 1 and LATEST.search(turn.text):
+        latest = LATEST.search(self.item_text)  # said now or with the request
+        if not named and len(timed) > 1 and latest:
             named = [max(timed, key=lambda order: order.placed_at)]
         # By meaning even with one candidate left, among all their orders then: "调音器那单取消
         # 吧" must not cancel the one cancellable order because the encoder finds it near
@@ -157,6 +162,9 @@ class OrderFinder:
             named = self.named_orders(timed) or self.named_orders(pool)
         by_when = len(timed) < len(candidates)  # "刚才下的那单": when alone left this one
         candidates = named or timed
+        if len(candidates) == 1 and not by_when:  # "水质稳定剂的订单，昨天下的": the one order
+            fitting = _when_or_cost(self.item_text, orders, now)  # left is when they said
+            by_when = fitting != orders and fitting == candidates
         if (
             not named
             and not by_when
@@ -164,7 +172,7 @@ class OrderFinder:
             and self._names_another(candidates[0], orders)
         ):
             candidates = orders  # "调音器那单取消吧": that order is not the one left: ask
-        if len(candidates) > 1 and LATEST.search(turn.text):
+        if len(candidates) > 1 and latest:
             candidates = [max(candidates, key=lambda order: order.placed_at)]
         if len(candidates) == 1:
             return candidates[0]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.language import CJK
 from bot.orders.references import POSTCODE_HINT, four_digits, read_references
-from bot.orders.script import as_written, fold, simplified, spaced
+from bot.orders.script import as_written, fold, mandarin, spaced
 from bot.orders.system import Address
 
 __all__ = [
@@ -72,9 +72,12 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"|\btrade[ds]?\b.{0,30}\b(for|in)\b|\brather than the\b"
             r"|换(货|尺码|颜色|大|小|成|一|个)|换.{0,4}(码|号|色|款|版)|调换|想换\s*[\dA-Za-z]"
             # "雾黑色能换冰蓝吗": one for another, never an address (能换个地址吗)
-            r"|(能|可以|可否|可唔可以|想|要)换(?!.{0,4}(地址|邮编|地方|收件))[^，,。？?]{1,8}(吗|嘛|吧|唔|不|么|$)"
+            r"|(能|可以|可否|可不可以|想|要)换(?!.{0,4}(地址|邮编|地方|收件))[^，,。？?]{1,8}(吗|嘛|吧|唔|不|么|$)"
             # "change the caramel case to the forest green one", "…XL太大，换L"
             r"|\b(change|switch)\b.{0,40}\b(to|for|into)\b.{0,30}\b(one|ones|version|model)\b"
+            # "can I change it to the 60cm?": a measured or sized variant of the same thing
+            r"|\b(change|switch)\s+(it|them|this|that|mine)\s+(to|for|into)\s+(the|a|an)\s+"
+            r"\d+(\.\d+)?\s?(cm|mm|m|ml|l|w|inch|in|\"|-inch)?\b"
             r"|(太|有点)(大|小|紧|松|长|短)了?[，,。\s]*换\s*[\dA-Za-z]",
             re.I,
         ),
@@ -102,7 +105,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
         re.compile(
             r"\breturn(s|ing)?\b|\b(send|sending|ship|mail|post|bring|take)\b[^.?!;。？！\n]{0,40}?"
             r"\bback\b|(?<!\bto )\bgo(es)? back\b(?! to\b)|退货|退回|退掉|都退|退了吧|寄回|寄还|"
-            r"(想|要|能|可以|申请|帮我|也想|只|仅|就|都|全)退(?!出|款)|退一下",
+            r"(想|要|能|可以|申请|帮我|也想|只是?|仅|就|都|全)退(?!出|款)|退一下"
+            r"|退了(他|它|她)",  # Cantonese 剪刀退咗佢: the scissors, return them
             re.I,
         ),
     ),
@@ -120,8 +124,9 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
         "status",
         re.compile(
             r"where(')?s? (is )?my (order|package|parcel|stuff)|track(ing)?\b|order status|"
-            r"status of (my )?order|has (it|my order) (shipped|been shipped|arrived)|when will "
-            r"(it|my order|my package|they|the \w+) (arrive|ship|come|be delivered)|"
+            r"status of (my )?order|has (it|my order) (shipped|been shipped|arrived)|"
+            r"when (will|does|do|would|should|is|are) (it|my order|my package|they|the \w+|this|"
+            r"that|these) (arrive|ship|come|be delivered|get here|be here|coming|arriving)|"
             r"(shipped|delivered|arrived) yet|\bwhere('?s| is| are)\b.{0,40}\b(my|the|it|them)\b|"
             r"\barriv(e|es|ing)\b|left the warehouse|\bstatus\b|"
             r"\b(coming|come|get here|be here)\b.{0,20}\b(today|tomorrow|yet|soon|this week)\b|"
@@ -140,8 +145,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"什么时候.{0,4}(到|收到|发|寄)|(能|才能)收到|收到了?吗|(一直|还|怎么还)没(收到|到|发|寄)|寄出|"
             r"发出|到了吗|进展|(包裹|快递|订单|货|东西).{0,4}在哪"
             r"|(能|会|可以)(送到|送达|到货|寄到|到)了?吗|(送到|送达|到货)了?(吗|没)"
-            # Cantonese: 寄咗未呀？今日到唔到？
-            r"|(寄|发|到|送|出)(咗|了)?未|未(有)?收到|到唔到|有冇到|寄唔寄到"
+            # Cantonese (read as Mandarin): 寄咗未呀？今日到唔到？我張單去到邊？
+            r"|(寄|发|到|送|出)了?未|未(有)?收到|到不到|有没到|寄不寄到|(去|送)到哪"
             r"|几时.{0,3}(送到|到|寄到|寄出|收到|发货|发出|寄)"
             r"|\bdid\b.{0,40}\b(ship|arrive|come|get delivered|go out|leave)\b",
             re.I,
@@ -150,8 +155,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     (
         "orders",
         re.compile(
-            r"\bmy orders\b|\border history|我[的嘅]订单|订单列表|我买了什么"
-            r"|(所有|全部|每个)[的嘅]?订单",
+            r"\bmy orders\b|\border history|我的订单|订单列表|我买了什么"
+            r"|(所有|全部|每个)的?订单",
             re.I,
         ),
     ),
@@ -160,7 +165,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
 _YES = re.compile(
     r"^\s*(yes|yep|yeah|yup|y|sure|ok(ay)?|confirm(ed)?|go ahead|do it|please do|go for it|"
     r"correct|absolutely|definitely|of course|that'?s (right|correct|fine)|sounds good|"
-    r"是|是的|好|好的|确认|可以|对|行|嗯|没问题|确定|办吧|请办理)\b",
+    r"是|是的|好|好的|确认|可以|对|行|嗯|没问题|确定|办吧|请办理"
+    r"|系[呀啊的喇啦]?)\b",  # Cantonese 係 (simplified 系): yes
     re.I,
 )
 _NOT_A_PLAIN_YES = re.compile(
@@ -169,7 +175,7 @@ _NOT_A_PLAIN_YES = re.compile(
 )
 _NO = re.compile(
     r"^\s*((no|nope|nah|n|don'?t|do not|stop|never ?mind|keep it|not now)\b|"
-    r"不|否|算了|算啦|算吧|别|唔使|唔好|唔要)",
+    r"不|否|算了|算啦|算吧|别)",
     re.I,
 )
 _OTHER_REFUND = re.compile(
@@ -206,7 +212,7 @@ class Said:
 
 def extract(text: str, pattern: re.Pattern[str] | None = None) -> Said:
     """Read one message; ``pattern`` is the store's own order-number pattern, if declared."""
-    original, text = text, simplified(text)
+    original, text = text, mandarin(text)
     refs = read_references(text, pattern)
     found = Said(
         order_numbers=refs.marked_orders,
@@ -259,7 +265,7 @@ _CHANGED_MIND = re.compile(
     r"\b(?:actually|on second thought|wait)\b.{0,20}\b(?:no|don'?t|do not|keep)\b|"
     r"\b(?:don'?t|do not|no need to|never ?mind)\b.{0,15}\b(?:cancel|return|exchange|change|"
     r"do (?:it|that)|bother)\b|\bchanged my mind\b|\bforget (?:it|that)\b|"
-    r"算了|算啦|不用了|不要了吧|还是不|不取消|不退了|不换了|先不|别(?:取消|退|换|改)|唔使喇|唔使啦",
+    r"算了|算啦|不用了|不要了吧|还是不|不取消|不退了|不换了|先不|别(?:取消|退|换|改)|不用[喇啦]",
     re.I,
 )
 
@@ -269,7 +275,7 @@ _CHANGED_MIND = re.compile(
 _UNWANTED = re.compile(
     r"\bno longer (need|want)\b(?! to\b)|\b(don'?t|do not) (need|want) "
     r"(it|them|this|that|these|those|the \w+)( \w+)? any ?more\b|不(需要|想要)了|用不(上|着)了"
-    r"|唔(要|想要|需要)(喇|啦|了)",
+    r"|不(要|想要|需要)[喇啦]",
     re.I,
 )
 # "and the apron I ordered yesterday?", 那围裙呢: the same question about something else.
@@ -333,14 +339,15 @@ _PERSONAL = re.compile(
     r"received|placed|cancell?ed|returned|got)\b"
     r"|\bI ?('d like|would like|want|wanna|need|have)( to)? "
     r"(cancel|cancle|return|exchange|change|send|swap|update|track)|\b(cancel|return|exchange|swap|track|change)\b"
-    r".{0,20}\b(it|them|this|these|that one)\b|我的|我嘅|我所有|帮我|我要|我想|给我|我买的|我订的"
-    r"|我下的|我在"
+    r".{0,20}\b(it|them|this|these|that one)\b|我的|我所有|帮我|我要|我想|给我|我买的|我订的"
+    r"|我下的|我在|我订单"  # Cantonese 我張單 (my order) reads 我订单
+    r"|\bI'?m (still )?waiting (on|for)\b"
     # Chinese drops the "I": 想退货, 换成38-39的, 上次那单, 那双布鞋
     r"|(?<![你您们店])(想|要|能|可以|申请|只|仅)(退|换|取消|改|寄)|换成|(上次|这|那)(一)?(单|双|件|笔订单)"
     r"|\b(that|this|the) order\b|\bstatus (on|of) (them|it)\b"
     r"|\b(ship|send|deliver|redirect|forward)\b.{0,12}\b(it|them|this|these|those|mine)\b"
-    r"|\bmy (stuff|things|parcel|package)\b|(买|订)(的|嘅)|那单|我(不需要|不想要)"
-    r"|(买|订|落单|拿)(咗|错)|唔要",  # Cantonese 订咗, 买错了 (what they bought)
+    r"|\bmy (stuff|things|parcel|package)\b|(买|订)的|那单|我(不需要|不想要)"
+    r"|(买|订|落单|拿)(了|错)|不要[喇啦]",  # Cantonese 订咗, 买错了 (what they bought), 唔要喇
     re.I,
 )
 # A general question about the policy is answered from the knowledge, not from an order.
@@ -370,7 +377,7 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     """Whether a message starts an order request (not a general policy question); a verified
     shopper asking for a change ("keep the jacket, send the rest back") needs no "my", nor one
     already asked who they are: the conversation is about their orders."""
-    text = simplified(text)
+    text = mandarin(text)
     asks = {"cancel", "change_address", "return", "exchange", "status", "refund_status", "refund"}
     mine = "status" in said.intents and _PERSONAL.search(text)  # "我幾日前訂嘅…寄咗未？幾時到？"
     if verified and set(said.intents) & asks and (mine or not _GENERAL.search(text)):
@@ -426,7 +433,7 @@ def identity_only(text: str) -> bool:
     """A message that only gives identity details (no question, at most a name besides)."""
     if "?" in text or "？" in text:
         return False
-    text = simplified(text)
+    text = mandarin(text)
     rest = re.sub(r"\S+@\S+|\d[\d\s-]*", " ", text)
     rest = _FILLER.sub(" ", rest)
     words = [w for w in re.findall(r"[A-Za-z]+", fold(rest)) if w not in _NAME_PARTICLES]

@@ -338,7 +338,7 @@ def lines_named(
             picked = best_line(meaning, chunks(text), lines, floor=floor, margin=margin)
             if picked is not None and lines[picked] not in tied:
                 return [lines[picked]]
-        if len(tied) > 1 and _same_product(tied) and not _plural(text, tied[0]):
+        if len(tied) > 1 and same_product(tied) and not _plural(text, tied[0]):
             # "粉红的那双" of a pink and a navy pair: the option the words mean, or none (the
             # caller asks); never both because their shared name matched.
             picked = _by_option(meaning, text, tied)
@@ -361,7 +361,7 @@ def _plural(text: str, line: Line) -> bool:
     return bool(re.search(r"[两俩二]\s*[双件个条套]|都", text))
 
 
-def _same_product(lines: Sequence[Line]) -> bool:
+def same_product(lines: Sequence[Line]) -> bool:
     """Lines of one product that differ only by their options (colour, size)."""
     return len({_base_name(line) for line in lines}) == 1 and len(
         {tuple(sorted(line.options.items())) for line in lines}
@@ -413,9 +413,24 @@ def best_line(
         return None
     named = [descriptors(line) for line in lines]
     counts = Counter(d for names in named for d in set(names))
-    # What several lines share ("Coffee" for a grinder and a machine) tells them not apart.
-    named = [[d for d in names if counts[d] == 1] or names for names in named]
+    # What several lines share ("Coffee" for a grinder and a machine) tells them not apart,
+    # nor a kind that is a word of another line's name ("Luggage" of a carry-on beside a
+    # "Leather Luggage Tag").
+    others = [" ".join(fold(other.name) for other in lines if other is not line) for line in lines]
+    named = [
+        [d for d in names if counts[d] == 1 and not _word_in(d, elsewhere)] or names
+        for names, elsewhere in zip(named, others, strict=True)
+    ]
     return _clear_best(meaning, queries, named, floor=floor, margin=margin)
+
+
+def _word_in(descriptor: str, text: str) -> bool:
+    """Whether a Latin-script descriptor is a whole word (or words) of the folded text."""
+    folded = fold(descriptor)
+    return bool(
+        re.fullmatch(r"[a-z][a-z -]*", folded)
+        and re.search(rf"(?<![a-z]){re.escape(folded)}(?![a-z])", text)
+    )
 
 
 def order_named(

@@ -22,6 +22,90 @@ def simplified(text: str) -> str:
     return converted if len(converted) == len(text) else text
 
 
+# Written Cantonese read as Mandarin, character for character (so positions still hold): its
+# common words and particles are a closed set ("淨係退支噴霧，補充液留低" = 只是退…留下).
+# Pairs are matched on the simplified text, longest first; zhconv writes 嗰 as 𠮶.
+_CANTONESE_WORDS = {
+    "系唔系": "是不是",
+    "唔该": "谢谢",
+    "唔使": "不用",
+    "唔洗": "不用",
+    "唔好": "不要",
+    "净系": "只是",
+    "我系": "我是",
+    "你系": "你是",
+    "佢系": "他是",
+    "就系": "就是",
+    "都系": "都是",
+    "唔系": "不是",
+    "系咪": "是不",
+    "仲系": "还是",
+    "仲未": "还未",
+    "仲有": "还有",
+    "而家": "现在",
+    "留低": "留下",
+    "啱啱": "刚刚",
+    "啱先": "刚才",
+    "礼拜": "星期",
+    "边度": "哪里",
+    "边个": "哪个",
+    "边张": "哪张",
+    "边间": "哪间",
+    "到边": "到哪",
+    "寻日": "昨天",
+    "琴日": "昨天",
+    "听日": "明天",
+    "今日": "今天",
+    "前日": "前天",
+    "点解": "为何",
+    "点样": "怎样",
+    "几多": "多少",
+    "几耐": "多久",
+    "张单": "订单",
+    "呢个": "这个",
+    "呢张": "这张",
+    "呢单": "这单",
+    "乜嘢": "什么",
+    "咩嘢": "什么",
+}
+_CANTONESE_CHARS = str.maketrans(
+    {
+        "咗": "了",
+        "嘅": "的",
+        "唔": "不",
+        "冇": "没",
+        "嗰": "那",
+        "𠮶": "那",
+        "佢": "他",
+        "啲": "些",
+        "喺": "在",
+        "睇": "看",
+        "畀": "给",
+        "俾": "给",
+        "嚟": "来",
+        "哋": "们",
+        "攞": "拿",
+        "揾": "找",
+        "搵": "找",
+    }
+)
+_CANTONESE = re.compile("|".join(sorted(_CANTONESE_WORDS, key=len, reverse=True)))
+assert all(len(k) == len(v) for k, v in _CANTONESE_WORDS.items())
+
+
+@lru_cache(maxsize=4096)
+def mandarin(text: str) -> str:
+    """The text in simplified characters with written Cantonese read as Mandarin ("我係黃美玲，
+    想查下我張單去到邊" → "我是黄美玲，想查下我订单去到哪"), position for position: what the
+    order rules read."""
+    plain = simplified(text)
+    if plain == text and not _CJK.search(text) and "𠮶" not in text:
+        return text
+    plain = _CANTONESE.sub(lambda m: _CANTONESE_WORDS[m.group(0)], plain)
+    read = plain.translate(_CANTONESE_CHARS)
+    return read if len(read) == len(text) else plain
+
+
 def as_written(value: str, simple: str, original: str) -> str:
     """A value read from ``simple`` (the simplified ``original``) as the shopper wrote it."""
     if not value or simple is original or not _CJK.search(value):

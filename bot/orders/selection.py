@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Literal
 
-from bot.orders.items import ALL, L, lines_named, position
+from bot.orders.items import ALL, L, lines_named, position, same_product
 from bot.orders.meaning import Meaning
+from bot.orders.script import mandarin
 
 Polarity = Literal["include", "exclude"]
 
@@ -57,9 +58,9 @@ _KEEP = (
     r"(?:do\s*n[o']?t|does\s*n[o']?t|won't|will\s+not)(?=\s*$)|"
     r"(?:can'?t|cannot|can\s+not)\s+be\s+returned|non-returnable)"
     r"|我留住|留住|留返|我留着|留着|留下|保留|自己留|我留|要留|留用|不退|不用退|先不退|别退|不要退|不想退|不需要退|不换|不取消"
-    r"|不用(?![了换])|唔退|唔使退|唔洗退"  # "袜子不用": the socks stay; Cantonese 髮夾唔退
-    # 清倉的我知道不能退; never the question 能不能退, 可唔可以退
-    r"|(?<!能)不能退|(?<!可)不可以退|(?<!可)不可退|(?<!退)退不了|(?<!可)唔可以退|唔退得"
+    r"|不用(?![了换])"  # "袜子不用": the socks stay; Cantonese 髮夾唔退 reads 不退
+    # 清倉的我知道不能退; never the question 能不能退, 可唔可以退 (可不可以退)
+    r"|(?<!能)不能退|(?<!可)不可以退|(?<!可)不可退|(?<!退)退不了|不退得"
 )
 # Inclusions: what the request changes.
 _INCLUDE = (
@@ -74,6 +75,7 @@ _SOFT_KEEP = (
     r"|没问题|挺好|(?<!不)合适|不错"
 )
 _CUE = re.compile(rf"(?P<x>{_EXCEPT})|(?P<k>{_KEEP})|(?P<s>{_SOFT_KEEP})|(?P<i>{_INCLUDE})", re.I)
+_STAYS = re.compile(r"\bstay", re.I)
 # "the rest": everything not named elsewhere.
 _REST = re.compile(
     r"\b(?:the\s+)?(?:rest|others|remainder|remaining\s+(?:ones?|items?|things?))\b"
@@ -119,6 +121,7 @@ def select_items(
 ) -> Selection[L]:
     """The lines a request changes: by include/exclude frames when the text uses them, else by
     position, "all", a list of names or the one name; unclear (ask) when it does not tell."""
+    text = mandarin(text)  # 髮夾唔退, 補充液留低: Cantonese read as Mandarin
     framed = select_lines(text, lines, meaning)
     if framed.framed:
         if single and len(framed.chosen) != 1:
@@ -242,17 +245,25 @@ def _resolve(
     """The lines an object names: each listed part by position, words or meaning."""
     bare = _REST.sub(" ", ALL.sub(" ", text))
     parts = re.split(r"\band\b|\bor\b|\bnor\b|和|跟|与|及|、|/|&|,|，", bare)
-    found: list[L] = []
+    named: list[list[L]] = []
     for part in parts:
         if not _names_something(part):
             continue
         at = position(part, len(lines))
         if at is not None:
-            _add(found, [lines[at]])
+            named.append([lines[at]])
         else:
             by_meaning = None if words_only else meaning
             limits = {"floor": 0.55, "margin": 0.1} if strict else {}
-            _add(found, lines_named(part, lines, by_meaning, **limits))
+            named.append(lines_named(part, lines, by_meaning, **limits))
+    # "the 3 bottles of water conditioner ... my tap water turned out fine": a part whose
+    # word fits several products alike names none of them beside a part that names one.
+    vague = [found for found in named if len(found) > 1 and not same_product(found)]
+    if vague and any(len(found) == 1 for found in named):
+        named = [found for found in named if found not in vague]
+    found: list[L] = []
+    for lines_of_part in named:
+        _add(found, lines_of_part)
     return found
 
 
@@ -278,7 +289,11 @@ def _objects(text: str) -> list[_Object]:
             claimed = [False] * len(segments)
             for i, cue in enumerate(cues):
                 polarity, strong, implies = _cue_kind(cue)
-                if _names_something(segments[i + 1]):
+                # "The engraved one stays with me": what stays is said before the verb.
+                before = _STAYS.search(cue.group(0)) and _names_something(segments[i])
+                if before and not claimed[i]:
+                    pick = i
+                elif _names_something(segments[i + 1]):
                     pick = i + 1
                 elif not claimed[i] and _names_something(segments[i]):
                     pick = i

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from bot.orders.script import simplified
+from bot.orders.script import mandarin
 from bot.orders.system import Order
 
 Event = Literal["placed", "delivered", "either"]
@@ -72,11 +72,11 @@ _N_AGO = re.compile(
 )
 _ARRIVED = re.compile(
     r"\b(came|arrived|received|got (it|them|the parcel|the package)|delivered|turned up|"
-    r"showed up)\b|收到|到货|到的|送到|签收|收咗|到咗",
+    r"showed up)\b|收到|到货|到的|送到|签收|收了|到了",
     re.I,
 )
 _PLACED = re.compile(
-    r"\b(ordered|bought|purchased|placed|got)\b|下单|下的|买的|订的|购买|订咗|买咗|落单|落咗单",
+    r"\b(ordered|bought|purchased|placed|got)\b|下单|下的|买的|订的|购买|订了|买了|落单|落了单|落了订单",
     re.I,
 )
 
@@ -106,7 +106,7 @@ class Span:
 
 def said_when(text: str) -> Span | None:
     """The span the text gives, if any."""
-    text = simplified(text)
+    text = mandarin(text)
     span = _numbered(text)
     if span is None:
         for pattern, low, high in _SPANS:

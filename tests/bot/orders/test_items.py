@@ -9,7 +9,7 @@ import pytest
 
 from bot.orders.items import mentions_value, order_named
 from bot.orders.meaning import BundledMeaning
-from bot.orders.script import simplified
+from bot.orders.script import mandarin, simplified
 from bot.orders.selection import _CUE, resolve_lines
 
 
@@ -310,3 +310,33 @@ def test_praise_for_the_only_line_is_no_keep() -> None:
     lines = [Line("1", "Conical Burr Hand Grinder", "Grinders > Manual", {"colour": "Black"})]
     text = "The black grinder is great but I'd rather have the walnut one, can I exchange?"
     assert ids(resolve_lines(text, lines, None, single=True)) == ["1"]
+
+
+def test_a_kind_in_another_lines_name_tells_nothing_apart() -> None:
+    """行李 is near "Luggage", the carry-on's category, but the engraved luggage tag is meant:
+    a kind that is a word of another line's name does not pick the line."""
+    carry_on = [Line("1", "Drifter Carry-On Spinner 55cm", "Luggage > Carry-On")]
+    tag_order = [
+        Line("1", "Daytrip Packable Daypack 20L", "Backpacks > Daypacks"),
+        Line("2", "Personalised Leather Luggage Tag", "Travel Accessories > Tags"),
+    ]
+    text = "個刻咗名嘅行李吊牌可唔可以退？"
+    assert order_named(mandarin(text), [carry_on, tag_order], BundledMeaning()) == [1]
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("我係黃美玲，想查下我張單去到邊", "我是黄美玲，想查下我订单去到哪"),
+        (
+            "前幾日收到嗰張單，淨係退支噴霧，補充液留低",
+            "前几日收到那订单，只是退支喷雾，补充液留下",
+        ),
+        ("啱啱落咗張單，可唔可以幫我cancel咗佢？", "刚刚落了订单，可不可以帮我cancel了他？"),
+        ("好，唔該", "好，谢谢"),
+        ("联系客服", "联系客服"),  # Mandarin 系 stays
+        ("Where is my order?", "Where is my order?"),
+    ],
+)
+def test_cantonese_is_read_as_mandarin_position_for_position(text: str, read: str) -> None:
+    assert mandarin(text) == read and len(mandarin(text)) == len(text)

@@ -268,3 +268,34 @@ def test_a_model_code_is_no_order_number() -> None:
         "filter for the bigger CF-1200, I'll pay the difference."
     )
     assert said.order_numbers == ["60471285"] and said.intents == ["exchange"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("我係黃美玲，想查下我張單去到邊", "status"),  # Cantonese: where has my order got to
+        ("the incense holder i ordered 2 days ago, when does it come?", "status"),
+        ("I'm waiting on a canister filter and a bag of soil, any news?", "status"),
+        ("Henrique Vasconcelos 4800-298, can I change it to the 60cm?", "exchange"),
+        ("前幾日收到嗰張單，淨係退支織物噴霧", "return"),  # 淨係 = only
+        ("兩個禮拜前收到嗰張單，剪刀退咗佢", "return"),  # 退咗佢 = return it
+    ],
+)
+def test_more_first_messages_in_english_and_cantonese(text: str, intent: str) -> None:
+    said = extract(text)
+    assert said.intents and said.intents[0] == intent
+    assert starts_order_request(text, said, verified=True)
+
+
+def test_an_address_is_no_change_to_a_size() -> None:
+    assert "exchange" not in extract("can you change it to the 12th of May").intents
+
+
+@pytest.mark.parametrize("text", ["係", "係呀", "好，唔該"])
+def test_a_cantonese_yes(text: str) -> None:
+    assert extract(text).yes
+
+
+def test_cantonese_when() -> None:
+    span = said_when("兩個禮拜前收到嗰張單")
+    assert span is not None and span.event == "delivered" and span.low <= 14 <= span.high

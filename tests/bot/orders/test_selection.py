@@ -162,3 +162,43 @@ def test_doesnt_fit_is_no_keep(meaning: BundledMeaning) -> None:
     """ "跑鞋尺码不合适" says what is wrong with the shoes, not that they stay."""
     selection = select_items("跑鞋尺码不合适，我想退掉，袜子留着", TRAIL, meaning, single=False)
     assert ids(selection.chosen) == ["1"] and "2" in ids(selection.kept)
+
+
+CANDLES = [
+    Line("1", "定制刻字蜡烛 Engraved Gift Candle", "香薰蜡烛"),
+    Line("2", "木芯蜡烛 Wooden Wick Candle (白茶)", "香薰蜡烛", {"香味": "白茶 White Tea"}),
+]
+WATER = [
+    Line("1", "Water Conditioner (250ml)", "Water Care", quantity=3),
+    Line("2", "Water Test Kit", "Water Care"),
+]
+
+
+def test_what_stays_is_said_before_the_verb(meaning: BundledMeaning) -> None:
+    """ "The engraved one stays with me": the words after "stays" name nothing to keep."""
+    text = "Please take back the white tea wooden wick candle. The engraved one stays with me"
+    selection = select_items(text, CANDLES, meaning, single=False)
+    assert ids(selection.chosen) == ["2"] and ids(selection.kept) == ["1"]
+
+
+def test_a_word_several_products_share_names_none_beside_a_clear_one(
+    meaning: BundledMeaning,
+) -> None:
+    """ "my tap water turned out fine" names neither water product next to "the 3 bottles of
+    water conditioner"; the test kit is not sent back."""
+    text = (
+        "the 3 bottles of water conditioner from my last order, can I send them back? "
+        "my tap water turned out fine"
+    )
+    assert ids(select_items(text, WATER, meaning, single=False).chosen) == ["1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "chosen"),
+    [
+        ("前幾日收到嗰張單，淨係退支蠟燭，刻字嗰個留低", ["2"]),  # Cantonese: only ..., keep
+        ("木芯蠟燭退咗佢，刻字嗰個我留住", ["2"]),
+    ],
+)
+def test_cantonese_keeps_and_returns(meaning: BundledMeaning, text: str, chosen: list[str]) -> None:
+    assert ids(select_items(text, CANDLES, meaning, single=False).chosen) == chosen
