@@ -51,7 +51,7 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"\b(ship|send|deliver)(ped|ed)?\b.{0,25}\bto (my |the |our )?(office|work|workplace|"
             r"parents'?|friend'?s|new place)\b|寄到(公司|单位|家里|新)|改寄"
             # somewhere else than the order says: "send it to my sister's instead", 寄到我妈那
-            r"|\b(ship|send|deliver|redirect|forward|mail|post)(ped|ed|ing)?\b.{0,20}\bto\b"
+            r"|\b(ship|send|sent|deliver|redirect|forward|mail|post)(ped|ed|ing)?\b.{0,20}\bto\b"
             r"(?!.{0,30}\b(e-?mail|inbox|phone|number)\b).{0,40}\binstead\b"
             r"|\b(ship|send|deliver|redirect|forward)(ped|ed|ing)?\b.{0,20}\bto (my|our) \w+'s\b"
             r"|(寄|送|发)到.{1,10}(那里|那儿|那边|那|家)(去)?吧?$|(改|转)(寄|送|发)(到|去)",
@@ -70,7 +70,7 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"|\b(could|can|may) (i|we) (get|have) (it|them|this|that|one|the \w+|my \w+) in\b"
             r"|\b(get|have|like|want)\b.{0,30}\binstead\b"
             r"|\btrade[ds]?\b.{0,30}\b(for|in)\b|\brather than the\b"
-            r"|换(货|尺码|颜色|大|小|成|一|个)|换.{0,4}(码|号|色|款|版)|调换|想换\s*[\dA-Za-z]"
+            r"|换(货|尺码|颜色|大|小|成|一|个)|换.{0,4}(码|号|色|款|版)|调换|(想|要|能|可以)换\s*[\dA-Za-z]"
             # "雾黑色能换冰蓝吗": one for another, never an address (能换个地址吗)
             r"|(能|可以|可否|可不可以|想|要)换(?!.{0,4}(地址|邮编|地方|收件))[^，,。？?]{1,8}(吗|嘛|吧|唔|不|么|$)"
             # "change the caramel case to the forest green one", "…XL太大，换L"
@@ -106,7 +106,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"\breturn(s|ing)?\b|\b(send|sending|ship|mail|post|bring|take)\b[^.?!;。？！\n]{0,40}?"
             r"\bback\b|(?<!\bto )\bgo(es)? back\b(?! to\b)|退货|退回|退掉|都退|退了吧|寄回|寄还|"
             r"(想|要|能|可以|申请|帮我|也想|只是?|仅|就|都|全)退(?!出|款)|退一下"
-            r"|退了(他|它|她)",  # Cantonese 剪刀退咗佢: the scissors, return them
+            # Cantonese 剪刀退咗佢 (return them); 香插留着，其他退 (the rest goes back)
+            r"|退了(他|它|她)|(其他|其它|其余|剩下)的?(都|全)?退(?!出|款)",
             re.I,
         ),
     ),
@@ -163,7 +164,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
 ]
 
 _YES = re.compile(
-    r"^\s*(yes|yep|yeah|yup|y|sure|ok(ay)?|confirm(ed)?|go ahead|do it|please do|go for it|"
+    r"^\s*(yes|yep|yeah|yup|y|sure|ok(ay)?|alright|all right|s[ií]|oui|confirm(ed)?|go ahead|"
+    r"do it|please do|go for it|"
     r"correct|absolutely|definitely|of course|that'?s (right|correct|fine)|sounds good|"
     r"是|是的|好|好的|确认|可以|对|行|嗯|没问题|确定|办吧|请办理"
     r"|系[呀啊的喇啦]?)\b",  # Cantonese 係 (simplified 系): yes

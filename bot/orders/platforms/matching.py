@@ -17,11 +17,13 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 def name_key(name: str) -> tuple[str, ...]:
     """Words of a name, case- and accent-insensitive, in any order: "Jürgen  MÜLLER",
-    "muller jurgen" and "Jurgen Muller" are the same; Chinese names ignore spaces."""
+    "muller jurgen" and "Jurgen Muller" are the same, as are "Seo-yeon Kim" and "Kim Seoyeon"
+    (a hyphen inside a given name is often left out); Chinese names ignore spaces."""
     text = fold(name)
     if _CJK.search(text):
         return ("".join(text.split()),)
-    return tuple(sorted(re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text)))
+    words = re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text)
+    return tuple(sorted(re.sub(r"(?<=[^\W_])-(?=[^\W_])", "", word) for word in words))
 
 
 def same_name(given: str, *names: str) -> bool:

@@ -299,3 +299,26 @@ def test_a_cantonese_yes(text: str) -> None:
 def test_cantonese_when() -> None:
     span = said_when("兩個禮拜前收到嗰張單")
     assert span is not None and span.event == "delivered" and span.low <= 14 <= span.high
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("刘思雨 03722。上周收到的那单，香插留着，其他退", "return"),  # the rest goes back
+        ("我買咗把38cm嘅鑷子，太長唔順手，可唔可以換25cm嗰款？", "exchange"),
+        ("Hi, can my candle order be sent to Utrecht instead of Amsterdam?", "change_address"),
+    ],
+)
+def test_requests_from_the_orders13_held_out_half(text: str, intent: str) -> None:
+    said = extract(text)
+    assert said.intents and said.intents[0] == intent
+    assert starts_order_request(text, said, verified=True)
+
+
+@pytest.mark.parametrize("text", ["alright", "sí, correct", "all right"])
+def test_more_plain_yeses(text: str) -> None:
+    assert extract(text).yes
+
+
+def test_a_refund_of_the_rest_is_no_return() -> None:
+    assert "return" not in extract("其他退款什么时候到").intents
