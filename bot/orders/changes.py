@@ -145,9 +145,13 @@ class OrderChanges:
         variants = turn.system.variants(item.product_id)
         wanted = self.finder.wanted_variant(item, variants)
         decision = turn.policy.exchange(order, item, wanted, variants)
+        choices = [v for v in variants if v.in_stock and v.sku != item.sku]
+        offered_one = turn.state.awaiting == "variant" and len(choices) == 1
+        if decision.reasons == ("variant_unknown",) and offered_one and turn.said.yes:
+            wanted = choices[0]  # "好的" to the one variant there is to exchange for
+            decision = turn.policy.exchange(order, item, wanted, variants)
         if decision.reasons == ("variant_unknown",):
             turn.state.awaiting = "variant"
-            choices = [v for v in variants if v.in_stock and v.sku != item.sku]
             # The nearest first (same color, other sizes; same size, other colors), a few only.
             choices.sort(
                 key=lambda v: -sum(v.options.get(k) == value for k, value in item.options.items())

@@ -467,9 +467,11 @@ class OrderFinder:
         if index is not None and other[index] != current:
             return other[index]
         rest = [v for v in other if v != current]
-        if current not in other or len(rest) < 2:
+        if current not in other or not rest:
             return None
-        index = best_match(self.turn.meaning, pieces, rest, floor=0.45, margin=0.08)
+        # One other value: only when the words clearly mean it too ("黑色那把想换成不锈钢色的").
+        floor = 0.45 if len(rest) > 1 else 0.6
+        index = best_match(self.turn.meaning, pieces, rest, floor=floor, margin=0.08)
         return rest[index] if index is not None else None
 
 

@@ -145,7 +145,9 @@ _STREET = re.compile(
     r"|(?<![\w.])(?:rua|avenida|av\.|calle|carrer|via|viale|rue|travessa|largo|praça|paseo|"
     r"ul\.|ulica|al\.|aleja|os\.|pl\.|chauss[ée]e|chemin|quai|all[ée]e|impasse|boulevard|"
     r"avenue|steenweg|blvd\.?|bulevar|calz\.|calzada|carretera|camino|prol\.|prolongaci[óo]n)\s*"
-    r"[A-Za-zÀ-ÿ][\w'’.-]*(?:\s+[A-Za-zÀ-ÿ][\w'’.-]*){0,4}?\s+\d+[A-Z]?\b"
+    r"(?:[A-Za-zÀ-ÿ][\w'’.-]*(?:\s+[A-Za-zÀ-ÿ][\w'’.-]*){0,4}?"
+    r"|\d{1,4}(?:\s+[A-Za-zÀ-ÿ][\w'’.-]*){1,4}?)"  # a date in the name: "Avenida 5 de Outubro 102"
+    r"\s+\d+[A-Z]?\b"
 )
 # Where a street's name ends (its kind, then a unit): the rest is town and postcode.
 _STREET_END = re.compile(

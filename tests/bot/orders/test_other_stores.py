@@ -11,6 +11,7 @@ import pytest
 
 from bot.orders.assistant import OrderAssistant
 from bot.orders.audit import MemoryAuditLog
+from bot.orders.meaning import BundledMeaning
 from bot.orders.platforms.served import (
     ServedStore,
     make_fake,
@@ -190,3 +191,30 @@ def test_a_fraction_size_swapped_for_another(larkspur: ServedStore) -> None:
         "#5395",
         "LK-VLN-12",
     )
+
+
+@pytest.fixture(scope="module")
+def mare_alta() -> Iterator[ServedStore]:
+    yield from _serve("mare-alta-aquaria-shopify")
+
+
+def test_a_yes_to_the_one_variant_there_is_takes_it(mare_alta: ServedStore) -> None:
+    """Asked which colour, with one in stock to offer, "ok" means that one."""
+    replies, state = talk(
+        mare_alta, "meiling.wong@example.pt 4050-181", "I'd like to exchange the scissors", "ok"
+    )
+    assert "In stock now: Steel" in replies[1]
+    assert state.pending is not None and state.pending.sku == "MA-SCI-STL"
+    assert "Steel" in replies[2] and "yes or no" in replies[2]
+
+
+def test_the_other_colour_meant_in_chinese(mare_alta: ServedStore) -> None:
+    """黑色 is the pair they have; 不鏽鋼色 is the one they want (Steel), by meaning."""
+    assistant = OrderAssistant(
+        mare_alta.system, mare_alta.settings, MemoryAuditLog(), meaning=BundledMeaning()
+    )
+    state = OrderState()
+    for message in ("meiling.wong@example.pt，郵遞區號4050-181", "黑色那把彎剪想換成不鏽鋼色的"):
+        reply = assistant.handle(message, state, "zh", "s1")
+        state = reply.state
+    assert state.pending is not None and state.pending.sku == "MA-SCI-STL", reply.text

@@ -374,6 +374,14 @@ def test_postcodes_of_more_countries(text: str, postcode: str) -> None:
         ("New address: Biltstraat 201, 3572 BK Utrecht", "Biltstraat 201", "Utrecht", "3572 BK"),
         ("send it to Rua Augusta 55, 1100-048 Lisboa", "Rua Augusta 55", "Lisboa", "1100-048"),
         ("please ship to Calle Mayor 12, 28013 Madrid", "Calle Mayor 12", "Madrid", "28013"),
+        # a date in the street's name: the kind stays in line 1, the day is no house number
+        (
+            "ship it to Avenida 5 de Outubro 102, 1.º Esq, 8000-076 Faro instead",
+            "Avenida 5 de Outubro 102",
+            "Faro",
+            "8000-076",
+        ),
+        ("Rua 25 de Abril 10, 1100-321 Lisboa", "Rua 25 de Abril 10", "Lisboa", "1100-321"),
     ],
 )
 def test_streets_named_before_or_after_their_kind(
