@@ -150,6 +150,12 @@ class OrderFinder:
             # wanted, not the order holding an L)
             or self.named_orders(orders, by_meaning=False, options=False)
         )
+        if named and len(candidates) < len(orders):
+            # "cancel the honey extractor order": the extractor's order, though only the one
+            # with honey jars could still be cancelled (the policy explains; nothing else goes).
+            overall = self.named_orders(orders, by_meaning=False, options=False)
+            if overall and not any(order in named for order in overall):
+                named = overall
         latest = LATEST.search(self.item_text)  # said now or with the request
         if not named and len(timed) > 1 and latest:
             named = [max(timed, key=lambda order: order.placed_at)]

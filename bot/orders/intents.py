@@ -156,8 +156,10 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     (
         "orders",
         re.compile(
-            r"\bmy orders\b|\border history|我的订单|订单列表|我买了什么"
-            r"|(所有|全部|每个)的?订单",
+            r"\bmy orders\b|\border history"
+            r"|\beverything (i'?ve|i have|i) (ever )?(ordered|bought)\b"
+            r"|\b(show|list|see) (me )?(all )?(my |the )?(orders|purchases)\b"
+            r"|我的订单|订单列表|我买了什么|(所有|全部|每个)的?订单",
             re.I,
         ),
     ),
@@ -343,6 +345,7 @@ _PERSONAL = re.compile(
     r"(cancel|cancle|return|exchange|change|send|swap|update|track)|\b(cancel|return|exchange|swap|track|change)\b"
     r".{0,20}\b(it|them|this|these|that one)\b|我的|我所有|帮我|我要|我想|给我|我买的|我订的"
     r"|我下的|我在|我订单"  # Cantonese 我張單 (my order) reads 我订单
+    r"|寄了.{0,2}(几|[一二两三四五六七八九十]|\d+)\s*(日|天)"  # 啲月餅盒寄咗好幾日: theirs
     r"|\bI'?m (still )?waiting (on|for)\b"
     # Chinese drops the "I": 想退货, 换成38-39的, 上次那单, 那双布鞋
     r"|(?<![你您们店])(想|要|能|可以|申请|只|仅)(退|换|取消|改|寄)|换成|(上次|这|那)(一)?(单|双|件|笔订单)"
@@ -380,7 +383,10 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     shopper asking for a change ("keep the jacket, send the rest back") needs no "my", nor one
     already asked who they are: the conversation is about their orders."""
     text = mandarin(text)
-    asks = {"cancel", "change_address", "return", "exchange", "status", "refund_status", "refund"}
+    asks = {
+        *("cancel", "change_address", "return", "exchange", "status", "refund_status"),
+        *("refund", "orders"),  # "show me everything I've ordered"
+    }
     mine = "status" in said.intents and _PERSONAL.search(text)  # "我幾日前訂嘅…寄咗未？幾時到？"
     if verified and set(said.intents) & asks and (mine or not _GENERAL.search(text)):
         return True

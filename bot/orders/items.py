@@ -204,6 +204,12 @@ def mentions_value(text: str, value: str) -> int:
                 return said.start()
         if value in text:
             return text.index(value)
+        for part in value.split():  # "10吋 10in": "换10吋", "the 10in one"
+            said = (
+                re.search(rf"(?<![\d.]){re.escape(part)}", text) if re.search(r"\d", part) else None
+            )
+            if said:
+                return said.start()
         folded = fold(text)
         for word in re.findall(r"[A-Za-z]{3,}", value):  # "莓果 Berry": "berry"
             said = re.search(rf"\b{re.escape(fold(word))}\b", folded)

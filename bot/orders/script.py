@@ -67,6 +67,9 @@ _CANTONESE_WORDS = {
     "呢单": "这单",
     "乜嘢": "什么",
     "咩嘢": "什么",
+    "我啲": "我的",
+    "你啲": "你的",
+    "佢啲": "他的",
 }
 _CANTONESE_CHARS = str.maketrans(
     {

@@ -13,6 +13,8 @@ from itertools import product
 from bot.orders.script import fold
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# German umlauts as typed without them: "Karin Mueller" is Karin Müller (as is "Karin Muller").
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
 def name_key(name: str) -> tuple[str, ...]:
@@ -32,7 +34,7 @@ def same_name(given: str, *names: str) -> bool:
     key = name_key(given)
     if not key:
         return False
-    if any(name_key(n) == key for n in names if n):
+    if any(key in (name_key(n), name_key(n.translate(_UMLAUTS))) for n in names if n):
         return True
     return any(_written_alike(given, n) for n in names if n)
 

@@ -340,3 +340,15 @@ def test_a_kind_in_another_lines_name_tells_nothing_apart() -> None:
 )
 def test_cantonese_is_read_as_mandarin_position_for_position(text: str, read: str) -> None:
     assert mandarin(text) == read and len(mandarin(text)) == len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "at"),
+    [
+        ("個6吋蛋糕模想換10吋", "10吋 10in", 8),
+        ("咁換8吋啦", "8吋 8in", 2),
+        ("换16吋", "6吋 6in", -1),
+    ],
+)
+def test_a_bilingual_measured_value_by_either_part(text: str, value: str, at: int) -> None:
+    assert mentions_value(mandarin(text), value) == at

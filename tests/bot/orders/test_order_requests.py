@@ -322,3 +322,17 @@ def test_more_plain_yeses(text: str) -> None:
 
 def test_a_refund_of_the_rest_is_no_return() -> None:
     assert "return" not in extract("其他退款什么时候到").intents
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("can u show me everything ive ordered from you and whats arrived", "orders"),
+        ("我係周詠詩，想問下我啲嘢寄咗未", "status"),  # 我啲嘢: my things
+        ("啲月餅盒寄咗好幾日喇，幾時先到呀？", "status"),  # sent days ago: theirs
+    ],
+)
+def test_more_ways_to_ask_about_what_they_bought(text: str, intent: str) -> None:
+    said = extract(text)
+    assert said.intents and said.intents[0] == intent
+    assert starts_order_request(text, said, verified=True)

@@ -218,3 +218,18 @@ def test_the_other_colour_meant_in_chinese(mare_alta: ServedStore) -> None:
         reply = assistant.handle(message, state, "zh", "s1")
         state = reply.state
     assert state.pending is not None and state.pending.sku == "MA-SCI-STL", reply.text
+
+
+@pytest.fixture(scope="module")
+def pasieka() -> Iterator[ServedStore]:
+    yield from _serve("pasieka-barc-shopify")
+
+
+def test_an_order_named_outright_is_that_one_not_the_cancellable_one(pasieka: ServedStore) -> None:
+    """ "the honey extractor order" is the shipped extractor's, not the pending honey jars
+    (the only order still cancellable, whose name shares "honey"): nothing is cancelled."""
+    replies, state = talk(
+        pasieka, "Lukas von Hohenberg 10435 - cancel the honey extractor order please", "yes"
+    )
+    assert "#30418305" in replies[0] and "#30418412" not in replies[0]
+    assert state.pending is None
