@@ -25,6 +25,8 @@ PHONE = re.compile(
 )
 # Postcodes, most specific first. Each is a candidate until compared with the store's data.
 _POSTCODES = [
+    # a European postcode with its country's letters: LT-01103, CH-8001, LV-1010
+    r"(?-i:(?:LT|LV|EE|CH|AT|A|D|F|L|B|I|FI|SE|DK|NO|SI|HR|RO|BG|CY|GR|LU|HU|CZ|SK|DE|FR)-\d{3,5})",
     r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}",  # United Kingdom: NW1 6XE, W1U 8EW, BS14DZ
     r"[A-Z]\d[A-Z]\s?\d[A-Z]\d",  # Canada: M5V 3L9, H2X1Y4
     r"[AC-FHKNPRTV-Y]\d{2}\s?(?=[A-Z]*\d)[A-Z\d]{4}",  # Ireland (Eircode): D02 X285
@@ -460,7 +462,7 @@ def _segment(text: str, start: int) -> tuple[str, int]:
             continue  # initials in a street's name: "169 H.V. dela Costa Street"
         if m.group(0).startswith(".") and re.fullmatch(
             r"(?i)(no|st|ave|dr|rd|apt|mt|ste|blvd|ln|ct|pl|hwy|p\.o|po|ul|al|os|m|nr|str|av|col|"
-            r"int|depto|dpto|fracc|edif|mz|lt|esq)",
+            r"int|depto|dpto|fracc|edif|mz|lt|esq|jr|sr)",
             before[0],
         ):
             continue

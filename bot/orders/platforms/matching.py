@@ -88,10 +88,15 @@ def postcode_queries(postcode: str) -> list[str]:
 
 
 def same_postcode(given: str, actual: str) -> bool:
-    """ "02116-5021" is "02116"; "h2x1y4" is "H2X 1Y4"; an empty postcode matches nothing."""
+    """ "02116-5021" is "02116"; "h2x1y4" is "H2X 1Y4"; "LT-01103" is "01103"; an empty
+    postcode matches nothing."""
     a, b = postcode_key(given), postcode_key(actual)
     if not a or not b:
         return False
+    if a != b and re.fullmatch(r"[A-Z]{1,2}\d{3,5}", a) and a[-len(b) :] == b:
+        return b.isdigit()  # the country's letters before it
+    if a != b and re.fullmatch(r"[A-Z]{1,2}\d{3,5}", b) and b[-len(a) :] == a:
+        return a.isdigit()
     if a[:5].isdigit() and b[:5].isdigit() and len(a) in (5, 9) and len(b) in (5, 9):
         return a[:5] == b[:5]
     return a == b

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.orders.platforms.matching import postcode_queries, same_name
+from bot.orders.platforms.matching import postcode_queries, same_name, same_postcode
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,28 @@ def test_a_postcode_is_also_searched_as_stores_write_it(given: str, searched: st
 
 def test_a_postcode_written_in_full_is_searched_as_given() -> None:
     assert postcode_queries("W1D 5QE") == ["W1D 5QE"] and postcode_queries("2200") == ["2200"]
+
+
+@pytest.mark.parametrize(
+    ("given", "actual", "same"),
+    [
+        ("LT-01103", "LT-01103", True),
+        ("01103", "LT-01103", True),  # the country's letters left out
+        ("LT-01103", "01103", True),
+        ("LT-01104", "LT-01103", False),
+        ("LT-01103", "01104", False),
+    ],
+)
+def test_a_postcode_with_or_without_its_countrys_letters(
+    given: str, actual: str, same: bool
+) -> None:
+    assert same_postcode(given, actual) is same
+
+
+def test_umlauts_typed_out_are_the_same_name() -> None:
+    assert same_name("Karin Mueller", "Karin Müller") and same_name("Karin Muller", "Karin Müller")
+    assert not same_name("Karin Mueller", "Karin Miller")
+
+
+def test_a_hyphen_left_out_of_a_given_name() -> None:
+    assert same_name("Kim Seoyeon", "Seo-yeon Kim")

@@ -336,3 +336,22 @@ def test_more_ways_to_ask_about_what_they_bought(text: str, intent: str) -> None
     said = extract(text)
     assert said.intents and said.intents[0] == intent
     assert starts_order_request(text, said, verified=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("where na my digital scale? its been 3 days since i ordered", "status"),  # Taglish
+        ("the honey extractor i ordered 4 days ago, is it still stuck somewhere or what", "status"),
+    ],
+)
+def test_status_from_the_orders14_held_out_half(text: str, intent: str) -> None:
+    said = extract(text)
+    assert said.intents and said.intents[0] == intent
+    assert starts_order_request(text, said, verified=True)
+
+
+def test_a_postcode_with_its_countrys_letters_is_who_they_are() -> None:
+    said = extract("Rūta Kazlauskienė, LT-01103")
+    assert said.postcodes == ["LT-01103"] and said.names[0] == "Rūta Kazlauskienė"
+    assert not said.order_numbers and not said.order_hints

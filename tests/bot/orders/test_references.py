@@ -382,6 +382,13 @@ def test_postcodes_of_more_countries(text: str, postcode: str) -> None:
             "8000-076",
         ),
         ("Rua 25 de Abril 10, 1100-321 Lisboa", "Rua 25 de Abril 10", "Lisboa", "1100-321"),
+        # initials and "Jr." inside a street's name; the district is line 2
+        (
+            "new address: 33 E. Rodriguez Jr. Avenue, Ugong, Pasig City 1604",
+            "33 E. Rodriguez Jr. Avenue",
+            "Pasig City",
+            "1604",
+        ),
     ],
 )
 def test_streets_named_before_or_after_their_kind(
