@@ -50,7 +50,11 @@ _CLOSING = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|fine|alright|all right|oh well|no)\W*)?"
     r"(?:never ?mind|nvm|forget (?:it|that|about it)|no worries|don'?t worry(?: about it)?)"
     r"\W*(?:then|thanks?|thank you)?\W*$"
-    r"|^\W*(?:那|咁)?(?:算了|算啦|算吧|唔使喇|唔使啦|不用了|那就算了)\W*(?:吧|啦)?\W*$",
+    # "ugh ok i'll look for my details": dropped for now, to come back with what was missing
+    r"|^\W*(?:(?:ugh|hmm|oh|ah|ok(?:ay)?|fine|alright|all right)\W*)*i'?ll (?:look for|find|"
+    r"check|dig out|dig up|come back|try again)\b[^?？]*$"
+    r"|^\W*(?:哦|噢|喔|嗯|好吧|好)?\W*(?:那|咁)?(?:算了|算啦|算吧|唔使喇|唔使啦|不用了|那就算了)\W*(?:吧|啦)?"
+    r"(?:[，,]\s*(?:遲啲再問|迟啲再问|以后再说|以後再說|下次再说|下次再說|改天再问|改天再問))?\W*$",
     re.I,
 )
 COURTESY_KINDS = ("greeting", "thanks", "closing")  # answered kindly, nothing searched

@@ -79,6 +79,11 @@ def test_language_of_mixed_messages(text: str, language: str) -> None:
         ("ok never mind", "closing"),
         ("那就算了吧", "closing"),
         ("never mind, where is my order?", "question"),
+        ("哦那算了", "closing"),
+        ("咁算啦，遲啲再問", "closing"),  # never mind, I'll ask later
+        ("ugh ok i'll look for my details", "closing"),
+        ("I'll check the size chart, is the M bigger?", "question"),
+        ("I'll take the blue one", "statement"),
     ],
 )
 def test_kind_of_message(text: str, kind: str) -> None:
