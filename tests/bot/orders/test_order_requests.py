@@ -274,14 +274,22 @@ def test_a_model_code_is_no_order_number() -> None:
     ("text", "intent"),
     [
         ("我係黃美玲，想查下我張單去到邊", "status"),  # Cantonese: where has my order got to
+        ("我係周詠詩，想問下我啲嘢寄咗未", "status"),  # 我啲嘢: my things
+        ("啲月餅盒寄咗好幾日喇，幾時先到呀？", "status"),  # sent days ago: theirs
         ("the incense holder i ordered 2 days ago, when does it come?", "status"),
         ("I'm waiting on a canister filter and a bag of soil, any news?", "status"),
+        ("where na my digital scale? its been 3 days since i ordered", "status"),  # Taglish
+        ("the honey extractor i ordered 4 days ago, is it still stuck somewhere or what", "status"),
+        ("can u show me everything ive ordered from you and whats arrived", "orders"),
         ("Henrique Vasconcelos 4800-298, can I change it to the 60cm?", "exchange"),
+        ("我買咗把38cm嘅鑷子，太長唔順手，可唔可以換25cm嗰款？", "exchange"),
         ("前幾日收到嗰張單，淨係退支織物噴霧", "return"),  # 淨係 = only
         ("兩個禮拜前收到嗰張單，剪刀退咗佢", "return"),  # 退咗佢 = return it
+        ("刘思雨 03722。上周收到的那单，香插留着，其他退", "return"),  # the rest goes back
+        ("Hi, can my candle order be sent to Utrecht instead of Amsterdam?", "change_address"),
     ],
 )
-def test_more_first_messages_in_english_and_cantonese(text: str, intent: str) -> None:
+def test_more_requests_in_english_cantonese_and_taglish(text: str, intent: str) -> None:
     said = extract(text)
     assert said.intents and said.intents[0] == intent
     assert starts_order_request(text, said, verified=True)
@@ -291,8 +299,8 @@ def test_an_address_is_no_change_to_a_size() -> None:
     assert "exchange" not in extract("can you change it to the 12th of May").intents
 
 
-@pytest.mark.parametrize("text", ["係", "係呀", "好，唔該"])
-def test_a_cantonese_yes(text: str) -> None:
+@pytest.mark.parametrize("text", ["係", "係呀", "好，唔該", "alright", "sí, correct", "all right"])
+def test_more_plain_yeses(text: str) -> None:
     assert extract(text).yes
 
 
@@ -301,54 +309,8 @@ def test_cantonese_when() -> None:
     assert span is not None and span.event == "delivered" and span.low <= 14 <= span.high
 
 
-@pytest.mark.parametrize(
-    ("text", "intent"),
-    [
-        ("刘思雨 03722。上周收到的那单，香插留着，其他退", "return"),  # the rest goes back
-        ("我買咗把38cm嘅鑷子，太長唔順手，可唔可以換25cm嗰款？", "exchange"),
-        ("Hi, can my candle order be sent to Utrecht instead of Amsterdam?", "change_address"),
-    ],
-)
-def test_requests_from_the_orders13_held_out_half(text: str, intent: str) -> None:
-    said = extract(text)
-    assert said.intents and said.intents[0] == intent
-    assert starts_order_request(text, said, verified=True)
-
-
-@pytest.mark.parametrize("text", ["alright", "sí, correct", "all right"])
-def test_more_plain_yeses(text: str) -> None:
-    assert extract(text).yes
-
-
 def test_a_refund_of_the_rest_is_no_return() -> None:
     assert "return" not in extract("其他退款什么时候到").intents
-
-
-@pytest.mark.parametrize(
-    ("text", "intent"),
-    [
-        ("can u show me everything ive ordered from you and whats arrived", "orders"),
-        ("我係周詠詩，想問下我啲嘢寄咗未", "status"),  # 我啲嘢: my things
-        ("啲月餅盒寄咗好幾日喇，幾時先到呀？", "status"),  # sent days ago: theirs
-    ],
-)
-def test_more_ways_to_ask_about_what_they_bought(text: str, intent: str) -> None:
-    said = extract(text)
-    assert said.intents and said.intents[0] == intent
-    assert starts_order_request(text, said, verified=True)
-
-
-@pytest.mark.parametrize(
-    ("text", "intent"),
-    [
-        ("where na my digital scale? its been 3 days since i ordered", "status"),  # Taglish
-        ("the honey extractor i ordered 4 days ago, is it still stuck somewhere or what", "status"),
-    ],
-)
-def test_status_from_the_orders14_held_out_half(text: str, intent: str) -> None:
-    said = extract(text)
-    assert said.intents and said.intents[0] == intent
-    assert starts_order_request(text, said, verified=True)
 
 
 def test_a_postcode_with_its_countrys_letters_is_who_they_are() -> None:
