@@ -233,3 +233,38 @@ def test_an_order_named_outright_is_that_one_not_the_cancellable_one(pasieka: Se
     )
     assert "#30418305" in replies[0] and "#30418412" not in replies[0]
     assert state.pending is None
+
+
+def _talk_with_meaning(served: ServedStore, *messages: str) -> tuple[list[str], OrderState]:
+    assistant = OrderAssistant(
+        served.system, served.settings, MemoryAuditLog(), meaning=BundledMeaning()
+    )
+    state, replies = OrderState(), []
+    for message in messages:
+        reply = assistant.handle(message, state, "zh", "s1")
+        state = reply.state
+        replies.append(reply.text)
+    return replies, state
+
+
+@pytest.mark.parametrize(
+    ("messages", "number"),
+    [
+        # the item named in Chinese is far from the English name, but "yesterday" fits only it
+        (("帮我取消那瓶水质稳定剂的订单，昨天下的", "王丽华 1100-085"), "#7300291"),
+        # Cantonese "just placed": the latest of the two, said with the request
+        (
+            (
+                "啱啱落咗張單買氣喉同水質穩定劑，可唔可以幫我cancel咗佢？",
+                "kaho.chan@example.pt，郵編1150-019",
+            ),
+            "#7300345",
+        ),
+    ],
+)
+def test_when_it_was_placed_picks_the_order_to_cancel(
+    mare_alta: ServedStore, messages: tuple[str, ...], number: str
+) -> None:
+    replies, state = _talk_with_meaning(mare_alta, *messages)
+    assert state.pending is not None and state.pending.order == number, replies[-1]
+    assert state.pending.action == "cancel"
