@@ -11,7 +11,7 @@ import pytest
 
 from bot.orders.assistant import OrderAssistant
 from bot.orders.audit import MemoryAuditLog
-from bot.orders.meaning import BundledMeaning
+from bot.orders.meaning import BundledMeaning, Meaning
 from bot.orders.platforms.served import (
     ServedStore,
     make_fake,
@@ -42,8 +42,10 @@ def moyun() -> Iterator[ServedStore]:
     yield from _serve("moyun-stationery-woocommerce")
 
 
-def talk(served: ServedStore, *messages: str, language: str = "en") -> tuple[list[str], OrderState]:
-    assistant = OrderAssistant(served.system, served.settings, MemoryAuditLog(), meaning=None)
+def talk(
+    served: ServedStore, *messages: str, language: str = "en", meaning: Meaning | None = None
+) -> tuple[list[str], OrderState]:
+    assistant = OrderAssistant(served.system, served.settings, MemoryAuditLog(), meaning=meaning)
     state, replies = OrderState(), []
     for message in messages:
         reply = assistant.handle(message, state, language, "s1")
@@ -210,14 +212,14 @@ def test_a_yes_to_the_one_variant_there_is_takes_it(mare_alta: ServedStore) -> N
 
 def test_the_other_colour_meant_in_chinese(mare_alta: ServedStore) -> None:
     """黑色 is the pair they have; 不鏽鋼色 is the one they want (Steel), by meaning."""
-    assistant = OrderAssistant(
-        mare_alta.system, mare_alta.settings, MemoryAuditLog(), meaning=BundledMeaning()
+    replies, state = talk(
+        mare_alta,
+        "meiling.wong@example.pt，郵遞區號4050-181",
+        "黑色那把彎剪想換成不鏽鋼色的",
+        language="zh",
+        meaning=BundledMeaning(),
     )
-    state = OrderState()
-    for message in ("meiling.wong@example.pt，郵遞區號4050-181", "黑色那把彎剪想換成不鏽鋼色的"):
-        reply = assistant.handle(message, state, "zh", "s1")
-        state = reply.state
-    assert state.pending is not None and state.pending.sku == "MA-SCI-STL", reply.text
+    assert state.pending is not None and state.pending.sku == "MA-SCI-STL", replies[-1]
 
 
 @pytest.fixture(scope="module")
@@ -233,18 +235,6 @@ def test_an_order_named_outright_is_that_one_not_the_cancellable_one(pasieka: Se
     )
     assert "#30418305" in replies[0] and "#30418412" not in replies[0]
     assert state.pending is None
-
-
-def _talk_with_meaning(served: ServedStore, *messages: str) -> tuple[list[str], OrderState]:
-    assistant = OrderAssistant(
-        served.system, served.settings, MemoryAuditLog(), meaning=BundledMeaning()
-    )
-    state, replies = OrderState(), []
-    for message in messages:
-        reply = assistant.handle(message, state, "zh", "s1")
-        state = reply.state
-        replies.append(reply.text)
-    return replies, state
 
 
 @pytest.mark.parametrize(
@@ -265,6 +255,6 @@ def _talk_with_meaning(served: ServedStore, *messages: str) -> tuple[list[str], 
 def test_when_it_was_placed_picks_the_order_to_cancel(
     mare_alta: ServedStore, messages: tuple[str, ...], number: str
 ) -> None:
-    replies, state = _talk_with_meaning(mare_alta, *messages)
+    replies, state = talk(mare_alta, *messages, language="zh", meaning=BundledMeaning())
     assert state.pending is not None and state.pending.order == number, replies[-1]
     assert state.pending.action == "cancel"
