@@ -381,15 +381,27 @@ def possible_postcodes(said: Said) -> list[str]:
     return said.postcodes or four_digits(said.order_hints)
 
 
+# What a verified shopper may ask of their orders ("show me everything I've ordered" too).
+_ORDER_ASKS = frozenset(
+    (
+        "cancel",
+        "change_address",
+        "return",
+        "exchange",
+        "status",
+        "refund_status",
+        "refund",
+        "orders",
+    )
+)
+
+
 def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     """Whether a message starts an order request (not a general policy question); a verified
     shopper asking for a change ("keep the jacket, send the rest back") needs no "my", nor one
     already asked who they are: the conversation is about their orders."""
     text = mandarin(text)
-    asks = {
-        *("cancel", "change_address", "return", "exchange", "status", "refund_status"),
-        *("refund", "orders"),  # "show me everything I've ordered"
-    }
+    asks = _ORDER_ASKS
     mine = "status" in said.intents and _PERSONAL.search(text)  # "我幾日前訂嘅…寄咗未？幾時到？"
     if verified and set(said.intents) & asks and (mine or not _GENERAL.search(text)):
         return True
