@@ -271,14 +271,41 @@ def balanced(turns: list[T], limit: int) -> list[T]:
     return picked
 
 
-def idle_cores() -> int:
+def idle_cores(sample_s: float = 1.0) -> int:
     """CPU threads worth using now: the cores other processes leave idle (at least one).
 
     On a shared machine, more threads than idle cores makes every parallel step wait for a
     descheduled thread (measured here: generation 10x slower with 2 threads at load 8).
+    The idle time is sampled while this process sleeps: the load average would count this
+    process's own work of the last minute (or the `shopbot ingest` just before) as another's,
+    and train on one core of two idle ones.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, round((cores or 1) - os.getloadavg()[0])))
+    cores = cores or 1
+    idle = _idle_fraction(sample_s)
+    busy = os.getloadavg()[0] if idle is None else (1.0 - idle) * cores
+    return max(1, min(cores, round(cores - busy)))
+
+
+def _idle_fraction(sample_s: float) -> float | None:
+    """The share of CPU time idle over ``sample_s`` seconds (/proc/stat), or None off Linux."""
+
+    def times() -> tuple[int, int] | None:
+        try:
+            fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        except OSError:
+            return None
+        values = [int(v) for v in fields]
+        return values[3] + (values[4] if len(values) > 4 else 0), sum(values[:8])
+
+    first = times()
+    if first is None:
+        return None
+    time.sleep(sample_s)
+    second = times()
+    if second is None or second[1] <= first[1]:
+        return None
+    return (second[0] - first[0]) / (second[1] - first[1])
 
 
 def _write_examples(path: Path, turns: list[GroundedTurn]) -> None:

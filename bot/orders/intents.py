@@ -243,6 +243,8 @@ def extract(text: str, pattern: re.Pattern[str] | None = None) -> Said:
             found.intents.append("refund")  # cancelled before it ships, returned after
         elif DOES_NOT_FIT.search(plain):
             found.intents.append("exchange")
+        elif _BY_MISTAKE.search(plain):
+            found.intents.append("refund")
     moving = found.address is not None and not set(found.intents) & _ACTION_INTENTS
     if moving and _SHIP_TO.search(plain):
         found.intents.insert(0, "change_address")
@@ -283,6 +285,17 @@ _UNWANTED = re.compile(
     r"\bno longer (need|want)\b(?! to\b)|\b(don'?t|do not) (need|want) "
     r"(it|them|this|that|these|those|the \w+)( \w+)? any ?more\b|不(需要|想要)了|用不(上|着)了"
     r"|不(要|想要|需要)[喇啦]",
+    re.I,
+)
+# "I ordered a full suit by mistake", 不小心下错单了: the purchase was not
+# meant; a wrong size or colour ordered by mistake is an exchange (DOES_NOT_FIT, read first).
+_BY_MISTAKE = re.compile(
+    r"\b(i|we)\b[^.?!;\n]{0,30}\b(ordered|bought|placed|purchased|got)\b[^.?!;\n]{0,40}"
+    r"\bby (mistake|accident)\b|\baccidentally (ordered|bought|placed|purchased|clicked)\b"
+    r"|\bdidn'?t mean to (order|buy|place|purchase)\b|\b(ordered|bought) (it |this |that )?twice\b"
+    r"|\bdouble[- ]?ordered\b|\bduplicate order\b"
+    r"|不小心(下了?单|下单|买|拍|订|点)|下错(了)?单|误(下单|购|买|拍|点)|重复(下单|购买|订购|下了)|买重了"
+    r"|多(下|拍|买)了一(单|次)",
     re.I,
 )
 # "and the apron I ordered yesterday?", 那围裙呢: the same question about something else.
@@ -428,7 +441,7 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
         return True
     if set(said.intents) <= actions and _GENERAL.search(text):
         return False
-    return bool(_PERSONAL.search(text))
+    return bool(_PERSONAL.search(text) or _BY_MISTAKE.search(text))  # their own purchase
 
 
 # The shopper's own order(s) named as such: with who they are, a question about them is one

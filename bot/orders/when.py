@@ -147,10 +147,22 @@ def _chinese_number(raw: str) -> float:
     return _CN_NUMBER.get(tens, 1) * 10 + _CN_NUMBER.get(ones, 0)
 
 
+_SENTENCE = re.compile(r"(?<=[.?!;。？！；])\s*|\n+")
+
+
 def orders_fitting(text: str, orders: list[Order], now: datetime) -> list[Order]:
-    """The orders the text's "when" fits; all of them when it gives none or none fits."""
-    span = said_when(text)
-    if span is None:
+    """The orders the text's "when" fits; all of them when it gives none or none fits.
+
+    Each sentence may say its own when. Orders that fit every one are the one order they all
+    describe ("ordered two weeks ago. It came yesterday"); when none does, the sentences ask
+    about different orders ("the scale from a few hours ago? Also the apron from two weeks
+    ago") and each one's orders count."""
+    spans = [span for part in _SENTENCE.split(text) if (span := said_when(part)) is not None]
+    if len(spans) <= 1:
+        spans = [span] if (span := said_when(text)) is not None else []
+    if not spans:
         return orders
-    fitting = [order for order in orders if span.fits(order, now)]
+    fitting = [order for order in orders if all(span.fits(order, now) for span in spans)]
+    if not fitting:
+        fitting = [order for order in orders if any(span.fits(order, now) for span in spans)]
     return fitting or orders

@@ -4,11 +4,15 @@ stay with the knowledge."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from bot.orders.amounts import said_amounts
 from bot.orders.intents import extract, starts_order_request
-from bot.orders.when import said_when
+from bot.orders.system import Address, Order
+from bot.orders.when import orders_fitting, said_when
 
 
 @pytest.mark.parametrize(
@@ -25,6 +29,11 @@ from bot.orders.when import said_when
         ("my jacket doesn't fit, can it be traded for a bigger one?", "exchange"),
         ("我的包裹在哪里", "status"),
         ("what's the status on them?", "status"),
+        # Bought by mistake: undo it (cancel or return, by where the order is).
+        ("hi, I ordered a full suit a few hours ago by mistake, I already have one", "refund"),
+        ("I accidentally ordered two mugs", "refund"),
+        ("我不小心下错单了", "refund"),
+        ("買重了，幫我處理一下", "refund"),
     ],
 )
 def test_first_messages_start_the_order_flow(text: str, intent: str) -> None:
@@ -192,6 +201,40 @@ def test_when_it_happened(text: str, low: float, high: float, event: str) -> Non
 @pytest.mark.parametrize("text", ["where is my order", "the tablecloth I ordered after that"])
 def test_no_when_said(text: str) -> None:
     assert said_when(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I ordered the wrong size by mistake", "I already have one of those, where is my order"],
+)
+def test_a_mistake_in_size_or_owning_one_is_no_undoing(text: str) -> None:
+    assert "refund" not in extract(text).intents
+
+
+def _orders_placed(now: datetime, *days_ago: float) -> list[Order]:
+    address = Address(name="A B", line1="1 Main St", city="Town", postcode="1000", country="PH")
+    return [
+        Order(number=str(100 + i), customer_id="c", status="delivered",
+              placed_at=now - timedelta(days=d), address=address, items=(),
+              delivered_at=now - timedelta(days=d) + timedelta(days=2))
+        for i, d in enumerate(days_ago)
+    ]  # fmt: skip
+
+
+def test_each_question_says_its_own_when() -> None:
+    now = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    hours, days, weeks = _orders_placed(now, 0.1, 4, 14)
+    text = ("Has the scale I ordered a few hours ago been sent? Also pls give me the tracking no. "
+            "for the apron I bought two weeks ago")  # fmt: skip
+    assert orders_fitting(text, [hours, days, weeks], now) == [hours, weeks]
+
+
+def test_sentences_about_one_order_narrow_together() -> None:
+    now = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    lamp, other = _orders_placed(now, 14, 13)
+    lamp = replace(lamp, delivered_at=now - timedelta(days=1))
+    text = "I ordered a lamp two weeks ago. It arrived yesterday, broken."
+    assert orders_fitting(text, [lamp, other], now) == [lamp]
 
 
 def test_how_long_in_cantonese_is_a_policy_question() -> None:
