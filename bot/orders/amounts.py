@@ -9,22 +9,41 @@ import re
 
 from bot.orders.system import Order
 
-_NUMBER = r"(\d{1,3}(?:[,，]\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)"
-_BEFORE = r"(?:[$€£¥฿₱₩]|\b(?:usd|aud|cad|nzd|sgd|hkd|mxn|eur|gbp|jpy|aed|thb|myr|zar|rmb|cny)\s?)"
+# 1,234.50; 1.234,50 and 170.000 (dots between thousands: Indonesia, Chile, Germany...); 29,90
+_NUMBER = (
+    r"(\d{1,3}(?:[,，]\d{3})+(?:\.\d{1,2})?|\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?(?!\d)"
+    r"|\d+(?:\.\d{1,2})?(?![\d.])|\d+,\d{1,2}(?![\d,]))"
+)
+_BEFORE = (
+    r"(?:[$€£¥฿₱₩₹₫₺]|\b(?:usd|aud|cad|nzd|sgd|hkd|twd|nt\$|mxn|eur|gbp|jpy|aed|thb|myr|zar|rmb|cny|"
+    r"idr|rp|rm|clp|ars|pen|uyu|brl|r\$|php|krw|inr|pln|chf|sek|nok|dkk|czk|huf|try)\.?\s?)"
+)
 _AFTER = (
-    r"\s?(?:\b(?:pesos?|dollars?|bucks|euros?|pounds?|yen|dirhams?|baht|ringgit|rand|usd|aud|cad|"
-    r"mxn|eur|gbp|jpy|aed|thb|myr|zar|rmb)\b|比索|元|块|蚊|美元|欧元|英镑|日元|円|迪拉姆|泰铢|令吉|兰特)"
+    r"\s?(?:[€£¥₱₩₹₫₺]|\b(?:pesos?|dollars?|bucks|euros?|pounds?|yen|dirhams?|baht|ringgit|rand|rupiah|"
+    r"rupees?|reais|won|z[lł]oty|z[lł]|soles?|kr|kronor|kroner|forint|lira|dong|usd|aud|cad|"
+    r"mxn|eur|gbp|jpy|aed|thb|myr|zar|rmb|idr|clp|ars|pen|uyu|php|krw|inr|pln|chf|czk|huf)\b"
+    r"|比索|元|块|蚊|美元|欧元|英镑|日元|円|迪拉姆|泰铢|令吉|兰特|印尼盾|盾|卢比|韩元|披索|台币|港币|港元|澳元|新币)"
 )
 _AMOUNT = re.compile(rf"{_BEFORE}\s?{_NUMBER}|{_NUMBER}{_AFTER}", re.I)
 
 
 def said_amounts(text: str) -> list[float]:
-    """The amounts of money the text names."""
-    found = []
+    """The amounts of money the text names; "170.000" is both 170 and 170,000 until the
+    store's totals say which."""
+    found: list[float] = []
     for m in _AMOUNT.finditer(text):
-        raw = m.group(1) or m.group(2)
-        found.append(float(raw.replace(",", "").replace("，", "")))
+        found.extend(_readings(m.group(1) or m.group(2)))
     return found
+
+
+def _readings(raw: str) -> list[float]:
+    raw = raw.replace("，", ",")
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?", raw):
+        thousands = float(raw.replace(".", "").replace(",", "."))
+        return [thousands, float(raw)] if raw.count(".") == 1 and "," not in raw else [thousands]
+    if re.fullmatch(r"\d+,\d{1,2}", raw):
+        return [float(raw.replace(",", "."))]  # a decimal comma: "29,90 €"
+    return [float(raw.replace(",", ""))]
 
 
 def orders_costing(text: str, orders: list[Order]) -> list[Order]:

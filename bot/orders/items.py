@@ -21,7 +21,9 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 _LATIN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 ALL = re.compile(
-    r"\b(all(?!\s+(?:\d+|two|three|four|five|six)\b)|everything|every item|whole order|both|"
+    # "both pairs", "all 3 bottles": every unit of one line, not every line
+    r"\b(all(?!\s+(?:\d+|two|three|four|five|six)\b)|everything|every item|whole order|"
+    r"both(?!\s+(?:pairs?|units?|sets?|pieces?|packs?|bottles?|boxes?|rolls?|spools?|bags?)\b)|"
     r"entire order)\b"
     r"|全部|都退|全退|整个订单|所有|都要退|都不要",
     re.I,

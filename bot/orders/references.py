@@ -37,6 +37,8 @@ _POSTCODES = [
     r"\d{2}-\d{3}",  # Poland: 00-511
     r"(?-i:\d{4}\s?[A-Z]{2})",  # the Netherlands: 3511 AX (capitals: not "1234 is")
     r"\d{3}\s\d{2}",  # Sweden, Czechia, Slovakia, Greece: 111 21
+    r"[A-Z]\d{4}[A-Z]{3}",  # Argentina (CPA): C1425DKF
+    r"\d{7}",  # Chile, Israel
     r"\d{6}",  # China, India, Russia, Singapore
     r"\d{5}",  # United States, Germany, France, Italy, Spain, ...
     r"\d{4}",  # Australia, Denmark, Switzerland, ... (only when named a postcode)
@@ -146,10 +148,11 @@ _STREET = re.compile(
     # a street named after its kind: "Rua Augusta 55", "Calle Mayor 12", "Via Roma 3"
     r"|(?<![\w.])(?:rua|avenida|av\.|calle|carrer|via|viale|rue|travessa|largo|praça|paseo|"
     r"ul\.|ulica|al\.|aleja|os\.|pl\.|chauss[ée]e|chemin|quai|all[ée]e|impasse|boulevard|"
-    r"avenue|steenweg|blvd\.?|bulevar|calz\.|calzada|carretera|camino|prol\.|prolongaci[óo]n)\s*"
+    r"avenue|steenweg|blvd\.?|bulevar|calz\.|calzada|carretera|camino|prol\.|prolongaci[óo]n|"
+    r"jl\.|jln\.?|jalan|lorong|persiaran|lebuh|gang)\s*"
     r"(?:[A-Za-zÀ-ÿ][\w'’.-]*(?:\s+[A-Za-zÀ-ÿ][\w'’.-]*){0,4}?"
     r"|\d{1,4}(?:\s+[A-Za-zÀ-ÿ][\w'’.-]*){1,4}?)"  # a date in the name: "Avenida 5 de Outubro 102"
-    r"\s+\d+[A-Z]?\b"
+    r"\s+(?:no\.?\s*)?\d+[A-Z]?\b"  # "Jl. Kemang Raya No. 8"
 )
 # Where a street's name ends (its kind, then a unit): the rest is town and postcode.
 _STREET_END = re.compile(
@@ -173,7 +176,10 @@ _REGION = re.compile(r"^[A-Z]{2,3}$")
 _TRAILING_UNIT = re.compile(
     r"\s(#\d{1,3}-\d{1,5}|(?:m\.|apt\.?|unit|flat|suite|ste\.?)\s*\d+[A-Z]?)$", re.I
 )
-_CITY_BEFORE_DISTRICT = re.compile(r"([\u3400-\u9fff]{1,3}市)(?=[\u3400-\u9fff]{1,4}[区县])")
+# "台北市大安区复兴南路…", "台中市公益路二段51號": the city, then a district or the street
+_CITY_BEFORE_DISTRICT = re.compile(
+    r"([\u3400-\u9fff]{1,3}?市)(?=[\u3400-\u9fff]{1,4}[区县區縣]|[\u3400-\u9fff]{1,6}(?:路|街|道))"
+)
 _COUNTRIES = {
     "usa": "US", "united states": "US", "us": "US", "canada": "CA", "uk": "GB",
     "united kingdom": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "ireland": "IE",
@@ -462,7 +468,7 @@ def _segment(text: str, start: int) -> tuple[str, int]:
             continue  # initials in a street's name: "169 H.V. dela Costa Street"
         if m.group(0).startswith(".") and re.fullmatch(
             r"(?i)(no|st|ave|dr|rd|apt|mt|ste|blvd|ln|ct|pl|hwy|p\.o|po|ul|al|os|m|nr|str|av|col|"
-            r"int|depto|dpto|fracc|edif|mz|lt|esq|jr|sr)",
+            r"int|depto|dpto|fracc|edif|mz|lt|esq|jr|sr|jl|jln|kav|blok)",
             before[0],
         ):
             continue
@@ -556,7 +562,7 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
         region = rest.pop(0)
     if rest and not city:
         city = rest.pop(0)
-    if (not postcode and not (region or country)) or len(city.split()) > 4:
+    if (not postcode and not (region or country)) or _town_words(city) > 4:
         return None  # "5414 please, I don't need it anymore" is no address
     if between and len(between) <= 2 and all(len(p.split()) <= 4 for p in between):
         line2 = ", ".join([line2, *between] if line2 else between)
@@ -572,6 +578,17 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
         country=country,
         region=region,
     )
+
+
+# The small words inside town names ("San Pedro de la Paz", "Frankfurt am Main").
+_TOWN_PARTICLES = frozenset(
+    "de del la las los da das do dos di du des le les van der den von y e sur am an im upon "
+    "on en".split()
+)
+
+
+def _town_words(city: str) -> int:
+    return sum(1 for word in city.split() if word not in _TOWN_PARTICLES)
 
 
 _FILLER = re.compile(

@@ -305,6 +305,26 @@ def test_an_order_named_by_what_it_cost() -> None:
     assert said_amounts("订单1073247, size 42") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("what happened to my Rp 170.000 order?", [170000.0, 170.0]),  # the totals decide
+        ("my 59.990 peso order", [59990.0, 59.99]),
+        ("Rp 1.250.000", [1250000.0]),
+        ("29,90 € order", [29.9]),
+        ("RM 120 order", [120.0]),
+        ("$1,234.50", [1234.5]),
+        ("size 40 boots, order 58445", []),
+    ],
+)
+def test_amounts_written_the_local_way(text: str, amounts: list[float]) -> None:
+    assert said_amounts(text) == amounts
+
+
+def test_what_happened_to_my_order_is_a_status_question() -> None:
+    assert extract("what happened to my Rp 170.000 order?").intents == ["status"]
+
+
 def test_a_model_code_is_no_order_number() -> None:
     said = extract(
         "Order 60471285, noura.alqahtani@example.sa. I'd like to exchange the CF-600 canister "
@@ -360,3 +380,40 @@ def test_a_postcode_with_its_countrys_letters_is_who_they_are() -> None:
     said = extract("Rūta Kazlauskienė, LT-01103")
     assert said.postcodes == ["LT-01103"] and said.names[0] == "Rūta Kazlauskienė"
     assert not said.order_numbers and not said.order_hints
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "postcode"),
+    [
+        ("Park Ji-hoon, 7500813. can you list all my orders pls", "Park Ji-hoon", "7500813"),
+        ("Hi, I'm María José Ñanculef Quilodrán, 4780521.", "María José Ñanculef Quilodrán",
+         "4780521"),  # Chile: seven digits
+        ("Mateo Quispe, CP R8400AMS", "Mateo Quispe", "R8400AMS"),  # Argentina (CPA)
+    ],
+)  # fmt: skip
+def test_postcodes_of_more_countries_beside_a_name(text: str, name: str, postcode: str) -> None:
+    said = extract(text)
+    assert postcode in said.postcodes and name in said.names
+    assert starts_order_request(text, said)
+
+
+@pytest.mark.parametrize(
+    ("text", "line1", "line2", "city", "postcode"),
+    [
+        ("new: Jl. Kemang Raya No. 8, Mampang Prapatan, Jakarta Selatan 12730",
+         "Jl. Kemang Raya No. 8", "Mampang Prapatan", "Jakarta Selatan", "12730"),
+        ("改寄到 Jl. Pemuda No. 12, Medan 20151", "Jl. Pemuda No. 12", "", "Medan", "20151"),
+        ("send it to Jalan Telawi 3, Bangsar, 59100 Kuala Lumpur", "Jalan Telawi 3", "Bangsar",
+         "Kuala Lumpur", "59100"),
+        ("寄到我女儿家：Av. Pedro Aguirre Cerda 1055, San Pedro de la Paz 4130248",
+         "Av. Pedro Aguirre Cerda 1055", "", "San Pedro de la Paz", "4130248"),
+    ],
+)  # fmt: skip
+def test_addresses_of_more_countries(
+    text: str, line1: str, line2: str, city: str, postcode: str
+) -> None:
+    address = extract(text).address
+    assert address is not None
+    assert (address.line1, address.line2, address.city, address.postcode) == (
+        line1, line2, city, postcode,
+    )  # fmt: skip

@@ -230,8 +230,8 @@ def test_a_chinese_name_after_any_punctuation(text: str, name: str) -> None:
 def test_traditional_chinese_is_read_and_kept_as_written() -> None:
     said = extract("改寄到 竹北市光明六路東一段88號，郵遞區號302058")
     assert said.intents == ["change_address"]
-    assert said.address is not None and said.address.line1 == "竹北市光明六路東一段88號"
-    assert said.address.postcode == "302058" and said.address.city == ""
+    assert said.address is not None and said.address.line1 == "光明六路東一段88號"
+    assert said.address.postcode == "302058" and said.address.city == "竹北市"
     said = extract("陳怡君，郵遞區號802301")
     assert said.postcodes == ["802301"] and "陳怡君" in said.names
     said = extract("yating.yang@example.tw 訂單 #46197")
@@ -296,8 +296,15 @@ def test_a_chinese_city_before_its_district_is_the_city() -> None:
     said = extract("改成 台北市大安區復興南路一段200號8樓，郵遞區號106094")
     assert said.address is not None
     assert (said.address.city, said.address.line1) == ("台北市", "大安區復興南路一段200號8樓")
-    town = extract("改寄到 竹北市光明六路東一段88號，郵遞區號302058").address  # no district
-    assert town is not None and town.line1 == "竹北市光明六路東一段88號"
+    # No district: the city is still the city, as Taiwanese stores keep it (city 新竹市,
+    # address 東區光復路二段101號 in the store's own customers).
+    town = extract("改寄到 竹北市光明六路東一段88號，郵遞區號302058").address
+    assert town is not None and (town.city, town.line1) == ("竹北市", "光明六路東一段88號")
+    town = extract("新地址：台中市公益路二段51號 8樓，郵遞區號403023").address
+    assert town is not None
+    assert (town.city, town.line1, town.line2) == ("台中市", "公益路二段51號", "8樓")
+    town = extract("寄到台北市市府路1号 3楼，110204").address  # a street named after the city hall
+    assert town is not None and (town.city, town.line1) == ("台北市", "市府路1号")
 
 
 @pytest.mark.parametrize(

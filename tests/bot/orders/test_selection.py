@@ -202,3 +202,23 @@ def test_a_word_several_products_share_names_none_beside_a_clear_one(
 )
 def test_cantonese_keeps_and_returns(meaning: BundledMeaning, text: str, chosen: list[str]) -> None:
     assert ids(select_items(text, CANDLES, meaning, single=False).chosen) == chosen
+
+
+GLOVES = [
+    Line("1", "Fingerless Fishing Gloves", "Apparel", {"Size": "L"}, quantity=2),
+    Line("2", "Fly Floatant Gel", "Flies", quantity=3),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "chosen"),
+    [
+        ("the gloves (both pairs) don't fit, I'd like to return them", ["1"]),  # one line's units
+        ("return both", ["1", "2"]),
+        ("both items please", ["1", "2"]),
+    ],
+)
+def test_both_pairs_are_the_units_of_one_line(
+    meaning: BundledMeaning, text: str, chosen: list[str]
+) -> None:
+    assert ids(select_items(text, GLOVES, meaning, single=False).chosen) == chosen
