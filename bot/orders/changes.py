@@ -17,6 +17,20 @@ from bot.orders.system import Address, Order, RefundMethod
 from bot.orders.turn import OrderReply, OrderTurn
 from bot.reasons import Reason, ReasonCode
 
+# Taking what was offered without naming it in the store's words: "hmm ok, the pink one then",
+# "fine, that one", "那就这个吧".
+_TAKES = re.compile(
+    r"^\W*(?:(?:hmm+|um+|well|oh|ah)\W+)?(?:ok(?:ay)?|fine|sure|alright|all right|yes|yeah|yep)\b"
+    r"|\b(?:that|this|the \w+) one(?: then| please| is fine| will do)?\W*$"
+    r"|那就|就要|也行|也可以|好吧|行吧|那个吧|这个吧",
+    re.I,
+)
+
+
+def takes_the_offer(text: str) -> bool:
+    """Whether the message takes the one choice offered (no other change asked)."""
+    return bool(_TAKES.search(text)) and not re.search(r"\b(no|not|don'?t)\b|不要|别", text, re.I)
+
 
 class OrderChanges:
     """Answers billing questions; proposes, and after a yes carries out, order changes."""
@@ -147,8 +161,12 @@ class OrderChanges:
         decision = turn.policy.exchange(order, item, wanted, variants)
         choices = [v for v in variants if v.in_stock and v.sku != item.sku]
         offered_one = turn.state.awaiting == "variant" and len(choices) == 1
-        if decision.reasons == ("variant_unknown",) and offered_one and turn.said.yes:
-            wanted = choices[0]  # "好的" to the one variant there is to exchange for
+        takes_it = turn.said.yes or (
+            takes_the_offer(turn.text) and not self.finder.names_any_option()
+        )  # "好的", "hmm ok, the pink one then": the one variant there is to exchange for
+        unknown = decision.reasons == ("variant_unknown",)
+        if offered_one and takes_it and (unknown or not decision.allowed):
+            wanted = choices[0]
             decision = turn.policy.exchange(order, item, wanted, variants)
         if decision.reasons == ("variant_unknown",):
             turn.state.awaiting = "variant"

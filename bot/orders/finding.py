@@ -12,11 +12,12 @@ from bot.orders.items import (
     chunks,
     descriptors,
     lines_named,
+    meant_value,
     mentions_value,
     name_score,
     order_named,
 )
-from bot.orders.meaning import best_match, similarities
+from bot.orders.meaning import similarities
 from bot.orders.policy import SOURCES
 from bot.orders.replies import items_text, orders_text, status_text
 from bot.orders.script import fold
@@ -443,8 +444,10 @@ class OrderFinder:
             if kept and _same_kind(key, kept.group(0)):
                 continue  # "same size", "尺码不变", "颜色不变"
             choice = _named_last(plain, key, values)
-            if choice is None:
-                choice = self._by_meaning(plain, values, current)
+            if choice is None or choice == current:
+                # "swap the champagne scrunchies for the moss green set": the one they have
+                # named by its words, the one wanted by meaning (墨绿 Xanh rêu)
+                choice = self._by_meaning(plain, values, current) or choice
             if choice is not None and (choice != current or choice != wanted[key]):
                 wanted[key] = choice  # (back to the current one, when asked for after another)
                 changed = True
@@ -469,7 +472,8 @@ class OrderFinder:
         if len(other) < 2:
             return None
         pieces = chunks(text)
-        index = best_match(self.turn.meaning, pieces, other, floor=0.5, margin=0.1)
+        meaning = self.turn.meaning
+        index = meant_value(meaning, pieces, other, floor=0.5, margin=0.1)
         if index is not None and other[index] != current:
             return other[index]
         rest = [v for v in other if v != current]
@@ -477,7 +481,7 @@ class OrderFinder:
             return None
         # One other value: only when the words clearly mean it too ("黑色那把想换成不锈钢色的").
         floor = 0.45 if len(rest) > 1 else 0.6
-        index = best_match(self.turn.meaning, pieces, rest, floor=floor, margin=0.08)
+        index = meant_value(meaning, pieces, rest, floor=floor, margin=0.08)
         return rest[index] if index is not None else None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.orders.changes import OrderChanges
+from bot.orders.changes import OrderChanges, takes_the_offer
 from bot.orders.finding import BIGGER, SMALLER, OrderFinder, asks_every_order
 from bot.orders.identity import IdentityCheck, remember_identity, said_identity
 from bot.orders.intents import (
@@ -298,6 +298,8 @@ class OrderFlow:
             return said.address is not None
         if awaiting == "refund_method":
             return said.store_credit or bool(_ORIGINAL_METHOD.search(text))
+        if awaiting == "variant" and takes_the_offer(text):
+            return True  # "hmm ok, the pink one then": the one offered (the exchange checks)
         if awaiting in ("item", "variant"):
             return (
                 self.finder.names_any_item()

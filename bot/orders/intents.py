@@ -104,7 +104,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
         "return",
         re.compile(
             r"\breturn(s|ing)?\b|\b(send|sending|ship|mail|post|bring|take)\b[^.?!;。？！\n]{0,40}?"
-            r"\bback\b|(?<!\bto )\bgo(es)? back\b(?! to\b)|退货|退回|退掉|都退|退了吧|寄回|寄还|"
+            r"\bback\b|(?<!\bto )\b(go(es)?|going) back\b(?! to\b)|"
+            r"退货|退回|退掉|都退|退了吧|寄回|寄还|"
             r"(想|要|能|可以|申请|帮我|也想|只是?|仅|就|都|全)退(?!出|款)|退一下"
             # Cantonese 剪刀退咗佢 (return them); 香插留着，其他退 (the rest goes back)
             r"|退了(他|它|她)|(其他|其它|其余|剩下)的?(都|全)?退(?!出|款)",
@@ -131,6 +132,7 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"(shipped|delivered|arrived) yet|\bwhere('?s| is| are)\b.{0,40}\b(my|the|it|them)\b|"
             # Taglish "where na my scale"; "is it still stuck somewhere"
             r"\bwhere (na|ba|na ba) (my|the)\b|\bstill stuck\b"
+            r"|\bhow (close|far( away| along)?|near) (is|are) (my|the|it|they|our)\b"
             r"|\bstuck (somewhere|in (transit|customs)|at)\b|"
             r"\barriv(e|es|ing)\b|left the warehouse|\bstatus\b|"
             r"\b(coming|come|get here|be here)\b.{0,20}\b(today|tomorrow|yet|soon|this week)\b|"
@@ -163,6 +165,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"\bmy orders\b|\border history"
             r"|\beverything (i'?ve|i have|i) (ever )?(ordered|bought)\b"
             r"|\b(show|list|see) (me )?(all )?(my |the )?(orders|purchases)\b"
+            r"|\b(every|each) (order|purchase) (i|we)('ve| have| made| placed)?\b"
+            r"|\ball (the )?orders (i|we)('ve| have| made| placed)\b"
             r"|我的订单|订单列表|我买了什么|(所有|全部|每个)的?订单",
             re.I,
         ),
@@ -173,7 +177,8 @@ _YES = re.compile(
     r"^\s*(yes|yep|yeah|yup|y|sure|ok(ay)?|alright|all right|s[ií]|oui|confirm(ed)?|go ahead|"
     r"do it|please do|go for it|"
     r"correct|absolutely|definitely|of course|that'?s (right|correct|fine)|sounds good|"
-    r"是|是的|好|好的|确认|可以|对|行|嗯|没问题|确定|办吧|请办理"
+    r"是|是的|好|好的|确认|可以|对|行|嗯|没问题|确定|办吧|请办理|对的|对啊|对呀|是啊|是呀|好啊|好呀|"
+    r"可以的|行的|没错|确定的"
     r"|系[呀啊的喇啦]?)\b",  # Cantonese 係 (simplified 系): yes
     re.I,
 )
@@ -239,6 +244,10 @@ def extract(text: str, pattern: re.Pattern[str] | None = None) -> Said:
         plain = text[:start] + " " + text[end:]
     plain = spaced(plain)
     found.intents = [intent for intent, pattern_ in _INTENTS if pattern_.search(plain)]
+    if "refund" in found.intents and {"return", "exchange"} & set(found.intents):
+        # "return the first item ..., refund to the original card": the refund is how
+        found.intents.remove("refund")
+        found.intents.append("refund")
     if not set(found.intents) & _ACTION_INTENTS:  # the request said without its verb
         if _UNWANTED.search(plain):
             found.intents.append("refund")  # cancelled before it ships, returned after
@@ -246,6 +255,8 @@ def extract(text: str, pattern: re.Pattern[str] | None = None) -> Said:
             found.intents.append("exchange")
         elif _BY_MISTAKE.search(plain):
             found.intents.append("refund")
+        elif _INSTEAD_OF.search(plain) and not _SENT_ELSEWHERE.search(plain):
+            found.intents.append("exchange")  # "the climbing pants: charcoal instead of sand"
     moving = found.address is not None and not set(found.intents) & _ACTION_INTENTS
     if moving and _SHIP_TO.search(plain):
         found.intents.insert(0, "change_address")
@@ -299,6 +310,13 @@ _BY_MISTAKE = re.compile(
     r"|多(下|拍|买)了一(单|次)",
     re.I,
 )
+# "charcoal instead of sand", 要黑色不要白色: another option of what they have.
+_INSTEAD_OF = re.compile(r"\b[\w-]+ instead of (the |my |a )?[\w-]+|要.{1,6}不要.{1,6}", re.I)
+_SENT_ELSEWHERE = re.compile(
+    r"\b(ship|shipp(ed|ing)|send|sent|deliver(ed|y)?|address|mail|post|courier|pick ?up|refund|"
+    r"credit|card|cash)\b|寄|送|地址|退款",
+    re.I,
+)
 # "and the apron I ordered yesterday?", 那围裙呢: the same question about something else.
 FOLLOW_UP = re.compile(
     r"^\s*(?:and|also|plus|what about|how about)\b[^.!;\n]*[?？]\s*$"
@@ -319,7 +337,8 @@ _ACTION_INTENTS = {"cancel", "return", "exchange", "change_address", "refund"}
 # Beside a new address, the order is to go there ("can order 5181 go to ... instead?",
 # "we're moving", 搬家了).
 _SHIP_TO = re.compile(
-    r"\b(ship|send|sent|deliver|mail|redirect|move[ds]?|moving|go(es)?)\b|\binstead\b|"
+    r"\b(ship|shipping|send|sent|deliver|mail|redirect|move[ds]?|moving|go(es)?)\b|\binstead\b|"
+    r"\bchange (it|this|that|the (shipping |delivery )?address) to\b|"
     r"寄到|送到|发到|改寄|改成|改为|换到|搬家|搬到",
     re.I,
 )

@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Protocol, TypeVar
 
-from bot.orders.meaning import Meaning, clear_winner, similarities
+import numpy as np
+
+from bot.orders.meaning import Meaning, clear_winner
 from bot.orders.script import fold, simplified, spaced
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -94,6 +97,48 @@ _MEASURE_TAIL = re.compile(
 )
 
 
+# A word in Latin letters, accents included ("Máy duỗi tóc": three words, not "du").
+_LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ][A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ-]+")
+# Vietnamese letters: a language the bundled encoder does not read ("lớn" came out nearest
+# "instead"); the name's other script says what the thing is.
+_UNREAD = re.compile(r"[ăđơưĂĐƠƯ\u1ea0-\u1ef9]")
+
+
+def script_parts(text: str) -> list[str]:
+    """A bilingual value and each of its scripts apart ("墨绿 Xanh rêu": also "墨绿" and
+    "Xanh rêu"), without the words the encoder does not read."""
+    cjk = " ".join(_CJK_RUN.findall(text))
+    rest = _CJK_RUN.sub(" ", text).strip(" ()")
+    parts = [readable(text)]
+    if cjk and re.search(r"[A-Za-z]", rest):
+        parts += [cjk, readable(rest)]
+    return list(dict.fromkeys(p for p in parts if p))
+
+
+def meant_value(
+    meaning: Meaning | None,
+    queries: list[str],
+    values: Sequence[str],
+    *,
+    floor: float,
+    margin: float,
+) -> int | None:
+    """The value the queries mean, each compared in each of its scripts, when it stands out."""
+    if meaning is None or not queries or not values:
+        return None
+    groups = [script_parts(value) for value in values]
+    if len(groups) == 1:  # nothing to lead: the margin is asked of the score itself
+        floor += margin
+    return _clear_best(meaning, queries, groups, floor=floor, margin=margin)
+
+
+def readable(text: str) -> str:
+    """The text without the words the encoder does not read ("雾粉 Hồng phấn" → "雾粉"); the
+    whole text when nothing else is left."""
+    kept = " ".join(w for w in text.split() if not _UNREAD.search(w)).strip(" ()")
+    return kept if re.search(r"\w", kept) else text
+
+
 _SUBTITLE = re.compile(r"\s*[:：|｜]\s*|\s+[-–—]\s+")
 
 
@@ -106,7 +151,7 @@ def descriptors(line: Line) -> list[str]:
     # Hiking Socks 2-Pack": socks; "Insulated Steel Bottle 750 ml": a bottle).
     # A name with a subtitle says the kind before it too ("Heirloom Seed Tin: Fynbos Mix").
     for part in _SUBTITLE.split(_MEASURE_TAIL.sub("", name.strip())):
-        latin = re.findall(r"[A-Za-z][A-Za-z-]+", _MEASURE_TAIL.sub("", part))
+        latin = [] if _UNREAD.search(part) else _LATIN_WORD.findall(_MEASURE_TAIL.sub("", part))
         if latin:
             found.append(latin[-1])
         if len(latin) > 2:  # "Rain Jacket" of "Kids Packable Rain Jacket"
@@ -116,7 +161,9 @@ def descriptors(line: Line) -> list[str]:
     path = [part.strip() for part in line.category.split(">") if part.strip()]
     found += path[::-1]  # the leaf, then what it is a kind of ("Check-In" of "Luggage")
     # "防水款", not "M"; nor a bare "Yes"/"No" (it names no thing: "hi" is near "Yes")
-    found += [v for v in line.options.values() if len(v) > 2 and fold(v) not in _BARE_VALUES]
+    found += [
+        readable(v) for v in line.options.values() if len(v) > 2 and fold(v) not in _BARE_VALUES
+    ]
     return list(dict.fromkeys(f for f in found if f))
 
 
@@ -399,13 +446,28 @@ def _by_option(meaning: Meaning | None, text: str, lines: Sequence[Line]) -> int
 def _clear_best(
     meaning: Meaning, queries: list[str], groups: list[list[str]], *, floor: float, margin: float
 ) -> int | None:
-    """The group whose best text the queries mean most, when it clearly stands out."""
-    scores = similarities(meaning, queries, [text for group in groups for text in group])
-    per_group, at = [], 0
-    for group in groups:
-        per_group.append(float(scores[at : at + len(group)].max()))
-        at += len(group)
-    return clear_winner(per_group, floor, margin)
+    """The group whose best text the queries mean most, when it clearly stands out: by a
+    margin, or by half of it when every query that means anything picks that group and two of
+    them are words of their own ("engraved", "comb": both nearest 刻字檀木梳)."""
+    texts = [text for group in groups for text in group]
+    vectors = meaning.embed([*queries, *texts])
+    matrix = vectors[: len(queries)] @ vectors[len(queries) :].T  # query x text
+    bounds = np.cumsum([0, *(len(group) for group in groups)])
+    by_group = np.stack(
+        [matrix[:, a:b].max(axis=1) for a, b in pairwise(bounds)], axis=1
+    )  # query x group
+    per_group = by_group.max(axis=0).tolist()
+    picked = clear_winner(per_group, floor, margin)
+    if picked is not None or len(groups) < 2:
+        return picked
+    close = clear_winner(per_group, floor, margin / 2)
+    meant = [i for i in range(len(queries)) if by_group[i].max() >= floor * 0.8]
+    if close is None or any(by_group[i].argmax() != close for i in meant):
+        return None
+    # Two words of their own agree ("engraved", "comb"), not the pieces of one (榨汁机, 汁机).
+    apart = any(a not in b and b not in a for a in (queries[i] for i in meant) for b in (
+        queries[i] for i in meant))  # fmt: skip
+    return close if apart else None
 
 
 def best_line(

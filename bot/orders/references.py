@@ -145,6 +145,14 @@ _STREET = re.compile(
     r"(?:strasse|straße|str\.|gatan|vägen|weg|gasse|platz|allee|via|rue|calle|avenida|straat|"
     r"laan|gracht|plein|kade|singel|dijk|vej|gade)\s*\d+"
     r"|[A-ZÀ-Þ][\w'’-]*\s(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer)\s*\d+"
+    # Nordic streets: "Olav Tryggvasons gate 24", "Bogstadveien 3", "Aleksanterinkatu 12"
+    r"|[A-Za-zÀ-ÿ][\w'’-]*(?:gata|gaten|veien|vegen|gränd|torget|katu|tie)\s*\d+"
+    r"|[A-Za-zÀ-ÿ][\w'’-]*(?:\s+[A-Za-zÀ-ÿ][\w'’-]*){0,2}\s(?:gate|gata|vei|veg|allé|plass|väg|vej|"
+    r"gade)\s*\d+"
+    # any name and number followed by a postcode before its town: "Grensen 5, 0159 Oslo"
+    r"|(?!(?:order|ordre|bestilling|pedido|commande|zip|postcode|no|nr)\b)(?-i:[A-ZÀ-Þ])[\w'’-]{2,}"
+    r"(?:\s+[A-Za-zÀ-ÿ][\w'’-]*){0,2}\s+\d{1,4}[A-Za-z]?"
+    r"(?=\s*,\s*(?:[A-Z]{1,2}-)?(?:\d{4,5}|\d{3}\s\d{2})\s+(?-i:[A-ZÀ-Þ]))"
     # a street named after its kind: "Rua Augusta 55", "Calle Mayor 12", "Via Roma 3"
     r"|(?<![\w.])(?:rua|avenida|av\.|calle|carrer|via|viale|rue|travessa|largo|praça|paseo|"
     r"ul\.|ulica|al\.|aleja|os\.|pl\.|chauss[ée]e|chemin|quai|all[ée]e|impasse|boulevard|"
@@ -494,7 +502,11 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
     first = parts[0]
     cjk = _CJK_STREET.search(first)
     street = cjk or next(
-        (m for m in _STREET.finditer(first) if not any(a <= m.start() < b for a, b in avoid)),
+        (
+            m
+            for m in _STREET.finditer(f"{first}, {parts[1]}")  # the next part may tell it
+            if m.end() <= len(first) and not any(a <= m.start() < b for a, b in avoid)
+        ),
         None,
     )
     house = _HOUSE_NUMBER.search(first) if street is None and len(parts) > 2 else None

@@ -51,7 +51,7 @@ _EXCEPT = (
 _KEEP = (
     r"\b(?:(?<!n't\s)(?<!not\s)keep(?:ing|s)?(?!\s+(?:my|the|it|them)\s+\w+\s+(?:warm|cool|"
     r"cold|dry|fresh|clean|safe))|hold(?:ing)?\s+on(?:to|\s+to)|hang(?:ing)?\s+on(?:to|\s+to)|"
-    r"(?:can|will|'ll|should)\s+stay|stays|staying|"
+    r"(?:can|will|'ll|should)\s+stay|stays|staying|stay\s+with\s+(?:me|us)|stay\s+here|"
     r"(?:do\s*n[o']?t|won't|will\s+not|not|never)\s+(?:want\s+to\s+|need\s+to\s+|going\s+to\s+)?"
     r"(?:return|send|refund|exchange|swap|cancel)(?:ing)?|"
     r"no\s+need\s+to\s+(?:return|send)|not\s+(?:the|my|this|that|these|those)\b|"
@@ -91,7 +91,7 @@ _FILLER = re.compile(
     r"that|these|those|order|item|items|please|pls|want|would|like|could|can|will|and|but|"
     r"also|too|so|then|back|one|ones|for|is|are|be|with|all|everything|both|thanks|thank|"
     r"ok|okay|yes|no|hi|hey|just|only|really|still|now)\b|[^\w\u3400-\u9fff]+"
-    r"|我|的|了|吧|都|也|要|想|把|那|个|这|请|帮|订单|一下|还是|就|呢|啊|着|下|好|用|自己",
+    r"|我|的|了|吧|都|也|要|想|把|那|个|这|请|帮|订单|一下|还是|就|呢|啊|着|下|好|用|自己|是",
     re.I,
 )
 
@@ -272,6 +272,7 @@ def _objects(text: str) -> list[_Object]:
     found: list[_Object] = []
     for sentence in _SENTENCE.split(text):
         last: Polarity | None = None
+        bare: int | None = None  # the object just before, when its part had no cue
         for part in _parts(sentence):
             if not part.strip():
                 continue
@@ -281,7 +282,19 @@ def _objects(text: str) -> list[_Object]:
                 # goes back" stands on its own.
                 frame = None if _REST.search(part) else last
                 found.append(_Object(frame, part))
+                bare = len(found) - 1 if _names_something(part) else None
                 continue
+            if (
+                bare is not None
+                and len(cues) == 1
+                and not _names_something(part[: cues[0].start()] + part[cues[0].end() :])
+            ):
+                polarity, strong, implies = _cue_kind(cues[0])
+                if polarity == "exclude":  # "精油用咗，留低": the oil was used, it stays
+                    found[bare] = _Object(polarity, found[bare].text, strong, implies)
+                    last, bare = polarity, None
+                    continue
+            bare = None
             # Segments: before the first cue, then after each cue up to the next.
             starts = [0] + [cue.end() for cue in cues]
             ends = [cue.start() for cue in cues] + [len(part)]

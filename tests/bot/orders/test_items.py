@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.orders.items import mentions_value, order_named
+from bot.orders.changes import takes_the_offer
+from bot.orders.items import meant_value, mentions_value, order_named, script_parts
 from bot.orders.meaning import BundledMeaning
 from bot.orders.script import mandarin, simplified
 from bot.orders.selection import _CUE, resolve_lines
@@ -352,3 +353,26 @@ def test_cantonese_is_read_as_mandarin_position_for_position(text: str, read: st
 )
 def test_a_bilingual_measured_value_by_either_part(text: str, value: str, at: int) -> None:
     assert mentions_value(mandarin(text), value) == at
+
+
+def test_a_bilingual_value_is_meant_in_either_script(meaning: BundledMeaning) -> None:
+    """ "moss green" is 墨绿 (the Vietnamese half of "墨绿 Xanh rêu" says nothing to the
+    encoder); "pink" is no 雾粉 to it: no guess."""
+    assert script_parts("墨绿 Xanh rêu") == ["墨绿 Xanh rêu", "墨绿", "Xanh rêu"]
+    values = ["香槟 Champagne", "墨绿 Xanh rêu"]
+    assert meant_value(meaning, ["moss green"], values, floor=0.5, margin=0.1) == 1
+    assert meant_value(meaning, ["pink"], ["雾粉 Hồng phấn"], floor=0.6, margin=0.08) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "takes"),
+    [
+        ("hmm ok, the pink one then", True),
+        ("fine, that one", True),
+        ("那就这个吧", True),
+        ("no, not that one", False),
+        ("ok but I don't want pink", False),
+    ],
+)
+def test_taking_the_one_offered(text: str, takes: bool) -> None:
+    assert takes_the_offer(text) is takes

@@ -417,3 +417,48 @@ def test_addresses_of_more_countries(
     assert (address.line1, address.line2, address.city, address.postcode) == (
         line1, line2, city, postcode,
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        ("对的", None),  # a yes
+        ("return the first item on my most recent delivered order please, refund to the "
+         "original card", ["return", "refund"]),  # the refund is how, not a cancel
+        ("order 3575, email baotram.tran@example.vn, currently shipping to 72400. Please change "
+         "it to 45 Lê Thánh Tôn, Quận 1, Hồ Chí Minh 71000", ["change_address"]),
+        ("both wide-tooth combs are going back, I'll keep the oil", ["return"]),
+        ("how close is my rope? need it before our club trip", ["status"]),
+        ("could you run through every order I have with you?", ["orders"]),
+        ("the climbing pants: charcoal instead of sand, same size", ["exchange"]),
+        ("send it to my office instead of home", ["change_address"]),
+        ("how long is the rope?", []),
+    ],
+)  # fmt: skip
+def test_requests_in_more_wordings(text: str, intents: list[str] | None) -> None:
+    said = extract(text)
+    if intents is None:
+        assert said.yes
+    else:
+        assert said.intents == intents
+
+
+@pytest.mark.parametrize(
+    ("text", "line1", "city", "postcode"),
+    [
+        ("71240-FK这单能不能改寄到我公司？Olav Tryggvasons gate 24, 7011 Trondheim",
+         "Olav Tryggvasons gate 24", "Trondheim", "7011"),
+        ("寄到我朋友家 Grensen 5, 0159 Oslo。", "Grensen 5", "Oslo", "0159"),
+        ("改到 Nordnesgaten 20, 5005 Bergen", "Nordnesgaten 20", "Bergen", "5005"),
+        ("please ship to Kungsgatan 12, 111 43 Stockholm", "Kungsgatan 12", "Stockholm", "111 43"),
+        ("ship to Mannerheimintie 5, 00100 Helsinki", "Mannerheimintie 5", "Helsinki", "00100"),
+    ],
+)  # fmt: skip
+def test_nordic_addresses(text: str, line1: str, city: str, postcode: str) -> None:
+    address = extract(text).address
+    assert address is not None
+    assert (address.line1, address.city, address.postcode) == (line1, city, postcode)
+
+
+def test_an_order_number_before_a_postcode_is_no_street() -> None:
+    assert extract("Order 1234, 0159 Oslo please").address is None

@@ -222,3 +222,43 @@ def test_both_pairs_are_the_units_of_one_line(
     meaning: BundledMeaning, text: str, chosen: list[str]
 ) -> None:
     assert ids(select_items(text, GLOVES, meaning, single=False).chosen) == chosen
+
+
+# A catalog in Chinese and Vietnamese: the encoder reads the Chinese; Vietnamese words are no
+# descriptors ("lớn" came out nearest "instead").
+HAIR = [
+    Line("1", "直发夹 Máy duỗi tóc", "直发器", {"颜色": "黑 Đen"}),
+    Line("2", "摩洛哥护发精油 Tinh dầu dưỡng tóc", "护发", {"容量": "100ml"}),
+    Line("3", "刻字檀木梳 Lược gỗ khắc tên", "梳子"),
+]
+CHALK = [
+    Line("1", "Chalk Bag", "Accessories", {"Colour": "Fjord Blue"}, quantity=3),
+    Line("2", "Guide Belay Device", "Hardware"),
+    Line("3", "Loose Chalk 300 g", "Chalk"),
+]
+CARE = [
+    Line("1", "摩洛哥护发精油 Tinh dầu dưỡng tóc", "护发", {"容量": "50ml"}),
+    Line("2", "护发素 Dầu xả 500ml", "护发"),
+]
+CLIPS = [
+    Line("1", "真丝发圈三件套 Bộ 3 dây buộc tóc lụa", "发饰", {"颜色": "墨绿 Xanh rêu"}),
+    Line("2", "真丝发圈三件套 Bộ 3 dây buộc tóc lụa", "发饰", {"颜色": "香槟 Champagne"}),
+    Line("3", "大号鲨鱼夹 Kẹp càng cua lớn", "发饰", {"颜色": "玳瑁 Đồi mồi"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "lines", "chosen"),
+    [
+        ("I want to send back everything from my order of about three and a half weeks ago "
+         "except the engraved comb. refund to my card", HAIR, ["1", "2"]),
+        ("the three chalk bags were for a club that folded, all three can go back. belay device "
+         "and chalk stay with me", CHALK, ["1"]),
+        ("前幾日收到嘅護髮素想退，精油用咗，留低", CARE, ["2"]),  # the oil was used: it stays
+        ("啱啱收到嗰張單，淨係留低個鯊魚夾，其他退晒，退返落張卡度", CLIPS, ["1", "2"]),
+    ],
+)  # fmt: skip
+def test_what_stays_in_more_wordings(
+    meaning: BundledMeaning, text: str, lines: list[Line], chosen: list[str]
+) -> None:
+    assert ids(select_items(text, lines, meaning, single=False).chosen) == chosen
