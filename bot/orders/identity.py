@@ -115,7 +115,7 @@ class IdentityCheck:
             state.failed = 0
             state.proof = proof
             turn.log("identity_verified", how=given.given())
-            first = customer.name.split()[0] if turn.language != "zh" else customer.name
+            first = call_name(customer.name) if turn.language != "zh" else customer.name
             turn.greeting = turn.say("verified", name=first)
             return None
         state.awaiting = "identity"
@@ -288,3 +288,22 @@ class IdentityCheck:
             proof.postcodes += [p for p in fits if p not in proof.postcodes]
         state.proof = proof
         return ok
+
+
+# The commonest Vietnamese family names: a Vietnamese is called by the last word of the given
+# name ("Võ Thị Thu Thảo" and "Thị Thu Thảo Võ" are both Thảo; never the middle name "Thị").
+_VIETNAMESE_FAMILY = frozenset(
+    "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh trương "
+    "mai cao lâm quách trịnh đoàn lương tạ thái châu".split()
+)
+
+
+def call_name(name: str) -> str:
+    """What to call the customer in a greeting: the first word of the name as stored, but the
+    given name's last word for a Vietnamese name."""
+    words = name.split()
+    if len(words) > 1 and words[-1].casefold() in _VIETNAMESE_FAMILY:
+        return words[-2]
+    if len(words) > 1 and words[0].casefold() in _VIETNAMESE_FAMILY:
+        return words[-1]
+    return words[0] if words else name

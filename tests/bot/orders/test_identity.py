@@ -8,6 +8,7 @@ import pytest
 
 from bot.orders.assistant import OrderAssistant
 from bot.orders.audit import MemoryAuditLog
+from bot.orders.identity import call_name
 from bot.orders.state import OrderState
 from bot.settings import OrdersSettings
 from tests.bot.orders.conftest import Backend
@@ -141,3 +142,17 @@ def test_a_new_pair_after_a_failure_is_checked_on_its_own(backend: Backend) -> N
     assert "couldn't match" in replies[0]
     assert state.customer == backend.customer("C1001")
     assert "1ZCXVAT28G7UFMAJGM" not in "\n".join(replies)  # 王芳's order stays hers
+
+
+@pytest.mark.parametrize(
+    ("name", "called"),
+    [
+        ("Thị Thu Thảo Võ", "Thảo"),  # given name first, as the store keeps it
+        ("Võ Thị Thu Thảo", "Thảo"),  # family name first
+        ("Minh Khoa Phạm", "Khoa"),
+        ("Jennifer Ong", "Jennifer"),
+        ("María José Ñanculef Quilodrán", "María"),
+    ],
+)
+def test_a_vietnamese_customer_is_called_by_the_given_name(name: str, called: str) -> None:
+    assert call_name(name) == called
