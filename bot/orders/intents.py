@@ -54,7 +54,11 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"|\b(ship|send|sent|deliver|redirect|forward|mail|post)(ped|ed|ing)?\b.{0,20}\bto\b"
             r"(?!.{0,30}\b(e-?mail|inbox|phone|number)\b).{0,40}\binstead\b"
             r"|\b(ship|send|deliver|redirect|forward)(ped|ed|ing)?\b.{0,20}\bto (my|our) \w+'s\b"
-            r"|(寄|送|发)到.{1,10}(那里|那儿|那边|那|家)(去)?吧?$|(改|转)(寄|送|发)(到|去)",
+            r"|(寄|送|发)到.{1,10}(那里|那儿|那边|那|家)(去)?吧?$|(改|转)(寄|送|发)(到|去)"
+            # "change where my hoodie order ships", "can the oil I ordered go to Đà Lạt instead?"
+            r"|\b(change|update|switch)\b.{0,12}\bwhere\b.{0,40}\b(ships?|goes|going|delivers?)\b"
+            r"|\b(it|order|parcel|package|(the|my) \w+)\b.{0,20}"
+            r"\b(go|be (sent|shipped|delivered))\b.{0,8}\bto\b.{1,40}\binstead\b",
             re.I,
         ),
     ),
@@ -133,6 +137,7 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             # Taglish "where na my scale"; "is it still stuck somewhere"
             r"\bwhere (na|ba|na ba) (my|the)\b|\bstill stuck\b"
             r"|\bhow (close|far( away| along)?|near) (is|are) (my|the|it|they|our)\b"
+            r"|\bon (a|the) (truck|van|plane|boat|ship)\b|\bstill (sitting|waiting) (with|at) you\b"
             r"|\bstuck (somewhere|in (transit|customs)|at)\b|"
             r"\barriv(e|es|ing)\b|left the warehouse|\bstatus\b|"
             r"\b(coming|come|get here|be here)\b.{0,20}\b(today|tomorrow|yet|soon|this week)\b|"
@@ -358,7 +363,20 @@ def item_words(text: str) -> str:
             text = re.sub(rf"(?<![\u3400-\u9fff]){re.escape(name)}(?![\u3400-\u9fff])", " ", text)
         elif name:
             text = text.replace(name, " ")
+    text = _REFUND_WAY.sub(" ", text)  # "store credit is fine" keeps no item
     return strip_references(text)
+
+
+# How the money goes back: never an item ("store credit is fine", "refund to my card", 退回信用卡).
+_REFUND_WAY = re.compile(
+    r"\b(?:as |in )?store[- ]credit\b"
+    r"|\b(?:refund(?:ed)?|money|back)\s+(?:it\s+)?(?:to|on|onto|into)\s+(?:my|the)\s+(?:original\s+)?(?:credit\s+|debit\s+)?(?:card|payment|account|method)\b"
+    r"|\b(?:original|same)\s+(?:card|payment(?:\s+method)?)\b"
+    r"|(?:退|退款|退钱|退回|退返|退到|返)(?:回|到|落|去)?(?:原|我的|我|张|張|原来的?|原來的?)?"
+    r"(?:信用卡|银行卡|銀行卡|卡|账户|帳戶|支付方式)度?"
+    r"|店铺(?:积分|余额)|店鋪(?:積分|餘額)|商店积分|购物金|購物金",
+    re.I,
+)
 
 
 def strip_references(text: str) -> str:

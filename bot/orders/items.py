@@ -111,7 +111,7 @@ def script_parts(text: str) -> list[str]:
     rest = _CJK_RUN.sub(" ", text).strip(" ()")
     parts = [readable(text)]
     if cjk and re.search(r"[A-Za-z]", rest):
-        parts += [cjk, readable(rest)]
+        parts += [cjk] + ([rest] if not _UNREAD.search(rest) else [])
     return list(dict.fromkeys(p for p in parts if p))
 
 
@@ -133,9 +133,13 @@ def meant_value(
 
 
 def readable(text: str) -> str:
-    """The text without the words the encoder does not read ("雾粉 Hồng phấn" → "雾粉"); the
-    whole text when nothing else is left."""
-    kept = " ".join(w for w in text.split() if not _UNREAD.search(w)).strip(" ()")
+    """The text without its runs in a language the encoder does not read ("雾粉 Hồng phấn" →
+    "雾粉"; all of "Bộ 3 dây buộc tóc lụa", whose "dây" would fold to "day"); the whole text
+    when nothing else is left."""
+    runs = re.split(r"([\u3400-\u9fff]+|[()（）,，/|]+)", text)
+    kept = "".join(run for run in runs if not _UNREAD.search(run))
+    kept = re.sub(r"\(\s*\)|（\s*）", " ", kept)
+    kept = " ".join(re.sub(r"(?<=\S)\(", " (", kept).split()).strip(" ,，/|")
     return kept if re.search(r"\w", kept) else text
 
 
@@ -321,7 +325,7 @@ def _measured(lowered: str, target: str) -> int:
 def name_score(text: str, line: Line) -> float:
     """How strongly the text names this line by shared words (0: not at all)."""
     lowered = fold(spaced(text))
-    words = [w for w in _LATIN.findall(fold(line.name)) if len(w) > 2 and w not in _STOP]
+    words = [w for w in _LATIN.findall(fold(readable(line.name))) if len(w) > 2 and w not in _STOP]
     score = float(sum(1 for w in words if re.search(rf"\b{re.escape(w)}(e?s)?\b", lowered)))
     if score:  # "the coffee beans": Beans (of Coffee > Beans) before the Coffee Scale
         kinds = {w for w in _LATIN.findall(fold(line.category)) if len(w) > 2} - set(words)

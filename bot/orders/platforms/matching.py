@@ -14,7 +14,12 @@ from bot.orders.script import fold
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # German umlauts as typed without them: "Karin Mueller" is Karin Müller (as is "Karin Muller").
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+# Letters typed out the way their language does without them: Müller as Mueller, Åse as Aase,
+# Bjørn as Bjoern (the plain forms, Muller and Bjorn, match without this).
+_UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "å": "aa", "Å": "Aa",
+     "ø": "oe", "Ø": "Oe"}
+)  # fmt: skip
 
 
 def name_key(name: str) -> tuple[str, ...]:

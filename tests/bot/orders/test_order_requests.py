@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.orders.amounts import said_amounts
-from bot.orders.intents import extract, starts_order_request
+from bot.orders.intents import extract, item_words, starts_order_request
 from bot.orders.system import Address, Order
 from bot.orders.when import orders_fitting, said_when
 
@@ -433,6 +433,12 @@ def test_addresses_of_more_countries(
         ("the climbing pants: charcoal instead of sand, same size", ["exchange"]),
         ("send it to my office instead of home", ["change_address"]),
         ("how long is the rope?", []),
+        ("hej, I need to change where my hoodie order ships", ["change_address"]),
+        ("can the oil I ordered go to Đà Lạt instead? I'm on holiday there", ["change_address"]),
+        ("can I go to the store instead?", []),
+        ("is the crash pad on a truck yet or still sitting with you?", ["status"]),
+        ("the grey pillowcase that arrived a few days back - returning it. store credit is fine",
+         ["return"]),
     ],
 )  # fmt: skip
 def test_requests_in_more_wordings(text: str, intents: list[str] | None) -> None:
@@ -462,3 +468,10 @@ def test_nordic_addresses(text: str, line1: str, city: str, postcode: str) -> No
 
 def test_an_order_number_before_a_postcode_is_no_street() -> None:
     assert extract("Order 1234, 0159 Oslo please").address is None
+
+
+def test_how_the_money_goes_back_names_no_item() -> None:
+    """ "store credit is fine" keeps nothing: the pillowcase named goes back, not the other line."""
+    text = item_words("the grey pillowcase that arrived - returning it. store credit is fine")
+    assert "credit" not in text and "pillowcase" in text
+    assert "卡" not in item_words("淨係留低個鯊魚夾，其他退晒，退返落張卡度")

@@ -248,6 +248,9 @@ def test_every_order_reads_back_as_its_readme_says(evaluation_store) -> None:
 # English names; Korean names in Hangul too (the store holds "Ji-woo Park": no Korean
 # romanisation is built).
 _NOT_PINYIN = {"Wong Chi Keung", "Leung Ka Fai", "Ming Wong", "Chow Tsz Kin", "Kevin Ho"}
+# Aliases a store's README gives that its data holds nowhere (vanphat's Jennifer Ong is "also
+# written 王珍妮", but no record has that name): nobody is found by a name the store lacks.
+_NOT_IN_DATA = {"王珍妮"}
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
@@ -270,7 +273,9 @@ def test_customers_are_found_as_the_readme_lists_them(evaluation_store) -> None:
             for other in re.findall(r"also written ([^,]+)", also):
                 other = re.sub(r"\s*\([^)]*\)\s*$", "", other)  # "(family name first)"
                 found = served.system.find_customer_by_name(other, postcode)
-                if other not in _NOT_PINYIN and not _HANGUL.search(other):
+                if other in _NOT_IN_DATA:
+                    assert found is None, (other, postcode)
+                elif other not in _NOT_PINYIN and not _HANGUL.search(other):
                     assert found is not None and found.id == by_email.id, (other, postcode)
         orders = served.system.list_orders(by_email.id)
         assert orders and all(o.customer_id == by_email.id for o in orders)

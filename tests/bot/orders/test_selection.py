@@ -262,3 +262,13 @@ def test_what_stays_in_more_wordings(
     meaning: BundledMeaning, text: str, lines: list[Line], chosen: list[str]
 ) -> None:
     assert ids(select_items(text, lines, meaning, single=False).chosen) == chosen
+
+
+def test_a_vietnamese_word_is_no_english_one(meaning: BundledMeaning) -> None:
+    """ "dây" (of Bộ 3 dây buộc tóc lụa) folds to "day": "a few days back" names no scrunchies."""
+    lines = [
+        Line("1", "真丝枕套 Vỏ gối lụa", "床品", {"颜色": "灰 Xám"}),
+        Line("2", "真丝发圈三件套 Bộ 3 dây buộc tóc lụa", "发饰", {"颜色": "香槟 Champagne"}),
+    ]
+    text = "the grey pillowcase that arrived a few days back - returning it"
+    assert ids(select_items(text, lines, meaning, single=False).chosen) == ["1"]
