@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from bot.orders.finding import OrderFinder
 from bot.orders.identity import IdentityCheck
+from bot.orders.intents import takes_the_offer
 from bot.orders.policy import A_PERSON_MAY_DECIDE, SOURCES, Decision
 from bot.orders.references import country_of
 from bot.orders.replies import day, decision_text, items_text, money, variants_text
@@ -16,20 +17,6 @@ from bot.orders.state import PendingChange
 from bot.orders.system import Address, Order, RefundMethod
 from bot.orders.turn import OrderReply, OrderTurn
 from bot.reasons import Reason, ReasonCode
-
-# Taking what was offered without naming it in the store's words: "hmm ok, the pink one then",
-# "fine, that one", "那就这个吧".
-_TAKES = re.compile(
-    r"^\W*(?:(?:hmm+|um+|well|oh|ah)\W+)?(?:ok(?:ay)?|fine|sure|alright|all right|yes|yeah|yep)\b"
-    r"|\b(?:that|this|the \w+) one(?: then| please| is fine| will do)?\W*$"
-    r"|那就|就要|也行|也可以|好吧|行吧|那个吧|这个吧",
-    re.I,
-)
-
-
-def takes_the_offer(text: str) -> bool:
-    """Whether the message takes the one choice offered (no other change asked)."""
-    return bool(_TAKES.search(text)) and not re.search(r"\b(no|not|don'?t)\b|不要|别", text, re.I)
 
 
 class OrderChanges:
@@ -161,11 +148,14 @@ class OrderChanges:
         decision = turn.policy.exchange(order, item, wanted, variants)
         choices = [v for v in variants if v.in_stock and v.sku != item.sku]
         offered_one = turn.state.awaiting == "variant" and len(choices) == 1
-        takes_it = turn.said.yes or (
-            takes_the_offer(turn.text) and not self.finder.names_any_option()
-        )  # "好的", "hmm ok, the pink one then": the one variant there is to exchange for
         unknown = decision.reasons == ("variant_unknown",)
-        if offered_one and takes_it and (unknown or not decision.allowed):
+        if (
+            offered_one
+            and (unknown or not decision.allowed)
+            and (
+                turn.said.yes or (takes_the_offer(turn.text) and not self.finder.names_any_option())
+            )
+        ):  # "好的", "hmm ok, the pink one then": the one variant there is to exchange for
             wanted = choices[0]
             decision = turn.policy.exchange(order, item, wanted, variants)
         if decision.reasons == ("variant_unknown",):

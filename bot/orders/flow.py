@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.orders.changes import OrderChanges, takes_the_offer
+from bot.orders.changes import OrderChanges
 from bot.orders.finding import BIGGER, SMALLER, OrderFinder, asks_every_order
 from bot.orders.identity import IdentityCheck, remember_identity, said_identity
 from bot.orders.intents import (
@@ -16,6 +16,7 @@ from bot.orders.intents import (
     identity_only,
     possible_postcodes,
     starts_order_request,
+    takes_the_offer,
 )
 from bot.orders.platforms.matching import same_postcode
 from bot.orders.policy import SOURCES

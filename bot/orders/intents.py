@@ -202,8 +202,11 @@ _OTHER_REFUND = re.compile(
     r"退到(另一张|别的|其他)|换(一张|个)卡|退现金|现金退",
     re.I,
 )
+# Store credit named as such in Chinese, simplified and traditional (item text is read before
+# it is made simplified).
+_STORE_CREDIT_ZH = r"店铺(?:积分|余额)|店鋪(?:積分|餘額)|商店积分|购物金|購物金"
 _STORE_CREDIT = re.compile(
-    r"store credit|店铺(积分|余额)|商店积分|购物金|store-credit|"
+    rf"store[- ]credit|{_STORE_CREDIT_ZH}|"
     r"(?<!支付宝)(?<!微信)(?<!银行)(?<!卡)(?<!钱包)(余额|积分)",  # "余额就行", but not 支付宝余额
     re.I,
 )
@@ -304,6 +307,21 @@ _UNWANTED = re.compile(
     r"|不(要|想要|需要)[喇啦]",
     re.I,
 )
+# Taking what was offered without naming it in the store's words: "hmm ok, the pink one then",
+# "fine, that one", "那就这个吧".
+_TAKES = re.compile(
+    r"^\W*(?:(?:hmm+|um+|well|oh|ah)\W+)?(?:ok(?:ay)?|fine|sure|alright|all right|yes|yeah|yep)\b"
+    r"|\b(?:that|this|the \w+) one(?: then| please| is fine| will do)?\W*$"
+    r"|那就|就要|也行|也可以|好吧|行吧|那个吧|这个吧",
+    re.I,
+)
+
+
+def takes_the_offer(text: str) -> bool:
+    """Whether the message takes the one choice offered (no other change asked)."""
+    return bool(_TAKES.search(text)) and not re.search(r"\b(no|not|don'?t)\b|不要|别", text, re.I)
+
+
 # "I ordered a full suit by mistake", 不小心下错单了: the purchase was not
 # meant; a wrong size or colour ordered by mistake is an exchange (DOES_NOT_FIT, read first).
 _BY_MISTAKE = re.compile(
@@ -369,12 +387,11 @@ def item_words(text: str) -> str:
 
 # How the money goes back: never an item ("store credit is fine", "refund to my card", 退回信用卡).
 _REFUND_WAY = re.compile(
-    r"\b(?:as |in )?store[- ]credit\b"
+    rf"\b(?:as |in )?store[- ]credit\b|{_STORE_CREDIT_ZH}"
     r"|\b(?:refund(?:ed)?|money|back)\s+(?:it\s+)?(?:to|on|onto|into)\s+(?:my|the)\s+(?:original\s+)?(?:credit\s+|debit\s+)?(?:card|payment|account|method)\b"
     r"|\b(?:original|same)\s+(?:card|payment(?:\s+method)?)\b"
     r"|(?:退|退款|退钱|退回|退返|退到|返)(?:回|到|落|去)?(?:原|我的|我|张|張|原来的?|原來的?)?"
-    r"(?:信用卡|银行卡|銀行卡|卡|账户|帳戶|支付方式)度?"
-    r"|店铺(?:积分|余额)|店鋪(?:積分|餘額)|商店积分|购物金|購物金",
+    r"(?:信用卡|银行卡|銀行卡|卡|账户|帳戶|支付方式)度?",
     re.I,
 )
 

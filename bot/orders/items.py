@@ -18,7 +18,7 @@ from typing import Protocol, TypeVar
 import numpy as np
 
 from bot.orders.meaning import Meaning, clear_winner
-from bot.orders.script import fold, simplified, spaced
+from bot.orders.script import UNREAD, fold, readable, script_parts, simplified, spaced
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
@@ -99,20 +99,6 @@ _MEASURE_TAIL = re.compile(
 
 # A word in Latin letters, accents included ("Máy duỗi tóc": three words, not "du").
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ][A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ-]+")
-# Vietnamese letters: a language the bundled encoder does not read ("lớn" came out nearest
-# "instead"); the name's other script says what the thing is.
-_UNREAD = re.compile(r"[ăđơưĂĐƠƯ\u1ea0-\u1ef9]")
-
-
-def script_parts(text: str) -> list[str]:
-    """A bilingual value and each of its scripts apart ("墨绿 Xanh rêu": also "墨绿" and
-    "Xanh rêu"), without the words the encoder does not read."""
-    cjk = " ".join(_CJK_RUN.findall(text))
-    rest = _CJK_RUN.sub(" ", text).strip(" ()")
-    parts = [readable(text)]
-    if cjk and re.search(r"[A-Za-z]", rest):
-        parts += [cjk] + ([rest] if not _UNREAD.search(rest) else [])
-    return list(dict.fromkeys(p for p in parts if p))
 
 
 def meant_value(
@@ -132,17 +118,6 @@ def meant_value(
     return _clear_best(meaning, queries, groups, floor=floor, margin=margin)
 
 
-def readable(text: str) -> str:
-    """The text without its runs in a language the encoder does not read ("雾粉 Hồng phấn" →
-    "雾粉"; all of "Bộ 3 dây buộc tóc lụa", whose "dây" would fold to "day"); the whole text
-    when nothing else is left."""
-    runs = re.split(r"([\u3400-\u9fff]+|[()（）,，/|]+)", text)
-    kept = "".join(run for run in runs if not _UNREAD.search(run))
-    kept = re.sub(r"\(\s*\)|（\s*）", " ", kept)
-    kept = " ".join(re.sub(r"(?<=\S)\(", " (", kept).split()).strip(" ,，/|")
-    return kept if re.search(r"\w", kept) else text
-
-
 _SUBTITLE = re.compile(r"\s*[:：|｜]\s*|\s+[-–—]\s+")
 
 
@@ -155,7 +130,7 @@ def descriptors(line: Line) -> list[str]:
     # Hiking Socks 2-Pack": socks; "Insulated Steel Bottle 750 ml": a bottle).
     # A name with a subtitle says the kind before it too ("Heirloom Seed Tin: Fynbos Mix").
     for part in _SUBTITLE.split(_MEASURE_TAIL.sub("", name.strip())):
-        latin = [] if _UNREAD.search(part) else _LATIN_WORD.findall(_MEASURE_TAIL.sub("", part))
+        latin = [] if UNREAD.search(part) else _LATIN_WORD.findall(_MEASURE_TAIL.sub("", part))
         if latin:
             found.append(latin[-1])
         if len(latin) > 2:  # "Rain Jacket" of "Kids Packable Rain Jacket"
@@ -469,8 +444,8 @@ def _clear_best(
     if close is None or any(by_group[i].argmax() != close for i in meant):
         return None
     # Two words of their own agree ("engraved", "comb"), not the pieces of one (榨汁机, 汁机).
-    apart = any(a not in b and b not in a for a in (queries[i] for i in meant) for b in (
-        queries[i] for i in meant))  # fmt: skip
+    words = [queries[i] for i in meant]
+    apart = any(a not in b and b not in a for a in words for b in words)
     return close if apart else None
 
 

@@ -138,3 +138,31 @@ _CJK_LATIN = re.compile(r"(?<=[\u3400-\u9fff])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u34
 def spaced(text: str) -> str:
     """English words inside Chinese set apart ("我想cancel今天的订单", "那个TSA锁")."""
     return _CJK_LATIN.sub(" ", text)
+
+
+_CJK_WORD = re.compile(r"[\u3400-\u9fff]{2,}")  # the Chinese part of a bilingual value
+# Vietnamese letters: a language the bundled encoder does not read ("lớn" came out nearest
+# "instead"); the name's other script says what the thing is.
+UNREAD = re.compile(r"[ăđơưĂĐƠƯ\u1ea0-\u1ef9]")
+
+
+def script_parts(text: str) -> list[str]:
+    """A bilingual value and each of its scripts apart ("墨绿 Xanh rêu": also "墨绿" and
+    "Xanh rêu"), without the words the encoder does not read."""
+    cjk = " ".join(_CJK_WORD.findall(text))
+    rest = _CJK_WORD.sub(" ", text).strip(" ()")
+    parts = [readable(text)]
+    if cjk and re.search(r"[A-Za-z]", rest):
+        parts += [cjk] + ([rest] if not UNREAD.search(rest) else [])
+    return list(dict.fromkeys(p for p in parts if p))
+
+
+def readable(text: str) -> str:
+    """The text without its runs in a language the encoder does not read ("雾粉 Hồng phấn" →
+    "雾粉"; all of "Bộ 3 dây buộc tóc lụa", whose "dây" would fold to "day"); the whole text
+    when nothing else is left."""
+    runs = re.split(r"([\u3400-\u9fff]+|[()（）,，/|]+)", text)
+    kept = "".join(run for run in runs if not UNREAD.search(run))
+    kept = re.sub(r"\(\s*\)|（\s*）", " ", kept)
+    kept = " ".join(re.sub(r"(?<=\S)\(", " (", kept).split()).strip(" ,，/|")
+    return kept if re.search(r"\w", kept) else text

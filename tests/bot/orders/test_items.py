@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.orders.changes import takes_the_offer
-from bot.orders.items import meant_value, mentions_value, order_named, script_parts
+from bot.orders.intents import takes_the_offer
+from bot.orders.items import meant_value, mentions_value, order_named
 from bot.orders.meaning import BundledMeaning
-from bot.orders.script import mandarin, simplified
+from bot.orders.script import mandarin, script_parts, simplified
 from bot.orders.selection import _CUE, resolve_lines
 
 
