@@ -23,7 +23,7 @@ from bot.orders.meaning import Meaning, bundled_meaning
 from bot.orders.policy import OrderPolicy
 from bot.orders.reader import ModelRead, apply
 from bot.orders.references import language_words
-from bot.orders.script import mandarin
+from bot.orders.script import plain_text
 from bot.orders.state import OrderState
 from bot.orders.system import OrderSystem
 from bot.orders.turn import OrderReply, OrderTurn
@@ -118,7 +118,7 @@ class OrderAssistant:
     ) -> OrderTurn:
         state = OrderState.from_json(state.to_json() if state else None)
         said = extract(text, self.pattern)
-        text = mandarin(text)  # 訂單, 幫我取消, 唔要喇: the flow reads one script
+        text = plain_text(text)  # 訂單, 幫我取消, 唔要喇: the flow reads one script
         if read is not None:  # what a capable model read, where the rules missed it
             said = apply(said, read, text)
         language = self._language(text, language, state)
@@ -153,7 +153,7 @@ class OrderAssistant:
 
     def takes(self, text: str, state: OrderState | None) -> bool:
         """Whether the message is an order request the order flow answers (nothing changes)."""
-        said, text = extract(text, self.pattern), mandarin(text)
+        said, text = extract(text, self.pattern), plain_text(text)
         if state is not None and state.awaiting in ("proof", "confirm", "reconfirm") and said.no:
             return True  # the answer to the flow's own question ("no, forget it")
         if self._answers_asked(text, state):
@@ -171,7 +171,7 @@ class OrderAssistant:
     def asks_where(self, text: str, state: OrderState | None) -> bool:
         """Whether the message asks where the shopper's order is ("where's my stuff??", 我那个
         营地灯怎么还没发货啊): a question the order flow answers."""
-        said, text = extract(text, self.pattern), mandarin(text)
+        said, text = extract(text, self.pattern), plain_text(text)
         if not said.intents or said.intents[0] != "status":
             return False
         return starts_order_request(text, said, verified=_in_context(state))
@@ -196,7 +196,7 @@ class OrderAssistant:
         they are (None when the message is about no purchase, or they are known already)."""
         if state is not None and state.customer:
             return None
-        said, text = extract(text, self.pattern), mandarin(text)
+        said, text = extract(text, self.pattern), plain_text(text)
         # "can I exchange the clear lip gloss for the berry one?": a change to something they
         # bought, though the words do not say "my".
         acts = set(said.intents) & {"cancel", "return", "exchange", "change_address"}

@@ -464,11 +464,16 @@ class OrderFinder:
         return wanted if changed else None
 
     def _by_meaning(self, text: str, values: list[str], current: str = "") -> str | None:
-        """A value in another script than the text ("白色" for White, "waterproof" for 防水款);
-        when the one they have is what the words mean most ("我的黑色背包想换成橄榄绿的"), the
-        nearest of the others, if it stands out among them."""
+        """A value the words name in another language ("白色" for White, "waterproof" for 防水
+        款, "brown" for Marrom); when the one they have is what the words mean most ("我的黑色背
+        包想换成橄榄绿的"), the nearest of the others, if it stands out among them."""
         cjk_text = bool(re.search(r"[\u3400-\u9fff]", text))
-        other = [v for v in values if bool(re.search(r"[\u3400-\u9fff]", v)) != cjk_text]
+        other = [
+            v
+            for v in values
+            if bool(re.search(r"[\u3400-\u9fff]", v)) != cjk_text
+            or (not cjk_text and not re.search(rf"(?i)\b{re.escape(v)}\b", text))
+        ]
         if len(other) < 2:
             return None
         pieces = chunks(text)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.language import CJK
 from bot.orders.references import POSTCODE_HINT, four_digits, read_references
-from bot.orders.script import as_written, fold, mandarin, spaced
+from bot.orders.script import as_written, fold, plain_text, spaced
 from bot.orders.system import Address
 
 __all__ = [
@@ -58,7 +58,10 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             # "change where my hoodie order ships", "can the oil I ordered go to Đà Lạt instead?"
             r"|\b(change|update|switch)\b.{0,12}\bwhere\b.{0,40}\b(ships?|goes|going|delivers?)\b"
             r"|\b(it|order|parcel|package|(the|my) \w+)\b.{0,20}"
-            r"\b(go|be (sent|shipped|delivered))\b.{0,8}\bto\b.{1,40}\binstead\b",
+            r"\b(go|be (sent|shipped|delivered))\b.{0,8}\bto\b.{1,40}\binstead\b"
+            # "I want my capo order to go to my sister's place"
+            r"|\b(order|parcel|package|delivery|it|them)\b.{0,12}\b(go|be (sent|shipped|delivered))"
+            r"\b.{0,8}\bto (my|our) \w+'s\b",
             re.I,
         ),
     ),
@@ -233,7 +236,7 @@ class Said:
 
 def extract(text: str, pattern: re.Pattern[str] | None = None) -> Said:
     """Read one message; ``pattern`` is the store's own order-number pattern, if declared."""
-    original, text = text, mandarin(text)
+    original, text = text, plain_text(text)
     refs = read_references(text, pattern)
     found = Said(
         order_numbers=refs.marked_orders,
@@ -468,7 +471,7 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     """Whether a message starts an order request (not a general policy question); a verified
     shopper asking for a change ("keep the jacket, send the rest back") needs no "my", nor one
     already asked who they are: the conversation is about their orders."""
-    text = mandarin(text)
+    text = plain_text(text)
     asks = _ORDER_ASKS
     mine = "status" in said.intents and _PERSONAL.search(text)  # "我幾日前訂嘅…寄咗未？幾時到？"
     if verified and set(said.intents) & asks and (mine or not _GENERAL.search(text)):
@@ -524,7 +527,7 @@ def identity_only(text: str) -> bool:
     """A message that only gives identity details (no question, at most a name besides)."""
     if "?" in text or "？" in text:
         return False
-    text = mandarin(text)
+    text = plain_text(text)
     rest = re.sub(r"\S+@\S+|\d[\d\s-]*", " ", text)
     rest = _FILLER.sub(" ", rest)
     words = [w for w in re.findall(r"[A-Za-z]+", fold(rest)) if w not in _NAME_PARTICLES]

@@ -17,7 +17,7 @@ from typing import Protocol, TypeVar
 
 import numpy as np
 
-from bot.orders.meaning import Meaning, clear_winner
+from bot.orders.meaning import Meaning, clear_winner, similarity_matrix
 from bot.orders.script import UNREAD, fold, readable, script_parts, simplified, spaced
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -429,8 +429,7 @@ def _clear_best(
     margin, or by half of it when every query that means anything picks that group and two of
     them are words of their own ("engraved", "comb": both nearest 刻字檀木梳)."""
     texts = [text for group in groups for text in group]
-    vectors = meaning.embed([*queries, *texts])
-    matrix = vectors[: len(queries)] @ vectors[len(queries) :].T  # query x text
+    matrix = similarity_matrix(meaning, queries, texts)  # query x text
     bounds = np.cumsum([0, *(len(group) for group in groups)])
     by_group = np.stack(
         [matrix[:, a:b].max(axis=1) for a, b in pairwise(bounds)], axis=1

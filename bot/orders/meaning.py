@@ -13,6 +13,8 @@ from typing import Protocol
 
 import numpy as np
 
+from bot.orders.glosses import gloss, is_chinese
+
 
 class Meaning(Protocol):
     """Sentence vectors, L2-normalised, one row per text."""
@@ -69,9 +71,26 @@ def clear_winner(scores: Sequence[float], floor: float, margin: float) -> int | 
     return ranked[0] if best >= floor and best - second >= margin else None
 
 
+def similarity_matrix(
+    meaning: Meaning, queries: Sequence[str], targets: Sequence[str]
+) -> np.ndarray:
+    """Cosine similarity of each query (rows) with each target (columns). A Chinese query is
+    also read through its English glosses, for targets with no Chinese (变调夹 → "capo" for
+    "Capotraste Rápido"): its row holds the better of the two."""
+    glossed = {i: g for i, q in enumerate(queries) if is_chinese(q) and (g := gloss(q))}
+    vectors = meaning.embed([*queries, *targets, *glossed.values()])
+    q = vectors[: len(queries)]
+    t = vectors[len(queries) : len(queries) + len(targets)]
+    matrix: np.ndarray = q @ t.T
+    if glossed:
+        by_gloss = vectors[len(queries) + len(targets) :] @ t.T
+        latin = np.array([not is_chinese(target) for target in targets])
+        for row, i in enumerate(glossed):
+            matrix[i] = np.where(latin, np.maximum(matrix[i], by_gloss[row]), matrix[i])
+    return matrix
+
+
 def similarities(meaning: Meaning, queries: Sequence[str], targets: Sequence[str]) -> np.ndarray:
     """For each target, its best cosine similarity with any query."""
-    vectors = meaning.embed([*queries, *targets])
-    q, t = vectors[: len(queries)], vectors[len(queries) :]
-    best: np.ndarray = (q @ t.T).max(axis=0)
+    best: np.ndarray = similarity_matrix(meaning, queries, targets).max(axis=0)
     return best

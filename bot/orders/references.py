@@ -71,15 +71,22 @@ _HINTED = re.compile(
 
 # -- order numbers ----------------------------------------------------------------------------
 _TOKEN = r"[A-Z]{0,5}[-\s]?\d[\d-]{1,14}\d|\d{3,}"
+# After "order" or "#" only: a number written in groups ("28 426", "1 204 233") or a code
+# with spaces for its hyphens ("SS 4 2519"). Groups of four or more first ("1201 1202") are
+# two numbers, not one.
+_SPACED = r"\d{1,3}(?:\s\d{3}){1,2}(?![0-9A-Za-z])|[A-Z]{1,5}(?:\s\d{1,6}){2,3}(?![0-9A-Za-z])"
 _MARKED = re.compile(
-    r"#\s?(" + _TOKEN + r")"
+    r"#\s?(" + _SPACED + "|" + _TOKEN + r")"
     r"|(?:order|ord|订单号码|订单编号|订单号?|单号)\s*(?:number|no\.?|num|#|号|:|：|是|系)?\s*#?\s*("
+    + _SPACED
+    + "|"
     + _TOKEN
     + r")"
     r"|(?<![0-9A-Za-z-])(\d{3,12})\s*(?:那|这)?[单笔](?!位)"
     r"|(?:那|这|张|張)[单笔單]\s*(\d{3,12})(?![0-9A-Za-z])",
     re.I,
 )
+_SPACED_WHOLE = re.compile(_SPACED, re.I)
 _WORD_BEFORE_NUMBER = re.compile(
     r"(?i)^(?:is|was|are|no|nr|num|number|of|the|my|a|an|to|for|at|on|in)\s+(?=\d)"
 )
@@ -286,6 +293,8 @@ def read_references(text: str, pattern: re.Pattern[str] | None = None) -> Refere
 
     def add(value: str, marked: bool, span: tuple[int, int]) -> None:
         value = " ".join(value.split()).strip("-")
+        if marked and _SPACED_WHOLE.fullmatch(value):  # "28 426" is 28426; "SS 4 2519" SS-4-2519
+            value = value.replace(" ", "-" if value[0].isalpha() else "")
         value = _WORD_BEFORE_NUMBER.sub("", value)  # "the order is 37183": not "IS 37183"
         key = "".join(ch for ch in value.upper() if ch.isalnum())
         if key and key not in seen:
@@ -332,8 +341,10 @@ def names_in(text: str, refs: References) -> tuple[str | None, list[str]]:
         if len(words) < 2:
             continue
         if all(w[:1].isupper() for w in words[:2]):  # "I'm moving next week" is nobody's name
-            cued = cued or " ".join(words[:4])
-        candidates += [" ".join(words[:n]) for n in range(min(5, len(words)), 1, -1)]
+            cued = cued or next(
+                span for span in name_spans(words, from_end=False) if _counted(span) <= 4
+            )
+        candidates += name_spans(words, from_end=False)
     anchors = [text.find(p) for p in refs.postcodes + refs.four_digits if text.find(p) >= 0]
     anchors += [text.lower().find(p.lower()) for p in refs.postcodes]
     if refs.email:
@@ -350,8 +361,7 @@ def names_in(text: str, refs: References) -> tuple[str | None, list[str]]:
             if name:
                 candidates.append(name)
             continue
-        words = _words_backward(tail)
-        candidates += [" ".join(words[-n:]) for n in range(min(5, len(words)), 1, -1)]
+        candidates += name_spans(_words_backward(tail), from_end=True)
     # At the very start ("Oliver Bennett W1U 8EW, order 1201"; "陈红，310007").
     start = re.match(r"\s*([\u3400-\u9fff]{2,4})[\s,，、]", text)  # "陈红，310007"
     if start:
@@ -393,19 +403,76 @@ def _cut_cjk(run: str) -> str:
     return run if 2 <= len(run) <= 4 else (run[:3] if len(run) > 4 else "")
 
 
+# The small words inside family names ("Maria das Graças Nogueira de Souza", "Ludwig van
+# Beethoven", "Ahmad bin Ismail"): part of a name between two capitalised words, not counted
+# among its (at most five) words.
+_NAME_PARTICLES = frozenset(
+    "de del della da das do dos di du des la le las los van der den von ter ten bin binti ibn al "
+    "el e y".split()
+)
+_MAX_NAME_WORDS = 5
+
+
+def _is_particle(words: list[str], index: int) -> bool:
+    """A lowercase particle with a capitalised word on each side."""
+    word = words[index]
+    return (
+        word in _NAME_PARTICLES
+        and 0 < index < len(words) - 1
+        and words[index - 1][:1].isupper()
+        and words[index + 1][:1].isupper()
+    )
+
+
+def _name_words(words: list[str], *, from_end: bool) -> list[str]:
+    """The longest run of name words at one end of ``words`` (particles inside it kept)."""
+    order = range(len(words) - 1, -1, -1) if from_end else range(len(words))
+    taken: list[int] = []
+    counted = 0
+    for i in order:
+        particle = _is_particle(words, i)
+        if words[i].lower() in _NOT_NAME and not particle:
+            break
+        taken.append(i)
+        counted += not particle
+        if counted == _MAX_NAME_WORDS:
+            break
+    run = [words[i] for i in sorted(taken)]
+    while run and run[-1] in _NAME_PARTICLES:
+        run.pop()
+    while run and run[0] in _NAME_PARTICLES:
+        run.pop(0)
+    return run
+
+
+def _counted(name: str) -> int:
+    return sum(1 for word in name.split() if word not in _NAME_PARTICLES)
+
+
+def name_spans(words: list[str], *, from_end: bool) -> list[str]:
+    """Candidate full names from the longest to two words, none starting or ending with a
+    particle ("Souza", "Nogueira de Souza", ..., "Maria das Graças Nogueira de Souza")."""
+    spans = [words[-n:] if from_end else words[:n] for n in range(len(words), 1, -1)]
+    return [
+        " ".join(span)
+        for span in spans
+        if span[0] not in _NAME_PARTICLES and span[-1] not in _NAME_PARTICLES
+    ]
+
+
 def _words_forward(text: str) -> list[str]:
     text = EMAIL.sub(lambda m: "@" * len(m.group(0)), text)  # "s" of s.dlamini@... is no name
-    words: list[tuple[str, int]] = []
+    words: list[str] = []
+    last_end = 0
     for m in _WORD.finditer(text):
-        gap = text[words[-1][1] : m.start()] if words else text[: m.start()]
+        gap = text[last_end : m.start()]
         if words and re.search(r"[.?!;:,\n，。？！；：、@\u3400-\u9fff]", gap):
             break
-        if m.group(0).lower() in _NOT_NAME:
+        words.append(m.group(0))
+        last_end = m.end()
+        if len(words) == 3 * _MAX_NAME_WORDS:
             break
-        words.append((m.group(0), m.end()))
-        if len(words) == 5:
-            break
-    return [w for w, _ in words]
+    return _name_words(words, from_end=False)
 
 
 def _words_backward(text: str) -> list[str]:
@@ -417,13 +484,11 @@ def _words_backward(text: str) -> list[str]:
             break
         if re.search(r"[.?!;:\n]", gap):
             break
-        if m.group(0).lower() in _NOT_NAME:
-            break
         words.insert(0, m.group(0))
         end = m.start()
-        if len(words) == 5:
+        if len(words) == 3 * _MAX_NAME_WORDS:
             break
-    return words
+    return _name_words(words, from_end=True)
 
 
 # -- addresses --------------------------------------------------------------------------------

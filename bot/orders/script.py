@@ -111,6 +111,37 @@ def mandarin(text: str) -> str:
     return read if len(read) == len(text) else plain
 
 
+# The words of a request, for "retrun", "cancle", "exhcange", "adderss", "refnud": two letters
+# swapped, the commonest slip on a phone keyboard. Only a swap: "cancer" is not "cancel".
+_REQUEST_WORDS = ("return", "cancel", "exchange", "address", "refund", "delivered", "tracking")
+_SWAPPED = {
+    word[:i] + word[i + 1] + word[i] + word[i + 2 :]: word
+    for word in _REQUEST_WORDS
+    for i in range(1, len(word) - 1)
+    if word[i] != word[i + 1]
+}
+_WORDS = re.compile(r"[A-Za-z]{5,}")
+
+
+def unswapped(text: str) -> str:
+    """``text`` with the request words whose letters were swapped put right, same length."""
+
+    def mend(m: re.Match[str]) -> str:
+        word = m.group(0)
+        right = _SWAPPED.get(word.lower())
+        if right is None:
+            return word
+        return right.capitalize() if word[0].isupper() else right
+
+    return _WORDS.sub(mend, text)
+
+
+def plain_text(text: str) -> str:
+    """What the order rules read: one script (``mandarin``), request words spelled right;
+    position for position with ``text``."""
+    return unswapped(mandarin(text))
+
+
 def as_written(value: str, simple: str, original: str) -> str:
     """A value read from ``simple`` (the simplified ``original``) as the shopper wrote it."""
     if not value or simple is original or not _CJK.search(value):

@@ -22,7 +22,7 @@ from typing import Generic, Literal
 
 from bot.orders.items import ALL, L, lines_named, position, same_product
 from bot.orders.meaning import Meaning
-from bot.orders.script import mandarin
+from bot.orders.script import plain_text
 
 Polarity = Literal["include", "exclude"]
 
@@ -121,7 +121,7 @@ def select_items(
 ) -> Selection[L]:
     """The lines a request changes: by include/exclude frames when the text uses them, else by
     position, "all", a list of names or the one name; unclear (ask) when it does not tell."""
-    text = mandarin(text)  # 髮夾唔退, 補充液留低: Cantonese read as Mandarin
+    text = plain_text(text)  # 髮夾唔退, 補充液留低: Cantonese read as Mandarin
     framed = select_lines(text, lines, meaning)
     if framed.framed:
         if single and len(framed.chosen) != 1:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from bot.orders.script import mandarin
+from bot.orders.script import plain_text
 from bot.orders.system import Order
 
 Event = Literal["placed", "delivered", "either"]
@@ -106,7 +106,7 @@ class Span:
 
 def said_when(text: str) -> Span | None:
     """The span the text gives, if any."""
-    text = mandarin(text)
+    text = plain_text(text)
     span = _numbered(text)
     if span is None:
         for pattern, low, high in _SPANS:

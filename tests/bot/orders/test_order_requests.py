@@ -100,6 +100,11 @@ def test_catalog_questions_stay_with_the_knowledge_once_verified(text: str) -> N
         ("we moved, can it go to 9 Quay Lane, Galway H91 E2K3 instead", "change_address"),
         ("我们搬家了，寄到 浦东新区世纪大道100号, 上海市, 200120", "change_address"),
         ("帮我看下我所有订单的情况", "orders"),
+        ("can the lamp order go to my brother's flat in Leeds?", "change_address"),
+        # two letters swapped, the commonest slip on a phone keyboard
+        ("I'd like to retrun the scarf", "return"),
+        ("please exhcange it for a medium", "exchange"),
+        ("pls cancle my order", "cancel"),
     ],
 )
 def test_more_wordings_of_order_requests(text: str, intent: str) -> None:
@@ -109,7 +114,12 @@ def test_more_wordings_of_order_requests(text: str, intent: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["can you send the receipt to my email instead", "收到了，没问题", "could you send me a photo"],
+    [
+        "can you send the receipt to my email instead",
+        "收到了，没问题",
+        "could you send me a photo",
+        "can I go to my friend's shop to try it on?",
+    ],
 )
 def test_look_alikes_are_not_order_requests(text: str) -> None:
     said = extract(text)

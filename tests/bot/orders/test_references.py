@@ -32,6 +32,12 @@ from bot.orders.system import Address
         ("帮我把1295取消了", [], ["1295"]),
         ("hi i cancelled an order last month (1202)", [], ["1202"]),
         ("exchange it for size 10, all 3 of them, it's 40 days old", [], []),
+        # digits in groups, a code with spaces for its hyphens (after "order" or "#" only)
+        ("订单号 31 275，到哪了", ["31275"], []),
+        ("order number 1 204 233 is late", ["1204233"], []),
+        ("order AB 7 3301 please", ["AB-7-3301"], []),
+        ("order 1201 1202", ["1201"], ["1202"]),  # two numbers, not one
+        ("my order #31275 3 days ago", ["31275"], []),
     ],
 )
 def test_order_numbers_in_any_format(text: str, marked: list[str], bare: list[str]) -> None:
@@ -76,10 +82,20 @@ def test_postcodes_of_many_countries(text: str, postcode: str) -> None:
         ("我是张伟，邮编310012，头灯到哪了", "张伟"),
         ("陈红，310007，那个马克杯的订单帮我取消吧", "陈红"),
         ("周杰 518057，订单5337签收了吗？", "周杰"),
+        # particles inside a family name: not counted among its words
+        ("Ana Luiza dos Santos de Oliveira, 04538-133", "Ana Luiza dos Santos de Oliveira"),
+        ("Hi, this is Pieter van der Berg, 3511 AX", "Pieter van der Berg"),
+        ("I am Ahmad bin Ismail, postcode 50450", "Ahmad bin Ismail"),
     ],
 )
 def test_names_near_a_postcode_or_a_cue(text: str, name: str) -> None:
     assert name in read_references(text).names
+
+
+def test_a_name_neither_starts_nor_ends_with_a_particle() -> None:
+    names = read_references("Carla de la Fuente, 28013").names
+    assert "Carla de la Fuente" in names
+    assert not any(n.split()[0] in ("de", "la") or n.split()[-1] in ("de", "la") for n in names)
 
 
 def test_no_name_out_of_a_sentence() -> None:

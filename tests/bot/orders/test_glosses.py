@@ -1,0 +1,59 @@
+"""Chinese item words read in English (bot/orders/glosses.py, CC-CEDICT): cut by longest match,
+traditional and simplified alike, grammar and the request's own words dropped; the encoder's
+similarity takes the better of the words and their glosses, for targets with no Chinese."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from bot.orders.glosses import gloss
+from bot.orders.meaning import similarity_matrix
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("变调夹", ["capo"]),
+        ("變調夾", ["capo"]),  # traditional
+        ("捲線器", ["fishing reel"]),
+        ("蜂箱", ["beehive"]),
+        ("尤克里里想退", ["ukulele"]),  # 想, 退: the request, not the item
+        ("我的钱包", ["wallet"]),
+    ],
+)
+def test_chinese_item_words_in_english(text: str, words: list[str]) -> None:
+    read = gloss(text)
+    assert read is not None and all(word in read for word in words), read
+    assert "return" not in read and "want" not in read
+
+
+def test_text_with_no_known_chinese_word_has_no_gloss() -> None:
+    assert gloss("the blue one") is None
+    assert gloss("那单") is None  # only the request's own words
+
+
+class KeywordMeaning:
+    """A stand-in encoder: one dimension per keyword, so similarities are exact."""
+
+    KEYWORDS = ("capo", "strap", "变调夹")
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        rows = np.array(
+            [[1.0 if k in t.lower() else 0.0 for k in self.KEYWORDS] + [0.1] for t in texts]
+        )
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_a_chinese_word_reaches_a_latin_name_through_its_gloss() -> None:
+    matrix = similarity_matrix(
+        KeywordMeaning(), ["变调夹", "the strap"], ["Quick Capo", "Leather Strap", "变调夹 Capo"]
+    )
+    assert matrix[0].argmax() in (0, 2) and matrix[0, 0] > 0.9  # "capo" found via the gloss
+    assert matrix[0, 1] < 0.1  # and nothing else
+    assert matrix[1, 1] > 0.9 and matrix[1, 0] < 0.1  # an English query is as before
+    # A Chinese target is matched on the words as written, not on their gloss.
+    plain = KeywordMeaning().embed(["变调夹", "变调夹 Capo"])
+    assert matrix[0, 2] == pytest.approx(float(plain[0] @ plain[1]))
