@@ -54,7 +54,12 @@ _CLOSING = re.compile(
     r"|^\W*(?:(?:ugh|hmm|oh|ah|ok(?:ay)?|fine|alright|all right)\W*)*i'?ll (?:look for|find|"
     r"check|dig out|dig up|come back|try again)\b[^?？]*$"
     r"|^\W*(?:哦|噢|喔|嗯|好吧|好)?\W*(?:那|咁)?(?:算了|算啦|算吧|唔使喇|唔使啦|不用了|那就算了)\W*(?:吧|啦)?"
-    r"(?:[，,]\s*(?:遲啲再問|迟啲再问|以后再说|以後再說|下次再说|下次再說|改天再问|改天再問))?\W*$",
+    r"(?:[，,]\s*(?:遲啲再問|迟啲再问|以后再说|以後再說|下次再说|下次再說|改天再问|改天再問))?"
+    # "那算了，先不取消了，鼓我还是要的": not cancelling after all, keeping it
+    r"(?:[，,]\s*(?:先|还是|還是)?不(?:取消|退|换|換|改)了?)?"
+    r"(?:[，,]\s*[\u4e00-\u9fff]{0,6}(?:还是|還是)?(?:要的|留着|留著))?\W*$"
+    r"|^\W*(?:(?:ok(?:ay)?|fine|alright|no)\W*)?(?:never ?mind|forget (?:it|that))\W*"
+    r"(?:i'?ll|i will) (?:just )?keep (?:it|them)\W*$",
     re.I,
 )
 COURTESY_KINDS = ("greeting", "thanks", "closing")  # answered kindly, nothing searched

@@ -104,11 +104,11 @@ def vllm_serve() -> Iterator[str]:
 # One real `shopbot serve` for the whole session (the web app's tests and the load benchmark's).
 from tests.live import live_server  # noqa: E402, F401
 
-# Modules that start engines of their own (training, the gate's engines, live servers of their
-# own stores) run first, before the session's shared engines are up: together they would need
+# Modules that start engines of their own (training, the gate's engines and its live server)
+# run first, before the session's shared engines are up: together they would need
 # more memory than a 24 GiB machine has, and a machine short of memory thrashes for an hour
 # rather than failing.
-OWN_ENGINES_FIRST = ("tests/finetune/test_end_to_end.py", "tests/ui/test_live_orders.py")
+OWN_ENGINES_FIRST = ("tests/finetune/test_end_to_end.py",)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -85,7 +85,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             # "can I change it to the 60cm?": a measured or sized variant of the same thing
             r"|\b(change|switch)\s+(it|them|this|that|mine)\s+(to|for|into)\s+(the|a|an)\s+"
             r"\d+(\.\d+)?\s?(cm|mm|m|ml|l|w|inch|in|\"|-inch)?\b"
-            r"|(太|有点)(大|小|紧|松|长|短)了?[，,。\s]*换\s*[\dA-Za-z]",
+            r"|(太|有点)(大|小|紧|松|长|短)了?[，,。\s]*换\s*[\dA-Za-z]"
+            r"|(大|小|紧|松|长|短)了[，,。\s]*(想|要|能)?换\s*(成|个)?\s*\d",  # "90的小了，换95的"
             re.I,
         ),
     ),
@@ -115,7 +116,9 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"退货|退回|退掉|都退|退了吧|寄回|寄还|"
             r"(想|要|能|可以|申请|帮我|也想|只是?|仅|就|都|全)退(?!出|款)|退一下"
             # Cantonese 剪刀退咗佢 (return them); 香插留着，其他退 (the rest goes back)
-            r"|退了(他|它|她)|(其他|其它|其余|剩下)的?(都|全)?退(?!出|款)",
+            r"|退了(他|它|她)|(其他|其它|其余|剩下)的?(都|全)?退(?!出|款)"
+            # 吉他退了 (the guitar goes back); not 已经退了 (it went back already)
+            r"|(?<!已经)(?<!已)(?<!不)退了(?=[，。,.！!；;\s]|$)",
             re.I,
         ),
     ),
@@ -153,6 +156,7 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"(到|送到|寄到|收到|发货|发出|寄出|发)了?没有?(?!问题|关系|事)|有没有(到|送到|发货|发出|寄出)|"
             r"\b(anything|something) new (on|with|about)\b|\bany (news|updates?)\b|\bupdate on\b|"
             r"\bon (its|it'?s|their|the) way\b|\bout for delivery\b|在路上|"
+            r"追踪(号码?|码|编号)|运单号|寄到.{1,8}了(吗|没)|"
             r"\bwhat'?s (happening|going on|up) with\b|\bwhat (happened|is happening) (to|with)\b|"
             r"\bnever (showed|turned|came|arrived)\b|"
             r"\b(hasn'?t|haven'?t|has not|have not|still not|not yet) (come|arrived|shown up|"
@@ -436,7 +440,9 @@ _GENERAL = re.compile(
     r"政策|规定|多久|几耐|几时|几多日|(?<![前这过那头])几天|多少天|怎么|如何|(你们|您们|贵店|店里).{0,6}(可以|能|支持|接受)|"
     # about the catalog, not an order: "any updates on when it's back in stock?"
     r"\b(back )?in stock\b|\brestock|\bavailab|有货|补货|到货通知|"
-    r"^\s*(do|are|will) (returns|exchanges|refunds|orders)\b",
+    r"^\s*(do|are|will) (returns|exchanges|refunds|orders)\b|"
+    # a condition, not a request: "if I return it, is shipping free?", 退货的话运费谁出？
+    r"^\s*(if|say|suppose) (i|we)\b|^\s*(如果|要是|假如)|^[^，,。？?]{0,12}的话",
     re.I,
 )
 
@@ -477,6 +483,12 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     if verified and set(said.intents) & asks and (mine or not _GENERAL.search(text)):
         return True
     actions = {"cancel", "change_address", "return", "exchange"}
+    if (
+        verified
+        and set(said.intents) & actions
+        and any(_asks_a_change(clause, actions) for clause in _CLAUSE.split(text))
+    ):  # "机车皮衣退货，退款大概多久到账？": the request, and a question beside it
+        return True
     if said.email and (said.postcode or said.name):  # "I'm ..., email ..., zip ...": identifying
         return True
     identified = said.email or said.postcodes or said.order_numbers or said.order_hints
@@ -509,6 +521,17 @@ _AN_ORDER = re.compile(
     re.I,
 )
 _A_QUESTION = re.compile(r"[?？]|吗|呢|没有?\s*$|查", re.I)
+
+
+_CLAUSE = re.compile(r"[,.;!?，。；！？\n]+")
+_CONDITION = re.compile(r"^\s*(if|when|say|suppose|如果|要是|假如|万一)", re.I)
+
+
+def _asks_a_change(clause: str, actions: set[str]) -> bool:
+    """A clause that asks for a change outright: no policy question, no "if I return it"."""
+    if _GENERAL.search(clause) or _CONDITION.search(clause):
+        return False
+    return bool(actions & {intent for intent, pattern in _INTENTS if pattern.search(clause)})
 
 
 def asks_about_an_order(text: str) -> bool:

@@ -275,7 +275,12 @@ _NUMBER = re.compile(r"(?<![A-Za-z0-9./#-])(\d+(?:\.\d+)?)(?![\d/]|\.\d)\s*([a-z
 def _is_unit(after: str, words: tuple[str, ...]) -> bool:
     """Whether the word after a number is the unit: "mm", "watts", 瓦的; never "months" for m."""
     latin = {w for w in words if w.isascii()} | {f"{w}s" for w in words if w.isascii()}
-    return after in latin or any(after.startswith(w) for w in words if not w.isascii())
+    head = re.match(r"[a-z]+(?=[\u3400-\u9fff]|$)", after)  # "85cm的": the unit is "cm"
+    return (
+        after in latin
+        or bool(head and head.group(0) in latin)
+        or any(after.startswith(w) for w in words if not w.isascii())
+    )
 
 
 def _measured(lowered: str, target: str) -> int:

@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, permutations
 from typing import Generic, Literal
 
-from bot.orders.items import ALL, L, lines_named, position, same_product
-from bot.orders.meaning import Meaning
+from bot.orders.items import ALL, L, descriptors, lines_named, position, same_product
+from bot.orders.meaning import Meaning, similarity_matrix
 from bot.orders.script import plain_text
 
 Polarity = Literal["include", "exclude"]
@@ -66,7 +67,7 @@ _KEEP = (
 _INCLUDE = (
     r"\b(?:return(?:ing|ed|s)?|send(?:ing|s)?|refund|exchange|swap|cancel(?:l?ing)?|"
     r"go(?:es|ing)?\s+back|(?:do\s*n[o']?t|no\s+longer)\s+(?:want|need|like)|only)\b"
-    r"|退货|退掉|退回|寄回|退了|退|换|取消|不要了|不想要|不需要了|只|仅"
+    r"|退货|退掉|退回|寄回|退了|退(?!款|钱|到)|换|取消|不要了|不想要|不需要了|只|仅"
 )
 # Soft keeps: "the black one is fine", "happy with the lamp" (naming no line, they say nothing).
 _SOFT_KEEP = (
@@ -167,9 +168,13 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
     kept_firmly: list[L] = []  # by "keep", "except"; not only "is fine"
     unmarked: list[L] = []
     scope_all = scope_rest = keep_rest = implied_rest = unclear = unnamed_keep = False
+    keep_all = False
+    pairable: list[tuple[Polarity, str]] = []  # single things named to go or to stay
     for obj in _objects(text.replace("’", "'")):
         rest = bool(_REST.search(obj.text))
         every = bool(ALL.search(obj.text)) and not rest
+        if obj.polarity is not None and not (rest or every):
+            pairable += [(obj.polarity, part) for part in _things(obj.text)]
         # A line to keep is taken by meaning only when it clearly stands out: a wrong one
         # would send back what the shopper keeps.
         strict = obj.polarity == "exclude"
@@ -178,7 +183,7 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
             if rest:
                 keep_rest = True  # "keep the rest", 其他不退
             elif every:
-                unclear = True  # "keep everything"
+                unclear = keep_all = True  # "keep everything"
             elif obj.strong and not named:
                 unnamed_keep = True  # "except the thing" that is no line (or not clearly one)
             _add(excluded, named)
@@ -224,10 +229,56 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
         chosen = included  # "just the mug, not the bottle"
     else:
         chosen = remaining if len(remaining) == 1 else []  # "keep the navy one" of two
+    if not chosen and not keep_all:  # "吉他退了，弦我留着" of a Portuguese catalog
+        chosen = _paired(pairable, lines, meaning)
     selection.chosen = [line for line in lines if line in chosen]
     selection.kept = [line for line in lines if line not in chosen] if chosen else excluded
     selection.unclear = not chosen
     return selection
+
+
+# "两周前到的那单里的拨片": the thing, not the order it came in.
+_IN_THE_ORDER = re.compile(r"^.*?(?:那|这)(?:一)?(?:单|笔|张单)(?:里面?|中|入面)?的?")
+_PAIRING_MARGIN = 0.08
+
+
+def _things(text: str) -> list[str]:
+    """The things an object names, one per listed part."""
+    parts = re.split(r"\band\b|\bor\b|\bnor\b|和|跟|与|及|、|/|&|,|，", text)
+    return [_IN_THE_ORDER.sub("", part).strip() for part in parts if _names_something(part)]
+
+
+def _paired(
+    things: list[tuple[Polarity, str]], lines: Sequence[L], meaning: Meaning | None
+) -> list[L]:
+    """When each line of a small order is named once, some to go and some to stay, and no
+    name settles it alone: the one way of pairing names with lines that clearly fits best
+    (the encoder may not tell 吉他 from a ukulele, but it tells which of two lines is nearer
+    吉他 once 弦 takes the strings). [] when no pairing stands out."""
+    polarities = {polarity for polarity, _ in things}
+    if meaning is None or not 2 <= len(lines) <= 3 or len(things) != len(lines):
+        return []
+    if polarities != {"include", "exclude"}:
+        return []
+    texts = [descriptors(line) for line in lines]
+    flat = [text for group in texts for text in group]
+    matrix = similarity_matrix(meaning, [thing for _, thing in things], flat)
+    bounds = [0, *accumulate(len(group) for group in texts)]
+    near = [
+        [float(matrix[i, bounds[j] : bounds[j + 1]].max()) for j in range(len(lines))]
+        for i in range(len(things))
+    ]
+    totals = sorted(
+        (
+            (sum(near[i][j] for i, j in enumerate(order)), order)
+            for order in permutations(range(len(lines)))
+        ),
+        reverse=True,
+    )
+    (best, order), (second, _) = totals[0], totals[1]
+    if best - second < _PAIRING_MARGIN:
+        return []
+    return [lines[j] for i, j in enumerate(order) if things[i][0] == "include"]
 
 
 def _add(into: list[L], lines: Sequence[L]) -> None:

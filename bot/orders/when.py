@@ -64,8 +64,12 @@ _SPANS: list[tuple[re.Pattern[str], float, float]] = [
     ),
     (re.compile(r"\b(last month|a month ago)\b|上个?月|一个月前", re.I), 20, 50),
 ]
+_EN_NUMBER = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
 _N_AGO = re.compile(
-    r"\b(\d{1,2})\s*(day|week|month)s?\s+ago\b"
+    r"\b(\d{1,2}|" + "|".join(_EN_NUMBER) + r")\s*(day|week|month)s?\s+ago\b"
     r"|(\d{1,2}|[一两二三四五六七八九十半]{1,3})\s*(?:个)?\s*(多)?\s*(天|日|周|星期|礼拜|月)"
     r"(?:之?前|以前)",
     re.I,
@@ -120,13 +124,25 @@ def said_when(text: str) -> Span | None:
     return Span(span[0], span[1], event)
 
 
+# 十几天前 (ten-odd days ago), 二十几天前: between the tens and the next.
+_TENS_AND_SOME = re.compile(
+    r"([一二两三四五六七八九]?)十几\s*(?:个)?\s*(天|日|周|星期|礼拜|月)(?:之?前|以前)"
+)
+
+
 def _numbered(text: str) -> tuple[float, float] | None:
-    """ "3 days ago", "2 weeks ago", 两周前, 三天前."""
+    """ "3 days ago", "six weeks ago", 两周前, 三天前, 十几天前."""
+    some = _TENS_AND_SOME.search(text)
+    if some:
+        tens = _CN_NUMBER.get(some.group(1), 1) * 10
+        unit = _UNIT_DAYS[some.group(2)]
+        return (tens + 1) * unit - 1, (tens + 9) * unit + 1
     m = _N_AGO.search(text)
     if not m:
         return None
     if m.group(1):
-        count: float = int(m.group(1))
+        word = m.group(1).lower()
+        count: float = int(word) if word.isdigit() else _EN_NUMBER[word]
         unit = _UNIT_DAYS[m.group(2).lower()]
     else:
         raw = m.group(3)

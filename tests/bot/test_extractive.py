@@ -84,6 +84,10 @@ def test_language_of_mixed_messages(text: str, language: str) -> None:
         ("ugh ok i'll look for my details", "closing"),
         ("I'll check the size chart, is the M bigger?", "question"),
         ("I'll take the blue one", "statement"),
+        ("那算了，先不退了，这个杯子我还是要的", "closing"),  # not sending it back after all
+        ("算了，不换了", "closing"),
+        ("ok never mind, I'll keep it", "closing"),
+        ("算了，帮我转人工", "question"),  # dropping the matter is no hand-off asked for
     ],
 )
 def test_kind_of_message(text: str, kind: str) -> None:

@@ -1,6 +1,7 @@
 """Real engine, real server, real connectors (issue 18): a `shopbot serve` with the bundled
-model talks to a platform store served by its fake over HTTP. On the Shopify-shaped store a
-shopper gets a status with tracking and cancels an order after confirming; the same in
+model (the session's `vllm serve`, reached as a remote engine: an engine per store would add
+two minutes) talks to a platform store served by its fake over HTTP. On the Shopify-shaped
+store a shopper gets a status with tracking and cancels an order after confirming; the same in
 Chinese on the WooCommerce-shaped one. The store's policy settings reach the server as JSON in
 their environment variables."""
 
@@ -34,14 +35,17 @@ class LiveStore:
     fake: Any  # the platform fake it reaches over HTTP
 
 
-def _env(home: Path, platform: str, fake: Any, fake_url: str, folder: Path) -> dict[str, str]:
+def _env(
+    home: Path, platform: str, fake: Any, fake_url: str, folder: Path, vllm_url: str
+) -> dict[str, str]:
     policy = json.loads((folder / "store.json").read_text(encoding="utf-8"))["settings"]["orders"]
     env = {
         **os.environ,
         "SHOPBOT_HOME": str(home),
         "SHOPBOT_API_KEYS": KEY,
-        "SHOPBOT_ENGINE__ENFORCE_EAGER": "true",
-        "SHOPBOT_ENGINE__KV_CACHE_GB": "0.5",  # see vllm_backend in tests/conftest.py
+        "SHOPBOT_ENGINE__BACKEND": "remote",
+        "SHOPBOT_ENGINE__REMOTE_URLS": vllm_url,
+        "SHOPBOT_ENGINE__TIMEOUT_S": "120",
         "SHOPBOT_ORDERS__BACKEND": platform,
         f"SHOPBOT_ORDERS__{platform.upper()}__STORE_URL": fake_url,
         "HF_HUB_OFFLINE": "1",
@@ -59,7 +63,7 @@ def _env(home: Path, platform: str, fake: Any, fake_url: str, folder: Path) -> d
 
 @pytest.fixture(scope="module", params=["harbour-pine-shopify", "qingzhu-home-woocommerce"])
 def live_store(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, vllm_serve: str
 ) -> Iterator[LiveStore]:
     folder = STORES / request.param
     platform = json.loads((folder / "store.json").read_text(encoding="utf-8"))["platform"]
@@ -68,7 +72,7 @@ def live_store(
     (home / "models").symlink_to(MODELS_CACHE, target_is_directory=True)
     fake = make_fake(platform, folder=folder)
     with serve_app(fake.app, f"fake-{platform}") as fake_url:
-        env = _env(home, platform, fake, fake_url, folder)
+        env = _env(home, platform, fake, fake_url, folder, vllm_serve)
         policies = str(ROOT / "data" / "policies")
         subprocess.run(
             [sys.executable, "-m", "bot.cli", "ingest", "--policies", policies],

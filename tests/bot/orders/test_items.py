@@ -246,6 +246,8 @@ def test_what_i_keep_to_use_is_kept(text: str) -> None:
         ("both balls, 4 of them", "4.0mm", False),
         ("Could I exchange it for the S size?", "S 49mm", True),
         ("the 49mm one", "S 49mm", True),
+        ("腰带90cm想换成85cm的", "85 cm", True),  # the unit before Chinese: "85cm的"
+        ("腰带90cm想换成85cm的", "100 cm", False),
     ],
 )
 def test_a_measure_is_named_by_its_number(text: str, value: str, named: bool) -> None:

@@ -105,6 +105,9 @@ def test_catalog_questions_stay_with_the_knowledge_once_verified(text: str) -> N
         ("I'd like to retrun the scarf", "return"),
         ("please exhcange it for a medium", "exchange"),
         ("pls cancle my order", "cancel"),
+        ("台灯退了，灯泡我留着", "return"),  # "X退了": X goes back
+        ("编织皮带90的小了，换95的", "exchange"),
+        ("我買的那把吉他寄到香港了嗎？追蹤號碼給我一下", "status"),
     ],
 )
 def test_more_wordings_of_order_requests(text: str, intent: str) -> None:
@@ -119,9 +122,11 @@ def test_more_wordings_of_order_requests(text: str, intent: str) -> None:
         "收到了，没问题",
         "could you send me a photo",
         "can I go to my friend's shop to try it on?",
+        "我已经退了",
     ],
 )
 def test_look_alikes_are_not_order_requests(text: str) -> None:
+    """(Also: 已经退了, it went back already, asks for no return.)"""
     said = extract(text)
     assert not {"status", "change_address"} & set(said.intents), said.intents
 
@@ -200,6 +205,9 @@ def test_a_name_with_particles_and_a_postcode_is_who_they_are(text: str) -> None
         ("我想cancel今天早上的订单", 0, 0.5, "either"),  # within the day, not yesterday
         ("十天前收到的摩卡壶太大了", 6.5, 13.5, "delivered"),
         ("两个多月前收到的那台磨豆机想退货", 60, 105, "delivered"),  # more than two months
+        ("十几天前到的那单", 10, 20, "delivered"),  # ten-odd days
+        ("二十几天前买的台灯", 20, 30, "placed"),
+        ("everything from my order of about six weeks ago", 27.3, 56.7, "either"),  # words
     ],
 )
 def test_when_it_happened(text: str, low: float, high: float, event: str) -> None:
@@ -485,3 +493,20 @@ def test_how_the_money_goes_back_names_no_item() -> None:
     text = item_words("the grey pillowcase that arrived - returning it. store credit is fine")
     assert "credit" not in text and "pillowcase" in text
     assert "卡" not in item_words("淨係留低個鯊魚夾，其他退晒，退返落張卡度")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "机车夹克退货，退款大概多久到账？",
+        "the lamp is too small, can I exchange it? how much more is it",
+    ],
+)
+def test_a_request_with_a_question_beside_it_is_the_request(text: str) -> None:
+    assert starts_order_request(text, extract(text), verified=True)
+
+
+@pytest.mark.parametrize("text", ["how long do refunds take?", "If I return it, is shipping free?"])
+def test_a_question_alone_stays_a_question(text: str) -> None:
+    said = extract(text)
+    assert not starts_order_request(text, said, verified=True) or not said.intents

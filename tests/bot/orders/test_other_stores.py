@@ -258,3 +258,26 @@ def test_when_it_was_placed_picks_the_order_to_cancel(
     replies, state = talk(mare_alta, *messages, language="zh", meaning=BundledMeaning())
     assert state.pending is not None and state.pending.order == number, replies[-1]
     assert state.pending.action == "cancel"
+
+
+@pytest.fixture(scope="module")
+def serra() -> Iterator[ServedStore]:
+    yield from _serve("serra-som-shopify")
+
+
+def test_a_colour_named_in_english_for_a_portuguese_value(serra: ServedStore) -> None:
+    """The strap comes in Preto and Marrom: "the brown one" is Marrom, by meaning."""
+    replies, state = talk(
+        serra,
+        "Conceição Ribeiro Lima 50050-000",
+        "too late to return the black strap I guess, could I exchange it for the brown one?",
+        meaning=BundledMeaning(),
+    )
+    assert state.pending is not None and "Marrom" in replies[-1], replies[-1]
+
+
+def test_a_long_name_with_particles_and_an_order_number_in_groups(serra: ServedStore) -> None:
+    _, state = talk(serra, "Maria das Graças Nogueira de Souza, 30130-005")
+    assert state.customer is not None
+    _, state = talk(serra, "gracas.souza@example.com.br, order ss 4 2463")
+    assert state.proof is not None and state.proof.orders == ["SS-4-2463"]

@@ -64,6 +64,7 @@ def test_a_store_pattern_marks_bare_numbers() -> None:
         ("陈晓明，邮编200120。", "200120"),
         ("Isabella Rossi, postcode 20121 - hi", "20121"),
         ("someone@example.ie , A65 B2CD", "A65 B2CD"),  # the store's Eircode, as it has it
+        ("postcode on it now is 1070", "1070"),  # four digits, named a postcode
     ],
 )
 def test_postcodes_of_many_countries(text: str, postcode: str) -> None:
