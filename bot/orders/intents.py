@@ -76,6 +76,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             # "could I get the hat in L/XL"
             r"|\b(could|can|may) (i|we) (get|have) (it|them|this|that|one|the \w+|my \w+) in\b"
             r"|\b(get|have|like|want)\b.{0,30}\binstead\b"
+            # "XL instead please - does that cost more?", "size 9 instead"
+            r"|^\W*(the\s+)?(size\s+)?(xxs|xs|s|m|l|xl|xxl|xxxl|\d{1,2}(\.5)?)\s+instead\b(?!\s+of\b)"
             r"|\btrade[ds]?\b.{0,30}\b(for|in)\b|\brather than the\b"
             r"|换(货|尺码|颜色|大|小|成|一|个)|换.{0,4}(码|号|色|款|版)|调换|(想|要|能|可以)换\s*[\dA-Za-z]"
             # "雾黑色能换冰蓝吗": one for another, never an address (能换个地址吗)

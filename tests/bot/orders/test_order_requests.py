@@ -106,6 +106,7 @@ def test_catalog_questions_stay_with_the_knowledge_once_verified(text: str) -> N
         ("please exhcange it for a medium", "exchange"),
         ("pls cancle my order", "cancel"),
         ("台灯退了，灯泡我留着", "return"),  # "X退了": X goes back
+        ("XL instead please - does that cost more?", "exchange"),
         ("编织皮带90的小了，换95的", "exchange"),
         ("我買的那把吉他寄到香港了嗎？追蹤號碼給我一下", "status"),
     ],
