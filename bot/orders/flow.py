@@ -319,6 +319,8 @@ class OrderFlow:
             state.intent = None
             state.awaiting = None
             return turn.reply(turn.say("ask_what"))
+        if intent == "identify":  # who they are and an order number, nothing asked: its status
+            intent = "status"
         if turn.said.order_numbers:
             state.order = turn.said.order_numbers[0]
         elif (
@@ -382,4 +384,6 @@ class OrderFlow:
             return self.changes.change_address(order)
         if intent == "return":
             return self.changes.return_items(order)
-        return self.changes.exchange(order)
+        if intent == "exchange":
+            return self.changes.exchange(order)
+        raise ValueError(f"no step of the order flow for the request {intent!r}")

@@ -61,7 +61,9 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"\b(go|be (sent|shipped|delivered))\b.{0,8}\bto\b.{1,40}\binstead\b"
             # "I want my capo order to go to my sister's place"
             r"|\b(order|parcel|package|delivery|it|them)\b.{0,12}\b(go|be (sent|shipped|delivered))"
-            r"\b.{0,8}\bto (my|our) \w+'s\b",
+            r"\b.{0,8}\bto (my|our) (\w+'s\b|(sister|brother|mother|mom|mum|dad|father|parents|"
+            r"daughter|son|friend|aunt|uncle|grandma|grandmother|grandparents|cousin|partner|wife|"
+            r"husband|office|work|workplace|hotel)\b)",
             re.I,
         ),
     ),

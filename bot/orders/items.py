@@ -211,6 +211,11 @@ def mentions_value(text: str, value: str) -> int:
         spots = [mentions_value(text, sized.group(1).upper()), mentions_value(text, sized[2])]
         if max(spots) >= 0:
             return min(at for at in spots if at >= 0)
+    sides = _DIMENSIONS.fullmatch(value.strip())
+    if sides:  # "90 × 60 cm": "the 90 × 60", "90x60", "90 by 60"
+        a, b = (re.escape(side) for side in sides.group(1, 2))
+        said = re.search(rf"(?<![\d.,]){a}\s*(?:[×xX*]|by)\s*{b}(?![\d.,]|\s*[×xX*]\s*\d)", text)
+        return said.start() if said else -1
     numbered = _NUMBERED_SIZE.fullmatch(value.strip())
     if numbered:  # a ring size "#9": "size 9", "#9", 9号
         n = re.escape(numbered.group(1))
@@ -262,6 +267,10 @@ def mentions_value(text: str, value: str) -> int:
     return measured if measured >= 0 else _size_word(lowered, value)
 
 
+# Two sides of a size: "90 × 60 cm", "60x35", "A3 50 × 70 cm" is not one.
+_DIMENSIONS = re.compile(
+    r"(\d+(?:[.,]\d+)?)\s*[×xX*]\s*(\d+(?:[.,]\d+)?)\s*(?:cm|mm|m|in|inch|inches|\"|厘米)?"
+)
 # A measure: "4.5mm", "25cm", "100g", "50W"; its unit in either language.
 _MEASURE = re.compile(r"(\d+(?:\.\d+)?)\s*(mm|cm|m|ml|l|g|kg|oz|lb|in|inch|w|v|寸|毫米|厘米)")
 _UNIT_WORDS = {
@@ -371,9 +380,10 @@ def lines_named(
     best = max(scores, default=0.0)
     if best > 0:
         tied = [line for line, score in zip(lines, scores, strict=True) if score == best]
-        if max(named) == 0:
+        if max(named) == 0 and not any(_named_as_theirs(text, line) for line in tied):
             # Only an option was named, which may be the one wanted ("毛衣换成M码": the bowl in
-            # M is not the jumper meant): an item the words clearly mean comes first.
+            # M is not the jumper meant): an item the words clearly mean comes first. Not an
+            # option named as the one they have ("swap the 60 × 35 for the 90 × 60").
             picked = best_line(meaning, chunks(text), lines, floor=floor, margin=margin)
             if picked is not None and lines[picked] not in tied:
                 return [lines[picked]]
@@ -385,6 +395,21 @@ def lines_named(
         return tied
     picked = best_line(meaning, chunks(text), lines, floor=floor, margin=margin)
     return [lines[picked]] if picked is not None else []
+
+
+_SWAP_BEFORE = re.compile(
+    r"(?i)\b(?:swap|replace|change|exchange|trade)\s+(?:the\s+|my\s+|this\s+|that\s+|our\s+)?$"
+    r"|把$"
+)
+
+
+def _named_as_theirs(text: str, line: Line) -> bool:
+    """Whether the text names one of the line's own option values as the one to swap away."""
+    for value in line.options.values():
+        at = mentions_value(text, value)
+        if at >= 0 and _SWAP_BEFORE.search(text[max(0, at - 24) : at]):
+            return True
+    return False
 
 
 def _base_name(line: Line) -> str:

@@ -30,7 +30,7 @@ Polarity = Literal["include", "exclude"]
 # Sentences, and their parts between commas (a part with no cue continues the one before).
 _SENTENCE = re.compile(r"[.!?;\n。！？；]+")
 _PART = re.compile(
-    r"[,，:：]+|以外|之外|但是|不过|可是|\bbut\b(?<!\ball but)(?<!\beverything but)"
+    r"[,，:：]+|\s[-–—]+\s|以外|之外|但是|不过|可是|\bbut\b(?<!\ball but)(?<!\beverything but)"
     r"(?<!\banything but)(?!\s+not\b)",
     re.I,
 )
@@ -66,7 +66,8 @@ _KEEP = (
 # Inclusions: what the request changes.
 _INCLUDE = (
     r"\b(?:return(?:ing|ed|s)?|send(?:ing|s)?|refund|exchange|swap|cancel(?:l?ing)?|"
-    r"go(?:es|ing)?\s+back|(?:do\s*n[o']?t|no\s+longer)\s+(?:want|need|like)|only)\b"
+    r"go(?:es|ing)?\s+back|take\s+(?:it\s+|them\s+)?back|"
+    r"(?:do\s*n[o']?t|no\s+longer)\s+(?:want|need|like)|only)\b"
     r"|退货|退掉|退回|寄回|退了|退(?!款|钱|到)|换|取消|不要了|不想要|不需要了|只|仅"
 )
 # Soft keeps: "the black one is fine", "happy with the lamp" (naming no line, they say nothing).
@@ -169,6 +170,7 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
     unmarked: list[L] = []
     scope_all = scope_rest = keep_rest = implied_rest = unclear = unnamed_keep = False
     keep_all = False
+    relative: list[L] = []  # kept as "the other X": the X lines not named to go
     pairable: list[tuple[Polarity, str]] = []  # single things named to go or to stay
     for obj in _objects(text.replace("’", "'")):
         rest = bool(_REST.search(obj.text))
@@ -179,6 +181,8 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
         # would send back what the shopper keeps.
         strict = obj.polarity == "exclude"
         named = _resolve(obj.text, lines, meaning, words_only=rest or every, strict=strict)
+        if obj.polarity == "exclude" and _OTHER_ONE.search(obj.text):
+            _add(relative, named)  # "keep the other mat": whichever mat is not the one named
         if obj.polarity == "exclude":
             if rest:
                 keep_rest = True  # "keep the rest", 其他不退
@@ -194,9 +198,15 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
             scope_rest, scope_all = scope_rest or rest, scope_all or every
             _add(included, named)
             included_by.append(named)
-        else:
+        elif not _WHAT_I_BOUGHT.search(obj.text):  # "I bought two mats": no request
             scope_rest = scope_rest or rest
             _add(unmarked, named)
+    named_to_go = [line for line in included if line in relative]
+    if relative and not named_to_go:
+        unclear = True  # "keep the other mat", no mat named to go: which is the other?
+    elif named_to_go and len(named_to_go) < len(relative):
+        excluded = [line for line in excluded if line not in named_to_go]
+        kept_firmly = [line for line in kept_firmly if line not in named_to_go]
     if excluded and not kept_firmly and all(line in excluded for line in lines):
         excluded = []  # "the black grinder is great but I'd rather have the walnut": no keep
     if not (excluded or scope_rest or keep_rest or unclear or unnamed_keep):
@@ -237,8 +247,22 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
     return selection
 
 
-# "两周前到的那单里的拨片": the thing, not the order it came in.
-_IN_THE_ORDER = re.compile(r"^.*?(?:那|这)(?:一)?(?:单|笔|张单)(?:里面?|中|入面)?的?")
+# What the shopper bought, told as a story: it names lines but asks nothing of them.
+_WHAT_I_BOUGHT = re.compile(
+    r"^\s*(?:i|we)\s+(?:bought|ordered|got|purchased|received)\b|^\s*我(?:们)?(?:买|订|收到)了",
+    re.I,
+)
+# "the other mat", 另一个: relative to the one named to go.
+_OTHER_ONE = re.compile(
+    r"\b(?:the|my)\s+other\s+(?!ones?\b|items?\b|things?\b|stuff\b|products?\b|pieces?\b)"
+    r"[a-z]+|另(?:一|外一)(?:个|件|张|条|双|只|把)",
+    re.I,
+)
+# "两周前到的那单里的拨片", "上周收到的瑜伽带": the thing, not the order or when it came.
+_IN_THE_ORDER = re.compile(
+    r"^.*?(?:那|这)(?:一)?(?:单|笔|张单)(?:里面?|中|入面)?的?"
+    r"|^[^的]{0,8}(?:收到|到货|买|订|下单|寄来)的"  # "上周收到的瑜伽带": the thing received
+)
 _PAIRING_MARGIN = 0.08
 
 

@@ -23,6 +23,7 @@ _UNIT_DAYS = {
     "day": 1, "天": 1, "日": 1, "week": 7, "周": 7, "星期": 7, "礼拜": 7, "month": 30, "月": 30,
 }  # fmt: skip
 
+_WITHIN_THE_DAY = 0.5
 # (pattern, lowest days ago, highest days ago); the first that matches counts.
 _SPANS: list[tuple[re.Pattern[str], float, float]] = [
     (
@@ -32,7 +33,7 @@ _SPANS: list[tuple[re.Pattern[str], float, float]] = [
             re.I,
         ),
         0,
-        0.5,  # within the day: with the half-day of slack, never yesterday's order
+        0.5,  # within the day: today's date (Span.fits)
     ),
     (re.compile(r"\b(last night|yesterday)\b|昨天|昨晚|昨日|琴日|寻日", re.I), 0, 2),
     (re.compile(r"前天|\bday before yesterday\b", re.I), 1, 3),
@@ -101,6 +102,11 @@ class Span:
             moments.append(order.delivered_at)
         for moment in moments:
             if moment is None:
+                continue
+            if self.high <= _WITHIN_THE_DAY:  # "this morning": today's date, not 20 h ago
+                local = moment.astimezone(now.tzinfo) if now.tzinfo and moment.tzinfo else moment
+                if local.date() == now.date():
+                    return True
                 continue
             days = (now - moment).total_seconds() / 86400
             if self.low - 0.5 <= days <= self.high + 0.5:

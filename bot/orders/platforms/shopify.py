@@ -210,6 +210,30 @@ class ShopifyOrderSystem:
                     same_postcode(postcode, a.get("zip") or "") for a in addresses
                 ):
                     return self._customer(c)
+        return self._by_billing_name(name, postcode)
+
+    def _by_billing_name(self, name: str, postcode: str) -> Customer | None:
+        """The customer at that postcode whose own orders are billed to that name ("Pablo
+        Wang" for 王建国): a name the store holds for them, on their orders."""
+        seen: set[int] = set()
+        for query in postcode_queries(postcode):
+            for c in sorted(self._search(query), key=lambda c: c["id"]):
+                if c["id"] in seen:
+                    continue
+                seen.add(c["id"])
+                addresses = c.get("addresses") or [c.get("default_address") or {}]
+                if not any(same_postcode(postcode, a.get("zip") or "") for a in addresses):
+                    continue
+                orders = self.api.pages(
+                    f"customers/{c['id']}/orders.json", {"status": "any", "limit": 250}, "orders"
+                )
+                for o in orders:
+                    billing = o.get("billing_address") or {}
+                    billed = full_name(billing.get("first_name"), billing.get("last_name"))
+                    if same_name(name, billed) and same_postcode(
+                        postcode, billing.get("zip") or ""
+                    ):
+                        return self._customer(c)
         return None
 
     def get_customer(self, customer_id: str) -> Customer | None:

@@ -248,6 +248,9 @@ def test_what_i_keep_to_use_is_kept(text: str) -> None:
         ("the 49mm one", "S 49mm", True),
         ("腰带90cm想换成85cm的", "85 cm", True),  # the unit before Chinese: "85cm的"
         ("腰带90cm想换成85cm的", "100 cm", False),
+        ("can I swap the 60 × 35 for the 90 × 60?", "90 × 60 cm", True),  # two sides
+        ("换成90x60的", "90 × 60 cm", True),
+        ("can I swap the 60 × 35 for the 90 × 60?", "120 × 60 cm", False),
     ],
 )
 def test_a_measure_is_named_by_its_number(text: str, value: str, named: bool) -> None:
@@ -378,3 +381,16 @@ def test_a_bilingual_value_is_meant_in_either_script(meaning: BundledMeaning) ->
 )
 def test_taking_the_one_offered(text: str, takes: bool) -> None:
     assert takes_the_offer(text) is takes
+
+
+def test_an_option_named_as_the_one_to_swap_names_its_line(meaning: BundledMeaning) -> None:
+    """ "our table" is near a board game (Juegos de mesa) by meaning; the 60 × 35 named as the
+    one to swap is the playmat's own size."""
+    from bot.orders.items import lines_named
+
+    lines = [
+        Line("1", "Dragones de Jade", "Juegos de mesa > Estrategia", {"Idioma": "Español"}),
+        Line("2", "Tapete de juego", "Accesorios > Tapetes", {"Tamaño": "60 × 35 cm"}),
+    ]
+    text = "the playmat is too small for our table - can I swap the 60 × 35 for the 90 × 60?"
+    assert ids(lines_named(text, lines, meaning)) == ["2"]

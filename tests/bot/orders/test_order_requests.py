@@ -511,3 +511,11 @@ def test_a_request_with_a_question_beside_it_is_the_request(text: str) -> None:
 def test_a_question_alone_stays_a_question(text: str) -> None:
     said = extract(text)
     assert not starts_order_request(text, said, verified=True) or not said.intents
+
+
+def test_this_morning_is_todays_date_not_the_last_day() -> None:
+    """Placed 16 hours ago (yesterday evening) is not "this morning", though within a day."""
+    now = datetime(2026, 3, 1, 11, tzinfo=UTC)
+    today, last_evening = _orders_placed(now, 0.1, 16 / 24)
+    text = "please cancel the puzzle I ordered this morning"
+    assert orders_fitting(text, [today, last_evening], now) == [today]

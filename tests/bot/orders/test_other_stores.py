@@ -281,3 +281,10 @@ def test_a_long_name_with_particles_and_an_order_number_in_groups(serra: ServedS
     assert state.customer is not None
     _, state = talk(serra, "gracas.souza@example.com.br, order ss 4 2463")
     assert state.proof is not None and state.proof.orders == ["SS-4-2463"]
+
+
+def test_who_they_are_then_an_order_number_alone_is_its_status(mistglow: ServedStore) -> None:
+    """Nothing asked yet: the order given is shown, never taken as a request to change it."""
+    replies, state = talk(mistglow, "grace.kim@example.com", "order 46158")
+    assert state.customer is not None and "46158" in replies[-1]
+    assert "team" not in replies[-1] and state.pending is None, replies[-1]

@@ -278,5 +278,9 @@ def test_customers_are_found_as_the_readme_lists_them(evaluation_store) -> None:
                     assert found is None, (other, postcode)
                 elif other not in _NOT_PINYIN and not _HANGUL.search(other):
                     assert found is not None and found.id == by_email.id, (other, postcode)
+            # The name their orders are billed to ("billing name Pablo Wang" for 王建国).
+            for billed in re.findall(r"billing name ([^,)]+)", also):
+                found = served.system.find_customer_by_name(billed.strip(), postcode)
+                assert found is not None and found.id == by_email.id, (billed, postcode)
         orders = served.system.list_orders(by_email.id)
         assert orders and all(o.customer_id == by_email.id for o in orders)

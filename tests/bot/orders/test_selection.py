@@ -309,3 +309,29 @@ def test_each_line_named_once_to_go_or_stay_is_paired(
 
 def test_a_pairing_that_does_not_stand_out_is_asked(meaning: BundledMeaning) -> None:
     assert select_items("杯子退了，杯子留着", TWO_CUPS, meaning, single=False).unclear
+
+
+MATS = [
+    Line("1", "Natural Rubber Yoga Mat", "Yoga Mats > Studio Mats", {"Thickness": "6 mm"}),
+    Line("2", "TPE Travel Mat", "Yoga Mats > Travel Mats", {"Colour": "Indigo"}),
+    Line("3", "Cotton Yoga Strap", "Props > Straps", {"Length": "1.8 m"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "chosen"),
+    [
+        # "the other mat" is the mat not named to go; "I bought two mats" asks nothing
+        ("I bought two mats - please take back the travel mat, I'll keep the other mat", "2"),
+        ("return the travel mat, keep the other mat and the strap", "2"),
+    ],
+)
+def test_the_other_one_is_the_one_not_named(
+    text: str, chosen: str, meaning: BundledMeaning
+) -> None:
+    selection = select_items(text, MATS, meaning, single=False)
+    assert ids(selection.chosen) == list(chosen) and not selection.unclear, text
+
+
+def test_the_other_one_with_none_named_to_go_is_asked(meaning: BundledMeaning) -> None:
+    assert select_items("keep the other mat", MATS, meaning, single=False).unclear
