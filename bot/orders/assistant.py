@@ -43,6 +43,7 @@ _ABOUT_A_PURCHASE = re.compile(
 
 # What the flow asks that a verified shopper's next message may answer.
 _ANSWERABLE = ("variant", "item", "order", "refund_method", "address")
+_PENDING = ("proof", "confirm", "reconfirm")
 
 
 class OrderAssistant:
@@ -154,7 +155,7 @@ class OrderAssistant:
     def takes(self, text: str, state: OrderState | None) -> bool:
         """Whether the message is an order request the order flow answers (nothing changes)."""
         said, text = extract(text, self.pattern), plain_text(text)
-        if state is not None and state.awaiting in ("proof", "confirm", "reconfirm") and said.no:
+        if state is not None and state.awaiting in (*_PENDING, *_ANSWERABLE) and said.no:
             return True  # the answer to the flow's own question ("no, forget it")
         if self._answers_asked(text, state):
             return True
@@ -182,6 +183,8 @@ class OrderAssistant:
         whatever the mood scores say."""
         pending = ("confirm", "reconfirm", "proof", "person")
         if state is not None and state.awaiting in _ANSWERABLE:
+            if extract(text, self.pattern).no:  # "算了，不换了" while asked which item
+                return True
             return self._answers_asked(text, state)
         if state is None or state.awaiting not in (*pending, "identity"):
             return False

@@ -52,6 +52,10 @@ _ORIGINAL_METHOD = re.compile(
 )
 
 
+# The flow's questions about a request (which order, item, variant, address, refund).
+_ASKED_ABOUT_IT = ("order", "item", "variant", "address", "refund_method")
+
+
 class OrderFlow:
     """Works one message through the order conversation, with its steps as parts."""
 
@@ -135,6 +139,11 @@ class OrderFlow:
             return turn.reply(turn.say("proof_withdrawn", order=order))
         elif awaiting == "proof" and self.presses_without_proof():
             return self.changes.proof_still_needed()
+        elif awaiting in _ASKED_ABOUT_IT and said.no and not self.answers(awaiting):
+            # "英文版我不要，那就算了，不换了" while asked which item: the request is dropped.
+            turn.log("declined", order=state.order, action=state.intent)
+            state.forget_request()
+            return turn.reply(turn.say("dropped"))
         elif awaiting and said.yes and not starts and not self.answers(awaiting):
             pass  # "yes, go ahead" to a question (which order? who are you?): it is asked again
         elif awaiting and not starts and not self.answers(awaiting):

@@ -149,7 +149,7 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"|\bhow (close|far( away| along)?|near) (is|are) (my|the|it|they|our)\b"
             r"|\bon (a|the) (truck|van|plane|boat|ship)\b|\bstill (sitting|waiting) (with|at) you\b"
             r"|\bstuck (somewhere|in (transit|customs)|at)\b|"
-            r"\barriv(e|es|ing)\b|left the warehouse|\bstatus\b|"
+            r"\barriv(e|es|ing)\b|left (the|your) warehouse|\bstatus\b|"
             r"\b(coming|come|get here|be here)\b.{0,20}\b(today|tomorrow|yet|soon|this week)\b|"
             r"\b(left|shipped|sent|dispatched|gone out) yet\b|\bhas it (left|gone)\b|"
             r"\b(has|have|did) (my|our|the|it|they)\b.{0,30}\b(left|leave|ship|shipped|go out|gone "
@@ -388,6 +388,8 @@ def item_words(text: str) -> str:
     if refs.cued_name:
         text = text.replace(refs.cued_name, " ")
     for name in refs.names:  # a candidate inside a run of Chinese ("其他的都退") is no name
+        if _MIXED_CASE.match(name):  # "keeping Tapas y Mentiras": a verb and a product's name
+            continue
         if name and CJK.search(name):
             text = re.sub(rf"(?<![\u3400-\u9fff]){re.escape(name)}(?![\u3400-\u9fff])", " ", text)
         elif name:
@@ -396,6 +398,7 @@ def item_words(text: str) -> str:
     return strip_references(text)
 
 
+_MIXED_CASE = re.compile(r"[a-z]\S*\s.*\b[A-Z]")
 # How the money goes back: never an item ("store credit is fine", "refund to my card", 退回信用卡).
 _REFUND_WAY = re.compile(
     rf"\b(?:as |in )?store[- ]credit\b|{_STORE_CREDIT_ZH}"
@@ -529,11 +532,15 @@ _A_QUESTION = re.compile(r"[?？]|吗|呢|没有?\s*$|查", re.I)
 
 _CLAUSE = re.compile(r"[,.;!?，。；！？\n]+")
 _CONDITION = re.compile(r"^\s*(if|when|say|suppose|如果|要是|假如|万一)", re.I)
+# A question for facts, not a request: "退货运费谁出", "退款是退到卡里还是店铺余额", "who pays".
+_ASKS_WHICH = re.compile(
+    r"谁|什么|多少|是不是|还是|几|哪|怎么|\b(how|what|who|which|whose|is it|are there)\b", re.I
+)
 
 
 def _asks_a_change(clause: str, actions: set[str]) -> bool:
     """A clause that asks for a change outright: no policy question, no "if I return it"."""
-    if _GENERAL.search(clause) or _CONDITION.search(clause):
+    if _GENERAL.search(clause) or _CONDITION.search(clause) or _ASKS_WHICH.search(clause):
         return False
     return bool(actions & {intent for intent, pattern in _INTENTS if pattern.search(clause)})
 

@@ -380,7 +380,10 @@ def lines_named(
     best = max(scores, default=0.0)
     if best > 0:
         tied = [line for line, score in zip(lines, scores, strict=True) if score == best]
-        if max(named) == 0 and not any(_named_as_theirs(text, line) for line in tied):
+        theirs = [line for line in tied if _named_as_theirs(text, line)]
+        if len(theirs) == 1 and len(tied) > 1:  # "上衣S号小了，换M号": the S is theirs
+            return theirs
+        if max(named) == 0 and not theirs:
             # Only an option was named, which may be the one wanted ("毛衣换成M码": the bowl in
             # M is not the jumper meant): an item the words clearly mean comes first. Not an
             # option named as the one they have ("swap the 60 × 35 for the 90 × 60").
@@ -403,11 +406,25 @@ _SWAP_BEFORE = re.compile(
 )
 
 
+_FAULT_AFTER_VALUE = re.compile(
+    r"(?i)^[^,，。.]{0,4}?(?:小了|大了|太小|太大|紧了|松了|偏小|偏大|不合适|"
+    r"(?:is|are|was|were|'s)?\s*(?:too|a bit|way too)\s+(?:small|big|large|tight|loose|short|long))"
+)
+
+
 def _named_as_theirs(text: str, line: Line) -> bool:
-    """Whether the text names one of the line's own option values as the one to swap away."""
+    """Whether the text names one of the line's own option values as the one to swap away
+    ("swap the 60 × 35 for ...") or as what is wrong ("S号小了", "the M is too tight")."""
     for value in line.options.values():
         at = mentions_value(text, value)
-        if at >= 0 and _SWAP_BEFORE.search(text[max(0, at - 24) : at]):
+        if at < 0:
+            continue
+        if _SWAP_BEFORE.search(text[max(0, at - 24) : at]):
+            return True
+        if _FAULT_AFTER_VALUE.search(text[at + len(value) : at + len(value) + 24]):
+            return True
+        spot = re.match(rf"(?i){re.escape(value)}\S*", text[at:])  # "S号小了": after "S号"
+        if spot and _FAULT_AFTER_VALUE.search(text[at + spot.end() : at + spot.end() + 24]):
             return True
     return False
 

@@ -27,6 +27,7 @@ PHONE = re.compile(
 _POSTCODES = [
     # a European postcode with its country's letters: LT-01103, CH-8001, LV-1010
     r"(?-i:(?:LT|LV|EE|CH|AT|A|D|F|L|B|I|FI|SE|DK|NO|SI|HR|RO|BG|CY|GR|LU|HU|CZ|SK|DE|FR)-\d{3,5})",
+    r"(?-i:AD\d{3})",  # Andorra: AD500
     r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}",  # United Kingdom: NW1 6XE, W1U 8EW, BS14DZ
     r"[A-Z]\d[A-Z]\s?\d[A-Z]\d",  # Canada: M5V 3L9, H2X1Y4
     r"[AC-FHKNPRTV-Y]\d{2}\s?(?=[A-Z]*\d)[A-Z\d]{4}",  # Ireland (Eircode): D02 X285
@@ -75,7 +76,10 @@ _TOKEN = r"[A-Z]{0,5}[-\s]?\d[\d-]{1,14}\d|\d{3,}"
 # After "order" or "#" only: a number written in groups ("28 426", "1 204 233") or a code
 # with spaces for its hyphens ("SS 4 2519"). Groups of four or more first ("1201 1202") are
 # two numbers, not one.
-_SPACED = r"\d{1,3}(?:\s\d{3}){1,2}(?![0-9A-Za-z])|[A-Z]{1,5}(?:\s\d{1,6}){2,3}(?![0-9A-Za-z])"
+_SPACED = (
+    r"\d{1,3}(?:\s\d{3}){1,2}(?![0-9A-Za-z])|[A-Z]{1,5}(?:\s\d{1,6}){2,3}(?![0-9A-Za-z])"
+    r"|[A-Z]{1,5}\d{2,6}\s\d{3,6}(?![0-9A-Za-z])"  # "MJ2026 01563" for MJ2026-01563
+)
 _MARKED = re.compile(
     r"#\s?(" + _SPACED + "|" + _TOKEN + r")"
     r"|(?:order|ord|订单号码|订单编号|订单号?|单号)\s*(?:number|no\.?|num|#|号|:|：|是|系)?\s*#?\s*("
@@ -160,7 +164,9 @@ _STREET = re.compile(
     # any name and number followed by a postcode before its town: "Grensen 5, 0159 Oslo"
     r"|(?!(?:order|ordre|bestilling|pedido|commande|zip|postcode|no|nr)\b)(?-i:[A-ZÀ-Þ])[\w'’-]{2,}"
     r"(?:\s+[A-Za-zÀ-ÿ][\w'’-]*){0,2}\s+\d{1,4}[A-Za-z]?"
-    r"(?=\s*,\s*(?:[A-Z]{1,2}-)?(?:\d{4,5}|\d{3}\s\d{2})\s+(?-i:[A-ZÀ-Þ]))"
+    r"(?=\s*,\s*(?:(?:[A-Z]{1,2}-)?(?:\d{4,5}|\d{3}\s\d{2})|(?-i:AD)\d{3})\s+(?-i:[A-ZÀ-Þ])"
+    # ... or after it: "Zhung Lam 5, Paro 12001"
+    r"|\s*,\s*(?-i:[A-ZÀ-Þ])[\w'’-]+(?:\s+[A-Za-zÀ-ÿ][\w'’-]*){0,2}\s+\d{4,6}(?![\w-]))"
     # a street named after its kind: "Rua Augusta 55", "Calle Mayor 12", "Via Roma 3"
     r"|(?<![\w.])(?:rua|avenida|av\.|calle|carrer|via|viale|rue|travessa|largo|praça|paseo|"
     r"ul\.|ulica|al\.|aleja|os\.|pl\.|chauss[ée]e|chemin|quai|all[ée]e|impasse|boulevard|"
@@ -409,7 +415,7 @@ def _cut_cjk(run: str) -> str:
 # among its (at most five) words.
 _NAME_PARTICLES = frozenset(
     "de del della da das do dos di du des la le las los van der den von ter ten bin binti ibn al "
-    "el e y".split()
+    "el e y i".split()
 )
 _MAX_NAME_WORDS = 5
 
@@ -467,7 +473,7 @@ def _words_forward(text: str) -> list[str]:
     last_end = 0
     for m in _WORD.finditer(text):
         gap = text[last_end : m.start()]
-        if words and re.search(r"[.?!;:,\n，。？！；：、@\u3400-\u9fff]", gap):
+        if words and re.search(r"[.?!;:,\n，。？！；：、@\u3400-\u9fff]|\s[-–—]\s", gap):
             break
         words.append(m.group(0))
         last_end = m.end()
@@ -483,7 +489,7 @@ def _words_backward(text: str) -> list[str]:
         gap = text[m.end() : end]
         if re.search(r"[.?!;:\n]|,(?!\s*[^\W\d_]+\s*$)", gap) and words:
             break
-        if re.search(r"[.?!;:\n]", gap):
+        if re.search(r"[.?!;:\n]|\s[-–—]\s", gap):  # "Majo - María José García López"
             break
         words.insert(0, m.group(0))
         end = m.start()

@@ -130,9 +130,9 @@ def said_when(text: str) -> Span | None:
     return Span(span[0], span[1], event)
 
 
-# 十几天前 (ten-odd days ago), 二十几天前: between the tens and the next.
+# 十几天前, 十来天前 (ten-odd days ago), 二十几天前: between the tens and the next.
 _TENS_AND_SOME = re.compile(
-    r"([一二两三四五六七八九]?)十几\s*(?:个)?\s*(天|日|周|星期|礼拜|月)(?:之?前|以前)"
+    r"([一二两三四五六七八九]?)十(?:几|来)\s*(?:个)?\s*(天|日|周|星期|礼拜|月)(?:之?前|以前)"
 )
 
 

@@ -30,7 +30,13 @@ def name_key(name: str) -> tuple[str, ...]:
     if _CJK.search(text):
         return ("".join(text.split()),)
     words = re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text)
+    if len(words) > 2:  # "Jordi Puig i Ferrer" is also written "Jordi Puig Ferrer"
+        words = [word for word in words if word not in _JOINERS]
     return tuple(sorted(re.sub(r"(?<=[^\W_])-(?=[^\W_])", "", word) for word in words))
+
+
+# "and" between two family names (Catalan i, Spanish y, Portuguese e): often left out.
+_JOINERS = frozenset({"i", "y", "e"})
 
 
 def same_name(given: str, *names: str) -> bool:
@@ -41,7 +47,32 @@ def same_name(given: str, *names: str) -> bool:
         return False
     if any(key in (name_key(n), name_key(n.translate(_UMLAUTS))) for n in names if n):
         return True
+    if "." in given and any(_abbreviated(given, n) for n in names if n):
+        return True
     return any(_written_alike(given, n) for n in names if n)
+
+
+def _abbreviated(given: str, name: str) -> bool:
+    """ "Mohd. Irfan Shaikh" for Mohammed Irfan Shaikh: each word the same, or written short
+    with a dot (its letters in order, from the same first letter), the last name in full."""
+    short = [w for w in re.split(r"\s+", fold(given).strip()) if w]
+    full = [w for w in re.split(r"\s+", fold(name).strip()) if w]
+    if len(short) != len(full) or len(short) < 2 or short[-1].endswith("."):
+        return False
+    for s, f in zip(short, full, strict=True):
+        if not s.endswith("."):
+            if s != f:
+                return False
+            continue
+        letters = s.rstrip(".")
+        if not letters or letters[0] != f[0] or not _in_order(letters, f):
+            return False
+    return True
+
+
+def _in_order(letters: str, word: str) -> bool:
+    rest = iter(word)
+    return all(ch in rest for ch in letters)
 
 
 def _written_alike(a: str, b: str) -> bool:

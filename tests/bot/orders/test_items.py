@@ -394,3 +394,15 @@ def test_an_option_named_as_the_one_to_swap_names_its_line(meaning: BundledMeani
     ]
     text = "the playmat is too small for our table - can I swap the 60 × 35 for the 90 × 60?"
     assert ids(lines_named(text, lines, meaning)) == ["2"]
+
+
+@pytest.mark.parametrize("text", ["瑜伽上衣S号小了，换M号", "the S is too small, can I get the M"])
+def test_a_size_named_as_what_is_wrong_names_its_line(text: str, meaning: BundledMeaning) -> None:
+    """The M is another line's size and the one wanted: the S named as too small is theirs."""
+    from bot.orders.items import lines_named
+
+    lines = [
+        Line("1", "Surya Bamboo Yoga Top", "Yoga Wear > Tops", {"size": "S"}),
+        Line("2", "Shanti Organic Cotton Yoga Pants", "Yoga Wear > Bottoms", {"size": "M"}),
+    ]
+    assert ids(lines_named(text, lines, meaning)) == ["1"]

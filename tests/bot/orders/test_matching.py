@@ -18,6 +18,8 @@ from bot.orders.platforms.matching import postcode_queries, same_name, same_post
         ("王芳", "Wang Fang"),  # the store holds the pinyin, the shopper writes characters
         ("Jürgen Müller", "muller jurgen"),
         ("Lu Bin", "吕斌"),  # ü written u
+        ("Mohd. Irfan Shaikh", "Mohammed Irfan Shaikh"),  # a given name written short
+        ("Jordi Puig Ferrer", "Jordi Puig i Ferrer"),  # the Catalan "and" left out
     ],
 )
 def test_the_same_name(given: str, stored: str) -> None:
@@ -33,6 +35,9 @@ def test_the_same_name(given: str, stored: str) -> None:
         ("王", "王芳"),
         ("Xiao Ou Yang Li", "欧阳晓"),
         ("", "王芳"),
+        ("M. Irfan", "Mohammed Irfan Shaikh"),  # short of a word
+        ("Mohd. Irfan Shah", "Mohammed Irfan Shaikh"),  # the family name in full, and other
+        ("Irfan Shaikh M.", "Irfan Shaikh Mohammed"),  # never the last word short
     ],
 )
 def test_not_the_same_name(given: str, stored: str) -> None:

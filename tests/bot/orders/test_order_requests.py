@@ -107,6 +107,7 @@ def test_catalog_questions_stay_with_the_knowledge_once_verified(text: str) -> N
         ("pls cancle my order", "cancel"),
         ("台灯退了，灯泡我留着", "return"),  # "X退了": X goes back
         ("XL instead please - does that cost more?", "exchange"),
+        ("has the studio order left your warehouse?", "status"),
         ("编织皮带90的小了，换95的", "exchange"),
         ("我買的那把吉他寄到香港了嗎？追蹤號碼給我一下", "status"),
     ],
@@ -207,6 +208,7 @@ def test_a_name_with_particles_and_a_postcode_is_who_they_are(text: str) -> None
         ("十天前收到的摩卡壶太大了", 6.5, 13.5, "delivered"),
         ("两个多月前收到的那台磨豆机想退货", 60, 105, "delivered"),  # more than two months
         ("十几天前到的那单", 10, 20, "delivered"),  # ten-odd days
+        ("十来天前收到的颂钵", 10, 20, "delivered"),
         ("二十几天前买的台灯", 20, 30, "placed"),
         ("everything from my order of about six weeks ago", 27.3, 56.7, "either"),  # words
     ],
@@ -507,7 +509,14 @@ def test_a_request_with_a_question_beside_it_is_the_request(text: str) -> None:
     assert starts_order_request(text, extract(text), verified=True)
 
 
-@pytest.mark.parametrize("text", ["how long do refunds take?", "If I return it, is shipping free?"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how long do refunds take?",
+        "If I return it, is shipping free?",
+        "想问一下，退货期限是多少天？退货运费谁出？退款是退到卡里还是店铺余额？",
+    ],
+)
 def test_a_question_alone_stays_a_question(text: str) -> None:
     said = extract(text)
     assert not starts_order_request(text, said, verified=True) or not said.intents

@@ -288,3 +288,18 @@ def test_who_they_are_then_an_order_number_alone_is_its_status(mistglow: ServedS
     replies, state = talk(mistglow, "grace.kim@example.com", "order 46158")
     assert state.customer is not None and "46158" in replies[-1]
     assert "team" not in replies[-1] and state.pending is None, replies[-1]
+
+
+@pytest.mark.parametrize("drop", ["never mind, forget it", "算了，不退了"])
+def test_a_no_while_asked_which_item_drops_the_request(serra: ServedStore, drop: str) -> None:
+    replies, state = talk(
+        serra, "Samira Haddad Khoury 01021-100", "I want to return one item from order SS-4-2405"
+    )
+    assert state.awaiting == "item", replies[-1]
+    assistant_replies, state = talk(
+        serra, "Samira Haddad Khoury 01021-100", "I want to return one item from order SS-4-2405",
+        drop,
+    )  # fmt: skip
+    assert state.awaiting is None and state.intent is None and state.pending is None
+    # Answered by the order flow (nothing changed), not left to the knowledge or a person.
+    assert "left everything" in assistant_replies[-1] or "没有更改" in assistant_replies[-1]

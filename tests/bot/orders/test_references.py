@@ -37,6 +37,7 @@ from bot.orders.system import Address
         ("order number 1 204 233 is late", ["1204233"], []),
         ("order AB 7 3301 please", ["AB-7-3301"], []),
         ("order 1201 1202", ["1201"], ["1202"]),  # two numbers, not one
+        ("订单号 MJ2026 01563", ["MJ2026-01563"], []),
         ("my order #31275 3 days ago", ["31275"], []),
     ],
 )
@@ -65,6 +66,7 @@ def test_a_store_pattern_marks_bare_numbers() -> None:
         ("Isabella Rossi, postcode 20121 - hi", "20121"),
         ("someone@example.ie , A65 B2CD", "A65 B2CD"),  # the store's Eircode, as it has it
         ("postcode on it now is 1070", "1070"),  # four digits, named a postcode
+        ("Montserrat Riba Casal, AD700", "AD700"),  # Andorra
     ],
 )
 def test_postcodes_of_many_countries(text: str, postcode: str) -> None:
@@ -87,6 +89,8 @@ def test_postcodes_of_many_countries(text: str, postcode: str) -> None:
         ("Ana Luiza dos Santos de Oliveira, 04538-133", "Ana Luiza dos Santos de Oliveira"),
         ("Hi, this is Pieter van der Berg, 3511 AX", "Pieter van der Berg"),
         ("I am Ahmad bin Ismail, postcode 50450", "Ahmad bin Ismail"),
+        ("Jordi Puig i Ferrer 08012", "Jordi Puig i Ferrer"),  # Catalan "i"
+        ("Hi, it's Majo - María José García López, 28010.", "María José García López"),
     ],
 )
 def test_names_near_a_postcode_or_a_cue(text: str, name: str) -> None:
@@ -514,3 +518,28 @@ def test_a_level_is_line_two_and_cantonese_re_address_is_a_request() -> None:
     assert said.intents == ["change_address"] and said.address is not None
     assert said.address.line2 == "Level 12"
     assert extract("電郵 a@b.com，單號 240500").intents == []  # a label for the number
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        (
+            "Avinguda Meritxell 80, AD500 Andorra la Vella",
+            ("Avinguda Meritxell 80", "Andorra la Vella", "AD500"),
+        ),
+        ("Zhung Lam 5, Paro 12001", ("Zhung Lam 5", "Paro", "12001")),  # the town before
+    ],
+)
+def test_a_street_of_any_language_before_its_postcode_and_town(
+    text: str, fields: tuple[str, str, str]
+) -> None:
+    address = parse_address(text)
+    assert address is not None
+    assert (address.line1, address.city, address.postcode) == fields
+
+
+def test_a_mixed_case_run_after_a_cue_stays_an_item() -> None:
+    """ "I'm keeping Tapas y Mentiras": a verb and a product's name, not a person's."""
+    from bot.orders.intents import item_words
+
+    assert "Tapas y Mentiras" in item_words("return the dice. I'm keeping Tapas y Mentiras")
