@@ -435,11 +435,21 @@ class OrderFinder:
         order = self._order_in_hand()
         kept_ids = self.turn.state.kept or []
         keeps = [i for i in order.items if i.line_id in kept_ids] if order else []
-        for key, current in item.options.items():
+
+        def values_of(key: str, current: str) -> list[str]:
             telling = {i.options.get(key, "") for i in keeps} - {current, ""}
-            values = sorted(
-                {v.options.get(key, "") for v in variants} - {""} - telling, key=len, reverse=True
-            )
+            found = {v.options.get(key, "") for v in variants} - {""} - telling
+            return sorted(found, key=len, reverse=True)
+
+        # Options the words change outright ("for size L"): the others stay unless named in
+        # their own script or clearly meant in another ("the brown one" for Marrom).
+        worded = {
+            key
+            for key, current in item.options.items()
+            if _named_last(plain, key, values_of(key, current)) not in (None, current)
+        }
+        for key, current in item.options.items():
+            values = values_of(key, current)
             kept = _KEEP.search(plain)
             if kept and _same_kind(key, kept.group(0)):
                 continue  # "same size", "尺码不变", "颜色不变"
@@ -447,7 +457,8 @@ class OrderFinder:
             if choice is None or choice == current:
                 # "swap the champagne scrunchies for the moss green set": the one they have
                 # named by its words, the one wanted by meaning (墨绿 Xanh rêu)
-                choice = self._by_meaning(plain, values, current) or choice
+                latin_too = not (worded - {key})
+                choice = self._by_meaning(plain, values, current, latin_too) or choice
             if choice is not None and (choice != current or choice != wanted[key]):
                 wanted[key] = choice  # (back to the current one, when asked for after another)
                 changed = True
@@ -463,7 +474,9 @@ class OrderFinder:
                     changed = True
         return wanted if changed else None
 
-    def _by_meaning(self, text: str, values: list[str], current: str = "") -> str | None:
+    def _by_meaning(
+        self, text: str, values: list[str], current: str = "", same_script: bool = True
+    ) -> str | None:
         """A value the words name in another language ("白色" for White, "waterproof" for 防水
         款, "brown" for Marrom); when the one they have is what the words mean most ("我的黑色背
         包想换成橄榄绿的"), the nearest of the others, if it stands out among them."""
@@ -472,7 +485,7 @@ class OrderFinder:
             v
             for v in values
             if bool(re.search(r"[\u3400-\u9fff]", v)) != cjk_text
-            or (not cjk_text and not re.search(rf"(?i)\b{re.escape(v)}\b", text))
+            or (same_script and not cjk_text and not re.search(rf"(?i)\b{re.escape(v)}\b", text))
         ]
         if len(other) < 2:
             return None

@@ -214,7 +214,7 @@ def mentions_value(text: str, value: str) -> int:
     sides = _DIMENSIONS.fullmatch(value.strip())
     if sides:  # "90 × 60 cm": "the 90 × 60", "90x60", "90 by 60"
         a, b = (re.escape(side) for side in sides.group(1, 2))
-        said = re.search(rf"(?<![\d.,]){a}\s*(?:[×xX*]|by)\s*{b}(?![\d.,]|\s*[×xX*]\s*\d)", text)
+        said = re.search(rf"(?<![\d.,]){a}\s*(?:[×xX*]|by)\s*{b}(?!\d|[.,]\d|\s*[×xX*]\s*\d)", text)
         return said.start() if said else -1
     numbered = _NUMBERED_SIZE.fullmatch(value.strip())
     if numbered:  # a ring size "#9": "size 9", "#9", 9号

@@ -10,6 +10,7 @@ decide.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -76,10 +77,11 @@ def clear_winner(scores: Sequence[float], floor: float, margin: float) -> int | 
 def similarity_matrix(
     meaning: Meaning, queries: Sequence[str], targets: Sequence[str]
 ) -> np.ndarray:
-    """Cosine similarity of each query (rows) with each target (columns). A Chinese query is
-    also read through its English glosses, for targets with no Chinese (变调夹 → "capo" for
-    "Capotraste Rápido"): its row holds the better of the two."""
-    glossed = {i: g for i, q in enumerate(queries) if is_chinese(q) and (g := gloss(q))}
+    """Cosine similarity of each query (rows) with each target (columns). A Chinese query the
+    encoder does not know (nothing near it) is also read through its English glosses, for
+    targets with no Chinese (变调夹 → "capo" for "Capotraste Rápido"): its row holds the
+    better of the two."""
+    glossed = {i: g for i, q in enumerate(queries) if _a_word(q) and (g := gloss(q))}
     vectors = meaning.embed([*queries, *targets, *glossed.values()])
     q = vectors[: len(queries)]
     t = vectors[len(queries) : len(queries) + len(targets)]
@@ -88,8 +90,21 @@ def similarity_matrix(
         by_gloss = vectors[len(queries) + len(targets) :] @ t.T
         latin = np.array([not is_chinese(target) for target in targets])
         for row, i in enumerate(glossed):
+            if latin.any() and matrix[i][latin].max() >= _KNOWN:
+                continue  # the encoder knows the word (卫衣 is near "Hoodie"): as written
             matrix[i] = np.where(latin, np.maximum(matrix[i], by_gloss[row]), matrix[i])
     return matrix
+
+
+def _a_word(query: str) -> bool:
+    """A Chinese word or two for a thing (变调夹, 瑜伽带), not a sentence around it."""
+    return bool(_CHINESE_WORD.fullmatch(query.strip()))
+
+
+_CHINESE_WORD = re.compile(r"[\u3400-\u9fff]{2,5}")
+# A Chinese word this near some target is one the encoder knows: its gloss (卫衣 "sweatshirt",
+# nearer a T-shirt than a hoodie) would only blur it.
+_KNOWN = 0.5
 
 
 def similarities(meaning: Meaning, queries: Sequence[str], targets: Sequence[str]) -> np.ndarray:

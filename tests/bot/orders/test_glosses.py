@@ -57,3 +57,13 @@ def test_a_chinese_word_reaches_a_latin_name_through_its_gloss() -> None:
     # A Chinese target is matched on the words as written, not on their gloss.
     plain = KeywordMeaning().embed(["变调夹", "变调夹 Capo"])
     assert matrix[0, 2] == pytest.approx(float(plain[0] @ plain[1]))
+
+
+def test_a_word_the_encoder_knows_is_not_read_through_its_gloss() -> None:
+    """卫衣 is near "Hoodie" as written; its gloss "sweatshirt" is nearer a T-shirt."""
+    from bot.orders.meaning import BundledMeaning
+
+    meaning = BundledMeaning()
+    matrix = similarity_matrix(meaning, ["卫衣"], ["Hoodie", "Crew Neck T-Shirt"])
+    plain = meaning.embed(["卫衣", "Hoodie", "Crew Neck T-Shirt"])
+    assert matrix[0] == pytest.approx(plain[0] @ plain[1:].T)

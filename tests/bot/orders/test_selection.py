@@ -58,9 +58,6 @@ WEAR = [
         ("everything in that order but the scarf please", KITCHEN, "124", "3"),
         ("return all of it but I'm keeping the lamp", KITCHEN, "123", "4"),
         ("I want to send them all back, but the toaster I keep", KITCHEN, "234", "1"),
-        # The encoder puts 烤面包机 as near the Dutch oven as the toaster; its gloss "toaster"
-        # (CC-CEDICT) settles it.
-        ("烤面包机不退，其余的退货", KITCHEN, "234", "1"),
         ("都退了吧，台灯除外", KITCHEN, "123", "4"),
         # inclusion with the others kept or not sent
         ("return only the lamp, I'm keeping the rest", KITCHEN, "4", "123"),
@@ -102,6 +99,9 @@ def test_included_and_kept_lines(
     [
         ("keep the blender, return the rest", KITCHEN),  # no such line: never "all"
         ("除了榨汁机，其他都退", KITCHEN),  # a juicer is no line, however near the oven
+        # The encoder puts 烤面包机 as near the Dutch oven as the toaster: ask, never guess (a
+        # word it knows this well is not read through its gloss).
+        ("烤面包机不退，其余的退货", KITCHEN),
         ("keep the lamp", KITCHEN),  # which of the other three?
         ("return the rest", KITCHEN),  # the rest of nothing named
         ("return the lamp but keep the lamp", KITCHEN),  # both ways
