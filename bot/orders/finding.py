@@ -457,7 +457,13 @@ class OrderFinder:
             if choice is None or choice == current:
                 # "swap the champagne scrunchies for the moss green set": the one they have
                 # named by its words, the one wanted by meaning (墨绿 Xanh rêu)
-                latin_too = not (worded - {key})
+                # In the text's own script only when no value of it is named by its words
+                # ("my grey hoodie ... for size L" keeps the grey), and no other option is
+                # named unless a colour word is said ("the black one in 90 × 60": Negro).
+                latin_too = choice is None and (
+                    not (worded - {key})
+                    or bool(_COLOUR_KEY.search(key) and _COLOUR_WORD.search(plain))
+                )
                 choice = self._by_meaning(plain, values, current, latin_too) or choice
             if choice is not None and (choice != current or choice != wanted[key]):
                 wanted[key] = choice  # (back to the current one, when asked for after another)
@@ -504,6 +510,11 @@ class OrderFinder:
 
 
 _COLOUR_KEY = re.compile(r"colou?r|couleur|farbe|颜色|顏色|色", re.I)
+# The basic colour words of English: one said beside another option still names a colour.
+_COLOUR_WORD = re.compile(
+    r"\b(?:black|white|grey|gray|red|blue|green|brown|pink|purple|yellow|orange|navy|beige)\b",
+    re.I,
+)
 
 
 def _same_kind(key: str, kept: str) -> bool:
