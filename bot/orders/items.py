@@ -12,12 +12,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from itertools import pairwise
 from typing import Protocol, TypeVar
 
-import numpy as np
-
-from bot.orders.meaning import Meaning, clear_winner, similarity_matrix
+from bot.orders.meaning import Meaning, clear_winner, group_similarity
 from bot.orders.script import UNREAD, fold, readable, script_parts, simplified, spaced
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -475,12 +472,7 @@ def _clear_best(
     """The group whose best text the queries mean most, when it clearly stands out: by a
     margin, or by half of it when every query that means anything picks that group and two of
     them are words of their own ("engraved", "comb": both nearest 刻字檀木梳)."""
-    texts = [text for group in groups for text in group]
-    matrix = similarity_matrix(meaning, queries, texts)  # query x text
-    bounds = np.cumsum([0, *(len(group) for group in groups)])
-    by_group = np.stack(
-        [matrix[:, a:b].max(axis=1) for a, b in pairwise(bounds)], axis=1
-    )  # query x group
+    by_group = group_similarity(meaning, queries, groups)  # query x group
     per_group = by_group.max(axis=0).tolist()
     picked = clear_winner(per_group, floor, margin)
     if picked is not None or len(groups) < 2:

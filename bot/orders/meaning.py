@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Protocol
 
 import numpy as np
@@ -105,6 +106,20 @@ _CHINESE_WORD = re.compile(r"[\u3400-\u9fff]{2,5}")
 # A Chinese word this near some target is one the encoder knows: its gloss (卫衣 "sweatshirt",
 # nearer a T-shirt than a hoodie) would only blur it.
 _KNOWN = 0.5
+
+
+def group_similarity(
+    meaning: Meaning, queries: Sequence[str], groups: Sequence[Sequence[str]]
+) -> np.ndarray:
+    """Query x group: each query's best similarity with any text of each group (a line's
+    names, kinds and options)."""
+    matrix = similarity_matrix(meaning, queries, [text for group in groups for text in group])
+    bounds = np.cumsum([0, *(len(group) for group in groups)])
+    by_group: np.ndarray = np.stack(
+        [matrix[:, a:b].max(axis=1) for a, b in pairwise(bounds)],
+        axis=1,
+    )
+    return by_group
 
 
 def similarities(meaning: Meaning, queries: Sequence[str], targets: Sequence[str]) -> np.ndarray:

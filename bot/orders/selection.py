@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, permutations
+from itertools import permutations
 from typing import Generic, Literal
 
 from bot.orders.items import ALL, L, descriptors, lines_named, position, same_product
-from bot.orders.meaning import Meaning, similarity_matrix
+from bot.orders.meaning import Meaning, group_similarity
 from bot.orders.script import plain_text
 
 Polarity = Literal["include", "exclude"]
@@ -284,14 +284,8 @@ def _paired(
         return []
     if polarities != {"include", "exclude"}:
         return []
-    texts = [descriptors(line) for line in lines]
-    flat = [text for group in texts for text in group]
-    matrix = similarity_matrix(meaning, [thing for _, thing in things], flat)
-    bounds = [0, *accumulate(len(group) for group in texts)]
-    near = [
-        [float(matrix[i, bounds[j] : bounds[j + 1]].max()) for j in range(len(lines))]
-        for i in range(len(things))
-    ]
+    groups = [descriptors(line) for line in lines]
+    near = group_similarity(meaning, [thing for _, thing in things], groups).tolist()
     totals = sorted(
         (
             (sum(near[i][j] for i, j in enumerate(order)), order)
