@@ -199,6 +199,12 @@ class KeywordIndex:
             scores /= total
         return scores
 
+    def document_frequency(self, term: str) -> int:
+        """How many passages contain a term (as `keyword_terms` writes it)."""
+        self._build()
+        posting = self._postings.get(term)
+        return 0 if posting is None else len(posting[0])
+
     def query_weight(self, query: str) -> float:
         """The total IDF weight of a query's terms (what `scores` divides by)."""
         self._build()

@@ -36,6 +36,7 @@ from retrieval.ranking import (
     options_named,
 )
 from retrieval.text import is_cjk, script_part
+from retrieval.translation import to_chinese, to_english
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -80,6 +81,7 @@ class KnowledgeBase:
         self._revision: str | None = None
         self._background = np.zeros((0, 0), dtype=np.float32)
         self._language_backgrounds: dict[str, np.ndarray] = {}
+        self._written_in: set[str] = set()
         self._trust: dict[str, float] | None = None
         self._checked = 0.0
         self._lock = threading.RLock()
@@ -114,7 +116,7 @@ class KnowledgeBase:
                 self.keyword.add(doc_id, document or "", dict(metadata or {}))
             self.keyword.scores("")  # build postings now, not on the first query
             self._background = self.index.sample(BACKGROUND)
-            self._language_backgrounds = self._sample_languages()
+            self._refresh_languages()
             self._revision = revision
             log.debug(
                 "Keyword index: %d passages in %.2f s.",
@@ -152,7 +154,7 @@ class KnowledgeBase:
             finally:
                 self._revision = self.index.bump_revision()
                 self._background = self.index.sample(BACKGROUND)
-                self._language_backgrounds = self._sample_languages()
+                self._refresh_languages()
         report.seconds = time.monotonic() - started
         return report
 
@@ -210,16 +212,21 @@ class KnowledgeBase:
             finally:
                 self._revision = self.index.bump_revision()
                 self._background = self.index.sample(BACKGROUND)
-                self._language_backgrounds = self._sample_languages()
+                self._refresh_languages()
 
-    def _sample_languages(self) -> dict[str, np.ndarray]:
-        """Stored vectors per language, when the store is written in more than one: a query's
-        similarity to text in another language runs at another level than to its own."""
+    def _refresh_languages(self) -> None:
+        """The languages the store is written in, and a sample of stored vectors per language
+        when there is more than one: a query's similarity to text in another language runs at
+        another level than to its own."""
         by_language = {
             language: ids
             for language, ids in self.keyword.ids_by_language().items()
             if len(ids) >= MIN_LANGUAGE_PASSAGES
         }
+        self._written_in = set(by_language)
+        self._language_backgrounds = self._sample_languages(by_language)
+
+    def _sample_languages(self, by_language: dict[str, list[str]]) -> dict[str, np.ndarray]:
         if len(by_language) < 2:
             return {}
         samples = {}
@@ -299,12 +306,61 @@ class KnowledgeBase:
         dense = self.index.query(vectors, n, where)
         languages = [detect_language(q) for q in queries]
         self._add_across(dense, vectors, languages, where)
-        return [
+        results = [
             self._rank(query, vector, found, k, source, filters, language)
             for query, vector, found, language in zip(
                 queries, vectors, dense, languages, strict=True
             )
         ]
+        self._add_translated(queries, languages, results, k, n, source, filters)
+        return results
+
+    def _add_translated(
+        self,
+        queries: Sequence[str],
+        languages: list[str],
+        results: list[list[Hit]],
+        k: int,
+        n: int,
+        source: str | None,
+        filters: SearchFilters | None,
+    ) -> None:
+        """Search each query again in the words of the store's passages in the other language
+        (Chinese ↔ English, by dictionary) and keep, per passage, the better of the two scores."""
+        translated: dict[int, tuple[str, str]] = {}
+        with self._lock:
+            for row, (query, language) in enumerate(zip(queries, languages, strict=True)):
+                target = "en" if language == "zh" else "zh"
+                if target not in self._written_in:
+                    continue
+                translate = to_english if target == "en" else to_chinese
+                if text := translate(query, self.keyword.document_frequency):
+                    translated[row] = (text, target)
+        if not translated:
+            return
+        texts = [text for text, _ in translated.values()]
+        vectors = self.embedder.embed(texts)
+        where = where_clause(source, filters)
+        for (row, (text, target)), vector in zip(translated.items(), vectors, strict=True):
+            clause: dict[str, Any] = {"language": target}
+            found = self.index.query(
+                vector[None, :], n, {"$and": [where, clause]} if where else clause
+            )[0]
+            # What the query found in its own language with confidence keeps its place: a
+            # Chinese page answers a Chinese shopper better than the English one saying the same.
+            sure = [hit for hit in results[row] if hit.score >= self.settings.retrieval.min_score]
+            ceiling = min((hit.score for hit in sure), default=1.0)
+            rest = {hit.id: hit for hit in results[row][len(sure) :]}
+            taken = {hit.id for hit in sure}
+            for hit in self._rank(text, vector, found, k, source, filters, target):
+                hit.score = min(hit.score, ceiling)
+                if (
+                    hit.id not in taken
+                    and self.keyword.language(hit.id) == target
+                    and (hit.id not in rest or rest[hit.id].score < hit.score)
+                ):
+                    rest[hit.id] = hit
+            results[row] = (sure + sorted(rest.values(), key=lambda hit: -hit.score))[:k]
 
     def _add_across(
         self,

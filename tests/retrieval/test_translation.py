@@ -1,0 +1,92 @@
+"""Questions read in the words of the store's pages in the other language (CC-CEDICT), and a
+store written only in English answering Chinese questions with the bundled English encoder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.settings import Settings
+from retrieval.embedder import Embedder
+from retrieval.index import MemoryIndex
+from retrieval.knowledge import KnowledgeBase
+from retrieval.text import keyword_terms
+from retrieval.translation import to_chinese, to_english
+
+
+def _known(text: str):  # type: ignore[no-untyped-def]
+    counts: dict[str, int] = {}
+    for term in keyword_terms(text):
+        counts[term] = counts.get(term, 0) + 1
+    return lambda term: counts.get(term, 0)
+
+
+STORE_EN = _known(
+    "Returns: send the parcel back within 30 days for a refund. Refunds to a credit card take "
+    "5 days. Broken or damaged items: we send a new one. Shipping fee: free over $50."
+)
+
+
+def test_a_chinese_word_gets_the_sense_the_store_writes() -> None:
+    # 退 is "to retreat; to decline; ... to return" in the dictionary: this store writes "return".
+    english = to_english("袜子可以退吗？", STORE_EN)
+    assert english is not None and "return" in english and "retreat" not in english
+    english = to_english("信用卡退款要多久？", STORE_EN)
+    assert english is not None and "credit card" in english and "refund" in english
+
+
+def test_a_particle_does_not_hide_the_word_and_unknown_words_are_left_out() -> None:
+    # 坏了 alone is "shoot!, gosh!"; 物流 "logistics" is a word this store never uses.
+    english = to_english("物流说到了，包裹坏了", STORE_EN)
+    assert english is not None
+    assert "parcel" in english and ("broken" in english or "bad" in english)
+    assert "gosh" not in english and "stream" not in english and "thing" not in english
+    assert to_english("平安夜", STORE_EN) is None
+    assert to_english("no Chinese here", STORE_EN) is None
+
+
+def test_an_english_question_in_the_chinese_words_of_the_store() -> None:
+    store_zh = _known("退款会在5个工作日内退回信用卡。包裹破损请拍照。")
+    chinese = to_chinese("How long until my refund reaches the credit card?", store_zh)
+    assert chinese is not None and "退款" in chinese and "信用卡" in chinese
+    assert to_chinese("Hiking boots", store_zh) is None
+    assert to_chinese("已经是中文", store_zh) is None
+
+
+def _english_store(tmp_path: Path) -> Path:
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    (policies / "refunds.md").write_text(
+        "# Refunds\n\n## How long refunds take\n\nCredit and debit cards: 5–7 business days "
+        "after the refund is issued. PayPal: 3–5 business days.\n\n## What is refunded\n\n"
+        "The price of the returned items. Original shipping costs are refunded only when the "
+        "item was damaged.\n",
+        encoding="utf-8",
+    )
+    (policies / "damaged.md").write_text(
+        "# Damaged items\n\n## If your parcel arrived damaged\n\nSend us a photo of the broken "
+        "item and the box within 7 days and we send a replacement.\n\n## Wrong item\n\nIf we "
+        "sent the wrong item, we pay the return label.\n",
+        encoding="utf-8",
+    )
+    (policies / "stores.md").write_text(
+        "# Our shops\n\n## Opening hours\n\nMonday to Saturday 9:00–18:00.\n\n## Gift wrapping\n\n"
+        "Gift wrapping costs $4 per item.\n",
+        encoding="utf-8",
+    )
+    return policies
+
+
+def test_chinese_questions_find_english_pages_with_the_english_encoder(
+    tmp_path: Path, real_embedder: Embedder
+) -> None:
+    kb = KnowledgeBase(
+        Settings(home=tmp_path / "home"), real_embedder, MemoryIndex(), progress=False
+    )
+    kb.ingest(policies=_english_store(tmp_path))
+    for question, heading in [
+        ("信用卡退款要多久？", "How long refunds take"),
+        ("包裹到的时候已经坏了，怎么办？", "If your parcel arrived damaged"),
+        ("礼品包装多少钱？", "Gift wrapping"),
+    ]:
+        top = [hit.metadata.get("heading", "") for hit in kb.search(question, k=2)]
+        assert any(heading in found for found in top), (question, top)
