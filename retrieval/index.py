@@ -434,3 +434,22 @@ def _where(meta: Metadata, where: dict[str, Any] | None) -> bool:
             "$ne": lambda: value != arg,
         }[op]()
     )
+
+
+class MirroredIndexes:
+    """Several indexes holding the same passages (one per encoder), for deleting passages from
+    all of them: reads come from the first, deletions and revisions go to every one."""
+
+    def __init__(self, indexes: Sequence[Index]) -> None:
+        self.indexes = list(indexes)
+
+    def scan(self, batch: int = 5000) -> Iterator[tuple[str, str, Metadata]]:
+        return self.indexes[0].scan(batch)
+
+    def delete(self, ids: Sequence[str]) -> None:
+        for index in self.indexes:
+            index.delete(ids)
+
+    def bump_revision(self) -> str:
+        revisions = [index.bump_revision() for index in self.indexes]
+        return revisions[0]

@@ -25,7 +25,10 @@ from retrieval.documents import (
     public_metadata,
     where_clause,
 )
+from retrieval.embedder import multilingual_partner_settings, reads_chinese
+from retrieval.index import MirroredIndexes
 from retrieval.keyword import KeywordIndex
+from retrieval.merging import keep_sure_then_best
 from retrieval.products import ProductView, product_view
 from retrieval.ranking import (
     Candidate,
@@ -63,7 +66,9 @@ class KnowledgeBase:
         *,
         progress: bool = True,
         sync_interval: float = 1.0,
+        multilingual: KnowledgeBase | None = None,
     ) -> None:
+        wired_here = embedder is None and index is None
         if embedder is None:
             from retrieval.embedder import embedder_from_settings
 
@@ -72,6 +77,13 @@ class KnowledgeBase:
             from retrieval.index import ChromaIndex
 
             index = ChromaIndex.from_settings(settings, embedder.name)
+        if multilingual is None and wired_here:
+            multilingual = _multilingual_partner(settings, embedder, progress, sync_interval)
+        self.multilingual = multilingual
+        """The same passages in a multilingual encoder's collection: it answers wherever the
+        question or the passage is not English (the English encoder stays on English)."""
+        self._partner_warned: str | None = None
+        self.label = ""  # after "Embedding <source>" in the progress bar
         self.settings = settings
         self.embedder = embedder
         self.index = index
@@ -93,6 +105,8 @@ class KnowledgeBase:
         self.embedder.warm_up()
         self.index.warm_up()
         self._sync(force=True)
+        if self.multilingual is not None:
+            self.multilingual.warm_up()
 
     def _sync(self, force: bool = False) -> None:
         """Rebuild the keyword index if another process changed the store."""
@@ -155,6 +169,8 @@ class KnowledgeBase:
                 self._revision = self.index.bump_revision()
                 self._background = self.index.sample(BACKGROUND)
                 self._refresh_languages()
+        if self.multilingual is not None:
+            self.multilingual.ingest(catalog, policies, dialogues, reset=reset)
         report.seconds = time.monotonic() - started
         return report
 
@@ -213,6 +229,8 @@ class KnowledgeBase:
                 self._revision = self.index.bump_revision()
                 self._background = self.index.sample(BACKGROUND)
                 self._refresh_languages()
+        if self.multilingual is not None:
+            self.multilingual.add_passages(passages)
 
     def _refresh_languages(self) -> None:
         """The languages the store is written in, and a sample of stored vectors per language
@@ -246,7 +264,7 @@ class KnowledgeBase:
         batch = self.settings.retrieval.batch_size * 4
         with tqdm(
             total=len(passages),
-            desc=f"Embedding {source}",
+            desc=f"Embedding {source}{self.label}",
             unit="passage",
             file=sys.stderr,
             disable=not self.progress,
@@ -283,7 +301,15 @@ class KnowledgeBase:
         """Search several queries at once (one embedding batch, one index query)."""
         if not queries:
             return []
-        vectors = self.embedder.embed(list(queries))
+        partner = self._partner()
+        ours = [
+            row
+            for row, query in enumerate(queries)
+            if partner is None or detect_language(query) == "en"
+        ]
+        vectors = np.zeros((len(queries), self.embedder.dimension), dtype=np.float32)
+        if ours:
+            vectors[ours] = self.embedder.embed([queries[row] for row in ours])
         return self.search_vectors(queries, vectors, k=k, source=source, filters=filters)
 
     def search_vectors(
@@ -301,19 +327,135 @@ class KnowledgeBase:
             filters = None
         k = k or self.settings.retrieval.top_k
         self._sync()
+        languages = [detect_language(q) for q in queries]
+        partner = self._partner()
+        if partner is not None:
+            return self._search_with(partner, queries, vectors, languages, k, source, filters)
+        return self._search_alone(queries, vectors, languages, k, source, filters)
+
+    def _search_alone(
+        self,
+        queries: Sequence[str],
+        vectors: np.ndarray,
+        languages: list[str],
+        k: int,
+        source: str | None,
+        filters: SearchFilters | None,
+        written_in: Sequence[str] | None = None,
+    ) -> list[list[Hit]]:
+        """Dense + keyword search with this index's encoder only; ``written_in``: only among
+        passages in these languages."""
         n = max(CANDIDATES, 4 * k)
         where = where_clause(source, filters)
+        if written_in is not None:
+            clause: dict[str, Any] = {"language": {"$in": list(written_in)}}
+            where = {"$and": [where, clause]} if where else clause
         dense = self.index.query(vectors, n, where)
-        languages = [detect_language(q) for q in queries]
-        self._add_across(dense, vectors, languages, where)
+        if written_in is None:
+            self._add_across(dense, vectors, languages, where)
         results = [
             self._rank(query, vector, found, k, source, filters, language)
             for query, vector, found, language in zip(
                 queries, vectors, dense, languages, strict=True
             )
         ]
-        self._add_translated(queries, languages, results, k, n, source, filters)
+        if written_in is None:
+            self._add_translated(queries, languages, results, k, n, source, filters)
         return results
+
+    def _search_with(
+        self,
+        partner: KnowledgeBase,
+        queries: Sequence[str],
+        vectors: np.ndarray,
+        languages: list[str],
+        k: int,
+        source: str | None,
+        filters: SearchFilters | None,
+    ) -> list[list[Hit]]:
+        """Each encoder where it reads best: a question that is not English is answered by the
+        multilingual one alone; an English one by the English encoder on English passages,
+        with the multilingual one's hits on the store's passages in other languages below
+        what the English encoder is sure of."""
+        results: list[list[Hit]] = [[] for _ in queries]
+        english = [row for row, language in enumerate(languages) if language == "en"]
+        if english:
+            own = self._search_alone(
+                [queries[r] for r in english],
+                vectors[english],
+                ["en"] * len(english),
+                k,
+                source,
+                filters,
+            )
+            for row, hits in zip(english, own, strict=True):
+                results[row] = hits
+        other_languages = sorted(self._written_in - {"en"})
+        if other_languages and english:
+            # English passages crowd the multilingual encoder's nearest neighbours of an English
+            # question: it is asked among the passages in the other languages only.
+            texts = [queries[r] for r in english]
+            found = partner.search_written_in(texts, other_languages, k, source, filters)
+            for row, hits in zip(english, found, strict=True):
+                best_other = next(iter(hits), None)  # before the merge caps its score
+                merged = keep_sure_then_best(
+                    [hit for hit in results[row] if self.keyword.language(hit.id) == "en"],
+                    hits,
+                    sure=lambda hit: hit.score >= self.settings.retrieval.min_score,
+                    admit=lambda hit: self.keyword.language(hit.id) != "en",
+                    k=k,
+                )
+                # An answer written only in the store's other language must reach the reply.
+                if (
+                    best_other is not None
+                    and best_other.score >= self.settings.retrieval.min_score
+                    and all(self.keyword.language(hit.id) == "en" for hit in merged)
+                    and len(merged) == k
+                ):
+                    merged[-1] = best_other
+                results[row] = merged
+        theirs = [row for row, language in enumerate(languages) if language != "en"]
+        if theirs:
+            found = partner.search_many(
+                [queries[r] for r in theirs], k=k, source=source, filters=filters
+            )
+            for row, hits in zip(theirs, found, strict=True):
+                results[row] = hits
+        return results
+
+    def search_written_in(
+        self,
+        queries: Sequence[str],
+        languages: Sequence[str],
+        k: int,
+        source: str | None = None,
+        filters: SearchFilters | None = None,
+    ) -> list[list[Hit]]:
+        """Search only among the passages written in ``languages``."""
+        self._sync()
+        vectors = self.embedder.embed(list(queries))
+        asked = [detect_language(q) for q in queries]
+        return self._search_alone(queries, vectors, asked, k, source, filters, written_in=languages)
+
+    def _partner(self) -> KnowledgeBase | None:
+        """The multilingual partner when it holds the same passages as this index (a store
+        ingested before it existed has to be ingested again to use it)."""
+        partner = self.multilingual
+        if partner is None:
+            return None
+        self._sync()
+        partner._sync()
+        if len(partner.keyword) == len(self.keyword):
+            return partner
+        if self._partner_warned != self._revision:
+            self._partner_warned = self._revision
+            log.warning(
+                "The multilingual index holds %d of the %d passages: Chinese is read through "
+                "the dictionary until the store is ingested again (`shopbot ingest ...`).",
+                len(partner.keyword),
+                len(self.keyword),
+            )
+        return None
 
     def _add_translated(
         self,
@@ -327,6 +469,8 @@ class KnowledgeBase:
     ) -> None:
         """Search each query again in the words of the store's passages in the other language
         (Chinese ↔ English, by dictionary) and keep, per passage, the better of the two scores."""
+        if reads_chinese(self.embedder):
+            return  # measured: the multilingual encoder ranks worse with the dictionary's words
         translated: dict[int, tuple[str, str]] = {}
         with self._lock:
             for row, (query, language) in enumerate(zip(queries, languages, strict=True)):
@@ -348,19 +492,14 @@ class KnowledgeBase:
             )[0]
             # What the query found in its own language with confidence keeps its place: a
             # Chinese page answers a Chinese shopper better than the English one saying the same.
-            sure = [hit for hit in results[row] if hit.score >= self.settings.retrieval.min_score]
-            ceiling = min((hit.score for hit in sure), default=1.0)
-            rest = {hit.id: hit for hit in results[row][len(sure) :]}
-            taken = {hit.id for hit in sure}
-            for hit in self._rank(text, vector, found, k, source, filters, target):
-                hit.score = min(hit.score, ceiling)
-                if (
-                    hit.id not in taken
-                    and self.keyword.language(hit.id) == target
-                    and (hit.id not in rest or rest[hit.id].score < hit.score)
-                ):
-                    rest[hit.id] = hit
-            results[row] = (sure + sorted(rest.values(), key=lambda hit: -hit.score))[:k]
+            ranked = self._rank(text, vector, found, k, source, filters, target)
+            results[row] = keep_sure_then_best(
+                results[row],
+                [hit for hit in ranked if self.keyword.language(hit.id) == target],
+                sure=lambda hit: hit.score >= self.settings.retrieval.min_score,
+                admit=lambda hit: True,
+                k=k,
+            )
 
     def _add_across(
         self,
@@ -474,6 +613,13 @@ class KnowledgeBase:
             out[doc_id] = (float(np.mean(sims)), float(np.std(sims)) or 1.0)
         return out
 
+    def dialogue_index(self) -> Index | MirroredIndexes:
+        """The index to delete a conversation's passages from: this one and the multilingual
+        partner's, so that nothing of it stays searchable."""
+        if self.multilingual is None:
+            return self.index
+        return MirroredIndexes([self.index, self.multilingual.index])
+
     def products(self, product_ids: Sequence[str]) -> list[ProductView]:
         """The catalog records of these products (unknown ids are left out), in that order."""
         with self._lock:
@@ -555,3 +701,23 @@ def _surprise(cos: float, level: tuple[float, float], hubness: tuple[float, floa
     if hubness is None:
         return query_side
     return min(query_side, (cos - hubness[0]) / hubness[1])
+
+
+def _multilingual_partner(
+    settings: Settings, embedder: Embedder, progress: bool, sync_interval: float
+) -> KnowledgeBase | None:
+    """The multilingual encoder's knowledge base beside an English-only one (its own collection,
+    ``<collection>-ml``), or None when it is turned off, not installed or not needed."""
+    local = multilingual_partner_settings(settings, embedder)
+    if local is None:
+        return None
+    retrieval = settings.retrieval.model_copy(
+        update={"collection": f"{settings.retrieval.collection}-ml", "multilingual": ""}
+    )
+    partner = KnowledgeBase(
+        local.model_copy(update={"retrieval": retrieval}),
+        progress=progress,
+        sync_interval=sync_interval,
+    )
+    partner.label = " (multilingual)"
+    return partner

@@ -18,6 +18,7 @@ from bot import cedict
 from retrieval.text import keyword_terms
 
 SENSES_PER_WORD = 2
+MAX_SENSE_TERMS = 3  # longer senses explain a word rather than translate it
 # Grammar and filler: they say nothing a page could match ("的", "吗", "请问", "一下").
 FUNCTION_WORDS = frozenset(
     "的 地 得 了 着 过 吧 呢 啊 吗 嘛 么 呀 哦 哈 啦 嗯 是 在 我 你 您 他 她 它 们 我们 你们 "
@@ -60,7 +61,7 @@ def _senses(
     for sense in entries.get(word, ()):
         terms = keyword_terms(sense)
         used = [t for t in terms if known(t) > 0]
-        if used and len(used) * 2 >= len(terms):
+        if used and len(used) * 2 >= len(terms) and len(terms) <= MAX_SENSE_TERMS:
             weight = sum(math.log1p(known(t)) for t in used) / len(terms)
             ranked.append((weight, sense))
     chosen = list(dict.fromkeys(text for _, text in sorted(ranked, key=lambda r: -r[0])))

@@ -54,7 +54,8 @@ def add_privacy_routes(router: APIRouter, bot: ShopBot) -> None:
     """Export and deletion, by conversation id or by the shopper's email or phone."""
 
     def index() -> Any:
-        return getattr(bot.knowledge, "index", None)
+        dialogue_index = getattr(bot.knowledge, "dialogue_index", None)
+        return dialogue_index() if dialogue_index else getattr(bot.knowledge, "index", None)
 
     async def run(function: Any, *args: Any, **kwargs: Any) -> Any:
         try:

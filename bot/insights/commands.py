@@ -65,7 +65,14 @@ def insights_command(args: argparse.Namespace, settings: Settings) -> int:
                 _import(store, args.import_file, settings)
         embedder, knowledge = _retrieval(settings, options)
         print("Building the report...", file=sys.stderr)
-        report = build_report(SQLHistory(store), settings, embedder, knowledge, options)
+        report = build_report(
+            SQLHistory(store),
+            settings,
+            embedder,
+            knowledge,
+            options,
+            reasons_embedder=_grouping_embedder(settings, embedder) if options.reasons else None,
+        )
         store.engine.dispose()
     if args.csv:
         try:
@@ -104,6 +111,19 @@ def _import(store: Any, path: Path, settings: Settings) -> None:
         f"Imported {result.imported} conversations ({result.skipped} already stored).",
         file=sys.stderr,
     )
+
+
+def _grouping_embedder(settings: Settings, embedder: Any) -> Any:
+    """The multilingual encoder for grouping contact reasons when the retrieval embedder is
+    English-only (and the multilingual one configured and installed); else None."""
+    from retrieval.embedder import embedder_from_settings, multilingual_partner_settings
+
+    local = multilingual_partner_settings(settings, embedder) if embedder is not None else None
+    if local is None:
+        return None
+    grouping = embedder_from_settings(local)
+    grouping.warm_up()
+    return grouping
 
 
 def _retrieval(settings: Settings, options: Any) -> tuple[Any, Any]:

@@ -35,8 +35,11 @@ def build_report(
     embedder: Embedder | None,
     knowledge: Searcher | None,
     options: ReportOptions | None = None,
+    reasons_embedder: Embedder | None = None,
 ) -> dict[str, Any]:
-    """Everything a support lead reads each week, over the conversations in the range."""
+    """Everything a support lead reads each week, over the conversations in the range.
+    ``reasons_embedder`` groups the contact reasons (the multilingual encoder groups Chinese and
+    English conversations by meaning); ``embedder`` otherwise."""
     options = options or ReportOptions()
     started = time.perf_counter()
     conversations = history.conversations(options.since, options.until)
@@ -49,10 +52,11 @@ def build_report(
         },
         "metrics": compute_metrics(conversations),
     }
-    if options.reasons and embedder is not None:
+    grouping = reasons_embedder or embedder
+    if options.reasons and grouping is not None:
         k = options.k or settings.insights.reason_groups or None
         report["reasons"] = contact_reasons(
-            conversations, embedder, k=k, growth_threshold=settings.insights.growth_threshold
+            conversations, grouping, k=k, growth_threshold=settings.insights.growth_threshold
         )
     if options.gaps and embedder is not None:
         from retrieval.embedder import reads_chinese

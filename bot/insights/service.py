@@ -55,6 +55,9 @@ class InsightsService:
                 embedder,
                 searcher if embedder is not None else None,
                 options,
+                reasons_embedder=getattr(
+                    getattr(knowledge, "multilingual", None), "embedder", None
+                ),
             )
             self._cache[key] = (time.monotonic(), report)
             return report
