@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "bot.settings",
             "bot.errors",
             "bot.language",
+            "bot.cedict",
             "bot.reasons",
             "bot.status",
             "bot.output",
