@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 
@@ -35,6 +36,28 @@ def words(
                 i += size
                 break
     return out
+
+
+def rewrite(
+    text: str, render: Callable[[str], str], also: frozenset[str] = frozenset()
+) -> str | None:
+    """``text`` with each Chinese word (cut as ``words`` does) replaced by ``render(word)``,
+    left out when that is empty, the other text kept; None when no word rendered."""
+    table = entries()
+    if not table or not CJK_RUN.search(text):
+        return None
+    parts: list[str] = []
+    rendered = False
+    last = 0
+    for run in CJK_RUN.finditer(text):
+        parts.append(text[last : run.start()])
+        last = run.end()
+        for word in words(run.group(0), table, also):
+            if english := render(word):
+                rendered = True
+                parts.append(f" {english} ")
+    parts.append(text[last:])
+    return " ".join("".join(parts).split()) if rendered else None
 
 
 @lru_cache(maxsize=1)

@@ -32,22 +32,10 @@ def to_english(query: str, known: Callable[[str], int]) -> str | None:
     """``query`` with each Chinese word replaced by its senses that the store's text uses
     (``known(term)``: how many passages contain a keyword term); None when no Chinese word has
     such a sense."""
-    entries = cedict.entries()
-    if not entries or not cedict.CJK_RUN.search(query):
-        return None
-    parts: list[str] = []
-    found = False
-    last = 0
-    for run in cedict.CJK_RUN.finditer(query):
-        parts.append(query[last : run.start()])
-        last = run.end()
-        for word in cedict.words(run.group(0), entries, FUNCTION_WORDS):
-            senses = _senses(word, entries, known)
-            if senses:
-                found = True
-                parts.append(" " + "; ".join(senses) + " ")
-    parts.append(query[last:])
-    return " ".join("".join(parts).split()) if found else None
+    table = cedict.entries()
+    return cedict.rewrite(
+        query, lambda word: "; ".join(_senses(word, table, known)), FUNCTION_WORDS
+    )
 
 
 def _senses(

@@ -25,21 +25,9 @@ def is_chinese(text: str) -> bool:
 def gloss(text: str) -> str | None:
     """``text`` with each Chinese word replaced by its English glosses (other text kept), or
     None when no Chinese word in it is known."""
-    entries = cedict.entries()
-    if not entries:
-        return None
-    parts: list[str] = []
-    known = False
-    last = 0
-    for run in cedict.CJK_RUN.finditer(text):
-        parts.append(text[last : run.start()])
-        last = run.end()
-        for word in cedict.words(run.group(0), entries, _NO_ITEM):
-            if word in _NO_ITEM:
-                continue
-            meanings = entries.get(word)
-            if meanings:
-                known = True
-                parts.append(" " + ", ".join(meanings[:_GLOSSES_PER_WORD]) + " ")
-    parts.append(text[last:])
-    return " ".join("".join(parts).split()) if known else None
+    table = cedict.entries()
+
+    def glosses(word: str) -> str:
+        return "" if word in _NO_ITEM else ", ".join(table.get(word, ())[:_GLOSSES_PER_WORD])
+
+    return cedict.rewrite(text, glosses, _NO_ITEM)
