@@ -52,7 +52,7 @@ def test_an_english_question_in_the_chinese_words_of_the_store() -> None:
     assert to_chinese("已经是中文", store_zh) is None
 
 
-def _english_store(tmp_path: Path) -> Path:
+def english_store(tmp_path: Path) -> Path:
     policies = tmp_path / "policies"
     policies.mkdir()
     (policies / "refunds.md").write_text(
@@ -82,7 +82,7 @@ def test_chinese_questions_find_english_pages_with_the_english_encoder(
     kb = KnowledgeBase(
         Settings(home=tmp_path / "home"), real_embedder, MemoryIndex(), progress=False
     )
-    kb.ingest(policies=_english_store(tmp_path))
+    kb.ingest(policies=english_store(tmp_path))
     for question, heading in [
         ("信用卡退款要多久？", "How long refunds take"),
         ("包裹到的时候已经坏了，怎么办？", "If your parcel arrived damaged"),

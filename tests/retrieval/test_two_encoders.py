@@ -11,26 +11,14 @@ import pytest
 from bot import data_rights
 from bot.settings import Settings
 from retrieval.knowledge import KnowledgeBase
+from tests.retrieval.test_translation import english_store
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 
 def _store(tmp_path: Path) -> tuple[Path, Path]:
-    policies = tmp_path / "policies"
-    policies.mkdir()
-    (policies / "refunds.md").write_text(
-        "# Refunds\n\n## How long refunds take\n\nCredit and debit cards: 5–7 business days "
-        "after the refund is issued. PayPal: 3–5 business days.\n\n## What is refunded\n\n"
-        "The price of the returned items. Original shipping costs are refunded only when the "
-        "item was damaged.\n",
-        encoding="utf-8",
-    )
-    (policies / "damaged.md").write_text(
-        "# Damaged items\n\n## If your parcel arrived damaged\n\nSend us a photo of the broken "
-        "item and the box within 7 days and we send a replacement.\n\n## Gift wrapping\n\n"
-        "Gift wrapping costs $4 per item.\n",
-        encoding="utf-8",
-    )
+    """The English pages of the translation tests, a Chinese-only page and one past case."""
+    policies = english_store(tmp_path)
     (policies / "tea_zh.md").write_text(
         "# 茶叶说明\n\n## 储存方法\n\n绿茶请密封冷藏，开封后三个月内喝完。\n\n"
         "## 冲泡温度\n\n乌龙茶用95度的水，每泡约一分钟。\n\n## 检测报告\n\n"
