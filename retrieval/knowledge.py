@@ -310,7 +310,7 @@ class KnowledgeBase:
         vectors = np.zeros((len(queries), self.embedder.dimension), dtype=np.float32)
         if ours:
             vectors[ours] = self.embedder.embed([queries[row] for row in ours])
-        return self.search_vectors(queries, vectors, k=k, source=source, filters=filters)
+        return self._search(queries, vectors, k, source, filters, partner)
 
     def search_vectors(
         self,
@@ -321,6 +321,17 @@ class KnowledgeBase:
         filters: SearchFilters | None = None,
     ) -> list[list[Hit]]:
         """Search with query vectors already embedded (the benchmark uses this)."""
+        return self._search(queries, vectors, k, source, filters, self._partner())
+
+    def _search(
+        self,
+        queries: Sequence[str],
+        vectors: np.ndarray,
+        k: int | None,
+        source: str | None,
+        filters: SearchFilters | None,
+        partner: KnowledgeBase | None,
+    ) -> list[list[Hit]]:
         if source is not None and source not in SOURCES:
             raise RetrievalError(f"Unknown source {source!r}; use one of {', '.join(SOURCES)}.")
         if filters is not None and filters.is_empty():
@@ -328,7 +339,6 @@ class KnowledgeBase:
         k = k or self.settings.retrieval.top_k
         self._sync()
         languages = [detect_language(q) for q in queries]
-        partner = self._partner()
         if partner is not None:
             return self._search_with(partner, queries, vectors, languages, k, source, filters)
         return self._search_alone(queries, vectors, languages, k, source, filters)
@@ -396,24 +406,27 @@ class KnowledgeBase:
             # question: it is asked among the passages in the other languages only.
             texts = [queries[r] for r in english]
             found = partner.search_written_in(texts, other_languages, k, source, filters)
-            for row, hits in zip(english, found, strict=True):
-                best_other = next(iter(hits), None)  # before the merge caps its score
-                merged = keep_sure_then_best(
-                    [hit for hit in results[row] if self.keyword.language(hit.id) == "en"],
-                    hits,
-                    sure=lambda hit: hit.score >= self.settings.retrieval.min_score,
-                    admit=lambda hit: self.keyword.language(hit.id) != "en",
-                    k=k,
-                )
-                # An answer written only in the store's other language must reach the reply.
-                if (
-                    best_other is not None
-                    and best_other.score >= self.settings.retrieval.min_score
-                    and all(self.keyword.language(hit.id) == "en" for hit in merged)
-                    and len(merged) == k
-                ):
-                    merged[-1] = best_other
-                results[row] = merged
+            with self._lock:  # the keyword index is rebuilt when another process writes
+                for row, hits in zip(english, found, strict=True):
+                    best_other = next(
+                        (hit for hit in hits if self.keyword.language(hit.id) != "en"), None
+                    )
+                    merged = keep_sure_then_best(
+                        [hit for hit in results[row] if self.keyword.language(hit.id) == "en"],
+                        hits,
+                        sure=lambda hit: hit.score >= self.settings.retrieval.min_score,
+                        admit=lambda hit: self.keyword.language(hit.id) != "en",
+                        k=k,
+                    )
+                    # An answer written only in the store's other language must reach the reply.
+                    if (
+                        best_other is not None
+                        and best_other.score >= self.settings.retrieval.min_score
+                        and all(self.keyword.language(hit.id) == "en" for hit in merged)
+                        and len(merged) == k
+                    ):
+                        merged[-1] = best_other
+                    results[row] = merged
         theirs = [row for row, language in enumerate(languages) if language != "en"]
         if theirs:
             found = partner.search_many(
