@@ -130,15 +130,15 @@ def _retrieval(settings: Settings, options: Any) -> tuple[Any, Any]:
     """The embedder, and the knowledge base when its index holds anything."""
     if not (options.reasons or options.gaps):
         return None, None
-    from retrieval.embedder import embedder_from_settings
+    from retrieval.knowledge import KnowledgeBase
 
-    embedder = embedder_from_settings(settings)
+    # Wired as `shopbot serve` wires it (with the multilingual partner): gaps are judged by the
+    # same search that answers shoppers.
+    knowledge = KnowledgeBase(settings, progress=False)
+    embedder = knowledge.embedder
     embedder.warm_up()
     if not options.gaps:
         return embedder, None
-    from retrieval.knowledge import KnowledgeBase
-
-    knowledge = KnowledgeBase(settings, embedder=embedder, progress=False)
     knowledge.warm_up()
     if not any(knowledge.stats().values()):
         print(
