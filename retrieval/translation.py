@@ -41,8 +41,8 @@ def to_english(query: str, known: Callable[[str], int]) -> str | None:
 def _senses(
     word: str, entries: dict[str, tuple[str, ...]], known: Callable[[str], int]
 ) -> list[str]:
-    """The word's senses as the store would write them: the content words of each sense the
-    store's text contains, the senses it uses most first."""
+    """The word's senses the store's text uses (at least half of a short sense's content words
+    occur in it), the senses whose words it uses most first."""
     if word in FUNCTION_WORDS:
         return []
     ranked: list[tuple[float, str]] = []

@@ -63,15 +63,10 @@ def insights_command(args: argparse.Namespace, settings: Settings) -> int:
             store = SQLConversationStore(settings.resolved_database_url)
             if args.import_file:
                 _import(store, args.import_file, settings)
-        embedder, knowledge = _retrieval(settings, options)
+        embedder, grouping, knowledge = _retrieval(settings, options)
         print("Building the report...", file=sys.stderr)
         report = build_report(
-            SQLHistory(store),
-            settings,
-            embedder,
-            knowledge,
-            options,
-            reasons_embedder=_grouping_embedder(settings, embedder) if options.reasons else None,
+            SQLHistory(store), settings, embedder, knowledge, options, reasons_embedder=grouping
         )
         store.engine.dispose()
     if args.csv:
@@ -113,32 +108,23 @@ def _import(store: Any, path: Path, settings: Settings) -> None:
     )
 
 
-def _grouping_embedder(settings: Settings, embedder: Any) -> Any:
-    """The multilingual encoder for grouping contact reasons when the retrieval embedder is
-    English-only (and the multilingual one configured and installed); else None."""
-    from retrieval.embedder import embedder_from_settings, multilingual_partner_settings
-
-    local = multilingual_partner_settings(settings, embedder) if embedder is not None else None
-    if local is None:
-        return None
-    grouping = embedder_from_settings(local)
-    grouping.warm_up()
-    return grouping
-
-
-def _retrieval(settings: Settings, options: Any) -> tuple[Any, Any]:
-    """The embedder, and the knowledge base when its index holds anything."""
+def _retrieval(settings: Settings, options: Any) -> tuple[Any, Any, Any]:
+    """The embedder, the multilingual one that groups contact reasons (None without it), and
+    the knowledge base when its index holds anything."""
     if not (options.reasons or options.gaps):
-        return None, None
+        return None, None, None
     from retrieval.knowledge import KnowledgeBase
 
     # Wired as `shopbot serve` wires it (with the multilingual partner): gaps are judged by the
-    # same search that answers shoppers.
+    # same search that answers shoppers, reasons grouped as the console groups them.
     knowledge = KnowledgeBase(settings, progress=False)
     embedder = knowledge.embedder
     embedder.warm_up()
+    grouping = knowledge.multilingual.embedder if knowledge.multilingual else None
+    if grouping is not None and options.reasons:
+        grouping.warm_up()
     if not options.gaps:
-        return embedder, None
+        return embedder, grouping, None
     knowledge.warm_up()
     if not any(knowledge.stats().values()):
         print(
@@ -146,5 +132,5 @@ def _retrieval(settings: Settings, options: Any) -> tuple[Any, Any]:
             "come only from recorded replies and thumbs.",
             file=sys.stderr,
         )
-        return embedder, None
-    return embedder, knowledge
+        return embedder, grouping, None
+    return embedder, grouping, knowledge
