@@ -9,6 +9,7 @@ store, scorer, policies and the parts built from them); a turn runs through
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -243,8 +244,8 @@ class ShopBot:
         self, message: str, session: str, request_key: str | None = None
     ) -> AsyncIterator[StreamEvent]:
         started = time.perf_counter()
-        conversation, position = await asyncio.to_thread(
-            self._begin_turn, session, message, request_key
+        conversation, position = await _completed_even_if_cancelled(
+            asyncio.to_thread(self._begin_turn, session, message, request_key)
         )
         store_ms = elapsed_ms(started)
         if request_key and (answered := stored_reply(conversation, position)) is not None:
@@ -301,3 +302,16 @@ class ShopBot:
     def rate(self, session: str, stars: int) -> None:
         """The shopper's end-of-chat rating, 1 to 5."""
         self.humans.rate(session, stars)
+
+
+async def _completed_even_if_cancelled(work: Coroutine[Any, Any, T]) -> T:
+    """Await ``work``; if the caller is cancelled meanwhile (a request timed out), let the
+    work finish before the cancellation goes on, so that what the caller answers (a 504
+    saying "retry") is never sent while the shopper's message is half-way into the store."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await task
+        raise

@@ -236,3 +236,40 @@ def test_cpu_work_of_a_turn_runs_on_the_bots_own_few_threads(settings: Settings)
         bot.chat("How long do refunds to my credit card take?", session=f"t{i}")
     assert threads == {"shopbot-cpu_0"}
     bot.close()
+
+
+def test_a_turn_cancelled_while_the_message_is_stored_still_stores_it(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request timing out mid-store (the web app's 504) must not leave the outcome open:
+    the cancellation waits for the store, so a retry finds the message there."""
+    import asyncio
+    import threading
+
+    bot = make_bot(settings, lambda r: "Refunds take 5-7 business days [1].")
+    bot.warm_up()
+    entered, release = threading.Event(), threading.Event()
+    append = bot.store.append
+
+    def slow_append(*args, **kwargs):
+        entered.set()
+        release.wait(10)
+        return append(*args, **kwargs)
+
+    monkeypatch.setattr(bot.store, "append", slow_append)
+
+    async def main() -> None:
+        events = bot.astream_events("How long do refunds take?", session="cut")
+        task = asyncio.ensure_future(anext(events))
+        assert await asyncio.to_thread(entered.wait, 10)
+        task.cancel()
+        await asyncio.sleep(0.2)
+        assert not task.done()  # still waiting for the store, not gone without it
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(main())
+    messages = bot.store.get("cut").messages
+    assert [(m.role, m.content) for m in messages] == [("user", "How long do refunds take?")]
+    bot.close()
