@@ -52,7 +52,17 @@ ADDRESS = [
     "北京市朝阳区建国路88号，张伟收",
     "上海市浦东新区世纪大道100号 2栋 1203室",
 ]
-ORDINARY = MONEY_BACK + REFUND_PAYMENT + PRICE_MATCH + ADDRESS
+# Durations and "not used yet" are not complaints: 没用 is "useless" only on its own
+# (没用过 "never used", 没用完 "not used up"), and 一个月 is a wait only when waited.
+DURATIONS_AND_UNUSED = [
+    "没用过的东西多少天之内可以退？",
+    "没用完的面霜可以退吗？",
+    "这个优惠券我还没用上，能延期吗？",
+    "一个月内可以退货吗？",
+    "保修期是一个月吗？",
+    "Can I still return it if I haven't used it for a month?",
+]
+ORDINARY = MONEY_BACK + REFUND_PAYMENT + PRICE_MATCH + ADDRESS + DURATIONS_AND_UNUSED
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +119,11 @@ def test_a_qualified_yes_about_the_money_is_not_a_hand_off(scorer: LearnedSentim
     result = scorer.score(messages, 2)
     assert result.dissatisfaction < DEFAULT_THRESHOLD and not result.escalate, result
     assert not result.wants_human, result
+
+
+@pytest.mark.parametrize("text", ["都一个月了还没发货", "等了一个星期还没到", "你们客服真没用"])
+def test_a_real_wait_or_useless_help_still_counts(
+    scorer: LearnedSentimentScorer, text: str
+) -> None:
+    messages = [*ANSWERED, {"role": "user", "content": text}]
+    assert scorer.score(messages, len(messages) - 1).dissatisfaction >= DEFAULT_THRESHOLD
