@@ -45,15 +45,17 @@ class Replier:
         state: ConversationState,
         model_failed: bool = False,
         opening: str = "",
+        sources: list[dict[str, object]] | None = None,
     ) -> AsyncIterator[StreamEvent]:
         """Tell the shopper a person will take over, and queue the conversation for one;
-        ``opening`` (an apology to an unhappy shopper) comes first."""
+        ``opening`` (an apology, the facts already found: they cite ``sources``) comes first."""
         email = await asyncio.to_thread(self._known_email, session) if persist else None
         notice = self.notice.handoff(language, reasons, email, model_failed)
         reply = notice.text if model_failed else opening + notice.text
+        cited = [] if model_failed else list(sources or [])
         yield StreamEvent("delta", reply)
         waiting = ConversationStatus.WAITING_FOR_AGENT
-        turn = Turn(session, reply, [], sentiment.as_dict(), True, waiting, language)
+        turn = Turn(session, reply, cited, sentiment.as_dict(), True, waiting, language)
         turn.reasons = reasons
         turn.timings = {"total_ms": elapsed_ms(started)}
         if persist:

@@ -233,7 +233,7 @@ class EscalationRules(Responder):
         assert context.decision is not None
         # The facts asked for come with the hand-off: nobody should wait for a person to
         # learn a price or a return window.
-        answer = ""
+        answer, sources = "", []
         if context.kind == "question":
             found = await self.knowledge(context)
             if found.relevant:
@@ -243,8 +243,10 @@ class EscalationRules(Responder):
                     found.relevant,
                     context.language,
                 )
-                answer = lead.text + " " if lead.text else ""
-        async for event in _hand_off(self.parts, context, context.decision.reasons, answer=answer):
+                if lead.text:
+                    answer, sources = lead.text + " ", cited_sources(lead.text, lead.cited)
+        reasons = context.decision.reasons
+        async for event in _hand_off(self.parts, context, reasons, answer=answer, sources=sources):
             yield event
 
 
@@ -538,7 +540,9 @@ async def _hand_off(
     *,
     model_failed: bool = False,
     answer: str = "",
+    sources: list[dict[str, object]] | None = None,
 ) -> AsyncIterator[StreamEvent]:
+    """A person takes over; ``answer`` (facts already found, citing ``sources``) comes first."""
     async for event in parts.replier.hand_off(
         session=context.session,
         language=context.language,
@@ -549,5 +553,6 @@ async def _hand_off(
         state=context.state,
         model_failed=model_failed,
         opening=context.opening + answer,
+        sources=sources or [],
     ):
         yield event

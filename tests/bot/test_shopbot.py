@@ -273,3 +273,13 @@ def test_a_turn_cancelled_while_the_message_is_stored_still_stores_it(
     messages = bot.store.get("cut").messages
     assert [(m.role, m.content) for m in messages] == [("user", "How long do refunds take?")]
     bot.close()
+
+
+def test_facts_given_with_a_hand_off_name_their_sources(settings: Settings) -> None:
+    bot = make_bot(settings, lambda r: "Refunds take 5-7 business days [1].")
+    question = "This is ridiculous, third time asking!! How long do refunds to my credit card take?"
+    turn = bot.chat(question, session="angry")
+    assert turn.escalated and "5-7 business days" in turn.reply, turn.reply
+    assert "[1]" in turn.reply and [s["id"] for s in turn.sources] == ["policy:refunds#1"]
+    stored = bot.store.get("angry").messages[-1]
+    assert stored.data["sources"][0]["id"] == "policy:refunds#1"
