@@ -33,10 +33,12 @@ from retrieval.products import ProductView, product_view
 from retrieval.ranking import (
     Candidate,
     collapse,
-    dense_trust,
     diversify,
     keep_one_across,
     options_named,
+    probe_margins,
+    stretch_for,
+    trust_for,
 )
 from retrieval.text import is_cjk, script_part
 from retrieval.translation import to_chinese, to_english
@@ -94,7 +96,7 @@ class KnowledgeBase:
         self._background = np.zeros((0, 0), dtype=np.float32)
         self._language_backgrounds: dict[str, np.ndarray] = {}
         self._written_in: set[str] = set()
-        self._trust: dict[str, float] | None = None
+        self._probe_margins: dict[str, float] | None = None
         self._checked = 0.0
         self._lock = threading.RLock()
 
@@ -233,9 +235,9 @@ class KnowledgeBase:
             self.multilingual.add_passages(passages)
 
     def _refresh_languages(self) -> None:
-        """The languages the store is written in, and a sample of stored vectors per language
-        when there is more than one: a query's similarity to text in another language runs at
-        another level than to its own."""
+        """The languages the store is written in, and a sample of stored vectors per language:
+        a query's similarity to text in another language runs at another level than to its
+        own (in a store written in one language, that is every question in another)."""
         by_language = {
             language: ids
             for language, ids in self.keyword.ids_by_language().items()
@@ -245,15 +247,13 @@ class KnowledgeBase:
         self._language_backgrounds = self._sample_languages(by_language)
 
     def _sample_languages(self, by_language: dict[str, list[str]]) -> dict[str, np.ndarray]:
-        if len(by_language) < 2:
-            return {}
         samples = {}
         for language, ids in by_language.items():
             step = max(1, len(ids) // BACKGROUND)
             vectors = self.index.vectors(sorted(ids)[::step][:BACKGROUND])
             if vectors:
                 samples[language] = np.stack(list(vectors.values()))
-        return samples if len(samples) > 1 else {}
+        return samples
 
     def _store(self, passages: list[Passage], source: str) -> None:
         """Embed in batches (progress on stderr) and upsert."""
@@ -578,6 +578,12 @@ class KnowledgeBase:
         for lang, sample in self._language_backgrounds.items():
             sims = sample @ vector
             level[lang] = (float(np.mean(sims)), float(np.std(sims)) or 1.0)
+        # A question in a language the store is not written in: every passage is in another
+        # language, nothing stands out against text in the question's own, and the dense
+        # signal decides alone, on the encoder's own scale across languages. (Where the store
+        # has the question's language too, its passages there keep the lead they have.)
+        foreign = bool(level) and language not in level
+        stretch = stretch_for(self._margins()["across"]) if foreign else 1.0
         hub = self._hubness(
             [i for i in ids if written_in.get(i) in level and written_in.get(i) != language],
             language,
@@ -596,7 +602,13 @@ class KnowledgeBase:
                     level[written][0],
                     trusts["across"],
                     across=True,
-                    surprise=_surprise(cos[doc_id], level[written], hub.get(doc_id)),
+                    # Standing out is judged against text in the query's language too (hub);
+                    # a store with none of it has no such measure, and the top of a small
+                    # store stands out from the rest for any question at all.
+                    surprise=(
+                        0.0 if foreign else _surprise(cos[doc_id], level[written], hub.get(doc_id))
+                    ),
+                    stretch=stretch,
                 )
             else:
                 cand = Candidate(doc_id, cos[doc_id], keyword.coverage(doc_id), meta, base, trust)
@@ -658,11 +670,15 @@ class KnowledgeBase:
             return self.keyword.documents(source)
 
     def trust(self) -> dict[str, float]:
-        """How far the dense signal is trusted per script (probed once per knowledge base)."""
-        if self._trust is None:
-            self._trust = dense_trust(lambda texts: self.embedder.embed(texts))
-            log.debug("Dense trust per script: %s", self._trust)
-        return self._trust
+        """How far the dense signal is trusted per script and across scripts."""
+        return {name: trust_for(margin) for name, margin in self._margins().items()}
+
+    def _margins(self) -> dict[str, float]:
+        """The encoder's probe margins (probed once per knowledge base)."""
+        if self._probe_margins is None:
+            self._probe_margins = probe_margins(lambda texts: self.embedder.embed(texts))
+            log.debug("Dense probe margins: %s", self._probe_margins)
+        return self._probe_margins
 
     def _named_variants(
         self, query: str, ids: list[str], source: str | None, filters: SearchFilters | None

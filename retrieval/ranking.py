@@ -41,6 +41,7 @@ def calibrated(
     trust: float = 1.0,
     *,
     across: bool = False,
+    stretch: float = 1.0,
 ) -> float:
     """The relevance probability (0..1) of a passage given both signals.
 
@@ -52,8 +53,12 @@ def calibrated(
     be the query's words, so missing keywords say little: their penalty shrinks as far as the
     embedder is trusted across the two languages (words both share, such as product names,
     still count in full).
+
+    ``stretch`` puts the similarity on the scale the constants were set on (see
+    `stretch_for`): an encoder whose relevant and irrelevant passages lie closer together
+    has its differences stretched.
     """
-    dense = DENSE_WEIGHT * trust * (cos - background - DENSE_MID)
+    dense = DENSE_WEIGHT * trust * (stretch * (cos - background) - DENSE_MID)
     keyword = KEYWORD_WEIGHT * (coverage - KEYWORD_MID)
     if across:
         keyword = max(keyword, -KEYWORD_WEIGHT * KEYWORD_MID * (1.0 - trust))
@@ -90,25 +95,32 @@ PROBES: dict[str, list[tuple[str, str, str]]] = {
 }  # fmt: skip
 
 
-def _probe_trust(
+REFERENCE_MARGIN = 0.52
+"""The probe margin of the encoder DENSE_MID and DENSE_WEIGHT were set on (all-MiniLM-L6-v2 on
+English text)."""
+MAX_STRETCH = 2.0
+"""An encoder that barely separates (a probe margin under half the reference) is not stretched
+further: its differences are mostly noise, and its low trust already says so."""
+
+
+def _probe_margin(
     embed: Callable[[list[str]], np.ndarray], probes: list[tuple[str, str, str]]
 ) -> float:
     vectors = embed([text for triple in probes for text in triple]).reshape(len(probes), 3, -1)
-    margin = float(
+    return float(
         np.mean(
             np.sum(vectors[:, 0] * vectors[:, 1], axis=1)
             - np.sum(vectors[:, 0] * vectors[:, 2], axis=1)
         )
     )
-    return min(1.0, max(0.1, margin / FULL_MARGIN))
 
 
-def dense_trust(embed: Callable[[list[str]], np.ndarray]) -> dict[str, float]:
-    """How far to trust the embedder per script: its probe margin relative to FULL_MARGIN.
+def probe_margins(embed: Callable[[list[str]], np.ndarray]) -> dict[str, float]:
+    """How much closer the probes' relevant passage is than the irrelevant one, per script.
 
     "across": a query in one script against passages in the other (the probes of the two
     scripts say the same things, so each query is paired with the other script's passages)."""
-    trust = {script: _probe_trust(embed, probes) for script, probes in PROBES.items()}
+    margins = {script: _probe_margin(embed, probes) for script, probes in PROBES.items()}
     crossed = [
         (query, relevant, irrelevant)
         for ours, theirs in (("latin", "cjk"), ("cjk", "latin"))
@@ -116,8 +128,18 @@ def dense_trust(embed: Callable[[list[str]], np.ndarray]) -> dict[str, float]:
             PROBES[ours], PROBES[theirs], strict=True
         )
     ]
-    trust["across"] = _probe_trust(embed, crossed)
-    return trust
+    margins["across"] = _probe_margin(embed, crossed)
+    return margins
+
+
+def trust_for(margin: float) -> float:
+    """How far to trust a dense signal with this probe margin (relative to FULL_MARGIN)."""
+    return min(1.0, max(0.1, margin / FULL_MARGIN))
+
+
+def stretch_for(margin: float) -> float:
+    """The factor that puts similarities with this probe margin on the reference scale."""
+    return REFERENCE_MARGIN / max(margin, REFERENCE_MARGIN / MAX_STRETCH)
 
 
 ACROSS_SURPRISE = 2.0
@@ -147,10 +169,17 @@ class Candidate:
     surprise: float = 0.0
     """For a passage in another language: how many standard deviations its similarity stands
     above the query's similarity to text in that language in general."""
+    stretch: float = 1.0
+    """For a passage in another language: the encoder's scale across languages (`stretch_for`)."""
 
     def __post_init__(self) -> None:
         self.score = calibrated(
-            self.cos, self.coverage, self.background, self.trust, across=self.across
+            self.cos,
+            self.coverage,
+            self.background,
+            self.trust,
+            across=self.across,
+            stretch=self.stretch,
         )
         if self.across:  # how far it stands out from its own language counts too
             stands_out = SURPRISE_WEIGHT * self.trust * (self.surprise - ACROSS_SURPRISE_MID)

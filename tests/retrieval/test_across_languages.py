@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from bot.settings import Settings
 from retrieval.index import MemoryIndex
@@ -71,3 +72,16 @@ def test_an_answer_written_only_in_the_other_language_reaches_the_top(tmp_path: 
     # And the other way round: a Chinese question over an English-only fact.
     hits = kb.search("多少积分可以换代金券？", k=3)
     assert "200 points" in hits[0].text
+
+
+def test_the_dense_scale_is_the_encoders_own_across_languages() -> None:
+    """An encoder whose relevant and irrelevant passages lie closer together than the
+    reference's has its differences stretched (at most MAX_STRETCH times): the same relative
+    standing gives the same score."""
+    from retrieval.ranking import MAX_STRETCH, REFERENCE_MARGIN, calibrated, stretch_for
+
+    assert stretch_for(REFERENCE_MARGIN) == pytest.approx(1.0)
+    assert stretch_for(REFERENCE_MARGIN / 1.5) == pytest.approx(1.5)
+    assert stretch_for(0.01) == pytest.approx(MAX_STRETCH)  # noise is not blown up
+    narrow = calibrated(0.45, 0.0, 0.15, 0.75, across=True, stretch=stretch_for(0.3))
+    assert narrow > calibrated(0.45, 0.0, 0.15, 0.75, across=True) and narrow > 0.5

@@ -76,6 +76,34 @@ def english_store(tmp_path: Path) -> Path:
     return policies
 
 
+def chinese_store(tmp_path: Path) -> Path:
+    policies = tmp_path / "zh_policies"
+    policies.mkdir()
+    (policies / "shipping_zh.md").write_text(
+        "# 配送说明\n\n## 运费与包邮\n\n单笔订单满199元包邮，不满199元收取运费10元。\n\n"
+        "## 到货时效\n\n江浙沪一般1到2天送达，其他地区3到5天。\n",
+        encoding="utf-8",
+    )
+    (policies / "refunds_zh.md").write_text(
+        "# 退款说明\n\n## 到账时间\n\n退款原路退回：支付宝1到3个工作日，信用卡7到15个工作日。\n\n"
+        "## 优惠券\n\n整单退款时优惠券退回账户，部分退款时优惠券不退。\n",
+        encoding="utf-8",
+    )
+    (policies / "tea_zh.md").write_text(
+        "# 茶叶说明\n\n## 储存方法\n\n绿茶请密封冷藏，开封后三个月内喝完。\n\n"
+        "## 冲泡方法\n\n乌龙茶用95度的水，每泡约一分钟，可以冲泡五到七次。\n\n"
+        "## 检测报告\n\n每批茶叶都经过农药残留检测，报告可在商品页下载。\n",
+        encoding="utf-8",
+    )
+    (policies / "members_zh.md").write_text(
+        "# 会员与发票\n\n## 会员积分\n\n每消费1元积1分，100积分可抵扣1元。\n\n"
+        "## 开具发票\n\n下单时填写抬头和税号，发货后七天内开具电子发票。\n\n"
+        "## 礼盒定制\n\n企业订购礼盒满50盒可以印制企业标志，需提前两周下单。\n",
+        encoding="utf-8",
+    )
+    return policies
+
+
 def test_chinese_questions_find_english_pages_with_the_english_encoder(
     tmp_path: Path, real_embedder: Embedder
 ) -> None:

@@ -11,7 +11,7 @@ import pytest
 from bot import data_rights
 from bot.settings import Settings
 from retrieval.knowledge import KnowledgeBase
-from tests.retrieval.test_translation import english_store
+from tests.retrieval.test_translation import chinese_store, english_store
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -98,3 +98,45 @@ def test_deleting_a_conversation_removes_it_from_both_collections(tmp_path: Path
     for base in (fresh, fresh.multilingual):
         assert not base.search("kettle stopped heating", k=5, source="dialogue")
         assert not base.search("水壶不加热了", k=5, source="dialogue")
+
+
+@pytest.mark.parametrize(
+    ("language", "answered", "not_answered"),
+    [
+        (
+            "en pages, zh questions",
+            [
+                ("信用卡退款要多久？", "How long refunds take"),
+                ("礼品包装多少钱？", "Gift wrapping"),
+                ("你们周六开门吗？", "Opening hours"),
+            ],
+            ["你们卖汽车轮胎吗？", "今天天气怎么样？", "帮我写一首诗"],
+        ),
+        (
+            "zh pages, en questions",
+            [
+                ("What does shipping cost?", "运费与包邮"),
+                ("How long does a refund to my credit card take?", "到账时间"),
+                ("How should I store green tea?", "储存方法"),
+            ],
+            ["Do you sell car tyres?", "write me a poem", "who won the football last night?"],
+        ),
+    ],
+)
+def test_in_a_store_written_in_one_language_questions_in_the_other_are_answered(
+    tmp_path: Path, language: str, answered: list[tuple[str, str]], not_answered: list[str]
+) -> None:
+    """Every question in the other language is one across languages: what the pages answer is
+    found relevant (the reply is built on it) and what they do not answer is not."""
+    policies = english_store(tmp_path) if language.startswith("en") else chinese_store(tmp_path)
+    settings = Settings(home=tmp_path / "home")
+    kb = KnowledgeBase(settings, progress=False)
+    kb.ingest(policies=policies)
+    threshold = settings.retrieval.min_score
+    for question, heading in answered:
+        top = kb.search(question, k=3)[0]
+        assert heading in str(top.metadata.get("heading")), (question, _heading([top]))
+        assert top.score >= threshold, (question, top.score)
+    for question in not_answered:
+        top = kb.search(question, k=3)[0]
+        assert top.score < threshold, (question, top.title, top.score)

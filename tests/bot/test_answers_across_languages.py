@@ -1,0 +1,95 @@
+"""A store written in one language, shoppers writing in the other: the whole bot (real vLLM
+engine with the bundled model, both real encoders, real Chroma) answers from the store's pages,
+quoting the sentence with a lead-in in the shopper's language, and still says so when the
+pages hold no answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot import ShopBot
+from bot.language import phrase
+from tests.conftest import make_settings
+from tests.retrieval.test_translation import chinese_store, english_store
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
+
+def _bot(home: Path, policies: Path, backend: object) -> ShopBot:
+    from retrieval import KnowledgeBase
+
+    settings = make_settings(home)
+    knowledge = KnowledgeBase(settings, progress=False)
+    knowledge.ingest(policies=policies)
+    bot = ShopBot(settings, backend=backend, knowledge=knowledge)  # type: ignore[arg-type]
+    bot.warm_up()
+    return bot
+
+
+@pytest.fixture(scope="module")
+def english_pages(
+    vllm_backend: object, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ShopBot]:
+    tmp = tmp_path_factory.mktemp("english-pages")
+    bot = _bot(tmp / "home", english_store(tmp), vllm_backend)
+    yield bot
+    bot.close()
+
+
+@pytest.fixture(scope="module")
+def chinese_pages(
+    vllm_backend: object, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ShopBot]:
+    tmp = tmp_path_factory.mktemp("chinese-pages")
+    bot = _bot(tmp / "home", chinese_store(tmp), vllm_backend)
+    yield bot
+    bot.close()
+
+
+def _cited(turn: object) -> list[str]:
+    return [str(source.get("path")) for source in turn.sources]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("question", "figure", "page"),
+    [
+        ("信用卡退款要多久？", "5–7", "refunds.md"),
+        ("你们周六开门吗？", "18:00", "stores.md"),
+        ("礼品包装多少钱？", "$4", "stores.md"),
+    ],
+)
+def test_a_chinese_question_is_answered_from_english_pages(
+    english_pages: ShopBot, question: str, figure: str, page: str
+) -> None:
+    turn = english_pages.chat(question)
+    assert figure in turn.reply, turn.reply
+    assert "我们的英文资料中写道" in turn.reply, turn.reply  # the lead-in in the shopper's language
+    assert page in _cited(turn) and not turn.escalated
+
+
+@pytest.mark.parametrize(
+    ("question", "figure", "page"),
+    [
+        ("What does shipping cost?", "199", "shipping_zh.md"),
+        ("How long does a refund to my credit card take?", "7到15", "refunds_zh.md"),
+    ],
+)
+def test_an_english_question_is_answered_from_chinese_pages(
+    chinese_pages: ShopBot, question: str, figure: str, page: str
+) -> None:
+    turn = chinese_pages.chat(question)
+    assert figure in turn.reply, turn.reply
+    assert "Our store information (in Chinese) says" in turn.reply, turn.reply
+    assert page in _cited(turn)
+
+
+def test_what_the_pages_do_not_answer_is_still_said_so(
+    english_pages: ShopBot, chinese_pages: ShopBot
+) -> None:
+    turn = english_pages.chat("你们卖汽车轮胎吗？")
+    assert turn.reply == phrase("zh", "no_knowledge") and not turn.sources
+    turn = chinese_pages.chat("Do you sell car tyres?")
+    assert turn.reply == phrase("en", "no_knowledge") and not turn.sources
