@@ -53,37 +53,34 @@ def _cited(turn: object) -> list[str]:
     return [str(source.get("path")) for source in turn.sources]  # type: ignore[attr-defined]
 
 
+ENGLISH_LEAD_IN = "Our store information (in Chinese) says"
+CHINESE_LEAD_IN = "我们的英文资料中写道"
+
+
 @pytest.mark.parametrize(
-    ("question", "figure", "page"),
+    ("store", "question", "figure", "page", "lead_in"),
     [
-        ("信用卡退款要多久？", "5–7", "refunds.md"),
-        ("你们周六开门吗？", "18:00", "stores.md"),
-        ("礼品包装多少钱？", "$4", "stores.md"),
+        ("english_pages", "信用卡退款要多久？", "5–7", "refunds.md", CHINESE_LEAD_IN),
+        ("english_pages", "你们周六开门吗？", "18:00", "stores.md", CHINESE_LEAD_IN),
+        ("english_pages", "礼品包装多少钱？", "$4", "stores.md", CHINESE_LEAD_IN),
+        ("chinese_pages", "What does shipping cost?", "199", "shipping_zh.md", ENGLISH_LEAD_IN),
+        (
+            "chinese_pages",
+            "How long does a refund to my credit card take?",
+            "7到15",
+            "refunds_zh.md",
+            ENGLISH_LEAD_IN,
+        ),
     ],
 )
-def test_a_chinese_question_is_answered_from_english_pages(
-    english_pages: ShopBot, question: str, figure: str, page: str
+def test_a_question_is_answered_from_pages_in_the_other_language(
+    request: pytest.FixtureRequest, store: str, question: str, figure: str, page: str, lead_in: str
 ) -> None:
-    turn = english_pages.chat(question)
-    assert figure in turn.reply, turn.reply
-    assert "我们的英文资料中写道" in turn.reply, turn.reply  # the lead-in in the shopper's language
+    """The sentence is quoted with a lead-in in the shopper's language, and cited."""
+    bot: ShopBot = request.getfixturevalue(store)
+    turn = bot.chat(question)
+    assert figure in turn.reply and lead_in in turn.reply, turn.reply
     assert page in _cited(turn) and not turn.escalated
-
-
-@pytest.mark.parametrize(
-    ("question", "figure", "page"),
-    [
-        ("What does shipping cost?", "199", "shipping_zh.md"),
-        ("How long does a refund to my credit card take?", "7到15", "refunds_zh.md"),
-    ],
-)
-def test_an_english_question_is_answered_from_chinese_pages(
-    chinese_pages: ShopBot, question: str, figure: str, page: str
-) -> None:
-    turn = chinese_pages.chat(question)
-    assert figure in turn.reply, turn.reply
-    assert "Our store information (in Chinese) says" in turn.reply, turn.reply
-    assert page in _cited(turn)
 
 
 def test_what_the_pages_do_not_answer_is_still_said_so(
