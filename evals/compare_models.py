@@ -23,7 +23,6 @@ import os
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -36,20 +35,15 @@ MODELS = list(BUNDLED_CHAT_MODELS)
 
 def quality(bot: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
     """`shopbot eval chat`'s judgement of the bot's replies to ``items``, by group."""
-    from evals.chat import _answer_all, judge, load_catalog, summarize
+    from evals.chat import CONCURRENCY, _answer_all, record, summarize
+    from evals.judge import StoreData
 
-    catalog = load_catalog(DATA / "catalog.jsonl")
+    store = StoreData.load(DATA / "catalog.jsonl", DATA / "policies")
     started = time.perf_counter()
-    turns = bot._bot_loop().run(_answer_all(bot, items, 16))
+    turns = bot._bot_loop().run(_answer_all(bot, items, CONCURRENCY))
     seconds = time.perf_counter() - started
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    replies = []
-    for item, turn in zip(items, turns, strict=True):
-        verdict = judge(item, turn.reply, catalog, DATA / "policies")
-        for group in ("all", f"kind:{item['kind']}", f"language:{item['language']}"):
-            groups[group].append(verdict)
-        replies.append({"id": item["id"], "reply": turn.reply, **verdict})
-    return {"seconds": round(seconds, 1), "summary": summarize(groups), "replies": replies}
+    records = [record(item, turn, store) for item, turn in zip(items, turns, strict=True)]
+    return {"seconds": round(seconds, 1), "summary": summarize(records), "replies": records}
 
 
 def speed(bot: Any, backend: Any, levels: list[int], turns: int) -> list[dict[str, Any]]:

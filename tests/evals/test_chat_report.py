@@ -3,6 +3,8 @@ so that a low score from an overloaded machine is not read as a bad answer."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.reasons import Reason, ReasonCode
 from bot.turns import Turn
 from evals.chat import record, summarize
@@ -34,3 +36,29 @@ def test_turns_the_engine_did_not_finish_are_counted() -> None:
     assert [r["backend_failed"] for r in records] == [True, False]
     assert [r["correct"] for r in records] == [False, True]
     assert summarize(records)["all"]["backend_failed"] == 0.5
+
+
+def test_the_model_comparison_judges_as_eval_chat_does(tmp_path: Path) -> None:
+    import json
+
+    from bot import ShopBot
+    from bot.backends import FakeBackend
+    from bot.fakes import StaticKnowledge
+    from evals.compare_models import quality
+    from tests.bot.test_shopbot import KNOWLEDGE
+    from tests.conftest import DATA, make_settings
+
+    lines = (DATA / "eval" / "chat_facts.jsonl").read_text(encoding="utf-8").splitlines()[:2]
+    items = [json.loads(line) for line in lines]
+    bot = ShopBot(
+        make_settings(tmp_path / "home"),
+        backend=FakeBackend(lambda r: "It is $49.00 and in stock."),
+        knowledge=StaticKnowledge(KNOWLEDGE),
+    )
+    bot.warm_up()
+    try:
+        judged = quality(bot, items)
+    finally:
+        bot.close()
+    assert judged["summary"]["all"]["questions"] == 2
+    assert [r["id"] for r in judged["replies"]] == [item["id"] for item in items]
