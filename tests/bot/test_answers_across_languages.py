@@ -30,23 +30,15 @@ def _bot(home: Path, policies: Path, backend: object) -> ShopBot:
 
 
 @pytest.fixture(scope="module")
-def english_pages(
-    vllm_backend: object, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ShopBot]:
-    tmp = tmp_path_factory.mktemp("english-pages")
-    bot = _bot(tmp / "home", english_store(tmp), vllm_backend)
-    yield bot
-    bot.close()
-
-
-@pytest.fixture(scope="module")
-def chinese_pages(
-    vllm_backend: object, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ShopBot]:
-    tmp = tmp_path_factory.mktemp("chinese-pages")
-    bot = _bot(tmp / "home", chinese_store(tmp), vllm_backend)
-    yield bot
-    bot.close()
+def stores(vllm_backend: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """A store written only in English and one written only in Chinese, one bot each."""
+    bots = {}
+    for name, write in (("english_pages", english_store), ("chinese_pages", chinese_store)):
+        tmp = tmp_path_factory.mktemp(name)
+        bots[name] = _bot(tmp / "home", write(tmp), vllm_backend)
+    yield bots
+    for bot in bots.values():
+        bot.close()
 
 
 def _cited(turn: object) -> list[str]:
@@ -74,19 +66,16 @@ CHINESE_LEAD_IN = "我们的英文资料中写道"
     ],
 )
 def test_a_question_is_answered_from_pages_in_the_other_language(
-    request: pytest.FixtureRequest, store: str, question: str, figure: str, page: str, lead_in: str
+    stores: dict, store: str, question: str, figure: str, page: str, lead_in: str
 ) -> None:
     """The sentence is quoted with a lead-in in the shopper's language, and cited."""
-    bot: ShopBot = request.getfixturevalue(store)
-    turn = bot.chat(question)
+    turn = stores[store].chat(question)
     assert figure in turn.reply and lead_in in turn.reply, turn.reply
     assert page in _cited(turn) and not turn.escalated
 
 
-def test_what_the_pages_do_not_answer_is_still_said_so(
-    english_pages: ShopBot, chinese_pages: ShopBot
-) -> None:
-    turn = english_pages.chat("你们卖汽车轮胎吗？")
+def test_what_the_pages_do_not_answer_is_still_said_so(stores: dict) -> None:
+    turn = stores["english_pages"].chat("你们卖汽车轮胎吗？")
     assert turn.reply == phrase("zh", "no_knowledge") and not turn.sources
-    turn = chinese_pages.chat("Do you sell car tyres?")
+    turn = stores["chinese_pages"].chat("Do you sell car tyres?")
     assert turn.reply == phrase("en", "no_knowledge") and not turn.sources
