@@ -11,6 +11,7 @@ import pytest
 from bot.settings import Settings
 from retrieval.index import MemoryIndex
 from retrieval.knowledge import KnowledgeBase
+from tests.retrieval.test_translation import write_pages
 
 # A toy multilingual embedder: each topic is one axis, named by words of both languages.
 TOPICS = [
@@ -45,20 +46,16 @@ class TopicEmbedder:
 
 
 def _store(tmp_path: Path) -> Path:
-    policies = tmp_path / "policies"
-    policies.mkdir()
-    (policies / "shipping.md").write_text(
-        "# Shipping\n\n## Zones\n\nWe ship to Europe in 2 days. For China see our Chinese page.\n\n"
-        "## Tents\n\nTents ship in one box.\n\n## Points\n\n200 points give a €10 voucher.\n\n"
-        "## Returns\n\nReturn within 30 days for a refund.\n",
-        encoding="utf-8",
+    shipping = (
+        "# Shipping\n\n## Zones\n\nWe ship to Europe in 2 days. For China see our Chinese page."
+        "\n\n## Tents\n\nTents ship in one box.\n\n## Points\n\n200 points give a €10 voucher."
+        "\n\n## Returns\n\nReturn within 30 days for a refund.\n"
     )
-    (policies / "china_zh.md").write_text(
+    china = (
         "# 中国大陆\n\n## 运费\n\n寄到中国大陆运费 €26.95，8–15 个工作日送达。\n\n"
-        "## 退货\n\n中国大陆订单可在 45 天内退货。\n\n## 帐篷\n\n帐篷可以寄到中国。\n",
-        encoding="utf-8",
+        "## 退货\n\n中国大陆订单可在 45 天内退货。\n\n## 帐篷\n\n帐篷可以寄到中国。\n"
     )
-    return policies
+    return write_pages(tmp_path / "policies", {"shipping.md": shipping, "china_zh.md": china})
 
 
 def test_an_answer_written_only_in_the_other_language_reaches_the_top(tmp_path: Path) -> None:

@@ -52,56 +52,48 @@ def test_an_english_question_in_the_chinese_words_of_the_store() -> None:
     assert to_chinese("已经是中文", store_zh) is None
 
 
+def write_pages(folder: Path, pages: dict[str, str]) -> Path:
+    """A store's policy folder holding these pages (file name → Markdown)."""
+    folder.mkdir()
+    for name, text in pages.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
 def english_store(tmp_path: Path) -> Path:
-    policies = tmp_path / "policies"
-    policies.mkdir()
-    (policies / "refunds.md").write_text(
-        "# Refunds\n\n## How long refunds take\n\nCredit and debit cards: 5–7 business days "
-        "after the refund is issued. PayPal: 3–5 business days.\n\n## What is refunded\n\n"
-        "The price of the returned items. Original shipping costs are refunded only when the "
-        "item was damaged.\n",
-        encoding="utf-8",
+    return write_pages(
+        tmp_path / "policies",
+        {
+            "refunds.md": "# Refunds\n\n## How long refunds take\n\nCredit and debit cards: 5–7 "
+            "business days after the refund is issued. PayPal: 3–5 business days.\n\n"
+            "## What is refunded\n\nThe price of the returned items. Original shipping costs "
+            "are refunded only when the item was damaged.\n",
+            "damaged.md": "# Damaged items\n\n## If your parcel arrived damaged\n\nSend us a photo "
+            "of the broken item and the box within 7 days and we send a replacement.\n\n"
+            "## Wrong item\n\nIf we sent the wrong item, we pay the return label.\n",
+            "stores.md": "# Our shops\n\n## Opening hours\n\nMonday to Saturday 9:00–18:00.\n\n"
+            "## Gift wrapping\n\nGift wrapping costs $4 per item.\n",
+        },
     )
-    (policies / "damaged.md").write_text(
-        "# Damaged items\n\n## If your parcel arrived damaged\n\nSend us a photo of the broken "
-        "item and the box within 7 days and we send a replacement.\n\n## Wrong item\n\nIf we "
-        "sent the wrong item, we pay the return label.\n",
-        encoding="utf-8",
-    )
-    (policies / "stores.md").write_text(
-        "# Our shops\n\n## Opening hours\n\nMonday to Saturday 9:00–18:00.\n\n## Gift wrapping\n\n"
-        "Gift wrapping costs $4 per item.\n",
-        encoding="utf-8",
-    )
-    return policies
 
 
 def chinese_store(tmp_path: Path) -> Path:
-    policies = tmp_path / "zh_policies"
-    policies.mkdir()
-    (policies / "shipping_zh.md").write_text(
-        "# 配送说明\n\n## 运费与包邮\n\n单笔订单满199元包邮，不满199元收取运费10元。\n\n"
-        "## 到货时效\n\n江浙沪一般1到2天送达，其他地区3到5天。\n",
-        encoding="utf-8",
+    return write_pages(
+        tmp_path / "zh_policies",
+        {
+            "shipping_zh.md": "# 配送说明\n\n## 运费与包邮\n\n单笔订单满199元包邮，"
+            "不满199元收取运费10元。\n\n## 到货时效\n\n江浙沪一般1到2天送达，其他地区3到5天。\n",
+            "refunds_zh.md": "# 退款说明\n\n## 到账时间\n\n退款原路退回：支付宝1到3个工作日，"
+            "信用卡7到15个工作日。\n\n## 优惠券\n\n整单退款时优惠券退回账户，"
+            "部分退款时优惠券不退。\n",
+            "tea_zh.md": "# 茶叶说明\n\n## 储存方法\n\n绿茶请密封冷藏，开封后三个月内喝完。\n\n"
+            "## 冲泡方法\n\n乌龙茶用95度的水，每泡约一分钟，可以冲泡五到七次。\n\n"
+            "## 检测报告\n\n每批茶叶都经过农药残留检测，报告可在商品页下载。\n",
+            "members_zh.md": "# 会员与发票\n\n## 会员积分\n\n每消费1元积1分，100积分可抵扣1元。\n\n"
+            "## 开具发票\n\n下单时填写抬头和税号，发货后七天内开具电子发票。\n\n"
+            "## 礼盒定制\n\n企业订购礼盒满50盒可以印制企业标志，需提前两周下单。\n",
+        },
     )
-    (policies / "refunds_zh.md").write_text(
-        "# 退款说明\n\n## 到账时间\n\n退款原路退回：支付宝1到3个工作日，信用卡7到15个工作日。\n\n"
-        "## 优惠券\n\n整单退款时优惠券退回账户，部分退款时优惠券不退。\n",
-        encoding="utf-8",
-    )
-    (policies / "tea_zh.md").write_text(
-        "# 茶叶说明\n\n## 储存方法\n\n绿茶请密封冷藏，开封后三个月内喝完。\n\n"
-        "## 冲泡方法\n\n乌龙茶用95度的水，每泡约一分钟，可以冲泡五到七次。\n\n"
-        "## 检测报告\n\n每批茶叶都经过农药残留检测，报告可在商品页下载。\n",
-        encoding="utf-8",
-    )
-    (policies / "members_zh.md").write_text(
-        "# 会员与发票\n\n## 会员积分\n\n每消费1元积1分，100积分可抵扣1元。\n\n"
-        "## 开具发票\n\n下单时填写抬头和税号，发货后七天内开具电子发票。\n\n"
-        "## 礼盒定制\n\n企业订购礼盒满50盒可以印制企业标志，需提前两周下单。\n",
-        encoding="utf-8",
-    )
-    return policies
 
 
 def test_chinese_questions_find_english_pages_with_the_english_encoder(
