@@ -553,6 +553,6 @@ async def _hand_off(
         state=context.state,
         model_failed=model_failed,
         opening=context.opening + answer,
-        sources=sources or [],
+        sources=sources,
     ):
         yield event
