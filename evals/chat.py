@@ -127,6 +127,22 @@ def ingest(settings: Settings, store: StoreFiles) -> dict[str, Any]:
     return report.to_dict()
 
 
+def require_knowledge(settings: Settings) -> None:
+    """Refuse to ask a store whose knowledge was never ingested: every answer would be "no
+    reliable information" and the report a meaningless 0."""
+    from retrieval.knowledge import KnowledgeBase
+
+    index = KnowledgeBase(settings, progress=False).index
+    index.warm_up()
+    if index.count() == 0:
+        raise InputError(
+            "the knowledge index is empty: ingest the demo store first (`make ingest`, or "
+            "`shopbot ingest --catalog data/catalog.jsonl --policies data/policies "
+            "--dialogues data/conversations.jsonl`), or ask another store with --store DIR",
+            path=str(settings.home),
+        )
+
+
 async def _answer_all(bot: Any, items: list[dict[str, Any]], concurrency: int) -> list[Any]:
     gate = asyncio.Semaphore(concurrency)
 
@@ -211,6 +227,8 @@ def eval_chat(args: argparse.Namespace, settings: Settings) -> int:
     if store.ingest:
         print(f"Ingesting the store {store.name} into {run_settings.home} ...", file=sys.stderr)
         ingested = ingest(run_settings, store)
+    else:
+        require_knowledge(run_settings)
     turns, seconds = answer(run_settings, items)
     records = [record(item, turn, data) for item, turn in zip(items, turns, strict=True)]
     report: dict[str, Any] = {

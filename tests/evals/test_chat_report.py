@@ -62,3 +62,15 @@ def test_the_model_comparison_judges_as_eval_chat_does(tmp_path: Path) -> None:
         bot.close()
     assert judged["summary"]["all"]["questions"] == 2
     assert [r["id"] for r in judged["replies"]] == [item["id"] for item in items]
+
+
+def test_a_store_never_ingested_is_refused_with_the_fix(tmp_path: Path) -> None:
+    """Without this every reply was "no reliable information" and the report said 0.0."""
+    import pytest
+
+    from bot.errors import InputError
+    from evals.chat import require_knowledge
+    from tests.conftest import make_settings
+
+    with pytest.raises(InputError, match=r"knowledge index is empty.*make ingest.*--store"):
+        require_knowledge(make_settings(tmp_path / "home"))
