@@ -72,13 +72,18 @@ _HINTED = re.compile(
 )
 
 # -- order numbers ----------------------------------------------------------------------------
-_TOKEN = r"[A-Z]{0,5}[-\s]?\d[\d-]{1,14}\d|\d{3,}"
+# A letter suffix after a hyphen is part of it: Shopify names can end in one ("FC-3982-MX").
+_SUFFIX = r"(?:-[A-Z]{1,4}(?![0-9A-Za-z]))?"
+_TOKEN = r"[A-Z]{0,5}[-\s]?\d[\d-]{1,14}\d" + _SUFFIX + r"|\d{3,}"
 # After "order" or "#" only: a number written in groups ("28 426", "1 204 233") or a code
 # with spaces for its hyphens ("SS 4 2519"). Groups of four or more first ("1201 1202") are
 # two numbers, not one.
 _SPACED = (
-    r"\d{1,3}(?:\s\d{3}){1,2}(?![0-9A-Za-z])|[A-Z]{1,5}(?:\s\d{1,6}){2,3}(?![0-9A-Za-z])"
+    # thousands groups, by a space or a dot ("1.053.748" in Turkey, Germany, Brazil)
+    r"\d{1,3}(?:\s\d{3}){1,2}(?![0-9A-Za-z])|\d{1,3}(?:\.\d{3}){1,2}(?![0-9A-Za-z.,])"
+    r"|[A-Z]{1,5}(?:\s\d{1,6}){2,3}(?![0-9A-Za-z])"
     r"|[A-Z]{1,5}\d{2,6}\s\d{3,6}(?![0-9A-Za-z])"  # "MJ2026 01563" for MJ2026-01563
+    r"|[A-Z]{1,5}\s\d{2,8}\s(?-i:[A-Z]{2,3})(?![0-9A-Za-z])"  # "FC 3949 MX" for FC-3949-MX
 )
 _MARKED = re.compile(
     r"#\s?(" + _SPACED + "|" + _TOKEN + r")"
@@ -98,8 +103,8 @@ _WORD_BEFORE_NUMBER = re.compile(
 # A code such as NW-104233, W1234567 or ORD-2024-000123: letters and digits in one token.
 _CODE = re.compile(
     r"(?<![0-9A-Za-z@.-])(?<!\bthe\s)(?<!\bbigger\s)(?<!\bsmaller\s)(?<!\blarger\s)"
-    r"([A-Z]{1,5}-?\d{4,12}(?:-\d{2,12})*)(?![0-9A-Za-z@-])(?!\s+(?:canister|filter|model|"
-    r"version|one|size|unit)\b)",
+    r"([A-Z]{1,5}-?\d{4,12}(?:-\d{2,12})*" + _SUFFIX + r")(?![0-9A-Za-z@-])"
+    r"(?!\s+(?:canister|filter|model|version|one|size|unit)\b)",
     re.I,
 )  # not a model: "the CF-600 canister filter", "the bigger CF-1200"
 _BARE = re.compile(r"(?<![0-9A-Za-z.,$€£¥-])(\d{3,12})(?![0-9A-Za-z%])")
@@ -301,7 +306,7 @@ def read_references(text: str, pattern: re.Pattern[str] | None = None) -> Refere
     def add(value: str, marked: bool, span: tuple[int, int]) -> None:
         value = " ".join(value.split()).strip("-")
         if marked and _SPACED_WHOLE.fullmatch(value):  # "28 426" is 28426; "SS 4 2519" SS-4-2519
-            value = value.replace(" ", "-" if value[0].isalpha() else "")
+            value = value.replace(" ", "-") if value[0].isalpha() else re.sub(r"[\s.]", "", value)
         value = _WORD_BEFORE_NUMBER.sub("", value)  # "the order is 37183": not "IS 37183"
         key = "".join(ch for ch in value.upper() if ch.isalnum())
         if key and key not in seen:

@@ -157,10 +157,14 @@ def fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
-# Letters Unicode does not decompose into a base letter and an accent ("Søren" is "Soren").
+# Letters Unicode does not decompose into a base letter and an accent ("Søren" is "Soren",
+# Azerbaijani "Məmmədova" is "Mammadova" in Latin letters).
 _LETTERS = str.maketrans(
-    {"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
-)
+    {
+        "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
+        "ı": "i", "ə": "a", "ħ": "h",
+    }
+)  # fmt: skip
 
 
 _CJK_LATIN = re.compile(r"(?<=[\u3400-\u9fff])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u3400-\u9fff])")

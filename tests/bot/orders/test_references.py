@@ -39,6 +39,14 @@ from bot.orders.system import Address
         ("order 1201 1202", ["1201"], ["1202"]),  # two numbers, not one
         ("订单号 MJ2026 01563", ["MJ2026-01563"], []),
         ("my order #31275 3 days ago", ["31275"], []),
+        # a letter suffix (Shopify names may end in one), dots for thousands after a mark
+        ("cancel order FC 3982 MX please", ["FC-3982-MX"], []),
+        ("邮箱 a@example.com.mx，订单 fc-4040-mx，不要了", ["fc-4040-mx"], []),
+        ("#FC-3970-MX", ["FC-3970-MX"], []),
+        ("did FC-3957-MX ship?", ["FC-3957-MX"], []),
+        ("我想把订单FC-3957-MX改寄到公司", ["FC-3957-MX"], []),
+        ("xiaoyan@example.com 订单号 1.053.748，今天能到吗", ["1053748"], []),
+        ("order 1234-please", ["1234"], []),
     ],
 )
 def test_order_numbers_in_any_format(text: str, marked: list[str], bare: list[str]) -> None:
