@@ -190,6 +190,10 @@ def _size_word(lowered: str, value: str) -> int:
 _SIZE_CODES = frozenset("xxs xs s m l xl xxl xxxl".split())
 _NUMBERED_SIZE = re.compile(r"(?:#|no\.?\s*)(\d{1,3})", re.I)
 _GLOSS = re.compile(r"\s*[(（][^)）]*[)）]\s*")
+# A value that is a word before a measure: the measure alone.
+_MEASURED = re.compile(
+    r"(?:\w+\s+)+(?:[Øø⌀]\s*)?(\d+(?:[.,]\d+)?\s?(?:mm|cm|m|in|ml|l|kg|g))", re.I
+)
 
 
 def mentions_value(text: str, value: str) -> int:
@@ -208,6 +212,11 @@ def mentions_value(text: str, value: str) -> int:
         spots = [mentions_value(text, sized.group(1).upper()), mentions_value(text, sized[2])]
         if max(spots) >= 0:
             return min(at for at in spots if at >= 0)
+    measured = _MEASURED.fullmatch(value.strip())
+    if measured:  # "Küçük Ø 15 cm", "Grande 80 cm": the measure names it in any language
+        at = mentions_value(text, measured.group(1))
+        if at >= 0:
+            return at
     sides = _DIMENSIONS.fullmatch(value.strip())
     if sides:  # "90 × 60 cm": "the 90 × 60", "90x60", "90 by 60"
         a, b = (re.escape(side) for side in sides.group(1, 2))

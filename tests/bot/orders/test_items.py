@@ -406,3 +406,11 @@ def test_a_size_named_as_what_is_wrong_names_its_line(text: str, meaning: Bundle
         Line("2", "Shanti Organic Cotton Yoga Pants", "Yoga Wear > Bottoms", {"size": "M"}),
     ]
     assert ids(lines_named(text, lines, meaning)) == ["1"]
+
+
+def test_a_measure_after_a_word_names_the_value_in_any_language() -> None:
+    """ "Küçük Ø 15 cm" (Turkish "small"): an English shopper says "the 15 cm one"."""
+    assert mentions_value("the 15 cm pendant is too small", "Küçük Ø 15 cm") >= 0
+    assert mentions_value("the 15cm one", "Küçük Ø 15 cm") >= 0
+    assert mentions_value("the 15 cm pendant", "Orta Ø 20 cm") < 0
+    assert mentions_value("150 cm", "Küçük Ø 15 cm") < 0
