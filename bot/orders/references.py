@@ -172,6 +172,11 @@ _STREET = re.compile(
     r"(?=\s*,\s*(?:(?:[A-Z]{1,2}-)?(?:\d{4,5}|\d{3}\s\d{2})|(?-i:AD)\d{3})\s+(?-i:[A-ZÀ-Þ])"
     # ... or after it: "Zhung Lam 5, Paro 12001"
     r"|\s*,\s*(?-i:[A-ZÀ-Þ])[\w'’-]+(?:\s+[A-Za-zÀ-ÿ][\w'’-]*){0,2}\s+\d{4,6}(?![\w-]))"
+    # Turkish, the kind after the name and the number after "No:": "Bağdat Cad. No: 301",
+    # "Mimar Kemalettin Mah. Ordu Cad. No: 88" (the quarter first)
+    r"|(?-i:[A-ZÀ-ÞÇĞİÖŞÜ])[\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,4}?\s+(?:cad\.|cd\.|caddesi|"
+    r"sok\.|sk\.|"
+    r"sokak|soka[gğ][iı]|bulvar[iı]|blv\.|bulv\.)\s*(?:no\s*[:.]?\s*)?\d+[A-Z]?\b"
     # a street named after its kind: "Rua Augusta 55", "Calle Mayor 12", "Via Roma 3"
     r"|(?<![\w.])(?:rua|avenida|av\.|calle|carrer|via|viale|rue|travessa|largo|praça|paseo|"
     r"ul\.|ulica|al\.|aleja|os\.|pl\.|chauss[ée]e|chemin|quai|all[ée]e|impasse|boulevard|"
@@ -553,7 +558,8 @@ def _segment(text: str, start: int) -> tuple[str, int]:
             continue  # initials in a street's name: "169 H.V. dela Costa Street"
         if m.group(0).startswith(".") and re.fullmatch(
             r"(?i)(no|st|ave|dr|rd|apt|mt|ste|blvd|ln|ct|pl|hwy|p\.o|po|ul|al|os|m|nr|str|av|col|"
-            r"int|depto|dpto|fracc|edif|mz|lt|esq|jr|sr|jl|jln|kav|blok)",
+            r"int|depto|dpto|fracc|edif|mz|lt|esq|jr|sr|jl|jln|kav|blok|"
+            r"cad|cd|mah|mh|sok|sk|blv|bulv)",  # Turkish: "Bağdat Cad. No: 301 D: 8"
             before[0],
         ):
             continue

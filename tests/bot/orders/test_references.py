@@ -536,6 +536,15 @@ def test_a_level_is_line_two_and_cantonese_re_address_is_a_request() -> None:
             ("Avinguda Meritxell 80", "Andorra la Vella", "AD500"),
         ),
         ("Zhung Lam 5, Paro 12001", ("Zhung Lam 5", "Paro", "12001")),  # the town before
+        # Turkish: the kind after the name ("Cad."), "No:" before the number, the quarter first
+        (
+            "新地址：Bağdat Cad. No: 301 D: 8, 34728 Kadıköy",
+            ("Bağdat Cad. No: 301 D: 8", "Kadıköy", "34728"),
+        ),
+        (
+            "ship it to Kızılay Mah. Atatürk Blv. No: 45 D: 12, Çankaya, 06420 Ankara",
+            ("Kızılay Mah. Atatürk Blv. No: 45 D: 12", "Ankara", "06420"),
+        ),
     ],
 )
 def test_a_street_of_any_language_before_its_postcode_and_town(
