@@ -160,6 +160,8 @@ class OrderFinder:
         latest = LATEST.search(self.item_text)  # said now or with the request
         if not named and len(timed) > 1 and latest:
             named = [max(timed, key=lambda order: order.placed_at)]
+        elif not named and latest and timed == [max(orders, key=lambda order: order.placed_at)]:
+            named = timed  # "刚下单的台灯帮我取消": their newest order is the one that fits
         # By meaning even with one candidate left, among all their orders then: "调音器那单取消
         # 吧" must not cancel the one cancellable order because the encoder finds it near
         # enough; unless "when" alone narrowed it to one.

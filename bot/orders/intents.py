@@ -171,7 +171,10 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             # Cantonese (read as Mandarin): 寄咗未呀？今日到唔到？我張單去到邊？
             r"|(寄|发|到|送|出)了?未|未(有)?收到|到不到|有没到|寄不寄到|(去|送)到哪"
             r"|几时.{0,3}(送到|到|寄到|寄出|收到|发货|发出|寄)"
-            r"|\bdid\b.{0,40}\b(ship|arrive|come|get delivered|go out|leave)\b",
+            r"|\bdid\b.{0,40}\b(ship|arrive|come|get delivered|go out|leave)\b"
+            # any "has it ... yet": "has it crossed the border yet", "is it through customs yet"
+            r"|\b(has|have|is|are) (it|they|my order|the order|my (parcel|package))\b"
+            r"(?:(?!cancel|refund|return|exchange|too late)[^?.!]){0,30}\byet\b",
             re.I,
         ),
     ),

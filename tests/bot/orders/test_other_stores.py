@@ -303,3 +303,30 @@ def test_a_no_while_asked_which_item_drops_the_request(serra: ServedStore, drop:
     assert state.awaiting is None and state.intent is None and state.pending is None
     # Answered by the order flow (nothing changed), not left to the knowledge or a person.
     assert "left everything" in assistant_replies[-1] or "没有更改" in assistant_replies[-1]
+
+
+@pytest.fixture(scope="module")
+def lale() -> Iterator[ServedStore]:
+    yield from _serve("lale-lamba-woocommerce")
+
+
+def test_just_ordered_is_the_newest_order_when_it_is_the_one_that_fits(lale: ServedStore) -> None:
+    """A Turkish catalog the encoder reads poorly from Chinese: "刚下单的" (just ordered) names
+    the newest order, the only one still cancellable, not a delivered one that seems alike."""
+    replies, state = talk(
+        lale, "Lina Ma 34130", "刚下单的马赛克台灯帮我cancel掉", language="zh",
+        meaning=BundledMeaning(),
+    )  # fmt: skip
+    assert state.pending is not None and state.pending.order == "1057207", replies[-1]
+    assert state.pending.action == "cancel"
+
+
+def test_the_measure_of_a_size_names_the_line_to_exchange(lale: ServedStore) -> None:
+    replies, state = talk(
+        lale,
+        "Zeynep Arslan Koç 16110",
+        "the 15 cm pendant is too small, can I exchange it for the 20 cm one?",
+        meaning=BundledMeaning(),
+    )
+    assert state.pending is not None and state.pending.action == "exchange", replies[-1]
+    assert "Orta Ø 20 cm" in replies[-1]

@@ -343,6 +343,8 @@ def test_a_chinese_city_before_its_district_is_the_city() -> None:
         ("我的快递单号是多少", ["status"]),
         ("hey is my baby carrier on its way yet??", ["status"]),
         ("我是游客下单的，订单号83193，充电器不要了，取消", ["cancel"]),
+        ("the $999.00 MXN order - has it crossed the border yet?", ["status"]),  # any "yet"
+        ("is it too late to cancel it yet", ["cancel"]),
     ],
 )
 def test_more_wordings(text: str, intents: list[str]) -> None:
