@@ -330,3 +330,20 @@ def test_the_measure_of_a_size_names_the_line_to_exchange(lale: ServedStore) -> 
     )
     assert state.pending is not None and state.pending.action == "exchange", replies[-1]
     assert "Orta Ø 20 cm" in replies[-1]
+
+
+@pytest.fixture(scope="module")
+def fiesta() -> Iterator[ServedStore]:
+    yield from _serve("fiesta-colibri-shopify")
+
+
+def test_a_colour_named_in_english_for_one_word_of_a_spanish_value(fiesta: ServedStore) -> None:
+    """Papel picado in Multicolor and "Rosa mexicano": "the pink one" is Rosa, by meaning."""
+    replies, state = talk(
+        fiesta,
+        "Citlali Xochihua Pérez, 72000",
+        "i want to retrun the pink papel picado, store credit is fine",
+        meaning=BundledMeaning(),
+    )
+    assert state.pending is not None and state.pending.action == "return", replies[-1]
+    assert "(Rosa mexicano) from order" in replies[-1]
