@@ -33,7 +33,12 @@ SMALLER = re.compile(
     r"smaller|size down|one size down|too (big|large|loose|long)|小一(号|码)|小点|换小|大了", re.I
 )
 SIZE_ORDER = ["xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl"]
-_SIZE_KEY = re.compile(r"size|taille|größe|talla|尺码|尺寸|码数|号码", re.I)  # the option
+# the option's name: "size" in the languages catalogs are written in
+_SIZE_KEY = re.compile(
+    r"size|taille|größe|grösse|talla|tamaño|tamanho|taglia|maat|boyut|beden|rozmiar|storlek|"
+    r"størrelse|koko|ukuran|サイズ|사이즈|크기|尺码|尺寸|码数|号码",
+    re.I,
+)
 LATEST = re.compile(
     r"\b(latest|last|most recent|newest|recent)\b|\bjust (ordered|placed|bought)\b"
     r"|最近|最新|上一个|刚刚?(下|买|落|订)|刚才(下|买|落|订)",  # 啱啱落咗張單 reads 刚刚落了订单
@@ -151,6 +156,8 @@ class OrderFinder:
             # wanted, not the order holding an L)
             or self.named_orders(orders, by_meaning=False, options=False)
         )
+        if len(named) > 1:  # a word they all have ("piñata"): the meaning of the whole may tell
+            named = self.named_orders(named) if len(self.named_orders(named)) == 1 else named
         if named and len(candidates) < len(orders):
             # "cancel the honey extractor order": the extractor's order, though only the one
             # with honey jars could still be cancelled (the policy explains; nothing else goes).

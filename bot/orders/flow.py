@@ -88,14 +88,17 @@ class OrderFlow:
                 # A yes after another answer may be to that answer: the proposal is described
                 # again, and only the next yes carries it out.
                 return self.changes.present_again(pending)
-            if said.yes:
+            # "ok, the big multicolor one then": a yes word before another choice is that
+            # choice, proposed again; never a yes to what was proposed.
+            restated = pending is not None and self.restates(pending.action)
+            if said.yes and not (restated and len(turn.text.split()) > 2):
                 return self.changes.carry_out()
             order, action = (pending.order, pending.action) if pending else (None, None)
             if said.no:
                 turn.log("declined", order=order, action=action)
                 state.forget_request()
                 return turn.reply(turn.say("declined", order=order or ""))
-            if pending is not None and self.restates(pending.action):
+            if pending is not None and restated:
                 # "make that an 11", "store credit then": the same request, told better.
                 turn.log("restated", order=order, action=action)
                 state.awaiting = None

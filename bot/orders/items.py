@@ -110,6 +110,8 @@ def meant_value(
     if meaning is None or not queries or not values:
         return None
     groups = [script_parts(value) for value in values]
+    if all(re.search(r"\d", value) for value in values):
+        groups = with_words(groups)  # "Grande 90 cm": "big" means the word, not the measure
     if len(groups) == 1:  # nothing to lead: the margin is asked of the score itself
         floor += margin
     return _clear_best(meaning, queries, groups, floor=floor, margin=margin)
@@ -472,12 +474,22 @@ def _by_option(meaning: Meaning | None, text: str, lines: Sequence[Line]) -> int
     if not queries:
         return None
     stripped = [[_VALUE_SUFFIX.sub("", v) or v for v in vs] for vs in values]
-    # Each word of a longer value too: "pink" is "Rosa" far more than "Rosa mexicano" (0.77
-    # against 0.52); a word the other lines' values share tells nothing.
-    words = [{w for v in vs for w in v.split() if len(w) >= 3 and w != v} for vs in stripped]
+    return _clear_best(meaning, queries, with_words(stripped), floor=0.5, margin=0.15)
+
+
+def with_words(groups: list[list[str]]) -> list[list[str]]:
+    """Each group's texts and also each word of a longer one: "pink" is "Rosa" far more than
+    "Rosa mexicano" (0.77 against 0.52), "big" is "Grande" more than "Grande 90 cm". A word
+    every group has tells nothing; nor does a number."""
+    words = [
+        {w for text in texts for w in text.split() if len(w) >= 3 and w != text and w.isalpha()}
+        for texts in groups
+    ]
     everyone = set.intersection(*words) if words else set()
-    expanded = [vs + sorted(ws - everyone) for vs, ws in zip(stripped, words, strict=True)]
-    return _clear_best(meaning, queries, expanded, floor=0.5, margin=0.15)
+    return [
+        texts + [w for w in sorted(ws - everyone) if w not in texts]
+        for texts, ws in zip(groups, words, strict=True)
+    ]
 
 
 def _clear_best(
@@ -554,7 +566,20 @@ def order_named(
     ]
     best = max(scored, default=0.0)
     if best > 0:
-        return [i for i, score in enumerate(scored) if score == best]
+        tied = [i for i, score in enumerate(scored) if score == best]
+        if len(tied) > 1 and meaning is not None:
+            # A word every tied order has ("piñata" of a star and a burrito piñata): the
+            # meaning of the whole ("the small star piñata") tells them apart when it clearly can.
+            named = [
+                (i, line)
+                for i in tied
+                for line in orders_lines[i]
+                if name_score(text, line) + (option_score(text, line) if options else 0.0) == best
+            ]
+            picked = best_line(meaning, chunks(text), [line for _, line in named], margin=0.1)
+            if picked is not None:
+                return [named[picked][0]]
+        return tied
     flat = [(i, line) for i, lines in enumerate(orders_lines) for line in lines]
     picked = best_line(meaning, chunks(text), [line for _, line in flat])
     if picked is not None:

@@ -347,3 +347,20 @@ def test_a_colour_named_in_english_for_one_word_of_a_spanish_value(fiesta: Serve
     )
     assert state.pending is not None and state.pending.action == "return", replies[-1]
     assert "(Rosa mexicano) from order" in replies[-1]
+
+
+def test_a_word_both_orders_share_then_a_new_choice_after_ok(fiesta: ServedStore) -> None:
+    """ "piñata" is in two orders: "the small star piñata" means the star one. "big" is the
+    Spanish "Grande 90 cm"; "ok, the big multicolor one then" is a new choice, proposed again,
+    not a yes to the proposal before it."""
+    replies, state = talk(
+        fiesta,
+        "jorge.gutierrez@example.com.mx 22014",
+        "the small star piñata is too small, can I get the big gold one instead?",
+        "ok, the big multicolor one then",
+        meaning=BundledMeaning(),
+    )
+    assert "(Grande 90 cm / Dorado) is out of stock" in replies[1], replies[1]
+    assert state.pending is not None and state.pending.order == "FC-3882-MX", replies[-1]
+    assert "for Piñata de estrella de 7 picos (Grande 90 cm / Multicolor)" in replies[-1]
+    assert "Done" not in replies[-1]
