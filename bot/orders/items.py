@@ -214,9 +214,9 @@ def mentions_value(text: str, value: str) -> int:
         spots = [mentions_value(text, sized.group(1).upper()), mentions_value(text, sized[2])]
         if max(spots) >= 0:
             return min(at for at in spots if at >= 0)
-    measured = _MEASURED.fullmatch(value.strip())
-    if measured:  # "Küçük Ø 15 cm", "Grande 80 cm": the measure names it in any language
-        at = mentions_value(text, measured.group(1))
+    measure = _MEASURED.fullmatch(value.strip())
+    if measure:  # "Küçük Ø 15 cm", "Grande 80 cm": the measure names it in any language
+        at = mentions_value(text, measure.group(1))
         if at >= 0:
             return at
     sides = _DIMENSIONS.fullmatch(value.strip())
