@@ -492,11 +492,19 @@ def _words_forward(text: str) -> list[str]:
     return _name_words(words, from_end=False)
 
 
+_SHORT_GIVEN = re.compile(r"[^\W\d_a-z][^\W\d_]{1,3}")
+"""A given name written short before its dot: capital first, two to four letters."""
+
+
 def _words_backward(text: str) -> list[str]:
     words: list[str] = []
     end = len(text)
     for m in reversed(list(_WORD.finditer(text))):
         gap = text[m.end() : end]
+        if words and re.fullmatch(r"\.\s+", gap) and _SHORT_GIVEN.fullmatch(m.group(0)):
+            words.insert(0, f"{m.group(0)}.")  # "Ma. Guadalupe Hernández Ruiz", "Mohd. Irfan"
+            end = m.start()
+            continue
         if re.search(r"[.?!;:\n]|,(?!\s*[^\W\d_]+\s*$)", gap) and words:
             break
         if re.search(r"[.?!;:\n]|\s[-–—]\s", gap):  # "Majo - María José García López"

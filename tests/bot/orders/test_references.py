@@ -99,6 +99,9 @@ def test_postcodes_of_many_countries(text: str, postcode: str) -> None:
         ("I am Ahmad bin Ismail, postcode 50450", "Ahmad bin Ismail"),
         ("Jordi Puig i Ferrer 08012", "Jordi Puig i Ferrer"),  # Catalan "i"
         ("Hi, it's Majo - María José García López, 28010.", "María José García López"),
+        # a given name written short keeps its dot (the store's María Guadalupe matches it)
+        ("Hi!! Ma. Guadalupe Hernández Ruiz, CP 06700. hi", "Ma. Guadalupe Hernández Ruiz"),
+        ("Mohd. Irfan Shaikh, 400050", "Mohd. Irfan Shaikh"),
     ],
 )
 def test_names_near_a_postcode_or_a_cue(text: str, name: str) -> None:
