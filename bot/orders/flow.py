@@ -91,7 +91,12 @@ class OrderFlow:
             # "ok, the big multicolor one then": a yes word before another choice is that
             # choice, proposed again; never a yes to what was proposed.
             restated = pending is not None and self.restates(pending.action)
-            if said.yes and not (restated and len(turn.text.split()) > 2):
+            if said.yes and not (
+                pending is not None
+                and restated
+                and len(turn.text.split()) > 2
+                and self.chooses_otherwise(pending)
+            ):
                 return self.changes.carry_out()
             order, action = (pending.order, pending.action) if pending else (None, None)
             if said.no:
@@ -205,6 +210,20 @@ class OrderFlow:
         if action == "change_address":
             return said.address is not None
         return False
+
+    def chooses_otherwise(self, pending: PendingChange) -> bool:
+        """Whether a restated detail differs from the proposal's ("yes, store credit" to a
+        proposal of store credit is a yes; a new variant or address is not)."""
+        said, text = self.turn.said, self.turn.text
+        if pending.action == "return":
+            if said.other_refund:
+                return True
+            if said.store_credit:
+                return pending.refund != "store_credit"
+            return bool(_ORIGINAL_METHOD.search(text)) and pending.refund != "original_payment"
+        if pending.action == "change_address":
+            return said.address is not None and said.address != pending.address
+        return True  # an exchange's variant named again: proposed again to be sure
 
     def withdraws(self) -> bool:
         """ "no, forget it", 算了: the shopper drops the request rather than give the proof

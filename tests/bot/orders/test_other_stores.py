@@ -364,3 +364,15 @@ def test_a_word_both_orders_share_then_a_new_choice_after_ok(fiesta: ServedStore
     assert state.pending is not None and state.pending.order == "FC-3882-MX", replies[-1]
     assert "for Piñata de estrella de 7 picos (Grande 90 cm / Multicolor)" in replies[-1]
     assert "Done" not in replies[-1]
+
+
+def test_a_yes_that_repeats_the_proposed_choice_carries_it_out(fiesta: ServedStore) -> None:
+    replies, state = talk(
+        fiesta,
+        "Citlali Xochihua Pérez, 72000",
+        "i want to retrun the pink papel picado, store credit is fine",
+        "yes, store credit is fine",
+        meaning=BundledMeaning(),
+    )
+    assert replies[-1].startswith("Done"), replies[-1]
+    assert state.pending is None
