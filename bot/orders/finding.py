@@ -157,7 +157,8 @@ class OrderFinder:
             or self.named_orders(orders, by_meaning=False, options=False)
         )
         if len(named) > 1:  # a word they all have ("piñata"): the meaning of the whole may tell
-            named = self.named_orders(named) if len(self.named_orders(named)) == 1 else named
+            by_meaning = self.named_orders(named)
+            named = by_meaning if len(by_meaning) == 1 else named
         if named and len(candidates) < len(orders):
             # "cancel the honey extractor order": the extractor's order, though only the one
             # with honey jars could still be cancelled (the policy explains; nothing else goes).

@@ -90,12 +90,10 @@ class OrderFlow:
                 return self.changes.present_again(pending)
             # "ok, the big multicolor one then": a yes word before another choice is that
             # choice, proposed again; never a yes to what was proposed.
-            restated = pending is not None and self.restates(pending.action)
+            bare_yes = said.yes and len(turn.text.split()) <= 2
+            restated = pending is not None and not bare_yes and self.restates(pending.action)
             if said.yes and not (
-                pending is not None
-                and restated
-                and len(turn.text.split()) > 2
-                and self.chooses_otherwise(pending)
+                pending is not None and restated and self.chooses_otherwise(pending)
             ):
                 return self.changes.carry_out()
             order, action = (pending.order, pending.action) if pending else (None, None)

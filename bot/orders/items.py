@@ -555,15 +555,11 @@ def order_named(
 ) -> list[int]:
     """Which orders (indexes) have a line the text names: by words first (by name and, with
     ``options``, by option), else by meaning."""
-    scored = [
-        max(
-            (name_score(text, line) + (option_score(text, line) if options else 0.0))
-            for line in lines
-        )
-        if lines
-        else 0.0
+    by_line = [
+        [name_score(text, line) + (option_score(text, line) if options else 0.0) for line in lines]
         for lines in orders_lines
     ]
+    scored = [max(scores, default=0.0) for scores in by_line]
     best = max(scored, default=0.0)
     if best > 0:
         tied = [i for i, score in enumerate(scored) if score == best]
@@ -573,8 +569,8 @@ def order_named(
             named = [
                 (i, line)
                 for i in tied
-                for line in orders_lines[i]
-                if name_score(text, line) + (option_score(text, line) if options else 0.0) == best
+                for line, score in zip(orders_lines[i], by_line[i], strict=True)
+                if score == best
             ]
             picked = best_line(meaning, chunks(text), [line for _, line in named], margin=0.1)
             if picked is not None:
