@@ -373,6 +373,13 @@ class OrderFinder:
         if picked:
             turn.state.kept = [item.line_id for item in selection.excluded] or None
             return [item for item in order.items if item in picked]
+        if selection.framed and selection.kept:
+            others = [item for item in order.items if item not in selection.kept]
+            if len(others) == 1:
+                # "send back the bucket hat but keep the beret" of a beret and a "Bob en lin":
+                # what they do not keep is the one left (the proposal names it).
+                turn.state.kept = [item.line_id for item in selection.kept]
+                return others
         turn.state.awaiting = "item"
         if selection.framed and selection.kept:  # never guess around what they keep
             others = [item for item in order.items if item not in selection.kept]
@@ -496,6 +503,14 @@ class OrderFinder:
         """A value the words name in another language ("白色" for White, "waterproof" for 防水
         款, "brown" for Marrom); when the one they have is what the words mean most ("我的黑色背
         包想换成橄榄绿的"), the nearest of the others, if it stands out among them."""
+        meaning = self.turn.meaning
+        wanted = wanted_part(text)
+        if wanted and len(values) > 1:
+            # "红色的面具想换成蓝色的", "the tweed cap for the corduroy one": what follows the
+            # swap is the one wanted, whatever the words before it name (the one they have).
+            index = meant_value(meaning, chunks(wanted), values, floor=0.5, margin=0.1)
+            if index is not None and values[index] != current:
+                return values[index]
         cjk_text = bool(re.search(r"[\u3400-\u9fff]", text))
         other = [
             v
@@ -506,7 +521,6 @@ class OrderFinder:
         if len(other) < 2:
             return None
         pieces = chunks(text)
-        meaning = self.turn.meaning
         index = meant_value(meaning, pieces, other, floor=0.5, margin=0.1)
         if index is not None and other[index] != current:
             return other[index]
@@ -517,6 +531,20 @@ class OrderFinder:
         floor = 0.45 if len(rest) > 1 else 0.6
         index = meant_value(meaning, pieces, rest, floor=floor, margin=0.08)
         return rest[index] if index is not None else None
+
+
+def wanted_part(text: str) -> str:
+    """What a swap asks for: the words after "换成" or "swap ... for", else ""."""
+    found = list(_WANTED_AFTER.finditer(text))
+    return text[found[-1].end() :].strip() if found else ""
+
+
+# The word that leads to what is wanted in a swap: "换成蓝色的", "exchange the red one for the
+# blue", "change it to large".
+_WANTED_AFTER = re.compile(
+    r"换成|换为|换个|改成|改为|换到|"
+    r"(?i:\b(?:swap|exchange|change|replace|trade|switch)\b.*?\b(?:for|to|into|with)\b)"
+)
 
 
 _COLOUR_KEY = re.compile(r"colou?r|couleur|farbe|颜色|顏色|色", re.I)

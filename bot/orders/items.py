@@ -120,6 +120,14 @@ def meant_value(
 _SUBTITLE = re.compile(r"\s*[:：|｜]\s*|\s+[-–—]\s+")
 
 
+# The words before the first linking word of a name, and the one word after it.
+_HEAD_FIRST = re.compile(
+    r"(?i)^\s*([^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?)\s+"
+    r"(?:de|del|della|di|da|do|dos|das|du|des|con|com|avec|para|pour|per|with|for|of)\s+"
+    r"(?:la\s+|el\s+|le\s+|les\s+|los\s+|las\s+)?[^\W\d_][\w'-]*"
+)
+
+
 def descriptors(line: Line) -> list[str]:
     """What a line may be called: its name, the kind of thing it is (the name's last word, the
     category's last part) in each script its name is written in, and its options."""
@@ -134,6 +142,12 @@ def descriptors(line: Line) -> list[str]:
             found.append(latin[-1])
         if len(latin) > 2:  # "Rain Jacket" of "Kids Packable Rain Jacket"
             found.append(" ".join(latin[-2:]))
+        # A name that says the kind first and what it is of or for after a linking word
+        # ("Piñata de estrella", "Velas de cumpleaños con número", "Tote Bag with Zip").
+        head = _HEAD_FIRST.match(part)
+        if head and not UNREAD.search(part):
+            found.append(head.group(1))
+            found.append(head.group(0).strip())
     for run in _CJK_RUN.findall(name):
         found += [run, run[-2:], run[-3:]]
     path = [part.strip() for part in line.category.split(">") if part.strip()]
@@ -395,7 +409,7 @@ def lines_named(
             # Only an option was named, which may be the one wanted ("毛衣换成M码": the bowl in
             # M is not the jumper meant): an item the words clearly mean comes first. Not an
             # option named as the one they have ("swap the 60 × 35 for the 90 × 60").
-            picked = best_line(meaning, chunks(text), lines, floor=floor, margin=margin)
+            picked = best_line(meaning, text, lines, floor=floor, margin=margin)
             if picked is not None and lines[picked] not in tied:
                 return [lines[picked]]
         if len(tied) > 1 and same_product(tied) and not _plural(text, tied[0]):
@@ -404,7 +418,7 @@ def lines_named(
             picked = _by_option(meaning, text, tied)
             return [tied[picked]] if picked is not None else []
         return tied
-    picked = best_line(meaning, chunks(text), lines, floor=floor, margin=margin)
+    picked = best_line(meaning, text, lines, floor=floor, margin=margin)
     return [lines[picked]] if picked is not None else []
 
 
@@ -515,13 +529,15 @@ def _clear_best(
 
 def best_line(
     meaning: Meaning | None,
-    queries: list[str],
+    text: str,
     lines: Sequence[Line],
     *,
     floor: float = 0.5,
     margin: float = 0.06,
 ) -> int | None:
-    """The line the queries mean, by its best descriptor, when it clearly stands out."""
+    """The line the text's pieces mean, by its best descriptor, when it clearly stands out
+    (and the text as a whole does not clearly mean another)."""
+    queries = chunks(text)
     if meaning is None or not queries or not lines:
         return None
     named = [descriptors(line) for line in lines]
@@ -534,7 +550,17 @@ def best_line(
         [d for d in names if counts[d] == 1 and not _word_in(d, elsewhere)] or names
         for names, elsewhere in zip(named, others, strict=True)
     ]
-    return _clear_best(meaning, queries, named, floor=floor, margin=margin)
+    picked = _clear_best(meaning, queries, named, floor=floor, margin=margin)
+    if picked is None or len(lines) < 2:
+        return picked
+    # A piece of the words can point past the thing meant ("土耳其蓝的马赛克台灯": the 蓝 is
+    # nearest a blue night light): the words as a whole, when they clearly mean another line,
+    # are what was said.
+    whole = group_similarity(meaning, [" ".join(text.split())], named)[0]
+    best = int(whole.argmax())
+    if best != picked and whole[best] >= floor * 0.6 and whole[best] - whole[picked] >= 0.1:
+        return best
+    return picked
 
 
 def _word_in(descriptor: str, text: str) -> bool:
@@ -572,12 +598,17 @@ def order_named(
                 for line, score in zip(orders_lines[i], by_line[i], strict=True)
                 if score == best
             ]
-            picked = best_line(meaning, chunks(text), [line for _, line in named], margin=0.1)
+            lines = [line for _, line in named]
+            picked = (
+                _by_option(meaning, text, lines)  # "the striped swim shorts" of two orders
+                if same_product(lines)
+                else best_line(meaning, text, lines, margin=0.1)
+            )
             if picked is not None:
                 return [named[picked][0]]
         return tied
     flat = [(i, line) for i, lines in enumerate(orders_lines) for line in lines]
-    picked = best_line(meaning, chunks(text), [line for _, line in flat])
+    picked = best_line(meaning, text, [line for _, line in flat])
     if picked is not None:
         return [flat[picked][0]]
     return []

@@ -100,10 +100,14 @@ _SPACED_WHOLE = re.compile(_SPACED, re.I)
 _WORD_BEFORE_NUMBER = re.compile(
     r"(?i)^(?:is|was|are|no|nr|num|number|of|the|my|a|an|to|for|at|on|in)\s+(?=\d)"
 )
-# A code such as NW-104233, W1234567 or ORD-2024-000123: letters and digits in one token.
+# A code such as NW-104233, W1234567, ORD-2024-000123 or CM26-0966: letters and digits in one
+# token.
 _CODE = re.compile(
     r"(?<![0-9A-Za-z@.-])(?<!\bthe\s)(?<!\bbigger\s)(?<!\bsmaller\s)(?<!\blarger\s)"
-    r"([A-Z]{1,5}-?\d{4,12}(?:-\d{2,12})*" + _SUFFIX + r")(?![0-9A-Za-z@-])"
+    r"([A-Z]{1,5}-?\d{4,12}(?:-\d{2,12})*"
+    + _SUFFIX
+    # a year or series in the prefix: "CM26-0966", "cm26 0966"
+    + r"|[A-Z]{1,5}\d{2,4}[-\s]\d{3,12}(?:-\d{2,12})*)(?![0-9A-Za-z@-])"
     r"(?!\s+(?:canister|filter|model|version|one|size|unit)\b)",
     re.I,
 )  # not a model: "the CF-600 canister filter", "the bigger CF-1200"

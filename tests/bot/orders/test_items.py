@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from bot.orders.intents import takes_the_offer
-from bot.orders.items import meant_value, mentions_value, order_named
+from bot.orders.items import descriptors, meant_value, mentions_value, order_named
 from bot.orders.meaning import BundledMeaning
 from bot.orders.script import mandarin, script_parts, simplified
 from bot.orders.selection import _CUE, resolve_lines
@@ -414,3 +414,41 @@ def test_a_measure_after_a_word_names_the_value_in_any_language() -> None:
     assert mentions_value("the 15cm one", "Küçük Ø 15 cm") >= 0
     assert mentions_value("the 15 cm pendant", "Orta Ø 20 cm") < 0
     assert mentions_value("150 cm", "Küçük Ø 15 cm") < 0
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Piñata de estrella de 7 picos", "Piñata"),
+        ("Velas de cumpleaños con número", "Velas"),
+        ("Tote Bag with Zip", "Tote Bag"),
+        ("Merino Hiking Socks 2-Pack", "Socks"),  # no linking word: the last word, as before
+    ],
+)
+def test_a_name_that_says_its_kind_first_is_called_by_it(name: str, kind: str) -> None:
+    assert kind in descriptors(Line("1", name, "", {}))
+
+
+def test_the_words_as_a_whole_outweigh_a_piece_that_points_elsewhere(
+    meaning: BundledMeaning,
+) -> None:
+    """蓝 alone is nearest the blue night light; 土耳其蓝的马赛克台灯 is the mosaic lamp."""
+    orders = [
+        [
+            Line("1", "Mozaik Masa Lambası - Turkuaz", "Mozaik Lambalar", {"Renk": "Turkuaz"}),
+            Line("2", "Edison Filament Ampul E14 (2'li)", "Ampuller", {}),
+        ],
+        [Line("1", "Lale Desenli Gece Lambası - Mavi", "Gece Lambaları", {"Renk": "Mavi"})],
+    ]
+    assert order_named("土耳其蓝的马赛克台灯想换成红色的", orders, meaning) == [0]
+
+
+def test_one_product_in_two_orders_told_apart_by_its_option(meaning: BundledMeaning) -> None:
+    orders = [
+        [
+            Line("1", "Men's Swim Shorts", "Swim", {"Size": "M", "Print": "Evil Eye"}),
+            Line("2", "Snorkel Mask", "Snorkel", {"Size": "L/XL"}),
+        ],
+        [Line("1", "Men's Swim Shorts", "Swim", {"Size": "L", "Print": "Blue Stripe"})],
+    ]
+    assert order_named("return the striped swim shorts", orders, meaning) == [1]

@@ -376,3 +376,87 @@ def test_a_yes_that_repeats_the_proposed_choice_carries_it_out(fiesta: ServedSto
     )
     assert replies[-1].startswith("Done"), replies[-1]
     assert state.pending is None
+
+
+def test_the_colour_after_the_swap_is_the_one_wanted_in_chinese(fiesta: ServedStore) -> None:
+    """红色 names the mask they have (Rojo con dorado), 蓝色 after 换成 the one wanted (Azul con
+    plata); the size (大人, Adulto) stays."""
+    replies, state = talk(
+        fiesta,
+        "刘芳 22000",
+        "那个大人的摔跤面具是红色的，能换成蓝色吗",
+        language="zh",
+        meaning=BundledMeaning(),
+    )
+    assert state.pending is not None and state.pending.order == "FC-3849-MX", replies[-1]
+    assert "换成 Máscara de luchador (Adulto / Azul con plata)" in replies[-1]
+
+
+def test_a_spanish_name_called_by_its_kind_in_chinese(fiesta: ServedStore) -> None:
+    """星星彩罐 is the "Piñata de estrella" of one order, not the number candle (大号's 号) of
+    another; the size is kept and 粉色 is Rosa."""
+    replies, state = talk(
+        fiesta,
+        "周国华 44360",
+        "我的星星彩罐是大号彩色的，想换个粉色的",
+        language="zh",
+        meaning=BundledMeaning(),
+    )
+    assert state.pending is not None and state.pending.order == "FC-3832-MX", replies[-1]
+    assert "(Grande 90 cm / Rosa)" in replies[-1]
+
+
+def test_a_colour_word_in_the_name_points_not_to_another_blue_line(lale: ServedStore) -> None:
+    replies, state = talk(
+        lale,
+        "林晓燕 34746",
+        "我买的土耳其蓝马赛克台灯，想换红色",
+        language="zh",
+        meaning=BundledMeaning(),
+    )
+    assert state.pending is not None and state.pending.order == "1049943", replies[-1]
+    assert "Mozaik Masa Lambası (Kırmızı)" in replies[-1]
+
+
+@pytest.fixture(scope="module")
+def chapellerie() -> Iterator[ServedStore]:
+    yield from _serve("chapellerie-margot-woocommerce")
+
+
+def test_a_material_named_in_english_for_a_french_value(chapellerie: ServedStore) -> None:
+    """ "tweed" names the cap they have; "corduroy" after "for" is Velours côtelé."""
+    replies, state = talk(
+        chapellerie,
+        "jb.lefevre@example.fr 75011",
+        "can I exchange the tweed cap for the corduroy one, same size M?",
+        meaning=BundledMeaning(),
+    )
+    assert state.pending is not None and state.pending.order == "CM26-0897", replies[-1]
+    assert "for Casquette gavroche (M / Velours côtelé)" in replies[-1]
+
+
+def test_the_one_line_not_kept_is_the_one_meant(chapellerie: ServedStore) -> None:
+    """ "bucket hat" means nothing to the encoder next to "Bob en lin"; the beret is kept, and
+    the bob is the only other line."""
+    replies, state = talk(
+        chapellerie,
+        "Genevieve Tremblay, H2J 2L3",
+        "I'd like to send back the bucket hat but keep the beret",
+        meaning=BundledMeaning(),
+    )
+    assert state.pending is not None and state.pending.action == "return", replies[-1]
+    assert "return Bob en lin (Sable) from order CM26-0874" in replies[-1]
+    assert "kept as they are: Béret en laine" in replies[-1]
+
+
+def test_a_plugin_number_with_a_year_and_a_space_is_read(chapellerie: ServedStore) -> None:
+    replies, state = talk(
+        chapellerie,
+        "I need to change the address on my cashmere beanie order",
+        "jb.lefevre@example.fr",
+        "it's CM26 0966",
+        "current postcode 75011",
+        "22 rue de la Roquette, Bâtiment B, 75011 Paris",
+    )
+    assert state.pending is not None and state.pending.order == "CM26-0966", replies
+    assert "to 22 rue de la Roquette, Bâtiment B, Paris, 75011" in replies[-1]

@@ -43,6 +43,11 @@ from bot.orders.system import Address
         ("cancel order FC 3982 MX please", ["FC-3982-MX"], []),
         ("邮箱 a@example.com.mx，订单 fc-4040-mx，不要了", ["fc-4040-mx"], []),
         ("#FC-3970-MX", ["FC-3970-MX"], []),
+        # a year or series in the prefix of a plugin's number, a space for its hyphen
+        ("it's CM26 0966", ["CM26-0966"], []),
+        ("cm26-0966", ["cm26-0966"], []),
+        ("CM26-1014这个订单能改寄到我公司吗？", ["CM26-1014"], []),
+        ("my size is EU42 and I ordered 2", [], []),
         ("did FC-3957-MX ship?", ["FC-3957-MX"], []),
         ("我想把订单FC-3957-MX改寄到公司", ["FC-3957-MX"], []),
         ("xiaoyan@example.com 订单号 1.053.748，今天能到吗", ["1053748"], []),
