@@ -373,13 +373,6 @@ class OrderFinder:
         if picked:
             turn.state.kept = [item.line_id for item in selection.excluded] or None
             return [item for item in order.items if item in picked]
-        if selection.framed and selection.kept:
-            others = [item for item in order.items if item not in selection.kept]
-            if len(others) == 1:
-                # "send back the bucket hat but keep the beret" of a beret and a "Bob en lin":
-                # what they do not keep is the one left (the proposal names it).
-                turn.state.kept = [item.line_id for item in selection.kept]
-                return others
         turn.state.awaiting = "item"
         if selection.framed and selection.kept:  # never guess around what they keep
             others = [item for item in order.items if item not in selection.kept]
@@ -508,9 +501,14 @@ class OrderFinder:
         if wanted and len(values) > 1:
             # "红色的面具想换成蓝色的", "the tweed cap for the corduroy one": what follows the
             # swap is the one wanted, whatever the words before it name (the one they have).
-            index = meant_value(meaning, chunks(wanted), values, floor=0.5, margin=0.1)
+            pieces = chunks(wanted)
+            index = meant_value(meaning, pieces, values, floor=0.5, margin=0.1)
             if index is not None and values[index] != current:
                 return values[index]
+            if meaning is not None and similarities(meaning, pieces, values).max() < _UNRELATED:
+                # The wanted words are about another option: the rest of the message changes
+                # not this one ("透明的手机壳想换成雾黑色": 手机 is no other phone model).
+                return None
         cjk_text = bool(re.search(r"[\u3400-\u9fff]", text))
         other = [
             v
@@ -531,6 +529,11 @@ class OrderFinder:
         floor = 0.45 if len(rest) > 1 else 0.6
         index = meant_value(meaning, pieces, rest, floor=floor, margin=0.08)
         return rest[index] if index is not None else None
+
+
+# Below this, words are about something else than the values compared (雾黑色 and phone models
+# 0.21; "the brown one" and Preto/Marrom 0.6).
+_UNRELATED = 0.35
 
 
 def wanted_part(text: str) -> str:

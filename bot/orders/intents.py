@@ -390,8 +390,13 @@ def item_words(text: str) -> str:
         text = text[:start] + " " + text[end:]
     if refs.cued_name:
         text = text.replace(refs.cued_name, " ")
+    # Words in characters at the start are a name only beside who they are ("张伟 34130，..."),
+    # not before a request ("礼帽退掉，帽盒留着": the hat goes).
+    proof = bool(refs.postcodes or refs.email or refs.phones or refs.orders or refs.cued_name)
     for name in refs.names:  # a candidate inside a run of Chinese ("其他的都退") is no name
         if _MIXED_CASE.match(name):  # "keeping Tapas y Mentiras": a verb and a product's name
+            continue
+        if name and CJK.search(name) and not proof:
             continue
         if name and CJK.search(name):
             text = re.sub(rf"(?<![\u3400-\u9fff]){re.escape(name)}(?![\u3400-\u9fff])", " ", text)
@@ -407,8 +412,9 @@ _REFUND_WAY = re.compile(
     rf"\b(?:as |in )?store[- ]credit\b|{_STORE_CREDIT_ZH}"
     r"|\b(?:refund(?:ed)?|money|back)\s+(?:it\s+)?(?:to|on|onto|into)\s+(?:my|the)\s+(?:original\s+)?(?:credit\s+|debit\s+)?(?:card|payment|account|method)\b"
     r"|\b(?:original|same)\s+(?:card|payment(?:\s+method)?)\b"
-    r"|(?:退|退款|退钱|退回|退返|退到|返)(?:回|到|落|去)?(?:原|我的|我|张|張|原来的?|原來的?)?"
-    r"(?:信用卡|银行卡|銀行卡|卡|账户|帳戶|支付方式)度?",
+    r"|(?:钱|錢|款)?(?:退|退款|退钱|退回|退返|退到|返)(?:回|到|落|去)?"
+    r"(?:原|我的|我|张|張|原来的?|原來的?)?"
+    rf"(?:信用卡|银行卡|銀行卡|卡|账户|帳戶|支付方式|{_STORE_CREDIT_ZH})度?",
     re.I,
 )
 

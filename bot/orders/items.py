@@ -123,7 +123,7 @@ _SUBTITLE = re.compile(r"\s*[:：|｜]\s*|\s+[-–—]\s+")
 # The words before the first linking word of a name, and the one word after it.
 _HEAD_FIRST = re.compile(
     r"(?i)^\s*([^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?)\s+"
-    r"(?:de|del|della|di|da|do|dos|das|du|des|con|com|avec|para|pour|per|with|for|of)\s+"
+    r"(?:de|del|della|di|da|do|dos|das|du|des|en|con|com|avec|para|pour|per|with|for|of)\s+"
     r"(?:la\s+|el\s+|le\s+|les\s+|los\s+|las\s+)?[^\W\d_][\w'-]*"
 )
 
@@ -282,7 +282,8 @@ def mentions_value(text: str, value: str) -> int:
             return exact.start()
         named = re.search(rf"size\s+{re.escape(target)}\b", lowered)
         return named.start() if named else _size_word(lowered, value)
-    found = re.search(rf"(?<![a-z0-9.]){re.escape(target)}(?![a-z0-9]|\.\d)", lowered)
+    plural = r"(?:'?s\b)|" if target.isdigit() else ""  # "the 40s are going back"
+    found = re.search(rf"(?<![a-z0-9.]){re.escape(target)}(?:{plural}(?![a-z0-9]|\.\d))", lowered)
     if found:
         return found.start()
     measured = _measured(lowered, target)

@@ -172,6 +172,8 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
     keep_all = False
     relative: list[L] = []  # kept as "the other X": the X lines not named to go
     pairable: list[tuple[Polarity, str]] = []  # single things named to go or to stay
+    kept_by_words: list[L] = []  # lines named to stay by their own words, not by meaning
+    said_by_words: list[L] = []  # lines otherwise named by their own words
     for obj in _objects(text.replace("’", "'")):
         rest = bool(_REST.search(obj.text))
         every = bool(ALL.search(obj.text)) and not rest
@@ -181,6 +183,9 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
         # would send back what the shopper keeps.
         strict = obj.polarity == "exclude"
         named = _resolve(obj.text, lines, meaning, words_only=rest or every, strict=strict)
+        if meaning is not None and named:
+            worded = _resolve(obj.text, lines, None, words_only=True)
+            (kept_by_words if obj.polarity == "exclude" else said_by_words).extend(worded)
         if obj.polarity == "exclude" and _OTHER_ONE.search(obj.text):
             _add(relative, named)  # "keep the other mat": whichever mat is not the one named
         if obj.polarity == "exclude":
@@ -217,6 +222,11 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
         if all(
             any(other not in excluded for other in named) for named in included_by if line in named
         ):
+            included.remove(line)
+    # "send back the bucket hat but keep the beret": the beret named by its word stays; that
+    # "bucket hat" came nearest the beret by meaning names nothing to go.
+    for line in [line for line in included if line in excluded]:
+        if line in kept_by_words and line not in said_by_words:
             included.remove(line)
     if scope_rest:  # what was named outside any cue is what "the rest" is the rest of
         _add(excluded, [line for line in unmarked if line not in included])

@@ -452,3 +452,9 @@ def test_one_product_in_two_orders_told_apart_by_its_option(meaning: BundledMean
         [Line("1", "Men's Swim Shorts", "Swim", {"Size": "L", "Print": "Blue Stripe"})],
     ]
     assert order_named("return the striped swim shorts", orders, meaning) == [1]
+
+
+def test_a_size_number_said_in_the_plural() -> None:
+    assert mentions_value("The 40s are going back", "40") >= 0
+    assert mentions_value("the 42's pinch", "42") >= 0
+    assert mentions_value("400s", "40") < 0 and mentions_value("40.5", "40") < 0

@@ -496,6 +496,9 @@ def test_how_the_money_goes_back_names_no_item() -> None:
     text = item_words("the grey pillowcase that arrived - returning it. store credit is fine")
     assert "credit" not in text and "pillowcase" in text
     assert "卡" not in item_words("淨係留低個鯊魚夾，其他退晒，退返落張卡度")
+    # the way back with its verb: no "退到" or "钱" is left to be read as a thing kept
+    assert item_words("礼帽退掉，帽盒留着，退到店铺余额").rstrip(" ，") == "礼帽退掉，帽盒留着"
+    assert item_words("台灯退掉，灯罩留着，钱退回信用卡").rstrip(" ，") == "台灯退掉，灯罩留着"
 
 
 @pytest.mark.parametrize(

@@ -335,3 +335,29 @@ def test_the_other_one_is_the_one_not_named(
 
 def test_the_other_one_with_none_named_to_go_is_asked(meaning: BundledMeaning) -> None:
     assert select_items("keep the other mat", MATS, meaning, single=False).unclear
+
+
+# A French catalog: "bucket hat" comes nearer the beret than the "Bob en lin" by meaning.
+HATS = [
+    Line("1", "Béret en laine", "Bérets", {"couleur": "Marine"}),
+    Line("2", "Bob en lin", "Bobs", {"couleur": "Sable"}),
+]
+
+
+def test_a_line_kept_by_its_own_word_is_not_the_one_meant_to_go(meaning: BundledMeaning) -> None:
+    """The beret is kept by its word; "bucket hat" names it only by meaning, so it names
+    nothing to go, and the other line is the one meant."""
+    text = "I'd like to send back the bucket hat but keep the beret"
+    selection = select_items(text, HATS, meaning, single=False)
+    assert ids(selection.chosen) == ["2"] and ids(selection.kept) == ["1"]
+
+
+def test_both_named_by_meaning_the_pairing_that_fits_best(meaning: BundledMeaning) -> None:
+    """A Turkish catalog: 灯罩 alone is nearer the lamp (Masa Lambası) than the shade (Abajur
+    Şapkası), but with 台灯 taking the lamp the shade is the one kept."""
+    lines = [
+        Line("1", "Mozaik Masa Lambası - Kırmızı", "Mozaik Lambalar", {"Renk": "Kırmızı"}),
+        Line("2", "Keten Abajur Şapkası - 25 cm", "Abajurlar", {"Çap": "25 cm"}),
+    ]
+    selection = select_items("红色马赛克台灯退掉，灯罩留着", lines, meaning, single=False)
+    assert ids(selection.chosen) == ["1"] and ids(selection.kept) == ["2"]
