@@ -16,6 +16,7 @@ from bot.orders.items import (
     mentions_value,
     name_score,
     order_named,
+    wanted_part,
 )
 from bot.orders.meaning import similarities
 from bot.orders.policy import SOURCES
@@ -534,20 +535,6 @@ class OrderFinder:
 # Below this, words are about something else than the values compared (雾黑色 and phone models
 # 0.21; "the brown one" and Preto/Marrom 0.6).
 _UNRELATED = 0.35
-
-
-def wanted_part(text: str) -> str:
-    """What a swap asks for: the words after "换成" or "swap ... for", else ""."""
-    found = list(_WANTED_AFTER.finditer(text))
-    return text[found[-1].end() :].strip() if found else ""
-
-
-# The word that leads to what is wanted in a swap: "换成蓝色的", "exchange the red one for the
-# blue", "change it to large".
-_WANTED_AFTER = re.compile(
-    r"换成|换为|换个|改成|改为|换到|"
-    r"(?i:\b(?:swap|exchange|change|replace|trade|switch)\b.*?\b(?:for|to|into|with)\b)"
-)
 
 
 _COLOUR_KEY = re.compile(r"colou?r|couleur|farbe|颜色|顏色|色", re.I)

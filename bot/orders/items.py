@@ -573,6 +573,20 @@ def _word_in(descriptor: str, text: str) -> bool:
     )
 
 
+def wanted_part(text: str) -> str:
+    """What a swap asks for: the words after "换成" or "swap ... for", else ""."""
+    found = list(_WANTED_AFTER.finditer(text))
+    return text[found[-1].end() :].strip() if found else ""
+
+
+# The word that leads to what is wanted in a swap: "换成蓝色的", "exchange the red one for the
+# blue", "change it to large".
+_WANTED_AFTER = re.compile(
+    r"换成|换为|换个|改成|改为|换到|"
+    r"(?i:\b(?:swap|exchange|change|replace|trade|switch)\b.*?\b(?:for|to|into|with)\b)"
+)
+
+
 def order_named(
     text: str,
     orders_lines: Sequence[Sequence[Line]],
