@@ -547,9 +547,20 @@ def best_line(
     # nor a kind that is a word of another line's name ("Luggage" of a carry-on beside a
     # "Leather Luggage Tag").
     others = [" ".join(fold(other.name) for other in lines if other is not line) for line in lines]
+    # Nor do categories of one kind ("Dětská obuv", "Domácí obuv": both footwear): near a
+    # query alike, what little tells them apart is noise.
+    kinds = [_category_words(line) for line in lines]
+    shared = {w for i, a in enumerate(kinds) for b in kinds[i + 1 :] for w in a & b}
     named = [
-        [d for d in names if counts[d] == 1 and not _word_in(d, elsewhere)] or names
-        for names, elsewhere in zip(named, others, strict=True)
+        [
+            d
+            for d in names
+            if counts[d] == 1
+            and not _word_in(d, elsewhere)
+            and not (d in _category_parts(line) and _category_words(line, d) & shared)
+        ]
+        or names
+        for names, elsewhere, line in zip(named, others, lines, strict=True)
     ]
     picked = _clear_best(meaning, queries, named, floor=floor, margin=margin)
     if picked is None or len(lines) < 2:
@@ -562,6 +573,16 @@ def best_line(
     if best != picked and whole[best] >= floor * 0.6 and whole[best] - whole[picked] >= 0.1:
         return best
     return picked
+
+
+def _category_parts(line: Line) -> list[str]:
+    return [part.strip() for part in line.category.split(">") if part.strip()]
+
+
+def _category_words(line: Line, part: str | None = None) -> set[str]:
+    """The longer words of a line's category (or of one part of it), folded."""
+    text = part if part is not None else " ".join(_category_parts(line))
+    return {w for w in re.findall(r"[a-z]{4,}", fold(text))}
 
 
 def _word_in(descriptor: str, text: str) -> bool:

@@ -98,7 +98,7 @@ _MARKED = re.compile(
 )
 _SPACED_WHOLE = re.compile(_SPACED, re.I)
 _WORD_BEFORE_NUMBER = re.compile(
-    r"(?i)^(?:is|was|are|no|nr|num|number|of|the|my|a|an|to|for|at|on|in)\s+(?=\d)"
+    r"(?i)^(?:s|is|was|are|no|nr|num|number|of|the|my|a|an|to|for|at|on|in)\s+(?=\d)"
 )
 # A code such as NW-104233, W1234567, ORD-2024-000123 or CM26-0966: letters and digits in one
 # token.
@@ -118,6 +118,26 @@ _NOT_ORDER = re.compile(
     r"weeks?|months?|years?|pcs|pieces|pack|items?|of them|lumens?|ml|l|cm|mm|kg|g|qt|°c|"
     r"天|个|件|双|码|号码|小时|周|月|年|元|块)\b"
 )
+
+
+def _corrected(text: str, orders: list[OrderRef]) -> list[OrderRef]:
+    """The numbers after the shopper corrects one ("#KYM5378... sorry, wrong one, it's
+    #KYM5387", "20606? 不对，是 20595"): the ones before the correction are withdrawn."""
+    cues = [m.start() for m in _CORRECTION.finditer(text)]
+    for cue in reversed(cues):
+        before = [o for o in orders if 0 <= o.at < cue]
+        after = [o for o in orders if o.at > cue]
+        if before and after:
+            return [o for o in orders if o not in before]
+    return orders
+
+
+# What a shopper says when the number just given was the wrong one.
+_CORRECTION = re.compile(
+    r"(?i)\b(?:sorry|wrong (?:one|number|order)|i mean|i meant|actually|hang on|hold on|scratch "
+    r"that|my bad|correction|typo|mine is)\b|不对|说错|打错|写错|搞错|应该是|更正|不好意思"
+)
+
 
 # -- names ------------------------------------------------------------------------------------
 _NAME_CUE = re.compile(
@@ -171,8 +191,9 @@ _STREET = re.compile(
     r"|[A-Za-zÀ-ÿ][\w'’-]*(?:\s+[A-Za-zÀ-ÿ][\w'’-]*){0,2}\s(?:gate|gata|vei|veg|allé|plass|väg|vej|"
     r"gade)\s*\d+"
     # any name and number followed by a postcode before its town: "Grensen 5, 0159 Oslo"
+    # (a floor may follow the number: "Weesperzijde 112-2")
     r"|(?!(?:order|ordre|bestilling|pedido|commande|zip|postcode|no|nr)\b)(?-i:[A-ZÀ-Þ])[\w'’-]{2,}"
-    r"(?:\s+[A-Za-zÀ-ÿ][\w'’-]*){0,2}\s+\d{1,4}[A-Za-z]?"
+    r"(?:\s+[A-Za-zÀ-ÿ][\w'’-]*){0,2}\s+\d{1,4}[A-Za-z]?(?:-\d{1,3})?"
     r"(?=\s*,\s*(?:(?:[A-Z]{1,2}-)?(?:\d{4,5}|\d{3}\s\d{2})|(?-i:AD)\d{3})\s+(?-i:[A-ZÀ-Þ])"
     # ... or after it: "Zhung Lam 5, Paro 12001"
     r"|\s*,\s*(?-i:[A-ZÀ-Þ])[\w'’-]+(?:\s+[A-Za-zÀ-ÿ][\w'’-]*){0,2}\s+\d{4,6}(?![\w-]))"
@@ -235,6 +256,7 @@ _COUNTRIES = {
 class OrderRef:
     text: str  # as written, e.g. "#1188", "5231", "NW-104233"
     marked: bool  # the shopper said it is an order number (#, "order", 订单...) or it is a code
+    at: int = -1  # where it starts in the message
 
 
 @dataclass
@@ -320,7 +342,7 @@ def read_references(text: str, pattern: re.Pattern[str] | None = None) -> Refere
         key = "".join(ch for ch in value.upper() if ch.isalnum())
         if key and key not in seen:
             seen.add(key)
-            found.orders.append(OrderRef(value, marked))
+            found.orders.append(OrderRef(value, marked, span[0]))
         taken.append(span)
 
     if pattern is not None:
@@ -338,6 +360,7 @@ def read_references(text: str, pattern: re.Pattern[str] | None = None) -> Refere
     for m in _BARE.finditer(text):
         if free(*m.span(1)):
             add(m.group(1), False, m.span(1))
+    found.orders = _corrected(text, found.orders)
     found.cued_name, found.names = names_in(text, found)
     if (found.postcodes or found.four_digits) and not found.names:
         found.windows = name_windows(text)

@@ -458,3 +458,13 @@ def test_a_size_number_said_in_the_plural() -> None:
     assert mentions_value("The 40s are going back", "40") >= 0
     assert mentions_value("the 42's pinch", "42") >= 0
     assert mentions_value("400s", "40") < 0 and mentions_value("40.5", "40") < 0
+
+
+def test_categories_of_one_kind_tell_no_line_apart(meaning: BundledMeaning) -> None:
+    """A Czech catalog the encoder does not know: "Domácí obuv" and "Dětská obuv" are both
+    footwear, and 儿童鞋 came nearer the wrong one; nothing else names a line: ask."""
+    lines = [
+        Line("1", "Dětské tenisky Skok", "Dětská obuv", {"barva": "Modrá"}),
+        Line("2", "Přezůvky z merina", "Domácí obuv", {"velikost": "S (36–38)"}),
+    ]
+    assert order_named("儿童鞋退了", [lines[:1], lines[1:]], meaning) == []

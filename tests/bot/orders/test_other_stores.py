@@ -460,3 +460,17 @@ def test_a_plugin_number_with_a_year_and_a_space_is_read(chapellerie: ServedStor
     )
     assert state.pending is not None and state.pending.order == "CM26-0966", replies
     assert "to 22 rue de la Roquette, Bâtiment B, Paris, 75011" in replies[-1]
+
+
+@pytest.fixture(scope="module")
+def kymata() -> Iterator[ServedStore]:
+    yield from _serve("kymata-swim-shopify")
+
+
+def test_a_corrected_order_number_verifies_with_the_right_one(kymata: ServedStore) -> None:
+    """#KYM5378 is another customer's order: said and then corrected, it fails nothing."""
+    replies, state = talk(
+        kymata, "maria.nikolaou@example.gr", "where is order #KYM5378? sorry, i mean #KYM5387"
+    )
+    assert state.proof is not None and state.proof.orders == ["#KYM5387"], replies[-1]
+    assert "Order #KYM5387" in replies[-1]

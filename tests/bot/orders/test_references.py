@@ -546,6 +546,8 @@ def test_a_level_is_line_two_and_cantonese_re_address_is_a_request() -> None:
             ("Avinguda Meritxell 80", "Andorra la Vella", "AD500"),
         ),
         ("Zhung Lam 5, Paro 12001", ("Zhung Lam 5", "Paro", "12001")),  # the town before
+        # a Dutch house number with its floor
+        ("Weesperzijde 112-2, 1091 EK Amsterdam", ("Weesperzijde 112-2", "Amsterdam", "1091 EK")),
         # Turkish: the kind after the name ("Cad."), "No:" before the number, the quarter first
         (
             "新地址：Bağdat Cad. No: 301 D: 8, 34728 Kadıköy",
@@ -570,3 +572,16 @@ def test_a_mixed_case_run_after_a_cue_stays_an_item() -> None:
     from bot.orders.intents import item_words
 
     assert "Tapas y Mentiras" in item_words("return the dice. I'm keeping Tapas y Mentiras")
+
+
+@pytest.mark.parametrize(
+    ("text", "orders"),
+    [
+        ("cancel order #KYM5378... sorry, wrong one, it's #KYM5387", ["KYM5387"]),
+        ("cancel #20606-NL? hang on, that's another email. mine is #20595-NL", ["20595-NL"]),
+        ("订单 1201，不对，说错了，订单 1202", ["1202"]),
+        ("orders 1201 and 1202 please, sorry for the trouble", ["1201", "1202"]),
+    ],
+)
+def test_a_corrected_order_number_withdraws_the_one_before(text: str, orders: list[str]) -> None:
+    assert [o.text for o in read_references(text).orders] == orders
