@@ -396,9 +396,9 @@ def item_words(text: str) -> str:
     for name in refs.names:  # a candidate inside a run of Chinese ("其他的都退") is no name
         if _MIXED_CASE.match(name):  # "keeping Tapas y Mentiras": a verb and a product's name
             continue
-        if name and CJK.search(name) and not proof:
-            continue
         if name and CJK.search(name):
+            if not proof:
+                continue
             text = re.sub(rf"(?<![\u3400-\u9fff]){re.escape(name)}(?![\u3400-\u9fff])", " ", text)
         elif name:
             text = text.replace(name, " ")

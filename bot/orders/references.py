@@ -122,7 +122,7 @@ _NOT_ORDER = re.compile(
 
 def _corrected(text: str, orders: list[OrderRef]) -> list[OrderRef]:
     """The numbers after the shopper corrects one ("#KYM5378... sorry, wrong one, it's
-    #KYM5387", "20606? 不对，是 20595"): the ones before the correction are withdrawn."""
+    #KYM5387", "订单 1201，不对，订单 1202"): the ones before the correction are withdrawn."""
     cues = [m.start() for m in _CORRECTION.finditer(text)]
     for cue in reversed(cues):
         before = [o for o in orders if 0 <= o.at < cue]
