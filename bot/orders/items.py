@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
+import numpy as np
+
 from bot.orders.meaning import Meaning, clear_winner, group_similarity
 from bot.orders.script import UNREAD, fold, readable, script_parts, simplified, spaced
 
@@ -150,8 +152,8 @@ def descriptors(line: Line) -> list[str]:
             found.append(head.group(0).strip())
     for run in _CJK_RUN.findall(name):
         found += [run, run[-2:], run[-3:]]
-    path = [part.strip() for part in line.category.split(">") if part.strip()]
-    found += path[::-1]  # the leaf, then what it is a kind of ("Check-In" of "Luggage")
+    # the category's leaf, then what it is a kind of ("Check-In" of "Luggage")
+    found += _category_parts(line)[::-1]
     # "防水款", not "M"; nor a bare "Yes"/"No" (it names no thing: "hi" is near "Yes")
     found += [
         readable(v) for v in line.options.values() if len(v) > 2 and fold(v) not in _BARE_VALUES
@@ -513,10 +515,17 @@ def _clear_best(
     """The group whose best text the queries mean most, when it clearly stands out: by a
     margin, or by half of it when every query that means anything picks that group and two of
     them are words of their own ("engraved", "comb": both nearest 刻字檀木梳)."""
-    by_group = group_similarity(meaning, queries, groups)  # query x group
+    return _clear_best_of(group_similarity(meaning, queries, groups), queries, floor, margin)
+
+
+def _clear_best_of(
+    by_group: np.ndarray, queries: list[str], floor: float, margin: float
+) -> int | None:
+    """``_clear_best`` on the query x group similarities already computed."""
+    groups = by_group.shape[1]
     per_group = by_group.max(axis=0).tolist()
     picked = clear_winner(per_group, floor, margin)
-    if picked is not None or len(groups) < 2:
+    if picked is not None or groups < 2:
         return picked
     close = clear_winner(per_group, floor, margin / 2)
     meant = [i for i in range(len(queries)) if by_group[i].max() >= floor * 0.8]
@@ -551,24 +560,24 @@ def best_line(
     # query alike, what little tells them apart is noise.
     kinds = [_category_words(line) for line in lines]
     shared = {w for i, a in enumerate(kinds) for b in kinds[i + 1 :] for w in a & b}
-    named = [
-        [
-            d
-            for d in names
-            if counts[d] == 1
-            and not _word_in(d, elsewhere)
-            and not (d in _category_parts(line) and _category_words(line, d) & shared)
-        ]
-        or names
-        for names, elsewhere, line in zip(named, others, lines, strict=True)
+    alike = [
+        {part for part in _category_parts(line) if _category_words(line, part) & shared}
+        for line in lines
     ]
-    picked = _clear_best(meaning, queries, named, floor=floor, margin=margin)
+    named = [
+        [d for d in names if counts[d] == 1 and not _word_in(d, elsewhere) and d not in kind]
+        or names
+        for names, elsewhere, kind in zip(named, others, alike, strict=True)
+    ]
+    # The pieces and, last, the words as a whole: one look-up of the lines' descriptors.
+    by_group = group_similarity(meaning, [*queries, " ".join(text.split())], named)
+    picked = _clear_best_of(by_group[:-1], queries, floor, margin)
     if picked is None or len(lines) < 2:
         return picked
     # A piece of the words can point past the thing meant ("土耳其蓝的马赛克台灯": the 蓝 is
     # nearest a blue night light): the words as a whole, when they clearly mean another line,
     # are what was said.
-    whole = group_similarity(meaning, [" ".join(text.split())], named)[0]
+    whole = by_group[-1]
     best = int(whole.argmax())
     if best != picked and whole[best] >= floor * 0.6 and whole[best] - whole[picked] >= 0.1:
         return best
