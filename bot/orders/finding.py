@@ -499,10 +499,10 @@ class OrderFinder:
         包想换成橄榄绿的"), the nearest of the others, if it stands out among them."""
         meaning = self.turn.meaning
         wanted = wanted_part(text)
-        if wanted and len(values) > 1:
+        pieces = chunks(wanted) if wanted and len(values) > 1 else []
+        if pieces:  # (none in "换成别的吧": nothing said of what is wanted)
             # "红色的面具想换成蓝色的", "the tweed cap for the corduroy one": what follows the
             # swap is the one wanted, whatever the words before it name (the one they have).
-            pieces = chunks(wanted)
             index = meant_value(meaning, pieces, values, floor=0.5, margin=0.1)
             if index is not None and values[index] != current:
                 return values[index]

@@ -48,7 +48,9 @@ def remember_identity(state: OrderState, said: Said) -> GivenIdentity:
         given.checked = False
         if said.postcodes:
             given.postcodes = []
-        if said.order_numbers or said.order_hints:
+        # Five digits or more may be the order number corrected ("不好意思打错了，是 pw 31849"):
+        # the store's data says which, with the earlier number out of the way.
+        if said.order_numbers or said.order_hints or any(_may_be_order(p) for p in said.postcodes):
             given.orders, given.hints = [], []
         given.names = names
     given.email = said.email or given.email
@@ -66,6 +68,10 @@ def remember_identity(state: OrderState, said: Said) -> GivenIdentity:
     given.order = given.orders[0] if given.orders else given.order
     state.identity = given
     return given
+
+
+def _may_be_order(postcode: str) -> bool:
+    return postcode.isdigit() and len(postcode) >= 5
 
 
 def _makes_a_pair(said: Said) -> bool:
@@ -109,7 +115,9 @@ class IdentityCheck:
         customer, tried, proof = self._verify(given)
         if customer is not None:
             state.customer = customer.id
-            if state.order is None and proof.orders:  # "<email> 8347 第二件退掉": that order
+            # "<email> 8347 第二件退掉": that order; also when the number asked about before
+            # is no order at all (a typo the shopper then corrected).
+            if proof.orders and (state.order is None or turn.system.get_order(state.order) is None):
                 state.order = proof.orders[0]
             state.identity = None
             state.failed = 0

@@ -123,6 +123,8 @@ def group_similarity(
 
 
 def similarities(meaning: Meaning, queries: Sequence[str], targets: Sequence[str]) -> np.ndarray:
-    """For each target, its best cosine similarity with any query."""
+    """For each target, its best cosine similarity with any query (0 with no query)."""
+    if not queries:
+        return np.zeros(len(targets))
     best: np.ndarray = similarity_matrix(meaning, queries, targets).max(axis=0)
     return best

@@ -71,8 +71,15 @@ _EN_NUMBER = {
 }  # fmt: skip
 _N_AGO = re.compile(
     r"\b(\d{1,2}|" + "|".join(_EN_NUMBER) + r")\s*(day|week|month)s?\s+ago\b"
-    r"|(\d{1,2}|[一两二三四五六七八九十半]{1,3})\s*(?:个)?\s*(多)?\s*(天|日|周|星期|礼拜|月)"
+    r"|(\d{1,2}|[一两二三四五六七八九十半]{1,3})\s*(?:个)?\s*(多|半)?\s*(天|日|周|星期|礼拜|月)"
     r"(?:之?前|以前)",
+    re.I,
+)
+# "a month and a half ago", "one and a half weeks ago", "1.5 months ago"
+_AND_A_HALF = re.compile(
+    r"\b(a|\d{1,2}|" + "|".join(_EN_NUMBER) + r")\s+(day|week|month)s?\s+and\s+a\s+half\s+ago\b"
+    r"|\b(an?|\d{1,2}|" + "|".join(_EN_NUMBER) + r")\s+and\s+a\s+half\s+(day|week|month)s?\s+ago\b"
+    r"|\b(\d{1,2})\.5\s*(day|week|month)s?\s+ago\b",
     re.I,
 )
 _ARRIVED = re.compile(
@@ -137,12 +144,19 @@ _TENS_AND_SOME = re.compile(
 
 
 def _numbered(text: str) -> tuple[float, float] | None:
-    """ "3 days ago", "six weeks ago", 两周前, 三天前, 十几天前."""
+    """ "3 days ago", "six weeks ago", "a month and a half ago", 两周前, 三天前, 十几天前,
+    一个半月前."""
     some = _TENS_AND_SOME.search(text)
     if some:
         tens = _CN_NUMBER.get(some.group(1), 1) * 10
         unit = _UNIT_DAYS[some.group(2)]
         return (tens + 1) * unit - 1, (tens + 9) * unit + 1
+    half = _AND_A_HALF.search(text)
+    if half:
+        at = next(i for i in (1, 3, 5) if half.group(i))
+        word, unit_word = half.group(at).lower(), half.group(at + 1)
+        whole = int(word) if word.isdigit() else _EN_NUMBER.get(word, 1)
+        return _around((whole + 0.5) * _UNIT_DAYS[unit_word.lower()])
     m = _N_AGO.search(text)
     if not m:
         return None
@@ -154,9 +168,15 @@ def _numbered(text: str) -> tuple[float, float] | None:
         raw = m.group(3)
         count = int(raw) if raw.isdigit() else _chinese_number(raw)
         unit = _UNIT_DAYS[m.group(5)]
-        if m.group(4):  # 两个多月前: more than two months, less than three
+        if m.group(4) == "多":  # 两个多月前: more than two months, less than three
             return count * unit, (count + 1) * unit + max(1.0, unit * 0.5)
-    days = count * unit
+        if m.group(4) == "半":  # 一个半月前: a month and a half
+            count += 0.5
+    return _around(count * unit)
+
+
+def _around(days: float) -> tuple[float, float]:
+    """About so many days ago: shoppers round."""
     slack = max(1.0, days * 0.35)
     return max(0.0, days - slack), days + slack
 

@@ -246,10 +246,17 @@ class WooCommerceOrderSystem:
             found: dict[str, Any] | None = self.api.get(f"orders/{int(digits.group(0))}")
             if found and (key.isdigit() or order_key(str(found.get("number", ""))) == key):
                 return found
+        # A plugin's numbers ("JX30425") are searched as written, without the space or hyphen
+        # a shopper put in ("jx 30425"), and by their digits ("30425" alone is JX30425 when
+        # no order has that id).
         written = reference.strip().lstrip("#").strip()
-        for o in self._list("orders", {"search": written}):
-            if order_key(str(o.get("number", ""))) == key:
-                return o
+        for search in dict.fromkeys((written, key, digits.group(0) if digits else "")):
+            if not search:
+                continue
+            for o in self._list("orders", {"search": search}):
+                number = order_key(str(o.get("number", "")))
+                if number == key or (key.isdigit() and re.fullmatch(rf"[A-Z]{{1,5}}{key}", number)):
+                    return o
         return None
 
     def get_order(self, number: str) -> Order | None:

@@ -211,6 +211,9 @@ def test_a_name_with_particles_and_a_postcode_is_who_they_are(text: str) -> None
         ("十来天前收到的颂钵", 10, 20, "delivered"),
         ("二十几天前买的台灯", 20, 30, "placed"),
         ("everything from my order of about six weeks ago", 27.3, 56.7, "either"),  # words
+        ("一个半月前收到的直排轮想退", 29.25, 60.75, "delivered"),  # a month and a half
+        ("the skates that arrived a month and a half ago", 29.25, 60.75, "delivered"),
+        ("ordered it 1.5 weeks ago", 6.83, 14.18, "placed"),
     ],
 )
 def test_when_it_happened(text: str, low: float, high: float, event: str) -> None:

@@ -474,3 +474,58 @@ def test_a_corrected_order_number_verifies_with_the_right_one(kymata: ServedStor
     )
     assert state.proof is not None and state.proof.orders == ["#KYM5387"], replies[-1]
     assert "Order #KYM5387" in replies[-1]
+
+
+@pytest.fixture(scope="module")
+def pinwheel() -> Iterator[ServedStore]:
+    yield from _serve("pinwheel-roller-shopify")
+
+
+def test_a_number_corrected_in_the_next_message_verifies(pinwheel: ServedStore) -> None:
+    """PW31894 is no order; the next message's "pw 31849" (read as five digits) is the order
+    to cancel, with the earlier number out of the way."""
+    replies, state = talk(
+        pinwheel,
+        "我想cancel今天的订单，邮箱 leizhao88@example.com，单号 pw 31894",
+        "不好意思打错了，是 pw 31849",
+        language="zh",
+    )
+    assert state.customer is not None, replies
+    assert state.pending is not None and state.pending.order == "PW31849", replies[-1]
+
+
+def test_a_month_and_a_half_ago_picks_the_delivered_order(pinwheel: ServedStore) -> None:
+    """直排轮 (inline skates) could be the wheels of today's order; the delivery 46 days ago
+    is the one meant, past its return window: a person decides."""
+    replies, state = talk(pinwheel, "黄志明 94112", "一个半月前收到的直排轮想退", language="zh")
+    assert "PW31633" in replies[-1] and state.pending is None, replies[-1]
+
+
+@pytest.fixture(scope="module")
+def jinxiu() -> Iterator[ServedStore]:
+    yield from _serve("jinxiu-qipao-woocommerce")
+
+
+@pytest.mark.parametrize("written", ["JX 30559", "jx30559", "#JX-30559", "30559"])
+def test_a_plugin_number_as_shoppers_write_it_is_found(jinxiu: ServedStore, written: str) -> None:
+    order = jinxiu.system.get_order(written)
+    assert order is not None and order.number == "JX30559"
+
+
+@pytest.fixture(scope="module")
+def tonglok() -> Iterator[ServedStore]:
+    yield from _serve("tonglok-toys-woocommerce")
+
+
+def test_a_swap_to_a_size_alone_asks_for_what_is_left(tonglok: ServedStore) -> None:
+    """ "change to 130": the words after the swap are a size, no words to compare by meaning
+    (this once raised on an empty comparison)."""
+    replies, state = talk(
+        tonglok,
+        "Goh Mei Qi 560456",
+        "the yellow raincoat is too small, can i change to 130",
+        "ok then the green one in 130",
+        meaning=BundledMeaning(),
+    )
+    assert state.pending is not None and state.pending.action == "exchange", replies
+    assert "TL-RAIN-130-GRN" in str(state.pending.to_json()), replies[-1]

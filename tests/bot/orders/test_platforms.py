@@ -228,9 +228,10 @@ def test_every_order_reads_back_as_its_readme_says(evaluation_store) -> None:
         order = served.system.get_order(number.lstrip("#"))  # shoppers drop the "#"
         assert order is not None and order.number == number
         if m := re.search(r"delivered (\d+) d ago", facts):
+            # Whole days, rounded: later stores deliver at any hour ("38 d ago" is 38 d 3 h).
             assert order.delivered_at is not None
-            assert abs((now - order.delivered_at) - timedelta(days=int(m.group(1)))) < timedelta(
-                hours=1
+            assert abs((now - order.delivered_at) - timedelta(days=int(m.group(1)))) <= timedelta(
+                hours=12
             ), number
         if m := re.search(r"tracking `([^`]+)`", facts):
             if _TRACKING_NOT_IN_DATA.get(number) == m.group(1):
@@ -259,7 +260,9 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 def test_customers_are_found_as_the_readme_lists_them(evaluation_store) -> None:
     served, readme = evaluation_store
     blocks = re.findall(
-        r"^### (.+?)(?: \((.*)\))?\n\n- email `([^`]+)`, phone `[^`]*`, postcode `([^`]*)`",
+        # a phone may be followed by "(also written `(510) 555-0134`)"
+        r"^### (.+?)(?: \((.*)\))?\n\n- email `([^`]+)`, "
+        r"phone `[^`]*`(?: \(also written `[^`]*`\))?, postcode `([^`]*)`",
         readme,
         re.M,
     )
