@@ -62,3 +62,32 @@ def orders_costing(text: str, orders: list[Order]) -> list[Order]:
         )
     ]
     return fitting or orders
+
+
+# "the order with three items", "my 2-item order", 三件那单, 有两样东西的订单: how many things.
+_COUNTS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+}  # fmt: skip
+_ITEM_COUNT = re.compile(
+    r"\border\s+with\s+(\d|one|two|three|four|five|six)\s+(?:items|things|products|pieces)\b"
+    r"|\b(\d|two|three|four|five|six)[- ](?:item|piece|thing)\s+order\b"
+    r"|(\d|[一两二三四五六])\s*(?:件|样)(?:东西|商品|货)?(?:的|嘅)?\s*(?:那|这|嗰|呢)?(?:一)?(?:单|张单|笔订单|个订单|訂單|单子)",
+    re.I,
+)
+
+
+def orders_counting(text: str, orders: list[Order]) -> list[Order]:
+    """The orders with as many items (lines, or pieces) as the text says; all of them when it
+    says none or none fits."""
+    m = _ITEM_COUNT.search(text)
+    if not m:
+        return orders
+    raw = next(g for g in m.groups() if g)
+    count = int(raw) if raw.isdigit() else _COUNTS[raw.lower()]
+    fitting = [
+        order
+        for order in orders
+        if count in (len(order.items), sum(item.quantity for item in order.items))
+    ]
+    return fitting or orders

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.orders.amounts import orders_costing
+from bot.orders.amounts import orders_costing, orders_counting
 from bot.orders.intents import item_words, strip_references
 from bot.orders.items import (
     chunks,
@@ -118,8 +118,9 @@ _NOT_AN_ITEM = re.compile(
 
 def _when_or_cost(text: str, orders: list[Order], now: datetime) -> list[Order]:
     """The orders when they came or were placed ("前两日订咗个行李箱") and what they cost
-    ("我有一张2599比索的订单") fit; all of them when the text says neither."""
-    return orders_costing(text, orders_fitting(text, orders, now))
+    ("我有一张2599比索的订单") and how many items they hold ("三件那单") fit; all of them when the
+    text says none of these."""
+    return orders_counting(text, orders_costing(text, orders_fitting(text, orders, now)))
 
 
 class OrderFinder:
@@ -498,6 +499,9 @@ class OrderFinder:
         款, "brown" for Marrom); when the one they have is what the words mean most ("我的黑色背
         包想换成橄榄绿的"), the nearest of the others, if it stands out among them."""
         meaning = self.turn.meaning
+        # Sizes and codes (S, XL, 38, 110cm) are named by their words, never by meaning: "子的"
+        # came 0.63 near "S".
+        values = [v for v in values if not _A_CODE.fullmatch(v.strip())]
         wanted = wanted_part(text)
         pieces = chunks(wanted) if wanted and len(values) > 1 else []
         if pieces:  # (none in "换成别的吧": nothing said of what is wanted)
@@ -532,6 +536,7 @@ class OrderFinder:
         return rest[index] if index is not None else None
 
 
+_A_CODE = re.compile(r"[A-Za-z]{1,3}|.*\d.*")
 # Below this, words are about something else than the values compared (雾黑色 and phone models
 # 0.21; "the brown one" and Preto/Marrom 0.6).
 _UNRELATED = 0.35
@@ -554,10 +559,16 @@ def _same_kind(key: str, kept: str) -> bool:
     return bool(_COLOUR_KEY.search(key) and re.search(r"colou?r|颜色|色", kept, re.I))
 
 
+_LETTER_SIZES = {"加大": "XL", "特大": "XL", "大": "L", "中": "M", "小": "S", "加小": "XS"}
+_LETTER_SIZE = re.compile(r"(加大|特大|加小|大|中|小)[号码號碼](?!的?(?:了|太|有点|偏))")
+
+
 def _named_last(text: str, key: str, values: list[str]) -> str | None:
     """The value of this option the text names last, or None."""
     if values and {fold(v) for v in values} <= _YES_NO:
         return _yes_or_no(text, key, values)
+    if {v.upper() for v in values} & set(_LETTER_SIZES.values()):  # 大号 is L, 中码 M
+        text = _LETTER_SIZE.sub(lambda m: f" {_LETTER_SIZES[m.group(1)]} ", text)
     spots: list[tuple[int, str]] = []
     for value in values:  # the longest first: "XL" is not also "L"
         at = _last_mention(text, value)

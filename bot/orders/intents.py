@@ -202,7 +202,8 @@ _YES = re.compile(
     re.I,
 )
 _NOT_A_PLAIN_YES = re.compile(
-    r"\?|？|\b(but|not|don'?t|no|instead|wait|first|before|unless|however)\b|不|别|但|先|还是|吗",
+    r"\?|？|\b(but|not|don'?t|no|instead|wait|first|before|unless|however|keep|keeping|leave|"
+    r"later|for now|hold off|never ?mind)\b|不|别|但|先|还是|吗|留着|再说",
     re.I,
 )
 _NO = re.compile(
@@ -308,7 +309,11 @@ _CHANGED_MIND = re.compile(
     r"\b(?:actually|on second thought|wait)\b.{0,20}\b(?:no|don'?t|do not|keep)\b|"
     r"\b(?:don'?t|do not|no need to|never ?mind)\b.{0,15}\b(?:cancel|return|exchange|change|"
     r"do (?:it|that)|bother)\b|\bchanged my mind\b|\bforget (?:it|that)\b|"
-    r"算了|算啦|不用了|不要了吧|还是不|不取消|不退了|不换了|先不|别(?:取消|退|换|改)|不用[喇啦]",
+    # "ok cheers, I'll keep it for now", "I'd rather hold off": the change is not wanted
+    r"\b(?:i'?ll|i will|i'?d rather|let'?s|i'?m going to|gonna)\s+(?:just\s+)?(?:keep|leave|hold)"
+    r"\b|\bhold off\b|"
+    r"算了|算啦|不用了|不要了吧|还是不|不取消|不退了|不换了|先不|别(?:取消|退|换|改)|不用[喇啦]|"
+    r"(?:还是|先)留着",
     re.I,
 )
 
@@ -505,6 +510,13 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
         and any(_asks_a_change(clause, actions) for clause in _CLAUSE.split(text))
     ):  # "机车皮衣退货，退款大概多久到账？": the request, and a question beside it
         return True
+    clauses = _CLAUSE.split(text)
+    if (
+        set(said.intents) & actions
+        and any(_CONDITION.search(clause) for clause in clauses)
+        and not any(_asks_a_change(clause, actions) for clause in clauses)
+    ):  # "if I cancel the grooming kit order, how long would the refund take?": a question
+        return False
     if said.email and (said.postcode or said.name):  # "I'm ..., email ..., zip ...": identifying
         return True
     identified = said.email or said.postcodes or said.order_numbers or said.order_hints

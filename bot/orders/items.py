@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Protocol, TypeVar
 
 import numpy as np
 
-from bot.orders.meaning import Meaning, clear_winner, group_similarity
+from bot.orders.meaning import Meaning, clear_winner, group_similarity, similarities
 from bot.orders.script import UNREAD, fold, readable, script_parts, simplified, spaced
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -24,7 +25,10 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 _LATIN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 ALL = re.compile(
     # "both pairs", "all 3 bottles": every unit of one line, not every line
-    r"\b(all(?!\s+(?:\d+|two|three|four|five|six)\b)|everything|every item|whole order|"
+    # not the idioms: "doesn't want to skate after all", "not at all", "that's all", "all good"
+    r"\b((?<!\bafter\s)(?<!\bat\s)(?<!\bof\s)(?<!\bthat's\s)(?<!\bthats\s)(?<!\babove\s)"
+    r"all(?!\s+(?:\d+|two|three|four|five|six|right|good|set|along|in\s+all)\b)"
+    r"|everything|every item|whole order|"
     r"both(?!\s+(?:pairs?|units?|sets?|pieces?|packs?|bottles?|boxes?|rolls?|spools?|bags?)\b)|"
     r"entire order)\b"
     r"|全部|都退|全退|整个订单|所有|都要退|都不要",
@@ -352,7 +356,24 @@ def name_score(text: str, line: Line) -> float:
             score += 1
     shared = _bigrams(line.name) & _bigrams(text)
     score += len(shared)
+    if _CJK.search(line.name) and re.search(r"[a-z]{4}", lowered):  # "qipao" for 旗袍
+        score += sum(1 for w in _pinyin_words(line.name) if re.search(rf"\b{w}s?\b", lowered))
     return score
+
+
+@lru_cache(maxsize=4096)
+def _pinyin_words(name: str) -> frozenset[str]:
+    """How shoppers write the Chinese words of a name in letters: two to four syllables in a
+    row ("量身定制旗袍": "qipao", "dingzhi", ...; "汉服": "hanfu")."""
+    from pypinyin import Style, lazy_pinyin
+
+    found: set[str] = set()
+    for run in _CJK_RUN.findall(simplified(name)):
+        syllables = lazy_pinyin(run, style=Style.NORMAL, v_to_u=False)
+        for n in (2, 3, 4):
+            for i in range(len(syllables) - n + 1):
+                found.add("".join(syllables[i : i + n]))
+    return frozenset(w for w in found if len(w) >= 4 and w.isascii() and w.isalpha())
 
 
 def option_score(text: str, line: Line) -> float:
@@ -388,6 +409,45 @@ def position(text: str, count: int) -> int | None:
         n = _CN_DIGITS.get(m.group(3)) or int(m.group(3))
     index = count - 1 if n == -1 else n - 1
     return index if 0 <= index < count else None
+
+
+# "the second pair of skates", "the first of the two lamps", 第二双溜冰鞋: an ordinal among the
+# lines the words name (a position among all lines is _POSITION's).
+_NTH_OF = re.compile(
+    r"\b(?:the\s+)?(first|1st|second|2nd|third|3rd|last)\s+(?:(?:pair|set|box|pack)\s+of\s+|"
+    r"of\s+the\s+(?:two|three|\d)\s+)?((?!(?:one|item|line|thing|product|order|time)s?\b)"
+    r"[a-z][\w'-]*(?:\s+[a-z][\w'-]*){0,2})"
+    r"|第\s*([一二三12])\s*[双套件个条把副盒瓶款]\s*([\u3400-\u9fff]{1,8})",
+    re.I,
+)
+
+
+def nth_of_named(text: str, lines: Sequence[L], meaning: Meaning | None) -> L | None:
+    """The line an ordinal picks among the lines its words name, when they name several
+    ("the second pair of skates" of two pairs of skates and a set of pads)."""
+    m = _NTH_OF.search(text)
+    if not m:
+        return None
+    if m.group(1):
+        n = _ORDINALS[m.group(1).lower()]
+        words = re.split(r"(?i)\s+(?:from|in|of|on|that|which|i|my|to|for|please)\b", m.group(2))[0]
+    else:
+        n, words = _CN_DIGITS.get(m.group(3)) or int(m.group(3)), m.group(4)
+    scores = [name_score(words, line) for line in lines]
+    best = max(scores, default=0.0)
+    if best > 0:
+        named = [line for line, score in zip(lines, scores, strict=True) if score == best]
+    else:  # 溜冰鞋 against English names: the product meant, and every line of it
+        names = list(dict.fromkeys(line.name for line in lines))
+        pick = (
+            clear_winner(similarities(meaning, [words], names).tolist(), floor=0.4, margin=0.1)
+            if meaning is not None and len(names) > 1
+            else None
+        )
+        named = [line for line in lines if pick is not None and line.name == names[pick]]
+    if len(named) < 2 or n > len(named):
+        return None
+    return named[-1] if n == -1 else named[n - 1]
 
 
 def lines_named(

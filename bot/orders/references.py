@@ -49,11 +49,17 @@ POSTCODE = re.compile(
 )
 POSTCODE_HINT = re.compile(
     r"zip|post ?code|postal|eircode|c[oó]digo postal|\bc\.?p\.?(?=\s*\d)"
+    # German, French, Italian, Swiss, Brazilian, Nordic names (capitals: "plz" is "please")
+    r"|(?:\b(?-i:PLZ|CAP|NPA|CEP)|postleitzahl|code postal|postnr|postnummer)\b"
+    r"(?=\s*:?\s*[A-Z]{0,2}-?\d)"
     r"|邮编|邮政编码|邮递区号|邮区编号",
     re.I,
 )
 # The words that say a postcode follows, in the shopper's language ("zip", "CP", 邮编).
-_HINT_EN = r"zip|post ?code|postal code|eircode|c[oó]digo postal|\bc\.?p\.?"
+_HINT_EN = (
+    r"zip|post ?code|postal code|eircode|c[oó]digo postal|\bc\.?p\.?"
+    r"|\b(?-i:PLZ|CAP|NPA|CEP)\b|\b(?:postleitzahl|code postal|postnr|postnummer)\b"
+)
 _HINT_ZH = r"邮编|邮政编码|邮递区号|邮区编号"
 _HINTED = re.compile(
     rf"(?:{_HINT_EN}|{_HINT_ZH})"
@@ -161,7 +167,9 @@ _NOT_NAME = set(
 )
 _CJK_NOT_NAME = re.compile(
     r"的|我是|我叫|名字|邮编|邮箱|订单|我的|你好|您好|请问|帮我|谢谢|快递|地址|收货|退货|取消|换货|那单|这单|单号|物流|什么|"
-    r"签收|发货|老公|老婆|妻子|丈夫|先生|女士|手机|电话|游客|顾客|客人|客户|会员|买家|用户|下单|本人"
+    r"签收|发货|老公|老婆|妻子|丈夫|先生|女士|手机|电话|游客|顾客|客人|客户|会员|买家|用户|下单|本人|"
+    # courtesy and corrections before the details: "不好意思，…是 30862"
+    r"不好意思|对不起|抱歉|麻烦|打扰|哈喽|哈啰|早上好|上午好|下午好|晚上好|在吗|客服|打错|写错|说错|不对|好的|是的"
 )
 
 # -- addresses --------------------------------------------------------------------------------
@@ -169,9 +177,16 @@ _UNIT_BEFORE = re.compile(
     r"(?i)\b(?:apt|apartment|suite|ste|unit|flat|floor|level|room|rm|bldg|building)\.?\s*#?\s*"
     r"[\w-]{1,6}$"
 )
+# A floor or flat written after the house number: "Apt 4", "2. OG", "3. Stock", "Top 12",
+# "Hinterhaus", "Stiege 2", "Bâtiment B", "2º piso".
+_FLOOR_WORDS = (
+    r"og|ug|eg|dg|stock|etage|obergeschoss|dachgeschoss|erdgeschoss|étage|piso|planta|floor"
+)
 _UNIT = re.compile(
     r"(?i)^(apt|apartment|suite|ste|unit|flat|fl|floor|level|lvl|room|rm|#|bldg|building|po box|"
-    r"p\.o\.)\b"
+    r"p\.o\.|whg|wohnung|top|stiege|stg|tür|hinterhaus|vorderhaus|seitenflügel|gartenhaus|"
+    rf"b[âa]timent|bât|escalier|esc|puerta|{_FLOOR_WORDS})\b"
+    rf"|^\d{{1,2}}(?:\.|º|ª|st|nd|rd|th|e|er|ème)?\s*(?:{_FLOOR_WORDS})\b"
 )
 _ADDRESS_CUE = re.compile(
     r"(?i)\b(?:ship(?:ped)?|send|sent|deliver(?:ed)?|mail|redirect|change(?:d)?|update|move|"
@@ -192,9 +207,14 @@ _STREET = re.compile(
     r"gade)\s*\d+"
     # any name and number followed by a postcode before its town: "Grensen 5, 0159 Oslo"
     # (a floor may follow the number: "Weesperzijde 112-2")
-    r"|(?!(?:order|ordre|bestilling|pedido|commande|zip|postcode|no|nr)\b)(?-i:[A-ZÀ-Þ])[\w'’-]{2,}"
+    # (a German or Dutch name may start with a particle: "Am Hang 3", "An der Alster 12")
+    r"|(?!(?:order|ordre|bestilling|pedido|commande|zip|postcode|no|nr)\b)"
+    r"(?:(?-i:Am|An|Im|Zum|Zur|Auf|Unter|Hinter|Op|Aan)\s+(?:(?-i:der|den|dem|de)\s+)?)?"
+    r"(?-i:[A-ZÀ-Þ])[\w'’-]{2,}"
     r"(?:\s+[A-Za-zÀ-ÿ][\w'’-]*){0,2}\s+\d{1,4}[A-Za-z]?(?:-\d{1,3})?"
-    r"(?=\s*,\s*(?:(?:[A-Z]{1,2}-)?(?:\d{4,5}|\d{3}\s\d{2})|(?-i:AD)\d{3})\s+(?-i:[A-ZÀ-Þ])"
+    # (or a floor: "Am Hang 3, 2. OG, 81245 München")
+    rf"(?=\s*,\s*(?:\d{{1,2}}\.?\s*)?(?:{_FLOOR_WORDS}|top\s*\d+|whg\.?\s*\d+)\b"
+    r"|\s*,\s*(?:(?:[A-Z]{1,2}-)?(?:\d{4,5}|\d{3}\s\d{2})|(?-i:AD)\d{3})\s+(?-i:[A-ZÀ-Þ])"
     # ... or after it: "Zhung Lam 5, Paro 12001"
     r"|\s*,\s*(?-i:[A-ZÀ-Þ])[\w'’-]+(?:\s+[A-Za-zÀ-ÿ][\w'’-]*){0,2}\s+\d{4,6}(?![\w-]))"
     # Turkish, the kind after the name and the number after "No:": "Bağdat Cad. No: 301",
@@ -591,6 +611,12 @@ def _segment(text: str, start: int) -> tuple[str, int]:
         before = rest[: m.start()].split()[-1:] or [""]
         if m.group(0).startswith(".") and re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", before[0]):
             continue  # initials in a street's name: "169 H.V. dela Costa Street"
+        if (
+            m.group(0).startswith(".")
+            and re.fullmatch(r"\d{1,2}", before[0])
+            and re.match(rf"(?i)(?:{_FLOOR_WORDS})\b", rest[m.end() :])
+        ):
+            continue  # a floor: "Am Hang 3, 2. OG, 81245 München"
         if m.group(0).startswith(".") and re.fullmatch(
             r"(?i)(no|st|ave|dr|rd|apt|mt|ste|blvd|ln|ct|pl|hwy|p\.o|po|ul|al|os|m|nr|str|av|col|"
             r"int|depto|dpto|fracc|edif|mz|lt|esq|jr|sr|jl|jln|kav|blok|"

@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 from itertools import permutations
 from typing import Generic, Literal
 
-from bot.orders.items import ALL, L, descriptors, lines_named, position, same_product
+from bot.orders.items import (
+    ALL,
+    L,
+    descriptors,
+    lines_named,
+    nth_of_named,
+    position,
+    same_product,
+)
 from bot.orders.meaning import Meaning, group_similarity
 from bot.orders.script import plain_text
 
@@ -98,6 +106,21 @@ _FILLER = re.compile(
 )
 
 
+_AND = re.compile(r"(?i)\b(?:and|plus)\b|和|跟|及|、|还有")
+_POSITIONAL = re.compile(
+    r"(?i)\b(?:first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)\b|\b(?:item|line)\s*#?\s*\d|第"
+)
+
+
+def _listed_with_it(text: str) -> bool:
+    """Whether the clause naming a position lists more ("the first pair and the pads"); not
+    "the order with the lederhosen, shoes and belt: the 2nd item"."""
+    for clause in re.split(r"[:;.?!：；。？！\n]", text):
+        if _POSITIONAL.search(clause) and _AND.search(clause):
+            return True
+    return False
+
+
 @dataclass
 class Selection(Generic[L]):
     """The lines a request changes and the lines the shopper keeps; `unclear` when the frames
@@ -146,7 +169,14 @@ def _named_lines(
 ) -> list[L]:
     if len(lines) == 1:
         return list(lines)
+    nth = nth_of_named(text, lines, meaning)
     at = position(text, len(lines))
+    if (nth is not None or at is not None) and not single and _listed_with_it(text):
+        listed = _resolve(text, lines, meaning, words_only=False)  # "the first pair and the pads"
+        if len(listed) > 1:
+            return listed
+    if nth is not None:
+        return [nth]
     if at is not None:
         return [lines[at]]
     if not single and ALL.search(text):
@@ -329,7 +359,10 @@ def _resolve(
         if not _names_something(part):
             continue
         at = position(part, len(lines))
-        if at is not None:
+        nth = nth_of_named(part, lines, None if words_only else meaning)
+        if nth is not None:
+            named.append([nth])
+        elif at is not None:
             named.append([lines[at]])
         else:
             by_meaning = None if words_only else meaning

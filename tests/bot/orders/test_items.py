@@ -468,3 +468,59 @@ def test_categories_of_one_kind_tell_no_line_apart(meaning: BundledMeaning) -> N
         Line("2", "Přezůvky z merina", "Domácí obuv", {"velikost": "S (36–38)"}),
     ]
     assert order_named("儿童鞋退了", [lines[:1], lines[1:]], meaning) == []
+
+
+SKATES = [
+    Line("1", "Kids' Adjustable Quad Skates", "Skates", {"size": "Y10-13", "colour": "Pink"}),
+    Line("2", "Kids' Adjustable Quad Skates", "Skates", {"size": "1-4", "colour": "Blue"}),
+    Line("3", "Triple-Pack Pads", "Protective Gear", {"size": "Youth"}, quantity=2),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an ordinal among the lines the words name, not among all lines
+        ("send back the second pair of skates from my last delivery", ["2"]),
+        ("the last pair of skates please", ["2"]),
+        ("return the first pair of skates and the pads", ["1", "3"]),
+        ("订单里的第二双溜冰鞋想退", ["2"]),
+        # "after all" is no "all"
+        ("send back the second pair of skates, my youngest doesn't want to skate after all", ["2"]),
+        ("return them all", ["1", "2", "3"]),
+        # a list before the clause with the position is the order's description
+        ("about the order with the skates, pads and more: I want to send back the 2nd item", ["2"]),
+    ],
+)
+def test_an_ordinal_among_the_lines_named(
+    meaning: BundledMeaning, text: str, expected: list[str]
+) -> None:
+    chosen = resolve_lines(text, SKATES, meaning, single=False)
+    assert [line.line_id for line in chosen] == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["I don't want it at all", "that's all, thanks", "all good", "first of all, hi"]
+)
+def test_idioms_with_all_name_no_line(text: str) -> None:
+    from bot.orders.items import ALL
+
+    assert ALL.search(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the made-to-measure qipao doesn't fit", "1"),  # 旗袍 written in letters
+        ("return the hanfu please", "2"),
+    ],
+)
+def test_a_chinese_name_written_in_pinyin(text: str, expected: str) -> None:
+    from bot.orders.items import lines_named
+
+    lines = [
+        Line("1", "量身定制旗袍", "旗袍"),
+        Line("2", "明制汉服套装", "汉服"),
+        Line("3", "桑蚕丝围巾 Mulberry Silk Scarf", "配饰"),
+    ]
+    assert [line.line_id for line in lines_named(text, lines, None)] == [expected]

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.orders.amounts import said_amounts
+from bot.orders.amounts import orders_counting, said_amounts
 from bot.orders.intents import extract, item_words, starts_order_request
-from bot.orders.system import Address, Order
+from bot.orders.system import Address, Order, OrderItem
 from bot.orders.when import orders_fitting, said_when
 
 
@@ -534,3 +534,69 @@ def test_this_morning_is_todays_date_not_the_last_day() -> None:
     today, last_evening = _orders_placed(now, 0.1, 16 / 24)
     text = "please cancel the puzzle I ordered this morning"
     assert orders_fitting(text, [today, last_evening], now) == [today]
+
+
+def _item(line_id: str, quantity: int = 1) -> OrderItem:
+    return OrderItem(line_id, f"SKU-{line_id}", "p", f"Thing {line_id}", {}, quantity, 10.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我想退货，就是三件那单里的第二个", "101"),
+        ("the order with two items", "100"),
+        ("my 2-item order", "100"),
+        ("有两样东西的那单", "100"),
+        ("the order with five items", None),  # none fits: all of them
+    ],
+)
+def test_the_order_named_by_how_many_items_it_holds(text: str, expected: str | None) -> None:
+    now = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    two, three = _orders_placed(now, 4, 14)
+    two = replace(two, items=(_item("1"), _item("2")))
+    three = replace(three, items=(_item("1", 3),))  # three pieces of one thing
+    fitting = orders_counting(text, [two, three])
+    assert [o.number for o in fitting] == ([expected] if expected else ["100", "101"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if I cancel the grooming kit order, how long would the refund take to reach my card?",
+        "如果我取消那个订单，退款多久到账？",
+    ],
+)
+def test_a_change_asked_as_a_condition_starts_nothing(text: str) -> None:
+    assert not starts_order_request(text, extract(text), verified=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "yes", "no"),
+    [
+        ("ok cheers, I'll keep it for now", False, True),
+        ("I'd rather hold off", False, True),
+        ("还是留着吧", False, True),
+        ("ok go ahead", True, False),
+        ("好的", True, False),
+    ],
+)
+def test_an_ok_that_keeps_it_is_a_no(text: str, yes: bool, no: bool) -> None:
+    said = extract(text)
+    assert (said.yes, said.no) == (yes, no)
+
+
+@pytest.mark.parametrize(
+    ("text", "postcodes"),
+    [
+        ("Hallo, Katharina Huber, PLZ 80469", ["80469"]),  # German
+        ("Mario Rossi, CAP 20121", ["20121"]),  # Italian
+        ("plz cancel order 30862", []),  # "please", not Postleitzahl
+    ],
+)
+def test_postcodes_named_in_other_languages(text: str, postcodes: list[str]) -> None:
+    assert extract(text).postcodes == postcodes
+
+
+def test_an_apology_before_a_number_is_no_name() -> None:
+    said = extract("不好意思，订单号打错了，是 30862")
+    assert said.names == [] and said.postcodes == ["30862"]

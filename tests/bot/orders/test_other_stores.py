@@ -529,3 +529,25 @@ def test_a_swap_to_a_size_alone_asks_for_what_is_left(tonglok: ServedStore) -> N
     )
     assert state.pending is not None and state.pending.action == "exchange", replies
     assert "TL-RAIN-130-GRN" in str(state.pending.to_json()), replies[-1]
+
+
+@pytest.fixture(scope="module")
+def almrausch() -> Iterator[ServedStore]:
+    yield from _serve("almrausch-tracht-shopify")
+
+
+@pytest.mark.parametrize(
+    ("message", "wanted"),
+    [
+        # "子的" came 0.63 near "S": sizes are named by their words, never by meaning
+        ("红格子衬衫想换成蓝格子的，还是M码", "M / Blue Check"),
+        ("衬衫想换成大号的", "L / Red Check"),  # 大号 is L
+    ],
+)
+def test_a_size_is_kept_or_named_by_its_words(
+    almrausch: ServedStore, message: str, wanted: str
+) -> None:
+    who = "liming.hd@example.de 订单号30557"
+    replies, state = talk(almrausch, who, message, language="zh", meaning=BundledMeaning())
+    assert state.pending is not None, replies[-1]
+    assert f"Landhaus Check Shirt ({wanted})" in replies[-1]

@@ -585,3 +585,24 @@ def test_a_mixed_case_run_after_a_cue_stays_an_item() -> None:
 )
 def test_a_corrected_order_number_withdraws_the_one_before(text: str, orders: list[str]) -> None:
     assert [o.text for o in read_references(text).orders] == orders
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        # a German name starting with a particle, and the floor after the number
+        ("new address: Am Hang 3, 2. OG, 81245 München", ("Am Hang 3", "2. OG", "München")),
+        ("Lindenstraße 12a, 3. Stock, 10969 Berlin", ("Lindenstraße 12a", "3. Stock", "Berlin")),
+        ("please ship to An der Alster 12, 20099 Hamburg", ("An der Alster 12", "", "Hamburg")),
+        ("Bergweg 7, Top 4, 6020 Innsbruck", ("Bergweg 7", "Top 4", "Innsbruck")),  # Austria
+        ("Rue de Rivoli 5, 2e étage, 75001 Paris", ("Rue de Rivoli 5", "2e étage", "Paris")),
+    ],
+)
+def test_a_floor_or_flat_after_the_house_number(text: str, fields: tuple[str, str, str]) -> None:
+    said = extract(text)
+    assert said.address is not None
+    assert (said.address.line1, said.address.line2, said.address.city) == fields
+
+
+def test_a_sentence_ending_after_a_house_number_is_no_floor() -> None:
+    assert extract("Lindenstraße 12. Danke").address is None
