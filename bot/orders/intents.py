@@ -202,8 +202,9 @@ _YES = re.compile(
     re.I,
 )
 _NOT_A_PLAIN_YES = re.compile(
-    r"\?|？|\b(but|not|don'?t|no|instead|wait|first|before|unless|however|keep|keeping|leave|"
-    r"later|for now|hold off|never ?mind)\b|不|别|但|先|还是|吗|留着|再说",
+    r"\?|？|\b(but|not|don'?t|no|instead|wait|first|before|unless|however|hold off|never ?mind|"
+    r"keep (?:it|them|everything|the order)|leave it(?!\s+(?:to|with|at|in|on|outside|by)\b))\b"
+    r"|不|别|但|先|还是|吗|留着|再说",
     re.I,
 )
 _NO = re.compile(
@@ -311,7 +312,7 @@ _CHANGED_MIND = re.compile(
     r"do (?:it|that)|bother)\b|\bchanged my mind\b|\bforget (?:it|that)\b|"
     # "ok cheers, I'll keep it for now", "I'd rather hold off": the change is not wanted
     r"\b(?:i'?ll|i will|i'?d rather|let'?s|i'?m going to|gonna)\s+(?:just\s+)?(?:keep|leave|hold)"
-    r"\b|\bhold off\b|"
+    r"\b|\bhold off\b|\bleave it\b(?!\s+(?:to|with|at|in|on|outside|by|behind|next)\b)|"
     r"算了|算啦|不用了|不要了吧|还是不|不取消|不退了|不换了|先不|别(?:取消|退|换|改)|不用[喇啦]|"
     r"(?:还是|先)留着",
     re.I,

@@ -576,6 +576,9 @@ def test_a_change_asked_as_a_condition_starts_nothing(text: str) -> None:
         ("ok cheers, I'll keep it for now", False, True),
         ("I'd rather hold off", False, True),
         ("还是留着吧", False, True),
+        ("ok leave it", False, True),
+        ("yes, keep the rest", True, False),  # the rest stays, as proposed
+        ("yes, leave it at the front door", True, False),
         ("ok go ahead", True, False),
         ("好的", True, False),
     ],
