@@ -536,7 +536,7 @@ class OrderFinder:
         return rest[index] if index is not None else None
 
 
-_A_CODE = re.compile(r"[A-Za-z]{1,3}|.*\d.*")
+_A_CODE = re.compile(r"(?i)\d*x{0,4}[sml]|xxs|os|.*\d.*")  # not "Tan", "Gri", "Red"
 # Below this, words are about something else than the values compared (雾黑色 and phone models
 # 0.21; "the brown one" and Preto/Marrom 0.6).
 _UNRELATED = 0.35

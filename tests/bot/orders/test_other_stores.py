@@ -542,6 +542,7 @@ def almrausch() -> Iterator[ServedStore]:
         # "子的" came 0.63 near "S": sizes are named by their words, never by meaning
         ("红格子衬衫想换成蓝格子的，还是M码", "M / Blue Check"),
         ("衬衫想换成大号的", "L / Red Check"),  # 大号 is L
+        ("格子衬衫想换成蓝色的，尺码不变", "M / Blue Check"),
     ],
 )
 def test_a_size_is_kept_or_named_by_its_words(
@@ -551,3 +552,15 @@ def test_a_size_is_kept_or_named_by_its_words(
     replies, state = talk(almrausch, who, message, language="zh", meaning=BundledMeaning())
     assert state.pending is not None, replies[-1]
     assert f"Landhaus Check Shirt ({wanted})" in replies[-1]
+
+
+def test_a_three_letter_colour_is_meant_in_chinese(hedgerow: ServedStore) -> None:
+    """Tan and Black are colours, not size codes: 黑色 is Black by meaning."""
+    replies, state = talk(
+        hedgerow,
+        "邮箱 fang.wang@example.co.uk，订单 5163 的牵引绳想换成黑色的，长度不变",
+        language="zh",
+        meaning=BundledMeaning(),
+    )
+    assert state.pending is not None, replies[-1]
+    assert "Leather Dog Lead (1.2 m / Black)" in replies[-1]
