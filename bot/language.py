@@ -59,7 +59,12 @@ _CLOSING = re.compile(
     r"(?:[，,]\s*(?:先|还是|還是)?不(?:取消|退|换|換|改)了?)?"
     r"(?:[，,]\s*[\u4e00-\u9fff]{0,6}(?:还是|還是)?(?:要的|留着|留著))?\W*$"
     r"|^\W*(?:(?:ok(?:ay)?|fine|alright|no)\W*)?(?:never ?mind|forget (?:it|that))\W*"
-    r"(?:i'?ll|i will) (?:just )?keep (?:it|them)\W*$",
+    r"(?:i'?ll|i will) (?:just )?keep (?:it|them)\W*$"
+    # "ok, I'll think about it", "好的，我再想想": deciding later, nothing asked
+    r"|^\W*(?:(?:ok(?:ay)?|fine|alright|hmm+)\W*)?(?:(?:thanks|thank you)\W*)?(?:i'?ll|let me) "
+    r"(?:think (?:about it|it over)|have a think|decide later|sleep on it)\W*$"
+    r"|^\W*(?:好的?|好吧|嗯|哦|ok)?\W*(?:那)?我?(?:再|先)(?:想想|考虑一下|考虑考虑|考虑下|看看)(?:吧|再说)?"
+    r"(?:[，,]\s*(?:谢谢|多谢))?\W*$",
     re.I,
 )
 COURTESY_KINDS = ("greeting", "thanks", "closing")  # answered kindly, nothing searched

@@ -304,7 +304,10 @@ class OrderFlow:
         said = turn.said
         if said.postcode and not POSTCODE_HINT.search(turn.text):
             said.postcode = None
-        if said.email or said.postcode or said.name:
+        name = bare_name(turn.text) if not (said.name or said.names) else None
+        if name:  # "Amelia Harris" alone, then "postcode is 2010": a pair over two messages
+            said.names = [name]
+        if said.email or said.postcode or said.name or name:
             remember_identity(turn.state, said)
 
     def answers(self, awaiting: str) -> bool:

@@ -16,6 +16,8 @@ against the store's data, and every other detail they give must fit too.
 
 from __future__ import annotations
 
+import re
+
 from bot.orders.intents import Said, possible_postcodes
 from bot.orders.platforms.matching import same_name, same_postcode
 from bot.orders.references import four_digits
@@ -78,7 +80,10 @@ def _makes_a_pair(said: Said) -> bool:
     """Whether one message gives the kinds of details of a pair (they may still not fit)."""
     if said.email:
         return bool(said.postcodes or said.order_numbers or said.order_hints)
-    return bool(possible_postcodes(said) and (said.name or said.names))
+    # The number may be an order number corrected ("sorry, wrong number — it's 6323, the two
+    # pink skirts"): a pair only with a name written as one, not words beside the number.
+    written = said.name or any(re.search(r"[\u3400-\u9fff]", n) or n.istitle() for n in said.names)
+    return bool(possible_postcodes(said) and written)
 
 
 def said_identity(said: Said) -> bool:

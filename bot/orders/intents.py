@@ -154,7 +154,9 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"\b(left|shipped|sent|dispatched|gone out) yet\b|\bhas it (left|gone)\b|"
             r"\b(has|have|did) (my|our|the|it|they)\b.{0,30}\b(left|leave|ship|shipped|go out|gone "
             r"out|dispatched)\b|"
-            r"\b(get|got|been|was|were) delivered\b|还没发|发了没|发出(去)?了?(吗|没)|"
+            r"\b(get|got|been|was|were) delivered\b|"
+            r"\b(was|were|is|are)\s+(my|our|it|they)\b.{0,40}\b(delivered|shipped|dispatched)\b|"
+            r"还没发|发了没|发出(去)?了?(吗|没)|"
             r"didn'?t (arrive|get|receive)|not (arrived|received)|到哪|物流|快递|发货了?吗|签收|"
             r"什么时候(到|发货)|订单(状态|进度)|查(一下|询)?[我的所有全部这那些个]{0,5}订单|还没(到|收到)|(?<!订)单号(?!\s*(?:是|系|为|:|：)?\s*#?\d)|"
             r"(到|送到|寄到|收到|发货|发出|寄出|发)了?没有?(?!问题|关系|事)|有没有(到|送到|发货|发出|寄出)|"
@@ -501,10 +503,12 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     already asked who they are: the conversation is about their orders."""
     text = plain_text(text)
     asks = _ORDER_ASKS
+    actions = {"cancel", "change_address", "return", "exchange"}
+    if said.no and set(said.intents) & actions and not _asks_outside_negation(text, actions):
+        return False  # "好的，那我先不取消了，谢谢", "ok, don't cancel it then"
     mine = "status" in said.intents and _PERSONAL.search(text)  # "我幾日前訂嘅…寄咗未？幾時到？"
     if verified and set(said.intents) & asks and (mine or not _GENERAL.search(text)):
         return True
-    actions = {"cancel", "change_address", "return", "exchange"}
     if (
         verified
         and set(said.intents) & actions
@@ -541,6 +545,21 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     if set(said.intents) <= actions and _GENERAL.search(text):
         return False
     return bool(_PERSONAL.search(text) or _BY_MISTAKE.search(text))  # their own purchase
+
+
+# A change named only to say it is not wanted: 先不取消了, 不退了, "don't cancel it".
+_NEGATED_CHANGE = re.compile(
+    r"(?:先|还是|暂时|就)?(?:不|别|唔)(?:用|要|想|再)?(?:取消|退货|退|换货|换|改)"
+    r"|\b(?:don'?t|do not|no need to|not going to|won'?t|never ?mind)\s+(?:\w+\s+){0,2}?"
+    r"(?:cancel|cancelling|return|returning|exchange|change)\b",
+    re.I,
+)
+
+
+def _asks_outside_negation(text: str, actions: set[str]) -> bool:
+    """Whether a change is asked for once the changes named as not wanted are taken out."""
+    rest = _NEGATED_CHANGE.sub(" ", text)
+    return any(intent in actions and pattern.search(rest) for intent, pattern in _INTENTS)
 
 
 # The shopper's own order(s) named as such: with who they are, a question about them is one

@@ -45,7 +45,7 @@ _POSTCODES = [
     r"\d{4}",  # Australia, Denmark, Switzerland, ... (only when named a postcode)
 ]
 POSTCODE = re.compile(
-    r"(?<![0-9A-Za-z-])(" + "|".join(_POSTCODES[:-1]) + r")(?![0-9A-Za-z-])", re.I
+    r"(?<![0-9A-Za-z/-])(" + "|".join(_POSTCODES[:-1]) + r")(?![0-9A-Za-z-])", re.I
 )
 POSTCODE_HINT = re.compile(
     r"zip|post ?code|postal|eircode|c[oó]digo postal|\bc\.?p\.?(?=\s*\d)"
@@ -80,7 +80,7 @@ _HINTED = re.compile(
 # -- order numbers ----------------------------------------------------------------------------
 # A letter suffix after a hyphen is part of it: Shopify names can end in one ("FC-3982-MX").
 _SUFFIX = r"(?:-[A-Z]{1,4}(?![0-9A-Za-z]))?"
-_TOKEN = r"[A-Z]{0,5}[-\s]?\d[\d-]{1,14}\d" + _SUFFIX + r"|\d{3,}"
+_TOKEN = r"[A-Z]{0,5}[-\s/]?\d[\d-]{1,14}\d" + _SUFFIX + r"|\d{3,}"
 # After "order" or "#" only: a number written in groups ("28 426", "1 204 233") or a code
 # with spaces for its hyphens ("SS 4 2519"). Groups of four or more first ("1201 1202") are
 # two numbers, not one.
@@ -110,7 +110,7 @@ _WORD_BEFORE_NUMBER = re.compile(
 # token.
 _CODE = re.compile(
     r"(?<![0-9A-Za-z@.-])(?<!\bthe\s)(?<!\bbigger\s)(?<!\bsmaller\s)(?<!\blarger\s)"
-    r"([A-Z]{1,5}-?\d{4,12}(?:-\d{2,12})*"
+    r"([A-Z]{1,5}[-/]?\d{4,12}(?:-\d{2,12})*"  # "JD/24910": a plugin's slash
     + _SUFFIX
     # a year or series in the prefix: "CM26-0966", "cm26 0966"
     + r"|[A-Z]{1,5}\d{2,4}[-\s]\d{3,12}(?:-\d{2,12})*)(?![0-9A-Za-z@-])"
@@ -182,6 +182,7 @@ _UNIT_BEFORE = re.compile(
 _FLOOR_WORDS = (
     r"og|ug|eg|dg|stock|etage|obergeschoss|dachgeschoss|erdgeschoss|étage|piso|planta|floor"
 )
+_UNIT_WORD_BEFORE = re.compile(r"(?i)\b(unit|apt|apartment|flat|suite|shop|villa|townhouse)\s*$")
 _UNIT = re.compile(
     r"(?i)^(apt|apartment|suite|ste|unit|flat|fl|floor|level|lvl|room|rm|#|bldg|building|po box|"
     r"p\.o\.|whg|wohnung|top|stiege|stg|tür|hinterhaus|vorderhaus|seitenflügel|gartenhaus|"
@@ -584,6 +585,11 @@ def find_address(
         parsed = parse_address(segment, [(a - start - lead, b - start - lead) for a, b in avoid])
         if parsed is not None:  # the span starts at the street: "要改成" before it is no data
             offset = start + lead + max(0, segment.find(parsed.line1))
+            unit_word = _UNIT_WORD_BEFORE.search(text[:offset])
+            if unit_word and re.match(r"\d+[A-Z]?/\d", parsed.line1):
+                # "Unit 3/45 Crown Street": unit 3 of number 45, written as one line in Australia
+                parsed = replace(parsed, line1=f"{unit_word.group(1)} {parsed.line1}")
+                offset = unit_word.start(1)
             unit = _UNIT_BEFORE.search(text[:offset].rstrip(" ,，"))
             if unit and not parsed.line2:  # "Flat 12, 40 Upper Street, London N1 0PN"
                 parsed = replace(parsed, line2=unit.group(0))

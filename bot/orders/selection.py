@@ -112,6 +112,25 @@ _POSITIONAL = re.compile(
 )
 
 
+_RECEIVED = re.compile(
+    r"(?i)收到|买了|买的|订了|订的|到了|\b(?:received|got|ordered|bought|came|arrived)\b"
+)
+_REQUEST = re.compile(
+    r"(?i)想|要|请|帮|退|换|取消|\b(?:return|send|exchange|swap|cancel|refund|wants?|needs?|like|"
+    r"please|go(?:es)? back)\b"
+)
+
+
+def _requests_only(text: str) -> str:
+    """The text without clauses that only tell what came ("上个礼拜收到两件吊带练功服，黑色嗰件想
+    退": the black one is listed, not both), when another clause asks for something."""
+    clauses = re.split(r"(?<=[,;.!?，；。！？])", text)
+    told = [c for c in clauses if _RECEIVED.search(c) and not _REQUEST.search(c)]
+    if not told or not any(_REQUEST.search(c) for c in clauses if c not in told):
+        return text
+    return "".join(" " if c in told else c for c in clauses)
+
+
 def _listed_with_it(text: str) -> bool:
     """Whether the clause naming a position lists more ("the first pair and the pads"); not
     "the order with the lederhosen, shoes and belt: the 2nd item"."""
@@ -182,10 +201,13 @@ def _named_lines(
     if not single and ALL.search(text):
         return list(lines)
     if not single:  # "the headlamp and the sun hat": each listed part names its own line
-        listed = _resolve(text, lines, meaning, words_only=False)
+        listed = _resolve(_requests_only(text), lines, meaning, words_only=False)
         if len(listed) > 1:
             return listed
-    named = lines_named(text, lines, meaning)
+    asked = _requests_only(text)  # "I ordered it in 38 and 40 to compare. The 40 is too big"
+    named = (lines_named(asked, lines, meaning) if asked != text else []) or lines_named(
+        text, lines, meaning
+    )
     if single and len(named) > 1:
         return []
     return named

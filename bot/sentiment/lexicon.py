@@ -297,6 +297,14 @@ OFFERED_HUMAN = re.compile(
     r"talk to (a member of )?our team|转接人工|转人工|人工客服",
     I,
 )
+# Turning the offered person down: "no thanks", "ok thanks, leave it for now", 不用了.
+DECLINE = re.compile(
+    r"^\W*(?:no|nope|nah|not now|no need|never ?mind|no worries|don'?t worry|"
+    r"(?:it'?s|that'?s) (?:fine|ok|okay|alright))\b"
+    r"|\b(?:no thanks|no thank you|leave it|for now|i'?ll (?:wait|check|sort it|keep|leave|"
+    r"try|manage|think)|let me think)\b|不用|不需要|不要了|算了|先不|没事|没关系|不必|再想想|考虑",
+    I,
+)
 AFFIRM = re.compile(
     r"^\W*(yes|yeah|yep|yup|sure|ok(ay)?|please|pls|do it|go ahead|yes please|please do|"
     r"好的?|好吧|是的?|要|需要|可以|行|嗯)\W*(please|pls|thanks|thank you|谢谢|吧|的)?\W*$",

@@ -89,6 +89,7 @@ class Signals:
     length: int  # characters
     reasons: list[str] = field(default_factory=list)
     answer_only: bool = False  # only an answer word: "no", "ok", "hmm", 嗯
+    declined_offer: bool = False  # "no thanks" to the person the bot offered: an answer
 
     @property
     def feeling(self) -> float:
@@ -97,9 +98,12 @@ class Signals:
 
     @cached_property
     def sarcasm(self) -> bool:
-        """Praise right after the bot failed, or praise beside complaint wording."""
-        return self.positive > 0 and (
-            self.previous_failed or self.strong > 0 or self.correction or self.repeat >= 0.5
+        """Praise right after the bot failed, or praise beside complaint wording; not the
+        thanks that turns down the person offered ("ok thanks, leave it for now")."""
+        return (
+            self.positive > 0
+            and not self.declined_offer
+            and (self.previous_failed or self.strong > 0 or self.correction or self.repeat >= 0.5)
         )
 
 
@@ -190,6 +194,9 @@ def extract(messages: list[Message], index: int, lexicons: Lexicons) -> Signals:
         length=len(text),
         reasons=reasons,
         answer_only=bool(lx.ANSWER_ONLY.match(text)),
+        declined_offer=bool(
+            lx.OFFERED_HUMAN.search(previous_bot) and lx.DECLINE.search(text) and not wants_human
+        ),
     )
     _explain(signals)
     return signals

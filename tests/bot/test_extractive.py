@@ -88,6 +88,10 @@ def test_language_of_mixed_messages(text: str, language: str) -> None:
         ("算了，不换了", "closing"),
         ("ok never mind, I'll keep it", "closing"),
         ("算了，帮我转人工", "question"),  # dropping the matter is no hand-off asked for
+        ("好的，我再想想", "closing"),  # deciding later
+        ("ok thanks, I'll think about it", "closing"),
+        ("好的，我再想想要不要退", "question"),
+        ("what do you think about it?", "question"),
     ],
 )
 def test_kind_of_message(text: str, kind: str) -> None:

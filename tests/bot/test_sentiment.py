@@ -295,3 +295,34 @@ def test_an_answer_word_in_a_sentence_keeps_the_lexicon() -> None:
     text = "No, this is terrible, the lamp broke on the first day."
     signals = extract([{"role": "user", "content": text}], 0, Lexicons())
     assert not signals.answer_only and signals.feeling == signals.lexical < -0.5
+
+
+OFFERED = [
+    {"role": "user", "content": "if I cancel the order, does anything happen to my paypal?"},
+    {
+        "role": "assistant",
+        "content": "I'm sorry, I don't have reliable information about that in our store's "
+        "knowledge, and I'd rather not guess. Would you like me to connect you with a member "
+        "of our team?",
+    },
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok thanks, leave it for now",
+        "ok cheers, I'll keep it for now",
+        "ok thanks, I'll think about it",
+        "不用了，谢谢",
+    ],
+)
+def test_turning_down_the_person_offered_is_no_sarcasm(scorer, text: str) -> None:
+    result = judge(scorer, text, OFFERED)
+    assert result.dissatisfaction < 0.5 and not result.escalate, result
+    assert not any("sarcasm" in r for r in result.reasons)
+
+
+def test_a_complaint_beside_turning_the_person_down_still_escalates(scorer) -> None:
+    result = judge(scorer, "no thanks, this is useless, I want a refund NOW", OFFERED)
+    assert result.escalate, result

@@ -603,3 +603,16 @@ def test_postcodes_named_in_other_languages(text: str, postcodes: list[str]) -> 
 def test_an_apology_before_a_number_is_no_name() -> None:
     said = extract("不好意思，订单号打错了，是 30862")
     assert said.names == [] and said.postcodes == ["30862"]
+
+
+@pytest.mark.parametrize(
+    ("text", "starts"),
+    [
+        ("好的，那我先不取消了，谢谢", False),  # the change named only to say it is not wanted
+        ("ok, don't cancel it then", False),
+        ("不取消了，改成退货吧", True),  # another change asked instead
+        ("was my knee-length lederhose delivered in the end?", True),  # a status question
+    ],
+)
+def test_what_a_verified_shopper_asks(text: str, starts: bool) -> None:
+    assert starts_order_request(text, extract(text), verified=True) is starts

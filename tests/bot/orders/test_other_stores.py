@@ -564,3 +564,57 @@ def test_a_three_letter_colour_is_meant_in_chinese(hedgerow: ServedStore) -> Non
     )
     assert state.pending is not None, replies[-1]
     assert "Leather Dog Lead (1.2 m / Black)" in replies[-1]
+
+
+def test_what_was_ordered_to_compare_is_no_request(almrausch: ServedStore) -> None:
+    """The sentence that tells what came names both sizes; the one that asks names the 40."""
+    replies, state = talk(
+        almrausch,
+        "sophie.bauer@example.de 70178",
+        "I ordered the Sommeralm dirndl in 38 and 40 to compare. The 40 is too big, I'd like to "
+        "return it",
+    )
+    assert state.pending is not None, replies[-1]
+    assert "return Sommeralm Midi Dirndl (40 / Berry)" in replies[-1]
+
+
+@pytest.fixture(scope="module")
+def pirouette() -> Iterator[ServedStore]:
+    yield from _serve("pirouette-north-shopify")
+
+
+def test_a_corrected_number_beside_words_that_are_no_name(pirouette: ServedStore) -> None:
+    """ "wrong two", "pink skirts" are word pairs, not a name: the e-mail given before stays."""
+    replies, state = talk(
+        pirouette,
+        "cancle my order 6232 please, fatima.yusuf@example.com",
+        "sorry, wrong number — it's 6323, the two pink skirts",
+    )
+    assert state.pending is not None and state.pending.order == "PN-6323", replies[-1]
+
+
+def test_a_clause_that_tells_what_came_lists_nothing(pirouette: ServedStore) -> None:
+    """收到两件吊带练功服 tells what came (the encoder puts 吊带 near the skirt); 黑色嗰件 is
+    the one asked for."""
+    replies, state = talk(
+        pirouette,
+        "Karen Chan L3R6B3",
+        "上个礼拜收到两件吊带练功服，黑色嗰件想退，退返张信用卡",
+        language="zh",
+        meaning=BundledMeaning(),
+    )
+    assert state.pending is not None, replies[-1]
+    assert (
+        "Camisole Leotard (S / Black)" in replies[-1]
+        and "Chiffon" not in replies[-1].split("。")[0]
+    )
+
+
+@pytest.fixture(scope="module")
+def jacaranda() -> Iterator[ServedStore]:
+    yield from _serve("jacaranda-dance-woocommerce")
+
+
+def test_a_bare_name_then_a_postcode_verify_together(jacaranda: ServedStore) -> None:
+    replies, state = talk(jacaranda, "Amelia Harris", "postcode is 2010")
+    assert state.customer is not None, replies

@@ -606,3 +606,18 @@ def test_a_floor_or_flat_after_the_house_number(text: str, fields: tuple[str, st
 
 def test_a_sentence_ending_after_a_house_number_is_no_floor() -> None:
     assert extract("Lindenstraße 12. Danke").address is None
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("sorry wrong number, it's JD/24910", "JD/24910"), ("order jd/24910", "jd/24910")],
+)
+def test_a_plugin_number_with_a_slash(text: str, number: str) -> None:
+    said = extract(text)
+    assert said.order_numbers == [number] and said.postcodes == []
+
+
+def test_an_australian_unit_stays_in_the_first_line() -> None:
+    said = extract("新地址：Unit 3/45 Crown Street, Wollongong NSW 2500")
+    assert said.address is not None
+    assert (said.address.line1, said.address.city) == ("Unit 3/45 Crown Street", "Wollongong")
