@@ -118,9 +118,9 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"\breturn(s|ing)?\b|\b(send|sending|ship|mail|post|bring|take)\b[^.?!;。？！\n]{0,40}?"
             r"\bback\b|(?<!\bto )\b(go(es)?|going) back\b(?! to\b)|"
             r"退货|退回|退掉|都退|退了吧|寄回|寄还|"
-            r"(想|要|能|可以|申请|帮我|也想|只是?|仅|就|都|全)退(?!出|款)|退一下"
+            r"(想|要|能|可以|申请|帮我|也想|只是?|仅|就|都|全部?)退(?!出|款)|退一下"
             # Cantonese 剪刀退咗佢 (return them); 香插留着，其他退 (the rest goes back)
-            r"|退了(他|它|她)|(其他|其它|其余|剩下)的?(都|全)?退(?!出|款)"
+            r"|退了(他|它|她)|(其他|其它|其余|剩下)的?(都|全部?)?退(?!出|款)"
             # 吉他退了 (the guitar goes back); not 已经退了 (it went back already)
             r"|(?<!已经)(?<!已)(?<!不)退了(?=[，。,.！!；;\s]|$)",
             re.I,

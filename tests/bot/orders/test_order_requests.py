@@ -612,6 +612,7 @@ def test_an_apology_before_a_number_is_no_name() -> None:
         ("ok, don't cancel it then", False),
         ("不取消了，改成退货吧", True),  # another change asked instead
         ("was my knee-length lederhose delivered in the end?", True),  # a status question
+        ("前幾日收到嗰張單，除咗browband，其他全部退", True),  # Cantonese: all the rest goes back
     ],
 )
 def test_what_a_verified_shopper_asks(text: str, starts: bool) -> None:
