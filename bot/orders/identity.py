@@ -121,8 +121,9 @@ class IdentityCheck:
         if customer is not None:
             state.customer = customer.id
             # "<email> 8347 第二件退掉": that order; also when the number asked about before
-            # is no order at all (a typo the shopper then corrected).
-            if proof.orders and (state.order is None or turn.system.get_order(state.order) is None):
+            # is no order of theirs (a typo the shopper then corrected).
+            asked = turn.system.get_order(state.order) if state.order else None
+            if proof.orders and (asked is None or asked.customer_id != customer.id):
                 state.order = proof.orders[0]
             state.identity = None
             state.failed = 0

@@ -115,6 +115,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     (
         "return",
         re.compile(
+            # "can it come back?"
+            r"\b(it|they|them|this|these|those)\s+(come|comes|go|goes)\s+back\b|"
             r"\breturn(s|ing)?\b|\b(send|sending|ship|mail|post|bring|take)\b[^.?!;。？！\n]{0,40}?"
             r"\bback\b|(?<!\bto )\b(go(es)?|going) back\b(?! to\b)|"
             r"退货|退回|退掉|都退|退了吧|寄回|寄还|"
@@ -274,6 +276,11 @@ def extract(text: str, pattern: re.Pattern[str] | None = None) -> Said:
         # "return the first item ..., refund to the original card": the refund is how
         found.intents.remove("refund")
         found.intents.append("refund")
+        if {"return", "exchange"} <= set(found.intents):
+            # "too narrow, I'd like to return them and get the money back": the money, not
+            # another size
+            found.intents.remove("return")
+            found.intents.insert(0, "return")
     if not set(found.intents) & _ACTION_INTENTS:  # the request said without its verb
         if _UNWANTED.search(plain):
             found.intents.append("refund")  # cancelled before it ships, returned after

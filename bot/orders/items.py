@@ -417,7 +417,7 @@ _NTH_OF = re.compile(
     r"\b(?:the\s+)?(first|1st|second|2nd|third|3rd|last)\s+(?:(?:pair|set|box|pack)\s+of\s+|"
     r"of\s+the\s+(?:two|three|\d)\s+)?((?!(?:one|item|line|thing|product|order|time)s?\b)"
     r"[a-z][\w'-]*(?:\s+[a-z][\w'-]*){0,2})"
-    r"|第\s*([一二三12])\s*[双套件个条把副盒瓶款]\s*([\u3400-\u9fff]{1,8})",
+    r"|第\s*([一二三12])\s*[双对對套件个個条條把副盒瓶款]\s*([\u3400-\u9fff]{1,8})",
     re.I,
 )
 
@@ -439,8 +439,10 @@ def nth_of_named(text: str, lines: Sequence[L], meaning: Meaning | None) -> L | 
         named = [line for line, score in zip(lines, scores, strict=True) if score == best]
     else:  # 溜冰鞋 against English names: the product meant, and every line of it
         names = list(dict.fromkeys(line.name for line in lines))
+        # the words and, in Chinese, their beginnings ("芭蕾鞋" of "芭蕾鞋唔啱")
+        queries = [words] + [words[:n] for n in range(2, len(words)) if _CJK.match(words)]
         pick = (
-            clear_winner(similarities(meaning, [words], names).tolist(), floor=0.4, margin=0.1)
+            clear_winner(similarities(meaning, queries, names).tolist(), floor=0.4, margin=0.06)
             if meaning is not None and len(names) > 1
             else None
         )
@@ -611,11 +613,18 @@ def best_line(
     if meaning is None or not queries or not lines:
         return None
     named = [descriptors(line) for line in lines]
-    counts = Counter(d for names in named for d in set(names))
+    # Counted by product: two sizes of one product keep their name ("芭蕾鞋" of two pairs of
+    # slippers is not the tights because the slippers' shared name was dropped).
+    by_product: dict[str, set[str]] = {}
+    for line, names in zip(lines, named, strict=True):
+        by_product.setdefault(line.name, set()).update(names)
+    counts = Counter(d for names in by_product.values() for d in names)
     # What several lines share ("Coffee" for a grinder and a machine) tells them not apart,
     # nor a kind that is a word of another line's name ("Luggage" of a carry-on beside a
     # "Leather Luggage Tag").
-    others = [" ".join(fold(other.name) for other in lines if other is not line) for line in lines]
+    others = [
+        " ".join(fold(other.name) for other in lines if other.name != line.name) for line in lines
+    ]  # (another size of the same product is no other line's name)
     # Nor do categories of one kind ("Dětská obuv", "Domácí obuv": both footwear): near a
     # query alike, what little tells them apart is noise.
     kinds = [_category_words(line) for line in lines]

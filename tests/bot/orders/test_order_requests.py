@@ -617,3 +617,19 @@ def test_an_apology_before_a_number_is_no_name() -> None:
 )
 def test_what_a_verified_shopper_asks(text: str, starts: bool) -> None:
     assert starts_order_request(text, extract(text), verified=True) is starts
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        # the money back, not another size
+        (
+            "the white sneakers are too narrow, I'd like to return them and get the money back",
+            "return",
+        ),
+        ("the black leotard from the tutu order - can it come back?", "return"),
+        ("the shoes are too small, can I exchange them for a 7?", "exchange"),
+    ],
+)
+def test_the_change_asked_comes_first(text: str, first: str) -> None:
+    assert extract(text).intents[0] == first

@@ -618,3 +618,46 @@ def jacaranda() -> Iterator[ServedStore]:
 def test_a_bare_name_then_a_postcode_verify_together(jacaranda: ServedStore) -> None:
     replies, state = talk(jacaranda, "Amelia Harris", "postcode is 2010")
     assert state.customer is not None, replies
+
+
+@pytest.mark.parametrize(
+    ("message", "proposed"),
+    [
+        # 第二对: the second of the two pairs of slippers, not the tights
+        (
+            "前几日收到嗰单，第二对芭蕾鞋唔啱size，想退",
+            "Canvas Split-Sole Ballet Slippers (4 / Pink)",
+        ),
+        ("袜裤想退", "Convertible Ballet Tights"),
+    ],
+)
+def test_one_of_two_pairs_of_one_product(
+    pirouette: ServedStore, message: str, proposed: str
+) -> None:
+    replies, state = talk(
+        pirouette, "黄美玲 V6Y 4B3", message, language="zh", meaning=BundledMeaning()
+    )
+    assert state.pending is not None and proposed in replies[-1].split("。")[0], replies[-1]
+
+
+def test_ballet_shoes_of_two_sizes_are_not_the_tights(pirouette: ServedStore) -> None:
+    """Two sizes of one product keep their shared name: 芭蕾鞋 asks which pair, never the
+    tights."""
+    replies, state = talk(
+        pirouette,
+        "黄美玲 V6Y 4B3",
+        "前几日收到嗰单，芭蕾鞋唔啱size，想退",
+        language="zh",
+        meaning=BundledMeaning(),
+    )
+    assert state.pending is None and "Tights" in replies[-1] and "哪件" in replies[-1], replies
+
+
+def test_another_customers_number_corrected_gives_way(pirouette: ServedStore) -> None:
+    replies, state = talk(
+        pirouette,
+        "帮我取消订单 PN-6343，邮箱 wei.zhang.yyc@example.com",
+        "不好意思打错了，是 6334",
+        language="zh",
+    )
+    assert state.pending is not None and state.pending.order == "PN-6334", replies[-1]
