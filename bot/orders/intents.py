@@ -551,6 +551,8 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
         return True
     if set(said.intents) <= actions and _GENERAL.search(text):
         return False
+    if "change_address" in said.intents and said.address is not None:
+        return True  # "could the foot stretcher go to the new place instead? 41 Rokeby Road, ..."
     return bool(_PERSONAL.search(text) or _BY_MISTAKE.search(text))  # their own purchase
 
 

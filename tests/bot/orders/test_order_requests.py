@@ -620,6 +620,22 @@ def test_what_a_verified_shopper_asks(text: str, starts: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "starts"),
+    [
+        # a new address for something ordered, before anyone is verified: kept for the change
+        (
+            "I'm moving house this weekend so could the foot stretcher go to the new place "
+            "instead? 41 Rokeby Road, Subiaco WA 6008",
+            True,
+        ),
+        ("do you ship to 41 Rokeby Road, Subiaco WA 6008?", False),  # a shipping question
+    ],
+)
+def test_a_new_address_starts_a_request(text: str, starts: bool) -> None:
+    assert starts_order_request(text, extract(text)) is starts
+
+
+@pytest.mark.parametrize(
     ("text", "first"),
     [
         # the money back, not another size
