@@ -516,17 +516,17 @@ def starts_order_request(text: str, said: Said, verified: bool = False) -> bool:
     mine = "status" in said.intents and _PERSONAL.search(text)  # "我幾日前訂嘅…寄咗未？幾時到？"
     if verified and set(said.intents) & asks and (mine or not _GENERAL.search(text)):
         return True
-    if (
-        verified
-        and set(said.intents) & actions
-        and any(_asks_a_change(clause, actions) for clause in _CLAUSE.split(text))
-    ):  # "机车皮衣退货，退款大概多久到账？": the request, and a question beside it
-        return True
     clauses = _CLAUSE.split(text)
+    outright = bool(set(said.intents) & actions) and any(
+        _asks_a_change(clause, actions) for clause in clauses
+    )
+    # "机车皮衣退货，退款大概多久到账？": the request, and a question beside it
+    if verified and outright:
+        return True
     if (
         set(said.intents) & actions
         and any(_CONDITION.search(clause) for clause in clauses)
-        and not any(_asks_a_change(clause, actions) for clause in clauses)
+        and not outright
     ):  # "if I cancel the grooming kit order, how long would the refund take?": a question
         return False
     if said.email and (said.postcode or said.name):  # "I'm ..., email ..., zip ...": identifying

@@ -39,8 +39,9 @@ _ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
     "fifth": 5, "5th": 5, "last": -1,
 }  # fmt: skip
+ORDINAL_WORDS = "|".join(_ORDINALS)  # first|1st|second|...|last
 _POSITION = re.compile(
-    r"\b(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)\s+(?:one|item|line|"
+    rf"\b(?:the\s+)?({ORDINAL_WORDS})\s+(?:one|item|line|"
     r"thing|product)\b|\b(?:item|line)\s*#?\s*(\d)\b|第\s*([一二三四五12345])\s*[个件样项]|"
     r"最后(?:一|那)[个件样]",
     re.I,

@@ -23,6 +23,7 @@ from typing import Generic, Literal
 
 from bot.orders.items import (
     ALL,
+    ORDINAL_WORDS,
     L,
     descriptors,
     lines_named,
@@ -107,9 +108,7 @@ _FILLER = re.compile(
 
 
 _AND = re.compile(r"(?i)\b(?:and|plus)\b|和|跟|及|、|还有")
-_POSITIONAL = re.compile(
-    r"(?i)\b(?:first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)\b|\b(?:item|line)\s*#?\s*\d|第"
-)
+_POSITIONAL = re.compile(rf"(?i)\b(?:{ORDINAL_WORDS})\b|\b(?:item|line)\s*#?\s*\d|第")
 
 
 _RECEIVED = re.compile(
@@ -200,11 +199,11 @@ def _named_lines(
         return [lines[at]]
     if not single and ALL.search(text):
         return list(lines)
+    asked = _requests_only(text)  # "I ordered it in 38 and 40 to compare. The 40 is too big"
     if not single:  # "the headlamp and the sun hat": each listed part names its own line
-        listed = _resolve(_requests_only(text), lines, meaning, words_only=False)
+        listed = _resolve(asked, lines, meaning, words_only=False)
         if len(listed) > 1:
             return listed
-    asked = _requests_only(text)  # "I ordered it in 38 and 40 to compare. The 40 is too big"
     named = (lines_named(asked, lines, meaning) if asked != text else []) or lines_named(
         text, lines, meaning
     )
