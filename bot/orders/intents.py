@@ -117,8 +117,9 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
         re.compile(
             # "can it come back?"
             r"\b(it|they|them|this|these|those)\s+(come|comes|go|goes)\s+back\b|"
-            r"\breturn(s|ing)?\b|\b(send|sending|ship|mail|post|bring|take)\b[^.?!;。？！\n]{0,40}?"
-            r"\bback\b|(?<!\bto )\b(go(es)?|going) back\b(?! to\b)|"
+            r"\breturn(s|ing)?\b|\b(send|sending|ship|mail|post|bring|take)\b(?!\s+(to|a|an)\b)"
+            # the goods go back, not the money: "how long does it take to give the money back"
+            r"(?:(?!money|refund|cash|funds)[^.?!;。？！\n]){0,40}?\bback\b|(?<!\bto )\b(go(es)?|going) back\b(?! to\b)|"
             r"退货|退回|退掉|都退|退了吧|寄回|寄还|"
             r"(想|要|能|可以|申请|帮我|也想|只是?|仅|就|都|全部?)退(?!出|款)|退一下"
             # Cantonese 剪刀退咗佢 (return them); 香插留着，其他退 (the rest goes back)
