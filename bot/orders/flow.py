@@ -20,8 +20,9 @@ from bot.orders.intents import (
 )
 from bot.orders.platforms.matching import same_postcode
 from bot.orders.policy import SOURCES
-from bot.orders.references import bare_name
+from bot.orders.references import bare_name, parse_address
 from bot.orders.replies import orders_text, status_text
+from bot.orders.script import plain_text
 from bot.orders.state import PendingChange
 from bot.orders.system import Order
 from bot.orders.turn import OrderReply, OrderTurn
@@ -70,6 +71,10 @@ class OrderFlow:
         turn = self.turn
         state, said = turn.state, turn.said
         awaiting = state.awaiting
+        if awaiting == "address" and said.address is None and not said.intents:
+            # The answer to "what is the new address?" is one, though nothing marks where it
+            # starts ("Flat 7, Sunshine Towers, Baner Road, Pune 411045").
+            said.address = parse_address(plain_text(turn.text))
         if state.customer and state.order and said.address is not None and not said.intents:
             said.intents = ["change_address"]  # "改成 6060 Minoru Blvd, ...": the order in hand
         if state.customer and not said.intents and FOLLOW_UP.search(turn.text):

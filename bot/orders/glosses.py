@@ -8,6 +8,8 @@ glosses are one more way of saying what the shopper wrote, ranked by the encoder
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot import cedict
 
 _GLOSSES_PER_WORD = 2
@@ -31,3 +33,24 @@ def gloss(text: str) -> str | None:
         return "" if word in _NO_ITEM else ", ".join(table.get(word, ())[:_GLOSSES_PER_WORD])
 
     return cedict.rewrite(text, glosses, _NO_ITEM)
+
+
+@lru_cache(maxsize=2048)
+def thing_words(text: str) -> str:
+    """The English the dictionary gives first for each Chinese word of ``text`` that may name a
+    thing (铃铛 → "little bell", 茶壶 → "teapot"); verbs ("to exchange") and measure words left
+    out, the other text dropped. Empty when none is known."""
+    table = cedict.entries()
+
+    def first(word: str) -> str:
+        if word in _NO_ITEM:
+            return ""
+        sense = next(iter(table.get(word, ())), "")
+        return "" if sense.startswith(("to ", "classifier")) else sense
+
+    found = []
+    for run in cedict.CJK_RUN.findall(text):
+        found += [
+            english for word in cedict.words(run, table, _NO_ITEM) if (english := first(word))
+        ]
+    return "; ".join(found)

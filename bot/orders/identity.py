@@ -20,7 +20,7 @@ import re
 
 from bot.orders.intents import Said, possible_postcodes
 from bot.orders.platforms.matching import same_name, same_postcode
-from bot.orders.references import four_digits
+from bot.orders.references import short_numbers
 from bot.orders.script import fold
 from bot.orders.state import GivenIdentity, OrderState, Proof
 from bot.orders.system import Customer, Order
@@ -176,8 +176,8 @@ class IdentityCheck:
         names = ([given.name] if given.name else []) + given.names
         # "Daniel Kowalczyk 3010": four bare digits beside a name may be the postcode of
         # Australia, New Zealand, Denmark...; the store's data says whether they are.
-        four = four_digits(given.hints) if names else []
-        postcodes = given.postcodes + [h for h in four if h not in given.postcodes]
+        short = short_numbers(given.hints) if names else []
+        postcodes = given.postcodes + [h for h in short if h not in given.postcodes]
         if not postcodes:
             return None, False, Proof()
         lookups = 0

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from bot.language import CJK
-from bot.orders.references import POSTCODE_HINT, four_digits, read_references
+from bot.orders.references import POSTCODE_HINT, read_references, short_numbers
 from bot.orders.script import as_written, fold, plain_text, spaced
 from bot.orders.system import Address
 
@@ -119,7 +119,8 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
             r"\b(it|they|them|this|these|those)\s+(come|comes|go|goes)\s+back\b|"
             r"\breturn(s|ing)?\b|\b(send|sending|ship|mail|post|bring|take)\b(?!\s+(to|a|an)\b)"
             # the goods go back, not the money: "how long does it take to give the money back"
-            r"(?:(?!money|refund|cash|funds)[^.?!;。？！\n]){0,40}?\bback\b|(?<!\bto )\b(go(es)?|going) back\b(?! to\b)|"
+            r"(?:(?!money|refund|cash|funds)[^.?!;。？！\n]){0,40}?\bback\b|"
+            r"(?<!\bto )\b(go(es)?|going) back\b(?! to\b)|"
             r"退货|退回|退掉|都退|退了吧|寄回|寄还|"
             r"(想|要|能|可以|申请|帮我|也想|只是?|仅|就|都|全部?)退(?!出|款)|退一下"
             # Cantonese 剪刀退咗佢 (return them); 香插留着，其他退 (the rest goes back)
@@ -485,9 +486,9 @@ def general_question(text: str) -> bool:
 
 
 def possible_postcodes(said: Said) -> list[str]:
-    """The postcodes given, or else bare four-digit numbers (Australia, New Zealand, Denmark:
+    """The postcodes given, or else bare three- and four-digit numbers (Australia, Taiwan:
     the store's data decides whether they are one)."""
-    return said.postcodes or four_digits(said.order_hints)
+    return said.postcodes or short_numbers(said.order_hints)
 
 
 # What a verified shopper may ask of their orders ("show me everything I've ordered" too).

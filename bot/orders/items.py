@@ -17,6 +17,7 @@ from typing import Protocol, TypeVar
 
 import numpy as np
 
+from bot.orders.glosses import thing_words
 from bot.orders.meaning import Meaning, clear_winner, group_similarity, similarities
 from bot.orders.script import UNREAD, fold, readable, script_parts, simplified, spaced
 
@@ -344,7 +345,7 @@ def _measured(lowered: str, target: str) -> int:
 def name_score(text: str, line: Line) -> float:
     """How strongly the text names this line by shared words (0: not at all)."""
     lowered = fold(spaced(text))
-    words = [w for w in _LATIN.findall(fold(readable(line.name))) if len(w) > 2 and w not in _STOP]
+    words = _name_words(line)
     score = float(sum(1 for w in words if re.search(rf"\b{re.escape(w)}(e?s)?\b", lowered)))
     if score:  # "the coffee beans": Beans (of Coffee > Beans) before the Coffee Scale
         kinds = {w for w in _LATIN.findall(fold(line.category)) if len(w) > 2} - set(words)
@@ -475,6 +476,9 @@ def lines_named(
             # Only an option was named, which may be the one wanted ("毛衣换成M码": the bowl in
             # M is not the jumper meant): an item the words clearly mean comes first. Not an
             # option named as the one they have ("swap the 60 × 35 for the 90 × 60").
+            glossed = named_by_gloss(text, lines)
+            if len(glossed) == 1 and glossed[0] not in tied:
+                return glossed
             picked = best_line(meaning, text, lines, floor=floor, margin=margin)
             if picked is not None and lines[picked] not in tied:
                 return [lines[picked]]
@@ -484,8 +488,36 @@ def lines_named(
             picked = _by_option(meaning, text, tied)
             return [tied[picked]] if picked is not None else []
         return tied
+    glossed = named_by_gloss(text, lines)
+    if len(glossed) > 1 and not _plural(text, glossed[0]):  # two sizes of the teapot
+        picked = _by_option(meaning, text, glossed)
+        return [glossed[picked]] if picked is not None else []
+    if glossed:
+        return glossed
     picked = best_line(meaning, text, lines, floor=floor, margin=margin)
     return [lines[picked]] if picked is not None else []
+
+
+def named_by_gloss(text: str, lines: Sequence[L]) -> list[L]:
+    """The lines of the one product whose name holds most of the dictionary's words for the
+    Chinese words of the text ("茶壶" → "teapot": a "Buncheong Teapot"); [] when none does or
+    products tie ("芭蕾" → "ballet" of ballet slippers and ballet tights)."""
+    if not _CJK.search(text):
+        return []
+    glossed = fold(thing_words(simplified(text)))
+    if not glossed:
+        return []
+    scores = []
+    for line in lines:
+        words = [] if _CJK.search(line.name) else _name_words(line)
+        scores.append(sum(1 for w in words if re.search(rf"\b{re.escape(w)}(e?s)?\b", glossed)))
+    best = max(scores, default=0)
+    top = [line for line, score in zip(lines, scores, strict=True) if best and score == best]
+    return top if top and same_product(top) else []
+
+
+def _name_words(line: Line) -> list[str]:
+    return [w for w in _LATIN.findall(fold(readable(line.name))) if len(w) > 2 and w not in _STOP]
 
 
 _SWAP_BEFORE = re.compile(
@@ -723,6 +755,9 @@ def order_named(
                 return [named[picked][0]]
         return tied
     flat = [(i, line) for i, lines in enumerate(orders_lines) for line in lines]
+    glossed = named_by_gloss(text, [line for _, line in flat])
+    if glossed:  # "刚买的铃铛那单": the order with the (Ding-Dong) Bell
+        return sorted({i for i, line in flat if any(line is g for g in glossed)})
     picked = best_line(meaning, text, [line for _, line in flat])
     if picked is not None:
         return [flat[picked][0]]

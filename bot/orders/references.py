@@ -43,9 +43,10 @@ _POSTCODES = [
     r"\d{6}",  # China, India, Russia, Singapore
     r"\d{5}",  # United States, Germany, France, Italy, Spain, ...
     r"\d{4}",  # Australia, Denmark, Switzerland, ... (only when named a postcode)
+    r"\d{3}",  # Taiwan, Iceland, ... (only when named a postcode)
 ]
 POSTCODE = re.compile(
-    r"(?<![0-9A-Za-z/-])(" + "|".join(_POSTCODES[:-1]) + r")(?![0-9A-Za-z-])", re.I
+    r"(?<![0-9A-Za-z/-])(" + "|".join(_POSTCODES[:-2]) + r")(?![0-9A-Za-z-])", re.I
 )
 POSTCODE_HINT = re.compile(
     r"zip|post ?code|postal|eircode|c[oó]digo postal|\bc\.?p\.?(?=\s*\d)"
@@ -232,6 +233,11 @@ _STREET = re.compile(
     r"|\d{1,4}(?:\s+[A-Za-zÀ-ÿ][\w'’.-]*){1,4}?)"  # a date in the name: "Avenida 5 de Outubro 102"
     r"\s+(?:no\.?\s*)?\d+[A-Z]?\b"  # "Jl. Kemang Raya No. 8"
 )
+# "Blk 210 Punggol Field #05-118": a floor and unit after a block or street, not an order.
+_SINGAPORE_UNIT = re.compile(
+    r"(?i)(?:\b(?:blk|block)\s+\d+[A-Z]?|\b\d{1,5}[A-Z]?)(?:\s+[A-Za-z][\w'.-]*){1,5},?\s+"
+    r"#\s?\d{1,3}-\d{1,5}$"
+)
 # Where a street's name ends (its kind, then a unit): the rest is town and postcode.
 _STREET_END = re.compile(
     r"(?i)^(?:(?:blk|block)\s+)?\d+[A-Z]?\s+[^,]*?\b(?:road|rd|street|st|avenue|ave|drive|dr|"
@@ -239,6 +245,8 @@ _STREET_END = re.compile(
     r"close|square|sq)\b\.?(?:\s+\d{1,3}(?![\w-]))?"  # "Bedok North St 2"
     r"(?:\s+(?:#\d{1,3}-\d{1,5}|(?:apt|unit|suite|flat)\s*\w+))?"
 )
+# ... or a unit: "Blk 210 Punggol Field #05-118 Singapore 820210"
+_UNIT_END = re.compile(r"(?i)^(?:(?:blk|block)\s+)?\d+[A-Z]?\s+[^#,]+?\s+#\d{1,3}-\d{1,5}(?![\w-])")
 _HOUSE_NUMBER = re.compile(r"(?i)(?:^|\s)(?:no\.?|#|house\s+no\.?)?\s*\d{1,5}[A-Z]?$")
 _STREET_KIND = re.compile(
     r"(?i)\b(?:road|rd|street|st|avenue|ave|lane|ln|marg|nagar|cross|main|soi|drive|way)\b"
@@ -303,14 +311,14 @@ class References:
         return [o.text for o in self.orders if not o.marked]
 
     @property
-    def four_digits(self) -> list[str]:
-        return four_digits(self.bare_orders)
+    def short_numbers(self) -> list[str]:
+        return short_numbers(self.bare_orders)
 
 
-def four_digits(numbers: list[str]) -> list[str]:
-    """Bare four-digit numbers: an order, or the postcode of Australia, New Zealand, Denmark,
-    Switzerland... (the store's data decides which)."""
-    return [n for n in numbers if re.fullmatch(r"\d{4}", n)]
+def short_numbers(numbers: list[str]) -> list[str]:
+    """Bare three- and four-digit numbers: an order, or the postcode of Australia, New
+    Zealand, Denmark, Switzerland, Taiwan... (the store's data decides which)."""
+    return [n for n in numbers if re.fullmatch(r"\d{3,4}", n)]
 
 
 def read_references(text: str, pattern: re.Pattern[str] | None = None) -> References:
@@ -326,7 +334,7 @@ def read_references(text: str, pattern: re.Pattern[str] | None = None) -> Refere
         found.email = email.group(0).lower()
     for m in EMAIL.finditer(text):
         taken.append(m.span())
-    marks = list(_MARKED.finditer(text))
+    marks = [m for m in _MARKED.finditer(text) if not _SINGAPORE_UNIT.search(text[: m.end()])]
     marked_spans = [m.span(next(i for i in (1, 2, 3, 4) if m.group(i))) for m in marks]
     codes = [m.span(1) for m in _CODE.finditer(text) if any(c.isalpha() for c in m.group(1))]
     stored = [m.span() for m in pattern.finditer(text)] if pattern is not None else []
@@ -383,7 +391,7 @@ def read_references(text: str, pattern: re.Pattern[str] | None = None) -> Refere
             add(m.group(1), False, m.span(1))
     found.orders = _corrected(text, found.orders)
     found.cued_name, found.names = names_in(text, found)
-    if (found.postcodes or found.four_digits) and not found.names:
+    if (found.postcodes or found.short_numbers) and not found.names:
         found.windows = name_windows(text)
     return found
 
@@ -410,7 +418,7 @@ def names_in(text: str, refs: References) -> tuple[str | None, list[str]]:
                 span for span in name_spans(words, from_end=False) if _counted(span) <= 4
             )
         candidates += name_spans(words, from_end=False)
-    anchors = [text.find(p) for p in refs.postcodes + refs.four_digits if text.find(p) >= 0]
+    anchors = [text.find(p) for p in refs.postcodes + refs.short_numbers if text.find(p) >= 0]
     anchors += [text.lower().find(p.lower()) for p in refs.postcodes]
     if refs.email:
         anchors.append(text.lower().find(refs.email))
@@ -642,7 +650,12 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
     """ "12 Oak Street, Apt 4, Springfield, IL 62704", "Leopoldstraße 25, 80802 München",
     "221 Camden High Street, London NW1 7BU", "徐汇区漕溪北路88号, 上海市, 200030"."""
     parts = [p.strip() for p in re.split(r"\s*[,，]\s*", segment) if p.strip()]
-    if len(parts) == 1 and (end := _STREET_END.search(parts[0]) or _CJK_STREET.search(parts[0])):
+    first_end = (
+        _STREET_END.search(parts[0]) or _UNIT_END.search(parts[0]) or _CJK_STREET.search(parts[0])
+        if len(parts) == 1
+        else None
+    )
+    if (end := first_end) is not None:
         # No commas: "88 Orchard Road #05-01 Singapore 238839", "5 Kings Way Perth WA 6000",
         # "上海市徐汇区漕溪北路88号 200030"
         parts = [parts[0][: end.end()].strip(), parts[0][end.end() :].strip()]
@@ -660,6 +673,15 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
         None,
     )
     house = _HOUSE_NUMBER.search(first) if street is None and len(parts) > 2 else None
+    if street is None and len(parts) > 2 and _UNIT.match(first):
+        # "Flat 7, Sunshine Towers, Baner Road, Pune 411045": the flat, the building and the
+        # road are the first line, as Indian addresses are written.
+        road = next((i for i in (1, 2) if i < len(parts) - 1 and _STREET_KIND.search(parts[i])), 0)
+        numbered = any(re.match(r"\d+[A-Za-z]?\s", part) for part in parts[1 : road + 1])
+        if road and not numbered:  # (not "Flat 12, 40 Upper Street": that street is line 1)
+            parts = [", ".join(parts[: road + 1]), *parts[road + 1 :]]
+            first, house = parts[0], None
+            street = re.match(r".+", first)
     if (
         house
         and _STREET_KIND.search(parts[1])

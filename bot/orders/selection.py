@@ -225,6 +225,7 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
     pairable: list[tuple[Polarity, str]] = []  # single things named to go or to stay
     kept_by_words: list[L] = []  # lines named to stay by their own words, not by meaning
     said_by_words: list[L] = []  # lines otherwise named by their own words
+    earlier: list[tuple[str, list[L]]] = []  # the objects resolved so far, with their lines
     for obj in _objects(text.replace("’", "'")):
         rest = bool(_REST.search(obj.text))
         every = bool(ALL.search(obj.text)) and not rest
@@ -234,6 +235,11 @@ def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Sele
         # would send back what the shopper keeps.
         strict = obj.polarity == "exclude"
         named = _resolve(obj.text, lines, meaning, words_only=rest or every, strict=strict)
+        if not named and not (rest or every):
+            # "有phulkari围巾的那单，除了围巾其他都退": the words said again are the line they
+            # named the first time.
+            named = _said_before(obj.text, earlier)
+        earlier.append((obj.text, named))
         if meaning is not None and named:
             worded = _resolve(obj.text, lines, None, words_only=True)
             (kept_by_words if obj.polarity == "exclude" else said_by_words).extend(worded)
@@ -433,8 +439,25 @@ def _objects(text: str) -> list[_Object]:
             ends = [cue.start() for cue in cues] + [len(part)]
             segments = [part[s:e] for s, e in zip(starts, ends, strict=True)]
             claimed = [False] * len(segments)
+            # "除了围巾其他都退", "except the scarf the rest goes back": the rest said inside an
+            # exception's words is the next cue's object, the exception the words before it.
+            rest_of: dict[int, str] = {}  # cue -> its object split off the segment before it
+            for i, cue in enumerate(cues[:-1]):
+                rest = _REST.search(segments[i + 1])
+                if (
+                    cue.group("x")
+                    and rest
+                    and _names_something(segments[i + 1][: rest.start()])
+                    and not _names_something(segments[i + 2])
+                ):
+                    rest_of[i + 1] = segments[i + 1][rest.start() :]
+                    segments[i + 1] = segments[i + 1][: rest.start()]
             for i, cue in enumerate(cues):
                 polarity, strong, implies = _cue_kind(cue)
+                if i in rest_of:
+                    found.append(_Object(polarity, rest_of[i], strong, implies))
+                    last = polarity
+                    continue
                 # "The engraved one stays with me": what stays is said before the verb.
                 before = _STAYS.search(cue.group(0)) and _names_something(segments[i])
                 if before and not claimed[i]:
@@ -481,6 +504,17 @@ def _cue_kind(cue: re.Match[str]) -> tuple[Polarity, bool, bool]:
         loose = words[0] == "not" and words[-1] in {"the", "my", "this", "that", "these", "those"}
         return "exclude", not loose, False
     return "include", False, False
+
+
+def _said_before(text: str, earlier: list[tuple[str, list[L]]]) -> list[L]:
+    """The one line an earlier object named whose words hold all of this one's."""
+    core = " ".join(_FILLER.sub(" ", text).split())
+    if len(core) < 2:
+        return []
+    edge = (r"\b" if core[0].isascii() else "", r"\b" if core[-1].isascii() else "")
+    within = re.compile(rf"{edge[0]}{re.escape(core)}{edge[1]}", re.I)  # "hat" is not "that"
+    found = [named for said, named in earlier if len(named) == 1 and within.search(said)]
+    return found[0] if len(found) == 1 else []
 
 
 def _names_something(segment: str) -> bool:

@@ -112,14 +112,16 @@ def postcode_key(postcode: str) -> str:
 
 def postcode_queries(postcode: str) -> list[str]:
     """What to search a store for: the postcode as given, and written the way stores keep a
-    British, Canadian or Irish one ("w1d5qe" -> "W1D 5QE", "t12x2n6" -> "T12 X2N6"): stores'
-    searches match text, not codes."""
+    British, Canadian, Irish or Dutch one ("w1d5qe" -> "W1D 5QE", "t12x2n6" -> "T12 X2N6"):
+    stores' searches match text, not codes."""
     key = postcode_key(postcode)
     forms = [postcode.strip()]
     if 5 <= len(key) <= 7 and not key.isdigit() and key[-3].isdigit():
         forms.append(f"{key[:-3]} {key[-3:]}")
     if re.fullmatch(r"[A-Z]\d[\dW][A-Z0-9]{4}", key):  # an Eircode: routing key + 4
         forms.append(f"{key[:3]} {key[3:]}")
+    if re.fullmatch(r"\d{4}[A-Z]{2}", key):  # Dutch: "3035an" -> "3035 AN"
+        forms.append(f"{key[:4]} {key[4:]}")
     return list(dict.fromkeys(forms))
 
 

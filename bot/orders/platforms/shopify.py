@@ -12,6 +12,9 @@ What is read where (documentation: https://shopify.dev/docs/api/admin-rest/2025-
 - one GraphQL query per batch of orders (``nodes(ids:)``) for what REST lacks: transactions
   with card details, each fulfillment's delivery times and fulfillment line items, and the
   order's returns and exchanges (https://shopify.dev/docs/api/admin-graphql/2025-01/objects/Order).
+- orders placed without an account (``customer`` is null: POS, some sales channels) are the
+  guest ``guest:<e-mail>``, found by GraphQL's order search ``orders(query: "email:...")``
+  (REST cannot filter orders by e-mail), like WooCommerce's guests.
 - changes: cancel ``POST orders/{id}/cancel.json`` (the payment refunded or voided), address
   ``PUT orders/{id}.json`` (``shipping_address``, and the count of changes in the note
   attribute ``shopbot_address_changes``), returns and exchanges with the GraphQL mutation
@@ -68,6 +71,7 @@ from bot.orders.system import (
 from bot.settings import OrdersSettings
 
 ADDRESS_CHANGES = "shopbot_address_changes"
+GUEST = "guest:"
 _PRODUCT_TTL_S = 300.0
 _BATCH = 25
 _REFUND_NOTE = re.compile(r"refund_method:\s*(original_payment|store_credit)")
@@ -111,6 +115,11 @@ query ShopbotOrderDetails($ids: [ID!]!) {
       }
     }
   }
+}
+"""
+GUEST_ORDERS = """
+query ShopbotGuestOrders($query: String!) {
+  orders(first: 50, query: $query) { nodes { legacyResourceId email customer { id } } }
 }
 """
 RETURN_CREATE = """
@@ -194,7 +203,25 @@ class ShopifyOrderSystem:
         for c in self._search(f'email:"{email}"'):
             if (c.get("email") or "").casefold() == email.casefold():
                 return self._customer(c)
-        return None
+        guest = self._guest_orders(email)
+        return _guest(guest[0]) if guest else None
+
+    def _guest_orders(self, email: str) -> list[dict[str, Any]]:
+        """The orders under this e-mail that have no customer (see the module docstring)."""
+        if '"' in email or "@" not in email:
+            return []
+        data = self._graphql(GUEST_ORDERS, "ShopbotGuestOrders", {"query": f'email:"{email}"'})
+        ids = [
+            str(node["legacyResourceId"])
+            for node in (data.get("orders") or {}).get("nodes") or []
+            if not node.get("customer") and (node.get("email") or "").casefold() == email.casefold()
+        ]
+        if not ids:
+            return []
+        found = self.api.pages(
+            "orders.json", {"ids": ",".join(ids), "status": "any", "limit": 250}, "orders"
+        )
+        return sorted(found, key=lambda o: o["created_at"], reverse=True)
 
     def find_customer_by_name(self, name: str, postcode: str) -> Customer | None:
         name, postcode = " ".join(name.split()), postcode.strip()
@@ -237,6 +264,9 @@ class ShopifyOrderSystem:
         return None
 
     def get_customer(self, customer_id: str) -> Customer | None:
+        if customer_id.startswith(GUEST):
+            guest = self._guest_orders(customer_id[len(GUEST) :])
+            return _guest(guest[0]) if guest else None
         if not customer_id.strip().isdigit():
             return None
         data = self.api.get(f"customers/{customer_id.strip()}.json")
@@ -280,6 +310,8 @@ class ShopifyOrderSystem:
         return self._orders([found])[0] if found else None
 
     def list_orders(self, customer_id: str) -> list[Order]:
+        if customer_id.startswith(GUEST):
+            return self._orders(self._guest_orders(customer_id[len(GUEST) :]))
         if not customer_id.strip().isdigit():
             return []
         found = list(
@@ -344,7 +376,7 @@ class ShopifyOrderSystem:
         method = ((o.get("shipping_lines") or [{}])[0].get("code") or "standard").lower()
         return Order(
             number=o["name"],
-            customer_id=str((o.get("customer") or {}).get("id", "")),
+            customer_id=_customer_id(o),
             status=status,  # type: ignore[arg-type]
             placed_at=_time(o["created_at"]),  # type: ignore[arg-type]
             address=_address(o.get("shipping_address") or {}),
@@ -612,6 +644,28 @@ class ShopifyOrderSystem:
 
 
 # -- decoding ------------------------------------------------------------------------------
+def _customer_id(o: dict[str, Any]) -> str:
+    if o.get("customer"):
+        return str(o["customer"].get("id", ""))
+    email = (o.get("email") or o.get("contact_email") or "").strip().lower()
+    return f"{GUEST}{email}" if email else ""
+
+
+def _guest(order: dict[str, Any]) -> Customer:
+    """A shopper known only by an order placed without an account."""
+    billing = order.get("billing_address") or {}
+    shipping = order.get("shipping_address") or {}
+    return Customer(
+        id=_customer_id(order),
+        name=full_name(billing.get("first_name"), billing.get("last_name"))
+        or billing.get("name")
+        or "",
+        email=order.get("email") or order.get("contact_email") or "",
+        postcode=billing.get("zip") or shipping.get("zip") or "",
+        phone=order.get("phone") or billing.get("phone") or shipping.get("phone") or "",
+    )
+
+
 def _variant_stock(product: dict[str, Any], v: dict[str, Any]) -> VariantStock:
     names = [opt["name"].lower() for opt in product.get("options", [])]
     values = [v.get(f"option{n}") for n in range(1, len(names) + 1)]

@@ -13,10 +13,12 @@ What it reproduces, as documented (API version 2025-01):
 - Authentication by ``X-Shopify-Access-Token`` (401 otherwise), and the leaky-bucket limit: 40
   calls, leaking 2 a second, ``X-Shopify-Shop-Api-Call-Limit`` on every answer and ``429`` with
   ``Retry-After: 2.0`` when full (https://shopify.dev/docs/api/usage/limits).
-- GraphQL (``POST graphql.json``) for the two documents shopbot's connector sends, told apart by
+- GraphQL (``POST graphql.json``) for the three documents shopbot's connector sends, told apart by
   ``operationName``: ``ShopbotOrderDetails`` (``nodes(ids:)`` on orders: transactions,
   fulfillments with delivery times and fulfillment line items, returns with their line items
-  and exchange line items) and ``ShopbotReturnCreate`` (``returnCreate``: an open return,
+  and exchange line items), ``ShopbotGuestOrders`` (``orders(query: "email:...")``, the orders
+  under an e-mail; https://shopify.dev/docs/api/admin-graphql/2025-01/queries/orders) and
+  ``ShopbotReturnCreate`` (``returnCreate``: an open return,
   exchange line items reserve stock; https://shopify.dev/docs/api/admin-graphql/2025-01/mutations/returnCreate).
 """
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 import base64
 import copy
 import itertools
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -313,6 +316,20 @@ class FakeShopify:
                 nodes.append(None if order is None else self._details(order))
         return {"data": {"nodes": nodes}, "extensions": self._cost(len(ids))}
 
+    def orders_by_email(self, query: str) -> dict[str, Any]:
+        """``orders(query: "email:...")``: the order search's ``email`` filter, exact match."""
+        wanted = re.fullmatch(r'\s*email:"?([^"]+)"?\s*', query)
+        email = wanted.group(1).strip().casefold() if wanted else None
+        with self.lock:
+            nodes = [
+                {"legacyResourceId": str(o["id"]), "email": o.get("email"),
+                 "customer": {"id": gid("Customer", o["customer"]["id"])}
+                 if o.get("customer") else None}
+                for o in sorted(self.orders.values(), key=lambda o: o["created_at"], reverse=True)
+                if email and (o.get("email") or "").casefold() == email
+            ][:50]  # fmt: skip
+        return {"data": {"orders": {"nodes": nodes}}, "extensions": self._cost(len(nodes))}
+
     def _details(self, order: dict[str, Any]) -> dict[str, Any]:
         fulfillments = []
         for f in order["fulfillments"]:
@@ -532,7 +549,9 @@ class FakeShopify:
                 return self.order_details(list(variables.get("ids") or []))
             if operation == "ShopbotReturnCreate":
                 return self.create_return(variables.get("returnInput") or {})
-            known = "This fake answers ShopbotOrderDetails and ShopbotReturnCreate"
+            if operation == "ShopbotGuestOrders":
+                return self.orders_by_email(str(variables.get("query") or ""))
+            known = "This fake answers ShopbotOrderDetails, ShopbotGuestOrders, ShopbotReturnCreate"
             return {"errors": [{"message": f"{known}, not {operation!r}."}]}
 
         return app

@@ -661,3 +661,86 @@ def test_another_customers_number_corrected_gives_way(pirouette: ServedStore) ->
         language="zh",
     )
     assert state.pending is not None and state.pending.order == "PN-6334", replies[-1]
+
+
+@pytest.fixture(scope="module")
+def lotus() -> Iterator[ServedStore]:
+    yield from _serve("lotus-loom-shopify")
+
+
+@pytest.fixture(scope="module")
+def onggi() -> Iterator[ServedStore]:
+    yield from _serve("onggi-table-shopify")
+
+
+@pytest.fixture(scope="module")
+def tulpen() -> Iterator[ServedStore]:
+    yield from _serve("tulpen-fiets-woocommerce")
+
+
+def test_the_answer_to_what_address_is_one_without_a_street_number(lotus: ServedStore) -> None:
+    """ "Flat 7, Sunshine Towers, Baner Road, Pune 411045", given when asked for the new
+    address: the flat, building and road are the first line."""
+    replies, state = talk(
+        lotus,
+        "need to change the delivery address on my order",
+        "aditya.deshmukh@example.in",
+        "LL-1358-IN",
+        "current pincode is 411038",
+        "Flat 7, Sunshine Towers, Baner Road, Pune 411045",
+    )
+    pending = state.pending
+    assert pending is not None and pending.address is not None, replies[-1]
+    assert (pending.address.line1, pending.address.postcode) == (
+        "Flat 7, Sunshine Towers, Baner Road",
+        "411045",
+    )
+
+
+def test_an_exception_and_the_rest_in_one_breath(lotus: ServedStore) -> None:
+    """ "有phulkari围巾的那单，除了围巾其他都退": the scarf named with the order stays (围巾 is
+    the Phulkari Dupatta named first), the two kurtas go."""
+    replies, state = talk(
+        lotus,
+        "melissa.chen@example.in 700046",
+        "有phulkari围巾的那单，除了围巾其他都退，退到店铺余额",
+        language="zh",
+        meaning=BundledMeaning(),
+    )
+    assert state.pending is not None and state.pending.lines == ["1", "2"], replies[-1]
+
+
+def test_a_shopify_order_without_a_customer_verifies_by_its_email(onggi: ServedStore) -> None:
+    """A guest checkout (no customer on the order): e-mail + order number verify; name and
+    postcode find no one else."""
+    replies, state = talk(onggi, "hi, jessica.yoon@example.com, order 25490 - has it shipped?")
+    assert state.customer == "guest:jessica.yoon@example.com" and "616053111302" in replies[-1]
+    replies, state = talk(onggi, "Jessica Yoon 04349 has my tea cups shipped?")
+    assert state.customer is None and "616053111302" not in replies[-1]
+
+
+@pytest.mark.parametrize(
+    ("messages", "lines"),
+    [
+        (("林怡君 106", "茶壺留著，其他退"), ["2", "3"]),  # 茶壶: the dictionary's "teapot"
+        (("meiling.chen@example.tw 106", "筷子湯匙組想換成四人份的"), None),  # outside exchanges
+    ],
+)
+def test_chinese_words_for_english_names_and_three_digit_postcodes(
+    onggi: ServedStore, messages: tuple[str, ...], lines: list[str] | None
+) -> None:
+    replies, state = talk(onggi, *messages, language="zh", meaning=BundledMeaning())
+    assert state.customer is not None, replies[0]
+    if lines is None:  # the spoon and chopsticks set named, and refused by the policy
+        assert state.pending is None and "Brass Spoon & Chopsticks Set" in replies[-1]
+    else:
+        assert state.pending is not None and state.pending.lines == lines, replies[-1]
+
+
+def test_a_dutch_postcode_without_its_space_and_the_bells_order(tulpen: ServedStore) -> None:
+    replies, state = talk(tulpen, "王丽 3035AN", language="zh")
+    assert state.customer is not None, replies[-1]
+    replies, state = talk(tulpen, "林晓明 3000，刚买的铃铛那单取消", language="zh",
+                          meaning=BundledMeaning())  # fmt: skip
+    # the (Ding-Dong) Bell's order, packed: handed to a person, the other order untouched
+    assert state.pending is None and "2026-0457" in replies[-1], replies[-1]

@@ -270,7 +270,12 @@ def test_customers_are_found_as_the_readme_lists_them(evaluation_store) -> None:
     for name, also, email, postcode in blocks:
         by_email = served.system.find_customer_by_email(email.upper())
         assert by_email is not None and by_email.email.lower() == email, email
-        if postcode != "(none)":
+        if by_email.id.startswith("guest:") and served.system.name == "shopify":
+            # Orders with no customer on Shopify are found by their e-mail only (its order
+            # search is by e-mail; no name search is documented): never someone else.
+            by_name = served.system.find_customer_by_name(name, postcode.lower())
+            assert by_name is None or by_name.id == by_email.id, (name, postcode)
+        elif postcode != "(none)":
             by_name = served.system.find_customer_by_name(name, postcode.lower())
             assert by_name is not None and by_name.id == by_email.id, (name, postcode)
             # A Chinese name in pinyin, either way round, whether or not the store's data holds
@@ -284,7 +289,7 @@ def test_customers_are_found_as_the_readme_lists_them(evaluation_store) -> None:
                 elif other not in _NOT_PINYIN and not _HANGUL.search(other):
                     assert found is not None and found.id == by_email.id, (other, postcode)
             # The name their orders are billed to ("billing name Pablo Wang" for 王建国).
-            for billed in re.findall(r"billing name ([^,)]+)", also):
+            for billed in re.findall(r"billing name ([^,();]+)", also):
                 found = served.system.find_customer_by_name(billed.strip(), postcode)
                 assert found is not None and found.id == by_email.id, (billed, postcode)
         orders = served.system.list_orders(by_email.id)

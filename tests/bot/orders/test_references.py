@@ -80,6 +80,8 @@ def test_a_store_pattern_marks_bare_numbers() -> None:
         ("someone@example.ie , A65 B2CD", "A65 B2CD"),  # the store's Eircode, as it has it
         ("postcode on it now is 1070", "1070"),  # four digits, named a postcode
         ("Montserrat Riba Casal, AD700", "AD700"),  # Andorra
+        ("陈美玲，邮递区号106，我的桌旗到哪了？", "106"),  # Taiwan: three digits, named
+        ("王丽 3035AN", "3035AN"),  # Dutch, without its space
     ],
 )
 def test_postcodes_of_many_countries(text: str, postcode: str) -> None:
@@ -311,6 +313,12 @@ def test_a_state_before_a_named_postcode() -> None:
             "460123",
         ),
         ("send it to 5 Kings Way Perth WA 6000", "5 Kings Way", "", "6000"),
+        (
+            "can you ship it to my new flat instead: Blk 210 Punggol Field #05-118 Singapore 820210",
+            "Blk 210 Punggol Field",
+            "#05-118",
+            "820210",
+        ),
         (
             "please send it to 2211 4th Ave, Apt 608, Seattle, WA 98121-1730",
             "2211 4th Ave",
@@ -621,3 +629,25 @@ def test_an_australian_unit_stays_in_the_first_line() -> None:
     said = extract("新地址：Unit 3/45 Crown Street, Wollongong NSW 2500")
     assert said.address is not None
     assert (said.address.line1, said.address.city) == ("Unit 3/45 Crown Street", "Wollongong")
+
+
+@pytest.mark.parametrize(
+    ("text", "line1", "line2", "city"),
+    [
+        ("Flat 7, Sunshine Towers, Baner Road, Pune 411045",
+         "Flat 7, Sunshine Towers, Baner Road", "", "Pune"),
+        ("Flat 4B, Sai Residency, 12th Cross, Indiranagar, Bengaluru 560038",
+         "Flat 4B, Sai Residency, 12th Cross", "Indiranagar", "Bengaluru"),
+    ],
+)  # fmt: skip
+def test_indian_addresses_with_the_flat_and_building_first(
+    text: str, line1: str, line2: str, city: str
+) -> None:
+    address = parse_address(text)
+    assert address is not None and (address.line1, address.line2, address.city) == (
+        line1,
+        line2,
+        city,
+    )
+    # "Flat 12, 40 Upper Street": the numbered street is the first line, the flat the second
+    assert parse_address("Flat 12, 40 Upper Street, London N1 0PN") is None
