@@ -111,6 +111,7 @@ from tests.live import live_server  # noqa: E402, F401
 from tests.xdist_groups import (  # noqa: E402, F401
     pytest_configure_node,
     pytest_xdist_make_scheduler,
+    unique_node_ids,
     write_groups,
 )
 
@@ -163,4 +164,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return (group.get(path, len(names)), first)
 
     items.sort(key=rank)  # stable: the order within each group is kept
+    unique_node_ids(items)
     write_groups(config, items)

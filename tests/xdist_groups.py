@@ -31,6 +31,21 @@ def group_of(item: pytest.Item) -> str | None:
     return "_".join(sorted(names)) if names else None
 
 
+def unique_node_ids(items: list[pytest.Item]) -> None:
+    """Give items that share a node id their own (their name's ``[...]`` part as parameters).
+
+    On pytest 9 every operation schemathesis parametrizes (tests/ui/test_fuzz.py) gets the
+    same node id: one process runs them all, but xdist knows a test by its id and would run
+    only the first of them."""
+    seen: dict[str, int] = {}
+    for item in items:
+        seen[item.nodeid] = seen.get(item.nodeid, 0) + 1
+    for item in items:
+        name = item.name
+        if seen[item.nodeid] > 1 and name.endswith("]") and "[" in name:
+            item._id = item._id.with_params(name[name.index("[") + 1 : -1])  # type: ignore[attr-defined]
+
+
 def write_groups(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On a worker: the group of every item in a group, for the controller's scheduler."""
     path = getattr(config, "workerinput", {}).get(WORKER_INPUT)
