@@ -314,7 +314,7 @@ def test_a_state_before_a_named_postcode() -> None:
         ),
         ("send it to 5 Kings Way Perth WA 6000", "5 Kings Way", "", "6000"),
         (
-            "can you ship it to my new flat instead: Blk 210 Punggol Field #05-118 Singapore 820210",
+            "ship it to my new flat instead: Blk 210 Punggol Field #05-118 Singapore 820210",
             "Blk 210 Punggol Field",
             "#05-118",
             "820210",
