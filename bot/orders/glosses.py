@@ -38,12 +38,13 @@ def gloss(text: str) -> str | None:
 @lru_cache(maxsize=2048)
 def thing_words(text: str) -> str:
     """The English the dictionary gives first for each Chinese word of ``text`` that may name a
-    thing (铃铛 → "little bell", 茶壶 → "teapot"); verbs ("to exchange") and measure words left
-    out, the other text dropped. Empty when none is known."""
+    thing (铃铛 → "little bell", 茶壶 → "teapot"); single characters (马裤 cut as 马 and 裤),
+    verbs ("to exchange") and measure words left out, the other text dropped. Empty when none
+    is known."""
     table = cedict.entries()
 
     def first(word: str) -> str:
-        if word in _NO_ITEM:
+        if word in _NO_ITEM or len(word) < 2:  # one character is too many things (马: horse)
             return ""
         sense = next(iter(table.get(word, ())), "")
         return "" if sense.startswith(("to ", "classifier")) else sense
