@@ -77,15 +77,11 @@ finetune-demo: ingest
 	$(BIN)/shopbot finetune --data $(DATA)/conversations.jsonl $(FINETUNE_ARGS)
 
 # Lint first: a style or type error fails the run before the long tests start.
-# Two pytest-xdist workers (the tests mostly wait on engines, servers and browsers, one core
-# each at most): the tests sharing an expensive fixture are one group, run by one worker
-# (tests/conftest.py), so each engine still starts once. PYTEST_WORKERS= runs in one process.
-PYTEST_WORKERS ?= -n 2 --dist loadgroup --no-loadscope-reorder
 test: setup system-deps lint
-	$(BIN)/python -m pytest $(PYTEST_WORKERS)
+	$(BIN)/python -m pytest
 
 test-fast: setup
-	$(BIN)/python -m pytest $(PYTEST_WORKERS) -m "not slow"
+	$(BIN)/python -m pytest -m "not slow"
 
 # ruff on everything; mypy, strict, on the runtime packages (bot, retrieval, finetune, ui:
 # [tool.mypy] in pyproject.toml).

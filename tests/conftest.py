@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,9 +23,7 @@ def make_settings(home: Path, **values: object) -> Settings:
     if not models.exists():
         MODELS_CACHE.mkdir(parents=True, exist_ok=True)
         home.mkdir(parents=True, exist_ok=True)
-        # Another test worker may link a shared home (e.g. one never written to) meanwhile.
-        with contextlib.suppress(FileExistsError):
-            models.symlink_to(MODELS_CACHE, target_is_directory=True)
+        models.symlink_to(MODELS_CACHE, target_is_directory=True)
     return Settings.model_validate({"home": home, **values})
 
 
@@ -107,62 +104,18 @@ def vllm_serve() -> Iterator[str]:
 # One real `shopbot serve` for the whole session (the web app's tests and the load benchmark's).
 from tests.live import live_server  # noqa: E402, F401
 
-# The groups reach xdist's scheduler through tests/xdist_groups.py (pytest 9 needs it).
-from tests.xdist_groups import (  # noqa: E402, F401
-    pytest_configure_node,
-    pytest_xdist_make_scheduler,
-    unique_node_ids,
-    write_groups,
-)
-
-# `make test` runs the suite on two pytest-xdist workers (`--dist loadgroup`): each worker is
-# its own session, with its own session-scoped fixtures. So that every expensive thing still
-# starts once per run, every test using it goes to one worker: the tests are split into two
-# groups of engines (ENGINE_GROUPS, about the same time each), a whole file at a time (its
-# module-scoped fixtures start once); every other file is a group of its own, spread over
-# whichever worker is free. `--no-loadscope-reorder` hands the groups out in the order sorted
-# here: the two engine groups first, one to each worker.
-ENGINE_GROUPS = {
-    # Modules that start engines of their own (training, the gate's engines and its live
-    # server) run first on their worker, before that worker's shared engines are up: together
-    # they would need more memory than a 24 GiB machine has, and a machine short of memory
-    # thrashes for an hour rather than failing.
-    "engines-a": ("tests/finetune/test_end_to_end.py", "instruct_backend", "live_server"),
-    # The backends' contract asks for the in-process engine and `vllm serve` by name
-    # (request.getfixturevalue): both are in this group.
-    "engines-b": ("tests/bot/backends/test_contract.py", "vllm_serve", "vllm_backend"),
-}
+# Modules that start engines of their own (training, the gate's engines and its live server)
+# run first, before the session's shared engines are up: together they would need
+# more memory than a 24 GiB machine has, and a machine short of memory thrashes for an hour
+# rather than failing.
 OWN_ENGINES_FIRST = ("tests/finetune/test_end_to_end.py",)
 
 
-def _path(item: pytest.Item) -> str:
-    return item.nodeid.split("::")[0]
-
-
-def _engine_group(item: pytest.Item) -> int | None:
-    """The index in ENGINE_GROUPS of the group whose engines ``item`` uses, if any."""
-    uses = {_path(item), *getattr(item, "fixturenames", ())}
-    return next((i for i, users in enumerate(ENGINE_GROUPS.values()) if uses & set(users)), None)
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    group: dict[str, int] = {}  # test file -> the engine group of its tests (the first one)
-    for item in items:
-        found = _engine_group(item)
-        if found is not None:
-            group[_path(item)] = min(found, group.get(_path(item), found))
-    names = list(ENGINE_GROUPS)
-    for item in items:
-        path = _path(item)
-        item.add_marker(pytest.mark.xdist_group(names[group[path]] if path in group else path))
-
-    def rank(item: pytest.Item) -> tuple[int, int]:
-        path = _path(item)
-        first = (
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return (
             OWN_ENGINES_FIRST.index(path) if path in OWN_ENGINES_FIRST else len(OWN_ENGINES_FIRST)
         )
-        return (group.get(path, len(names)), first)
 
     items.sort(key=rank)  # stable: the order within each group is kept
-    unique_node_ids(items)
-    write_groups(config, items)
