@@ -203,7 +203,7 @@ class IdentityCheck:
         """Numbers that are orders of this customer (of anyone's, without a customer)."""
         found = []
         for number in numbers:
-            if not number.isdigit():
+            if not re.fullmatch(r"\d+(?:-\d+)?", number):  # 46128, 2026-0455
                 continue
             order = self.turn.system.get_order(number)
             if order is not None and (customer is None or order.customer_id == customer.id):

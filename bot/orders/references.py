@@ -118,7 +118,10 @@ _CODE = re.compile(
     r"(?!\s+(?:canister|filter|model|version|one|size|unit)\b)",
     re.I,
 )  # not a model: "the CF-600 canister filter", "the bigger CF-1200"
-_BARE = re.compile(r"(?<![0-9A-Za-z.,$€£¥-])(\d{3,12})(?![0-9A-Za-z%])")
+# (digits with one hyphen too: a plugin's year-prefixed "2026-0455"; not a date "2026-12-07")
+_BARE = re.compile(
+    r"(?<![0-9A-Za-z.,$€£¥-])(\d{2,6}-\d{2,8}(?![0-9A-Za-z%-])|\d{3,12})(?![0-9A-Za-z%])"
+)
 # Numbers that are plainly something else: sizes, quantities, money, days, times, models.
 _NOT_ORDER = re.compile(
     r"(?i)(?:size|sz|尺码|码|qty|x|×|\$|€|£|¥|cad|usd|rmb)\s*\d+|\d+\s*(?:days?|d|hours?|h|"

@@ -198,7 +198,7 @@ def _named_lines(
     if at is not None:
         return [lines[at]]
     if not single and ALL.search(text):
-        return list(lines)
+        return _units_of_one(text, lines, meaning) or list(lines)
     asked = _requests_only(text)  # "I ordered it in 38 and 40 to compare. The 40 is too big"
     if not single:  # "the headlamp and the sun hat": each listed part names its own line
         listed = _resolve(asked, lines, meaning, words_only=False)
@@ -210,6 +210,24 @@ def _named_lines(
     if single and len(named) > 1:
         return []
     return named
+
+
+# "两件黑色的衬衫都退": a count of things before what they are.
+_COUNT = re.compile(
+    r"(两|二|三|四|五|\d{1,2})\s*(?:件|双|個|个|条|條|只|套|瓶|盒|对|對|包|顶|頂|副)"
+)
+_COUNTS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
+
+
+def _units_of_one(text: str, lines: Sequence[L], meaning: Meaning | None) -> list[L]:
+    """ "两件黑色的衬衫都退": "both" the units of the one line named with that many, not every
+    line of the order ([] when the words name no such line)."""
+    count = _COUNT.search(text)
+    if count is None:
+        return []
+    wanted = _COUNTS.get(count.group(1)) or int(count.group(1))
+    named = lines_named(ALL.sub(" ", text), lines, meaning)
+    return named if len(named) == 1 and named[0].quantity == wanted else []
 
 
 def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Selection[L]:

@@ -744,3 +744,33 @@ def test_a_dutch_postcode_without_its_space_and_the_bells_order(tulpen: ServedSt
                           meaning=BundledMeaning())  # fmt: skip
     # the (Ding-Dong) Bell's order, packed: handed to a person, the other order untouched
     assert state.pending is None and "2026-0457" in replies[-1], replies[-1]
+
+
+def test_both_units_of_the_one_line_named(lotus: ServedStore) -> None:
+    """ "两件黑色的衬衫都退": the two units of the black blouse line, not every line (held-out
+    ll-return-zh-02 returned the saree too)."""
+    replies, state = talk(
+        lotus, "huimin.lim@example.sg 560456", "两件黑色的衬衫都退了吧", language="zh",
+        meaning=BundledMeaning(),
+    )  # fmt: skip
+    assert state.pending is not None and state.pending.lines == ["2"], replies[-1]
+
+
+def test_a_year_prefixed_number_given_bare(tulpen: ServedStore) -> None:
+    """ "it's 2026-0455", "2026-0477这个订单…": a plugin's year-prefixed number, bare."""
+    replies, state = talk(
+        tulpen,
+        "I need to change the delivery address on my chain lock order",
+        "daan.devries@example.nl",
+        "it's 2026-0455",
+    )
+    assert state.customer is not None and state.order == "2026-0455", replies[-1]
+    replies, state = talk(
+        tulpen,
+        "2026-0477这个订单能改寄到我店里吗？Geldersekade 21-H, 1011 EJ Amsterdam",
+        "wei.chen@example.nl 现在邮编1012AV",
+        language="zh",
+    )
+    pending = state.pending
+    assert pending is not None and pending.order == "2026-0477", replies[-1]
+    assert pending.address is not None and pending.address.line1 == "Geldersekade 21-H"
