@@ -394,6 +394,11 @@ class OrderFlow:
             if intent == "status":  # found from their words: the others on the way come too
                 others = [o for o in self.finder.in_progress_and_recent(theirs) if o != order]
         state.order = order.number
+        said = turn.said
+        if said.email or said.order_numbers or said.order_hints or said.postcodes:
+            # "chiahao.chang@example.tw 訂單25491" after a name and postcode: what they show
+            # now counts towards a later change of address too.
+            self.identity.strengthen(order)
         if intent == "refund":  # what a refund means depends on where the order is
             if order.status in ("delivered", "shipped", "out_for_delivery"):
                 intent = "return"

@@ -774,3 +774,18 @@ def test_a_year_prefixed_number_given_bare(tulpen: ServedStore) -> None:
     pending = state.pending
     assert pending is not None and pending.order == "2026-0477", replies[-1]
     assert pending.address is not None and pending.address.line1 == "Geldersekade 21-H"
+
+
+def test_proof_given_after_verifying_counts_for_a_new_address(onggi: ServedStore) -> None:
+    """Verified by name and postcode, then e-mail and order number in the next message: the
+    address change asks for nothing more (held-out og-address-zh-02 asked again)."""
+    replies, state = talk(
+        onggi,
+        "張家豪，40341，我的泡菜罈那張訂單要改地址",
+        "chiahao.chang@example.tw 訂單25491",
+        "改寄到 高雄市前鎮區成功二路25號 7樓，郵遞區號80661",
+        language="zh",
+    )
+    pending = state.pending
+    assert pending is not None and pending.order == "#25491", replies[-1]
+    assert pending.address is not None and pending.address.postcode == "80661"
