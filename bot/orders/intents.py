@@ -117,7 +117,7 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
         re.compile(
             # "can it come back?"
             r"\b(it|they|them|this|these|those)\s+(come|comes|go|goes)\s+back\b|"
-            r"\breturn(s|ing)?\b|\b(send|sending|ship|mail|post|bring|take)\b(?!\s+(to|a|an)\b)"
+            r"\breturn(s|ing)?\b|\b(send|sending|ship|mail|post|bring|take)\b(?!\s+to\b)"
             # the goods go back, not the money: "how long does it take to give the money back"
             r"(?:(?!money|refund|cash|funds)[^.?!;。？！\n]){0,40}?\bback\b|"
             r"(?<!\bto )\b(go(es)?|going) back\b(?! to\b)|"
