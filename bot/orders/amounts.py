@@ -77,14 +77,18 @@ _ITEM_COUNT = re.compile(
 )
 
 
+def count_of(word: str) -> int:
+    """A count written in digits or as a word ("3", "three", 三, 两)."""
+    return int(word) if word.isdigit() else _COUNTS[word.lower()]
+
+
 def orders_counting(text: str, orders: list[Order]) -> list[Order]:
     """The orders with as many items (lines, or pieces) as the text says; all of them when it
     says none or none fits."""
     m = _ITEM_COUNT.search(text)
     if not m:
         return orders
-    raw = next(g for g in m.groups() if g)
-    count = int(raw) if raw.isdigit() else _COUNTS[raw.lower()]
+    count = count_of(next(g for g in m.groups() if g))
     fitting = [
         order
         for order in orders

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from itertools import permutations
 from typing import Generic, Literal
 
+from bot.orders.amounts import count_of
 from bot.orders.items import (
     ALL,
     ORDINAL_WORDS,
@@ -216,7 +217,6 @@ def _named_lines(
 _COUNT = re.compile(
     r"(两|二|三|四|五|\d{1,2})\s*(?:件|双|個|个|条|條|只|套|瓶|盒|对|對|包|顶|頂|副)"
 )
-_COUNTS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
 
 
 def _units_of_one(text: str, lines: Sequence[L], meaning: Meaning | None) -> list[L]:
@@ -225,7 +225,7 @@ def _units_of_one(text: str, lines: Sequence[L], meaning: Meaning | None) -> lis
     count = _COUNT.search(text)
     if count is None:
         return []
-    wanted = _COUNTS.get(count.group(1)) or int(count.group(1))
+    wanted = count_of(count.group(1))
     named = lines_named(ALL.sub(" ", text), lines, meaning)
     return named if len(named) == 1 and named[0].quantity == wanted else []
 
