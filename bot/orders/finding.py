@@ -23,6 +23,7 @@ from bot.orders.policy import SOURCES
 from bot.orders.replies import items_text, orders_text, status_text
 from bot.orders.script import fold
 from bot.orders.selection import select_items
+from bot.orders.state import PendingChange
 from bot.orders.system import Order, OrderItem, VariantStock
 from bot.orders.turn import OrderReply, OrderTurn
 from bot.orders.when import orders_fitting, said_when
@@ -66,6 +67,15 @@ _KEEP = re.compile(
     r"same (size|colou?r|one)|(尺码|颜色|大小)(不变|一样)|同(样|一)(尺码|颜色)", re.I
 )
 _ONLY = re.compile(r"\bonly\b|\bjust\s+(?:the|this|that|these|those|one)\b|只|仅", re.I)
+_FEW_ORDERS = 4
+_QUESTION_WORDS = re.compile(
+    r"[?？]|吗|呢|\b(?:is|are|does|do|which|what)\s+(?:that|it|this)\b", re.I
+)
+_CHANGED_MIND = re.compile(
+    r"\b(?:actually|wait|then|instead|on second thought|changed? my mind)\b"
+    r"|算了|还是|改成|那就|等等",
+    re.I,
+)
 _NEGATED = re.compile(r"\b(without|no|non|not|un)[-\s]?$|(不|无|没有)$", re.I)
 _YES_NO = {"yes", "no", "是", "否", "true", "false", "y", "n"}
 # Which of the shopper's orders a request can be about.
@@ -265,7 +275,10 @@ class OrderFinder:
             turn.state.forget_request()
             listing = orders_text(orders, turn.language, limit=10)
             return turn.reply(turn.say("orders_list", orders=listing))
-        shown = named or self.in_progress_and_recent(orders) or orders[:1]
+        # A shopper with a few orders asking after "my orders" sees each of them; with more,
+        # those on their way and lately delivered.
+        few = general and len(orders) <= _FEW_ORDERS
+        shown = named or (orders if few else self.in_progress_and_recent(orders)) or orders[:1]
         shown = shown[:5]
         if len(shown) == 1:
             return shown[0]
@@ -341,6 +354,30 @@ class OrderFinder:
             for key, value in item.options.items()
             if len(key) > 3 and len(value) > 1
         )
+
+    def reselects(self, pending: PendingChange) -> list[OrderItem]:
+        """Fewer of the proposed lines, picked at the confirmation of a return ("wait, let me
+        keep the glasses too - just the lamp then"); [] when the message picks none, the same
+        ones, any line not proposed, or only asks about them."""
+        order = self.turn.system.get_order(pending.order)
+        text = item_words(self.turn.text)
+        if order is None or _QUESTION_WORDS.search(self.turn.text):
+            return []
+        proposed = [item for item in order.items if item.line_id in (pending.lines or [])]
+        if len(proposed) < 2:
+            return []
+        only = _ONLY.search(text)
+        if only:  # "just the lamp then": what follows the word, of the lines proposed
+            chosen = lines_named(re.split(r"[,.;!，。；！]", text[only.end() :])[0], proposed, None)
+        elif _CHANGED_MIND.search(text):
+            selection = select_items(text, proposed, self.turn.meaning, single=False)
+            chosen = selection.chosen if selection.framed else []
+        else:
+            chosen = []
+        if not chosen or len(chosen) == len(proposed):
+            return []
+        self.turn.state.kept = [item.line_id for item in order.items if item not in chosen]
+        return chosen
 
     def names_any_option(self) -> bool:
         """Whether the shopper named an option (size, color) of an item of the order in hand."""

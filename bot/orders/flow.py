@@ -57,6 +57,20 @@ _ORIGINAL_METHOD = re.compile(
 _ASKED_ABOUT_IT = ("order", "item", "variant", "address", "refund_method")
 
 
+# Which order a request is about, said without its number: "it's the one with the rug",
+# "the order from last week", "有地毯的那单".
+_DESCRIBES_ORDER = re.compile(
+    r"\b(?:the|my)\s+(?:one|order|parcel|package)\s+(?:with|for|from|that|i|we|containing|of)\b"
+    r"|^\s*(?:it'?s|it\s+is|that'?s)\s+the\s+\w+"
+    r"|[\u3400-\u9fff](?:的)?(?:那|这)(?:一)?(?:单|个订单|笔)",
+    re.I,
+)
+
+
+def describes_order(text: str) -> bool:
+    return bool(_DESCRIBES_ORDER.search(text)) and not _QUESTION.search(text)
+
+
 class OrderFlow:
     """Works one message through the order conversation, with its steps as parts."""
 
@@ -97,17 +111,30 @@ class OrderFlow:
             # choice, proposed again; never a yes to what was proposed.
             bare_yes = said.yes and len(turn.text.split()) <= 2
             restated = pending is not None and not bare_yes and self.restates(pending.action)
-            if said.yes and not (
-                pending is not None and restated and self.chooses_otherwise(pending)
+            # "wait, let me keep the glasses too - just the lamp then": other lines to return,
+            # proposed again (not a no, and not a yes to the lines proposed).
+            reselected = (
+                self.finder.reselects(pending)
+                if pending is not None and pending.action == "return" and not bare_yes
+                else []
+            )
+            if (
+                said.yes
+                and not reselected
+                and not (pending is not None and restated and self.chooses_otherwise(pending))
             ):
                 return self.changes.carry_out()
             order, action = (pending.order, pending.action) if pending else (None, None)
-            if said.no:
+            if reselected:
+                state.lines = [item.line_id for item in reselected]
+                restated = True
+            elif said.no:
                 turn.log("declined", order=order, action=action)
                 state.forget_request()
                 return turn.reply(turn.say("declined", order=order or ""))
             if pending is not None and restated:
-                # "make that an 11", "store credit then": the same request, told better.
+                # "make that an 11", "store credit then", "just the lamp then": the same
+                # request, told better.
                 turn.log("restated", order=order, action=action)
                 state.awaiting = None
                 state.pending = None
@@ -155,6 +182,10 @@ class OrderFlow:
             turn.log("declined", order=state.order, action=state.intent)
             state.forget_request()
             return turn.reply(turn.say("dropped"))
+        elif awaiting == "identity" and state.intent and not starts and describes_order(turn.text):
+            # "it's the one with the two small tagines" while asked who they are: which order
+            # the request is about, kept for when they are verified.
+            state.request = f"{state.request or ''} \n {turn.text}"[-500:]
         elif awaiting and said.yes and not starts and not self.answers(awaiting):
             pass  # "yes, go ahead" to a question (which order? who are you?): it is asked again
         elif awaiting and not starts and not self.answers(awaiting):

@@ -19,6 +19,13 @@ _NO_ITEM = frozenset(
     "退 换 取消 不要 留着 留 保留 那单 这单 订单 收到 买 买的 谢谢 麻烦".split()
 )
 
+# Single characters that end a phrase without being the thing: sizes, qualities, colours,
+# places and particles ("寄到家里", 唔要喇).
+_NO_HEAD = frozenset(
+    "大小长短新旧多少好坏高低宽窄厚薄紧松深浅重轻快慢贵软硬红黑白蓝绿黄灰粉紫棕金银色号码"
+    "里内外上下中前后边面喇啦呀哦嘛啲唔咗嘅咩噉"
+)
+
 
 def is_chinese(text: str) -> bool:
     return bool(cedict.CJK_RUN.search(text))
@@ -54,4 +61,29 @@ def thing_words(text: str) -> str:
         found += [
             english for word in cedict.words(run, table, _NO_ITEM) if (english := first(word))
         ]
+    return "; ".join(found)
+
+
+@lru_cache(maxsize=2048)
+def head_words(text: str) -> str:
+    """For Chinese words the dictionary lacks, which it cuts into single characters, the
+    English of the last character: Chinese compounds end in what the thing is (牛刀 → 刀
+    "knife", 大碗 → 碗 "bowl", 羊毛袜 → 袜 "socks"). Empty when there is none."""
+    table = cedict.entries()
+
+    def sense(word: str) -> str:
+        first = next(iter(table.get(word, ())), "")
+        return "" if first.startswith(("to ", "classifier", "surname", "(")) else first
+
+    found = []
+    for run in cedict.CJK_RUN.findall(text):
+        words = cedict.words(run, table, _NO_ITEM)
+        for at, word in enumerate(words):
+            if len(word) > 1 or word in _NO_ITEM or word in _NO_HEAD or at == 0:
+                continue
+            after = words[at + 1] if at + 1 < len(words) else ""
+            # the compound ends here: at a word, a verb or grammar (大碗想换: 碗, not 想)
+            ends = not after or len(after) > 1 or after in _NO_ITEM or not sense(after)
+            if ends and words[at - 1] not in _NO_ITEM and (english := sense(word)):
+                found.append(english)
     return "; ".join(found)

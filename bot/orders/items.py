@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Protocol, TypeVar
 
 import numpy as np
 
-from bot.orders.glosses import thing_words
+from bot.orders.glosses import head_words, thing_words
 from bot.orders.meaning import Meaning, clear_winner, group_similarity, similarities
 from bot.orders.script import UNREAD, fold, readable, script_parts, simplified, spaced
 
@@ -477,7 +477,7 @@ def lines_named(
             # M is not the jumper meant): an item the words clearly mean comes first. Not an
             # option named as the one they have ("swap the 60 × 35 for the 90 × 60").
             glossed = named_by_gloss(text, lines)
-            if len(glossed) == 1 and glossed[0] not in tied:
+            if len(glossed) == 1:  # (also one of the lines the option fits: 牛刀210 of two)
                 return glossed
             picked = best_line(meaning, text, lines, floor=floor, margin=margin)
             if picked is not None and lines[picked] not in tied:
@@ -498,22 +498,40 @@ def lines_named(
     return [lines[picked]] if picked is not None else []
 
 
-def named_by_gloss(text: str, lines: Sequence[L]) -> list[L]:
+def named_by_gloss(text: str, lines: Sequence[L], *, by_head: bool = True) -> list[L]:
     """The lines of the one product whose name holds most of the dictionary's words for the
     Chinese words of the text ("茶壶" → "teapot": a "Buncheong Teapot"); [] when none does or
     products tie ("芭蕾" → "ballet" of ballet slippers and ballet tights)."""
     if not _CJK.search(text):
         return []
-    glossed = fold(thing_words(simplified(text)))
+    found = _named_in_english(fold(thing_words(simplified(text))), lines, _name_words)
+    if found or not by_head:
+        return found
+    # A word the dictionary lacks, by its last character (牛刀: 刀 "knife"), in the name or the
+    # kind of thing ("Aogami #2 Gyuto" of "Kitchen Knives").
+    return _named_in_english(fold(head_words(simplified(text))), lines, _name_and_kind_words)
+
+
+def _named_in_english(
+    glossed: str, lines: Sequence[L], words_of: Callable[[Line], list[str]]
+) -> list[L]:
     if not glossed:
         return []
     scores = []
     for line in lines:
-        words = [] if _CJK.search(line.name) else _name_words(line)
+        words = [] if _CJK.search(line.name) else words_of(line)
         scores.append(sum(1 for w in words if re.search(rf"\b{re.escape(w)}(e?s)?\b", glossed)))
     best = max(scores, default=0)
     top = [line for line, score in zip(lines, scores, strict=True) if best and score == best]
     return top if top and same_product(top) else []
+
+
+def _name_and_kind_words(line: Line) -> list[str]:
+    kinds = [  # "Kitchen Knives" → knife, "Bowls" → bowl
+        w[:-3] + "fe" if w.endswith("ives") else w.removesuffix("s")
+        for w in _LATIN.findall(fold(line.category))
+    ]
+    return _name_words(line) + [w for w in kinds if len(w) > 2 and w not in _STOP]
 
 
 def _name_words(line: Line) -> list[str]:
@@ -755,7 +773,9 @@ def order_named(
                 return [named[picked][0]]
         return tied
     flat = [(i, line) for i, lines in enumerate(orders_lines) for line in lines]
-    glossed = named_by_gloss(text, [line for _, line in flat])
+    # (not by a last character alone: 暖腳鞋 is no more the shoes of another order than the
+    # booties of this one)
+    glossed = named_by_gloss(text, [line for _, line in flat], by_head=False)
     if glossed:  # "刚买的铃铛那单": the order with the (Ding-Dong) Bell
         return sorted({i for i, line in flat if any(line is g for g in glossed)})
     picked = best_line(meaning, text, [line for _, line in flat])

@@ -400,6 +400,12 @@ def read_references(text: str, pattern: re.Pattern[str] | None = None) -> Refere
 
 
 # -- names ------------------------------------------------------------------------------------
+_MIXED_SCRIPT_NAME = re.compile(
+    r"(?:^|(?<=[\s,，:：]))(?:[A-Z][a-z'-]+\s*[\u3400-\u9fff]{1,2}|[\u3400-\u9fff]{1,2}\s*[A-Z][a-z'-]+)$"
+)
+_MEASURE_AFTER = re.compile(r"(?i)\s*(?:的|号|號|码|碼|mm|cm|ml|毫米|厘米|寸|克|升|g\b|l\b)")
+
+
 def names_in(text: str, refs: References) -> tuple[str | None, list[str]]:
     """(a name the shopper introduced, candidate full names to check with a postcode)."""
     cued = None
@@ -421,7 +427,12 @@ def names_in(text: str, refs: References) -> tuple[str | None, list[str]]:
                 span for span in name_spans(words, from_end=False) if _counted(span) <= 4
             )
         candidates += name_spans(words, from_end=False)
-    anchors = [text.find(p) for p in refs.postcodes + refs.short_numbers if text.find(p) >= 0]
+    anchors = [text.find(p) for p in refs.postcodes if text.find(p) >= 0]
+    anchors += [  # not a size or model: "牛刀210的有点短", "杯子350ml"
+        at
+        for p in refs.short_numbers
+        if (at := text.find(p)) >= 0 and not _MEASURE_AFTER.match(text, at + len(p))
+    ]
     anchors += [text.lower().find(p.lower()) for p in refs.postcodes]
     if refs.email:
         anchors.append(text.lower().find(refs.email))
@@ -431,6 +442,10 @@ def names_in(text: str, refs: References) -> tuple[str | None, list[str]]:
         before = re.sub(rf"(?:{_HINT_ZH})\s*[:：是系]?\s*$", "", before)
         tail = before.rstrip(" ,，、:：-—–")
         tail = re.sub(r"(?i)(?:\s+(?:here|again|speaking|writing))+$", "", tail)
+        mixed = _MIXED_SCRIPT_NAME.search(tail)
+        if mixed:  # "Kevin 陈", "陈 Kevin": a given name in letters, the family name not
+            candidates.append(" ".join(mixed.group(0).split()))
+            continue
         cjk = re.search(r"(?:^|[^\u3400-\u9fff])([\u3400-\u9fff]+)$", tail)
         if cjk:
             name = _cut_cjk(cjk.group(1))
@@ -601,12 +616,36 @@ def find_address(
                 # "Unit 3/45 Crown Street": unit 3 of number 45, written as one line in Australia
                 parsed = replace(parsed, line1=f"{unit_word.group(1)} {parsed.line1}")
                 offset = unit_word.start(1)
-            unit = _UNIT_BEFORE.search(text[:offset].rstrip(" ,，"))
-            if unit and not parsed.line2:  # "Flat 12, 40 Upper Street, London N1 0PN"
+            unit = _UNIT_BEFORE.search(text[:offset].rstrip(" ,，-–—"))
+            if unit and not parsed.line2:  # "Flat 12, 40 Upper Street", "Unit 2710 - 18 Yonge St"
                 parsed = replace(parsed, line2=unit.group(0))
                 offset = unit.start()
+            elif not parsed.line2 and (home := _home_before(text[:offset])) is not None:
+                parsed = replace(
+                    parsed, line2=home.group(1)
+                )  # "Appt 12, Résidence Les Jardins, 45 …"
+                offset = home.start(1)
             return parsed, (offset, start + lead + _address_end(segment, parsed))
     return None
+
+
+# The flat and building written before the street, each part short and named as such:
+# "Appt 12, Résidence Les Jardins, 45 Boulevard Anfa", "Block C, Tower 2, 15 Nguyen Hue".
+_HOME_PART = (
+    r"(?:(?:apt|appt|app|apartment|appartement|flat|unit|suite|ste|room|rm|floor|level|"
+    r"r[ée]sidence|immeuble|imm|b[âa]timent|bât|building|bldg|block|blk|tower|towers|tour|"
+    r"court|house|villa|mansions?|estate|complex|apto|edificio|torre)\.?\b[^,，\n:：]{0,30}"
+    r"|[^,，\n:：]{1,30}\b(?:r[ée]sidence|building|tower|towers|court|house|mansions?|"
+    r"apartments|heights|plaza|villas?|estate|complex)\b\.?)"
+)
+_HOME_BEFORE = re.compile(
+    rf"(?i)(?:^|[,，:：]\s*|\s)((?:{_HOME_PART})(?:\s*[,，]\s*(?:{_HOME_PART})){{0,1}})\s*[,，]\s*$"
+)
+
+
+def _home_before(text: str) -> re.Match[str] | None:
+    found = _HOME_BEFORE.search(text)
+    return found if found and len(found.group(1).split()) <= 8 else None
 
 
 def _address_end(segment: str, address: Address) -> int:
@@ -663,8 +702,8 @@ def parse_address(segment: str, avoid: list[tuple[int, int]] = ()) -> Address | 
         # "上海市徐汇区漕溪北路88号 200030"
         parts = [parts[0][: end.end()].strip(), parts[0][end.end() :].strip()]
         parts = [p for p in parts if p]
-    if len(parts) < 2:
-        return None
+    if len(parts) < 2 or (len(parts) > 2 and _UNIT.match(parts[0]) and _STREET.match(parts[1])):
+        return None  # "Apt 402, 1250 Rue Sainte-Catherine O, ...": the street is the first line
     first = parts[0]
     cjk = _CJK_STREET.search(first)
     street = cjk or next(

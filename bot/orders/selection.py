@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from itertools import permutations
 from typing import Generic, Literal
 
-from bot.orders.amounts import count_of
 from bot.orders.items import (
     ALL,
     ORDINAL_WORDS,
@@ -199,7 +198,8 @@ def _named_lines(
     if at is not None:
         return [lines[at]]
     if not single and ALL.search(text):
-        return _units_of_one(text, lines, meaning) or list(lines)
+        named = _all_of_named(text, lines, meaning)
+        return list(lines) if named is None else named
     asked = _requests_only(text)  # "I ordered it in 38 and 40 to compare. The 40 is too big"
     if not single:  # "the headlamp and the sun hat": each listed part names its own line
         listed = _resolve(asked, lines, meaning, words_only=False)
@@ -213,21 +213,59 @@ def _named_lines(
     return named
 
 
-# "两件黑色的衬衫都退": a count of things before what they are.
-_COUNT = re.compile(
-    r"(两|二|三|四|五|\d{1,2})\s*(?:件|双|個|个|条|條|只|套|瓶|盒|对|對|包|顶|頂|副)"
+# The order named by a thing in it ("the saree order", "纱丽那单", "in the parcel with the mugs"):
+# a name of the order, not of the lines "all" is about.
+_ORDER_BY_THING = re.compile(
+    r"\b(?:from|in|of|with)?\s*(?:the|my|that|this)\s+[^,.;]*?\b(?:order|package|parcel)s?\b"
+    r"|\border\s+with\s+[^,.;]*"
+    r"|^.*?(?:那|这|哪)(?:一)?(?:单|笔|个订单|个包裹)(?:里面?|中|入面)?的?|订单|包裹",
+    re.I,
 )
 
 
-def _units_of_one(text: str, lines: Sequence[L], meaning: Meaning | None) -> list[L]:
-    """ "两件黑色的衬衫都退": "both" the units of the one line named with that many, not every
-    line of the order ([] when the words name no such line)."""
-    count = _COUNT.search(text)
-    if count is None:
-        return []
-    wanted = count_of(count.group(1))
-    named = lines_named(ALL.sub(" ", text), lines, meaning)
-    return named if len(named) == 1 and named[0].quantity == wanted else []
+# What points back to the clause before: "the black blouses, return them all", "衬衫，都退了".
+_THEM = re.compile(r"\b(?:them|these|those)\b|它们|这些|那些|这几|那几|^\s*(?:都|全)", re.I)
+
+
+def _all_of_named(text: str, lines: Sequence[L], meaning: Meaning | None) -> list[L] | None:
+    """ "衬衫都退", "鸭舌帽和羊绒帽都退了", "return both blouses": "all" of the lines its own
+    clause names, not every line of the order. None when that clause names no line (or only
+    the order: "纱丽那单都退"); [] when a thing it lists names no line (ask)."""
+    for sentence in _SENTENCE.split(text):
+        clauses = _PART.split(sentence)
+        for at, clause in enumerate(clauses):
+            if not clause or not ALL.search(clause):
+                continue
+            named = _each_named(clause, lines, meaning)
+            if (
+                named is None and at and _THEM.search(clause)
+            ):  # "the black blouses, return them all"
+                named = _each_named(clauses[at - 1], lines, meaning)
+            if named is not None:
+                return named
+    return None
+
+
+def _each_named(clause: str, lines: Sequence[L], meaning: Meaning | None) -> list[L] | None:
+    """The lines the things listed in the clause name; None when none names a line (or there
+    are as many things as lines), [] when they do not settle which lines."""
+    words = _ORDER_BY_THING.sub(" ", ALL.sub(" ", clause))
+    things = [
+        part
+        for part in re.split(r"\band\b|和|跟|与|及|、|/|&", words)
+        if _FILLER.sub(" ", part).strip()
+    ]
+    named = [lines_named(thing, lines, meaning) for thing in things]
+    if not any(named):
+        return None
+    found: list[L] = []
+    for lines_of_thing in named:
+        _add(found, lines_of_thing)
+    if all(named) and len(found) >= len(things):
+        return [line for line in lines if line in found]
+    # "包和水壶都退" of an order of a bag and a bottle: as many things as lines, all of them,
+    # though the encoder did not tell each apart; fewer things than lines: ask which.
+    return None if len(things) == len(lines) else []
 
 
 def select_lines(text: str, lines: Sequence[L], meaning: Meaning | None) -> Selection[L]:

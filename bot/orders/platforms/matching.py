@@ -25,8 +25,11 @@ _UMLAUTS = str.maketrans(
 def name_key(name: str) -> tuple[str, ...]:
     """Words of a name, case- and accent-insensitive, in any order: "Jürgen  MÜLLER",
     "muller jurgen" and "Jurgen Muller" are the same, as are "Seo-yeon Kim" and "Kim Seoyeon"
-    (a hyphen inside a given name is often left out); Chinese names ignore spaces."""
+    (a hyphen inside a given name is often left out); Chinese names ignore spaces; a name of
+    both scripts ("Kevin 陈") is its words in any order."""
     text = fold(name)
+    if _CJK.search(text) and re.search(r"[a-z]", text):  # "Kevin 陈", also kept as "陈Kevin"
+        return tuple(sorted(re.findall(r"[\u3400-\u9fff]+|[^\W\d_\u3400-\u9fff]+", text)))
     if _CJK.search(text):
         return ("".join(text.split()),)
     words = re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text)

