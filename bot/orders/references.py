@@ -632,11 +632,14 @@ def find_address(
 # The flat and building written before the street, each part short and named as such:
 # "Appt 12, Résidence Les Jardins, 45 Boulevard Anfa", "Block C, Tower 2, 15 Nguyen Hue".
 _HOME_PART = (
-    r"(?:(?:apt|appt|app|apartment|appartement|flat|unit|suite|ste|room|rm|floor|level|"
-    r"r[ée]sidence|immeuble|imm|b[âa]timent|bât|building|bldg|block|blk|tower|towers|tour|"
-    r"court|house|villa|mansions?|estate|complex|apto|edificio|torre)\.?\b[^,，\n:：]{0,30}"
-    r"|[^,，\n:：]{1,30}\b(?:r[ée]sidence|building|tower|towers|court|house|mansions?|"
-    r"apartments|heights|plaza|villas?|estate|complex)\b\.?)"
+    r"(?:(?:apt|appt|app|apartment|appartement|flat|unit|suite|ste|room|rm|floor|level)\.?\s*#?"
+    r"\s*[\w-]{1,6}"
+    # a building by its name: "Résidence Les Jardins", "Tower 2", "Sunrise Tower" (not "my
+    # mother's house", "a new apartment building")
+    r"|(?:r[ée]sidence|immeuble|b[âa]timent|building|bldg|block|blk|tower|tour|edificio|torre)"
+    r"\.?\s+(?-i:[A-Z\d][\w'’.-]*(?:\s+[A-Z\d][\w'’.-]*){0,3})"
+    r"|(?-i:(?:[A-Z\d][\w'’.-]*\s+){1,3})(?:r[ée]sidence|residency|building|towers?|court|house|"
+    r"mansions?|apartments|heights|plaza|villas?|estate|complex))"
 )
 _HOME_BEFORE = re.compile(
     rf"(?i)(?:^|[,，:：]\s*|\s)((?:{_HOME_PART})(?:\s*[,，]\s*(?:{_HOME_PART})){{0,1}})\s*[,，]\s*$"

@@ -677,6 +677,12 @@ def test_the_flat_written_before_the_street_is_kept(
     assert found is not None
     address = found[0]
     assert (address.line1, address.line2, address.city) == (line1, line2, city)
-    # words that only tell a story before the street are not kept
-    story = find_address("hi, I moved, 45 Boulevard Anfa, 20000 Casablanca")
-    assert story is not None and story[0].line2 == ""
+    # words that only tell a story before the street are not kept; a building's name is
+    for said, kept in [
+        ("hi, I moved, 45 Boulevard Anfa, 20000 Casablanca", ""),
+        ("please send it to my mother's house, 15 rue du Chevaleret, 75013 Paris", ""),
+        ("I am moving to a new apartment building, 88 King St W, Toronto ON M5H 1A1", ""),
+        ("ship to Sunrise Tower, 15 Nguyen Hue, Ho Chi Minh City 700000", "Sunrise Tower"),
+    ]:
+        other = find_address(said)
+        assert other is not None and other[0].line2 == kept, said
