@@ -393,7 +393,13 @@ def read_references(text: str, pattern: re.Pattern[str] | None = None) -> Refere
         if free(*m.span(1)):
             add(m.group(1), False, m.span(1))
     found.orders = _corrected(text, found.orders)
-    found.cued_name, found.names = names_in(text, found)
+    # The letters of an order name are no name ("it's KH1766-JP" is not "KH JP").
+    named = text
+    for ref in found.orders:
+        end = ref.at + len(ref.text)
+        if ref.at >= 0 and re.search(r"[^\W\d_]", ref.text) and named[ref.at : end] == ref.text:
+            named = named[: ref.at] + " " * len(ref.text) + named[end:]
+    found.cued_name, found.names = names_in(named, found)
     if (found.postcodes or found.short_numbers) and not found.names:
         found.windows = name_windows(text)
     return found

