@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from bot.orders.glosses import gloss
+from bot.orders.glosses import gloss, head_words
 from bot.orders.meaning import similarity_matrix
 
 
@@ -67,3 +67,19 @@ def test_a_word_the_encoder_knows_is_not_read_through_its_gloss() -> None:
     matrix = similarity_matrix(meaning, ["卫衣"], ["Hoodie", "Crew Neck T-Shirt"])
     plain = meaning.embed(["卫衣", "Hoodie", "Crew Neck T-Shirt"])
     assert matrix[0] == pytest.approx(plain[0] @ plain[1:].T)
+
+
+@pytest.mark.parametrize(
+    ("text", "head"),
+    [
+        ("牛刀210的有点短", "knife"),  # 牛刀 is not in the dictionary: 刀 is what it is
+        ("黑色大碗", "bowl"),
+        ("羊毛袜", "socks"),
+        ("啲黑色大碗想換做青瓷色", "bowl"),  # 想 after it is a verb, not part of the thing
+        ("寄到家里", ""),  # a place
+        ("太大了", ""),  # a size
+        ("刀鞘", ""),  # in the dictionary: no guess by its last character
+    ],
+)
+def test_a_word_the_dictionary_lacks_by_its_last_character(text: str, head: str) -> None:
+    assert head_words(text) == head
