@@ -357,8 +357,9 @@ class OrderFinder:
 
     def reselects(self, pending: PendingChange) -> list[OrderItem]:
         """Fewer of the proposed lines, picked at the confirmation of a return ("wait, let me
-        keep the glasses too - just the lamp then"); [] when the message picks none, the same
-        ones, any line not proposed, or only asks about them."""
+        keep the glasses too - just the lamp then"), the order's other lines then kept
+        (``state.kept``); [] when the message picks none, the same ones, any line not proposed,
+        or only asks about them."""
         order = self.turn.system.get_order(pending.order)
         text = item_words(self.turn.text)
         if order is None or _QUESTION_WORDS.search(self.turn.text):

@@ -406,8 +406,10 @@ def read_references(text: str, pattern: re.Pattern[str] | None = None) -> Refere
 
 
 # -- names ------------------------------------------------------------------------------------
+# "Kevin 陈", "陈 Kevin": a given name in letters beside a family name in characters.
 _MIXED_SCRIPT_NAME = re.compile(
-    r"(?:^|(?<=[\s,，:：]))(?:[A-Z][a-z'-]+\s*[\u3400-\u9fff]{1,2}|[\u3400-\u9fff]{1,2}\s*[A-Z][a-z'-]+)$"
+    r"(?:^|(?<=[\s,，:：]))"
+    r"(?:[A-Z][a-z'-]+\s*[\u3400-\u9fff]{1,2}|[\u3400-\u9fff]{1,2}\s*[A-Z][a-z'-]+)$"
 )
 _MEASURE_AFTER = re.compile(r"(?i)\s*(?:的|号|號|码|碼|mm|cm|ml|毫米|厘米|寸|克|升|g\b|l\b)")
 
@@ -627,9 +629,8 @@ def find_address(
                 parsed = replace(parsed, line2=unit.group(0))
                 offset = unit.start()
             elif not parsed.line2 and (home := _home_before(text[:offset])) is not None:
-                parsed = replace(
-                    parsed, line2=home.group(1)
-                )  # "Appt 12, Résidence Les Jardins, 45 …"
+                # "Appt 12, Résidence Les Jardins, 45 Boulevard Anfa": the flat and building
+                parsed = replace(parsed, line2=home.group(1))
                 offset = home.start(1)
             return parsed, (offset, start + lead + _address_end(segment, parsed))
     return None
