@@ -360,21 +360,21 @@ class OrderFinder:
         keep the glasses too - just the lamp then"), the order's other lines then kept
         (``state.kept``); [] when the message picks none, the same ones, any line not proposed,
         or only asks about them."""
-        order = self.turn.system.get_order(pending.order)
         text = item_words(self.turn.text)
-        if order is None or _QUESTION_WORDS.search(self.turn.text):
-            return []
-        proposed = [item for item in order.items if item.line_id in (pending.lines or [])]
-        if len(proposed) < 2:
-            return []
         only = _ONLY.search(text)
+        if _QUESTION_WORDS.search(self.turn.text) or not (only or _CHANGED_MIND.search(text)):
+            return []  # (before asking the store for the order: most messages here are a yes)
+        order = self.turn.system.get_order(pending.order)
+        proposed = [
+            item for item in (order.items if order else []) if item.line_id in (pending.lines or [])
+        ]
+        if order is None or len(proposed) < 2:
+            return []
         if only:  # "just the lamp then": what follows the word, of the lines proposed
             chosen = lines_named(re.split(r"[,.;!，。；！]", text[only.end() :])[0], proposed, None)
-        elif _CHANGED_MIND.search(text):
+        else:
             selection = select_items(text, proposed, self.turn.meaning, single=False)
             chosen = selection.chosen if selection.framed else []
-        else:
-            chosen = []
         if not chosen or len(chosen) == len(proposed):
             return []
         self.turn.state.kept = [item.line_id for item in order.items if item not in chosen]
