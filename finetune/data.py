@@ -52,10 +52,13 @@ class Example:
     language: str
     messages: list[Message]
     targets: list[bool]
+    prefix: str = ""
+    """Text the last assistant message starts with that the model is given, not taught: the
+    facts the bot states from data before the model continues (`bot.turn_prompt`)."""
 
     @property
     def key(self) -> str:
-        text = json.dumps([self.messages, self.targets], ensure_ascii=False)
+        text = json.dumps([self.messages, self.targets, self.prefix], ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def to_json(self) -> dict[str, Any]:
@@ -64,6 +67,7 @@ class Example:
             "language": self.language,
             "messages": self.messages,
             "targets": self.targets,
+            "prefix": self.prefix,
         }
 
 

@@ -2,7 +2,8 @@
 
 The template is rendered one message at a time; the tokens a target assistant message adds
 after the ``<|im_start|>assistant`` generation prompt (its text and end-of-turn marker) keep
-their ids as labels, every other token gets ``IGNORE`` (-100).
+their ids as labels, every other token gets ``IGNORE`` (-100). The example's ``prefix`` (facts
+stated from data that the last reply starts with) is part of the prompt, as when served.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ def encode_example(tokenizer: Any, example: Example, max_length: int) -> Encoded
         upto = messages[: i + 1]
         if message["role"] == "assistant":
             prompt = _render(tokenizer, messages[:i], generation_prompt=True)
+            if i == len(messages) - 1:
+                prompt += example.prefix
             full = _render(tokenizer, upto, generation_prompt=False)
             _check_prefix(rendered, prompt)
             _check_prefix(prompt, full)

@@ -11,7 +11,11 @@ the window. The reply is the target. The model must learn to copy figures, not r
   (``given_passages``); when the reply still does not pass the checks, it is dropped;
 - when no passage of the store holds them (the agent looked up an order, say), the facts do
   not hold the answer: the target becomes the bot's own "not sure, shall I connect you with
-  a person" reply (``not_held``), for at most ``not_held_share`` of the examples.
+  a person" reply (``not_held``), for at most ``not_held_share`` of the examples;
+- when the bot states facts from data first (the bundled 135M model gets the whole answer
+  stated so; any model gets a product's price and stock), the model only continues them with
+  one line: the target is what the agent said besides the figures, the sentences that state
+  none, repeat nothing the facts say and pass the checks, or nothing (``after_lead``).
 
 The conversation's own transcript (the index holds past dialogues) is never a passage of its
 own example.
@@ -20,6 +24,7 @@ own example.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -32,6 +37,12 @@ from bot.turn_prompt import TurnPrompt, turn_prompt
 from finetune.data import Example, StoreTurn
 
 GROUNDED, GIVEN_PASSAGES, NOT_HELD, DROPPED = "grounded", "given_passages", "not_held", "dropped"
+AFTER_LEAD = "after_lead"
+AFTER_LEAD_WORDS = 30
+"""About the engine's `max_tokens_after_lead` (40 tokens) in English words."""
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+_LOWER = re.compile(r"\b[a-z]+\b")
 
 
 @dataclass
@@ -51,10 +62,16 @@ class GroundedTurn:
     def language(self) -> str:
         return self.turn.language
 
+    @property
+    def prefix(self) -> str:
+        """The facts stated from data that the served reply starts with (after-lead only)."""
+        return self.prompt.assistant_prefix if self.kind == AFTER_LEAD else ""
+
     def example(self) -> Example:
-        messages = [*self.prompt.messages, {"role": "assistant", "content": self.target}]
+        reply = self.prefix + self.target
+        messages = [*self.prompt.messages, {"role": "assistant", "content": reply}]
         targets = [False] * len(self.prompt.messages) + [True]
-        return Example(self.conversation_id, self.language, messages, targets)
+        return Example(self.conversation_id, self.language, messages, targets, self.prefix)
 
 
 @dataclass
@@ -63,6 +80,8 @@ class GroundingStats:
     answered_without_model: int = 0
     """Turns the bot answers without the model (courtesy, no relevant knowledge)."""
     grounded: int = 0
+    after_lead: int = 0
+    """Turns whose facts the bot states from data; the model continues them."""
     given_passages: int = 0
     not_held: int = 0
     dropped: int = 0
@@ -93,6 +112,46 @@ def unsupported_sentences(
     return [s for s in [*sentences, rest] if s.strip() and guard.check(s) is None]
 
 
+def after_lead_target(
+    reply: str,
+    prompt: TurnPrompt,
+    context: Sequence[dict[str, str]],
+    max_words: int,
+    common_words: set[str],
+) -> str:
+    """What the agent's reply adds to the facts the bot states first: its sentences that
+    state no figure, no masked detail and no name (a capitalised word the prompt lacks and
+    ``common_words``, the store's replies' lower-case words, do not hold: "Daniel from the
+    team taking over", "you're welcome, Emily"), say little the facts already say and pass
+    the checks, in order, up to ``max_words`` (one line)."""
+    user_texts = [m["content"] for m in context if m["role"] == "user"]
+    guard = FactGuard(prompt.hits, user_texts)
+    said = {w.lower() for w in _WORD.findall(prompt.assistant_prefix)}
+    prompt_text = " ".join(m["content"] for m in prompt.messages)
+    sentences, rest = split_sentences(reply)
+    kept: list[str] = []
+    words = 0
+    for sentence in (s.strip() for s in [*sentences, rest]):
+        own = [w.lower() for w in _WORD.findall(sentence)]
+        if not own or numbers_in(sentence) or "[" in sentence or guard.check(sentence) is None:
+            continue
+        names = [
+            w
+            for w in _CAPITALISED.findall(sentence)
+            if w.lower() not in common_words and w not in prompt_text
+        ]
+        if names:
+            continue
+        if sum(w in said for w in own) >= len(own) / 2:  # the facts already say it
+            continue
+        length = len(sentence.split())
+        if words + length > max_words:
+            break
+        kept.append(sentence)
+        words += length
+    return " ".join(kept)
+
+
 class GroundedExamples:
     """Builds `GroundedTurn`s with a `ShopBot` whose model writes the whole reply."""
 
@@ -100,6 +159,9 @@ class GroundedExamples:
         self.bot = bot
         self.knowledge = knowledge
         self.holders_per_sentence = holders_per_sentence
+        self.common_words: set[str] = set()
+        """Lower-case words of the store's replies (`build` fills it): a capitalised word
+        outside it is a name."""
 
     def prompt(self, turn: StoreTurn, extra: Sequence[HitLike] = ()) -> TurnPrompt | None:
         return turn_prompt(
@@ -134,6 +196,11 @@ class GroundedExamples:
         prompt = self.prompt(turn)
         if prompt is None:
             return None
+        if prompt.assistant_prefix.strip():
+            target = after_lead_target(
+                turn.reply, prompt, turn.context, AFTER_LEAD_WORDS, self.common_words
+            )
+            return GroundedTurn(turn, prompt, target, AFTER_LEAD)
         missing = unsupported_sentences(turn.reply, prompt, turn.context)
         if not missing:
             return GroundedTurn(turn, prompt, turn.reply, GROUNDED)
@@ -150,6 +217,7 @@ class GroundedExamples:
     ) -> tuple[list[GroundedTurn], GroundingStats]:
         """Grounded examples of ``turns``; at most ``not_held_share`` of them 'not held'."""
         stats = GroundingStats(turns=len(turns))
+        self.common_words |= {w for t in turns for w in _LOWER.findall(t.reply)}
         kept: list[GroundedTurn] = []
         not_held: list[GroundedTurn] = []
         for turn in turns:
@@ -173,8 +241,9 @@ class GroundedExamples:
 
 
 def prompt_bot(settings: Settings, knowledge: Any, model: str, max_length: int) -> Any:
-    """A `ShopBot` that only builds prompts: the model's tokenizer counts tokens (the engine is
-    never started) and the model writes the whole reply, as the fine-tuned model will."""
+    """A `ShopBot` that only builds prompts, as the served model gets them: the model's
+    tokenizer counts tokens (the engine is never started); facts are stated from data first
+    where the configured model gets them so (the bundled 135M)."""
     from bot.backends.vllm_engine import VLLMBackend
     from bot.shopbot import ShopBot
 
@@ -182,10 +251,8 @@ def prompt_bot(settings: Settings, knowledge: Any, model: str, max_length: int) 
     engine = settings.engine.model_copy(
         update={"max_model_len": max_length, "max_tokens": reply_tokens}
     )
-    bot = ShopBot(
+    return ShopBot(
         settings.model_copy(update={"engine": engine}),
         backend=VLLMBackend(model, engine),
         knowledge=knowledge,
     )
-    bot.parts.answers.grounded_lead = False
-    return bot

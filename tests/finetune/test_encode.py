@@ -69,3 +69,20 @@ def test_masked_loss_is_the_models_own_loss_on_labelled_tokens(tokenizer, bundle
         reference = model(**batch).loss
     assert count == sum(e.target_tokens for e in encoded)
     assert abs(float(summed) / count - float(reference)) < 1e-3
+
+
+def test_facts_stated_before_the_reply_are_prompt_not_target(tokenizer) -> None:
+    prefix = "Returns are free within 30 days [1]. "
+    messages = [
+        {"role": "system", "content": "You are the store's assistant."},
+        {"role": "user", "content": "Can I return it?"},
+        {"role": "assistant", "content": prefix + "Happy to help!"},
+    ]
+    example = Example("c1", "en", messages, [False, False, True], prefix)
+    encoded = encode_example(tokenizer, example, max_length=512)
+    assert tokenizer.decode(encoded.input_ids) == tokenizer.apply_chat_template(
+        messages, tokenize=False
+    )
+    labelled = [t for t, label in zip(encoded.input_ids, encoded.labels, strict=True)
+                if label != IGNORE]  # fmt: skip
+    assert tokenizer.decode(labelled) == "Happy to help!<|im_end|>\n"

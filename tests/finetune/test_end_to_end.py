@@ -105,7 +105,10 @@ def test_finetune_trains_on_grounded_examples_and_the_gate_uses_the_engine(run: 
     assert report["eval_loss_after"] < report["eval_loss_before"]
     assert "fine-tuning" in run["stderr"]  # the progress bar is on stderr
     grounding = report["data"]["train_grounding"]
-    assert grounding["grounded"] > 0 and grounding["not_held"] > 0
+    assert grounding["after_lead"] > 0 and grounding["not_held"] > 0
+    # The bundled model writes no Chinese (Chinese replies are stated from data): Chinese
+    # turns teach it nothing, and the gate measures the turns it writes.
+    assert set(grounding["by_language"]) == {"en"}
     examples = [json.loads(line) for line in (out / "examples.jsonl").open(encoding="utf-8")]
     # The bot's own prompt: persona, rules and the retrieved passages, cited by number.
     assert all(e["prompt"][0]["role"] == "system" for e in examples)
@@ -113,7 +116,7 @@ def test_finetune_trains_on_grounded_examples_and_the_gate_uses_the_engine(run: 
     # Both models answered held-out turns through the real engine, per language.
     for side in ("current", "candidate"):
         measures = report["gate"][side]
-        assert {"all", "en", "zh"} <= set(measures), measures
+        assert {"all", "en"} <= set(measures), measures
         assert measures["all"]["turns"] == report["gate"]["turns"] > 0
         assert measures["all"]["token_f1"] is not None and measures["all"]["invented"] is not None
     samples = [json.loads(line) for line in (out / "samples.jsonl").open(encoding="utf-8")]

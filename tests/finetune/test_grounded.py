@@ -1,6 +1,7 @@
 """Training examples are the bot's own prompts: retrieved passages in the bot's format, the
 reply's figures held by them (or the passages that hold them given, or the target says the
-facts do not answer), the conversation's own transcript never a passage."""
+facts do not answer), the conversation's own transcript never a passage; where the bot states
+the facts from data first, the model is taught only what it writes after them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from bot.backends import FakeBackend
 from bot.fakes import SimpleHit, StaticKnowledge
 from bot.language import phrase
 from finetune.data import StoreTurn
-from finetune.grounded import GIVEN_PASSAGES, GROUNDED, NOT_HELD, GroundedExamples
+from finetune.grounded import AFTER_LEAD, GIVEN_PASSAGES, GROUNDED, NOT_HELD, GroundedExamples
 from finetune.run import balanced
 
 REFUNDS = SimpleHit(
@@ -35,13 +36,14 @@ OWN_TRANSCRIPT = SimpleHit(
 )
 
 
-def make(settings, hits=(REFUNDS, SHIPPING, OWN_TRANSCRIPT)):
+def make(settings, hits=(REFUNDS, SHIPPING, OWN_TRANSCRIPT), whole_reply=True):
     settings = settings.model_copy(update={"retrieval": settings.retrieval.model_copy(
         update={"min_score": 0.3})})  # fmt: skip
     backend = FakeBackend(lambda r: "Refunds take 5-7 business days [1].")
     knowledge = StaticKnowledge(list(hits))
     bot = ShopBot(settings, backend=backend, knowledge=knowledge)
-    bot.parts.answers.grounded_lead = False  # the model writes the whole reply
+    if whole_reply:  # the model writes the whole reply, as any model but the bundled one
+        bot.parts.answers.grounded_lead = False
     return GroundedExamples(bot, knowledge), bot, backend
 
 
@@ -119,3 +121,31 @@ def test_a_reply_still_unsupported_with_its_passages_given_is_dropped(settings) 
     # The passage holds $12.95, but not "12.95 by": the checks would withhold this sentence.
     examples, stats = builder.build([turn("Express costs $12.95 by the way.")])
     assert examples == [] and stats.dropped == 1 and stats.not_held == 0
+
+
+def test_after_facts_stated_from_data_the_model_learns_only_what_the_agent_adds(settings):
+    builder, bot, backend = make(settings, hits=(REFUNDS,), whole_reply=False)
+    reply = (
+        "Sorry for the wait! Refunds take 5-7 business days. A refund to a credit card is "
+        "processed after the return. Let me know if anything else comes up, Emily."
+    )
+    other = turn("We're sorry, let me know if it helps.", cid="c2")
+    examples, stats = builder.build([turn(reply), other])
+    assert stats.after_lead == 2
+    grounded = examples[0]
+    assert grounded.kind == AFTER_LEAD
+    # Served, the reply starts with the facts stated from data and the model continues them.
+    bot.answer(grounded.turn.context)
+    assert grounded.prefix == backend.requests[-1].assistant_prefix
+    assert grounded.prefix.startswith("Refunds to a credit card take 5-7 business days")
+    # Not the figure (the facts say it), nor what the facts already say, nor a name.
+    assert grounded.target == "Sorry for the wait!"
+    example = grounded.example()
+    assert example.prefix == grounded.prefix
+    assert example.messages[-1]["content"] == grounded.prefix + "Sorry for the wait!"
+
+
+def test_when_the_agent_adds_nothing_the_model_learns_to_stop_after_the_facts(settings):
+    builder, _, _ = make(settings, hits=(REFUNDS,), whole_reply=False)
+    examples, _ = builder.build([turn("Refunds take 5-7 business days after we process it.")])
+    assert examples[0].kind == AFTER_LEAD and examples[0].target == ""
