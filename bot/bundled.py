@@ -6,8 +6,9 @@ is the default, and why, is measured in the README ("Choosing the chat model").
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from bot.errors import ConfigError
 from bot.settings import BUNDLED
@@ -64,6 +65,8 @@ QWEN_05B = BundledChatModel(
 BUNDLED_CHAT_MODELS = {m.name: m for m in (SMOLLM2, QWEN_05B)}
 DEFAULT_CHAT_MODEL = SMOLLM2
 """What ``model = "bundled"`` serves."""
+TRAINED_FROM = "shopbot_trained_from.json"
+"""In a fine-tuned model's folder: the ``model`` setting it was trained to be served as."""
 
 
 def bundled_chat_model(value: str) -> BundledChatModel | None:
@@ -79,14 +82,31 @@ def bundled_chat_model(value: str) -> BundledChatModel | None:
     return model
 
 
+def trained_from(folder: str) -> BundledChatModel | None:
+    """The bundled model a fine-tuned model's folder was trained from and is served as, when
+    `shopbot finetune` wrote it (served by its path, it keeps its base's way of answering)."""
+    path = Path(folder) / TRAINED_FROM
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))["model"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return bundled_chat_model(value) if isinstance(value, str) else None
+
+
+def _answers_as(model: str) -> BundledChatModel | None:
+    bundled = bundled_chat_model(model)
+    return bundled if bundled is not None else trained_from(model)
+
+
 def writes_whole_answers(model: str) -> bool:
     """True when the configured model writes the whole reply from the passages (the output
-    checks guard it); False for the bundled 135M model, which gets the facts stated first."""
-    bundled = bundled_chat_model(model)
+    checks guard it); False for the bundled 135M model (and a model fine-tuned from it),
+    which gets the facts stated first."""
+    bundled = _answers_as(model)
     return bundled is None or bundled.writes_answers
 
 
 def model_languages(model: str) -> tuple[str, ...] | None:
     """Languages the model writes, or None when any (a configured model of the store's)."""
-    bundled = bundled_chat_model(model)
+    bundled = _answers_as(model)
     return None if bundled is None else bundled.languages

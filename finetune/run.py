@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from bot.bundled import bundled_chat_model
+from bot.bundled import TRAINED_FROM, bundled_chat_model
 from bot.errors import ConfigError, InputError
 from bot.model_files import promotion_file, read_promotion, resolve_chat_model
 from bot.settings import Settings
@@ -176,6 +176,8 @@ def finetune(
     model = tr.add_lora(model, config)
     result = tr.train(model, tokenizer, train_set, config, out_dir)
     adapter = tr.save_outputs(model, tokenizer, out_dir)
+    # Served by its path, the folder answers as the model it was trained to be served as.
+    (out_dir / TRAINED_FROM).write_text(json.dumps({"model": settings.model}) + "\n")
     del model
     merged, merged_tok = tr.load_model(str(out_dir), device)  # exactly what will be served
     loss_after = ev.heldout_loss(merged, merged_tok, heldout_set)

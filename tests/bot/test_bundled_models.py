@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from bot import model_files as models
-from bot.bundled import QWEN_05B, SMOLLM2, bundled_chat_model, writes_whole_answers
+from bot.bundled import (
+    QWEN_05B,
+    SMOLLM2,
+    TRAINED_FROM,
+    bundled_chat_model,
+    model_languages,
+    writes_whole_answers,
+)
 from bot.errors import ConfigError, ModelNotFoundError
 from bot.settings import Settings
 from tests.bot.test_model_files import without_package
@@ -36,6 +43,19 @@ def test_models_are_chosen_by_name() -> None:
     assert not writes_whole_answers("bundled")
     assert writes_whole_answers("bundled:qwen2.5-0.5b")
     assert writes_whole_answers("/models/my-7b")
+
+
+def test_a_fine_tuned_folder_answers_as_the_model_it_was_trained_from(tmp_path: Path) -> None:
+    small, qwen, broken = tmp_path / "small", tmp_path / "qwen", tmp_path / "broken"
+    records = {small: '{"model": "bundled"}', qwen: '{"model": "bundled:qwen2.5-0.5b"}'}
+    for folder, text in [*records.items(), (broken, "not json")]:
+        folder.mkdir()
+        (folder / TRAINED_FROM).write_text(text)
+    # Served by its path, a fine-tune of the 135M model still gets the facts stated first.
+    assert not writes_whole_answers(str(small)) and model_languages(str(small)) == ("en",)
+    assert bundled_chat_model(str(small)) is None  # the folder itself is what is served
+    assert writes_whole_answers(str(qwen)) and model_languages(str(qwen)) == ("en", "zh")
+    assert writes_whole_answers(str(broken)) and model_languages(str(broken)) is None
 
 
 def test_pieces_are_joined_in_order_and_checked(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.bundled import writes_whole_answers
 from evals.stack import free_port, running_process, shopbot_command
 from tests.conftest import ROOT, make_settings
 
@@ -123,6 +124,8 @@ def test_finetune_trains_on_grounded_examples_and_the_gate_uses_the_engine(run: 
     assert samples and all(s["reply_new"].strip() for s in samples)
     for name in ("config.json", "model.safetensors", "tokenizer.json", "chat_template.jinja"):
         assert (out / name).exists(), name
+    # Served by its path, it still answers as the bundled model (the facts stated first).
+    assert not writes_whole_answers(str(out))
     assert (out / "adapter" / "adapter_config.json").exists()
     assert (out / "loss_curve.png").read_bytes()[:4] == b"\x89PNG"
     assert report["promoted"] and report["forced"]
