@@ -71,7 +71,7 @@ demo:
 # Fine-tune the chat model on the demo store's past conversations (grounded in its index), let
 # the gate compare it with the served model through the real engine, and serve it if better:
 # then `make demo` serves it. `shopbot finetune --rollback` serves the previous model again.
-FINETUNE_ARGS ?= --max-steps 30
+FINETUNE_ARGS ?= --max-steps 60
 finetune-demo: ingest
 	SHOPBOT_STORE_NAME="$${SHOPBOT_STORE_NAME:-Northwind Lane}" \
 	$(BIN)/shopbot finetune --data $(DATA)/conversations.jsonl $(FINETUNE_ARGS)
