@@ -78,7 +78,8 @@ class GroundedTurn:
 class GroundingStats:
     turns: int = 0
     answered_without_model: int = 0
-    """Turns the bot answers without the model (courtesy, no relevant knowledge)."""
+    """Turns the bot answers without the model (courtesy, no relevant knowledge, a language
+    the model does not write)."""
     grounded: int = 0
     after_lead: int = 0
     """Turns whose facts the bot states from data; the model continues them."""
@@ -153,7 +154,8 @@ def after_lead_target(
 
 
 class GroundedExamples:
-    """Builds `GroundedTurn`s with a `ShopBot` whose model writes the whole reply."""
+    """Builds `GroundedTurn`s with a `ShopBot` that builds the prompts the served model gets
+    (`prompt_bot`)."""
 
     def __init__(self, bot: Any, knowledge: Any, *, holders_per_sentence: int = 2) -> None:
         self.bot = bot

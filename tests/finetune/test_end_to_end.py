@@ -39,9 +39,9 @@ FAST = {
 }
 
 
-# Chinese conversations the split holds out (by their ids) whose answers the store's policies
-# hold (international shipping, express cost, dispatch time, payment): with only the first 100,
-# whether a Chinese turn is left for the gate depends on how retrieval grounds one or two.
+# Chinese conversations (by their line) whose answers the store's policies hold (international
+# shipping, express cost, dispatch time, payment): the bundled model writes no Chinese, so
+# none of their turns may become an example or a turn the gate measures.
 CHINESE_HELD_OUT = (101, 183, 444, 461)
 
 
@@ -82,9 +82,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     tmp = tmp_path_factory.mktemp("finetune")
     home = tmp / "home"
     make_settings(home)  # shares the converted bundled model with the other tests
-    # 100, not 80: the 80 first conversations hold out only two Chinese ones, both about an
-    # order the store's knowledge does not hold; with the not-held share's cap no Chinese turn
-    # was left for the gate to measure; the Chinese held-out ones of CHINESE_HELD_OUT are added.
+    # The first 100 conversations, and the Chinese ones of CHINESE_HELD_OUT.
     data = demo_slice(tmp / "conversations.jsonl", 100)
     env = {**os.environ, **FAST, "SHOPBOT_HOME": str(home)}
     cli("ingest", "--policies", str(ROOT / "data" / "policies"), "--dialogues", str(data),
