@@ -39,8 +39,12 @@ from finetune.data import Example, StoreTurn
 GROUNDED, GIVEN_PASSAGES, NOT_HELD, DROPPED = "grounded", "given_passages", "not_held", "dropped"
 AFTER_LEAD = "after_lead"
 AFTER_LEAD_WORDS = 30
-"""About the engine's `max_tokens_after_lead` (40 tokens) in English words."""
-_WORD = re.compile(r"[^\W\d_]{3,}")
+"""About the engine's `max_tokens_after_lead` (40 tokens) in words (or Chinese characters)."""
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_UNIT = re.compile(rf"[{_HAN}]|[^\W\d_{_HAN}]{{3,}}")
+"""What a sentence says: a word of three letters or more, or a Chinese character."""
+_LENGTH = re.compile(rf"[{_HAN}]|[^\W{_HAN}]+")
+"""What a sentence is long in: a word, or a Chinese character (Chinese has no spaces)."""
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 _LOWER = re.compile(r"\b[a-z]+\b")
 
@@ -127,13 +131,13 @@ def after_lead_target(
     the checks, in order, up to ``max_words`` (one line)."""
     user_texts = [m["content"] for m in context if m["role"] == "user"]
     guard = FactGuard(prompt.hits, user_texts)
-    said = {w.lower() for w in _WORD.findall(prompt.assistant_prefix)}
+    said = {w.lower() for w in _UNIT.findall(prompt.assistant_prefix)}
     prompt_text = " ".join(m["content"] for m in prompt.messages)
     sentences, rest = split_sentences(reply)
     kept: list[str] = []
     words = 0
     for sentence in (s.strip() for s in [*sentences, rest]):
-        own = [w.lower() for w in _WORD.findall(sentence)]
+        own = [w.lower() for w in _UNIT.findall(sentence)]
         if not own or numbers_in(sentence) or "[" in sentence or guard.check(sentence) is None:
             continue
         names = [
@@ -145,7 +149,7 @@ def after_lead_target(
             continue
         if sum(w in said for w in own) >= len(own) / 2:  # the facts already say it
             continue
-        length = len(sentence.split())
+        length = len(_LENGTH.findall(sentence))
         if words + length > max_words:
             break
         kept.append(sentence)

@@ -9,8 +9,16 @@ from bot import ShopBot
 from bot.backends import FakeBackend
 from bot.fakes import SimpleHit, StaticKnowledge
 from bot.language import phrase
+from bot.turn_prompt import TurnPrompt
 from finetune.data import StoreTurn
-from finetune.grounded import AFTER_LEAD, GIVEN_PASSAGES, GROUNDED, NOT_HELD, GroundedExamples
+from finetune.grounded import (
+    AFTER_LEAD,
+    GIVEN_PASSAGES,
+    GROUNDED,
+    NOT_HELD,
+    GroundedExamples,
+    after_lead_target,
+)
 from finetune.run import balanced
 
 REFUNDS = SimpleHit(
@@ -149,3 +157,18 @@ def test_when_the_agent_adds_nothing_the_model_learns_to_stop_after_the_facts(se
     builder, _, _ = make(settings, hits=(REFUNDS,), whole_reply=False)
     examples, _ = builder.build([turn("Refunds take 5-7 business days after we process it.")])
     assert examples[0].kind == AFTER_LEAD and examples[0].target == ""
+
+
+def test_a_chinese_reply_after_the_facts_is_cut_by_characters() -> None:
+    headphones = SimpleHit(
+        "catalog:p1", "catalog", "Noise-Cancelling Headphones", "Black. $199.00. In stock."
+    )
+    prefix = "Noise-Cancelling Headphones（黑色）的价格是 $199.00，目前有货。[1] "
+    prompt = TurnPrompt([{"role": "system", "content": "Facts"}], prefix, [headphones], "zh")
+    reply = (
+        "这款耳机目前有货，价格是199元。如需帮助请随时联系我们！"
+        "我们的耳机都经过严格检测，佩戴舒适，音质出色，深受顾客喜爱，欢迎选购其他颜色。"
+    )
+    context = [{"role": "user", "content": "耳机多少钱？"}]
+    # Not the figure; the last sentence would take the line past 30 characters.
+    assert after_lead_target(reply, prompt, context, 30, set()) == "如需帮助请随时联系我们！"
