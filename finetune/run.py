@@ -315,6 +315,8 @@ def _write_examples(path: Path, turns: list[GroundedTurn]) -> None:
         for g in turns:
             row: dict[str, Any] = {"id": g.conversation_id, "kind": g.kind, "language": g.language}
             row["prompt"] = g.prompt.messages
+            if g.prefix:  # the facts stated from data, given before the target
+                row["prefix"] = g.prefix
             row["target"] = g.target
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 

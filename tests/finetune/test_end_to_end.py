@@ -112,6 +112,8 @@ def test_finetune_trains_on_grounded_examples_and_the_gate_uses_the_engine(run: 
     # The bot's own prompt: persona, rules and the retrieved passages, cited by number.
     assert all(e["prompt"][0]["role"] == "system" for e in examples)
     assert any("Facts:\n[1] " in e["prompt"][0]["content"] for e in examples)
+    # After the facts stated from data, the example shows them apart from the target.
+    assert any(e["kind"] == "after_lead" and e["prefix"].strip() for e in examples)
     # Both models answered held-out turns through the real engine, per language.
     for side in ("current", "candidate"):
         measures = report["gate"][side]
