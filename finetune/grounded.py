@@ -43,6 +43,13 @@ AFTER_LEAD_WORDS = 30
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _UNIT = re.compile(rf"[{_HAN}]|[^\W\d_{_HAN}]{{3,}}")
 """What a sentence says: a word of three letters or more, or a Chinese character."""
+_ACTION_CLAIMED = re.compile(
+    r"\b(?:I|we)(?:'ve| have|'ll| will| just| already)\b|\b(?:I'm|I am|we're|we are) \w+ing\b"
+    r"|(?:我|我们)(?:已经?|会|马上|这就|现在就?)|已(?:经)?(?:为|帮)您|帮您(?:转|取消|退|提交|申请|处理)",
+    re.IGNORECASE,
+)
+"""The speaker says they did or will do something ("I've passed the conversation to our
+team", "I'll email you", "我已经为您取消"): an agent could; the model only writes text."""
 _LENGTH = re.compile(rf"[{_HAN}]|[^\W{_HAN}]+")
 """What a sentence is long in: a word, or a Chinese character (Chinese has no spaces)."""
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
@@ -127,8 +134,9 @@ def after_lead_target(
     """What the agent's reply adds to the facts the bot states first: its sentences that
     state no figure, no masked detail and no name (a capitalised word the prompt lacks and
     ``common_words``, the store's replies' lower-case words, do not hold: "Daniel from the
-    team taking over", "you're welcome, Emily"), say little the facts already say and pass
-    the checks, in order, up to ``max_words`` (one line)."""
+    team taking over", "you're welcome, Emily"), claim no action the agent took or will take,
+    say little the facts already say and pass the checks, in order, up to ``max_words`` (one
+    line)."""
     user_texts = [m["content"] for m in context if m["role"] == "user"]
     guard = FactGuard(prompt.hits, user_texts)
     said = {w.lower() for w in _UNIT.findall(prompt.assistant_prefix)}
@@ -139,6 +147,8 @@ def after_lead_target(
     for sentence in (s.strip() for s in [*sentences, rest]):
         own = [w.lower() for w in _UNIT.findall(sentence)]
         if not own or numbers_in(sentence) or "[" in sentence or guard.check(sentence) is None:
+            continue
+        if _ACTION_CLAIMED.search(sentence):
             continue
         names = [
             w

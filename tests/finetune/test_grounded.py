@@ -135,7 +135,8 @@ def test_after_facts_stated_from_data_the_model_learns_only_what_the_agent_adds(
     builder, bot, backend = make(settings, hits=(REFUNDS,), whole_reply=False)
     reply = (
         "Sorry for the wait! Refunds take 5-7 business days. A refund to a credit card is "
-        "processed after the return. Let me know if anything else comes up, Emily."
+        "processed after the return. Let me know if anything else comes up, Emily. I've "
+        "passed the conversation to our team."
     )
     other = turn("We're sorry, let me know if it helps.", cid="c2")
     examples, stats = builder.build([turn(reply), other])
@@ -146,7 +147,8 @@ def test_after_facts_stated_from_data_the_model_learns_only_what_the_agent_adds(
     bot.answer(grounded.turn.context)
     assert grounded.prefix == backend.requests[-1].assistant_prefix
     assert grounded.prefix.startswith("Refunds to a credit card take 5-7 business days")
-    # Not the figure (the facts say it), nor what the facts already say, nor a name.
+    # Not the figure (the facts say it), nor what the facts already say, nor a name, nor an
+    # action the agent took (the model only writes text).
     assert grounded.target == "Sorry for the wait!"
     example = grounded.example()
     assert example.prefix == grounded.prefix
@@ -166,9 +168,9 @@ def test_a_chinese_reply_after_the_facts_is_cut_by_characters() -> None:
     prefix = "Noise-Cancelling Headphones（黑色）的价格是 $199.00，目前有货。[1] "
     prompt = TurnPrompt([{"role": "system", "content": "Facts"}], prefix, [headphones], "zh")
     reply = (
-        "这款耳机目前有货，价格是199元。如需帮助请随时联系我们！"
+        "这款耳机目前有货，价格是199元。我已经为您预留一副。如需帮助请随时联系我们！"
         "我们的耳机都经过严格检测，佩戴舒适，音质出色，深受顾客喜爱，欢迎选购其他颜色。"
     )
     context = [{"role": "user", "content": "耳机多少钱？"}]
-    # Not the figure; the last sentence would take the line past 30 characters.
+    # Not the figure, nor an action taken; the last sentence would take the line past 30.
     assert after_lead_target(reply, prompt, context, 30, set()) == "如需帮助请随时联系我们！"
