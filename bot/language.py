@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # Chinese characters
+CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+"""Chinese characters, as the inside of a regular-expression character class."""
+CJK = re.compile(f"[{CJK_RANGES}]")  # Chinese characters
 _LATIN = re.compile(r"[A-Za-z]")
 
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from bot.grounding import FactGuard, numbers_in, split_sentences
 from bot.knowledge import HitLike
-from bot.language import phrase
+from bot.language import CJK_RANGES, phrase
 from bot.settings import Settings
 from bot.turn_prompt import TurnPrompt, turn_prompt
 from finetune.data import Example, StoreTurn
@@ -40,8 +40,7 @@ GROUNDED, GIVEN_PASSAGES, NOT_HELD, DROPPED = "grounded", "given_passages", "not
 AFTER_LEAD = "after_lead"
 AFTER_LEAD_WORDS = 30
 """About the engine's `max_tokens_after_lead` (40 tokens) in words (or Chinese characters)."""
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_UNIT = re.compile(rf"[{_HAN}]|[^\W\d_{_HAN}]{{3,}}")
+_UNIT = re.compile(rf"[{CJK_RANGES}]|[^\W\d_{CJK_RANGES}]{{3,}}")
 """What a sentence says: a word of three letters or more, or a Chinese character."""
 _ACTION_CLAIMED = re.compile(
     r"\b(?:I|we)(?:'ve| have|'ll| will| just| already)\b|\b(?:I'm|I am|we're|we are) \w+ing\b"
@@ -50,7 +49,7 @@ _ACTION_CLAIMED = re.compile(
 )
 """The speaker says they did or will do something ("I've passed the conversation to our
 team", "I'll email you", "我已经为您取消"): an agent could; the model only writes text."""
-_LENGTH = re.compile(rf"[{_HAN}]|[^\W{_HAN}]+")
+_LENGTH = re.compile(rf"[{CJK_RANGES}]|[^\W{CJK_RANGES}]+")
 """What a sentence is long in: a word, or a Chinese character (Chinese has no spaces)."""
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 _LOWER = re.compile(r"\b[a-z]+\b")
@@ -114,12 +113,16 @@ def own_transcript(conversation_id: str) -> Callable[[HitLike], bool]:
     return leave_out
 
 
+def turn_guard(prompt: TurnPrompt, context: Sequence[dict[str, str]]) -> FactGuard:
+    """The engine's output checks for a turn: its prompt's passages, the shopper's words."""
+    return FactGuard(prompt.hits, [m["content"] for m in context if m["role"] == "user"])
+
+
 def unsupported_sentences(
     reply: str, prompt: TurnPrompt, context: Sequence[dict[str, str]]
 ) -> list[str]:
     """The reply's sentences the engine's own check would withhold given this prompt."""
-    user_texts = [m["content"] for m in context if m["role"] == "user"]
-    guard = FactGuard(prompt.hits, user_texts)
+    guard = turn_guard(prompt, context)
     sentences, rest = split_sentences(reply)
     return [s for s in [*sentences, rest] if s.strip() and guard.check(s) is None]
 
@@ -137,8 +140,7 @@ def after_lead_target(
     team taking over", "you're welcome, Emily"), claim no action the agent took or will take,
     say little the facts already say and pass the checks, in order, up to ``max_words`` (one
     line)."""
-    user_texts = [m["content"] for m in context if m["role"] == "user"]
-    guard = FactGuard(prompt.hits, user_texts)
+    guard = turn_guard(prompt, context)
     said = {w.lower() for w in _UNIT.findall(prompt.assistant_prefix)}
     prompt_text = " ".join(m["content"] for m in prompt.messages)
     sentences, rest = split_sentences(reply)
@@ -192,8 +194,7 @@ class GroundedExamples:
         prompt lacks (never the conversation's own transcript); the rebuilt prompt is then
         checked again as a whole."""
         leave_out = own_transcript(turn.conversation_id)
-        user_texts = [m["content"] for m in turn.context if m["role"] == "user"]
-        known = FactGuard(prompt.hits, user_texts).grounded_numbers
+        known = turn_guard(prompt, turn.context).grounded_numbers
         found: dict[str, HitLike] = {}
         found_hits = self.knowledge.search_many(sentences, k=5)
         for sentence, hits in zip(sentences, found_hits, strict=True):
