@@ -18,7 +18,7 @@ import numpy as np
 
 from bot.grounding import format_price, named_products
 from bot.knowledge import HitLike
-from bot.language import phrase
+from bot.language import CJK, phrase
 from retrieval.text import keyword_terms
 
 MAX_SUGGESTIONS = 4
@@ -183,11 +183,16 @@ class ProductFinder:
         catalog: CatalogSearch,
         embed: Callable[[Sequence[str]], np.ndarray] | None = None,
         margin: float = MARGIN,
+        *,
+        cjk_embed: Callable[[Sequence[str]], np.ndarray] | None = None,
     ) -> None:
         self.catalog = catalog
         self.embed = embed
         self.margin = margin
-        self._vectors: dict[str, np.ndarray] = {}
+        self.cjk_embed = cjk_embed
+        """A multilingual encoder for a need written in Chinese, when ``embed`` reads English
+        only (a Chinese need and an English catalog meet by meaning, not words)."""
+        self._vectors: dict[tuple[str, str], np.ndarray] = {}
 
     def find(self, question: str, request: Request | None = None) -> Discovery:
         from retrieval.documents import SearchFilters
@@ -236,15 +241,17 @@ class ProductFinder:
         plus the share of the anchor's words in the product's name."""
         words = set(keyword_terms(anchor))
         lexical = [len(words & set(keyword_terms(p.name))) / max(1, len(words)) for p in products]
-        if self.embed is None:
+        embed = self.cjk_embed if self.cjk_embed is not None and CJK.search(anchor) else self.embed
+        if embed is None:
             return lexical
-        missing = [p.summary for p in products if p.summary not in self._vectors]
+        space = "cjk" if embed is self.cjk_embed else "main"  # one encoder's vectors apiece
+        missing = [p.summary for p in products if (space, p.summary) not in self._vectors]
         if missing:
-            for text, vector in zip(missing, self.embed(missing), strict=True):
-                self._vectors[text] = np.asarray(vector, dtype=np.float32)
-        query = np.asarray(self.embed([anchor])[0], dtype=np.float32)
+            for text, vector in zip(missing, embed(missing), strict=True):
+                self._vectors[space, text] = np.asarray(vector, dtype=np.float32)
+        query = np.asarray(embed([anchor])[0], dtype=np.float32)
         return [
-            float(self._vectors[p.summary] @ query) + NAME_WEIGHT * lex
+            float(self._vectors[space, p.summary] @ query) + NAME_WEIGHT * lex
             for p, lex in zip(products, lexical, strict=True)
         ]
 

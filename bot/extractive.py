@@ -187,6 +187,8 @@ class SentencePicker:
             _, passage, index, sentence = candidates[i]
             following = sentences(passage.text)
             group = [(index, sentence)]
+            if _REFERS_BACK.match(sentence):  # "This includes headphones": what "this" is
+                group[:0] = [(at, following[at]) for at in range(max(0, index - 2), index)]
             if index + 1 < len(following) and (
                 sentence.rstrip().endswith((":", "：")) or _CONTINUES.match(following[index + 1])
             ):
@@ -194,6 +196,7 @@ class SentencePicker:
             for at, text in group:
                 if (passage.number, at) not in seen:
                     seen.add((passage.number, at))
+                    text = with_negating_heading(text, passage.heading)
                     picked.append(Picked(text, passage.number, detect_language(text)))
         return picked
 
@@ -295,6 +298,31 @@ _CONTINUES = re.compile(
     r"otherwise|also|note|please note|仅|但|如果|否则|此外|另外|注意)\b",
     re.I,
 )
+
+
+_REFERS_BACK = re.compile(
+    r"^(?:this|these|that|those|it|they|such)\b|^(?:这|此|该|上述|以上)", re.I
+)
+"""A sentence whose subject is the sentences before it ("This includes headphones, ...")."""
+
+
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|cannot|can't|won't|isn't|aren't|don't|doesn't|excluded|exclusions?)\b"
+    r"|不|无|非|没有|禁止|除外",
+    re.I,
+)
+
+
+def with_negating_heading(sentence: str, heading: str) -> str:
+    """The sentence with its section's title in front when the title says "not" and the
+    sentence does not: under "What is not covered", "Water damage, normal wear" means the
+    opposite of what it says alone."""
+    title = heading.rsplit(">", 1)[-1].strip()
+    if not title or title.endswith(("?", "？")) or not _NEGATION.search(title):
+        return sentence
+    if _NEGATION.search(sentence):
+        return sentence
+    return f"{title}：{sentence}" if CJK.search(sentence) else f"{title}: {sentence}"
 
 
 def question_parts(question: str) -> list[str]:

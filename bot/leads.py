@@ -9,10 +9,11 @@ lead-in in the shopper's language. Citations number the sources the lead uses, f
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import Any, cast
 
 from bot.extractive import Passage, Picked, SentencePicker, question_parts
 from bot.grounding import (
@@ -26,6 +27,7 @@ from bot.knowledge import HitLike
 from bot.language import detect_language, phrase
 from bot.listed import listed_names, without_names
 from bot.safety import detect_injection
+from retrieval.dialogues import SOLVED_LABEL
 
 SearchMany = Callable[[Sequence[str]], Sequence[Sequence[HitLike]]]
 """Several queries searched at once (`KnowledgeBase.search_many` with its default k)."""
@@ -41,6 +43,11 @@ SECTION_MARGIN = 0.1
 """A question about listed things in general ("can I use these two codes together?") wants
 the rules of the section that answers it: its sentences this close to the best complete it."""
 MAX_VARIANTS = 8
+SAME_CASE = 0.8
+"""A resolved past case this relevant asked what the shopper asks (calibrated relevance)."""
+CASE_FLOOR = 0.2
+"""How relevant a policy passage must be to the question itself to be read when a past case
+says the store has answered it."""
 
 
 @dataclass
@@ -99,11 +106,11 @@ class LeadWriter:
                 pieces.append(self._stated(picked, part_hits, language))
         return _assembled(lead, pieces)
 
-    def _usable(self, hit: HitLike) -> bool:
+    def _usable(self, hit: HitLike, min_score: float | None = None) -> bool:
         """Relevant, not knowledge that tries to instruct the bot, and not a page written for the
         store's staff (front matter `audience: staff`: never quoted to a shopper)."""
         return (
-            hit.score >= self.min_score
+            hit.score >= (self.min_score if min_score is None else min_score)
             and not detect_injection(hit.text).flagged
             and (hit.metadata or {}).get("audience") != "staff"
         )
@@ -149,7 +156,33 @@ class LeadWriter:
         if lead.text:
             return lead
         pieces = [self._stated(p, hits, language) for p in self._policy(question, hits, 3)]
+        if not pieces:
+            pieces = self._through_past_case(question, hits, language)
         return _assembled(Lead(), pieces)
+
+    def _through_past_case(
+        self, question: str, hits: Sequence[HitLike], language: str
+    ) -> list[tuple[str, list[HitLike]]]:
+        """When no policy passage is relevant enough but a resolved past case asked the same
+        thing, the store has an answer: its policy passages are looked for deeper, and those
+        the past answer leads to as well. A case only says where to look; the sentence said
+        must still answer the question itself (a past answer is never quoted: it may be out
+        of date, or about that shopper's order)."""
+        cases = [h for h in hits if h.source == "dialogue" and h.score >= SAME_CASE]
+        if not cases or self.search_many is None:
+            return []
+        answers = [answer for case in cases[:2] if (answer := _case_answer(case.text))]
+        own, *led = self.search_many([question, *answers])
+        scores = {h.id: h.score for h in own}
+        found = [h for h in own if self._usable(h, CASE_FLOOR)]
+        for results in led:
+            found = _merged(found, [h for h in results if self._usable(h)])
+        policy = [
+            dataclasses.replace(cast(Any, h), score=scores.get(h.id, 0.0))
+            for h in found
+            if h.source == "policy"
+        ]
+        return [self._stated(p, policy, language) for p in self._policy(question, policy, 3)]
 
     def _listed_rule(self, question: str, hits: Sequence[HitLike], language: str) -> Lead:
         """When the question names items a page lists (promo codes, plans): the rule about
@@ -213,6 +246,12 @@ class LeadWriter:
             return picked.sentence, [hit]
         quoted = phrase(language, "quoted", sentence=picked.sentence)
         return quoted, [hit]
+
+
+def _case_answer(text: str) -> str:
+    """What the store answered in a past case's passage (`retrieval.dialogues`)."""
+    _, found, answer = text.partition(SOLVED_LABEL)
+    return answer.strip() if found else ""
 
 
 def _merged(first: Sequence[HitLike], then: Sequence[HitLike]) -> list[HitLike]:

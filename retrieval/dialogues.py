@@ -18,6 +18,10 @@ ROLES = {"user", "assistant", "agent"}
 MAX_CHARS = 600  # of problem and of solution in a passage
 
 
+SOLVED_LABEL = "How it was solved:"
+"""Starts the store's answer in a past case's passage."""
+
+
 def _clip(text: str, limit: int = MAX_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
@@ -80,7 +84,7 @@ def conversation_passage(record: Any) -> Passage | None:
     text = f"Shopper's problem: {problem}"
     if details:
         text += f"\nMore from the shopper: {details}"
-    text += f"\nHow it was solved: {solution}"
+    text += f"\n{SOLVED_LABEL} {solution}"
     return Passage(
         id=f"dialogue:{safe_id(cid)}",
         source="dialogue",

@@ -173,3 +173,40 @@ def test_each_part_gets_its_own_sentence() -> None:
         "We ship to Canada and the United States.",
         "Shipping to Canada costs $12.95.",
     ]
+
+
+def test_a_sentence_about_this_comes_with_what_this_is() -> None:
+    from bot.extractive import Passage
+
+    passage = Passage(
+        1,
+        "All electronics carry a 12-month warranty. Voltline products carry 24 months. "
+        "This includes headphones, speakers and chargers.",
+        "Warranty > Electronics",
+    )
+    picked = SentencePicker().compose("Is there a warranty on headphones?", [passage])
+    assert [p.sentence for p in picked][:3] == [
+        "All electronics carry a 12-month warranty.",
+        "Voltline products carry 24 months.",
+        "This includes headphones, speakers and chargers.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("heading", "sentence", "said"),
+    [
+        ("Warranty > What is not covered", "Water damage and normal wear.",
+         "What is not covered: Water damage and normal wear."),
+        ("保修 > 不保修的情况", "进水和人为损坏。", "不保修的情况：进水和人为损坏。"),
+        ("Warranty > What is covered", "Faulty buttons and ports.", "Faulty buttons and ports."),
+        ("Warranty > What is not covered", "A lost earbud is not covered.",
+         "A lost earbud is not covered."),
+        ("Sizes > Still not sure?", "Ask us for help.", "Ask us for help."),
+    ],
+)  # fmt: skip
+def test_a_heading_that_says_not_is_stated_with_its_sentence(
+    heading: str, sentence: str, said: str
+) -> None:
+    from bot.extractive import with_negating_heading
+
+    assert with_negating_heading(sentence, heading) == said

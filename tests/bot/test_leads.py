@@ -68,3 +68,47 @@ def test_a_sentence_in_the_other_language_is_quoted_with_a_lead_in() -> None:
     lead = LeadWriter(SentencePicker(), 0.5).write("China shipping fee €26.95?", [CHINA], "en")
     assert lead.text.startswith('Our store information (in Chinese) says: "')
     assert "€26.95" in lead.text
+
+
+DAMAGED = SimpleHit(
+    "policy:returns_zh#damaged",
+    "policy",
+    "退货与退款说明 > 商品破损",
+    "如果收到的商品有破损，请在签收后14天内联系我们，并提供订单号和照片。一般不需要把破损商品寄回。",
+    0.3,
+    {"path": "returns_zh.md"},
+)
+GIFT_CARDS = SimpleHit(
+    "policy:gift#balance", "policy", "礼品卡 > 余额", "礼品卡余额可在账户页面查看。", 0.25, {}
+)
+
+
+def _case(score: float) -> SimpleHit:
+    return SimpleHit(
+        "dialogue:C1",
+        "dialogue",
+        "Past case C1: damaged_item",
+        "Shopper's problem: 包裹破损了怎么办？\n"
+        "How it was solved: 已为您全额退款，5–7个工作日到账。",
+        score,
+        {},
+    )
+
+
+def test_a_past_case_that_asked_the_same_says_where_to_look() -> None:
+    """Retrieval ranks the right policy passage under the relevance bar; a resolved past case
+    that asked the same thing vouches for looking deeper. The sentence said comes from the
+    policy, and must answer the question: the case's own answer is never quoted."""
+    searched: list[list[str]] = []
+
+    def search_many(queries: Sequence[str]) -> list[list[SimpleHit]]:
+        searched.append(list(queries))
+        return [[DAMAGED, GIFT_CARDS] for _ in queries]
+
+    writer = LeadWriter(SentencePicker(), 0.5, search_many)
+    lead = writer.write("包裹破损了怎么办？", [_case(0.99)], "zh")
+    assert "14天内联系我们" in lead.text and lead.cited == [DAMAGED]
+    assert "全额退款" not in lead.text and "礼品卡" not in lead.text
+    assert searched[0][0] == "包裹破损了怎么办？"  # the question itself, then the case's answer
+    # A case that only resembles the question vouches for nothing.
+    assert writer.write("包裹破损了怎么办？", [_case(0.6)], "zh").text == ""
