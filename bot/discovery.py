@@ -26,6 +26,11 @@ NAME_WEIGHT = 0.3
 """Closeness added when every word of the need is in a product's name (what it *is* called)."""
 MARGIN = 0.05
 """Products are suggested while they come this close to the best one."""
+CLOSE_FIT = 0.55
+"""Closeness (the English encoder's cosine plus the name's share of the need's words) at
+which the best product is what was asked for. Needs no product answers came to at most 0.549
+(a washing machine and Gear Wash), most under 0.36: smartphones, a dentist, a piano, a sofa,
+laptops, running shoes, in two stores' catalogs."""
 
 _AMOUNT = r"(\d[\d,]*(?:\.\d+)?)"
 _CURRENCY = r"(?:€|\$|£|¥|eur(?:os?)?\b|usd\b|dollars?\b|pounds?\b|gbp\b|欧元|欧|美元|英镑|元|块)"
@@ -157,6 +162,9 @@ class Discovery:
     standout: float = 0.0
     """How far the best product stands out from the other candidates (standard deviations):
     a real need finds a few close products, a request the catalog has nothing for none."""
+    close_fit: bool = False
+    """The best product comes close enough to the need to be what was asked for (its name
+    says what the need says: "what lanterns do you have" and the Camp Lantern 300)."""
 
 
 _BUDGET_WORDS = re.compile(
@@ -218,6 +226,7 @@ class ProductFinder:
             return Discovery([], named, request)
         anchor = reference.summary if reference is not None else need
         scores = self._closeness(anchor, candidates)
+        by_cjk = self.cjk_embed is not None and bool(CJK.search(anchor))
         ranked = sorted(
             (Suggestion(p, by_id[p.id], s) for p, s in zip(candidates, scores, strict=True)),
             key=lambda s: s.score,
@@ -225,6 +234,8 @@ class ProductFinder:
         )
         spread = float(np.std(scores)) if len(scores) > 2 else 0.0
         standout = (ranked[0].score - float(np.mean(scores))) / spread if spread > 0 else 0.0
+        # The multilingual encoder's cosines run on another scale: only the English one's.
+        close_fit = not by_cjk and ranked[0].score >= CLOSE_FIT
         if request.people is not None:
             ranked = [s for s in ranked if _for_people(s.product, request.people)] or ranked
         category = reference.category if reference is not None else ranked[0].product.category
@@ -232,9 +243,9 @@ class ProductFinder:
         if request.order_by is not None:  # "the lightest": one answer, among the close ones
             close = [s for s in same if s.score >= same[0].score - 3 * self.margin]
             best = _ordered(close, request.order_by, max_price, min_price)[:1]
-            return Discovery(best, named, request, standout)
+            return Discovery(best, named, request, standout, close_fit)
         kept = [s for s in same if s.score >= same[0].score - self.margin]
-        return Discovery(kept[:MAX_SUGGESTIONS], named, request, standout)
+        return Discovery(kept[:MAX_SUGGESTIONS], named, request, standout, close_fit)
 
     def _closeness(self, anchor: str, products: list[Any]) -> list[float]:
         """How close each product is to the anchor text: by meaning when an embedder is given,

@@ -18,6 +18,7 @@ _WORD = re.compile(r"[a-z0-9]+|[\u4e00-\u9fff]", re.I)
 # "$5.95" and "northwindlane.com" are not sentence ends: Latin punctuation needs a space after.
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*|\n+")
 _EMPHASIS = re.compile(r"\*\*|__")
+_FAQ_QUESTION = re.compile(r"^\s*(?:\*\*|__)[^*_\n]+[?？](?:\*\*|__)\s*$", re.M)
 _ANSWER_MARK = re.compile(r"^(?:A|Answer|答)\s*[:：]\s*", re.I)
 _QUESTION_MARK = re.compile(r"^(?:Q|Question|问)\s*[:：]", re.I)
 _STOP = frozenset(
@@ -40,6 +41,7 @@ def _terms(text: str) -> list[str]:
 def sentences(passage: str) -> list[str]:
     """The passage's sentences long enough to answer something."""
     # Documents wrap lines inside sentences; list items and paragraphs stay apart.
+    passage = _FAQ_QUESTION.sub("\n", passage)  # "**It broke. Can you fix it?**" asks, all of it
     passage = _EMPHASIS.sub("", passage)
     passage = re.sub(r"(?<![.!?:。！？\n])\n(?!\s*(?:[-*•]|\d+\.)\s)", " ", passage)
     found = []
@@ -189,6 +191,8 @@ class SentencePicker:
             group = [(index, sentence)]
             if _REFERS_BACK.match(sentence):  # "This includes headphones": what "this" is
                 group[:0] = [(at, following[at]) for at in range(max(0, index - 2), index)]
+            elif index and passage.heading.rstrip().endswith(("?", "？")):
+                group.insert(0, (0, following[0]))  # an FAQ entry's answer starts "No, ..."
             if index + 1 < len(following) and (
                 sentence.rstrip().endswith((":", "：")) or _CONTINUES.match(following[index + 1])
             ):

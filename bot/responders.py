@@ -407,10 +407,13 @@ class ProductDiscovery(Responder):
             return False
         if discovery.named and (request.alternative or request.cheaper):
             return True
+        named = {p.id for p in discovery.named}
+        if all(s.product.id in named for s in discovery.suggestions):
+            return False  # only the product asked about: its facts answer, not a listing
         # Retrieval's calibrated score says whether the catalog has what is asked for ("what
         # headphones do you sell": several close products, none standing out from the others).
         min_score = self.parts.settings.retrieval.min_score
-        fits = max(s.hit.score for s in discovery.suggestions) >= min_score
+        fits = discovery.close_fit or max(s.hit.score for s in discovery.suggestions) >= min_score
         if not fits and discovery.standout < self.STANDOUT:
             return False
         # A policy answers it outright ("how many points do I need for a voucher?").

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _CJK = (
     r"\u3040-\u30ff"  # hiragana, katakana
@@ -104,4 +105,26 @@ def value_in_query(value: str, query_norm: str, query_words: set[str]) -> bool:
     if is_cjk(value_norm):
         return value_norm in query_norm
     words = word_set(value_norm)
-    return bool(words) and words <= query_words
+    if bool(words) and words <= query_words:
+        return True
+    # "右拉链" names the option "Right", "蓝色" the colour "Blue": a Chinese word's first senses.
+    return is_cjk(query_norm) and value_norm in _chinese_senses(query_norm)
+
+
+SENSES_NAMING = 2
+"""A Chinese word names an option value by one of its first senses only (右 is "right", not
+"the side of precedence")."""
+
+
+@lru_cache(maxsize=2048)
+def _chinese_senses(query_norm: str) -> frozenset[str]:
+    """The first senses of the query's Chinese words, each a lower-case phrase."""
+    from bot import cedict
+
+    table = cedict.entries()
+    found: set[str] = set()
+    for run in _CJK_RUN.findall(query_norm):
+        for word in cedict.words(run, table):
+            for sense in table.get(word, ())[:SENSES_NAMING]:
+                found.update(p.strip().casefold() for p in re.split(r"[;,]", sense) if p.strip())
+    return frozenset(found)

@@ -210,3 +210,28 @@ def test_a_heading_that_says_not_is_stated_with_its_sentence(
     from bot.extractive import with_negating_heading
 
     assert with_negating_heading(sentence, heading) == said
+
+
+def test_a_later_sentence_of_an_faq_answer_comes_after_its_first() -> None:
+    from bot.extractive import Passage
+
+    passage = Passage(
+        1,
+        "No, one promo code per order. Use the one that saves you more.",
+        "Promotions > Can I use FIRSTCAMP10 and PITCH25 together?",
+    )
+    picked = SentencePicker().compose("can I stack two codes, which one saves more?", [passage])
+    assert [p.sentence for p in picked][:2] == [
+        "No, one promo code per order.",
+        "Use the one that saves you more.",
+    ]
+
+
+def test_an_faq_question_in_bold_is_not_an_answer_even_in_parts() -> None:
+    from bot.extractive import sentences
+
+    entry = (
+        "**The zip of my sleeping bag from another shop is broken. Can you fix it?**\n"
+        "Yes. A new zip slider is €12, a full zip €35."
+    )
+    assert sentences(entry) == ["A new zip slider is €12, a full zip €35."]

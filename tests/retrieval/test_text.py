@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from retrieval.documents import SearchFilters
 from retrieval.keyword import KeywordIndex
 from retrieval.text import keyword_terms, value_in_query, word_set
@@ -64,3 +66,20 @@ def test_keyword_index_follows_updates_and_filters() -> None:
     hits = index.search("scarf", 5, filters=SearchFilters(max_price=10)).top
     assert hits == []
     assert index.search("scarf", 5, filters=SearchFilters(in_stock=True)).top[0][0] == "b"
+
+
+@pytest.mark.parametrize(
+    ("query", "value", "named"),
+    [
+        ("Synthetic 5 睡袋 Regular 右拉链还有吗", "Right", True),
+        ("Synthetic 5 睡袋 Regular 右拉链还有吗", "Left", False),
+        ("蓝色亚麻衬衫M码多少钱？", "Blue", True),
+        ("黑色的有吗", "Black", True),
+        ("黑色的有吗", "Dark Grey", False),
+        ("左边那个有货吗", "Wrong", False),  # 左's later senses do not name options
+    ],
+)
+def test_a_chinese_word_names_an_english_option_value(query: str, value: str, named: bool) -> None:
+    from retrieval.text import normalize
+
+    assert value_in_query(value, normalize(query), word_set(query)) is named
