@@ -96,3 +96,14 @@ def test_frustration_is_acknowledged_before_the_answer(bot: ShopBot) -> None:
 def test_chinese_question_answered_in_chinese_with_its_figures(bot: ShopBot) -> None:
     turn = bot.answer([{"role": "user", "content": "退货期限是多久？"}])
     assert "30" in turn.reply and re.search(r"[\u4e00-\u9fff]", turn.reply)
+
+
+def test_a_sentence_about_this_comes_with_what_this_is(bot: ShopBot) -> None:
+    turn = bot.answer([{"role": "user", "content": "How long is the warranty on headphones?"}])
+    assert "12-month" in turn.reply and "headphones" in turn.reply, turn.reply
+
+
+def test_what_is_not_covered_is_said_to_be_not_covered(bot: ShopBot) -> None:
+    turn = bot.answer([{"role": "user", "content": "Is water damage covered by the warranty?"}])
+    assert "not covered" in turn.reply.lower() and "water damage" in turn.reply, turn.reply
+
