@@ -106,4 +106,3 @@ def test_a_sentence_about_this_comes_with_what_this_is(bot: ShopBot) -> None:
 def test_what_is_not_covered_is_said_to_be_not_covered(bot: ShopBot) -> None:
     turn = bot.answer([{"role": "user", "content": "Is water damage covered by the warranty?"}])
     assert "not covered" in turn.reply.lower() and "water damage" in turn.reply, turn.reply
-
