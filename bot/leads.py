@@ -43,6 +43,7 @@ SECTION_MARGIN = 0.1
 """A question about listed things in general ("can I use these two codes together?") wants
 the rules of the section that answers it: its sentences this close to the best complete it."""
 MAX_VARIANTS = 8
+MAX_ALTERNATIVES = 3
 SAME_CASE = 0.8
 """A resolved past case this relevant asked what the shopper asks (calibrated relevance)."""
 CASE_FLOOR = 0.2
@@ -124,7 +125,24 @@ class LeadWriter:
             return Lead(facts=facts)
         if facts[0].sku is None:  # the product, not one variant: say which are in stock
             text = self._variants_stock(facts[0], language) or text
+        elif facts[0].in_stock is False and _alternatives_start(language) not in text:
+            text = f"{text} {self._in_stock_instead(facts[0], language)}".strip()
         return _assembled(Lead(facts=facts), [(text, [_hit_of(facts[0], hits)])])
+
+    def _in_stock_instead(self, fact: ProductFact, language: str) -> str:
+        """The product's variants in stock, when the one asked for is not (the nearest first:
+        those sharing most of its options, "500 ml Forest" before "1 L Sunset")."""
+        if self.products is None or fact.product_id is None:
+            return ""
+        found = list(self.products([fact.product_id]))
+        wanted = set(fact.options.values())
+        in_stock = [v for v in (found[0].variants if found else []) if v.in_stock]
+        in_stock.sort(key=lambda v: -len(wanted & set(v.options.values())))
+        items = ", ".join(
+            f"{', '.join(v.options.values()) or v.sku} ({format_price(v.price, fact.currency)})"
+            for v in in_stock[:MAX_ALTERNATIVES]
+        )
+        return phrase(language, "alternatives", items=items) if items else ""
 
     def _variants_stock(self, fact: ProductFact, language: str) -> str:
         """Each variant's price and stock, when some are in stock and some are not: a product
@@ -246,6 +264,11 @@ class LeadWriter:
             return picked.sentence, [hit]
         quoted = phrase(language, "quoted", sentence=picked.sentence)
         return quoted, [hit]
+
+
+def _alternatives_start(language: str) -> str:
+    """How a list of in-stock variants starts ("Available alternatives:"), to list it once."""
+    return phrase(language, "alternatives", items="\0").split("\0")[0]
 
 
 def _case_answer(text: str) -> str:

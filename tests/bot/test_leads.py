@@ -112,3 +112,21 @@ def test_a_past_case_that_asked_the_same_says_where_to_look() -> None:
     assert searched[0][0] == "包裹破损了怎么办？"  # the question itself, then the case's answer
     # A case that only resembles the question vouches for nothing.
     assert writer.write("包裹破损了怎么办？", [_case(0.6)], "zh").text == ""
+
+
+def test_an_out_of_stock_variant_comes_with_the_variants_in_stock() -> None:
+    orange = SimpleHit(
+        "catalog:BV-T400-ORAN",
+        "catalog",
+        "Trail 400 Headlamp (Orange)",
+        "Trail 400 Headlamp — variant color: Orange. Price: 44.95 EUR. Out of stock.",
+        0.9,
+        {"product_id": "B151", "name": "Trail 400 Headlamp", "price": 44.95, "currency": "EUR",
+         "in_stock": False, "sku": "BV-T400-ORAN", "options": {"color": "Orange"}},
+    )  # fmt: skip
+    writer = LeadWriter(SentencePicker(), 0.5, products=_products)
+    lead = writer.write("Is the Trail 400 headlamp in orange in stock?", [orange], "en")
+    assert "out of stock" in lead.text
+    assert "Available alternatives: Black (€44.95)" in lead.text
+    zh = writer.write("Trail 400 头灯橙色有货吗？", [orange], "zh").text
+    assert "目前缺货" in zh and zh.count("可选的有货款式") == 1 and "Black" in zh
