@@ -317,12 +317,19 @@ _NEGATION = re.compile(
 )
 
 
+_BOTH_SIDES = re.compile(
+    r"\b(\w+) and \1(?:n't| not)\b|\bcan and cannot\b|([\u4e00-\u9fff]+)[与和]不\2", re.I
+)
+
+
 def with_negating_heading(sentence: str, heading: str) -> str:
     """The sentence with its section's title in front when the title says "not" and the
     sentence does not: under "What is not covered", "Water damage, normal wear" means the
     opposite of what it says alone."""
     title = heading.rsplit(">", 1)[-1].strip()
     if not title or title.endswith(("?", "？")) or not _NEGATION.search(title):
+        return sentence
+    if _BOTH_SIDES.search(title):  # "What our assistant can and cannot do" flips nothing
         return sentence
     if _NEGATION.search(sentence):
         return sentence

@@ -450,7 +450,9 @@ class StatementWithoutKnowledge(Responder):
     nothing matches it: ask how to help, which is no failure."""
 
     async def claims(self, context: TurnContext) -> bool:
-        return context.kind == "statement" and not (await self.knowledge(context)).relevant
+        if context.kind != "statement" or read_request(context.question).has_limits:
+            return False  # "Gift idea for my dad, max €250" asks, without a question mark
+        return not (await self.knowledge(context)).relevant
 
     async def respond(self, context: TurnContext) -> AsyncIterator[StreamEvent]:
         turn = context.phrase_turn("statement")

@@ -202,6 +202,9 @@ def test_a_sentence_about_this_comes_with_what_this_is() -> None:
         ("Warranty > What is not covered", "A lost earbud is not covered.",
          "A lost earbud is not covered."),
         ("Sizes > Still not sure?", "Ask us for help.", "Ask us for help."),
+        ("Promo codes > What our assistant can and cannot do", "Agents give credit.",
+         "Agents give credit."),
+        ("Warranty > What is and isn't covered", "Water damage.", "Water damage."),
     ],
 )  # fmt: skip
 def test_a_heading_that_says_not_is_stated_with_its_sentence(

@@ -77,3 +77,16 @@ def test_a_message_of_data_keeps_the_shoppers_language() -> None:
     ]
     assert shopper_language(chinese_then_email) == "zh"
     assert shopper_language([{"role": "user", "content": "Where is my order? I am 张伟"}]) == "en"
+
+
+def test_a_request_with_a_budget_is_not_taken_for_a_statement(settings: Settings) -> None:
+    """ "Gift idea for my dad, max €250" has no question mark, yet asks: nothing found is said
+    as nothing found, not "thanks for letting me know"."""
+    bot = ShopBot(settings, backend=FakeBackend(), knowledge=StaticKnowledge(KNOWLEDGE))
+    try:
+        told = bot.chat("I ordered the black hoodie last week.", session="s1")
+        assert "Thanks for letting me know" in told.reply
+        asked = bot.chat("Gift idea for my dad, he's into birdwatching. Max €250", session="s2")
+        assert "Thanks for letting me know" not in asked.reply
+    finally:
+        bot.close()
