@@ -319,6 +319,7 @@ class KnowledgeAnswers:
         (product facts and policy sentences, part by part); a capable model writes the policy
         answer itself, so it gets the product facts only."""
         if self.grounded_lead:
-            return self.leads.write(question, hits, language)
+            alone = language not in BUNDLED_MODEL_LANGUAGES
+            return self.leads.write(question, hits, language, alone=alone)
         text, facts = fact_lead(question, hits, language, self.settings.retrieval.min_score)
         return Lead(text, facts, [])

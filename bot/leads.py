@@ -83,10 +83,14 @@ class LeadWriter:
         self.products = products
         self.documents = documents
 
-    def write(self, question: str, hits: Sequence[HitLike], language: str) -> Lead:
+    def write(
+        self, question: str, hits: Sequence[HitLike], language: str, *, alone: bool = False
+    ) -> Lead:
+        """``alone``: the lead is the whole reply (the model does not write this language), so
+        a question a resolved past case asked is looked into deeper rather than left unsure."""
         parts = question_parts(question)
         if len(parts) == 1 or self.search_many is None:
-            return self._single(question, hits, language)
+            return self._single(question, hits, language, alone)
         lead = Lead()
         pieces: list[tuple[str, list[HitLike]]] = []
         # A later part often leans on the one before ("Do you ship to Canada and how much does
@@ -166,7 +170,9 @@ class LeadWriter:
         separator = "；" if language == "zh" else "; "
         return phrase(language, "variants_stock", name=fact.name, items=separator.join(items))
 
-    def _single(self, question: str, hits: Sequence[HitLike], language: str) -> Lead:
+    def _single(
+        self, question: str, hits: Sequence[HitLike], language: str, alone: bool = False
+    ) -> Lead:
         lead = self.product_facts(question, hits, language)
         if lead.text:
             return lead
@@ -174,7 +180,7 @@ class LeadWriter:
         if lead.text:
             return lead
         pieces = [self._stated(p, hits, language) for p in self._policy(question, hits, 3)]
-        if not pieces:
+        if not pieces and alone:
             pieces = self._through_past_case(question, hits, language)
         return _assembled(Lead(), pieces)
 
