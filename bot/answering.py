@@ -20,7 +20,7 @@ from bot.grounding import FactGuard, GuardedStream, fact_lead
 from bot.knowledge import HitLike, Knowledge
 from bot.language import phrase
 from bot.leads import Lead, LeadWriter, SearchMany
-from bot.orders.meaning import bundled_meaning
+from bot.orders.meaning import chinese_embed
 from bot.prompting import as_chat_history, fit_to_window, system_message
 from bot.safety import detect_injection
 from bot.sentiment import SentimentResult
@@ -111,12 +111,10 @@ class KnowledgeAnswers:
             # The knowledge base's embedder, when it has one, also ranks sentences; when it
             # reads English only, the multilingual encoder ranks Chinese ones by meaning.
             embedder = getattr(self.knowledge, "embedder", None)
-            chinese = reads_chinese(embedder)
-            meaning = None if chinese else bundled_meaning()
             self._sentence_picker = SentencePicker(
                 getattr(embedder, "embed", None),
-                cjk=chinese,
-                cjk_embed=meaning.embed if meaning is not None else None,
+                cjk=reads_chinese(embedder),
+                cjk_embed=chinese_embed(embedder),
             )
         return self._sentence_picker
 

@@ -9,7 +9,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from bot.language import CJK, detect_language
+from bot.language import CJK, CJK_RANGES, detect_language
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 """Texts to unit-length vectors (an `Embedder.embed`)."""
@@ -318,7 +318,7 @@ _NEGATION = re.compile(
 
 
 _BOTH_SIDES = re.compile(
-    r"\b(\w+) and \1(?:n't| not)\b|\bcan and cannot\b|([\u4e00-\u9fff]+)[与和]不\2", re.I
+    rf"\b(\w+) and \1(?:n't| not)\b|\bcan and cannot\b|([{CJK_RANGES}]+)[与和]不\2", re.I
 )
 
 

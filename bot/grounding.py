@@ -177,17 +177,29 @@ def fact_lead(
         return "", facts
     best = facts[0]
     lead = best.sentence(language)
-    if best.in_stock is False:
-        alternatives = [
-            f for f in facts[1:] if f.in_stock and f.product_id == best.product_id and f.sku
-        ][:3]
-        if alternatives:
-            items = ", ".join(
-                f"{', '.join(a.options.values()) or a.name} ({format_price(a.price, a.currency)})"
-                for a in alternatives
-            )
-            lead += " " + phrase(language, "alternatives", items=items)
+    if best.in_stock is False and (found := variants_in_stock_found(facts)):
+        choices = [(a.options, a.name, a.price) for a in found[:3]]
+        lead += " " + alternatives_phrase(choices, best.currency, language)
     return lead, facts
+
+
+def variants_in_stock_found(facts: Sequence[ProductFact]) -> list[ProductFact]:
+    """Other variants of the first fact's product that retrieval found, in stock."""
+    best = facts[0]
+    return [f for f in facts[1:] if f.in_stock and f.product_id == best.product_id and f.sku]
+
+
+def alternatives_phrase(
+    choices: Sequence[tuple[dict[str, str], str, float | None]],
+    currency: str | None,
+    language: str,
+) -> str:
+    """ "Available alternatives: Black (€44.95), …" from (options, name if none, price)."""
+    items = ", ".join(
+        f"{', '.join(options.values()) or name} ({format_price(price, currency)})"
+        for options, name, price in choices
+    )
+    return phrase(language, "alternatives", items=items) if items else ""
 
 
 @dataclass

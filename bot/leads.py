@@ -18,10 +18,12 @@ from typing import Any, cast
 from bot.extractive import Passage, Picked, SentencePicker, question_parts
 from bot.grounding import (
     ProductFact,
+    alternatives_phrase,
     asks_about_product_facts,
     fact_lead,
     format_price,
     named_products,
+    variants_in_stock_found,
 )
 from bot.knowledge import HitLike
 from bot.language import detect_language, phrase
@@ -129,7 +131,7 @@ class LeadWriter:
             return Lead(facts=facts)
         if facts[0].sku is None:  # the product, not one variant: say which are in stock
             text = self._variants_stock(facts[0], language) or text
-        elif facts[0].in_stock is False and _alternatives_start(language) not in text:
+        elif facts[0].in_stock is False and not variants_in_stock_found(facts):
             text = f"{text} {self._in_stock_instead(facts[0], language)}".strip()
         return _assembled(Lead(facts=facts), [(text, [_hit_of(facts[0], hits)])])
 
@@ -142,11 +144,8 @@ class LeadWriter:
         wanted = set(fact.options.values())
         in_stock = [v for v in (found[0].variants if found else []) if v.in_stock]
         in_stock.sort(key=lambda v: -len(wanted & set(v.options.values())))
-        items = ", ".join(
-            f"{', '.join(v.options.values()) or v.sku} ({format_price(v.price, fact.currency)})"
-            for v in in_stock[:MAX_ALTERNATIVES]
-        )
-        return phrase(language, "alternatives", items=items) if items else ""
+        choices = [(v.options, v.sku, v.price) for v in in_stock[:MAX_ALTERNATIVES]]
+        return alternatives_phrase(choices, fact.currency, language)
 
     def _variants_stock(self, fact: ProductFact, language: str) -> str:
         """Each variant's price and stock, when some are in stock and some are not: a product
@@ -270,11 +269,6 @@ class LeadWriter:
             return picked.sentence, [hit]
         quoted = phrase(language, "quoted", sentence=picked.sentence)
         return quoted, [hit]
-
-
-def _alternatives_start(language: str) -> str:
-    """How a list of in-stock variants starts ("Available alternatives:"), to list it once."""
-    return phrase(language, "alternatives", items="\0").split("\0")[0]
 
 
 def _case_answer(text: str) -> str:

@@ -13,7 +13,7 @@ from bot.humans import HumanDesk
 from bot.knowledge import Knowledge
 from bot.offline import HandoffNotice
 from bot.orders.assistant import OrderAssistant
-from bot.orders.meaning import bundled_meaning
+from bot.orders.meaning import chinese_embed
 from bot.replier import Replier
 from bot.sentiment import SentimentScorer, make_scorer
 from bot.settings import BUNDLED, Settings
@@ -95,14 +95,11 @@ class BotParts:
     def discovery(self) -> ProductFinder:
         """Finds products in the catalog for a shopper who is looking for something."""
         if self._discovery is None:
-            from retrieval.embedder import reads_chinese
-
             embedder = getattr(self.knowledge, "embedder", None)
-            meaning = None if reads_chinese(embedder) else bundled_meaning()
             self._discovery = ProductFinder(
                 self.knowledge,  # type: ignore[arg-type]
                 getattr(embedder, "embed", None),
-                cjk_embed=meaning.embed if meaning is not None else None,
+                cjk_embed=chinese_embed(embedder),
             )
         return self._discovery
 

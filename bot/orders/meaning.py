@@ -11,7 +11,7 @@ decide.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import Protocol
 
@@ -45,6 +45,15 @@ def bundled_meaning() -> Meaning | None:
     except ImportError:
         return None
     return BundledMeaning()
+
+
+def chinese_embed(embedder: object) -> Callable[[Sequence[str]], np.ndarray] | None:
+    """The multilingual encoder's ``embed`` for Chinese text, when ``embedder`` (a knowledge
+    base's) reads English only and the encoder is installed; else None."""
+    from retrieval.embedder import reads_chinese
+
+    meaning = None if reads_chinese(embedder) else bundled_meaning()
+    return meaning.embed if meaning is not None else None
 
 
 def best_match(
